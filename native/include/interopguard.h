@@ -1,0 +1,338 @@
+/* interopguard.h - the one public header of libinteropguard: the shadow allocator, the shadow table,
+ * options, sites and violations. Included by C users and tests; mirrored field for field by the managed
+ * runtime (src/InteropGuard/Native/) and read from outside the process by the validator. */
+#ifndef INTEROPGUARD_H
+#define INTEROPGUARD_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#if defined(__GNUC__)
+#define IG_API __attribute__((visibility("default")))
+#else
+#define IG_API
+#endif
+
+#define IG_VERSION_MAJOR 0
+#define IG_VERSION_MINOR 1
+#define IG_VERSION_PATCH 0
+
+/* ---------------------------------------------------------------------------------------------------
+ * Status codes. Every function that can fail returns one; 0 is success.
+ * ------------------------------------------------------------------------------------------------ */
+typedef enum ig_status {
+  IG_OK = 0,
+  IG_ERR_DOUBLE_FREE = 1,   /* the block was already freed (it is in quarantine) */
+  IG_ERR_INVALID_FREE = 2,  /* not an address ig_malloc returned: unknown, interior, or not a block */
+  IG_ERR_OVERFLOW = 3,      /* a redzone canary of the block was damaged (the block is still freed) */
+  IG_ERR_NOMEM = 4,         /* the system allocator or the table could not supply memory */
+  IG_ERR_BAD_ARG = 5,       /* null where not allowed, size overflow, bad alignment, bad kind */
+  IG_ERR_NOT_FOUND = 6,     /* no range with this id (never issued, or already evicted) */
+  IG_ERR_STATE = 7,         /* the range is not live (released twice, freed pin, ...) */
+  IG_ERR_TABLE_FULL = 8     /* the shadow table reached max_ranges; the range is not tracked */
+} ig_status_t;
+
+/* ---------------------------------------------------------------------------------------------------
+ * Violation kinds. The numeric value is the report id (IG0001 = 1); the kind string is the contract
+ * (ig_kind_name). Runtime checks own IG0001-IG0999. Identical in C# (ViolationKind).
+ * ------------------------------------------------------------------------------------------------ */
+typedef enum ig_kind {
+  IG_KIND_NONE = 0,
+  IG_KIND_NATIVE_USE_AFTER_FREE = 1,       /* "native-use-after-free"        */
+  IG_KIND_NATIVE_BUFFER_OVERFLOW = 2,      /* "native-buffer-overflow"       */
+  IG_KIND_DOUBLE_FREE = 3,                 /* "double-free"                  */
+  IG_KIND_INVALID_FREE = 4,                /* "invalid-free"                 */
+  IG_KIND_USE_AFTER_UNPIN = 5,             /* "use-after-unpin"              */
+  IG_KIND_UNPINNED_MANAGED_POINTER = 6,    /* "unpinned-managed-pointer"     */
+  IG_KIND_DANGLING_MANAGED_POINTER = 7,    /* "dangling-managed-pointer"     */
+  IG_KIND_COLLECTED_DELEGATE_CALLBACK = 8, /* "collected-delegate-callback"  */
+  IG_KIND_INVALID_HANDLE = 9,              /* "invalid-handle"               */
+  IG_KIND_ARRAY_POOL_USE_AFTER_RETURN = 10,/* "array-pool-use-after-return"  */
+  IG_KIND_HANDLE_RELEASED_IN_USE = 11,     /* "handle-released-in-use"       */
+  IG_KIND_USE_AFTER_UNMAP = 12,            /* "use-after-unmap"              */
+  IG_KIND_LEAKED_PIN = 13,                 /* "leaked-pin"                   */
+  IG_KIND_COUNT = 14
+} ig_kind_t;
+
+/* ---------------------------------------------------------------------------------------------------
+ * Ranges: everything the library knows about memory shared with native code.
+ * ------------------------------------------------------------------------------------------------ */
+typedef enum ig_range_kind {
+  IG_RANGE_NATIVE_BLOCK = 1,   /* a block of the shadow allocator (ig_malloc and friends) */
+  IG_RANGE_MANAGED_PIN = 2,    /* managed memory pinned for native code (Guard.Pin, call-scoped pins) */
+  IG_RANGE_MAPPED_VIEW = 3,    /* a memory-mapped view */
+  IG_RANGE_CALLBACK = 4,       /* a function pointer handed to native code (start = entry, size = 1) */
+  IG_RANGE_NATIVE_REGION = 5   /* native memory registered by hand (not owned by the allocator) */
+} ig_range_kind_t;
+
+typedef enum ig_range_state {
+  IG_STATE_EMPTY = 0,     /* slot unused */
+  IG_STATE_LIVE = 1,      /* allocated / pinned / mapped / registered */
+  IG_STATE_FREED = 2,     /* native block freed: poisoned and held in quarantine */
+  IG_STATE_RELEASED = 3   /* pin, view, callback or region released; kept in the release history */
+} ig_range_state_t;
+
+/* ig_range_t.flags */
+#define IG_RANGE_F_RETAINED 0x1u     /* native code keeps a reference past the call (validator checks it) */
+#define IG_RANGE_F_CALL_SCOPED 0x2u  /* pinned for the duration of one call by generated code */
+#define IG_RANGE_F_ALIGNED 0x4u      /* native block from ig_aligned_alloc */
+#define IG_RANGE_F_USER_MASK 0xFFFF0000u /* free for the managed runtime */
+
+/* One record of the shadow table. This layout is part of the versioned table format
+ * (docs/design/shadow-table.md) and is read from outside the process by the validator.
+ *
+ *   offset size field
+ *   0      8    id             slot index | (generation << 32); 0 is never a valid id
+ *   8      8    start          first user byte (native block: the pointer ig_malloc returned)
+ *   16     8    size           user bytes
+ *   24     8    alloc_seq      table sequence number when the range became live
+ *   32     8    release_seq    sequence number when it was freed/released; 0 while live
+ *   40     8    alloc_time_ns  CLOCK_MONOTONIC when it became live
+ *   48     8    release_time_ns CLOCK_MONOTONIC when freed/released; 0 while live
+ *   56     8    user_tag       kind-specific: a GCHandle of the pinned object or delegate; 0 if none
+ *   64     4    kind           ig_range_kind_t
+ *   68     4    state          ig_range_state_t; written last (release store) when a record changes
+ *   72     4    flags          IG_RANGE_F_*
+ *   76     4    alloc_site     site id (ig_site_intern), 0 = unknown
+ *   80     4    release_site   site id, 0 = unknown or still live
+ *   84     4    alloc_tid      OS thread id that made it live
+ *   88     4    release_tid    OS thread id that freed/released it
+ *   92     2    redzone_left   bytes before start that belong to the block (native blocks; else 0)
+ *   94     2    redzone_right  bytes after start+size that belong to the block (native blocks; else 0)
+ *   96          (sizeof)
+ */
+typedef struct ig_range {
+  uint64_t id;
+  uint64_t start;
+  uint64_t size;
+  uint64_t alloc_seq;
+  uint64_t release_seq;
+  uint64_t alloc_time_ns;
+  uint64_t release_time_ns;
+  uint64_t user_tag;
+  uint32_t kind;
+  uint32_t state;
+  uint32_t flags;
+  uint32_t alloc_site;
+  uint32_t release_site;
+  uint32_t alloc_tid;
+  uint32_t release_tid;
+  uint16_t redzone_left;
+  uint16_t redzone_right;
+} ig_range_t;
+
+/* A source site: where a range was created, freed or released, or where an access happened.
+ * Interned once (ig_site_intern) and referred to by a 32-bit id; 0 means unknown.
+ *
+ *   offset size field
+ *   0      4    id
+ *   4      4    line
+ *   8      120  function   NUL-terminated, truncated
+ *   128    128  file       NUL-terminated, truncated (the tail of the path is kept)
+ *   256         (sizeof)
+ */
+typedef struct ig_site {
+  uint32_t id;
+  uint32_t line;
+  char function[120];
+  char file[128];
+} ig_site_t;
+
+/* The table header, found through the exported symbol ig_shadow_table (or ig_table()). Every pointer is
+ * a 64-bit address in this process. A reader outside the process checks magic, version, header_size,
+ * range_size and site_size before it trusts anything else, and treats every record as possibly torn.
+ *
+ *   offset size field
+ *   0      8    magic            "IGTABLE" + NUL
+ *   8      4    version          IG_TABLE_VERSION
+ *   12     4    header_size      sizeof(ig_table_header_t)
+ *   16     4    range_size       sizeof(ig_range_t)
+ *   20     4    site_size        sizeof(ig_site_t)
+ *   24     8    ranges_per_chunk records in one chunk
+ *   32     8    max_chunks       entries in the chunk directory
+ *   40     8    chunk_count      chunks published so far (chunks[0..chunk_count) are valid)
+ *   48     8    chunks           address of the chunk directory: max_chunks addresses of ig_range_t[]
+ *   56     8    sites            address of the site array (ig_site_t[site_capacity], index = id - 1)
+ *   64     8    site_capacity
+ *   72     8    site_count       sites published so far
+ *   80     8    seq              the table's sequence counter
+ *   88     8    live_ranges      ranges in state LIVE
+ *   96     8    quarantine_bytes user bytes of freed blocks held in quarantine
+ *   104    8    pid              the owning process
+ *   112    8    canary_byte      the value every right-redzone byte holds (low 8 bits)
+ *   120    8    reserved[17]
+ *   256         (sizeof)
+ */
+#define IG_TABLE_MAGIC "IGTABLE"
+#define IG_TABLE_VERSION 1u
+
+typedef struct ig_table_header {
+  char magic[8];
+  uint32_t version;
+  uint32_t header_size;
+  uint32_t range_size;
+  uint32_t site_size;
+  uint64_t ranges_per_chunk;
+  uint64_t max_chunks;
+  uint64_t chunk_count;
+  uint64_t chunks;
+  uint64_t sites;
+  uint64_t site_capacity;
+  uint64_t site_count;
+  uint64_t seq;
+  uint64_t live_ranges;
+  uint64_t quarantine_bytes;
+  uint64_t pid;
+  uint64_t canary_byte;
+  uint64_t reserved[17];
+} ig_table_header_t;
+
+/* The table header of this process (never NULL once the library is initialised). */
+IG_API extern ig_table_header_t *ig_shadow_table;
+IG_API const ig_table_header_t *ig_table(void);
+
+/* ---------------------------------------------------------------------------------------------------
+ * A violation found by the native side, as data. Reporting is separate (ig_report).
+ * ------------------------------------------------------------------------------------------------ */
+typedef struct ig_violation {
+  uint32_t kind;          /* ig_kind_t */
+  uint32_t access_site;   /* site of the access/free that found it, 0 if unknown */
+  uint64_t address;       /* the address that was accessed, freed or found damaged */
+  uint64_t size;          /* bytes accessed (0 for frees) */
+  uint64_t detail;        /* kind-specific: first damaged canary offset past the end of the block */
+  uint32_t has_range;     /* 1 when range holds the record involved */
+  uint32_t reserved;
+  ig_range_t range;       /* snapshot of the range involved */
+} ig_violation_t;
+
+/* ---------------------------------------------------------------------------------------------------
+ * Initialisation and options.
+ * ------------------------------------------------------------------------------------------------ */
+
+/* ig_init flags */
+#define IG_INIT_QUIET 0x1u /* do not print option warnings (the caller printed them already) */
+
+/* Initialises the library with an options string in INTEROPGUARD_OPTIONS syntax (key=value:key=value).
+ * NULL means: read INTEROPGUARD_OPTIONS. The first call wins; later calls and the lazy initialisation
+ * done by every other entry point return IG_OK without changing anything. Never fails on bad options:
+ * unknown keys and bad values warn on stderr (unless IG_INIT_QUIET) and keep the defaults. */
+IG_API ig_status_t ig_init(const char *options, uint32_t flags);
+
+/* The current value of a numeric option by name (the names of the option table); -1 if unknown. */
+IG_API int64_t ig_option_int(const char *name);
+
+/* ---------------------------------------------------------------------------------------------------
+ * Shadow allocator. Blocks: [left redzone + header][user bytes][right redzone filled with a canary].
+ * Freed blocks are poisoned and kept in a FIFO quarantine bounded by quarantine_mb.
+ * The plain functions report problems themselves (ig_report) and behave like their libc namesakes.
+ * ------------------------------------------------------------------------------------------------ */
+IG_API void *ig_malloc(size_t size);
+IG_API void *ig_calloc(size_t count, size_t size);
+IG_API void *ig_realloc(void *ptr, size_t size);
+IG_API void *ig_aligned_alloc(size_t alignment, size_t size);
+IG_API void ig_free(void *ptr);
+/* User bytes of a live block; 0 for NULL, unknown, interior or freed addresses. */
+IG_API size_t ig_usable_size(const void *ptr);
+
+/* Site-aware forms used by the managed runtime. alignment 0 = default (16). On a detected problem the
+ * function fills *out (when out is not NULL) instead of reporting, and returns the status. */
+IG_API void *ig_malloc_at(size_t size, size_t alignment, uint32_t site);
+IG_API ig_status_t ig_free_at(void *ptr, uint32_t site, ig_violation_t *out);
+
+/* Checks the canaries of every live block. Fills up to max violations into out (may be NULL with
+ * max 0) and returns how many damaged blocks there are. Does not report. */
+IG_API size_t ig_verify(ig_violation_t *out, size_t max);
+
+/* ---------------------------------------------------------------------------------------------------
+ * Shadow table: registering and looking up ranges.
+ * ------------------------------------------------------------------------------------------------ */
+
+/* Registers a range (not a native block: those come from the allocator). size 0 is allowed and is
+ * tracked as a 1-byte range at start. On success *out_id holds the id. */
+IG_API ig_status_t ig_range_register(uint32_t kind, const void *start, size_t size, uint32_t flags,
+                                     uint32_t site, uint64_t user_tag, uint64_t *out_id);
+/* Marks a live range released at site. A second release: IG_ERR_STATE with *out filled (if given). */
+IG_API ig_status_t ig_range_release(uint64_t id, uint32_t site, ig_range_t *out);
+/* Sets and clears flags of a live range. */
+IG_API ig_status_t ig_range_set_flags(uint64_t id, uint32_t set, uint32_t clear);
+/* Copies the record of id (live, freed or released and not yet evicted). */
+IG_API ig_status_t ig_range_get(uint64_t id, ig_range_t *out);
+
+/* ig_lookup results */
+typedef enum ig_lookup_result {
+  IG_LOOKUP_UNKNOWN = 0, /* no range the library knows contains addr */
+  IG_LOOKUP_INSIDE = 1,  /* [addr, addr+len) lies inside the range's user bytes */
+  IG_LOOKUP_OUTSIDE = 2  /* addr lies in the range or its redzones, but [addr, addr+len) leaves the user bytes */
+} ig_lookup_result_t;
+
+/* Finds the range whose user bytes or redzones contain addr (an interior address), in O(log n) or
+ * better, without serialising concurrent lookups. Among several ranges that contain addr, a live one
+ * wins over a freed/released one, and the newest wins among equals. len 0 is treated as 1 for the
+ * containment test except that addr == start+size (one past the end) with len 0 is INSIDE.
+ * Never dereferences addr. out may be NULL. */
+IG_API ig_lookup_result_t ig_lookup(const void *addr, size_t len, ig_range_t *out);
+
+/* The call-boundary check in one call: lookup, then classify.
+ *   freed native block                      -> IG_KIND_NATIVE_USE_AFTER_FREE
+ *   OUTSIDE any range                       -> IG_KIND_NATIVE_BUFFER_OVERFLOW
+ *   released managed pin                    -> IG_KIND_USE_AFTER_UNPIN
+ *   released mapped view                    -> IG_KIND_USE_AFTER_UNMAP
+ *   released callback                       -> IG_KIND_COLLECTED_DELEGATE_CALLBACK
+ *   inside a live range, or unknown address -> IG_KIND_NONE
+ * Returns the kind; fills *out (when not NULL and kind != NONE). Does not report, does not consult
+ * detect_* options (the caller does). Cheap enough for [SuppressGCTransition]: no blocking locks. */
+IG_API ig_kind_t ig_check(const void *addr, size_t len, ig_violation_t *out);
+
+/* ---------------------------------------------------------------------------------------------------
+ * Sites.
+ * ------------------------------------------------------------------------------------------------ */
+
+/* Interns a site; the same (file, line, function) always gives the same id. NULL strings are "".
+ * Returns 0 when the site table is full (the site is then reported as unknown). */
+IG_API uint32_t ig_site_intern(const char *file, uint32_t line, const char *function);
+/* Copies site id into *out; IG_ERR_NOT_FOUND for 0 or ids never issued. */
+IG_API ig_status_t ig_site_get(uint32_t id, ig_site_t *out);
+
+/* ---------------------------------------------------------------------------------------------------
+ * Reporting (native side). Used by the plain allocator functions and by pure C users.
+ * ------------------------------------------------------------------------------------------------ */
+
+/* Receives violations the native side reports. Called on the detecting thread; must not call back into
+ * the allocator of a freed block. When a hook is set, ig_report calls it instead of printing. */
+typedef void (*ig_report_hook_t)(const ig_violation_t *violation, void *context);
+IG_API void ig_set_report_hook(ig_report_hook_t hook, void *context);
+
+/* Reports a violation: calls the hook if set, otherwise writes the ASan-like text report to stderr
+ * (and to report_path when set) without allocating; then aborts when halt_on_error=1. Repeated
+ * reports of the same kind and site are printed once. */
+IG_API void ig_report(const ig_violation_t *violation);
+
+/* "native-use-after-free" for IG_KIND_NATIVE_USE_AFTER_FREE, "" for unknown kinds. */
+IG_API const char *ig_kind_name(uint32_t kind);
+
+/* ---------------------------------------------------------------------------------------------------
+ * Statistics.
+ * ------------------------------------------------------------------------------------------------ */
+typedef struct ig_stats {
+  uint64_t live_blocks;
+  uint64_t live_block_bytes;
+  uint64_t quarantine_blocks;
+  uint64_t quarantine_bytes;
+  uint64_t live_ranges;        /* all kinds, state LIVE */
+  uint64_t released_ranges;    /* freed + released records still in the table */
+  uint64_t total_allocs;
+  uint64_t total_frees;
+  uint64_t reports;
+} ig_stats_t;
+
+IG_API void ig_get_stats(ig_stats_t *out);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* INTEROPGUARD_H */

@@ -1,0 +1,2 @@
+namespace InteropGuard; /// <summary>x</summary>
+public static class Guard { }
