@@ -1,0 +1,153 @@
+// build.cake: the build of InteropGuard (native library, managed projects, tests, demo, benchmarks, package);
+// run with `dotnet tool restore && dotnet cake --target=<Target>`.
+
+using System.Xml.Linq;
+
+var target = Argument("target", "Test");
+var configuration = Argument("configuration", "Debug");
+var benchFilter = Argument("filter", "*");
+var benchJob = Argument("job", "short");
+
+var root = MakeAbsolute(Directory("."));
+var nativeBuild = root.Combine("build/native");
+var artifacts = root.Combine("artifacts");
+var nativeOut = artifacts.Combine("native");
+var testResults = artifacts.Combine("test-results");
+var solution = root.CombineWithFilePath("InteropGuard.sln");
+
+// Runs a tool and returns its exit code; output goes straight to the console.
+int Run(string tool, string arguments, DirectoryPath workingDirectory = null)
+{
+    Information($"> {tool} {arguments}");
+    return StartProcess(tool, new ProcessSettings
+    {
+        Arguments = arguments,
+        WorkingDirectory = workingDirectory ?? root,
+    });
+}
+
+void RunOrFail(string tool, string arguments)
+{
+    var code = Run(tool, arguments);
+    if (code != 0)
+        throw new Exception($"{tool} failed with exit code {code}");
+}
+
+Task("Clean")
+    .Does(() =>
+{
+    CleanDirectories(new[] { nativeBuild.FullPath, artifacts.FullPath });
+    DotNetClean(solution.FullPath);
+});
+
+// cmake configure + build; the .so files land in artifacts/native/, where the projects copy them from.
+Task("Native")
+    .Does(() =>
+{
+    RunOrFail("cmake", $"-S native -B \"{nativeBuild}\" -DCMAKE_BUILD_TYPE=RelWithDebInfo -DIG_ARTIFACTS_DIR=\"{nativeOut}\"");
+    RunOrFail("cmake", $"--build \"{nativeBuild}\" -j 2");
+    Information($"native libraries: {string.Join(", ", GetFiles($"{nativeOut}/*.so").Select(f => f.GetFilename().ToString()))}");
+});
+
+Task("Build")
+    .IsDependentOn("Native")
+    .Does(() =>
+{
+    DotNetBuild(solution.FullPath, new DotNetBuildSettings { Configuration = configuration });
+});
+
+// ctest and NUnit; both always run, the totals of both go to artifacts/test-results/totals.txt.
+Task("Test")
+    .IsDependentOn("Build")
+    .Does(() =>
+{
+    EnsureDirectoryExists(testResults);
+    CleanDirectory(testResults);
+
+    var junit = testResults.CombineWithFilePath("ctest.xml");
+    var ctestCode = Run("ctest", $"--test-dir \"{nativeBuild}\" --output-on-failure --output-junit \"{junit}\"");
+    var (nativePassed, nativeFailed) = CountJUnit(junit.FullPath);
+    if (ctestCode != 0 && nativeFailed == 0)
+        nativeFailed = 1; // ctest itself failed (no tests found, crash before results)
+
+    var managedCode = 0;
+    try
+    {
+        DotNetTest(solution.FullPath, new DotNetTestSettings
+        {
+            Configuration = configuration,
+            NoBuild = true,
+            ResultsDirectory = testResults,
+            Loggers = new[] { "trx", "console;verbosity=normal" },
+        });
+    }
+    catch (Exception e)
+    {
+        managedCode = 1;
+        Error(e.Message);
+    }
+    var (managedPassed, managedFailed) = CountTrx(testResults);
+    if (managedCode != 0 && managedFailed == 0)
+        managedFailed = 1; // the test host failed without results
+
+    Information($"native: {nativePassed} passed, {nativeFailed} failed; managed: {managedPassed} passed, {managedFailed} failed");
+    var totals = $"{nativePassed + managedPassed} passed, {nativeFailed + managedFailed} failed";
+    System.IO.File.WriteAllText(testResults.CombineWithFilePath("totals.txt").FullPath, totals + "\n");
+    Information(totals);
+    if (nativeFailed + managedFailed > 0)
+        throw new Exception("tests failed: " + totals);
+});
+
+// The sample program: real reports on stderr, exit 0 when every expected report appeared.
+Task("Demo")
+    .IsDependentOn("Build")
+    .Does(() =>
+{
+    RunOrFail("dotnet", $"run --no-build -c {configuration} --project src/InteropGuard.Demo");
+});
+
+// BenchmarkDotNet suite: `dotnet cake --target=Bench --filter=*Allocator* --job=short`.
+Task("Bench")
+    .IsDependentOn("Native")
+    .Does(() =>
+{
+    RunOrFail("dotnet", $"run -c Release --project benchmarks/InteropGuard.Benchmarks -- --filter \"{benchFilter}\" --job {benchJob}");
+});
+
+Task("Pack")
+    .IsDependentOn("Build")
+    .Does(() =>
+{
+    DotNetPack("src/InteropGuard/InteropGuard.csproj", new DotNetPackSettings
+    {
+        Configuration = configuration,
+        NoBuild = true,
+        OutputDirectory = artifacts.Combine("packages"),
+    });
+});
+
+(int passed, int failed) CountJUnit(string path)
+{
+    if (!System.IO.File.Exists(path))
+        return (0, 0);
+    var cases = XDocument.Load(path).Descendants("testcase").ToList();
+    var failed = cases.Count(c => c.Elements("failure").Any() || c.Elements("error").Any());
+    var skipped = cases.Count(c => c.Elements("skipped").Any());
+    return (cases.Count - failed - skipped, failed);
+}
+
+(int passed, int failed) CountTrx(DirectoryPath directory)
+{
+    int passed = 0, failed = 0;
+    foreach (var file in GetFiles($"{directory}/**/*.trx"))
+    {
+        var counters = XDocument.Load(file.FullPath).Descendants().FirstOrDefault(e => e.Name.LocalName == "Counters");
+        if (counters == null)
+            continue;
+        passed += (int?)counters.Attribute("passed") ?? 0;
+        failed += ((int?)counters.Attribute("failed") ?? 0) + ((int?)counters.Attribute("error") ?? 0) + ((int?)counters.Attribute("timeout") ?? 0) + ((int?)counters.Attribute("aborted") ?? 0);
+    }
+    return (passed, failed);
+}
+
+RunTarget(target);
