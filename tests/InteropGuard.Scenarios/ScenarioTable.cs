@@ -1,0 +1,246 @@
+// ScenarioTable.cs - the named scenarios: each bug next to the nearest correct code (Go cgocheck style,
+// `x` must fail, `x_ok` must pass). Run one per process by Program; the options come from the environment.
+using System;
+using System.Collections.Generic;
+using System.Runtime.CompilerServices;
+
+namespace InteropGuard.Scenarios;
+
+internal static class ScenarioTable
+{
+    /// <summary>Every scenario by name.</summary>
+    internal static readonly IReadOnlyDictionary<string, Action> All = new Dictionary<string, Action>(StringComparer.Ordinal)
+    {
+        ["native_use_after_free"] = NativeUseAfterFree,
+        ["native_use_after_free_ok"] = NativeUseAfterFreeOk,
+        ["native_buffer_overflow"] = NativeBufferOverflow,
+        ["native_buffer_overflow_ok"] = NativeBufferOverflowOk,
+        ["overflow_written_by_native"] = OverflowWrittenByNative,
+        ["overflow_written_by_native_ok"] = OverflowWrittenByNativeOk,
+        ["overflow_found_by_verify"] = OverflowFoundByVerify,
+        ["overflow_found_by_verify_ok"] = OverflowFoundByVerifyOk,
+        ["double_free"] = DoubleFree,
+        ["double_free_ok"] = DoubleFreeOk,
+        ["native_double_free"] = NativeDoubleFree,
+        ["native_double_free_ok"] = NativeDoubleFreeOk,
+        ["invalid_free"] = InvalidFree,
+        ["invalid_free_ok"] = InvalidFreeOk,
+        ["use_after_unpin"] = UseAfterUnpin,
+        ["use_after_unpin_ok"] = UseAfterUnpinOk,
+        ["invalid_handle"] = InvalidHandle,
+        ["invalid_handle_ok"] = InvalidHandleOk,
+        ["invalid_handle_double_free"] = InvalidHandleDoubleFree,
+        ["invalid_handle_never_issued"] = InvalidHandleNeverIssued,
+        ["halt_on_error"] = HaltOnError,
+        ["many_kinds"] = ManyKinds,
+        ["print_mode"] = PrintMode,
+    };
+
+    // A freed native buffer's pointer reaches a call.
+    private static void NativeUseAfterFree()
+    {
+        var buffer = NativeBuffer.Allocate(64);
+        nint p = buffer.Pointer;
+        buffer.Dispose();
+        Guard.Check(p, 16);
+        TestNative.Sum(p, 16);
+    }
+
+    private static void NativeUseAfterFreeOk()
+    {
+        using var buffer = NativeBuffer.Allocate(64);
+        nint p = buffer.Pointer;
+        Guard.Check(p, 16);
+        TestNative.Sum(p, 16);
+    }
+
+    // The length handed to native code reaches past the end of the buffer.
+    private static void NativeBufferOverflow()
+    {
+        using var buffer = NativeBuffer.Allocate(64);
+        Guard.Check(buffer.Pointer, 65);
+        TestNative.Fill(buffer.Pointer, 65, 1);
+    }
+
+    private static void NativeBufferOverflowOk()
+    {
+        using var buffer = NativeBuffer.Allocate(64);
+        Guard.Check(buffer.Pointer, 64);
+        TestNative.Fill(buffer.Pointer, 64, 1);
+    }
+
+    // Native code writes past the end without a checked length; the canaries find it at Dispose.
+    private static void OverflowWrittenByNative()
+    {
+        var buffer = NativeBuffer.Allocate(32);
+        TestNative.Fill(buffer.Pointer, 36, 7);
+        buffer.Dispose();
+    }
+
+    private static void OverflowWrittenByNativeOk()
+    {
+        var buffer = NativeBuffer.Allocate(32);
+        TestNative.Fill(buffer.Pointer, 32, 7);
+        buffer.Dispose();
+    }
+
+    // The same overflow found while the buffer is still live, by Guard.Verify (reports, does not throw).
+    private static void OverflowFoundByVerify()
+    {
+        var buffer = NativeBuffer.Allocate(48);
+        TestNative.Fill(buffer.Pointer, 49, 7);
+        IReadOnlyList<Violation> found = Guard.Verify();
+        Console.WriteLine($"verify found {found.Count}");
+        GC.KeepAlive(buffer);
+    }
+
+    private static void OverflowFoundByVerifyOk()
+    {
+        var buffer = NativeBuffer.Allocate(48);
+        TestNative.Fill(buffer.Pointer, 48, 7);
+        IReadOnlyList<Violation> found = Guard.Verify();
+        Console.WriteLine($"verify found {found.Count}");
+        buffer.Dispose();
+    }
+
+    // The same address freed twice through the raw-pointer API.
+    private static void DoubleFree()
+    {
+        var buffer = NativeBuffer.Allocate(16);
+        NativeBuffer.Free(buffer.Pointer);
+        NativeBuffer.Free(buffer.Pointer);
+    }
+
+    private static void DoubleFreeOk()
+    {
+        var buffer = NativeBuffer.Allocate(16);
+        NativeBuffer.Free(buffer.Pointer);
+    }
+
+    // Native code frees twice; ig_free reports through the runtime's report hook (no exception crosses native frames).
+    private static void NativeDoubleFree()
+    {
+        EnsureLoaded();
+        nint p = TestNative.Alloc(24);
+        TestNative.FreeTwice(p);
+    }
+
+    private static void NativeDoubleFreeOk()
+    {
+        EnsureLoaded();
+        nint p = TestNative.Alloc(24);
+        TestNative.Free(p);
+    }
+
+    // An interior pointer is freed.
+    private static void InvalidFree()
+    {
+        var buffer = NativeBuffer.Allocate(32);
+        NativeBuffer.Free(buffer.Pointer + 8);
+    }
+
+    private static void InvalidFreeOk()
+    {
+        var buffer = NativeBuffer.Allocate(32);
+        NativeBuffer.Free(buffer.Pointer);
+    }
+
+    // A pointer into a released pin reaches a call while the array is still alive at the same address.
+    private static void UseAfterUnpin()
+    {
+        byte[] array = new byte[100_000]; // large object heap: not moved by a gen0 GC between unpin and check
+        var pin = Guard.Pin(array);
+        nint p = pin.Pointer;
+        pin.Dispose();
+        Guard.Check(p, 16);
+        TestNative.Sum(p, 16);
+        GC.KeepAlive(array);
+    }
+
+    private static void UseAfterUnpinOk()
+    {
+        byte[] array = new byte[100_000];
+        using (var pin = Guard.Pin(array))
+        {
+            Guard.Check(pin.Pointer, 16);
+            TestNative.Sum(pin.Pointer, 16);
+        }
+        GC.KeepAlive(array);
+    }
+
+    // A freed CheckedHandle cookie is used.
+    private static void InvalidHandle()
+    {
+        var handle = CheckedHandle.Alloc(new object());
+        nint cookie = handle.ToIntPtr();
+        handle.Free();
+        _ = CheckedHandle.FromIntPtr(cookie).Target;
+    }
+
+    private static void InvalidHandleOk()
+    {
+        var handle = CheckedHandle.Alloc(new object());
+        nint cookie = handle.ToIntPtr();
+        _ = CheckedHandle.FromIntPtr(cookie).Target;
+        handle.Free();
+    }
+
+    private static void InvalidHandleDoubleFree()
+    {
+        var handle = CheckedHandle.Alloc(new object());
+        handle.Free();
+        handle.Free();
+    }
+
+    private static void InvalidHandleNeverIssued()
+    {
+        _ = CheckedHandle.FromIntPtr(unchecked((nint)0x5A5A_0000_1234)).Target;
+    }
+
+    // A use-after-free whose exception is caught: with halt_on_error=1 the process aborts before the catch.
+    private static void HaltOnError()
+    {
+        try
+        {
+            NativeUseAfterFree();
+        }
+        catch (InteropViolationException e)
+        {
+            Console.WriteLine($"continued after the report: {e.Violation.KindName}");
+        }
+    }
+
+    // One violation of each of four kinds, each caught; for the JSON and SARIF file tests.
+    private static void ManyKinds()
+    {
+        Caught(NativeUseAfterFree);
+        Caught(NativeBufferOverflow);
+        Caught(DoubleFree);
+        Caught(InvalidHandle);
+    }
+
+    // Prints what the runtime decided at start-up; for the mode, options and missing-library tests.
+    private static void PrintMode()
+    {
+        Console.WriteLine($"mode={Guard.Mode} enabled={Guard.IsEnabled}");
+        using var buffer = NativeBuffer.Allocate(8);
+        Guard.Check(buffer.Pointer, 8);
+        Console.WriteLine($"allocated {buffer.Length}");
+    }
+
+    private static void Caught(Action action)
+    {
+        try
+        {
+            action();
+        }
+        catch (InteropViolationException e)
+        {
+            Console.WriteLine($"caught {e.Violation.KindName}");
+        }
+    }
+
+    // Touches Guard so the runtime loads the native library and installs its report hook before native code runs.
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static void EnsureLoaded() => Console.WriteLine($"enabled={Guard.IsEnabled}");
+}

@@ -1,0 +1,146 @@
+// ScenarioTests.cs - the Go cgocheck-style table: every bug scenario runs in a child process and must report,
+// then runs again with its detect_ option off (and, where the bug is harmless unguarded, with INTEROPGUARD=0)
+// and must complete silently, proving the check made the difference; every _ok scenario must be silent.
+using System.Collections.Generic;
+using InteropGuard.Tests.TestSupport;
+using NUnit.Framework;
+
+namespace InteropGuard.Tests.ChildProcesses;
+
+public sealed class ScenarioTests
+{
+    /// <summary>One bug scenario: the kind it must report, the exit code, and whether running it unguarded is safe.</summary>
+    public sealed record BugCase(string Name, string Kind, int ExitCode, bool SafeUnguarded)
+    {
+        public string Option => "detect_" + Kind.Replace('-', '_');
+
+        public override string ToString() => Name;
+    }
+
+    public static readonly BugCase[] Bugs =
+    [
+        new("native_use_after_free", "native-use-after-free", Scenario.ExitViolation, SafeUnguarded: true),
+        new("native_buffer_overflow", "native-buffer-overflow", Scenario.ExitViolation, SafeUnguarded: false),
+        new("overflow_written_by_native", "native-buffer-overflow", Scenario.ExitViolation, SafeUnguarded: false),
+        new("overflow_found_by_verify", "native-buffer-overflow", Scenario.ExitCompleted, SafeUnguarded: false),
+        new("double_free", "double-free", Scenario.ExitViolation, SafeUnguarded: false),
+        new("native_double_free", "double-free", Scenario.ExitCompleted, SafeUnguarded: false),
+        new("invalid_free", "invalid-free", Scenario.ExitViolation, SafeUnguarded: false),
+        new("use_after_unpin", "use-after-unpin", Scenario.ExitViolation, SafeUnguarded: true),
+        new("invalid_handle", "invalid-handle", Scenario.ExitViolation, SafeUnguarded: false),
+        new("invalid_handle_double_free", "invalid-handle", Scenario.ExitViolation, SafeUnguarded: false),
+        new("invalid_handle_never_issued", "invalid-handle", Scenario.ExitViolation, SafeUnguarded: false),
+    ];
+
+    public static readonly string[] Oks =
+    [
+        "native_use_after_free_ok", "native_buffer_overflow_ok", "overflow_written_by_native_ok",
+        "overflow_found_by_verify_ok", "double_free_ok", "native_double_free_ok", "invalid_free_ok",
+        "use_after_unpin_ok", "invalid_handle_ok",
+    ];
+
+    public static IEnumerable<BugCase> SafeUnguardedBugs()
+    {
+        foreach (BugCase bug in Bugs)
+        {
+            if (bug.SafeUnguarded) yield return bug;
+        }
+    }
+
+    [TestCaseSource(nameof(Bugs))]
+    public void Detects(BugCase bug)
+    {
+        ChildResult result = Scenario.Run(bug.Name);
+
+        Assert.That(result.ExitCode, Is.EqualTo(bug.ExitCode), result.ToString());
+        var reports = ReportText.Parse(result.Stderr);
+        Assert.That(reports, Has.Count.EqualTo(1), result.ToString());
+        Assert.That(reports[0].Headline, Does.StartWith($"ERROR: InteropGuard: {bug.Kind} on address 0x"), result.ToString());
+        Assert.That(reports[0].Summary, Does.StartWith($"SUMMARY: InteropGuard: {bug.Kind} "), result.ToString());
+        Assert.That(reports[0].Hints, Does.Contain($"HINT: to turn this check off set INTEROPGUARD_OPTIONS={bug.Option}=0"), result.ToString());
+        if (bug.ExitCode == Scenario.ExitViolation)
+        {
+            Assert.That(result.Stdout, Does.Contain($"uncaught InteropViolationException {bug.Kind}"), result.ToString());
+        }
+    }
+
+    [TestCaseSource(nameof(Bugs))]
+    public void Detects_NothingWithCheckOff(BugCase bug)
+    {
+        ChildResult result = Scenario.RunWithOptions(bug.Name, bug.Option + "=0");
+
+        Assert.That(result.ExitCode, Is.EqualTo(Scenario.ExitCompleted), result.ToString());
+        Assert.That(result.Stdout, Does.Contain($"scenario {bug.Name}: completed"), result.ToString());
+        Assert.That(ReportText.CountHeadlines(result.Stderr), Is.Zero, result.ToString());
+    }
+
+    [TestCaseSource(nameof(SafeUnguardedBugs))]
+    public void Detects_NothingWithGuardOff(BugCase bug)
+    {
+        ChildResult result = Scenario.Run(bug.Name, new Dictionary<string, string?> { ["INTEROPGUARD"] = "0" });
+
+        Assert.That(result.ExitCode, Is.EqualTo(Scenario.ExitCompleted), result.ToString());
+        Assert.That(result.Stdout, Does.Contain($"scenario {bug.Name}: completed"), result.ToString());
+        Assert.That(result.Stderr.Trim(), Is.Empty, result.ToString());
+    }
+
+    [TestCaseSource(nameof(Oks))]
+    public void Allows(string name)
+    {
+        ChildResult result = Scenario.Run(name);
+
+        Assert.That(result.ExitCode, Is.EqualTo(Scenario.ExitCompleted), result.ToString());
+        Assert.That(result.Stdout, Does.Contain($"scenario {name}: completed"), result.ToString());
+        Assert.That(result.Stderr.Trim(), Is.Empty, "correct code must run silently\n" + result);
+    }
+
+    [Test]
+    public void Detects_VerifyCountsDamage_Allows_VerifyOfIntactBlocks()
+    {
+        ChildResult bad = Scenario.Run("overflow_found_by_verify");
+        ChildResult good = Scenario.Run("overflow_found_by_verify_ok");
+
+        Assert.That(bad.Stdout, Does.Contain("verify found 1"), bad.ToString());
+        Assert.That(good.Stdout, Does.Contain("verify found 0"), good.ToString());
+    }
+
+    [Test]
+    public void HaltOnError_AbortsAtTheFirstReport()
+    {
+        ChildResult result = Scenario.RunWithOptions("halt_on_error", "halt_on_error=1");
+
+        Assert.That(result.ExitCode, Is.EqualTo(Scenario.ExitAborted), "abort (SIGABRT)\n" + result);
+        Assert.That(ReportText.Parse(result.Stderr), Has.Count.EqualTo(1), result.ToString());
+        Assert.That(result.Stderr, Does.Contain("ERROR: InteropGuard: native-use-after-free"), result.ToString());
+        Assert.That(result.Stdout, Does.Not.Contain("continued after the report"), result.ToString());
+    }
+
+    [Test]
+    public void HaltOnError_Off_ThrowsAndContinues()
+    {
+        ChildResult result = Scenario.Run("halt_on_error");
+
+        Assert.That(result.ExitCode, Is.EqualTo(Scenario.ExitCompleted), result.ToString());
+        Assert.That(result.Stdout, Does.Contain("continued after the report: native-use-after-free"), result.ToString());
+        Assert.That(ReportText.Parse(result.Stderr), Has.Count.EqualTo(1), result.ToString());
+    }
+
+    [Test]
+    public void HaltOnError_NativeDetection_AlsoAborts()
+    {
+        ChildResult result = Scenario.RunWithOptions("native_double_free", "halt_on_error=1");
+
+        Assert.That(result.ExitCode, Is.EqualTo(Scenario.ExitAborted), result.ToString());
+        Assert.That(result.Stderr, Does.Contain("ERROR: InteropGuard: double-free"), result.ToString());
+        Assert.That(result.Stdout, Does.Not.Contain("completed"), result.ToString());
+    }
+
+    [Test]
+    public void UnknownScenario_ExitsWithUsage()
+    {
+        ChildResult result = Scenario.Run("no_such_scenario");
+
+        Assert.That(result.ExitCode, Is.EqualTo(2), result.ToString());
+        Assert.That(result.Stderr, Does.Contain("native_use_after_free"), "lists the scenarios\n" + result);
+    }
+}

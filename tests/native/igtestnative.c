@@ -1,0 +1,69 @@
+/* igtestnative.c - a deliberately wrong native library for the InteropGuard tests: each function that
+ * misuses memory handed over by managed code sits beside the nearest correct one, and the tests call
+ * both through P/Invoke (tests/InteropGuard.Tests, tests/InteropGuard.Scenarios). Runs only in tests.
+ *
+ * Wrong on purpose: ig_test_keep_pointer + ig_test_read_kept (a pointer kept past the call),
+ * ig_test_fill with n past the end (overflow), ig_test_free_twice (double free), ig_test_free_interior
+ * (invalid free). Correct: ig_test_sum, ig_test_fill within bounds, ig_test_alloc / ig_test_free. */
+#include <stddef.h>
+#include <stdint.h>
+
+#include "interopguard.h"
+
+#if defined(__GNUC__)
+#define IG_TEST_API __attribute__((visibility("default")))
+#else
+#define IG_TEST_API
+#endif
+
+/* The pointer ig_test_keep_pointer stored; native code that outlives the call reads through it. */
+static void *kept_pointer;
+
+/* Stores p for a later ig_test_read_kept: the bug pattern "native code retains a pointer past the call". */
+IG_TEST_API void ig_test_keep_pointer(void *p) { kept_pointer = p; }
+
+/* The pointer ig_test_keep_pointer stored (NULL if none), for tests that pass it back to Guard.Check. */
+IG_TEST_API void *ig_test_kept_pointer(void) { return kept_pointer; }
+
+/* Sums n bytes at the kept pointer: reads whatever is there now (freed, unpinned or still valid). */
+IG_TEST_API uint64_t ig_test_read_kept(size_t n) {
+  const volatile uint8_t *p = (const volatile uint8_t *)kept_pointer;
+  uint64_t sum = 0;
+  if (p == NULL) return 0;
+  for (size_t i = 0; i < n; i++) sum += p[i];
+  return sum;
+}
+
+/* The correct reader: sums n bytes of p, which the caller owns for the duration of the call. */
+IG_TEST_API uint64_t ig_test_sum(const uint8_t *p, size_t n) {
+  uint64_t sum = 0;
+  if (p == NULL) return 0;
+  for (size_t i = 0; i < n; i++) sum += p[i];
+  return sum;
+}
+
+/* Writes v into n bytes at p; with n past the end of the buffer it is the overflow the canaries catch. */
+IG_TEST_API void ig_test_fill(uint8_t *p, size_t n, uint8_t v) {
+  volatile uint8_t *q = (volatile uint8_t *)p;
+  if (p == NULL) return;
+  for (size_t i = 0; i < n; i++) q[i] = v;
+}
+
+/* Allocates n bytes from the shadow allocator, as a native library that hands memory to managed code. */
+IG_TEST_API void *ig_test_alloc(size_t n) { return ig_malloc(n); }
+
+/* Frees p once: the correct counterpart of ig_test_free_twice. */
+IG_TEST_API void ig_test_free(void *p) { ig_free(p); }
+
+/* Frees p twice: ig_free detects the second free natively and reports it through ig_report (and so
+ * through the managed report hook when the runtime installed one). */
+IG_TEST_API void ig_test_free_twice(void *p) {
+  ig_free(p);
+  ig_free(p);
+}
+
+/* Frees an interior pointer (p + offset): an invalid free detected natively. */
+IG_TEST_API void ig_test_free_interior(void *p, size_t offset) { ig_free((uint8_t *)p + offset); }
+
+/* Forgets the kept pointer, so tests start from a clean state. */
+IG_TEST_API void ig_test_reset(void) { kept_pointer = NULL; }
