@@ -1,0 +1,346 @@
+/* ig_report.c - the one place that turns violations into text: kind names, hints, the ASan-like report on
+ * stderr (and report_path), dedupe, the report cap and halt_on_error; runs only when something is reported
+ * or warned about, and never allocates, uses stdio or recurses. */
+#include "internal/ig_internal.h"
+
+#include <fcntl.h>
+#include <stdlib.h>
+#include <unistd.h>
+
+/* ---------------------------------------------------------------------------------------------------
+ * Text without stdio.
+ * ------------------------------------------------------------------------------------------------ */
+void _ig_buf_str(_ig_buf_t *b, const char *s) {
+  if (s == NULL) s = "(null)";
+  while (*s && b->len + 1 < b->cap) b->p[b->len++] = *s++;
+  if (b->cap) b->p[b->len] = 0;
+}
+
+void _ig_buf_u64(_ig_buf_t *b, uint64_t v) {
+  char tmp[24];
+  int n = 0;
+  do { tmp[n++] = (char)('0' + v % 10); v /= 10; } while (v);
+  char out[24];
+  for (int i = 0; i < n; i++) out[i] = tmp[n - 1 - i];
+  out[n] = 0;
+  _ig_buf_str(b, out);
+}
+
+void _ig_buf_i64(_ig_buf_t *b, int64_t v) {
+  if (v < 0) {
+    _ig_buf_str(b, "-");
+    _ig_buf_u64(b, (uint64_t)0 - (uint64_t)v);
+  } else {
+    _ig_buf_u64(b, (uint64_t)v);
+  }
+}
+
+void _ig_buf_hex(_ig_buf_t *b, uint64_t v) {
+  char out[20] = "0x";
+  int n = 2;
+  int shift = 60;
+  while (shift > 0 && ((v >> shift) & 0xf) == 0) shift -= 4;
+  for (; shift >= 0; shift -= 4) out[n++] = "0123456789abcdef"[(v >> shift) & 0xf];
+  out[n] = 0;
+  _ig_buf_str(b, out);
+}
+
+void _ig_warn(const char *msg) {
+  char text[2304];
+  _ig_buf_t b = {text, 0, sizeof text};
+  _ig_buf_str(&b, "InteropGuard: WARNING: ");
+  _ig_buf_str(&b, msg);
+  _ig_buf_str(&b, "\n");
+  _ig_os_write(2, b.p, b.len);
+}
+
+/* ---------------------------------------------------------------------------------------------------
+ * Kinds.
+ * ------------------------------------------------------------------------------------------------ */
+static const char *const _ig_kind_names[IG_KIND_COUNT] = {
+  "", "native-use-after-free", "native-buffer-overflow", "double-free", "invalid-free", "use-after-unpin",
+  "unpinned-managed-pointer", "dangling-managed-pointer", "collected-delegate-callback", "invalid-handle",
+  "array-pool-use-after-return", "handle-released-in-use", "use-after-unmap", "leaked-pin",
+};
+
+static const char *const _ig_kind_hints[IG_KIND_COUNT] = {
+  "",
+  "the buffer was freed while a pointer to it was still in use; free it only after the last use.",
+  "an access went past the end of the buffer; check the length passed with the pointer against the size "
+  "allocated.",
+  "the buffer was freed twice; free it exactly once and clear every copy of the pointer.",
+  "free only pointers returned by ig_malloc (NativeBuffer.Allocate), and only at their first byte.",
+  "keep the Pin alive (or copy the data) for as long as native code uses the pointer.",
+  "pin the object (Guard.Pin, fixed, or a pinned GCHandle) while native code holds the pointer.",
+  "the object native code points at is gone; keep it alive and pinned while native code holds the pointer.",
+  "keep the delegate alive (a field or a GCHandle) for as long as native code can call the function pointer.",
+  "use a GCHandle only between Alloc and Free, and free it exactly once.",
+  "do not use a pooled array after ArrayPool.Return; return it once, after native code is done with it.",
+  "keep the SafeHandle alive (using, DangerousAddRef) until native code is done with it.",
+  "dispose the view only after native code stops using the pointer.",
+  "release every Pin (using/Dispose); long-lived pins fragment the GC heap.",
+};
+
+/* The detect_<kind> option of each kind. */
+static const _ig_opt_id_t _ig_kind_option[IG_KIND_COUNT] = {
+  IG_OPT_COUNT,
+  IG_OPT_ID_detect_native_use_after_free,
+  IG_OPT_ID_detect_native_buffer_overflow,
+  IG_OPT_ID_detect_double_free,
+  IG_OPT_ID_detect_invalid_free,
+  IG_OPT_ID_detect_use_after_unpin,
+  IG_OPT_ID_detect_unpinned_managed_pointer,
+  IG_OPT_ID_detect_dangling_managed_pointer,
+  IG_OPT_ID_detect_collected_delegate_callback,
+  IG_OPT_ID_detect_invalid_handle,
+  IG_OPT_ID_detect_array_pool_use_after_return,
+  IG_OPT_ID_detect_handle_released_in_use,
+  IG_OPT_ID_detect_use_after_unmap,
+  IG_OPT_ID_detect_leaked_pin,
+};
+
+const char *ig_kind_name(uint32_t kind) { return kind < IG_KIND_COUNT ? _ig_kind_names[kind] : ""; }
+
+/* ---------------------------------------------------------------------------------------------------
+ * Report state.
+ * ------------------------------------------------------------------------------------------------ */
+#define IG_DEDUPE_SIZE 4096u
+
+static struct {
+  ig_report_hook_t hook;
+  void *context;
+  _ig_lock_t hook_lock;
+  _ig_lock_t print_lock;
+  uint64_t count;   /* reports made (after detect_ filtering) */
+  uint64_t printed; /* reports printed */
+  uint64_t dedupe[IG_DEDUPE_SIZE]; /* (kind << 32 | site) + 1, 0 = empty */
+} _ig_rep;
+
+void _ig_report_init(void) {}
+
+uint64_t _ig_report_count(void) { return IG_LOAD(&_ig_rep.count); }
+
+void ig_set_report_hook(ig_report_hook_t hook, void *context) {
+  IG_ENSURE_INIT();
+  _ig_lock(&_ig_rep.hook_lock);
+  _ig_rep.hook = hook;
+  _ig_rep.context = context;
+  _ig_unlock(&_ig_rep.hook_lock);
+}
+
+/* True the first time (kind, site) is seen; also true when the table is too full to remember. */
+static bool _ig_dedupe_first(uint32_t kind, uint32_t site) {
+  uint64_t key = (((uint64_t)kind << 32) | site) + 1;
+  uint64_t h = key * 0x9E3779B97F4A7C15ull;
+  for (uint32_t i = 0; i < 32; i++) {
+    uint64_t *cell = &_ig_rep.dedupe[((h >> 40) + i) & (IG_DEDUPE_SIZE - 1)];
+    uint64_t cur = IG_LOAD(cell);
+    if (cur == key) return false;
+    if (cur == 0) {
+      if (__atomic_compare_exchange_n(cell, &cur, key, false, __ATOMIC_RELAXED, __ATOMIC_RELAXED)) return true;
+      if (cur == key) return false;
+    }
+  }
+  return true;
+}
+
+/* ---------------------------------------------------------------------------------------------------
+ * Formatting.
+ * ------------------------------------------------------------------------------------------------ */
+static const char *_ig_range_noun(uint32_t kind) {
+  switch (kind) {
+    case IG_RANGE_NATIVE_BLOCK: return "native buffer";
+    case IG_RANGE_MANAGED_PIN: return "pinned managed buffer";
+    case IG_RANGE_MAPPED_VIEW: return "mapped view";
+    case IG_RANGE_CALLBACK: return "callback";
+    case IG_RANGE_NATIVE_REGION: return "native region";
+    default: return "range";
+  }
+}
+
+/* "N-byte native buffer [a, b)" */
+static void _ig_buf_range(_ig_buf_t *b, const ig_range_t *r) {
+  _ig_buf_u64(b, r->size);
+  _ig_buf_str(b, "-byte ");
+  _ig_buf_str(b, _ig_range_noun(r->kind));
+  _ig_buf_str(b, " [");
+  _ig_buf_hex(b, r->start);
+  _ig_buf_str(b, ", ");
+  _ig_buf_hex(b, r->start + r->size);
+  _ig_buf_str(b, ")");
+}
+
+/* "K bytes inside of" / "K bytes before" / "K bytes after" */
+static void _ig_buf_where(_ig_buf_t *b, uint64_t addr, const ig_range_t *r) {
+  uint64_t end = r->start + r->size;
+  if (addr < r->start) {
+    _ig_buf_u64(b, r->start - addr);
+    _ig_buf_str(b, " bytes before ");
+  } else if (addr >= end && !(addr == r->start && r->size == 0)) {
+    _ig_buf_u64(b, addr - end);
+    _ig_buf_str(b, " bytes after ");
+  } else {
+    _ig_buf_u64(b, addr - r->start);
+    _ig_buf_str(b, " bytes inside of ");
+  }
+}
+
+static void _ig_buf_site(_ig_buf_t *b, const char *heading, uint32_t site) {
+  const char *fn, *file;
+  uint32_t line;
+  _ig_site_lookup(site, &fn, &file, &line);
+  _ig_buf_str(b, heading);
+  _ig_buf_str(b, "\n  #0 ");
+  _ig_buf_str(b, fn);
+  _ig_buf_str(b, "  ");
+  _ig_buf_str(b, file);
+  _ig_buf_str(b, ":");
+  _ig_buf_u64(b, line);
+  _ig_buf_str(b, "\n");
+}
+
+/* Headings of the release and creation stacks of a range. */
+static void _ig_buf_range_sites(_ig_buf_t *b, const ig_range_t *r, bool released) {
+  static const char *const freed_by[] = {"Range released by:", "Buffer freed by:", "Pin released by:",
+                                         "View unmapped by:", "Callback released by:", "Region released by:"};
+  static const char *const made_by[] = {"Range created by:", "Buffer allocated by:", "Pinned by:",
+                                        "View mapped by:", "Callback created by:", "Region registered by:"};
+  uint32_t k = r->kind <= IG_RANGE_NATIVE_REGION ? r->kind : 0;
+  if (released) _ig_buf_site(b, freed_by[k], r->release_site);
+  _ig_buf_site(b, made_by[k], r->alloc_site);
+}
+
+static void _ig_format(_ig_buf_t *b, const ig_violation_t *v) {
+  const char *kind = ig_kind_name(v->kind);
+  const ig_range_t *r = v->has_range ? &v->range : NULL;
+  bool released = r && (r->state == IG_STATE_FREED || r->state == IG_STATE_RELEASED);
+  _ig_buf_str(b, "=================================================================\n");
+  _ig_buf_str(b, "ERROR: InteropGuard: ");
+  _ig_buf_str(b, kind);
+  _ig_buf_str(b, " on address ");
+  _ig_buf_hex(b, v->address);
+  _ig_buf_str(b, " [IG");
+  char id[5] = {(char)('0' + v->kind / 1000 % 10), (char)('0' + v->kind / 100 % 10),
+                (char)('0' + v->kind / 10 % 10), (char)('0' + v->kind % 10), 0};
+  _ig_buf_str(b, id);
+  _ig_buf_str(b, "]\n");
+
+  switch (v->kind) {
+    case IG_KIND_DOUBLE_FREE:
+      _ig_buf_str(b, "free of ");
+      _ig_buf_hex(b, v->address);
+      if (r) { _ig_buf_str(b, " ("); _ig_buf_range(b, r); _ig_buf_str(b, ")"); }
+      _ig_buf_str(b, " that was already freed.\n");
+      break;
+    case IG_KIND_INVALID_FREE:
+      _ig_buf_str(b, "free of ");
+      _ig_buf_hex(b, v->address);
+      if (r) {
+        _ig_buf_str(b, ", ");
+        _ig_buf_where(b, v->address, r);
+        _ig_buf_range(b, r);
+        _ig_buf_str(b, ", which is not the start of a block.\n");
+      } else {
+        _ig_buf_str(b, ", which was not returned by ig_malloc.\n");
+      }
+      break;
+    case IG_KIND_NATIVE_BUFFER_OVERFLOW:
+      if (r && v->size == 0) {
+        _ig_buf_str(b, "redzone of the ");
+        _ig_buf_range(b, r);
+        _ig_buf_str(b, " was overwritten ");
+        if (v->address >= r->start + r->size) {
+          _ig_buf_u64(b, v->address - (r->start + r->size));
+          _ig_buf_str(b, " bytes past the end.\n");
+        } else {
+          _ig_buf_u64(b, r->start - v->address);
+          _ig_buf_str(b, " bytes before the start.\n");
+        }
+        break;
+      }
+      /* fall through */
+    default:
+      _ig_buf_str(b, "access of ");
+      _ig_buf_u64(b, v->size);
+      _ig_buf_str(b, " bytes at ");
+      _ig_buf_hex(b, v->address);
+      if (r) {
+        _ig_buf_str(b, ", ");
+        _ig_buf_where(b, v->address, r);
+        _ig_buf_range(b, r);
+        if (v->kind == IG_KIND_NATIVE_BUFFER_OVERFLOW) _ig_buf_str(b, ", leaves the buffer");
+        else if (r->state == IG_STATE_FREED) _ig_buf_str(b, " that was freed");
+        else if (r->state == IG_STATE_RELEASED) _ig_buf_str(b, " that was released");
+      }
+      _ig_buf_str(b, ".\n");
+      break;
+  }
+  if (r) _ig_buf_range_sites(b, r, released);
+  _ig_buf_str(b, "HINT: ");
+  _ig_buf_str(b, v->kind < IG_KIND_COUNT ? _ig_kind_hints[v->kind] : "");
+  _ig_buf_str(b, "\nHINT: to turn this check off set INTEROPGUARD_OPTIONS=");
+  _ig_buf_str(b, _ig_option_name((int)_ig_kind_option[v->kind]));
+  _ig_buf_str(b, "=0\n");
+  const char *fn, *file;
+  uint32_t line;
+  _ig_site_lookup(v->access_site, &fn, &file, &line);
+  _ig_buf_str(b, "SUMMARY: InteropGuard: ");
+  _ig_buf_str(b, kind);
+  _ig_buf_str(b, " ");
+  _ig_buf_str(b, file);
+  _ig_buf_str(b, ":");
+  _ig_buf_u64(b, line);
+  _ig_buf_str(b, " in ");
+  _ig_buf_str(b, fn);
+  _ig_buf_str(b, "\n=================================================================\n");
+}
+
+static void _ig_write_report_file(const char *text, size_t len) {
+  const char *pattern = IG_OPT_S(report_path);
+  if (pattern[0] == 0) return;
+  char path[IG_OPT_STR_MAX + 32];
+  _ig_buf_t b = {path, 0, sizeof path};
+  for (const char *p = pattern; *p; p++) {
+    if (p[0] == '%' && p[1] == 'p') {
+      _ig_buf_u64(&b, _ig_os_pid());
+      p++;
+    } else {
+      char c[2] = {*p, 0};
+      _ig_buf_str(&b, c);
+    }
+  }
+  int fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0644);
+  if (fd < 0) return;
+  _ig_os_write(fd, text, len);
+  close(fd);
+}
+
+void ig_report(const ig_violation_t *v) {
+  IG_ENSURE_INIT();
+  if (v == NULL || v->kind == IG_KIND_NONE || v->kind >= IG_KIND_COUNT) return;
+  if (!_ig_opt.v[_ig_kind_option[v->kind]]) return; /* detect_<kind>=0 */
+  _ig_thread_t *t = _ig_thread();
+  if (t->in_report) return; /* a report from inside a report (hook freeing, ...) is dropped */
+  t->in_report = 1;
+  IG_ADD(&_ig_rep.count, 1);
+
+  _ig_lock(&_ig_rep.hook_lock);
+  ig_report_hook_t hook = _ig_rep.hook;
+  void *context = _ig_rep.context;
+  _ig_unlock(&_ig_rep.hook_lock);
+
+  if (hook != NULL) {
+    hook(v, context);
+  } else if ((!IG_OPT(dedupe_reports) || _ig_dedupe_first(v->kind, v->access_site)) &&
+             IG_ADD(&_ig_rep.printed, 1) < (uint64_t)IG_OPT(max_reports)) {
+    char text[3072];
+    _ig_buf_t b = {text, 0, sizeof text};
+    _ig_format(&b, v);
+    _ig_lock(&_ig_rep.print_lock);
+    _ig_os_write(2, b.p, b.len);
+    _ig_write_report_file(b.p, b.len);
+    _ig_unlock(&_ig_rep.print_lock);
+  }
+  t->in_report = 0;
+  if (IG_OPT(halt_on_error)) abort();
+}

@@ -1,0 +1,261 @@
+/* ig_internal.h - the internal interface between the flat ig_*.c files of libinteropguard; included only
+ * by the library's own sources and by nothing at run time outside it. */
+#ifndef IG_INTERNAL_H
+#define IG_INTERNAL_H
+
+#ifndef _GNU_SOURCE
+#define _GNU_SOURCE
+#endif
+#include <stdatomic.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+
+#include "interopguard.h"
+
+/* ---------------------------------------------------------------------------------------------------
+ * Compiler helpers.
+ * ------------------------------------------------------------------------------------------------ */
+#define IG_LIKELY(x) __builtin_expect(!!(x), 1)
+#define IG_UNLIKELY(x) __builtin_expect(!!(x), 0)
+#define IG_NOINLINE __attribute__((noinline))
+#define IG_INLINE static inline __attribute__((always_inline))
+#define IG_CACHE_LINE 64
+#define IG_ALIGNED(n) __attribute__((aligned(n)))
+/* initial-exec TLS: one pointer per thread, cheap to reach even from a dlopen'ed library. */
+#define IG_TLS __thread __attribute__((tls_model("initial-exec")))
+
+#define IG_LOAD(p) __atomic_load_n((p), __ATOMIC_RELAXED)
+#define IG_LOAD_ACQ(p) __atomic_load_n((p), __ATOMIC_ACQUIRE)
+#define IG_STORE(p, v) __atomic_store_n((p), (v), __ATOMIC_RELAXED)
+#define IG_STORE_REL(p, v) __atomic_store_n((p), (v), __ATOMIC_RELEASE)
+#define IG_ADD(p, v) __atomic_fetch_add((p), (v), __ATOMIC_RELAXED)
+#define IG_SUB(p, v) __atomic_fetch_sub((p), (v), __ATOMIC_RELAXED)
+
+/* The value of every right-redzone (and left-canary) byte of a native block (header.canary_byte). */
+#define IG_CANARY_BYTE 0xFCu
+
+/* Addresses above this are never tracked (x86-64 / AArch64 user space is 47/48 bits). */
+#define IG_ADDR_LIMIT (((uint64_t)1) << 47)
+
+/* Internal invariant checks: a bug in InteropGuard itself, not a user error. Never compiled out. */
+#define IG_ASSERT(cond)                                                                                   \
+  do {                                                                                                    \
+    if (IG_UNLIKELY(!(cond))) _ig_assert_fail(#cond, __FILE__, __LINE__);                                 \
+  } while (0)
+__attribute__((noreturn)) void _ig_assert_fail(const char *cond, const char *file, int line);
+
+/* ---------------------------------------------------------------------------------------------------
+ * Locks (ig_os.c). A test-and-test-and-set spinlock that yields, and a writer-preferring reader-writer
+ * spinlock in one 32-bit word (bit 31 = writer, low bits = readers). Neither allocates or sleeps in the
+ * kernel on the fast path.
+ * ------------------------------------------------------------------------------------------------ */
+typedef struct _ig_lock_s {
+  uint32_t v;
+} _ig_lock_t;
+void _ig_lock_slow(_ig_lock_t *l);
+IG_INLINE void _ig_lock(_ig_lock_t *l) {
+  if (IG_LIKELY(__atomic_exchange_n(&l->v, 1u, __ATOMIC_ACQUIRE) == 0)) return;
+  _ig_lock_slow(l);
+}
+IG_INLINE void _ig_unlock(_ig_lock_t *l) { __atomic_store_n(&l->v, 0u, __ATOMIC_RELEASE); }
+
+#define IG_RW_WRITER 0x80000000u
+void _ig_rw_rdlock_slow(uint32_t *w);
+void _ig_rw_wrlock(uint32_t *w);
+IG_INLINE void _ig_rw_rdlock(uint32_t *w) {
+  if (IG_LIKELY((__atomic_fetch_add(w, 1u, __ATOMIC_ACQUIRE) & IG_RW_WRITER) == 0)) return;
+  _ig_rw_rdlock_slow(w);
+}
+IG_INLINE void _ig_rw_rdunlock(uint32_t *w) { __atomic_fetch_sub(w, 1u, __ATOMIC_RELEASE); }
+IG_INLINE void _ig_rw_wrunlock(uint32_t *w) { __atomic_fetch_and(w, ~IG_RW_WRITER, __ATOMIC_RELEASE); }
+
+/* ---------------------------------------------------------------------------------------------------
+ * OS primitives (ig_os.c).
+ * ------------------------------------------------------------------------------------------------ */
+void *_ig_os_reserve(size_t size);           /* zeroed read-write anonymous memory, NULL on failure */
+void _ig_os_release(void *p, size_t size);   /* only for memory no other thread can still read */
+uint64_t _ig_os_now_ns(void);                /* CLOCK_MONOTONIC_COARSE (same epoch as CLOCK_MONOTONIC) */
+uint32_t _ig_os_tid(void);                   /* OS thread id, cached per thread */
+uint64_t _ig_os_pid(void);
+void _ig_os_write(int fd, const char *buf, size_t len); /* write(2) until done or error */
+void _ig_os_cpu_relax(void);
+void *_ig_meta_alloc(size_t size);           /* internal metadata memory (index bins) */
+void _ig_meta_free(void *p, size_t size);
+
+/* ---------------------------------------------------------------------------------------------------
+ * Text without stdio (ig_report.c): append into a fixed buffer, truncating silently.
+ * ------------------------------------------------------------------------------------------------ */
+typedef struct _ig_buf_s {
+  char *p;
+  size_t len;
+  size_t cap;
+} _ig_buf_t;
+void _ig_buf_str(_ig_buf_t *b, const char *s);
+void _ig_buf_u64(_ig_buf_t *b, uint64_t v);
+void _ig_buf_i64(_ig_buf_t *b, int64_t v);
+void _ig_buf_hex(_ig_buf_t *b, uint64_t v); /* 0x... */
+void _ig_warn(const char *msg);             /* "InteropGuard: WARNING: msg\n" on stderr */
+
+/* ---------------------------------------------------------------------------------------------------
+ * Options (ig_options.c, table in ig_options.inc).
+ * ------------------------------------------------------------------------------------------------ */
+typedef enum _ig_opt_type_e { IG_OT_BOOL, IG_OT_INT, IG_OT_POW2, IG_OT_STR, IG_OT_FORMAT } _ig_opt_type_t;
+
+typedef enum _ig_opt_id_e {
+#define IG_OPTION(name, type, def, lo, hi, desc) IG_OPT_ID_##name,
+#include "../ig_options.inc"
+#undef IG_OPTION
+  IG_OPT_COUNT
+} _ig_opt_id_t;
+
+#define IG_OPT_STR_MAX 256
+typedef struct _ig_options_s {
+  int64_t v[IG_OPT_COUNT];
+  char s[IG_OPT_COUNT][IG_OPT_STR_MAX];
+} _ig_options_t;
+extern _ig_options_t _ig_opt;
+#define IG_OPT(name) (_ig_opt.v[IG_OPT_ID_##name])
+#define IG_OPT_S(name) (_ig_opt.s[IG_OPT_ID_##name])
+
+void _ig_options_defaults(void);
+void _ig_options_parse(const char *text, bool quiet);
+const char *_ig_option_name(int id);
+
+/* ---------------------------------------------------------------------------------------------------
+ * Initialisation (ig_options.c): every entry point calls IG_ENSURE_INIT() first.
+ * ------------------------------------------------------------------------------------------------ */
+extern uint32_t _ig_initialized;
+void _ig_init_slow(void);
+#define IG_ENSURE_INIT()                                                                                  \
+  do {                                                                                                    \
+    if (IG_UNLIKELY(!IG_LOAD_ACQ(&_ig_initialized))) _ig_init_slow();                                     \
+  } while (0)
+
+/* ---------------------------------------------------------------------------------------------------
+ * Per-thread state (ig_table.c). Reached through one initial-exec TLS pointer; the structs live in
+ * mmap'ed pages, are recycled when threads exit and are never unmapped, so statistics can sum them.
+ * ------------------------------------------------------------------------------------------------ */
+#define IG_SLOT_CACHE 64
+typedef struct _ig_local_fifo_s {
+  uint32_t head;   /* slot + 1, 0 = empty */
+  uint32_t tail;
+  uint64_t count;
+  uint64_t bytes;      /* budget bytes (what the bound counts) */
+  uint64_t user_bytes; /* user bytes (what the header reports) */
+} _ig_local_fifo_t;
+
+typedef struct _ig_thread_s {
+  struct _ig_thread_s *next_all;  /* every thread struct ever made (for statistics) */
+  struct _ig_thread_s *next_free; /* recycled structs */
+  uint32_t slot_count;
+  uint32_t slots[IG_SLOT_CACHE];
+  uint32_t in_report;
+  uint32_t tid;
+  _ig_local_fifo_t quarantine;
+  _ig_local_fifo_t history;
+  /* statistics, written by the owner with relaxed atomics, summed by ig_get_stats */
+  uint64_t allocs, frees, alloc_bytes, free_bytes;
+} IG_ALIGNED(IG_CACHE_LINE) _ig_thread_t;
+
+extern IG_TLS _ig_thread_t *_ig_tls;
+_ig_thread_t *_ig_thread_slow(void);
+IG_INLINE _ig_thread_t *_ig_thread(void) {
+  _ig_thread_t *t = _ig_tls;
+  return IG_LIKELY(t != NULL) ? t : _ig_thread_slow();
+}
+_ig_thread_t *_ig_threads_all(void);
+
+/* ---------------------------------------------------------------------------------------------------
+ * Shadow table (ig_table.c): records in lazily mapped chunks, plus internal per-slot metadata.
+ * ------------------------------------------------------------------------------------------------ */
+#define IG_RANGES_PER_CHUNK_SHIFT 16
+#define IG_RANGES_PER_CHUNK (1u << IG_RANGES_PER_CHUNK_SHIFT)
+#define IG_SLOT_NONE 0xFFFFFFFFu
+
+/* Internal, never read from outside: the FIFO link and the claim word of a slot. */
+typedef struct _ig_slot_meta_s {
+  uint32_t next;     /* FIFO link (quarantine or release history): slot + 1, 0 = end */
+  uint32_t live_gen; /* generation while the record is LIVE and unclaimed; 0 once free/release won */
+  uint32_t indexed;  /* 1 while the range is in the interval index */
+  uint32_t user_size_lo; /* unused, keeps the struct 16 bytes */
+} _ig_slot_meta_t;
+
+extern ig_range_t *_ig_chunks[];  /* internal copy of the chunk directory (same pointers) */
+extern _ig_slot_meta_t *_ig_meta_chunks[];
+IG_INLINE ig_range_t *_ig_record(uint32_t slot) {
+  return &_ig_chunks[slot >> IG_RANGES_PER_CHUNK_SHIFT][slot & (IG_RANGES_PER_CHUNK - 1)];
+}
+IG_INLINE _ig_slot_meta_t *_ig_meta(uint32_t slot) {
+  return &_ig_meta_chunks[slot >> IG_RANGES_PER_CHUNK_SHIFT][slot & (IG_RANGES_PER_CHUNK - 1)];
+}
+void _ig_table_init(void);
+uint32_t _ig_slot_alloc(void);    /* IG_SLOT_NONE when the table is full (warns once) */
+void _ig_slot_free(uint32_t slot);
+uint32_t _ig_slot_limit(void);    /* slots handed out so far (every slot < this has a mapped record) */
+uint64_t _ig_next_seq(void);
+/* Fills a fresh record and publishes it LIVE; returns its id. */
+uint64_t _ig_record_publish(uint32_t slot, uint32_t kind, uint64_t start, uint64_t size, uint32_t flags,
+                            uint32_t site, uint64_t user_tag, uint16_t rz_left, uint16_t rz_right);
+/* Claims a live record for free/release (exactly one caller wins) and writes the release fields;
+ * the caller publishes the new state with _ig_record_set_state. */
+bool _ig_record_claim(uint32_t slot, uint32_t gen);
+void _ig_record_mark_released(uint32_t slot, uint32_t site);
+void _ig_record_set_state(uint32_t slot, uint32_t state);
+/* Copies a record; the copy's state is the one observed after the copy. */
+void _ig_record_snapshot(uint32_t slot, ig_range_t *out);
+/* Recycles a record whose range has left the index and every FIFO. */
+void _ig_record_retire(uint32_t slot);
+IG_INLINE uint32_t _ig_id_slot(uint64_t id) { return (uint32_t)id; }
+IG_INLINE uint32_t _ig_id_gen(uint64_t id) { return (uint32_t)(id >> 32); }
+/* The extent a range occupies in the index: user bytes plus redzones. */
+IG_INLINE uint64_t _ig_extent_lo(const ig_range_t *r) { return r->start - r->redzone_left; }
+IG_INLINE uint64_t _ig_extent_hi(const ig_range_t *r) {
+  return r->start + (r->size ? r->size : (r->kind == IG_RANGE_NATIVE_BLOCK ? 0 : 1)) + r->redzone_right;
+}
+
+/* ---------------------------------------------------------------------------------------------------
+ * Interval index (ig_index.c).
+ * ------------------------------------------------------------------------------------------------ */
+void _ig_index_init(void);
+void _ig_index_insert(uint32_t slot, uint64_t lo, uint64_t hi);
+void _ig_index_remove(uint32_t slot, uint64_t lo, uint64_t hi);
+/* Best range (live beats not live, newest wins) whose extent contains addr; IG_SLOT_NONE if none.
+ * When `snapshot` is not NULL the record is copied while it cannot be recycled. */
+uint32_t _ig_index_find(uint64_t addr, ig_range_t *snapshot);
+/* A native block whose user start is exactly addr (live or freed); IG_SLOT_NONE if none. */
+uint32_t _ig_index_find_block(uint64_t addr, ig_range_t *snapshot);
+/* The lock word of the first bin of an indexed extent (NULL if none); holding it for reading keeps every
+ * range in that bin from leaving the index, so a native block in it cannot go back to libc meanwhile. */
+uint32_t *_ig_index_bin_lock(uint64_t lo, uint64_t hi);
+
+/* ---------------------------------------------------------------------------------------------------
+ * Quarantine and release history (ig_quarantine.c).
+ * ------------------------------------------------------------------------------------------------ */
+void _ig_quarantine_init(void);
+void _ig_quarantine_push(uint32_t slot, uint64_t block_bytes, uint64_t user_bytes);
+void _ig_history_push(uint32_t slot);
+void _ig_thread_flush(_ig_thread_t *t); /* at thread exit */
+uint64_t _ig_quarantine_blocks(void);
+uint64_t _ig_quarantine_user_bytes(void);
+uint64_t _ig_history_count(void);
+
+/* Releases a freed native block for good: leaves the index, back to libc, record recycled (ig_alloc.c). */
+void _ig_block_evict(uint32_t slot);
+/* Forgets a released range (ig_table.c). */
+void _ig_range_evict(uint32_t slot);
+
+/* ---------------------------------------------------------------------------------------------------
+ * Reporting and sites.
+ * ------------------------------------------------------------------------------------------------ */
+void _ig_report_init(void);
+uint64_t _ig_report_count(void);
+void _ig_sites_init(void);
+/* Copies site fields for printing; returns false for unknown ids (fields then say "unknown"). */
+bool _ig_site_lookup(uint32_t id, const char **function, const char **file, uint32_t *line);
+
+/* Classifies a lookup result (shared by ig_lookup and ig_check). */
+ig_lookup_result_t _ig_classify(const ig_range_t *r, uint64_t addr, uint64_t len);
+
+#endif /* IG_INTERNAL_H */
