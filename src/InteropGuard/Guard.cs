@@ -1,2 +1,182 @@
-namespace InteropGuard; /// <summary>x</summary>
-public static class Guard { }
+// Guard.cs: the static entry point: mode, options, the call-boundary check, pins, Verify and the report event.
+using System;
+using System.Collections.Generic;
+using System.Runtime.CompilerServices;
+
+namespace InteropGuard;
+
+/// <summary>The InteropGuard runtime. Everything here is safe to call in every mode: in mode 0 (or without the native
+/// library) checks return at once and pins are plain pinned GC handles.</summary>
+public static unsafe class Guard
+{
+    // Read once; static readonly so the JIT folds `if (!s_enabled) return;` in mode 0.
+    private static readonly bool s_enabled = GuardRuntime.Enabled;
+
+    /// <summary>The mode from <c>INTEROPGUARD</c> (0, 1, 2; unset or invalid = 1), read once per process.</summary>
+    public static GuardMode Mode => GuardRuntime.Mode;
+
+    /// <summary>True when <see cref="Mode"/> is not Off and the native library loaded; false means nothing is checked.</summary>
+    public static bool IsEnabled => s_enabled;
+
+    /// <summary>The options parsed from <c>INTEROPGUARD_OPTIONS</c> (defaults when unset); never null.</summary>
+    public static GuardOptions Options => GuardRuntime.Options;
+
+    /// <summary>Violations reported so far in this process (after detect_ and suppression filtering; deduped and
+    /// unprinted reports count too).</summary>
+    public static long ReportCount => Reporter.Count;
+
+    /// <summary>Raised for every reported violation (after detect_/suppression filtering), on the detecting thread,
+    /// before an exception is thrown or the process halts. Handlers must not throw (a throwing handler is reported as
+    /// a warning and ignored). Null handlers are ignored.</summary>
+    public static event Action<Violation>? ViolationReported
+    {
+        add => Reporter.ViolationReported += value;
+        remove => Reporter.ViolationReported -= value;
+    }
+
+    /// <summary>The call-boundary check (cgocheck=1): may <c>[pointer, pointer+length)</c> reach a native call?
+    /// Costs one lock-free shadow-table lookup in modes 1 and 2, nothing in mode 0. Throws
+    /// <see cref="InteropViolationException"/> (or aborts with halt_on_error=1) for a pointer into a freed block, a
+    /// released pin/view/callback, or an access that leaves a known range, when the kind's detect_ option is on.
+    /// Unknown addresses (including null, any length) are allowed: what the boundary reports, it knows. A length
+    /// past the end of the address space is clamped (and reported as an overflow when the pointer is in a known range).</summary>
+    /// <param name="pointer">First byte the call may access; 0 = null (allowed).</param>
+    /// <param name="length">Bytes the call may access; 0 = the pointer itself only.</param>
+    /// <param name="argument">The argument expression (filled in by the compiler); null = unknown.</param>
+    /// <param name="member">Calling member (compiler-filled).</param>
+    /// <param name="file">Calling file (compiler-filled).</param>
+    /// <param name="line">Calling line (compiler-filled).</param>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="length"/> is negative (modes 1 and 2).</exception>
+    [SkipLocalsInit]
+    public static void Check(nint pointer, nint length,
+        [CallerArgumentExpression(nameof(pointer))] string? argument = null,
+        [CallerMemberName] string member = "", [CallerFilePath] string file = "", [CallerLineNumber] int line = 0)
+    {
+        if (!s_enabled)
+        {
+            return; // mode 0 or no native library
+        }
+
+        if (length < 0)
+        {
+            ThrowNegativeLength(length, argument);
+        }
+
+        if (pointer == 0)
+        {
+            return; // null: nothing the table knows
+        }
+
+        nuint len = (nuint)length;
+        nuint room = nuint.MaxValue - (nuint)pointer;
+        if (len > room)
+        {
+            len = room; // clamp: [pointer, end of address space)
+        }
+
+        IgViolation native;
+        uint kind = IgNative.ig_check((void*)pointer, len, &native);
+        if (kind != 0)
+        {
+            BoundaryCheck.OnFinding(kind, in native, new CallSite(argument, member, file, line));
+        }
+    }
+
+    /// <summary>The call-boundary check for a raw pointer; see <see cref="Check(nint, nint, string?, string, string, int)"/>.</summary>
+    /// <param name="pointer">First byte the call may access; null is allowed.</param>
+    /// <param name="length">Bytes the call may access.</param>
+    /// <param name="argument">The argument expression (compiler-filled).</param>
+    /// <param name="member">Calling member (compiler-filled).</param>
+    /// <param name="file">Calling file (compiler-filled).</param>
+    /// <param name="line">Calling line (compiler-filled).</param>
+    public static void Check(void* pointer, nint length,
+        [CallerArgumentExpression(nameof(pointer))] string? argument = null,
+        [CallerMemberName] string member = "", [CallerFilePath] string file = "", [CallerLineNumber] int line = 0)
+        => Check((nint)pointer, length, argument, member, file, line);
+
+    /// <summary>Pins an array for native code. In modes 1 and 2 the range is tracked (one shadow-table record and a weak GC
+    /// handle, about a µs); a pointer into it that reaches <see cref="Check(nint, nint, string?, string, string, int)"/>
+    /// after <see cref="InteropGuard.Pin.Dispose()"/> is a <c>use-after-unpin</c>. In mode 0 a plain pinned GC handle.</summary>
+    /// <param name="array">The array; must not be null (an empty array gives a zero-length pin).</param>
+    /// <param name="member">Calling member (compiler-filled).</param>
+    /// <param name="file">Calling file (compiler-filled).</param>
+    /// <param name="line">Calling line (compiler-filled).</param>
+    /// <exception cref="ArgumentNullException"><paramref name="array"/> is null.</exception>
+    public static Pin Pin<T>(T[] array, [CallerMemberName] string member = "", [CallerFilePath] string file = "", [CallerLineNumber] int line = 0)
+        where T : unmanaged
+    {
+        ArgumentNullException.ThrowIfNull(array);
+        return InteropGuard.Pin.OfObject(array, checked((nint)array.Length * sizeof(T)), member, file, line);
+    }
+
+    /// <summary>Pins a string's UTF-16 characters for native code (length = 2 bytes per char); tracked like an array.</summary>
+    /// <param name="text">The string; must not be null.</param>
+    /// <param name="member">Calling member (compiler-filled).</param>
+    /// <param name="file">Calling file (compiler-filled).</param>
+    /// <param name="line">Calling line (compiler-filled).</param>
+    /// <exception cref="ArgumentNullException"><paramref name="text"/> is null.</exception>
+    public static Pin Pin(string text, [CallerMemberName] string member = "", [CallerFilePath] string file = "", [CallerLineNumber] int line = 0)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        return InteropGuard.Pin.OfObject(text, (nint)text.Length * 2, member, file, line);
+    }
+
+    /// <summary>Pins the memory behind a <see cref="Memory{T}"/> (<see cref="Memory{T}.Pin"/>). Arrays and strings behind it
+    /// are tracked like arrays; native memory behind a MemoryManager is tracked without an object (a use after release is
+    /// reported without confirmation). A default (empty) Memory gives a zero-length, untracked pin at address 0.</summary>
+    /// <param name="memory">The memory to pin.</param>
+    /// <param name="member">Calling member (compiler-filled).</param>
+    /// <param name="file">Calling file (compiler-filled).</param>
+    /// <param name="line">Calling line (compiler-filled).</param>
+    public static Pin Pin<T>(Memory<T> memory, [CallerMemberName] string member = "", [CallerFilePath] string file = "", [CallerLineNumber] int line = 0)
+        where T : unmanaged
+        => InteropGuard.Pin.OfMemory(memory, member, file, line);
+
+    /// <summary>Checks the redzone canaries of every live native block now (cost grows with the number of live blocks);
+    /// reports each damaged block (text, event, count; halt_on_error honoured) and returns them. Does not throw.
+    /// Returns an empty list in mode 0.</summary>
+    /// <param name="member">Calling member (compiler-filled).</param>
+    /// <param name="file">Calling file (compiler-filled).</param>
+    /// <param name="line">Calling line (compiler-filled).</param>
+    public static IReadOnlyList<Violation> Verify([CallerMemberName] string member = "", [CallerFilePath] string file = "", [CallerLineNumber] int line = 0)
+    {
+        if (!s_enabled)
+        {
+            return [];
+        }
+
+        nuint damaged = IgNative.ig_verify(null, 0);
+        if (damaged == 0)
+        {
+            return [];
+        }
+
+        int capacity = (int)Math.Min((ulong)damaged + 16, 1 << 16);
+        var records = new IgViolation[capacity];
+        nuint found;
+        fixed (IgViolation* p = records)
+        {
+            found = IgNative.ig_verify(p, (nuint)capacity);
+        }
+
+        int count = (int)Math.Min((ulong)found, (ulong)capacity);
+        SourceSite site = SiteRegistry.WithStackIfCaptured(SiteRegistry.Get(member, file, line), 1);
+        var result = new List<Violation>(count);
+        for (int i = 0; i < count; i++)
+        {
+            Violation? v = RedzoneCheck.Detect(in records[i], site);
+            if (v is not null && Reporter.Report(v, throwOnReport: false))
+            {
+                result.Add(v);
+            }
+        }
+
+        return result;
+    }
+
+    [System.Diagnostics.CodeAnalysis.DoesNotReturn]
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static void ThrowNegativeLength(nint length, string? argument) =>
+        throw new ArgumentOutOfRangeException(nameof(length), length,
+            $"Guard.Check: the length passed with '{argument ?? "pointer"}' is negative ({length}); pass the number of bytes the native call may access (0 or more).");
+}

@@ -1,0 +1,18 @@
+// NativeUseAfterFreeCheck.cs: native-use-after-free (IG0001) at a call boundary: the pointer lies in a freed, quarantined block (on with detect_native_use_after_free).
+namespace InteropGuard;
+
+/// <summary>Detects <c>native-use-after-free</c> from an <c>ig_check</c> result. The shadow table proves the block was
+/// freed, so nothing further needs confirming.</summary>
+internal static class NativeUseAfterFreeCheck
+{
+    /// <summary>The violation, or null when the check is off.</summary>
+    public static Violation? Detect(in IgViolation native, in CallSite call)
+    {
+        if (!GuardRuntime.Options.IsDetected(ViolationKind.NativeUseAfterFree))
+        {
+            return null; // detect_native_use_after_free=0
+        }
+
+        return ViolationFactory.FromNative(in native, ViolationContext.Call, call.Argument, call.ToSourceSite(2), ViolationKind.NativeUseAfterFree);
+    }
+}

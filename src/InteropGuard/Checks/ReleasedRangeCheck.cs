@@ -1,0 +1,17 @@
+// ReleasedRangeCheck.cs: use-after-unmap (IG0012) and collected-delegate-callback (IG0008) at a call boundary: the pointer lies in a released view or callback range.
+namespace InteropGuard;
+
+/// <summary>Detects uses of released mapped views and callbacks (and any other kind ig_check may classify in future).</summary>
+internal static class ReleasedRangeCheck
+{
+    /// <summary>The violation, or null when the kind's check is off.</summary>
+    public static Violation? Detect(ViolationKind kind, in IgViolation native, in CallSite call)
+    {
+        if (!GuardRuntime.Options.IsDetected(kind))
+        {
+            return null; // detect_<kind>=0
+        }
+
+        return ViolationFactory.FromNative(in native, ViolationContext.Call, call.Argument, call.ToSourceSite(2), kind);
+    }
+}

@@ -1,0 +1,37 @@
+// IgConstants.cs: status codes, range states, flags and init flags of interopguard.h.
+namespace InteropGuard;
+
+/// <summary><c>ig_status_t</c>.</summary>
+internal enum IgStatus
+{
+    Ok = 0,
+    DoubleFree = 1,
+    InvalidFree = 2,
+    Overflow = 3,
+    NoMem = 4,
+    BadArg = 5,
+    NotFound = 6,
+    State = 7,
+    TableFull = 8,
+}
+
+/// <summary><c>ig_range_state_t</c>, <c>IG_RANGE_F_*</c>, <c>IG_INIT_*</c> and <c>ig_lookup_result_t</c>.</summary>
+internal static class IgConstants
+{
+    public const uint StateEmpty = 0;
+    public const uint StateLive = 1;
+    public const uint StateFreed = 2;
+    public const uint StateReleased = 3;
+
+    public const uint FlagRetained = 0x1;
+    public const uint FlagCallScoped = 0x2;
+    public const uint FlagAligned = 0x4;
+
+    public const uint InitQuiet = 0x1;
+
+    public const uint LookupUnknown = 0;
+    public const uint LookupInside = 1;
+    public const uint LookupOutside = 2;
+
+    public const int TableVersion = 1;
+}

@@ -1,0 +1,111 @@
+// SiteRegistry.cs: interns source sites natively (ig_site_intern) once per (file, line, member) and maps ids back to SourceSite.
+using System;
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Runtime.InteropServices;
+
+namespace InteropGuard;
+
+/// <summary>Site interning and lookup. Interning costs one dictionary lookup after the first time; the native id lets
+/// the validator read the site from the shadow table later.</summary>
+internal static unsafe class SiteRegistry
+{
+    private static readonly ConcurrentDictionary<SiteKey, SourceSite> s_byKey = new();
+    private static readonly ConcurrentDictionary<uint, SourceSite> s_byId = new();
+
+    /// <summary>Interns the site and returns its native id (0 when unguarded or the site table is full).</summary>
+    public static uint Intern(string member, string file, int line) => Get(member, file, line).Id;
+
+    /// <summary>The interned site for caller information (interned natively when the runtime is enabled).</summary>
+    public static SourceSite Get(string member, string file, int line)
+    {
+        var key = new SiteKey(file ?? "", line, member ?? "");
+        if (s_byKey.TryGetValue(key, out SourceSite? site))
+        {
+            return site;
+        }
+
+        return InternSlow(key);
+    }
+
+    /// <summary>The site for a native id: the managed original when this process interned it (full path), else the
+    /// native record (tail of the path); null for 0 or unknown ids.</summary>
+    public static SourceSite? Resolve(uint id)
+    {
+        if (id == 0)
+        {
+            return null;
+        }
+
+        if (s_byId.TryGetValue(id, out SourceSite? site))
+        {
+            return site;
+        }
+
+        if (!GuardRuntime.Enabled)
+        {
+            return null;
+        }
+
+        IgSite native;
+        if (IgNative.ig_site_get(id, &native) != IgStatus.Ok)
+        {
+            return null;
+        }
+
+        string function = Utf8(native.Function, 120);
+        string file = Utf8(native.File, 128);
+        site = new SourceSite(function, file, (int)native.Line, null, id);
+        s_byId.TryAdd(id, site);
+        return site;
+    }
+
+    /// <summary>A site with the current stack attached when capture_stacks=1 (skipFrames counted from the caller).</summary>
+    public static SourceSite WithStackIfCaptured(SourceSite site, int skipFrames) =>
+        GuardRuntime.Options.CaptureStacks ? site.WithStack(CaptureStack(skipFrames + 1)) : site;
+
+    /// <summary>The current managed stack as text, skipping <paramref name="skipFrames"/> frames above the caller.</summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
+    public static string CaptureStack(int skipFrames)
+    {
+        try
+        {
+            return new StackTrace(skipFrames + 1, true).ToString().TrimEnd();
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            return "   (stack unavailable: " + e.Message + ")";
+        }
+    }
+
+    private static SourceSite InternSlow(SiteKey key)
+    {
+        uint id = 0;
+        if (GuardRuntime.Enabled)
+        {
+            id = IgNative.ig_site_intern(key.File, (uint)Math.Max(0, key.Line), key.Member);
+        }
+
+        var site = new SourceSite(key.Member, key.File, key.Line, null, id);
+        SourceSite winner = s_byKey.GetOrAdd(key, site);
+        if (winner.Id != 0)
+        {
+            s_byId.TryAdd(winner.Id, winner);
+        }
+
+        return winner;
+    }
+
+    private static string Utf8(byte* text, int max)
+    {
+        int length = 0;
+        while (length < max && text[length] != 0)
+        {
+            length++;
+        }
+
+        return Marshal.PtrToStringUTF8((nint)text, length) ?? "";
+    }
+
+    private readonly record struct SiteKey(string File, int Line, string Member);
+}

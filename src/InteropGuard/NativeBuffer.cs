@@ -1,0 +1,182 @@
+// NativeBuffer.cs: guarded native memory from the shadow allocator (redzones, poisoning on free, quarantine); plain aligned memory in mode 0.
+using System;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using System.Threading;
+
+namespace InteropGuard;
+
+/// <summary>A block of native memory for native code. In modes 1 and 2 it comes from the shadow allocator
+/// (<c>ig_malloc_at</c>): redzones catch overflows, freed blocks are poisoned and quarantined so a later use is a
+/// <c>native-use-after-free</c>. Costs a redzone (16–2048 bytes) and a table record per block, and quarantine memory
+/// after free (<c>quarantine_mb</c>). In mode 0 it is <see cref="NativeMemory.AlignedAlloc"/>. Not finalizable: an
+/// undisposed buffer leaks (native code may still use it).</summary>
+public sealed unsafe class NativeBuffer : IDisposable
+{
+    private readonly bool _guarded;
+    private int _disposed;
+
+    private NativeBuffer(nint pointer, nint length, bool guarded)
+    {
+        Pointer = pointer;
+        Length = length;
+        _guarded = guarded;
+    }
+
+    /// <summary>The first user byte; never 0. Stays valid as a number after Dispose (that is how a use after free is found).</summary>
+    public nint Pointer { get; }
+
+    /// <summary>User bytes (0 allowed).</summary>
+    public nint Length { get; }
+
+    /// <summary>The user bytes as a span (buffers longer than <see cref="int.MaxValue"/> throw <see cref="OverflowException"/>).</summary>
+    /// <exception cref="ObjectDisposedException">The buffer was disposed.</exception>
+    public Span<byte> Span
+    {
+        get
+        {
+            ObjectDisposedException.ThrowIf(IsDisposed, this);
+            return new Span<byte>((void*)Pointer, checked((int)Length));
+        }
+    }
+
+    /// <summary>True once <see cref="Dispose()"/> ran.</summary>
+    public bool IsDisposed => Volatile.Read(ref _disposed) != 0;
+
+    /// <summary>Allocates a block. <paramref name="length"/> 0 is allowed (a unique non-null pointer);
+    /// <paramref name="alignment"/> 0 = the default (16), else a power of two.</summary>
+    /// <param name="length">User bytes, 0 or more.</param>
+    /// <param name="alignment">0 = 16; otherwise a power of two.</param>
+    /// <param name="member">Calling member (compiler-filled).</param>
+    /// <param name="file">Calling file (compiler-filled).</param>
+    /// <param name="line">Calling line (compiler-filled).</param>
+    /// <exception cref="ArgumentOutOfRangeException">A negative length, or an alignment that is negative or not a power of two.</exception>
+    /// <exception cref="OutOfMemoryException">The allocator could not supply the memory.</exception>
+    public static NativeBuffer Allocate(nint length, nint alignment = 0,
+        [CallerMemberName] string member = "", [CallerFilePath] string file = "", [CallerLineNumber] int line = 0)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(length);
+        if (alignment < 0 || (alignment & (alignment - 1)) != 0)
+        {
+            throw new ArgumentOutOfRangeException(nameof(alignment), alignment, "NativeBuffer.Allocate: alignment must be 0 (the default, 16) or a power of two.");
+        }
+
+        if (!GuardRuntime.Enabled)
+        {
+            void* plain = NativeMemory.AlignedAlloc((nuint)Math.Max(length, 1), (nuint)(alignment == 0 ? 16 : alignment));
+            return new NativeBuffer((nint)plain, length, guarded: false);
+        }
+
+        uint site = SiteRegistry.Intern(member, file, line);
+        void* p = IgNative.ig_malloc_at((nuint)length, (nuint)alignment, site);
+        if (p == null)
+        {
+            throw new OutOfMemoryException($"NativeBuffer.Allocate: the InteropGuard allocator could not supply {length} bytes (alignment {alignment}).");
+        }
+
+        if (GuardRuntime.Options.CaptureStacks)
+        {
+            IgRange range;
+            if (IgNative.ig_lookup(p, 0, &range) != IgConstants.LookupUnknown)
+            {
+                StackStore.RecordAlloc(range.Id, SiteRegistry.CaptureStack(1));
+            }
+        }
+
+        return new NativeBuffer((nint)p, length, guarded: true);
+    }
+
+    /// <summary>Frees the block into quarantine (idempotent). When the same memory was already freed through
+    /// <see cref="Free(nint, string, string, int)"/>, the second free is reported here (<c>double-free</c>, thrown);
+    /// a damaged redzone found while freeing is a <c>native-buffer-overflow</c>. The release site comes from the
+    /// caller's stack frame (a few µs); <see cref="Release(string, string, int)"/> records it for free.</summary>
+    public void Dispose()
+    {
+        if (!_guarded || IsDisposed)
+        {
+            ReleaseCore(null);
+            return;
+        }
+
+        ReleaseCore(CallerSite.FromStack("NativeBuffer.Dispose"));
+    }
+
+    /// <summary>Same as <see cref="Dispose()"/>, recording the caller as the free site at no cost.</summary>
+    /// <param name="member">Calling member (compiler-filled).</param>
+    /// <param name="file">Calling file (compiler-filled).</param>
+    /// <param name="line">Calling line (compiler-filled).</param>
+    public void Release([CallerMemberName] string member = "", [CallerFilePath] string file = "", [CallerLineNumber] int line = 0) =>
+        ReleaseCore(_guarded ? SiteRegistry.Get(member, file, line) : null);
+
+    /// <summary>Frees memory by address, for code that passes ownership as a raw pointer. 0 does nothing. In modes 1 and 2
+    /// a second free is a <c>double-free</c>, an address never returned (or interior) an <c>invalid-free</c> (both thrown
+    /// as <see cref="InteropViolationException"/>). In mode 0 the memory is freed with <see cref="NativeMemory.AlignedFree"/>
+    /// unchecked.</summary>
+    /// <param name="pointer">A pointer <see cref="Allocate"/> returned; 0 = nothing.</param>
+    /// <param name="member">Calling member (compiler-filled).</param>
+    /// <param name="file">Calling file (compiler-filled).</param>
+    /// <param name="line">Calling line (compiler-filled).</param>
+    public static void Free(nint pointer, [CallerMemberName] string member = "", [CallerFilePath] string file = "", [CallerLineNumber] int line = 0)
+    {
+        if (pointer == 0)
+        {
+            return;
+        }
+
+        if (!GuardRuntime.Enabled)
+        {
+            NativeMemory.AlignedFree((void*)pointer);
+            return;
+        }
+
+        FreeGuarded(pointer, SiteRegistry.WithStackIfCaptured(SiteRegistry.Get(member, file, line), 1));
+    }
+
+    private void ReleaseCore(SourceSite? site)
+    {
+        if (Interlocked.Exchange(ref _disposed, 1) != 0)
+        {
+            return;
+        }
+
+        if (!_guarded)
+        {
+            NativeMemory.AlignedFree((void*)Pointer);
+            return;
+        }
+
+        FreeGuarded(Pointer, site ?? SiteRegistry.Get("NativeBuffer.Dispose", "", 0));
+    }
+
+    [SkipLocalsInit]
+    private static void FreeGuarded(nint pointer, SourceSite site)
+    {
+        IgViolation native = default;
+        ulong id = 0;
+        if (GuardRuntime.Options.CaptureStacks)
+        {
+            IgRange range;
+            if (IgNative.ig_lookup((void*)pointer, 0, &range) != IgConstants.LookupUnknown)
+            {
+                id = range.Id;
+            }
+        }
+
+        IgStatus status = IgNative.ig_free_at((void*)pointer, site.Id, &native);
+        if (status == IgStatus.Ok)
+        {
+            if (id != 0)
+            {
+                StackStore.RecordRelease(id, site.Stack ?? SiteRegistry.CaptureStack(2));
+            }
+
+            return;
+        }
+
+        Violation? violation = FreeCheck.Detect(status, pointer, in native, site);
+        if (violation is not null)
+        {
+            Reporter.Report(violation, throwOnReport: true);
+        }
+    }
+}

@@ -1,0 +1,221 @@
+// GuardOptions.cs: the parsed INTEROPGUARD_OPTIONS (key=value:key=value), a read-only view of the option table.
+using System;
+using System.Globalization;
+using System.IO;
+using System.Text;
+
+namespace InteropGuard;
+
+/// <summary>The options of the process (docs/design/options.md), parsed from <c>INTEROPGUARD_OPTIONS</c>.
+/// Names are identical to the native side; each side uses the values it needs. Immutable.</summary>
+public sealed class GuardOptions
+{
+    private readonly long[] _numbers;
+    private readonly string[] _texts;
+
+    private GuardOptions(long[] numbers, string[] texts, string? text)
+    {
+        _numbers = numbers;
+        _texts = texts;
+        Text = text;
+    }
+
+    /// <summary>The defaults of every option (what an empty or null options string gives).</summary>
+    public static GuardOptions Default { get; } = Parse(null, null);
+
+    /// <summary>The options text this was parsed from; null when parsed from null.</summary>
+    public string? Text { get; }
+
+    /// <summary><c>halt_on_error</c> (default false): true = the first report ends the process (abort) instead of
+    /// throwing; nothing runs after the first bug.</summary>
+    public bool HaltOnError => _numbers[OptionTable.HaltOnError] != 0;
+
+    /// <summary><c>report_path</c> with <c>%p</c> replaced by the pid: the file that receives reports in
+    /// <see cref="ReportFormat"/> in addition to stderr; null (the default) = stderr only.</summary>
+    public string? ReportPath
+    {
+        get
+        {
+            string path = _texts[OptionTable.ReportPath];
+            return path.Length == 0 ? null : path.Replace("%p", Environment.ProcessId.ToString(CultureInfo.InvariantCulture), StringComparison.Ordinal);
+        }
+    }
+
+    /// <summary><c>report_format</c> (default <see cref="InteropGuard.ReportFormat.Text"/>): the format of <see cref="ReportPath"/>.
+    /// SARIF rewrites the whole document on each report.</summary>
+    public ReportFormat ReportFormat => (ReportFormat)_numbers[OptionTable.ReportFormat];
+
+    /// <summary><c>quarantine_mb</c> (default 64): MiB of freed native blocks kept poisoned; 0 = no quarantine
+    /// (use-after-free then only caught until the block is gone). Costs that much memory.</summary>
+    public int QuarantineMb => (int)_numbers[OptionTable.QuarantineMb];
+
+    /// <summary><c>redzone</c> (default 16): minimum right redzone in bytes (16–2048, power of two); larger
+    /// redzones catch farther overflows and cost memory per block.</summary>
+    public int Redzone => (int)_numbers[OptionTable.Redzone];
+
+    /// <summary><c>max_redzone</c> (default 2048): upper bound of the right redzone in bytes.</summary>
+    public int MaxRedzone => (int)_numbers[OptionTable.MaxRedzone];
+
+    /// <summary><c>malloc_fill_byte</c> (default 190 = 0xbe): value new blocks are filled with.</summary>
+    public int MallocFillByte => (int)_numbers[OptionTable.MallocFillByte];
+
+    /// <summary><c>max_malloc_fill_size</c> (default 4096): bytes of a new block filled; 0 = none (cheaper allocation).</summary>
+    public long MaxMallocFillSize => _numbers[OptionTable.MaxMallocFillSize];
+
+    /// <summary><c>free_fill_byte</c> (default 85 = 0x55): value freed user bytes are poisoned with.</summary>
+    public int FreeFillByte => (int)_numbers[OptionTable.FreeFillByte];
+
+    /// <summary><c>poison_freed</c> (default true): poison all user bytes of a freed block (costs a memset per free).</summary>
+    public bool PoisonFreed => _numbers[OptionTable.PoisonFreed] != 0;
+
+    /// <summary><c>release_history</c> (default 65536): released pins, views and callbacks remembered so a later
+    /// use is reported; 0 = none remembered. Each costs a table record and (for pins) a weak GC handle.</summary>
+    public int ReleaseHistory => (int)_numbers[OptionTable.ReleaseHistory];
+
+    /// <summary><c>max_ranges</c> (default 16777216): capacity of the shadow table; past it new ranges are not tracked.</summary>
+    public long MaxRanges => _numbers[OptionTable.MaxRanges];
+
+    /// <summary><c>capture_stacks</c> (default false): capture a full managed stack for each allocation, pin,
+    /// release and report; costs tens of µs each.</summary>
+    public bool CaptureStacks => _numbers[OptionTable.CaptureStacks] != 0;
+
+    /// <summary><c>max_reports</c> (default 100): reports printed before further ones are only counted; 0 = print none.</summary>
+    public long MaxReports => _numbers[OptionTable.MaxReports];
+
+    /// <summary><c>dedupe_reports</c> (default true): a kind reported at one access site is printed once (it is
+    /// still counted, raised as an event and thrown).</summary>
+    public bool DedupeReports => _numbers[OptionTable.DedupeReports] != 0;
+
+    /// <summary><c>validator_interval_ms</c> (default 1000): mode 2, milliseconds between validator sweeps
+    /// (each sweep stops the process for tens of ms).</summary>
+    public int ValidatorIntervalMs => (int)_numbers[OptionTable.ValidatorIntervalMs];
+
+    /// <summary><c>pin_leak_ms</c> (default 10000): a pin or handle alive longer than this is a <c>leaked-pin</c>
+    /// (only with <c>detect_leaked_pin=1</c>).</summary>
+    public long PinLeakMs => _numbers[OptionTable.PinLeakMs];
+
+    /// <summary><c>suppressions</c>: path of a file of <c>kind:pattern</c> lines; null (the default) = none.</summary>
+    public string? Suppressions => _texts[OptionTable.Suppressions].Length == 0 ? null : _texts[OptionTable.Suppressions];
+
+    /// <summary><c>verbosity</c> (default 0): 1 prints the mode, options and native library path at start-up.</summary>
+    public int Verbosity => (int)_numbers[OptionTable.Verbosity];
+
+    /// <summary>True when the <c>detect_</c> option of <paramref name="kind"/> is on (all are on by default except
+    /// <c>detect_leaked_pin</c>); false for <see cref="ViolationKind.None"/> and unknown kinds.</summary>
+    public bool IsDetected(ViolationKind kind)
+    {
+        int k = (int)kind;
+        return k >= 1 && k < ViolationKinds.Count && _numbers[OptionTable.FirstDetect + k - 1] != 0;
+    }
+
+    /// <summary>The value of any option by its table name, as text (the pid not substituted); null for unknown names.</summary>
+    public string? Get(string name)
+    {
+        int i = OptionTable.IndexOf(name);
+        if (i < 0)
+        {
+            return null;
+        }
+
+        OptionDefinition d = OptionTable.All[i];
+        return d.Type switch
+        {
+            OptionType.Text => _texts[i],
+            OptionType.Format => ((ReportFormat)_numbers[i]).ToString().ToLowerInvariant(),
+            _ => _numbers[i].ToString(CultureInfo.InvariantCulture),
+        };
+    }
+
+    /// <summary>Parses options text in <c>INTEROPGUARD_OPTIONS</c> syntax (<c>key=value:key=value</c>). Never
+    /// throws: an unknown key or a bad value writes one warning line to <paramref name="warnings"/> (null = no
+    /// warnings) naming the valid keys or values, and the default stays. Null or empty text gives the defaults.</summary>
+    public static GuardOptions Parse(string? text, TextWriter? warnings)
+    {
+        var defs = OptionTable.All;
+        var numbers = new long[defs.Length];
+        var texts = new string[defs.Length];
+        for (int i = 0; i < defs.Length; i++)
+        {
+            texts[i] = defs[i].Type == OptionType.Text ? defs[i].Default : "";
+            if (defs[i].Type != OptionType.Text)
+            {
+                defs[i].TryParse(defs[i].Default, out numbers[i], out _);
+            }
+        }
+
+        if (!string.IsNullOrWhiteSpace(text))
+        {
+            foreach (string raw in text.Split(':'))
+            {
+                string item = raw.Trim();
+                if (item.Length == 0)
+                {
+                    continue;
+                }
+
+                int eq = item.IndexOf('=', StringComparison.Ordinal);
+                string key = (eq < 0 ? item : item[..eq]).Trim();
+                string value = eq < 0 ? "" : item[(eq + 1)..].Trim();
+                int index = OptionTable.IndexOf(key);
+                if (index < 0)
+                {
+                    Warn(warnings, $"unknown option '{key}' in INTEROPGUARD_OPTIONS is ignored; valid options: {OptionTable.ValidNames()}");
+                    continue;
+                }
+
+                OptionDefinition d = defs[index];
+                if (eq < 0)
+                {
+                    Warn(warnings, $"option '{key}' has no value (write {key}=VALUE); keeping the default {Shown(d.Default)}");
+                    continue;
+                }
+
+                if (d.Type == OptionType.Text)
+                {
+                    texts[index] = value;
+                }
+                else if (d.TryParse(value, out long number, out string? valid))
+                {
+                    numbers[index] = number;
+                }
+                else
+                {
+                    Warn(warnings, $"bad value '{value}' for option '{key}' (valid: {valid}); keeping the default {Shown(d.Default)}");
+                }
+            }
+        }
+
+        return new GuardOptions(numbers, texts, text);
+    }
+
+    /// <summary>Every option as <c>name=value</c>, joined with ':' (the syntax Parse reads).</summary>
+    public override string ToString()
+    {
+        var sb = new StringBuilder();
+        foreach (OptionDefinition d in OptionTable.All)
+        {
+            if (sb.Length > 0)
+            {
+                sb.Append(':');
+            }
+
+            sb.Append(d.Name).Append('=').Append(Get(d.Name));
+        }
+
+        return sb.ToString();
+    }
+
+    private static string Shown(string value) => value.Length == 0 ? "(empty)" : value;
+
+    private static void Warn(TextWriter? warnings, string message)
+    {
+        try
+        {
+            warnings?.WriteLine("InteropGuard: warning: " + message);
+        }
+        catch (Exception e) when (e is IOException or ObjectDisposedException)
+        {
+            // A broken warnings writer must not take the parse down.
+        }
+    }
+}

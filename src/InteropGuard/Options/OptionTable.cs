@@ -1,0 +1,91 @@
+// OptionTable.cs: the one option table of the managed side; names, defaults and meanings mirror docs/design/options.md and native/src/ig_options.c.
+namespace InteropGuard;
+
+/// <summary>All options, in the order of docs/design/options.md. Indices are the constants below.</summary>
+internal static class OptionTable
+{
+    public const int HaltOnError = 0;
+    public const int ReportPath = 1;
+    public const int ReportFormat = 2;
+    public const int QuarantineMb = 3;
+    public const int Redzone = 4;
+    public const int MaxRedzone = 5;
+    public const int MallocFillByte = 6;
+    public const int MaxMallocFillSize = 7;
+    public const int FreeFillByte = 8;
+    public const int PoisonFreed = 9;
+    public const int ReleaseHistory = 10;
+    public const int MaxRanges = 11;
+    public const int CaptureStacks = 12;
+    public const int MaxReports = 13;
+    public const int DedupeReports = 14;
+    public const int ValidatorIntervalMs = 15;
+    public const int PinLeakMs = 16;
+    public const int Suppressions = 17;
+    public const int Verbosity = 18;
+
+    /// <summary>Index of <c>detect_native_use_after_free</c>; <c>detect_</c> of kind k is at FirstDetect + k - 1.</summary>
+    public const int FirstDetect = 19;
+
+    public static readonly OptionDefinition[] All =
+    [
+        new("halt_on_error", "0", "1: the first report ends the process (abort) instead of throwing / continuing.", OptionType.Bool),
+        new("report_path", "", "File that receives reports in report_format, in addition to the text on stderr. %p = pid.", OptionType.Text),
+        new("report_format", "text", "text, json (one JSON object per line) or sarif (SARIF 2.1.0 document, rewritten on each report).", OptionType.Format),
+        new("quarantine_mb", "64", "MiB of freed native blocks kept poisoned before their memory returns to the system. 0 = no quarantine.", OptionType.Int, 0, 1L << 30),
+        new("redzone", "16", "Minimum right redzone in bytes (16-2048, power of two). Larger blocks get larger redzones (size/8, capped at max_redzone).", OptionType.Int, 16, 2048, true),
+        new("max_redzone", "2048", "Upper bound of the right redzone in bytes.", OptionType.Int, 16, 2048, true),
+        new("malloc_fill_byte", "190", "Value new blocks are filled with (0xbe), to make reads of uninitialised memory visible.", OptionType.Int, 0, 255),
+        new("max_malloc_fill_size", "4096", "Bytes of a new block filled with malloc_fill_byte; 0 = none.", OptionType.Int, 0, long.MaxValue),
+        new("free_fill_byte", "85", "Value freed user bytes are poisoned with (0x55).", OptionType.Int, 0, 255),
+        new("poison_freed", "1", "1: poison all user bytes of a freed block.", OptionType.Bool),
+        new("release_history", "65536", "Released pins, views and callbacks remembered so a later use is reported; older ones are forgotten.", OptionType.Int, 0, int.MaxValue),
+        new("max_ranges", "16777216", "Capacity of the shadow table; past it new ranges are not tracked (one warning).", OptionType.Int, 1, long.MaxValue),
+        new("capture_stacks", "0", "1: capture a full managed stack for each allocation, pin, release and report (costs tens of us each).", OptionType.Bool),
+        new("max_reports", "100", "Reports printed before further ones are only counted.", OptionType.Int, 0, long.MaxValue),
+        new("dedupe_reports", "1", "1: a kind reported at one site is printed once.", OptionType.Bool),
+        new("validator_interval_ms", "1000", "Mode 2: milliseconds between validator sweeps.", OptionType.Int, 1, int.MaxValue),
+        new("pin_leak_ms", "10000", "A pin or handle alive longer than this is a leaked-pin (only when detect_leaked_pin=1).", OptionType.Int, 0, long.MaxValue),
+        new("suppressions", "", "File of kind:pattern lines; a report whose kind matches and whose site/function contains the pattern is silenced.", OptionType.Text),
+        new("verbosity", "0", "1: print the mode, options and native library path at start-up.", OptionType.Int, 0, 3),
+        new("detect_native_use_after_free", "1", "Report native-use-after-free.", OptionType.Bool),
+        new("detect_native_buffer_overflow", "1", "Report native-buffer-overflow.", OptionType.Bool),
+        new("detect_double_free", "1", "Report double-free.", OptionType.Bool),
+        new("detect_invalid_free", "1", "Report invalid-free.", OptionType.Bool),
+        new("detect_use_after_unpin", "1", "Report use-after-unpin.", OptionType.Bool),
+        new("detect_unpinned_managed_pointer", "1", "Report unpinned-managed-pointer.", OptionType.Bool),
+        new("detect_dangling_managed_pointer", "1", "Report dangling-managed-pointer.", OptionType.Bool),
+        new("detect_collected_delegate_callback", "1", "Report collected-delegate-callback.", OptionType.Bool),
+        new("detect_invalid_handle", "1", "Report invalid-handle.", OptionType.Bool),
+        new("detect_array_pool_use_after_return", "1", "Report array-pool-use-after-return.", OptionType.Bool),
+        new("detect_handle_released_in_use", "1", "Report handle-released-in-use.", OptionType.Bool),
+        new("detect_use_after_unmap", "1", "Report use-after-unmap.", OptionType.Bool),
+        new("detect_leaked_pin", "0", "Report leaked-pin (informational, off by default).", OptionType.Bool),
+    ];
+
+    /// <summary>The index of <paramref name="name"/>, or -1.</summary>
+    public static int IndexOf(string name)
+    {
+        for (int i = 0; i < All.Length; i++)
+        {
+            if (string.Equals(All[i].Name, name, System.StringComparison.Ordinal))
+            {
+                return i;
+            }
+        }
+
+        return -1;
+    }
+
+    /// <summary>The valid option names, comma-separated, for warnings.</summary>
+    public static string ValidNames()
+    {
+        var names = new string[All.Length];
+        for (int i = 0; i < All.Length; i++)
+        {
+            names[i] = All[i].Name;
+        }
+
+        return string.Join(", ", names);
+    }
+}

@@ -1,0 +1,204 @@
+// Pin.cs: managed memory pinned for native code; in modes 1 and 2 its range is tracked so a use after Dispose is a use-after-unpin.
+using System;
+using System.Buffers;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using System.Threading;
+
+namespace InteropGuard;
+
+/// <summary>A pin of managed memory (from <see cref="Guard.Pin{T}(T[], string, string, int)"/> and its overloads).
+/// Disposing releases the pin; a released pin keeps a weak handle to its object so a later use can be confirmed.
+/// Not finalizable: a pin that is never disposed stays pinned (a leak the validator reports as <c>leaked-pin</c>).</summary>
+public sealed unsafe class Pin : IDisposable
+{
+    private static int s_tableFullWarned;
+
+    private readonly nint _byteOffset;
+    private GCHandle _pinned;
+    private MemoryHandle _memoryHandle;
+    private readonly bool _hasMemoryHandle;
+    private GCHandle _weak;
+    private int _released;
+
+    private Pin(nint pointer, nint length, GCHandle pinned, MemoryHandle memoryHandle, bool hasMemoryHandle, nint byteOffset)
+    {
+        Pointer = pointer;
+        Length = length;
+        _pinned = pinned;
+        _memoryHandle = memoryHandle;
+        _hasMemoryHandle = hasMemoryHandle;
+        _byteOffset = byteOffset;
+    }
+
+    /// <summary>The first pinned byte; 0 only for a pin of an empty <see cref="Memory{T}"/>. Stays valid as a number
+    /// after Dispose (that is how a use-after-unpin is found).</summary>
+    public nint Pointer { get; }
+
+    /// <summary>Pinned bytes; 0 for empty arrays, strings and memory.</summary>
+    public nint Length { get; }
+
+    /// <summary>The shadow-table id of the range; 0 in mode 0, without the native library, or when the table was full.</summary>
+    public ulong Id { get; private set; }
+
+    /// <summary>True once <see cref="Dispose()"/> ran.</summary>
+    public bool IsReleased => Volatile.Read(ref _released) != 0;
+
+    /// <summary>Marks the range as retained by native code past the call (<c>IG_RANGE_F_RETAINED</c>): the validator
+    /// checks retained pins. No effect when untracked or released. Returns this pin.</summary>
+    public Pin RetainedByNative()
+    {
+        if (Id != 0 && !IsReleased)
+        {
+            IgNative.ig_range_set_flags(Id, IgConstants.FlagRetained, 0);
+        }
+
+        return this;
+    }
+
+    /// <summary>Releases the pin (idempotent). The release site is taken from the caller's stack frame (a few µs, only
+    /// when tracked); use <see cref="Release(string, string, int)"/> to pass it for free.</summary>
+    public void Dispose()
+    {
+        if (Id == 0)
+        {
+            ReleaseCore(null);
+            return;
+        }
+
+        if (IsReleased)
+        {
+            return;
+        }
+
+        ReleaseCore(CallerSite.FromStack("Pin.Dispose"));
+    }
+
+    /// <summary>Releases the pin (idempotent), recording the caller as the release site at no cost.</summary>
+    /// <param name="member">Calling member (compiler-filled).</param>
+    /// <param name="file">Calling file (compiler-filled).</param>
+    /// <param name="line">Calling line (compiler-filled).</param>
+    public void Release([CallerMemberName] string member = "", [CallerFilePath] string file = "", [CallerLineNumber] int line = 0)
+    {
+        if (Id == 0)
+        {
+            ReleaseCore(null);
+            return;
+        }
+
+        ReleaseCore(SiteRegistry.Get(member, file, line));
+    }
+
+    /// <summary>Pins an array or string and tracks it.</summary>
+    internal static Pin OfObject(object target, nint length, string member, string file, int line)
+    {
+        GCHandle pinned = GCHandle.Alloc(target, GCHandleType.Pinned);
+        nint pointer = pinned.AddrOfPinnedObject();
+        var pin = new Pin(pointer, length, pinned, default, false, 0);
+        pin.Track(target, member, file, line);
+        return pin;
+    }
+
+    /// <summary>Pins a Memory and tracks it (with its array or string when there is one).</summary>
+    internal static Pin OfMemory<T>(Memory<T> memory, string member, string file, int line)
+        where T : unmanaged
+    {
+        MemoryHandle handle = memory.Pin();
+        nint pointer = (nint)handle.Pointer;
+        nint length = checked((nint)memory.Length * sizeof(T));
+        object? target = null;
+        if (MemoryMarshal.TryGetArray((ReadOnlyMemory<T>)memory, out ArraySegment<T> segment) && segment.Array is not null)
+        {
+            target = segment.Array;
+        }
+        else if (typeof(T) == typeof(char))
+        {
+            ReadOnlyMemory<char> chars = Unsafe.As<Memory<T>, ReadOnlyMemory<char>>(ref memory);
+            if (MemoryMarshal.TryGetString(chars, out string? text, out _, out _))
+            {
+                target = text;
+            }
+        }
+
+        nint offset = target is null ? 0 : pointer - PinSideTable.DataAddress(target);
+        var pin = new Pin(pointer, length, default, handle, true, offset);
+        if (pointer != 0)
+        {
+            pin.Track(target, member, file, line);
+        }
+
+        return pin;
+    }
+
+    private void Track(object? target, string member, string file, int line)
+    {
+        if (!GuardRuntime.Enabled)
+        {
+            return; // mode 0: a plain pin
+        }
+
+        uint site = SiteRegistry.Intern(member, file, line);
+        if (target is not null)
+        {
+            _weak = GCHandle.Alloc(target, GCHandleType.Weak);
+        }
+
+        ulong tag = _weak.IsAllocated ? (ulong)GCHandle.ToIntPtr(_weak) : 0;
+        ulong id;
+        IgStatus status = IgNative.ig_range_register((uint)RangeKind.ManagedPin, (void*)Pointer, (nuint)Length, 0, site, tag, &id);
+        if (status != IgStatus.Ok)
+        {
+            if (_weak.IsAllocated)
+            {
+                _weak.Free();
+            }
+
+            if (status == IgStatus.TableFull && Interlocked.Exchange(ref s_tableFullWarned, 1) == 0)
+            {
+                Console.Error.WriteLine("InteropGuard: warning: the shadow table is full (max_ranges); new pins are not tracked. Raise max_ranges.");
+            }
+
+            return;
+        }
+
+        Id = id;
+        if (GuardRuntime.Options.CaptureStacks)
+        {
+            StackStore.RecordAlloc(id, SiteRegistry.CaptureStack(2));
+        }
+    }
+
+    private void ReleaseCore(SourceSite? site)
+    {
+        if (Interlocked.Exchange(ref _released, 1) != 0)
+        {
+            return;
+        }
+
+        ulong id = Id;
+        if (id != 0)
+        {
+            // Release the range first, then unpin: there is no moment where the object is unpinned but tracked live.
+            IgNative.ig_range_release(id, site?.Id ?? 0, null);
+            if (GuardRuntime.Options.CaptureStacks)
+            {
+                StackStore.RecordRelease(id, site?.Stack ?? SiteRegistry.CaptureStack(2));
+            }
+        }
+
+        if (_hasMemoryHandle)
+        {
+            _memoryHandle.Dispose();
+        }
+        else if (_pinned.IsAllocated)
+        {
+            _pinned.Free();
+        }
+
+        if (_weak.IsAllocated)
+        {
+            PinSideTable.Add(id, _weak, Pointer, _byteOffset); // the side table owns the weak handle now
+            _weak = default;
+        }
+    }
+}

@@ -1,0 +1,115 @@
+// JsonReportFormatter.cs: Violation → one JSON object (report_format=json writes one per line); Utf8JsonWriter, no reflection.
+using System;
+using System.Buffers;
+using System.Globalization;
+using System.Text;
+using System.Text.Encodings.Web;
+using System.Text.Json;
+
+namespace InteropGuard;
+
+/// <summary>JSON forms of violations. Pure.</summary>
+internal static class JsonReportFormatter
+{
+    private static readonly JsonWriterOptions Options = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping, Indented = false };
+
+    /// <summary>One JSON object on one line (no trailing newline): kind, id, address, size, argument, description,
+    /// thread, accessSite, allocationSite, releaseSite, range, sinceReleaseMs, time.</summary>
+    public static string FormatLine(Violation v)
+    {
+        var buffer = new ArrayBufferWriter<byte>(1024);
+        using (var w = new Utf8JsonWriter(buffer, Options))
+        {
+            Write(w, v);
+        }
+
+        return Encoding.UTF8.GetString(buffer.WrittenSpan);
+    }
+
+    /// <summary>Writes the violation object.</summary>
+    public static void Write(Utf8JsonWriter w, Violation v)
+    {
+        w.WriteStartObject();
+        w.WriteString("kind", v.KindName);
+        w.WriteString("id", v.Id);
+        w.WriteString("address", ReportFormatter.Hex(v.Address));
+        w.WriteNumber("size", (long)v.Size);
+        if (v.Argument is null)
+        {
+            w.WriteNull("argument");
+        }
+        else
+        {
+            w.WriteString("argument", v.Argument);
+        }
+
+        w.WriteString("description", v.Description);
+        w.WriteStartObject("thread");
+        w.WriteNumber("id", v.ThreadId);
+        if (v.ThreadName is null)
+        {
+            w.WriteNull("name");
+        }
+        else
+        {
+            w.WriteString("name", v.ThreadName);
+        }
+
+        w.WriteNumber("osTid", v.OsThreadId);
+        w.WriteEndObject();
+        WriteSite(w, "accessSite", v.AccessSite);
+        WriteSite(w, "allocationSite", v.AllocationSite);
+        WriteSite(w, "releaseSite", v.ReleaseSite);
+        w.WriteStartObject("range");
+        w.WriteString("kind", RangeKindName(v.RangeKind));
+        w.WriteString("start", ReportFormatter.Hex(v.RangeStart));
+        w.WriteNumber("size", (long)v.RangeSize);
+        w.WriteEndObject();
+        if (v.SinceRelease is { } since)
+        {
+            w.WriteNumber("sinceReleaseMs", Math.Round(since.TotalMilliseconds, 3));
+        }
+        else
+        {
+            w.WriteNull("sinceReleaseMs");
+        }
+
+        w.WriteString("time", v.Time.ToString("O", CultureInfo.InvariantCulture));
+        w.WriteEndObject();
+    }
+
+    /// <summary>"native-block", "managed-pin", ... ("none" when no range is known).</summary>
+    public static string RangeKindName(RangeKind kind) => kind switch
+    {
+        RangeKind.NativeBlock => "native-block",
+        RangeKind.ManagedPin => "managed-pin",
+        RangeKind.MappedView => "mapped-view",
+        RangeKind.Callback => "callback",
+        RangeKind.NativeRegion => "native-region",
+        _ => "none",
+    };
+
+    private static void WriteSite(Utf8JsonWriter w, string name, SourceSite? site)
+    {
+        if (site is null)
+        {
+            w.WriteNull(name);
+            return;
+        }
+
+        w.WriteStartObject(name);
+        w.WriteString("member", site.Member);
+        w.WriteString("file", site.File);
+        w.WriteNumber("line", site.Line);
+        if (site.Stack is null)
+        {
+            w.WriteNull("stack");
+        }
+        else
+        {
+            w.WriteString("stack", site.Stack);
+        }
+
+        w.WriteEndObject();
+    }
+}

@@ -1,0 +1,321 @@
+// ReportFormatter.cs: the one place that turns a Violation into report text (headline, description, sites, hints, SUMMARY); pure, so golden tests can call it.
+using System;
+using System.Globalization;
+using System.IO;
+using System.Text;
+
+namespace InteropGuard;
+
+/// <summary>Violation → text. Pure: no I/O, no global state except the kind tables.</summary>
+internal static class ReportFormatter
+{
+    /// <summary>The banner line that opens and closes every report.</summary>
+    public const string Banner = "=================================================================";
+
+    private static readonly CultureInfo Inv = CultureInfo.InvariantCulture;
+
+    /// <summary><c>ERROR: InteropGuard: &lt;kind&gt; on address 0x.. [IGnnnn]</c>.</summary>
+    public static string Headline(Violation v) =>
+        $"ERROR: InteropGuard: {v.KindName} on address {Hex(v.Address)} [{v.Id}]";
+
+    /// <summary>The whole text report, banners included, lines separated by '\n', ending with a newline.</summary>
+    public static string Format(Violation v)
+    {
+        var sb = new StringBuilder(1024);
+        sb.Append(Banner).Append('\n');
+        sb.Append(Headline(v)).Append('\n');
+        sb.Append(v.Description).Append('\n');
+        sb.Append("  thread #").Append(v.ThreadId.ToString(Inv));
+        if (!string.IsNullOrEmpty(v.ThreadName))
+        {
+            sb.Append(" \"").Append(v.ThreadName).Append('"');
+        }
+
+        sb.Append(" (OS tid ").Append(v.OsThreadId.ToString(Inv)).Append(")\n");
+        (string access, string release, string alloc) = Headings(v);
+        sb.Append(access).Append(":\n");
+        AppendSite(sb, v.AccessSite);
+        if (v.ReleaseSite is not null || v.SinceRelease is not null)
+        {
+            sb.Append(release).Append(":\n");
+            AppendSite(sb, v.ReleaseSite);
+        }
+
+        if (v.AllocationSite is not null || v.RangeKind != RangeKind.None)
+        {
+            sb.Append(alloc).Append(":\n");
+            AppendSite(sb, v.AllocationSite);
+        }
+
+        sb.Append("HINT: ").Append(Hint(v)).Append('\n');
+        string option = ViolationKinds.GetOptionName(v.Kind);
+        if (option.Length > 0)
+        {
+            sb.Append("HINT: to turn this check off set INTEROPGUARD_OPTIONS=").Append(option).Append("=0\n");
+        }
+
+        sb.Append(Summary(v)).Append('\n');
+        sb.Append(Banner).Append('\n');
+        return sb.ToString();
+    }
+
+    /// <summary><c>SUMMARY: InteropGuard: &lt;kind&gt; &lt;file&gt;:&lt;line&gt; in &lt;member&gt;</c> (shorter when the site is unknown).</summary>
+    public static string Summary(Violation v)
+    {
+        SourceSite? s = v.AccessSite;
+        string head = "SUMMARY: InteropGuard: " + v.KindName;
+        if (s is null || s.IsUnknown)
+        {
+            return head;
+        }
+
+        string where = s.File.Length == 0 ? "" : " " + s.FileName + ":" + s.Line.ToString(Inv);
+        string member = s.Member.Length == 0 ? "" : " in " + s.Member;
+        return head + where + member;
+    }
+
+    /// <summary>The one-paragraph explanation under the headline.</summary>
+    public static string Describe(Violation v)
+    {
+        string subject = Subject(v);
+        string range = RangeText(v);
+        string since = Since(v.SinceRelease);
+        string when = v.Context == ViolationContext.Call ? "this call" : "this use";
+        switch (v.Kind)
+        {
+            case ViolationKind.NativeUseAfterFree:
+                return v.RangeKind == RangeKind.None
+                    ? $"{subject} points into a native buffer that was freed."
+                    : $"{subject} points {Where(v)} {range} that was freed {Ago(since, when)}.";
+            case ViolationKind.NativeBufferOverflow:
+                return DescribeOverflow(v, subject, range);
+            case ViolationKind.DoubleFree:
+                return v.RangeKind == RangeKind.None
+                    ? $"Free of {Hex(v.Address)}: the native buffer was already freed."
+                    : $"Free of {Hex(v.Address)}: it points {Where(v)} {range} that was already freed {Ago(since, "this call")}.";
+            case ViolationKind.InvalidFree:
+                if (v.RangeKind == RangeKind.None)
+                {
+                    return $"Free of {Hex(v.Address)}: the address was never returned by the InteropGuard allocator (NativeBuffer.Allocate / ig_malloc).";
+                }
+
+                if (v.RangeKind == RangeKind.NativeBlock && v.Address != v.RangeStart)
+                {
+                    return $"Free of {Hex(v.Address)}: it points {Where(v)} {range}; only the address the allocator returned ({Hex(v.RangeStart)}) may be freed.";
+                }
+
+                return $"Free of {Hex(v.Address)}: it points {Where(v)} {range}, which is not a block of the InteropGuard allocator.";
+            case ViolationKind.UseAfterUnpin:
+                return $"{subject} points {Where(v)} {range} that was released {Ago(since, when)}; the object is no longer pinned, so the GC may move it at any moment.";
+            case ViolationKind.UseAfterUnmap:
+                return $"{subject} points {Where(v)} {range} that was unmapped {Ago(since, when)}.";
+            case ViolationKind.CollectedDelegateCallback:
+                return $"{subject} points {Where(v)} {range} whose delegate was released {Ago(since, when)}; native code may call into freed memory.";
+            case ViolationKind.InvalidHandle:
+                return $"CheckedHandle {Hex(v.Address)} {v.Note ?? "is not valid"}.";
+            default:
+                string text = v.RangeKind == RangeKind.None
+                    ? $"{subject} ({Hex(v.Address)}) is involved in a {v.KindName} violation."
+                    : $"{subject} points {Where(v)} {range}.";
+                return v.Note is null ? text : text + " " + v.Note;
+        }
+    }
+
+    /// <summary>The likely fix for a kind (the first HINT line).</summary>
+    public static string Hint(Violation v) => v.Kind switch
+    {
+        ViolationKind.NativeUseAfterFree => "the buffer's owner was disposed while native code still used the pointer.",
+        ViolationKind.NativeBufferOverflow when v.Context == ViolationContext.Call =>
+            "the length passed with the pointer is larger than the buffer; check the size computation or allocate a larger buffer.",
+        ViolationKind.NativeBufferOverflow => "native code wrote past the end of the buffer; check the length you pass to native code.",
+        ViolationKind.DoubleFree => "free each buffer once: dispose the NativeBuffer or call NativeBuffer.Free, not both, and clear copies of the pointer after freeing.",
+        ViolationKind.InvalidFree => "free only the pointer NativeBuffer.Allocate (or ig_malloc) returned, never an interior, managed or foreign pointer.",
+        ViolationKind.UseAfterUnpin => "keep the Pin alive (a using scope around every native use) or copy the data into a NativeBuffer; call RetainedByNative() if native code keeps the pointer.",
+        ViolationKind.UnpinnedManagedPointer => "pin the object (Guard.Pin or fixed) for as long as native code holds the pointer.",
+        ViolationKind.DanglingManagedPointer => "native code still holds a pointer to managed memory whose object is gone; clear the native copy before releasing the object.",
+        ViolationKind.CollectedDelegateCallback => "keep the delegate alive (a field or GCHandle) for as long as native code may call it.",
+        ViolationKind.InvalidHandle => "free each CheckedHandle once, and clear native copies of the cookie when you free it.",
+        ViolationKind.ArrayPoolUseAfterReturn => "return a pooled array only after native code and async I/O are done with it.",
+        ViolationKind.HandleReleasedInUse => "keep the SafeHandle alive (GC.KeepAlive / DangerousAddRef) until native code stops using it.",
+        ViolationKind.UseAfterUnmap => "dispose the view only after native code stops using pointers into it.",
+        ViolationKind.LeakedPin => "dispose pins and free handles when native code is done; long-lived pins fragment the GC heap.",
+        _ => "see docs/checks for this kind.",
+    };
+
+    /// <summary>0x-prefixed lower-case hex.</summary>
+    public static string Hex(nint value) => "0x" + ((ulong)value).ToString("x", Inv);
+
+    /// <summary>Milliseconds with one decimal ("2.1 ms"), seconds from 10 s on.</summary>
+    public static string Duration(TimeSpan t) =>
+        t.TotalMilliseconds < 10_000 ? t.TotalMilliseconds.ToString("0.0", Inv) + " ms" : t.TotalSeconds.ToString("0.0", Inv) + " s";
+
+    /// <summary>Where the address lies relative to the range: "N bytes into", "N bytes past the end of", "N bytes before".</summary>
+    public static string Where(Violation v) => Where(v.Address, v.RangeStart, v.RangeSize);
+
+    /// <summary>Where <paramref name="address"/> lies relative to [start, start+size).</summary>
+    public static string Where(nint address, nint start, nint size)
+    {
+        ulong a = (ulong)address, s = (ulong)start, end = s + (ulong)size;
+        if (a < s)
+        {
+            return Bytes(s - a) + " before";
+        }
+
+        if (a >= end && size > 0)
+        {
+            return Bytes(a - end) + " past the end of";
+        }
+
+        return Bytes(a - s) + " into";
+    }
+
+    /// <summary>"a 256-byte native buffer [0x.., 0x..)".</summary>
+    public static string RangeText(Violation v)
+    {
+        string size = ((ulong)v.RangeSize).ToString(Inv);
+        string article = UsesAn(size) ? "an" : "a";
+        return $"{article} {size}-byte {Noun(v.RangeKind)} [{Hex(v.RangeStart)}, {Hex(v.RangeStart + v.RangeSize)})";
+    }
+
+    /// <summary>"native buffer", "pinned managed range", ...</summary>
+    public static string Noun(RangeKind kind) => kind switch
+    {
+        RangeKind.NativeBlock => "native buffer",
+        RangeKind.ManagedPin => "pinned managed range",
+        RangeKind.MappedView => "mapped view",
+        RangeKind.Callback => "callback",
+        RangeKind.NativeRegion => "native region",
+        _ => "range",
+    };
+
+    private static string DescribeOverflow(Violation v, string subject, string range)
+    {
+        if (v.RangeKind == RangeKind.None)
+        {
+            return $"{subject} ({Hex(v.Address)}, {Bytes((ulong)v.Size)}) leaves a native buffer.";
+        }
+
+        if (v.Context != ViolationContext.Call)
+        {
+            string finder = v.Context switch
+            {
+                ViolationContext.Verify => "found by Guard.Verify",
+                ViolationContext.Free => "found when the buffer was freed",
+                _ => "found by the native allocator",
+            };
+            ulong past = v.Detail > 0 ? (ulong)v.Detail : (ulong)Math.Max(0, (long)v.Address - (long)(v.RangeStart + v.RangeSize));
+            return $"The right redzone of {range} was overwritten {Bytes(past)} past its end ({finder}); native code wrote beyond the buffer.";
+        }
+
+        ulong a = (ulong)v.Address, s = (ulong)v.RangeStart, end = s + (ulong)v.RangeSize;
+        ulong accessEnd = a + (ulong)v.Size;
+        if (a >= s && a < end)
+        {
+            ulong over = accessEnd < a ? ulong.MaxValue - end : accessEnd - end;
+            return $"{subject} points {Bytes(a - s)} into {range}, but the access of {Bytes((ulong)v.Size)} ends {Bytes(over)} past its end.";
+        }
+
+        return $"{subject} points {Where(v)} {range} (access of {Bytes((ulong)v.Size)}).";
+    }
+
+    private static string Subject(Violation v) => v.Context switch
+    {
+        ViolationContext.Call => v.Argument is { Length: > 0 } arg ? $"P/Invoke argument '{arg}'" : "The pointer passed to Guard.Check",
+        ViolationContext.Native => $"Native code used {Hex(v.Address)}, which",
+        ViolationContext.Free => $"Free of {Hex(v.Address)}",
+        _ => $"The address {Hex(v.Address)}",
+    };
+
+    private static (string Access, string Release, string Alloc) Headings(Violation v)
+    {
+        string access = v.Context switch
+        {
+            ViolationContext.Verify => "Found by Guard.Verify at",
+            ViolationContext.Native => "Detected in native code at",
+            ViolationContext.HandleUse => "Use of the handle",
+            ViolationContext.HandleFree => "Free of the handle",
+            ViolationContext.Free when v.Kind == ViolationKind.DoubleFree => "Second free",
+            ViolationContext.Free when v.Kind == ViolationKind.InvalidFree => "Invalid free",
+            ViolationContext.Free => "Free that found it",
+            _ => v.Kind switch
+            {
+                ViolationKind.NativeUseAfterFree => "Call that received the freed pointer",
+                ViolationKind.NativeBufferOverflow => "Call that received the out-of-bounds pointer",
+                ViolationKind.UseAfterUnpin => "Call that received the unpinned pointer",
+                ViolationKind.UseAfterUnmap => "Call that received the unmapped pointer",
+                ViolationKind.CollectedDelegateCallback => "Call that received the released callback",
+                _ => "Call that received the pointer",
+            },
+        };
+        return v.Kind switch
+        {
+            ViolationKind.InvalidHandle => (access, "Handle freed by", "Handle issued by"),
+            ViolationKind.DoubleFree => (access, "Buffer first freed by", "Buffer allocated by"),
+            _ => v.RangeKind switch
+            {
+                RangeKind.ManagedPin => (access, "Pin released by", "Pinned by"),
+                RangeKind.MappedView => (access, "View unmapped by", "View mapped by"),
+                RangeKind.Callback => (access, "Callback released by", "Callback created by"),
+                RangeKind.NativeRegion => (access, "Region released by", "Region registered by"),
+                _ => (access, "Buffer freed by", "Buffer allocated by"),
+            },
+        };
+    }
+
+    private static void AppendSite(StringBuilder sb, SourceSite? site)
+    {
+        if (site?.Stack is { Length: > 0 } stack)
+        {
+            int frame = 0;
+            foreach (string raw in stack.Split('\n'))
+            {
+                string line = raw.Trim();
+                if (line.Length == 0)
+                {
+                    continue;
+                }
+
+                if (line.StartsWith("at ", StringComparison.Ordinal))
+                {
+                    line = line[3..];
+                }
+
+                sb.Append("  #").Append(frame++.ToString(Inv)).Append(' ').Append(line).Append('\n');
+            }
+
+            return;
+        }
+
+        sb.Append("  #0 ");
+        if (site is null || site.IsUnknown)
+        {
+            sb.Append("<unknown>\n");
+            return;
+        }
+
+        sb.Append(site.Member.Length == 0 ? "<unknown>" : site.Member);
+        if (site.File.Length > 0)
+        {
+            sb.Append("  ").Append(Path.GetFileName(site.File)).Append(':').Append(site.Line.ToString(Inv));
+        }
+
+        sb.Append('\n');
+    }
+
+    private static string Since(TimeSpan? t) => t is { } value ? Duration(value) : "";
+
+    private static string Ago(string since, string when) => since.Length == 0 ? "before " + when : since + " before " + when;
+
+    private static string Bytes(ulong n) => n == 1 ? "1 byte" : n.ToString(Inv) + " bytes";
+
+    private static bool UsesAn(string number)
+    {
+        if (number.StartsWith('8'))
+        {
+            return true; // eight, eighty, eight hundred, ...
+        }
+
+        // eleven, eighteen, eleven thousand, eighteen million, ...
+        return number.Length % 3 == 2 && (number.StartsWith("11", StringComparison.Ordinal) || number.StartsWith("18", StringComparison.Ordinal));
+    }
+}

@@ -1,0 +1,56 @@
+// SourceSite.cs: where something happened (an allocation, a pin, a release, a free or the access that found a bug).
+using System.IO;
+
+namespace InteropGuard;
+
+/// <summary>A place in the source: a member, a file and a line, optionally with a full stack
+/// (<c>capture_stacks=1</c>). Sites come from caller information, so they are free to collect.</summary>
+public sealed class SourceSite
+{
+    internal SourceSite(string member, string file, int line, string? stack = null, uint id = 0)
+    {
+        Member = member ?? "";
+        File = file ?? "";
+        Line = line;
+        Stack = stack;
+        Id = id;
+    }
+
+    /// <summary>The calling member (from <c>[CallerMemberName]</c>, or the function name of a native site);
+    /// the empty string when unknown.</summary>
+    public string Member { get; }
+
+    /// <summary>The full path of the source file (native sites may keep only the tail of the path); the empty
+    /// string when unknown.</summary>
+    public string File { get; }
+
+    /// <summary>The 1-based line; 0 when unknown.</summary>
+    public int Line { get; }
+
+    /// <summary>The full managed stack at the event when <c>capture_stacks=1</c> (costs tens of µs per event);
+    /// null otherwise.</summary>
+    public string? Stack { get; }
+
+    /// <summary>The native site id (<c>ig_site_intern</c>); 0 when not interned.</summary>
+    internal uint Id { get; }
+
+    /// <summary>The file name without its directory; the empty string when unknown.</summary>
+    internal string FileName => File.Length == 0 ? "" : Path.GetFileName(File);
+
+    /// <summary>True when neither member nor file is known.</summary>
+    internal bool IsUnknown => Member.Length == 0 && File.Length == 0;
+
+    internal SourceSite WithStack(string? stack) => stack is null ? this : new SourceSite(Member, File, Line, stack, Id);
+
+    /// <summary>Returns <c>member  file:line</c> (file name only), or <c>&lt;unknown&gt;</c>.</summary>
+    public override string ToString()
+    {
+        if (IsUnknown)
+        {
+            return "<unknown>";
+        }
+
+        string member = Member.Length == 0 ? "<unknown>" : Member;
+        return File.Length == 0 ? member : member + "  " + FileName + ":" + Line.ToString(System.Globalization.CultureInfo.InvariantCulture);
+    }
+}
