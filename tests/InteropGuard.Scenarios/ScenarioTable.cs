@@ -33,6 +33,7 @@ internal static class ScenarioTable
         ["invalid_handle_never_issued"] = InvalidHandleNeverIssued,
         ["halt_on_error"] = HaltOnError,
         ["many_kinds"] = ManyKinds,
+        ["repeated_report"] = RepeatedReport,
         ["print_mode"] = PrintMode,
     };
 
@@ -217,6 +218,13 @@ internal static class ScenarioTable
         Caught(NativeBufferOverflow);
         Caught(DoubleFree);
         Caught(InvalidHandle);
+    }
+
+    // The same use-after-free at one site three times, each caught; for dedupe_reports and max_reports.
+    private static void RepeatedReport()
+    {
+        for (int i = 0; i < 3; i++) Caught(NativeUseAfterFree);
+        Console.WriteLine($"report count {Guard.ReportCount}");
     }
 
     // Prints what the runtime decided at start-up; for the mode, options and missing-library tests.

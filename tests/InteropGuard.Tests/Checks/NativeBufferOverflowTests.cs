@@ -78,9 +78,13 @@ public sealed class NativeBufferOverflowTests : GuardedFixture
         int allocLine = Here.Line(); var buffer = NativeBuffer.Allocate(32);
         nint p = buffer.Pointer;
         TestNative.Fill(p, 36, 7);
-        int disposeLine = 0;
+        InteropViolationException? caught = null;
 
-        Violation v = Catch(() => { disposeLine = Here.Line(); buffer.Dispose(); });
+        // Not in a lambda: Dispose has no caller-info parameters, the runtime finds its caller on the stack.
+        int disposeLine = Here.Line(); try { buffer.Dispose(); } catch (InteropViolationException e) { caught = e; }
+
+        Assert.That(caught, Is.Not.Null, "Dispose of a block with a damaged canary throws");
+        Violation v = caught!.Violation;
 
         Assert.That(v.Kind, Is.EqualTo(ViolationKind.NativeBufferOverflow));
         Assert.That(v.RangeStart, Is.EqualTo(p));

@@ -141,7 +141,7 @@ public sealed class GuardOptionsParseTests
         Assert.That(o.HaltOnError, Is.True);
         Assert.That(o.QuarantineMb, Is.EqualTo(8));
         Assert.That(o.ReportFormat, Is.EqualTo(ReportFormat.Sarif));
-        Assert.That(o.ReportPath, Is.EqualTo("/tmp/r.%p.sarif"));
+        Assert.That(o.ReportPath, Is.EqualTo($"/tmp/r.{Environment.ProcessId}.sarif"), "%p becomes the pid");
         Assert.That(o.IsDetected(ViolationKind.DoubleFree), Is.False);
         Assert.That(o.IsDetected(ViolationKind.LeakedPin), Is.True);
         Assert.That(o.IsDetected(ViolationKind.NativeUseAfterFree), Is.True);
