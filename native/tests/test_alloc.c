@@ -1,0 +1,334 @@
+/* test_alloc.c - unit tests of the shadow allocator: layout, fill, poison, realloc, free errors, garbage
+ * pointers, canary checks and quarantine eviction; runs under CTest (and once under valgrind). */
+#include "interopguard.h"
+#include "ig_test.h"
+
+#include <errno.h>
+
+static ig_violation_t hooked[64];
+static int hooked_count;
+static void hook(const ig_violation_t *v, void *ctx) {
+  (void)ctx;
+  if (hooked_count < 64) hooked[hooked_count] = *v;
+  hooked_count++;
+}
+
+static void test_malloc_basic(void) {
+  for (size_t size = 0; size <= 5000; size += (size < 64 ? 1 : 97)) {
+    unsigned char *p = ig_malloc(size);
+    CHECK(p != NULL);
+    CHECK(((uintptr_t)p & 15) == 0);
+    CHECK_EQ(ig_usable_size(p), size);
+    size_t filled = size < 4096 ? size : 4096;
+    for (size_t i = 0; i < filled; i++)
+      if (p[i] != 0xbe) { CHECK(p[i] == 0xbe); break; }
+    memset(p, 0x11, size);
+    ig_range_t r;
+    CHECK_EQ(ig_lookup(p, size, &r), IG_LOOKUP_INSIDE);
+    CHECK_EQ(r.kind, IG_RANGE_NATIVE_BLOCK);
+    CHECK_EQ(r.state, IG_STATE_LIVE);
+    CHECK_EQ(r.start, (uintptr_t)p);
+    CHECK_EQ(r.size, size);
+    CHECK(r.redzone_right >= 16);
+    CHECK(r.redzone_left >= 48);
+    CHECK(r.id != 0);
+    /* the right redzone holds the canary */
+    for (size_t i = 0; i < r.redzone_right; i++)
+      if (p[size + i] != (unsigned char)ig_table()->canary_byte) { CHECK(0); break; }
+    CHECK_EQ(ig_free_at(p, 0, NULL), IG_OK);
+  }
+}
+
+static void test_redzone_scaling(void) {
+  void *small = ig_malloc(16), *mid = ig_malloc(1024), *big = ig_malloc(100000);
+  ig_range_t a, b, c;
+  ig_lookup(small, 1, &a);
+  ig_lookup(mid, 1, &b);
+  ig_lookup(big, 1, &c);
+  CHECK_EQ(a.redzone_right, 16);
+  CHECK_EQ(b.redzone_right, 128);
+  CHECK_EQ(c.redzone_right, 2048);
+  ig_free(small);
+  ig_free(mid);
+  ig_free(big);
+}
+
+static void test_calloc(void) {
+  unsigned char *p = ig_calloc(100, 7);
+  CHECK(p != NULL);
+  for (int i = 0; i < 700; i++)
+    if (p[i] != 0) { CHECK(p[i] == 0); break; }
+  CHECK_EQ(ig_usable_size(p), 700);
+  ig_free(p);
+  errno = 0;
+  CHECK(ig_calloc(SIZE_MAX / 2, 3) == NULL);
+  CHECK(ig_calloc((size_t)1 << 40, (size_t)1 << 40) == NULL);
+  CHECK(ig_malloc(SIZE_MAX) == NULL);
+  CHECK(ig_malloc(SIZE_MAX - 16) == NULL);
+  CHECK(ig_malloc((size_t)1 << 50) == NULL);
+  void *z = ig_calloc(0, 0);
+  CHECK(z != NULL);
+  ig_free(z);
+}
+
+static void test_aligned(void) {
+  size_t aligns[] = {1, 2, 8, 16, 32, 64, 256, 4096, 32768};
+  for (size_t i = 0; i < sizeof aligns / sizeof aligns[0]; i++) {
+    void *p = ig_aligned_alloc(aligns[i], 100);
+    CHECK(p != NULL);
+    CHECK(((uintptr_t)p & (aligns[i] - 1)) == 0);
+    CHECK(((uintptr_t)p & 15) == 0);
+    CHECK_EQ(ig_usable_size(p), 100);
+    ig_range_t r;
+    ig_lookup(p, 1, &r);
+    if (aligns[i] > 16) CHECK(r.flags & IG_RANGE_F_ALIGNED);
+    void *q = ig_realloc(p, 200);
+    CHECK(((uintptr_t)q & (aligns[i] - 1)) == 0);
+    ig_free(q);
+  }
+  CHECK(ig_aligned_alloc(3, 10) == NULL);
+  CHECK(ig_aligned_alloc(0, 10) == NULL);
+  CHECK(ig_aligned_alloc(65536, 10) == NULL);
+  CHECK(ig_malloc_at(10, 24, 0) == NULL);
+  void *p = ig_malloc_at(10, 0, 0);
+  CHECK(p && ((uintptr_t)p & 15) == 0);
+  ig_free(p);
+}
+
+static void test_realloc(void) {
+  unsigned char *p = ig_realloc(NULL, 10);
+  CHECK(p != NULL);
+  memcpy(p, "abcdefghij", 10);
+  unsigned char *q = ig_realloc(p, 1000);
+  CHECK(q != NULL && q != p);
+  CHECK(memcmp(q, "abcdefghij", 10) == 0);
+  CHECK_EQ(ig_usable_size(q), 1000);
+  /* use after realloc: the old block is in quarantine */
+  ig_violation_t v;
+  CHECK_EQ(ig_check(p, 4, &v), IG_KIND_NATIVE_USE_AFTER_FREE);
+  CHECK_EQ(v.range.start, (uintptr_t)p);
+  CHECK_EQ(ig_usable_size(p), 0);
+  unsigned char *s = ig_realloc(q, 5);
+  CHECK(memcmp(s, "abcde", 5) == 0);
+  CHECK(ig_realloc(s, 0) == NULL); /* frees */
+  CHECK_EQ(ig_usable_size(s), 0);
+  /* realloc of a freed pointer reports a double free and returns NULL */
+  hooked_count = 0;
+  CHECK(ig_realloc(s, 10) == NULL);
+  CHECK_EQ(hooked_count, 1);
+  CHECK_EQ(hooked[0].kind, IG_KIND_DOUBLE_FREE);
+  void *big = ig_malloc(8);
+  CHECK(ig_realloc(big, SIZE_MAX) == NULL);
+  CHECK_EQ(ig_usable_size(big), 8); /* still valid */
+  ig_free(big);
+}
+
+static void test_poison(void) {
+  unsigned char *p = ig_malloc(64);
+  memset(p, 1, 64);
+  ig_free(p);
+  /* we own the quarantined block, so peeking at it here is fine in a test */
+  for (int i = 0; i < 64; i++)
+    if (p[i] != 0x55) { CHECK(p[i] == 0x55); break; }
+  ig_range_t r;
+  CHECK_EQ(ig_lookup(p, 1, &r), IG_LOOKUP_INSIDE);
+  CHECK_EQ(r.state, IG_STATE_FREED);
+  CHECK(r.release_seq > r.alloc_seq);
+}
+
+static void test_double_free(void) {
+  uint32_t s1 = ig_site_intern("a.c", 1, "alloc_fn"), s2 = ig_site_intern("a.c", 2, "free_fn");
+  void *p = ig_malloc_at(32, 0, s1);
+  CHECK_EQ(ig_free_at(p, s2, NULL), IG_OK);
+  ig_violation_t v;
+  memset(&v, 0, sizeof v);
+  CHECK_EQ(ig_free_at(p, s2, &v), IG_ERR_DOUBLE_FREE);
+  CHECK_EQ(v.kind, IG_KIND_DOUBLE_FREE);
+  CHECK_EQ(v.address, (uintptr_t)p);
+  CHECK_EQ(v.has_range, 1);
+  CHECK_EQ(v.range.size, 32);
+  CHECK_EQ(v.range.alloc_site, s1);
+  CHECK_EQ(v.range.release_site, s2);
+  CHECK_EQ(v.range.state, IG_STATE_FREED);
+  hooked_count = 0;
+  ig_free(p);
+  CHECK_EQ(hooked_count, 1);
+  CHECK_EQ(hooked[0].kind, IG_KIND_DOUBLE_FREE);
+}
+
+static void test_invalid_free(void) {
+  char *p = ig_malloc(100);
+  ig_violation_t v;
+  CHECK_EQ(ig_free_at(p + 1, 0, &v), IG_ERR_INVALID_FREE);
+  CHECK_EQ(v.kind, IG_KIND_INVALID_FREE);
+  CHECK_EQ(v.has_range, 1);
+  CHECK_EQ(v.range.start, (uintptr_t)p);
+  CHECK_EQ(ig_free_at(p + 16, 0, &v), IG_ERR_INVALID_FREE);
+  CHECK_EQ(ig_free_at(p - 8, 0, &v), IG_ERR_INVALID_FREE); /* in the header */
+  CHECK_EQ(v.has_range, 1);
+  CHECK_EQ(ig_free_at(p + 100, 0, &v), IG_ERR_INVALID_FREE); /* one past the end */
+  CHECK_EQ(ig_usable_size(p + 1), 0);
+  CHECK_EQ(ig_usable_size(p), 100);
+  int on_stack;
+  CHECK_EQ(ig_free_at(&on_stack, 0, &v), IG_ERR_INVALID_FREE);
+  CHECK_EQ(v.has_range, 0);
+  void *libc = malloc(10);
+  CHECK_EQ(ig_free_at(libc, 0, &v), IG_ERR_INVALID_FREE);
+  free(libc);
+  CHECK_EQ(ig_free_at(p, 0, NULL), IG_OK);
+  ig_free(NULL);
+  CHECK_EQ(ig_free_at(NULL, 0, &v), IG_OK);
+  CHECK_EQ(ig_usable_size(NULL), 0);
+}
+
+static void test_garbage_pointers(void) {
+  uintptr_t garbage[] = {1, 2, 8, 15, 16, 0xdeadbeef, 0xdeadbeefdeadbeefull, 0xffffffffffffffffull,
+                         0xffff800000000000ull, 0x00007fffffffffffull, 0x0000800000000000ull, 4095, 4096,
+                         0x1000000000ull, 0x7ffffffff000ull, 0x123456789abcull};
+  ig_violation_t v;
+  for (size_t i = 0; i < sizeof garbage / sizeof garbage[0]; i++) {
+    void *g = (void *)garbage[i];
+    CHECK_EQ(ig_free_at(g, 0, &v), IG_ERR_INVALID_FREE);
+    CHECK_EQ(ig_usable_size(g), 0);
+    CHECK_EQ(ig_lookup(g, 8, NULL), IG_LOOKUP_UNKNOWN);
+    CHECK_EQ(ig_check(g, 8, &v), IG_KIND_NONE);
+    CHECK(ig_realloc(g, 8) == NULL);
+  }
+  /* unaligned addresses near a real block */
+  char *p = ig_malloc(64);
+  for (int i = -48; i < 100; i += 3) CHECK_EQ(ig_free_at(p + i, 0, &v), i == 0 ? IG_OK : IG_ERR_INVALID_FREE);
+}
+
+static void test_overflow_at_free(void) {
+  char *p = ig_malloc(24);
+  p[24] = 'x'; /* one byte past the end: in the right redzone (pad) */
+  ig_violation_t v;
+  CHECK_EQ(ig_free_at(p, 0, &v), IG_ERR_OVERFLOW);
+  CHECK_EQ(v.kind, IG_KIND_NATIVE_BUFFER_OVERFLOW);
+  CHECK_EQ(v.detail, 0);
+  CHECK_EQ(v.address, (uintptr_t)(p + 24));
+  CHECK_EQ(ig_usable_size(p), 0); /* the block is still freed */
+  CHECK_EQ(ig_free_at(p, 0, &v), IG_ERR_DOUBLE_FREE);
+
+  char *q = ig_malloc(32);
+  q[32 + 9] = 1;
+  CHECK_EQ(ig_free_at(q, 0, &v), IG_ERR_OVERFLOW);
+  CHECK_EQ(v.detail, 9);
+
+  char *u = ig_malloc(32);
+  u[-1] = 1; /* underflow into the left canary */
+  CHECK_EQ(ig_free_at(u, 0, &v), IG_ERR_OVERFLOW);
+  CHECK_EQ(v.address, (uintptr_t)(u - 1));
+
+  char *h = ig_malloc(32);
+  h[-40] = 7; /* into the header */
+  CHECK_EQ(ig_free_at(h, 0, &v), IG_ERR_OVERFLOW);
+}
+
+static void test_verify(void) {
+  CHECK_EQ(ig_verify(NULL, 0), 0);
+  char *a = ig_malloc(40), *b = ig_malloc(50), *c = ig_malloc(60);
+  b[50 + 3] = 0;
+  c[60 + 10] = 0;
+  ig_violation_t v[4];
+  CHECK_EQ(ig_verify(v, 4), 2);
+  CHECK_EQ(v[0].kind, IG_KIND_NATIVE_BUFFER_OVERFLOW);
+  CHECK(v[0].detail == 3 || v[0].detail == 10);
+  CHECK_EQ(ig_verify(NULL, 0), 2);
+  CHECK_EQ(ig_verify(v, 1), 2);
+  ig_violation_t tmp;
+  ig_free(a);
+  CHECK_EQ(ig_free_at(b, 0, &tmp), IG_ERR_OVERFLOW);
+  CHECK_EQ(ig_free_at(c, 0, &tmp), IG_ERR_OVERFLOW);
+  CHECK_EQ(ig_verify(NULL, 0), 0);
+}
+
+static void test_check_native(void) {
+  char *p = ig_malloc(100);
+  ig_violation_t v;
+  CHECK_EQ(ig_check(p, 100, &v), IG_KIND_NONE);
+  CHECK_EQ(ig_check(p + 50, 50, &v), IG_KIND_NONE);
+  CHECK_EQ(ig_check(p + 100, 0, &v), IG_KIND_NONE);
+  CHECK_EQ(ig_check(p + 50, 51, &v), IG_KIND_NATIVE_BUFFER_OVERFLOW);
+  CHECK_EQ(v.address, (uintptr_t)(p + 50));
+  CHECK_EQ(ig_check(p + 100, 1, &v), IG_KIND_NATIVE_BUFFER_OVERFLOW);
+  CHECK_EQ(ig_check(p - 1, 1, &v), IG_KIND_NATIVE_BUFFER_OVERFLOW);
+  CHECK_EQ(ig_check(p, SIZE_MAX, &v), IG_KIND_NATIVE_BUFFER_OVERFLOW);
+  ig_free(p);
+  CHECK_EQ(ig_check(p + 10, 4, &v), IG_KIND_NATIVE_USE_AFTER_FREE);
+  CHECK_EQ(v.range.state, IG_STATE_FREED);
+  void *z = ig_malloc(0);
+  CHECK_EQ(ig_check(z, 0, &v), IG_KIND_NONE);
+  CHECK_EQ(ig_check(z, 1, &v), IG_KIND_NATIVE_BUFFER_OVERFLOW);
+  ig_free(z);
+}
+
+static void test_write_after_free_on_eviction(void) {
+  /* quarantine_mb=1 in this process: fill the quarantine until the damaged block is evicted */
+  char *p = ig_malloc(64);
+  ig_free(p);
+  p[5] = 'w'; /* write after free (into our own quarantined memory) */
+  hooked_count = 0;
+  for (int i = 0; i < 4000; i++) ig_free(ig_malloc(1024));
+  CHECK(hooked_count >= 1);
+  int found = 0;
+  for (int i = 0; i < hooked_count && i < 64; i++)
+    if (hooked[i].kind == IG_KIND_NATIVE_USE_AFTER_FREE && hooked[i].address == (uintptr_t)(p + 5) &&
+        hooked[i].detail == 5)
+      found = 1;
+  CHECK(found);
+}
+
+static void test_quarantine_bound(void) {
+  ig_stats_t st;
+  char *first = ig_malloc(4096);
+  ig_free(first);
+  CHECK_EQ(ig_lookup(first, 1, NULL), IG_LOOKUP_INSIDE);
+  for (int i = 0; i < 2000; i++) ig_free(ig_malloc(4096));
+  ig_get_stats(&st);
+  /* bound 1 MiB of blocks (user + redzones), plus at most one thread-local batch of 1/8 */
+  CHECK(st.quarantine_bytes <= (1u << 20) + (1u << 17));
+  CHECK(st.quarantine_bytes >= (1u << 19));
+  CHECK(st.quarantine_blocks > 100 && st.quarantine_blocks < 300);
+  CHECK(ig_table()->quarantine_bytes <= (1u << 20));
+  /* the first block was evicted: no longer known (or reused by a new live block) */
+  ig_range_t r;
+  ig_lookup_result_t res = ig_lookup(first, 1, &r);
+  CHECK(res == IG_LOOKUP_UNKNOWN || r.state == IG_STATE_LIVE || r.start != (uintptr_t)first);
+}
+
+static void test_stats(void) {
+  ig_stats_t a, b;
+  ig_get_stats(&a);
+  void *p = ig_malloc(1000);
+  ig_get_stats(&b);
+  CHECK_EQ(b.total_allocs, a.total_allocs + 1);
+  CHECK_EQ(b.live_blocks, a.live_blocks + 1);
+  CHECK_EQ(b.live_block_bytes, a.live_block_bytes + 1000);
+  CHECK_EQ(b.live_ranges, a.live_ranges + 1);
+  ig_free(p);
+  ig_get_stats(&b);
+  CHECK_EQ(b.total_frees, a.total_frees + 1);
+  CHECK_EQ(b.live_blocks, a.live_blocks);
+}
+
+int main(void) {
+  ig_init("quarantine_mb=1", 0);
+  ig_set_report_hook(hook, NULL);
+  RUN(test_malloc_basic);
+  RUN(test_redzone_scaling);
+  RUN(test_calloc);
+  RUN(test_aligned);
+  RUN(test_realloc);
+  RUN(test_poison);
+  RUN(test_double_free);
+  RUN(test_invalid_free);
+  RUN(test_garbage_pointers);
+  RUN(test_overflow_at_free);
+  RUN(test_verify);
+  RUN(test_check_native);
+  RUN(test_write_after_free_on_eviction);
+  RUN(test_quarantine_bound);
+  RUN(test_stats);
+  TEST_MAIN_END();
+}
