@@ -10,7 +10,8 @@ internal static class CallerSite
 {
     private static readonly string? OwnAssembly = typeof(CallerSite).Assembly.FullName;
 
-    /// <summary>The nearest caller outside this assembly (member = Type.Method), or an unknown site.</summary>
+    /// <summary>The nearest caller outside this assembly (member = Type.Method, compiler-generated names cleaned up),
+    /// or <paramref name="fallbackMember"/> with no file. With capture_stacks=1 the full stack is attached.</summary>
     [MethodImpl(MethodImplOptions.NoInlining)]
     public static SourceSite FromStack(string fallbackMember)
     {
@@ -25,9 +26,7 @@ internal static class CallerSite
                     continue;
                 }
 
-                string type = method.DeclaringTypeName;
-                int dot = type.LastIndexOf('.');
-                string member = type.Length == 0 ? method.Name : type[(dot + 1)..] + "." + method.Name;
+                string member = Clean(method.DeclaringTypeName, method.Name);
                 string file = frame.GetFileName() ?? "";
                 SourceSite site = SiteRegistry.Get(member, file, frame.GetFileLineNumber());
                 return GuardRuntime.Options.CaptureStacks ? site.WithStack(trace.ToString().TrimEnd()) : site;
@@ -39,5 +38,43 @@ internal static class CallerSite
         }
 
         return SiteRegistry.Get(fallbackMember, "", 0);
+    }
+
+    /// <summary><c>Type.Method</c> from a full type name and a method name; lambdas and local functions
+    /// (<c>Outer+&lt;&gt;c.&lt;Main&gt;b__0_1</c>, <c>&lt;Run&gt;g__Local|0_0</c>) become <c>Outer.Main</c> / <c>Outer.Local</c>.</summary>
+    internal static string Clean(string typeName, string methodName)
+    {
+        string type = typeName;
+        int plus = type.IndexOf('+', StringComparison.Ordinal);
+        while (plus >= 0 && plus + 1 < type.Length && type[plus + 1] == '<')
+        {
+            type = type[..plus]; // drop compiler-generated nested closure classes
+            plus = type.IndexOf('+', StringComparison.Ordinal);
+        }
+
+        int dot = type.LastIndexOfAny(['.', '+']);
+        type = type[(dot + 1)..];
+        string method = methodName;
+        if (method.StartsWith('<'))
+        {
+            int close = method.IndexOf('>', StringComparison.Ordinal);
+            int local = method.IndexOf(">g__", StringComparison.Ordinal);
+            if (local >= 0)
+            {
+                int bar = method.IndexOf('|', local);
+                method = bar > local ? method[(local + 4)..bar] : method[1..close];
+            }
+            else if (close > 1)
+            {
+                method = method[1..close];
+                if (method.StartsWith('<'))
+                {
+                    int inner = method.IndexOf('>', StringComparison.Ordinal);
+                    method = inner > 1 ? method[1..inner] : method;
+                }
+            }
+        }
+
+        return type.Length == 0 ? method : type + "." + method;
     }
 }
