@@ -17,6 +17,7 @@ internal static class ScenarioTable
         ["native_buffer_overflow_ok"] = NativeBufferOverflowOk,
         ["overflow_written_by_native"] = OverflowWrittenByNative,
         ["overflow_written_by_native_ok"] = OverflowWrittenByNativeOk,
+        ["underflow_written_by_native"] = UnderflowWrittenByNative,
         ["overflow_found_by_verify"] = OverflowFoundByVerify,
         ["overflow_found_by_verify_ok"] = OverflowFoundByVerifyOk,
         ["double_free"] = DoubleFree,
@@ -34,6 +35,7 @@ internal static class ScenarioTable
         ["halt_on_error"] = HaltOnError,
         ["many_kinds"] = ManyKinds,
         ["repeated_report"] = RepeatedReport,
+        ["concurrent_reports"] = ConcurrentReports,
         ["print_mode"] = PrintMode,
     };
 
@@ -82,6 +84,14 @@ internal static class ScenarioTable
     {
         var buffer = NativeBuffer.Allocate(32);
         TestNative.Fill(buffer.Pointer, 32, 7);
+        buffer.Dispose();
+    }
+
+    // Native code writes the 4 bytes before the buffer (into the left redzone); found at Dispose, never a crash.
+    private static void UnderflowWrittenByNative()
+    {
+        var buffer = NativeBuffer.Allocate(32);
+        TestNative.Fill(buffer.Pointer - 4, 4, 7);
         buffer.Dispose();
     }
 
@@ -225,6 +235,18 @@ internal static class ScenarioTable
     {
         for (int i = 0; i < 3; i++) Caught(NativeUseAfterFree);
         Console.WriteLine($"report count {Guard.ReportCount}");
+    }
+
+    // Four threads hit a use-after-free at once; their reports must not interleave.
+    private static void ConcurrentReports()
+    {
+        var threads = new System.Threading.Thread[4];
+        for (int i = 0; i < threads.Length; i++)
+        {
+            threads[i] = new System.Threading.Thread(() => Caught(NativeUseAfterFree)) { Name = $"reporter-{i}" };
+        }
+        foreach (var thread in threads) thread.Start();
+        foreach (var thread in threads) thread.Join();
     }
 
     // Prints what the runtime decided at start-up; for the mode, options and missing-library tests.

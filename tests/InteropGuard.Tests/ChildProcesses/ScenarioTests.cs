@@ -26,6 +26,7 @@ public sealed class ScenarioTests
         new("native_use_after_free", "native-use-after-free", Scenario.ExitViolation, SafeUnguarded: true),
         new("native_buffer_overflow", "native-buffer-overflow", Scenario.ExitViolation, SafeUnguarded: false),
         new("overflow_written_by_native", "native-buffer-overflow", Scenario.ExitViolation, SafeUnguarded: false),
+        new("underflow_written_by_native", "native-buffer-overflow", Scenario.ExitViolation, SafeUnguarded: false),
         new("overflow_found_by_verify", "native-buffer-overflow", Scenario.ExitCompleted, SafeUnguarded: false),
         new("double_free", "double-free", Scenario.ExitViolation, SafeUnguarded: false),
         new("native_double_free", "double-free", Scenario.ExitCompleted, SafeUnguarded: false),
@@ -147,6 +148,63 @@ public sealed class ScenarioTests
         Assert.That(result.ExitCode, Is.EqualTo(Scenario.ExitAborted), result.ToString());
         Assert.That(result.Stderr, Does.Contain("ERROR: InteropGuard: double-free"), result.ToString());
         Assert.That(result.Stdout, Does.Not.Contain("completed"), result.ToString());
+    }
+
+    [TestCase("native_use_after_free", "native-use-after-free")]
+    [TestCase("use_after_unpin", "use-after-unpin")]
+    [TestCase("double_free", "double-free")]
+    public void Detects_InValidatorMode(string name, string kind)
+    {
+        ChildResult result = Scenario.Run(name, new Dictionary<string, string?> { ["INTEROPGUARD"] = "2" });
+
+        Assert.That(result.ExitCode, Is.EqualTo(Scenario.ExitViolation), result.ToString());
+        Assert.That(ReportText.Parse(result.Stderr), Has.Count.EqualTo(1), result.ToString());
+        Assert.That(result.Stderr, Does.Contain($"ERROR: InteropGuard: {kind} on address 0x"), result.ToString());
+    }
+
+    [Test]
+    public void ConcurrentReports_AreNotInterleaved()
+    {
+        ChildResult result = Scenario.RunWithOptions("concurrent_reports", "dedupe_reports=0");
+
+        Assert.That(result.ExitCode, Is.EqualTo(Scenario.ExitCompleted), result.ToString());
+        var reports = ReportText.Parse(result.Stderr);
+        Assert.That(reports, Has.Count.EqualTo(4), result.ToString());
+        foreach (ReportText report in reports)
+        {
+            Assert.That(report.Headline, Does.Match(@"^ERROR: InteropGuard: native-use-after-free on address 0x[0-9a-f]+ \[IG0001\]$"), result.ToString());
+            Assert.That(report.Lines[2], Does.Match(@"^  thread #\d+ ""reporter-\d"" \(OS tid \d+\)$"), result.ToString());
+            Assert.That(report.Summary, Does.StartWith("SUMMARY: InteropGuard: native-use-after-free ScenarioTable.cs:"), result.ToString());
+        }
+        Assert.That(result.Stdout.Split("caught native-use-after-free").Length - 1, Is.EqualTo(4), result.ToString());
+    }
+
+    [Test]
+    public void NativeDetection_WithGuardOff_NativeLibraryReportsItself()
+    {
+        // INTEROPGUARD=0: the runtime never loads the library or installs its hook; native ig_free still checks.
+        ChildResult result = Scenario.Run("native_double_free", new Dictionary<string, string?> { ["INTEROPGUARD"] = "0" });
+
+        Assert.That(result.ExitCode, Is.EqualTo(Scenario.ExitCompleted), result.ToString());
+        Assert.That(result.Stdout, Does.Contain("enabled=False"), result.ToString());
+        var reports = ReportText.Parse(result.Stderr);
+        Assert.That(reports, Has.Count.EqualTo(1), result.ToString());
+        Assert.That(reports[0].Headline, Does.Match(@"^ERROR: InteropGuard: double-free on address 0x[0-9a-f]+ \[IG0003\]$"), result.ToString());
+        Assert.That(reports[0].Hints, Does.Contain("HINT: to turn this check off set INTEROPGUARD_OPTIONS=detect_double_free=0"), result.ToString());
+        Assert.That(reports[0].Summary, Does.StartWith("SUMMARY: InteropGuard: double-free"), result.ToString());
+    }
+
+    [Test]
+    public void NativeDetection_WithGuardOff_AndCheckOff_IsSilent()
+    {
+        ChildResult result = Scenario.Run("native_double_free", new Dictionary<string, string?>
+        {
+            ["INTEROPGUARD"] = "0",
+            ["INTEROPGUARD_OPTIONS"] = "detect_double_free=0",
+        });
+
+        Assert.That(result.ExitCode, Is.EqualTo(Scenario.ExitCompleted), result.ToString());
+        Assert.That(result.Stderr.Trim(), Is.Empty, result.ToString());
     }
 
     [Test]

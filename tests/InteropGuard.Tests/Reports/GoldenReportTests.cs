@@ -129,6 +129,60 @@ public sealed class GoldenReportTests : GuardedFixture
     }
 
     [Test]
+    public void UnderflowWrittenByNative_Stderr_SaysBeforeTheStart()
+    {
+        ChildResult result = Scenario.Run("underflow_written_by_native");
+        var reports = ReportText.Parse(result.Stderr);
+
+        Assert.That(reports, Has.Count.EqualTo(1), result.ToString());
+        ReportText report = reports[0];
+        var range = Regex.Match(report.Location, @"\[(0x[0-9a-f]+), 0x[0-9a-f]+\)");
+        Assert.That(range.Success, Is.True, "the location line names the range\n" + result);
+        nint start = (nint)Convert.ToInt64(range.Groups[1].Value, 16);
+        Assert.That(report.Headline, Is.EqualTo($"ERROR: InteropGuard: native-buffer-overflow on address {Hex(start - 4)} [IG0002]"), result.ToString());
+        Assert.That(report.Location, Does.Contain("4 bytes before"), "the damage lies before the buffer, not past its end\n" + result);
+        Assert.That(report.Location, Does.Not.Contain("past its end"), result.ToString());
+    }
+
+    [Test]
+    public void CaptureStacks_StacksStartAtTheUsersFrame()
+    {
+        int accessLine = Scenario.LineOf("private static void NativeUseAfterFree()", "Guard.Check(p, 16);");
+        int freeLine = Scenario.LineOf("private static void NativeUseAfterFree()", "buffer.Dispose();");
+
+        ChildResult result = Scenario.RunWithOptions("native_use_after_free", "capture_stacks=1");
+        var reports = ReportText.Parse(result.Stderr);
+
+        Assert.That(reports, Has.Count.EqualTo(1), result.ToString());
+        string access = reports[0].After("Call that received the freed pointer:");
+        string freed = reports[0].After("Buffer freed by:");
+        Assert.That(access, Does.StartWith("  #0 ").And.Contain("NativeUseAfterFree").And.Contain($"ScenarioTable.cs:{accessLine}"),
+            "frame #0 is the user's call, not InteropGuard's own frames\n" + result);
+        Assert.That(freed, Does.StartWith("  #0 ").And.Contain("NativeUseAfterFree").And.Contain($"ScenarioTable.cs:{freeLine}"),
+            "frame #0 is the user's Dispose call\n" + result);
+        Assert.That(reports[0].Summary, Is.EqualTo($"SUMMARY: InteropGuard: native-use-after-free ScenarioTable.cs:{accessLine} in NativeUseAfterFree"));
+    }
+
+    [Test]
+    public void NamedThread_AppearsInThreadLine()
+    {
+        var buffer = NativeBuffer.Allocate(16);
+        nint p = buffer.Pointer;
+        buffer.Dispose();
+        Violation? v = null;
+        var thread = new System.Threading.Thread(() =>
+        {
+            try { Guard.Check(p, 1); } catch (InteropViolationException e) { v = e.Violation; }
+        }) { Name = "ig-golden-worker" };
+        thread.Start();
+        thread.Join();
+
+        Assert.That(v, Is.Not.Null);
+        Assert.That(v!.ThreadName, Is.EqualTo("ig-golden-worker"));
+        Assert.That(ReportText.Single(v.ToString()).Lines[2], Does.Match(@"^  thread #\d+ ""ig-golden-worker"" \(OS tid \d+\)$"));
+    }
+
+    [Test]
     public void NativeDoubleFree_Stderr_ReportedThroughHook()
     {
         ChildResult result = Scenario.Run("native_double_free");
