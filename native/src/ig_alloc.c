@@ -164,8 +164,9 @@ static const uint8_t *_ig_block_damage(const ig_range_t *r) {
   _ig_block_header_t want = {r->id, r->size, (uint64_t)(uintptr_t)base, IG_BLOCK_MAGIC ^ (uint32_t)r->id,
                              r->redzone_left, r->redzone_right};
   const uint8_t *w = (const uint8_t *)&want;
-  for (size_t i = 0; i < sizeof want; i++)
-    if (base[i] != w[i]) return base + i;
+  if (IG_UNLIKELY(memcmp(base, w, sizeof want) != 0))
+    for (size_t i = 0; i < sizeof want; i++)
+      if (base[i] != w[i]) return base + i;
   const uint8_t *bad = _ig_find_not(start - IG_LEFT_CANARY, IG_LEFT_CANARY, IG_CANARY_BYTE);
   if (bad) return bad;
   return _ig_find_not(start + r->size, r->redzone_right, IG_CANARY_BYTE);
