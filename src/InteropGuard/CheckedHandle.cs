@@ -30,7 +30,7 @@ public readonly struct CheckedHandle : IEquatable<CheckedHandle>
             return new CheckedHandle(GCHandle.ToIntPtr(GCHandle.Alloc(target)));
         }
 
-        SourceSite site = SiteRegistry.WithStackIfCaptured(SiteRegistry.Get(member, file, line), 1);
+        SourceSite site = SiteRegistry.WithStackIfCaptured(SiteRegistry.GetFromCaller(member, file, line), 1);
         return new CheckedHandle((nint)HandleTable.Alloc(target, site));
     }
 
@@ -74,7 +74,7 @@ public readonly struct CheckedHandle : IEquatable<CheckedHandle>
             return;
         }
 
-        SourceSite site = SiteRegistry.WithStackIfCaptured(SiteRegistry.Get(member, file, line), 1);
+        SourceSite site = SiteRegistry.WithStackIfCaptured(SiteRegistry.GetFromCaller(member, file, line), 1);
         if (!HandleTable.Free(_value, site, out HandleTable.Problem problem, out HandleTable.Entry? evidence))
         {
             Fail(ViolationContext.HandleFree, site, problem, evidence);

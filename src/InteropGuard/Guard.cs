@@ -160,7 +160,7 @@ public static unsafe class Guard
         }
 
         int count = (int)Math.Min((ulong)found, (ulong)capacity);
-        SourceSite site = SiteRegistry.WithStackIfCaptured(SiteRegistry.Get(member, file, line), 1);
+        SourceSite site = SiteRegistry.WithStackIfCaptured(SiteRegistry.GetFromCaller(member, file, line), 1);
         var result = new List<Violation>(count);
         for (int i = 0; i < count; i++)
         {

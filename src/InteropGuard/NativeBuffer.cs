@@ -106,7 +106,7 @@ public sealed unsafe class NativeBuffer : IDisposable
     /// <param name="file">Calling file (compiler-filled).</param>
     /// <param name="line">Calling line (compiler-filled).</param>
     public void Release([CallerMemberName] string member = "", [CallerFilePath] string file = "", [CallerLineNumber] int line = 0) =>
-        ReleaseCore(_guarded ? SiteRegistry.Get(member, file, line) : null);
+        ReleaseCore(_guarded ? SiteRegistry.GetFromCaller(member, file, line) : null);
 
     /// <summary>Frees memory by address, for code that passes ownership as a raw pointer. 0 does nothing. In modes 1 and 2
     /// a second free is a <c>double-free</c>, an address never returned (or interior) an <c>invalid-free</c> (both thrown
@@ -129,7 +129,7 @@ public sealed unsafe class NativeBuffer : IDisposable
             return;
         }
 
-        FreeGuarded(pointer, SiteRegistry.WithStackIfCaptured(SiteRegistry.Get(member, file, line), 1));
+        FreeGuarded(pointer, SiteRegistry.WithStackIfCaptured(SiteRegistry.GetFromCaller(member, file, line), 1));
     }
 
     private void ReleaseCore(SourceSite? site)

@@ -86,7 +86,7 @@ public sealed unsafe class Pin : IDisposable
             return;
         }
 
-        ReleaseCore(SiteRegistry.Get(member, file, line));
+        ReleaseCore(SiteRegistry.GetFromCaller(member, file, line));
     }
 
     /// <summary>Pins an array or string and tracks it.</summary>

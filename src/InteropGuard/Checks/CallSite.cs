@@ -24,5 +24,5 @@ internal readonly struct CallSite
     /// <paramref name="skipFrames"/> frames of InteropGuard above it).</summary>
     [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
     public SourceSite ToSourceSite(int skipFrames) =>
-        SiteRegistry.WithStackIfCaptured(SiteRegistry.Get(Member, File, Line), skipFrames + 1);
+        SiteRegistry.WithStackIfCaptured(SiteRegistry.GetFromCaller(Member, File, Line), skipFrames + 1);
 }

@@ -29,7 +29,7 @@ internal static class CallerSite
                 string member = Clean(method.DeclaringTypeName, method.Name);
                 string file = frame.GetFileName() ?? "";
                 SourceSite site = SiteRegistry.Get(member, file, frame.GetFileLineNumber());
-                return GuardRuntime.Options.CaptureStacks ? site.WithStack(trace.ToString().TrimEnd()) : site;
+                return GuardRuntime.Options.CaptureStacks ? site.WithStack(SiteRegistry.StackText(trace)) : site;
             }
         }
         catch (Exception e) when (e is not OutOfMemoryException)
@@ -45,33 +45,34 @@ internal static class CallerSite
     internal static string Clean(string typeName, string methodName)
     {
         string type = typeName;
-        int plus = type.IndexOf('+', StringComparison.Ordinal);
-        while (plus >= 0 && plus + 1 < type.Length && type[plus + 1] == '<')
+        string method = methodName;
+        int plus = type.IndexOf("+<", StringComparison.Ordinal);
+        if (plus >= 0)
         {
-            type = type[..plus]; // drop compiler-generated nested closure classes
-            plus = type.IndexOf('+', StringComparison.Ordinal);
+            // Closure or state-machine class: Outer+<>c, Outer+<>c__DisplayClass0_0, Outer+<Run>d__3.
+            string nested = type[(plus + 1)..];
+            type = type[..plus];
+            int close = nested.IndexOf('>', StringComparison.Ordinal);
+            if (method == "MoveNext" && close > 1)
+            {
+                method = nested[1..close];
+            }
         }
 
         int dot = type.LastIndexOfAny(['.', '+']);
         type = type[(dot + 1)..];
-        string method = methodName;
         if (method.StartsWith('<'))
         {
-            int close = method.IndexOf('>', StringComparison.Ordinal);
             int local = method.IndexOf(">g__", StringComparison.Ordinal);
-            if (local >= 0)
+            int lambda = method.IndexOf(">b__", StringComparison.Ordinal);
+            if (local > 0)
             {
                 int bar = method.IndexOf('|', local);
-                method = bar > local ? method[(local + 4)..bar] : method[1..close];
+                method = bar > local ? method[(local + 4)..bar] : method[1..local];
             }
-            else if (close > 1)
+            else if (lambda > 0)
             {
-                method = method[1..close];
-                if (method.StartsWith('<'))
-                {
-                    int inner = method.IndexOf('>', StringComparison.Ordinal);
-                    method = inner > 1 ? method[1..inner] : method;
-                }
+                method = method[1..lambda];
             }
         }
 

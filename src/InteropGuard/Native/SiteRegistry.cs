@@ -12,9 +12,30 @@ internal static unsafe class SiteRegistry
 {
     private static readonly ConcurrentDictionary<SiteKey, SourceSite> s_byKey = new();
     private static readonly ConcurrentDictionary<uint, SourceSite> s_byId = new();
+    private static readonly ConcurrentDictionary<SiteKey, SourceSite> s_byReference = new(ReferenceKeyComparer.Instance);
+    private const int MaxReferenceEntries = 1 << 16;
+
+    /// <summary>The site for caller information from a public entry point. Caller-info strings are literals, so the
+    /// first lookup is by reference (no string hashing); other strings fall back to <see cref="Get"/>.</summary>
+    public static SourceSite GetFromCaller(string member, string file, int line)
+    {
+        var key = new SiteKey(file ?? "", line, member ?? "");
+        if (s_byReference.TryGetValue(key, out SourceSite? site))
+        {
+            return site;
+        }
+
+        site = Get(member ?? "", file ?? "", line);
+        if (s_byReference.Count < MaxReferenceEntries)
+        {
+            s_byReference.TryAdd(key, site);
+        }
+
+        return site;
+    }
 
     /// <summary>Interns the site and returns its native id (0 when unguarded or the site table is full).</summary>
-    public static uint Intern(string member, string file, int line) => Get(member, file, line).Id;
+    public static uint Intern(string member, string file, int line) => GetFromCaller(member, file, line).Id;
 
     /// <summary>The interned site for caller information (interned natively when the runtime is enabled).</summary>
     public static SourceSite Get(string member, string file, int line)
@@ -64,18 +85,38 @@ internal static unsafe class SiteRegistry
     public static SourceSite WithStackIfCaptured(SourceSite site, int skipFrames) =>
         GuardRuntime.Options.CaptureStacks ? site.WithStack(CaptureStack(skipFrames + 1)) : site;
 
-    /// <summary>The current managed stack as text, skipping <paramref name="skipFrames"/> frames above the caller.</summary>
+    /// <summary>The current managed stack as text, without InteropGuard's own frames (costs tens of µs).</summary>
     [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
     public static string CaptureStack(int skipFrames)
     {
+        _ = skipFrames;
         try
         {
-            return new StackTrace(skipFrames + 1, true).ToString().TrimEnd();
+            return StackText(new StackTrace(1, true));
         }
         catch (Exception e) when (e is not OutOfMemoryException)
         {
             return "   (stack unavailable: " + e.Message + ")";
         }
+    }
+
+    /// <summary>The frames of <paramref name="trace"/> outside this assembly, one "   at ..." line each.</summary>
+    public static string StackText(StackTrace trace)
+    {
+        var sb = new System.Text.StringBuilder();
+        string? own = typeof(SiteRegistry).Assembly.FullName;
+        foreach (StackFrame frame in trace.GetFrames())
+        {
+            DiagnosticMethodInfo? method = DiagnosticMethodInfo.Create(frame);
+            if (method is not null && string.Equals(method.DeclaringAssemblyName, own, StringComparison.Ordinal))
+            {
+                continue;
+            }
+
+            sb.Append(new StackTrace(frame).ToString().TrimEnd()).Append('\n');
+        }
+
+        return sb.ToString().TrimEnd();
     }
 
     private static SourceSite InternSlow(SiteKey key)
@@ -108,4 +149,17 @@ internal static unsafe class SiteRegistry
     }
 
     private readonly record struct SiteKey(string File, int Line, string Member);
+
+    /// <summary>Compares keys by string identity (literals from caller information are interned).</summary>
+    private sealed class ReferenceKeyComparer : System.Collections.Generic.IEqualityComparer<SiteKey>
+    {
+        public static readonly ReferenceKeyComparer Instance = new();
+
+        public bool Equals(SiteKey x, SiteKey y) =>
+            x.Line == y.Line && ReferenceEquals(x.File, y.File) && ReferenceEquals(x.Member, y.Member);
+
+        public int GetHashCode(SiteKey key) =>
+            System.HashCode.Combine(System.Runtime.CompilerServices.RuntimeHelpers.GetHashCode(key.File), key.Line,
+                System.Runtime.CompilerServices.RuntimeHelpers.GetHashCode(key.Member));
+    }
 }

@@ -80,7 +80,12 @@ internal static class ReportFormatter
         string subject = Subject(v);
         string range = RangeText(v);
         string since = Since(v.SinceRelease);
-        string when = v.Context == ViolationContext.Call ? "this call" : "this use";
+        string when = v.Context switch
+        {
+            ViolationContext.Call => "this call",
+            ViolationContext.Native => "this access",
+            _ => "this use",
+        };
         switch (v.Kind)
         {
             case ViolationKind.NativeUseAfterFree:
@@ -90,9 +95,14 @@ internal static class ReportFormatter
             case ViolationKind.NativeBufferOverflow:
                 return DescribeOverflow(v, subject, range);
             case ViolationKind.DoubleFree:
-                return v.RangeKind == RangeKind.None
-                    ? $"Free of {Hex(v.Address)}: the native buffer was already freed."
-                    : $"Free of {Hex(v.Address)}: it points {Where(v)} {range} that was already freed {Ago(since, "this call")}.";
+                if (v.RangeKind == RangeKind.None)
+                {
+                    return $"Free of {Hex(v.Address)}: the native buffer was already freed.";
+                }
+
+                return v.Address == v.RangeStart
+                    ? $"Free of {Hex(v.Address)}: the {RangeText(v, article: false)} was already freed {Ago(since, "this free")}."
+                    : $"Free of {Hex(v.Address)}: it points {Where(v)} {range} that was already freed {Ago(since, "this free")}.";
             case ViolationKind.InvalidFree:
                 if (v.RangeKind == RangeKind.None)
                 {
@@ -170,11 +180,11 @@ internal static class ReportFormatter
     }
 
     /// <summary>"a 256-byte native buffer [0x.., 0x..)".</summary>
-    public static string RangeText(Violation v)
+    public static string RangeText(Violation v, bool article = true)
     {
         string size = ((ulong)v.RangeSize).ToString(Inv);
-        string article = UsesAn(size) ? "an" : "a";
-        return $"{article} {size}-byte {Noun(v.RangeKind)} [{Hex(v.RangeStart)}, {Hex(v.RangeStart + v.RangeSize)})";
+        string text = $"{size}-byte {Noun(v.RangeKind)} [{Hex(v.RangeStart)}, {Hex(v.RangeStart + v.RangeSize)})";
+        return article ? (UsesAn(size) ? "an " : "a ") + text : text;
     }
 
     /// <summary>"native buffer", "pinned managed range", ...</summary>
