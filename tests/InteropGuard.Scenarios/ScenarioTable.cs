@@ -20,6 +20,8 @@ internal static class ScenarioTable
         ["underflow_written_by_native"] = UnderflowWrittenByNative,
         ["overflow_found_by_verify"] = OverflowFoundByVerify,
         ["overflow_found_by_verify_ok"] = OverflowFoundByVerifyOk,
+        ["write_after_free"] = WriteAfterFree,
+        ["write_after_free_ok"] = WriteAfterFreeOk,
         ["double_free"] = DoubleFree,
         ["double_free_ok"] = DoubleFreeOk,
         ["native_double_free"] = NativeDoubleFree,
@@ -112,6 +114,31 @@ internal static class ScenarioTable
         IReadOnlyList<Violation> found = Guard.Verify();
         Console.WriteLine($"verify found {found.Count}");
         buffer.Dispose();
+    }
+
+    // Native code writes into a freed buffer (nothing checks the call); the damaged poison is found when the
+    // quarantine evicts the block. Run with a small quarantine_mb so the churn below evicts it.
+    private static void WriteAfterFree()
+    {
+        var buffer = NativeBuffer.Allocate(64);
+        nint p = buffer.Pointer;
+        buffer.Dispose();
+        TestNative.Fill(p, 8, 1);
+        ChurnQuarantine();
+    }
+
+    private static void WriteAfterFreeOk()
+    {
+        var buffer = NativeBuffer.Allocate(64);
+        TestNative.Fill(buffer.Pointer, 8, 1);
+        buffer.Dispose();
+        ChurnQuarantine();
+    }
+
+    // Frees 4 MiB of blocks: more than a quarantine_mb=1 quarantine holds, so older blocks are evicted.
+    private static void ChurnQuarantine()
+    {
+        for (int i = 0; i < 64; i++) NativeBuffer.Allocate(64 * 1024).Dispose();
     }
 
     // The same address freed twice through the raw-pointer API.

@@ -32,6 +32,10 @@ internal static unsafe partial class TestNative
     [LibraryImport(Lib, EntryPoint = "ig_test_alloc")]
     internal static partial nint Alloc(nuint n);
 
+    /// <summary>ig_realloc(p, n): p is freed into quarantine.</summary>
+    [LibraryImport(Lib, EntryPoint = "ig_test_realloc")]
+    internal static partial nint Realloc(nint p, nuint n);
+
     /// <summary>ig_free(p) once.</summary>
     [LibraryImport(Lib, EntryPoint = "ig_test_free")]
     internal static partial void Free(nint p);

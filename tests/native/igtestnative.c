@@ -4,7 +4,8 @@
  *
  * Wrong on purpose: ig_test_keep_pointer + ig_test_read_kept (a pointer kept past the call),
  * ig_test_fill with n past the end (overflow), ig_test_free_twice (double free), ig_test_free_interior
- * (invalid free). Correct: ig_test_sum, ig_test_fill within bounds, ig_test_alloc / ig_test_free. */
+ * (invalid free), ig_test_fill on a freed block (write after free, found when the quarantine evicts it).
+ * Correct: ig_test_sum, ig_test_fill within bounds, ig_test_alloc / ig_test_realloc / ig_test_free. */
 #include <stddef.h>
 #include <stdint.h>
 
@@ -51,6 +52,9 @@ IG_TEST_API void ig_test_fill(uint8_t *p, size_t n, uint8_t v) {
 
 /* Allocates n bytes from the shadow allocator, as a native library that hands memory to managed code. */
 IG_TEST_API void *ig_test_alloc(size_t n) { return ig_malloc(n); }
+
+/* ig_realloc(p, n): the old pointer is freed (into quarantine), so a later use of it is a use after free. */
+IG_TEST_API void *ig_test_realloc(void *p, size_t n) { return ig_realloc(p, n); }
 
 /* Frees p once: the correct counterpart of ig_test_free_twice. */
 IG_TEST_API void ig_test_free(void *p) { ig_free(p); }
