@@ -100,7 +100,7 @@ internal static unsafe class SiteRegistry
         }
     }
 
-    /// <summary>The frames of <paramref name="trace"/> outside this assembly, one "   at ..." line each.</summary>
+    /// <summary>The frames of <paramref name="trace"/> outside this assembly, one <c>Type.Method  /full/path.cs:line</c> line each.</summary>
     public static string StackText(StackTrace trace)
     {
         var sb = new System.Text.StringBuilder();
@@ -113,7 +113,15 @@ internal static unsafe class SiteRegistry
                 continue;
             }
 
-            sb.Append(new StackTrace(frame).ToString().TrimEnd()).Append('\n');
+            string name = method is null ? "<unknown>" : (method.DeclaringTypeName.Length == 0 ? method.Name : method.DeclaringTypeName + "." + method.Name);
+            sb.Append(name);
+            string? file = frame.GetFileName();
+            if (!string.IsNullOrEmpty(file))
+            {
+                sb.Append("  ").Append(file).Append(':').Append(frame.GetFileLineNumber().ToString(System.Globalization.CultureInfo.InvariantCulture));
+            }
+
+            sb.Append('\n');
         }
 
         return sb.ToString().TrimEnd();

@@ -35,7 +35,8 @@ internal static class ReportFormatter
         (string access, string release, string alloc) = Headings(v);
         sb.Append(access).Append(":\n");
         AppendSite(sb, v.AccessSite);
-        if (v.ReleaseSite is not null || v.SinceRelease is not null)
+        bool foundByFree = v.Context == ViolationContext.Free && v.Kind == ViolationKind.NativeBufferOverflow;
+        if (!foundByFree && (v.ReleaseSite is not null || v.SinceRelease is not null))
         {
             sb.Append(release).Append(":\n");
             AppendSite(sb, v.ReleaseSite);
@@ -213,7 +214,13 @@ internal static class ReportFormatter
                 ViolationContext.Free => "found when the buffer was freed",
                 _ => "found by the native allocator",
             };
-            ulong past = v.Detail > 0 ? (ulong)v.Detail : (ulong)Math.Max(0, (long)v.Address - (long)(v.RangeStart + v.RangeSize));
+            if ((ulong)v.Address < (ulong)v.RangeStart)
+            {
+                return $"The left redzone of {range} was overwritten {Bytes((ulong)v.RangeStart - (ulong)v.Address)} before its start ({finder}); native code wrote before the buffer.";
+            }
+
+            ulong rangeEnd = (ulong)v.RangeStart + (ulong)v.RangeSize;
+            ulong past = (ulong)v.Address >= rangeEnd ? (ulong)v.Address - rangeEnd : (ulong)Math.Max(0, v.Detail);
             return $"The right redzone of {range} was overwritten {Bytes(past)} past its end ({finder}); native code wrote beyond the buffer.";
         }
 
@@ -288,6 +295,12 @@ internal static class ReportFormatter
                 if (line.StartsWith("at ", StringComparison.Ordinal))
                 {
                     line = line[3..];
+                }
+
+                int gap = line.LastIndexOf("  ", StringComparison.Ordinal);
+                if (gap > 0)
+                {
+                    line = line[..gap] + "  " + Path.GetFileName(line[(gap + 2)..]); // file name only, as in #0 lines
                 }
 
                 sb.Append("  #").Append(frame++.ToString(Inv)).Append(' ').Append(line).Append('\n');
