@@ -36,7 +36,7 @@ _Static_assert(offsetof(_ig_block_header_t, right) == 30, "header.right");
 #define IG_LEFT_MIN (sizeof(_ig_block_header_t) + IG_LEFT_CANARY) /* 48 */
 #define IG_MAX_ALIGN 32768u       /* the left redzone must fit redzone_left (16 bits) */
 #define IG_MAX_ALLOC (((size_t)1) << 46)
-#define IG_VERIFY_POISON_MAX 65536u /* eviction re-checks the poison of blocks up to this size */
+#define IG_EVICT_POISON_CHECK 64u /* eviction re-checks this many poisoned bytes at the block start */
 
 _Static_assert(IG_LEFT_MIN == 48, "left redzone is 48 bytes for the default alignment");
 
@@ -96,6 +96,9 @@ static void *_ig_alloc(size_t size, size_t align, uint32_t site, bool zero) {
   uint64_t id = _ig_record_publish(slot, IG_RANGE_NATIVE_BLOCK, (uint64_t)(uintptr_t)start, size,
                                    align > 16 ? IG_RANGE_F_ALIGNED : 0, site, 0, (uint16_t)left,
                                    (uint16_t)right);
+  _ig_entry_t e = {(uint64_t)(uintptr_t)base, (uint64_t)(uintptr_t)(start + size + right), 0, id,
+                   _ig_record(slot)->alloc_seq, (uint16_t)left, (uint16_t)right, IG_STATE_LIVE,
+                   IG_RANGE_NATIVE_BLOCK, 0};
   _ig_block_header_t *h = (_ig_block_header_t *)(void *)(start - left);
   h->id = id;
   h->size = size;
@@ -111,8 +114,7 @@ static void *_ig_alloc(size_t size, size_t align, uint32_t site, bool zero) {
     size_t n = size < (size_t)IG_OPT(max_malloc_fill_size) ? size : (size_t)IG_OPT(max_malloc_fill_size);
     memset(start, (int)IG_OPT(malloc_fill_byte), n);
   }
-  IG_STORE(&_ig_meta(slot)->indexed, _ig_id_gen(id));
-  _ig_index_insert(slot, (uint64_t)(uintptr_t)base, (uint64_t)(uintptr_t)(start + size + right));
+  _ig_index_insert(&e);
   _ig_thread_t *t = _ig_thread();
   _ig_stat_add(&t->allocs, 1);
   _ig_stat_add(&t->alloc_bytes, size);
@@ -156,20 +158,22 @@ static void _ig_violation_init(ig_violation_t *v, ig_kind_t kind, uint32_t site,
   }
 }
 
-/* Checks header, left canary and right redzone of a block the caller owns. Returns the first damaged
- * byte or NULL. */
-static const uint8_t *_ig_block_damage(const ig_range_t *r) {
-  const uint8_t *start = (const uint8_t *)(uintptr_t)r->start;
-  const uint8_t *base = start - r->redzone_left;
-  _ig_block_header_t want = {r->id, r->size, (uint64_t)(uintptr_t)base, IG_BLOCK_MAGIC ^ (uint32_t)r->id,
-                             r->redzone_left, r->redzone_right};
+/* Checks header, left canary and right redzone of a block the caller owns (described by its index
+ * entry). Returns the first damaged byte or NULL. */
+static const uint8_t *_ig_block_damage(const _ig_entry_t *e) {
+  const uint8_t *base = (const uint8_t *)(uintptr_t)e->lo;
+  const uint8_t *start = base + e->rz_left;
+  uint64_t size = _ig_entry_size(e);
+  _ig_block_header_t want = {e->id, size, e->lo, IG_BLOCK_MAGIC ^ (uint32_t)e->id, e->rz_left, e->rz_right};
   const uint8_t *w = (const uint8_t *)&want;
   if (IG_UNLIKELY(memcmp(base, w, sizeof want) != 0))
     for (size_t i = 0; i < sizeof want; i++)
       if (base[i] != w[i]) return base + i;
-  const uint8_t *bad = _ig_find_not(start - IG_LEFT_CANARY, IG_LEFT_CANARY, IG_CANARY_BYTE);
-  if (bad) return bad;
-  return _ig_find_not(start + r->size, r->redzone_right, IG_CANARY_BYTE);
+  uint64_t lc[2];
+  memcpy(lc, start - IG_LEFT_CANARY, IG_LEFT_CANARY);
+  if (IG_UNLIKELY((lc[0] & lc[1]) != 0xFCFCFCFCFCFCFCFCull || (lc[0] | lc[1]) != 0xFCFCFCFCFCFCFCFCull))
+    return _ig_find_not(start - IG_LEFT_CANARY, IG_LEFT_CANARY, IG_CANARY_BYTE);
+  return _ig_find_not(start + size, e->rz_right, IG_CANARY_BYTE);
 }
 
 static ig_status_t _ig_deliver(ig_status_t st, const ig_violation_t *v, ig_violation_t *out) {
@@ -177,42 +181,56 @@ static ig_status_t _ig_deliver(ig_status_t st, const ig_violation_t *v, ig_viola
   return st;
 }
 
+static IG_NOINLINE ig_status_t _ig_free_error(uint64_t a, uint32_t site, ig_violation_t *out, bool found,
+                                              const _ig_entry_t *e) {
+  ig_range_t r;
+  ig_violation_t v;
+  if (!found) {
+    _ig_entry_t around;
+    bool interior = false;
+    for (int tries = 0; tries < 100 && _ig_index_find(a, &around); tries++)
+      if ((interior = _ig_index_snapshot(&around, &r))) break;
+    _ig_violation_init(&v, IG_KIND_INVALID_FREE, site, a, interior ? &r : NULL);
+    return _ig_deliver(IG_ERR_INVALID_FREE, &v, out);
+  }
+  /* freed by someone else, maybe just now: show its free site */
+  _ig_record_snapshot(_ig_id_slot(e->id), &r);
+  if (r.id == e->id && r.state == IG_STATE_LIVE) r.state = IG_STATE_FREED; /* the winner is still writing */
+  _ig_violation_init(&v, IG_KIND_DOUBLE_FREE, site, a, &r);
+  return _ig_deliver(IG_ERR_DOUBLE_FREE, &v, out);
+}
+
 static ig_status_t _ig_free_impl(void *ptr, uint32_t site, ig_violation_t *out) {
   if (ptr == NULL) return IG_OK;
   IG_ENSURE_INIT();
   uint64_t a = (uint64_t)(uintptr_t)ptr;
-  ig_range_t r;
-  ig_violation_t v;
+  _ig_entry_t e;
   /* The index decides whether this is a block at all; nothing at `ptr` is read before it says so. */
-  uint32_t slot = _ig_index_find_block(a, &r);
-  if (slot == IG_SLOT_NONE) {
-    ig_range_t around;
-    bool interior = _ig_index_find(a, &around) != IG_SLOT_NONE;
-    _ig_violation_init(&v, IG_KIND_INVALID_FREE, site, a, interior ? &around : NULL);
-    return _ig_deliver(IG_ERR_INVALID_FREE, &v, out);
-  }
-  if (r.state != IG_STATE_LIVE || !_ig_record_claim(slot, _ig_id_gen(r.id))) {
-    _ig_record_snapshot(slot, &r); /* freed by someone else, maybe just now: show its free site */
-    _ig_violation_init(&v, IG_KIND_DOUBLE_FREE, site, a, &r);
-    return _ig_deliver(IG_ERR_DOUBLE_FREE, &v, out);
-  }
+  if (IG_UNLIKELY(!_ig_index_find_block(a, &e))) return _ig_free_error(a, site, out, false, NULL);
+  /* Exactly one free wins the block: the first bin of its extent moves LIVE to FREED under its lock. */
+  if (IG_UNLIKELY(e.state != IG_STATE_LIVE || !_ig_index_claim(e.id, e.lo, e.hi, IG_STATE_FREED)))
+    return _ig_free_error(a, site, out, true, &e);
   /* We own the block now. */
-  ig_status_t st = IG_OK;
-  const uint8_t *bad = _ig_block_damage(&r);
-  uint8_t *start = (uint8_t *)ptr;
-  if (IG_OPT(poison_freed)) memset(start, (int)IG_OPT(free_fill_byte), r.size);
+  uint32_t slot = _ig_id_slot(e.id);
+  uint64_t size = _ig_entry_size(&e);
+  const uint8_t *bad = _ig_block_damage(&e);
+  if (IG_OPT(poison_freed)) memset(ptr, (int)IG_OPT(free_fill_byte), size);
   _ig_record_mark_released(slot, site);
   _ig_record_set_state(slot, IG_STATE_FREED);
   _ig_thread_t *t = _ig_thread();
   _ig_stat_add(&t->frees, 1);
-  _ig_stat_add(&t->free_bytes, r.size);
+  _ig_stat_add(&t->free_bytes, size);
+  ig_status_t st = IG_OK;
+  ig_violation_t v;
   if (IG_UNLIKELY(bad != NULL)) {
+    ig_range_t r;
     _ig_record_snapshot(slot, &r);
     _ig_violation_init(&v, IG_KIND_NATIVE_BUFFER_OVERFLOW, site, (uint64_t)(uintptr_t)bad, &r);
-    v.detail = (uint64_t)(uintptr_t)bad - (r.start + r.size);
+    v.detail = (uint64_t)(uintptr_t)bad - (a + size);
     st = IG_ERR_OVERFLOW;
   }
-  _ig_quarantine_push(slot, (uint64_t)r.redzone_left + r.size + r.redzone_right, r.size);
+  _ig_qitem_t item = {a, size, slot, e.rz_left, e.rz_right};
+  _ig_quarantine_push(&item);
   if (st != IG_OK) _ig_deliver(st, &v, out);
   return st;
 }
@@ -221,26 +239,27 @@ void ig_free(void *ptr) { (void)_ig_free_impl(ptr, 0, NULL); }
 
 ig_status_t ig_free_at(void *ptr, uint32_t site, ig_violation_t *out) { return _ig_free_impl(ptr, site, out); }
 
-void _ig_block_evict(uint32_t slot) {
-  ig_range_t *r = _ig_record(slot);
-  uint8_t *start = (uint8_t *)(uintptr_t)r->start;
-  /* A write after free shows as a damaged poison; checking it costs one pass over small blocks. */
-  if (IG_OPT(poison_freed) && r->size <= IG_VERIFY_POISON_MAX) {
-    const uint8_t *bad = _ig_find_not(start, r->size, (uint8_t)IG_OPT(free_fill_byte));
+void _ig_block_evict(const _ig_qitem_t *it) {
+  uint8_t *start = (uint8_t *)(uintptr_t)it->start;
+  /* A write after free shows as a damaged poison. Checking the whole block would read cold memory
+   * byte for byte at every eviction; the first bytes (where stale struct pointers mostly write) cost
+   * one cache line that free() touches anyway. */
+  if (IG_OPT(poison_freed)) {
+    size_t n = it->size < IG_EVICT_POISON_CHECK ? (size_t)it->size : IG_EVICT_POISON_CHECK;
+    const uint8_t *bad = _ig_find_not(start, n, (uint8_t)IG_OPT(free_fill_byte));
     if (IG_UNLIKELY(bad != NULL)) {
       ig_violation_t v;
       ig_range_t snap;
-      _ig_record_snapshot(slot, &snap);
+      _ig_record_snapshot(it->slot, &snap);
       _ig_violation_init(&v, IG_KIND_NATIVE_USE_AFTER_FREE, 0, (uint64_t)(uintptr_t)bad, &snap);
       v.detail = (uint64_t)(bad - start);
       ig_report(&v);
     }
   }
-  void *base = start - r->redzone_left;
-  if (__atomic_exchange_n(&_ig_meta(slot)->indexed, 0u, __ATOMIC_ACQ_REL) != 0)
-    _ig_index_remove(slot, (uint64_t)(uintptr_t)base, r->start + r->size + r->redzone_right);
+  uint8_t *base = start - it->rz_left;
+  _ig_index_remove(it->slot, (uint64_t)(uintptr_t)base, it->start + it->size + it->rz_right);
   free(base);
-  _ig_record_retire(slot);
+  _ig_record_retire(it->slot);
 }
 
 /* ---------------------------------------------------------------------------------------------------
@@ -249,9 +268,10 @@ void _ig_block_evict(uint32_t slot) {
 void *ig_realloc(void *ptr, size_t size) {
   if (ptr == NULL) return ig_malloc(size);
   IG_ENSURE_INIT();
+  _ig_entry_t e;
   ig_range_t r;
-  uint32_t slot = _ig_index_find_block((uint64_t)(uintptr_t)ptr, &r);
-  if (slot == IG_SLOT_NONE || r.state != IG_STATE_LIVE) {
+  if (!_ig_index_find_block((uint64_t)(uintptr_t)ptr, &e) || e.state != IG_STATE_LIVE ||
+      !_ig_index_snapshot(&e, &r)) {
     ig_free(ptr); /* reports the double or invalid free */
     return NULL;
   }
@@ -270,9 +290,8 @@ void *ig_realloc(void *ptr, size_t size) {
 size_t ig_usable_size(const void *ptr) {
   if (ptr == NULL) return 0;
   IG_ENSURE_INIT();
-  ig_range_t r;
-  uint32_t slot = _ig_index_find_block((uint64_t)(uintptr_t)ptr, &r);
-  return (slot != IG_SLOT_NONE && r.state == IG_STATE_LIVE) ? (size_t)r.size : 0;
+  _ig_entry_t e;
+  return (_ig_index_find_block((uint64_t)(uintptr_t)ptr, &e) && e.state == IG_STATE_LIVE) ? (size_t)_ig_entry_size(&e) : 0;
 }
 
 size_t ig_verify(ig_violation_t *out, size_t max) {
@@ -286,13 +305,14 @@ size_t ig_verify(ig_violation_t *out, size_t max) {
     _ig_record_snapshot(slot, &r);
     if (r.state != IG_STATE_LIVE || r.kind != IG_RANGE_NATIVE_BLOCK) continue;
     uint64_t lo = _ig_extent_lo(&r), hi = _ig_extent_hi(&r);
-    uint32_t *lock = _ig_index_bin_lock(lo, hi);
-    if (lock == NULL) continue;
-    _ig_rw_rdlock(lock);
+    void *bin = _ig_index_pin_bin(lo, hi);
+    if (bin == NULL) continue;
     /* Still the same live block? Then it cannot reach libc's free while we hold its first bin. */
     const uint8_t *bad = NULL;
-    if (IG_LOAD_ACQ(&rec->state) == IG_STATE_LIVE && IG_LOAD(&rec->id) == r.id) bad = _ig_block_damage(&r);
-    _ig_rw_rdunlock(lock);
+    _ig_entry_t e = {lo, hi, 0, r.id, r.alloc_seq, r.redzone_left, r.redzone_right, IG_STATE_LIVE,
+                     IG_RANGE_NATIVE_BLOCK, 0};
+    if (IG_LOAD_ACQ(&rec->state) == IG_STATE_LIVE && IG_LOAD(&rec->id) == r.id) bad = _ig_block_damage(&e);
+    _ig_index_unpin_bin(bin);
     if (bad == NULL) continue;
     if (found < max && out != NULL) {
       _ig_violation_init(&out[found], IG_KIND_NATIVE_BUFFER_OVERFLOW, 0, (uint64_t)(uintptr_t)bad, &r);

@@ -14,14 +14,24 @@
  *
  * Directory and leaves are mmap'ed on first use and never freed, so a lookup of any 64-bit address is
  * memory-safe (addresses >= 2^47 are answered "unknown" before any table is touched). A level is only
- * consulted while it holds ranges. A bin is an array of entries sorted by extent start (ties: insertion
- * order), each carrying the running maximum of the ends before it (pmax), under a reader-writer spinlock:
- * readers share it, so concurrent lookups never serialise. Lookup = binary search for the last entry that
- * starts at or before addr, then a backward walk that stops as soon as pmax <= addr: O(log b + k) for b
- * entries in the bin and k entries overlapping addr.
+ * consulted once it has held a range (a sticky flag, so inserts and removes need no shared counter).
+ * A bin is an array of entries sorted by extent start (ties: insertion order), each carrying the running
+ * maximum of the ends before it (pmax) and everything a lookup needs (user start and size, state, kind,
+ * alloc_seq, record id), so a lookup never reads a record unless it copies one out.
  *
- *   bin (32 B):   | lock u32 | count u32 | cap u32 | pad u32 | entries* | pad |
- *   entry (32 B): | lo u64 | hi u64 | pmax u64 | slot u32 | pad u32 |      extent = [lo, hi)
+ *   bin (32 B):     | seq u32 | count u32 | arr* | pad u64 | pad u64 |
+ *   arr (arena):    | cap u64 | pad u64 | entry[cap] (48 B each, see _ig_entry_t) |
+ *
+ * Each bin is a seqlock. Writers make seq odd with a CAS (that is the bin's lock), change the bin and
+ * store seq + 2 (release). Readers take no lock and write nothing: read seq (acquire), read the entries,
+ * fence, re-read seq, and retry when it was odd or changed. A reader may therefore read an array a
+ * writer is replacing or has just given back: arrays come from an own mmap arena with one free list per
+ * power-of-two capacity, are never unmapped and never change capacity class, and their capacity sits in
+ * their own first word, so a reader bounds every index by the array it actually holds (count is clamped
+ * to cap) and can never step outside mapped index memory, whatever it raced with.
+ *
+ * Lookup = binary search for the last entry that starts at or before addr, then a backward walk that
+ * stops as soon as pmax <= addr: O(log b + k) for b entries in the bin and k entries overlapping addr.
  *
  * A released range whose extent equals that of a newly inserted range can never win a lookup again
  * (live beats released; later, newer beats older), so the insert drops it from the index at once: pinning
@@ -30,25 +40,22 @@
  */
 #include "internal/ig_internal.h"
 
-typedef struct _ig_entry_s {
-  uint64_t lo;
-  uint64_t hi;
-  uint64_t pmax;
-  uint32_t slot;
-  uint32_t _pad;
-} _ig_entry_t;
+typedef struct _ig_arr_s {
+  uint64_t cap;
+  uint64_t _pad;
+  _ig_entry_t e[];
+} _ig_arr_t;
 
 typedef struct _ig_bin_s {
-  uint32_t lock;
+  uint32_t seq;   /* odd while a writer holds the bin */
   uint32_t count;
-  uint32_t cap;
-  uint32_t _pad;
-  _ig_entry_t *e;
-  uint64_t _pad2;
+  _ig_arr_t *arr; /* NULL until the first insert; arrays of capacity <= 8 are kept when the bin empties */
+  uint64_t _pad[2];
 } _ig_bin_t;
 
-_Static_assert(sizeof(_ig_entry_t) == 32, "index entry is 32 bytes");
+_Static_assert(sizeof(_ig_arr_t) == 16, "entry array header is 16 bytes");
 _Static_assert(sizeof(_ig_bin_t) == 32, "index bin is 32 bytes");
+_Static_assert(offsetof(_ig_entry_t, seq) == 32 && offsetof(_ig_entry_t, state) == 44, "entry layout");
 
 #define IG_LEVELS 4
 #define IG_SPAN_MAX 16u
@@ -57,14 +64,14 @@ _Static_assert(sizeof(_ig_bin_t) == 32, "index bin is 32 bytes");
 
 typedef struct _ig_level_s {
   unsigned shift;
+  uint32_t used; /* sticky: 1 once a range was inserted at this level */
   uint64_t top_count;
   _ig_bin_t **top;
-  uint64_t population; /* ranges held at this level */
 } _ig_level_t;
 
 static _ig_level_t _ig_levels[IG_LEVELS] IG_ALIGNED(IG_CACHE_LINE);
 static _ig_bin_t _ig_huge IG_ALIGNED(IG_CACHE_LINE);
-static uint64_t _ig_huge_population;
+static uint32_t _ig_huge_used;
 
 void _ig_index_init(void) {
   static const unsigned shifts[IG_LEVELS] = {12, 18, 24, 30};
@@ -76,6 +83,54 @@ void _ig_index_init(void) {
     lv->top = _ig_os_reserve(lv->top_count * sizeof(_ig_bin_t *));
     IG_ASSERT(lv->top != NULL);
   }
+}
+
+/* ---------------------------------------------------------------------------------------------------
+ * Entry-array arena: size class c holds arrays of 4 << c entries. Small arrays are carved from 1 MiB
+ * regions, large ones mapped one by one; nothing is ever unmapped or moved to another class.
+ * ------------------------------------------------------------------------------------------------ */
+#define IG_ARR_CLASSES 28
+#define IG_ARR_REGION ((size_t)1 << 20)
+
+static struct {
+  _ig_lock_t lock;
+  uint8_t *bump, *bump_end;
+  _ig_arr_t *free[IG_ARR_CLASSES]; /* linked through the first entry's lo */
+} _ig_arena IG_ALIGNED(IG_CACHE_LINE);
+
+static size_t _ig_arr_bytes(unsigned c) { return sizeof(_ig_arr_t) + ((size_t)4 << c) * sizeof(_ig_entry_t); }
+
+static _ig_arr_t *_ig_arr_alloc(unsigned c) {
+  IG_ASSERT(c < IG_ARR_CLASSES);
+  size_t bytes = _ig_arr_bytes(c);
+  _ig_arr_t *a;
+  _ig_lock(&_ig_arena.lock);
+  a = _ig_arena.free[c];
+  if (a != NULL) {
+    _ig_arena.free[c] = (_ig_arr_t *)(uintptr_t)a->e[0].lo;
+  } else if (bytes > IG_ARR_REGION / 4) {
+    a = _ig_os_reserve(bytes);
+  } else {
+    if ((size_t)(_ig_arena.bump_end - _ig_arena.bump) < bytes) {
+      _ig_arena.bump = _ig_os_reserve(IG_ARR_REGION); /* the tail of the old region stays unused */
+      IG_ASSERT(_ig_arena.bump != NULL);
+      _ig_arena.bump_end = _ig_arena.bump + IG_ARR_REGION;
+    }
+    a = (_ig_arr_t *)(void *)_ig_arena.bump;
+    _ig_arena.bump += bytes;
+  }
+  _ig_unlock(&_ig_arena.lock);
+  IG_ASSERT(a != NULL);
+  a->cap = (uint64_t)4 << c; /* the same value every time this memory is handed out */
+  return a;
+}
+
+static void _ig_arr_free(_ig_arr_t *a) {
+  unsigned c = (unsigned)__builtin_ctzll(a->cap) - 2;
+  _ig_lock(&_ig_arena.lock);
+  IG_STORE(&a->e[0].lo, (uint64_t)(uintptr_t)_ig_arena.free[c]);
+  _ig_arena.free[c] = a;
+  _ig_unlock(&_ig_arena.lock);
 }
 
 /* ---------------------------------------------------------------------------------------------------
@@ -103,30 +158,41 @@ static _ig_bin_t *_ig_bin_make(_ig_level_t *lv, uint64_t b) {
   return &leaf[b & (IG_LEAF_BINS - 1)];
 }
 
+/* Writer side of the seqlock: seq odd = locked. */
+static void _ig_bin_wlock(_ig_bin_t *bin) {
+  unsigned spins = 0;
+  for (;;) {
+    uint32_t s = IG_LOAD(&bin->seq);
+    if (!(s & 1) && __atomic_compare_exchange_n(&bin->seq, &s, s + 1, true, __ATOMIC_ACQUIRE, __ATOMIC_RELAXED))
+      break;
+    if (++spins < 64) _ig_os_cpu_relax(); else { spins = 0; _ig_os_yield(); }
+  }
+  __atomic_thread_fence(__ATOMIC_RELEASE); /* entry stores below become visible after seq went odd */
+}
+IG_INLINE void _ig_bin_wunlock(_ig_bin_t *bin) { IG_STORE_REL(&bin->seq, IG_LOAD(&bin->seq) + 1); }
+
 static void _ig_bin_fix_pmax(_ig_bin_t *bin, uint32_t from) {
-  _ig_entry_t *e = bin->e;
+  _ig_entry_t *e = bin->arr->e;
   uint64_t m = from ? e[from - 1].pmax : 0;
   for (uint32_t i = from; i < bin->count; i++) {
     if (e[i].hi > m) m = e[i].hi;
-    e[i].pmax = m;
+    IG_STORE(&e[i].pmax, m);
   }
 }
 
-static void _ig_bin_resize(_ig_bin_t *bin, uint32_t cap) {
-  _ig_entry_t *fresh = NULL;
-  if (cap) {
-    fresh = _ig_meta_alloc(cap * sizeof(_ig_entry_t));
-    IG_ASSERT(fresh != NULL);
-    if (bin->count) memcpy(fresh, bin->e, bin->count * sizeof(_ig_entry_t));
-  }
-  if (bin->e) _ig_meta_free(bin->e, bin->cap * sizeof(_ig_entry_t));
-  bin->e = fresh;
-  bin->cap = cap;
+/* Replaces the entry array (writer side). The old array goes back to the arena at once: a reader that
+ * still reads it sees garbage of the right bounds and retries on the changed seq. */
+static void _ig_bin_resize(_ig_bin_t *bin, unsigned c) {
+  _ig_arr_t *fresh = _ig_arr_alloc(c);
+  _ig_arr_t *old = bin->arr;
+  if (bin->count) memcpy(fresh->e, old->e, bin->count * sizeof(_ig_entry_t));
+  IG_STORE_REL(&bin->arr, fresh);
+  if (old) _ig_arr_free(old);
 }
 
-/* First index whose lo is > addr (upper bound). */
-IG_INLINE uint32_t _ig_bin_upper(const _ig_bin_t *bin, uint64_t addr) {
-  const _ig_entry_t *e = bin->e;
+/* First index whose lo is > addr (upper bound); the writer's exact view. */
+static uint32_t _ig_bin_upper_w(const _ig_bin_t *bin, uint64_t addr) {
+  const _ig_entry_t *e = bin->arr ? bin->arr->e : NULL;
   uint32_t lo = 0, hi = bin->count;
   while (lo < hi) {
     uint32_t mid = (lo + hi) >> 1;
@@ -142,61 +208,64 @@ typedef struct _ig_dropped_s {
 } _ig_dropped_t;
 
 /* Inserts under the bin's write lock; drops superseded released entries with the same extent. */
-static void _ig_bin_insert(_ig_bin_t *bin, uint64_t lo, uint64_t hi, uint32_t slot, _ig_dropped_t *dropped) {
-  _ig_rw_wrlock(&bin->lock);
-  uint32_t pos = _ig_bin_upper(bin, lo);
+static void _ig_bin_insert(_ig_bin_t *bin, const _ig_entry_t *in, _ig_dropped_t *dropped) {
+  _ig_bin_wlock(bin);
+  uint32_t pos = _ig_bin_upper_w(bin, in->lo);
   uint32_t fix = pos;
-  for (uint32_t j = pos; j-- > 0 && bin->e[j].lo == lo;) {
-    if (bin->e[j].hi != hi) continue;
-    const ig_range_t *r = _ig_record(bin->e[j].slot);
-    uint32_t st = IG_LOAD_ACQ(&r->state);
-    if (st != IG_STATE_RELEASED) continue;
+  for (uint32_t j = pos; j-- > 0 && bin->arr->e[j].lo == in->lo;) {
+    _ig_entry_t *e = bin->arr->e;
+    if (e[j].hi != in->hi || e[j].state != IG_STATE_RELEASED) continue;
     if (dropped->n < 8) {
-      uint32_t k;
-      for (k = 0; k < dropped->n && dropped->slot[k] != bin->e[j].slot; k++) {}
+      uint32_t slot = _ig_id_slot(e[j].id), k;
+      for (k = 0; k < dropped->n && dropped->slot[k] != slot; k++) {}
       if (k == dropped->n) {
-        dropped->slot[k] = bin->e[j].slot;
-        dropped->gen[k] = _ig_id_gen(IG_LOAD(&r->id));
+        dropped->slot[k] = slot;
+        dropped->gen[k] = _ig_id_gen(e[j].id);
         dropped->n++;
       }
     }
-    memmove(&bin->e[j], &bin->e[j + 1], (bin->count - j - 1) * sizeof(_ig_entry_t));
-    bin->count--;
+    memmove(&e[j], &e[j + 1], (bin->count - j - 1) * sizeof(_ig_entry_t));
+    IG_STORE(&bin->count, bin->count - 1);
     pos--;
     fix = j;
   }
-  if (bin->count == bin->cap) _ig_bin_resize(bin, bin->cap ? bin->cap * 2 : 4);
-  memmove(&bin->e[pos + 1], &bin->e[pos], (bin->count - pos) * sizeof(_ig_entry_t));
-  bin->e[pos].lo = lo;
-  bin->e[pos].hi = hi;
-  bin->e[pos].slot = slot;
-  bin->e[pos]._pad = 0;
-  bin->count++;
+  if (bin->arr == NULL) _ig_bin_resize(bin, 0);
+  else if (bin->count == bin->arr->cap) _ig_bin_resize(bin, (unsigned)__builtin_ctzll(bin->arr->cap) - 1);
+  _ig_entry_t *e = bin->arr->e;
+  memmove(&e[pos + 1], &e[pos], (bin->count - pos) * sizeof(_ig_entry_t));
+  e[pos] = *in;
+  IG_STORE(&bin->count, bin->count + 1);
   _ig_bin_fix_pmax(bin, fix < pos ? fix : pos);
-  _ig_rw_wrunlock(&bin->lock);
+  _ig_bin_wunlock(bin);
 }
 
-/* Removes slot's entry if present (a superseded entry may already be gone). Returns whether it was. */
-static bool _ig_bin_remove(_ig_bin_t *bin, uint64_t lo, uint32_t slot) {
-  _ig_rw_wrlock(&bin->lock);
-  bool found = false;
-  uint32_t i = _ig_bin_upper(bin, lo);
-  while (i-- > 0 && bin->e[i].lo == lo) {
-    if (bin->e[i].slot != slot) continue;
-    memmove(&bin->e[i], &bin->e[i + 1], (bin->count - i - 1) * sizeof(_ig_entry_t));
-    bin->count--;
+/* Index of the entry of `id` starting at lo, or count if absent. Writer side. */
+static uint32_t _ig_bin_find_id(const _ig_bin_t *bin, uint64_t lo, uint64_t id) {
+  uint32_t i = _ig_bin_upper_w(bin, lo);
+  while (i-- > 0 && bin->arr->e[i].lo == lo)
+    if (bin->arr->e[i].id == id) return i;
+  return bin->count;
+}
+
+/* Removes slot's entry if present (a superseded entry may already be gone). */
+static void _ig_bin_remove(_ig_bin_t *bin, uint64_t lo, uint32_t slot) {
+  _ig_bin_wlock(bin);
+  uint32_t i = _ig_bin_upper_w(bin, lo);
+  while (i-- > 0 && bin->arr->e[i].lo == lo) {
+    _ig_entry_t *e = bin->arr->e;
+    if (_ig_id_slot(e[i].id) != slot) continue;
+    memmove(&e[i], &e[i + 1], (bin->count - i - 1) * sizeof(_ig_entry_t));
+    IG_STORE(&bin->count, bin->count - 1);
     _ig_bin_fix_pmax(bin, i);
-    found = true;
     break;
   }
-  if (bin->count == 0) _ig_bin_resize(bin, 0);
-  else if (bin->cap > 8 && bin->count < bin->cap / 4) _ig_bin_resize(bin, bin->cap / 2);
-  _ig_rw_wrunlock(&bin->lock);
-  return found;
+  if (bin->arr && bin->arr->cap > 8 && bin->count < bin->arr->cap / 4)
+    _ig_bin_resize(bin, (unsigned)__builtin_ctzll(bin->arr->cap) - 3);
+  _ig_bin_wunlock(bin);
 }
 
 /* ---------------------------------------------------------------------------------------------------
- * Insert / remove.
+ * Insert / remove / claim.
  * ------------------------------------------------------------------------------------------------ */
 static int _ig_level_for(uint64_t lo, uint64_t hi) {
   for (int i = 0; i < IG_LEVELS; i++) {
@@ -206,26 +275,29 @@ static int _ig_level_for(uint64_t lo, uint64_t hi) {
   return -1;
 }
 
-void _ig_index_insert(uint32_t slot, uint64_t lo, uint64_t hi) {
+IG_INLINE void _ig_mark_used(uint32_t *flag) {
+  if (IG_UNLIKELY(!IG_LOAD(flag))) IG_STORE_REL(flag, 1u);
+}
+
+void _ig_index_insert(const _ig_entry_t *in) {
+  uint64_t lo = in->lo, hi = in->hi;
   IG_ASSERT(lo < hi && hi <= IG_ADDR_LIMIT);
   _ig_dropped_t dropped;
   dropped.n = 0;
   int level = _ig_level_for(lo, hi);
   if (level < 0) {
-    IG_ADD(&_ig_huge_population, 1);
-    _ig_bin_insert(&_ig_huge, lo, hi, slot, &dropped);
+    _ig_bin_insert(&_ig_huge, in, &dropped);
+    _ig_mark_used(&_ig_huge_used);
   } else {
     _ig_level_t *lv = &_ig_levels[level];
-    IG_ADD(&lv->population, 1);
     for (uint64_t b = lo >> lv->shift, last = (hi - 1) >> lv->shift; b <= last; b++)
-      _ig_bin_insert(_ig_bin_make(lv, b), lo, hi, slot, &dropped);
+      _ig_bin_insert(_ig_bin_make(lv, b), in, &dropped);
+    _ig_mark_used(&lv->used);
   }
   for (uint32_t k = 0; k < dropped.n; k++) {
     uint32_t gen = dropped.gen[k];
-    if (__atomic_compare_exchange_n(&_ig_meta(dropped.slot[k])->indexed, &gen, 0u, false, __ATOMIC_ACQ_REL,
-                                    __ATOMIC_RELAXED)) {
-      if (level < 0) IG_SUB(&_ig_huge_population, 1); else IG_SUB(&_ig_levels[level].population, 1);
-    }
+    __atomic_compare_exchange_n(&_ig_meta(dropped.slot[k])->indexed, &gen, 0u, false, __ATOMIC_ACQ_REL,
+                                __ATOMIC_RELAXED);
   }
 }
 
@@ -233,7 +305,6 @@ void _ig_index_remove(uint32_t slot, uint64_t lo, uint64_t hi) {
   int level = _ig_level_for(lo, hi);
   if (level < 0) {
     _ig_bin_remove(&_ig_huge, lo, slot);
-    IG_SUB(&_ig_huge_population, 1);
     return;
   }
   _ig_level_t *lv = &_ig_levels[level];
@@ -241,74 +312,132 @@ void _ig_index_remove(uint32_t slot, uint64_t lo, uint64_t hi) {
     _ig_bin_t *bin = _ig_bin_peek(lv, b);
     if (bin) _ig_bin_remove(bin, lo, slot);
   }
-  IG_SUB(&lv->population, 1);
 }
 
-uint32_t *_ig_index_bin_lock(uint64_t lo, uint64_t hi) {
-  int level = _ig_level_for(lo, hi);
-  if (level < 0) return &_ig_huge.lock;
-  _ig_bin_t *bin = _ig_bin_peek(&_ig_levels[level], lo >> _ig_levels[level].shift);
-  return bin ? &bin->lock : NULL;
+/* Sets the state of id's entry in one bin; with `claim` only a LIVE entry changes. */
+static bool _ig_bin_set_state(_ig_bin_t *bin, uint64_t id, uint64_t lo, uint32_t state, bool claim) {
+  _ig_bin_wlock(bin);
+  uint32_t i = _ig_bin_find_id(bin, lo, id);
+  bool ok = i < bin->count && (!claim || bin->arr->e[i].state == IG_STATE_LIVE);
+  if (ok) IG_STORE(&bin->arr->e[i].state, (uint8_t)state);
+  _ig_bin_wunlock(bin);
+  return ok;
 }
+
+bool _ig_index_claim(uint64_t id, uint64_t lo, uint64_t hi, uint32_t state) {
+  int level = _ig_level_for(lo, hi);
+  if (level < 0) return _ig_bin_set_state(&_ig_huge, id, lo, state, true);
+  _ig_level_t *lv = &_ig_levels[level];
+  uint64_t b = lo >> lv->shift, last = (hi - 1) >> lv->shift;
+  _ig_bin_t *first = _ig_bin_peek(lv, b);
+  if (first == NULL || !_ig_bin_set_state(first, id, lo, state, true)) return false;
+  /* The first bin decided; the other bins follow (a lookup there may see LIVE a moment longer). */
+  while (++b <= last) {
+    _ig_bin_t *bin = _ig_bin_peek(lv, b);
+    if (bin) _ig_bin_set_state(bin, id, lo, state, false);
+  }
+  return true;
+}
+
+void *_ig_index_pin_bin(uint64_t lo, uint64_t hi) {
+  int level = _ig_level_for(lo, hi);
+  _ig_bin_t *bin = level < 0 ? &_ig_huge : _ig_bin_peek(&_ig_levels[level], lo >> _ig_levels[level].shift);
+  if (bin) _ig_bin_wlock(bin);
+  return bin;
+}
+
+void _ig_index_unpin_bin(void *bin) { _ig_bin_wunlock(bin); }
 
 /* ---------------------------------------------------------------------------------------------------
- * Find.
+ * Find (reader side: no stores, no read-modify-write).
  * ------------------------------------------------------------------------------------------------ */
 typedef struct _ig_best_s {
-  uint32_t slot;
-  uint32_t prio;  /* 2 live, 1 freed/released */
-  uint64_t seq;
-  ig_range_t *snap;
+  uint32_t prio; /* 3 exact block start, 2 live, 1 freed/released, 0 none */
+  _ig_entry_t e;
 } _ig_best_t;
 
-/* Scans one bin for ranges containing addr. With exact != 0 it looks for a native block starting at
- * addr and returns true when it finds one (best then holds it). */
+/* Scans one bin for ranges containing addr. With exact it looks for a native block starting at addr
+ * and returns true when it finds one (best then holds it). */
 static bool _ig_bin_scan(_ig_bin_t *bin, uint64_t addr, _ig_best_t *best, bool exact) {
-  if (IG_LOAD(&bin->count) == 0) return false;
-  bool hit = false;
-  _ig_rw_rdlock(&bin->lock);
-  const _ig_entry_t *e = bin->e;
-  for (uint32_t i = _ig_bin_upper(bin, addr); i-- > 0;) {
-    if (e[i].pmax <= addr) break;
-    if (e[i].hi <= addr) continue;
-    const ig_range_t *r = _ig_record(e[i].slot);
-    uint32_t st = IG_LOAD_ACQ(&r->state);
-    if (st == IG_STATE_EMPTY) continue;
-    if (exact && r->kind == IG_RANGE_NATIVE_BLOCK && r->start == addr) {
-      best->slot = e[i].slot;
-      best->prio = 3;
-      if (best->snap) _ig_record_snapshot(e[i].slot, best->snap);
-      hit = true;
-      break;
+  unsigned spins = 0;
+  for (;;) {
+    uint32_t s1 = IG_LOAD_ACQ(&bin->seq);
+    if (IG_UNLIKELY(s1 & 1)) {
+      if (++spins < 64) _ig_os_cpu_relax(); else { spins = 0; _ig_os_yield(); }
+      continue;
     }
-    uint32_t prio = st == IG_STATE_LIVE ? 2 : 1;
-    uint64_t seq = r->alloc_seq;
-    if (prio > best->prio || (prio == best->prio && seq > best->seq)) {
-      best->slot = e[i].slot;
-      best->prio = prio;
-      best->seq = seq;
-      if (best->snap) _ig_record_snapshot(e[i].slot, best->snap);
+    uint32_t n = IG_LOAD(&bin->count);
+    const _ig_arr_t *arr = IG_LOAD_ACQ(&bin->arr);
+    uint64_t cap = arr != NULL ? IG_LOAD(&arr->cap) : 0;
+    if (n > cap) n = (uint32_t)cap; /* raced a resize: stay inside the array we hold; seq will differ */
+    const _ig_entry_t *e = arr != NULL ? arr->e : NULL;
+    uint32_t lo = 0, hi = n;
+    while (lo < hi) {
+      uint32_t mid = (lo + hi) >> 1;
+      if (IG_LOAD(&e[mid].lo) <= addr) lo = mid + 1; else hi = mid;
+    }
+    _ig_best_t b = *best;
+    bool hit = false;
+    for (uint32_t i = lo; i-- > 0;) {
+      if (IG_LOAD(&e[i].pmax) <= addr) break;
+      if (IG_LOAD(&e[i].hi) <= addr) continue;
+      _ig_entry_t c;
+      memcpy(&c, &e[i], sizeof c);
+      if (c.state == IG_STATE_EMPTY) continue;
+      if (exact && c.kind == IG_RANGE_NATIVE_BLOCK && _ig_entry_start(&c) == addr) {
+        b.prio = 3;
+        b.e = c;
+        hit = true;
+        break;
+      }
+      uint32_t prio = c.state == IG_STATE_LIVE ? 2 : 1;
+      if (prio > b.prio || (prio == b.prio && c.seq > b.e.seq)) {
+        b.prio = prio;
+        b.e = c;
+      }
+    }
+    __atomic_thread_fence(__ATOMIC_ACQUIRE);
+    if (IG_LIKELY(IG_LOAD(&bin->seq) == s1)) {
+      *best = b;
+      return hit;
     }
   }
-  _ig_rw_rdunlock(&bin->lock);
-  return hit;
 }
 
-static uint32_t _ig_find(uint64_t addr, ig_range_t *snapshot, bool exact) {
-  _ig_best_t best = {IG_SLOT_NONE, 0, 0, snapshot};
-  if (addr >= IG_ADDR_LIMIT) return IG_SLOT_NONE;
+static bool _ig_find(uint64_t addr, _ig_entry_t *out, bool exact) {
+  _ig_best_t best;
+  best.prio = 0;
+  best.e.seq = 0;
+  if (addr >= IG_ADDR_LIMIT) return false;
   for (int i = 0; i < IG_LEVELS; i++) {
     _ig_level_t *lv = &_ig_levels[i];
-    if (IG_LOAD(&lv->population) == 0) continue;
+    if (!IG_LOAD(&lv->used)) continue;
     _ig_bin_t *bin = _ig_bin_peek(lv, addr >> lv->shift);
-    if (bin && _ig_bin_scan(bin, addr, &best, exact)) return best.slot;
+    if (bin && _ig_bin_scan(bin, addr, &best, exact)) {
+      *out = best.e;
+      return true;
+    }
   }
-  if (IG_LOAD(&_ig_huge_population) != 0 && _ig_bin_scan(&_ig_huge, addr, &best, exact)) return best.slot;
-  return exact ? IG_SLOT_NONE : best.slot;
+  if (IG_LOAD(&_ig_huge_used) && _ig_bin_scan(&_ig_huge, addr, &best, exact)) {
+    *out = best.e;
+    return true;
+  }
+  if (exact || best.prio == 0) return false;
+  *out = best.e;
+  return true;
 }
 
-uint32_t _ig_index_find(uint64_t addr, ig_range_t *snapshot) { return _ig_find(addr, snapshot, false); }
-uint32_t _ig_index_find_block(uint64_t addr, ig_range_t *snapshot) { return _ig_find(addr, snapshot, true); }
+bool _ig_index_find(uint64_t addr, _ig_entry_t *out) { return _ig_find(addr, out, false); }
+bool _ig_index_find_block(uint64_t addr, _ig_entry_t *out) { return _ig_find(addr, out, true); }
+
+bool _ig_index_snapshot(const _ig_entry_t *e, ig_range_t *out) {
+  uint32_t slot = _ig_id_slot(e->id);
+  if (slot >= _ig_slot_limit()) return false; /* never trust an index value with a pointer unchecked */
+  _ig_record_snapshot(slot, out);
+  if (out->id != e->id || out->state == IG_STATE_EMPTY) return false;
+  out->state = e->state; /* the state the caller classified by (the record may be a step ahead) */
+  return true;
+}
 
 /* ---------------------------------------------------------------------------------------------------
  * ig_lookup / ig_check.
@@ -321,43 +450,70 @@ ig_lookup_result_t _ig_classify(const ig_range_t *r, uint64_t addr, uint64_t len
   return IG_LOOKUP_INSIDE;
 }
 
+IG_INLINE ig_lookup_result_t _ig_classify_entry(const _ig_entry_t *e, uint64_t addr, uint64_t len) {
+  uint64_t start = _ig_entry_start(e), end = e->hi - e->rz_right;
+  if (addr < start) return IG_LOOKUP_OUTSIDE;
+  if (len == 0) return addr <= end ? IG_LOOKUP_INSIDE : IG_LOOKUP_OUTSIDE;
+  if (addr >= end || len > end - addr) return IG_LOOKUP_OUTSIDE;
+  return IG_LOOKUP_INSIDE;
+}
+
+/* Finds the best entry for addr and, when `out` is wanted, a copy of its record. Retries when the
+ * record was recycled between the two (a lookup racing the eviction of what it found). */
+static bool _ig_find_with_record(uint64_t addr, _ig_entry_t *e, ig_range_t *out) {
+  for (int tries = 0; tries < 100; tries++) {
+    if (!_ig_find(addr, e, false)) return false;
+    if (out == NULL || _ig_index_snapshot(e, out)) return true;
+  }
+  return false;
+}
+
 ig_lookup_result_t ig_lookup(const void *addr, size_t len, ig_range_t *out) {
   IG_ENSURE_INIT();
   uint64_t a = (uint64_t)(uintptr_t)addr;
+  _ig_entry_t e;
+  if (!_ig_find_with_record(a, &e, out)) return IG_LOOKUP_UNKNOWN;
+  return _ig_classify_entry(&e, a, len);
+}
+
+static ig_kind_t _ig_kind_of(const _ig_entry_t *e, uint64_t a, uint64_t len) {
+  if (IG_LIKELY(e->state == IG_STATE_LIVE))
+    return _ig_classify_entry(e, a, len) == IG_LOOKUP_INSIDE ? IG_KIND_NONE : IG_KIND_NATIVE_BUFFER_OVERFLOW;
+  if (e->state == IG_STATE_FREED) return IG_KIND_NATIVE_USE_AFTER_FREE;
+  switch (e->kind) {
+    case IG_RANGE_MANAGED_PIN: return IG_KIND_USE_AFTER_UNPIN;
+    case IG_RANGE_MAPPED_VIEW: return IG_KIND_USE_AFTER_UNMAP;
+    case IG_RANGE_CALLBACK: return IG_KIND_COLLECTED_DELEGATE_CALLBACK;
+    default: return IG_KIND_NATIVE_USE_AFTER_FREE; /* a released hand-registered native region */
+  }
+}
+
+/* The violation path: copy the record; if it was recycled meanwhile, look again. */
+static IG_NOINLINE ig_kind_t _ig_check_fill(uint64_t a, size_t len, _ig_entry_t e, ig_violation_t *out) {
   ig_range_t snap;
-  if (_ig_find(a, &snap, false) == IG_SLOT_NONE) return IG_LOOKUP_UNKNOWN;
-  if (out) *out = snap;
-  return _ig_classify(&snap, a, len);
+  ig_kind_t kind = _ig_kind_of(&e, a, len);
+  for (int tries = 0; !_ig_index_snapshot(&e, &snap); tries++) {
+    if (tries == 100 || !_ig_find(a, &e, false)) return IG_KIND_NONE;
+    kind = _ig_kind_of(&e, a, len);
+    if (kind == IG_KIND_NONE) return kind;
+  }
+  memset(out, 0, sizeof *out);
+  out->kind = kind;
+  out->address = a;
+  out->size = len;
+  out->detail = a - snap.start; /* offset of the access from the range start (two's complement if before) */
+  out->has_range = 1;
+  out->range = snap;
+  return kind;
 }
 
 ig_kind_t ig_check(const void *addr, size_t len, ig_violation_t *out) {
   IG_ENSURE_INIT();
   uint64_t a = (uint64_t)(uintptr_t)addr;
-  ig_range_t snap;
+  _ig_entry_t e;
   /* Cheapest first: most addresses are unknown or inside a live range. */
-  if (_ig_find(a, &snap, false) == IG_SLOT_NONE) return IG_KIND_NONE;
-  ig_lookup_result_t where = _ig_classify(&snap, a, len);
-  ig_kind_t kind = IG_KIND_NONE;
-  if (snap.state == IG_STATE_FREED) {
-    kind = IG_KIND_NATIVE_USE_AFTER_FREE;
-  } else if (snap.state == IG_STATE_RELEASED) {
-    switch (snap.kind) {
-      case IG_RANGE_MANAGED_PIN: kind = IG_KIND_USE_AFTER_UNPIN; break;
-      case IG_RANGE_MAPPED_VIEW: kind = IG_KIND_USE_AFTER_UNMAP; break;
-      case IG_RANGE_CALLBACK: kind = IG_KIND_COLLECTED_DELEGATE_CALLBACK; break;
-      default: kind = IG_KIND_NATIVE_USE_AFTER_FREE; break; /* a released hand-registered native region */
-    }
-  } else if (where == IG_LOOKUP_OUTSIDE) {
-    kind = IG_KIND_NATIVE_BUFFER_OVERFLOW;
-  }
-  if (kind != IG_KIND_NONE && out != NULL) {
-    memset(out, 0, sizeof *out);
-    out->kind = kind;
-    out->address = a;
-    out->size = len;
-    out->detail = a - snap.start; /* offset of the access from the range start (two's complement if before) */
-    out->has_range = 1;
-    out->range = snap;
-  }
-  return kind;
+  if (!_ig_find(a, &e, false)) return IG_KIND_NONE;
+  if (IG_LIKELY(e.state == IG_STATE_LIVE) && _ig_classify_entry(&e, a, len) == IG_LOOKUP_INSIDE)
+    return IG_KIND_NONE;
+  return out != NULL ? _ig_check_fill(a, len, e, out) : _ig_kind_of(&e, a, len);
 }

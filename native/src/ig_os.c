@@ -1,4 +1,4 @@
-/* ig_os.c - the tiny OS primitives layer (pages, clock, thread id, write, spin locks, metadata memory);
+/* ig_os.c - the tiny OS primitives layer (pages, clock, thread id, write, spin locks);
  * its code runs under every other file, from initialisation to reporting. */
 #include "internal/ig_internal.h"
 
@@ -76,6 +76,8 @@ void _ig_assert_fail(const char *cond, const char *file, int line) {
 /* ---------------------------------------------------------------------------------------------------
  * Locks.
  * ------------------------------------------------------------------------------------------------ */
+void _ig_os_yield(void) { sched_yield(); }
+
 static void _ig_backoff(unsigned *spins) {
   if (++*spins < 64) {
     _ig_os_cpu_relax();
@@ -90,36 +92,4 @@ void _ig_lock_slow(_ig_lock_t *l) {
     while (__atomic_load_n(&l->v, __ATOMIC_RELAXED) != 0) _ig_backoff(&spins);
     if (__atomic_exchange_n(&l->v, 1u, __ATOMIC_ACQUIRE) == 0) return;
   }
-}
-
-void _ig_rw_rdlock_slow(uint32_t *w) {
-  /* A writer holds or waits for the lock: step back so it can drain the readers, then retry. */
-  unsigned spins = 0;
-  for (;;) {
-    __atomic_fetch_sub(w, 1u, __ATOMIC_RELAXED);
-    while (__atomic_load_n(w, __ATOMIC_RELAXED) & IG_RW_WRITER) _ig_backoff(&spins);
-    if ((__atomic_fetch_add(w, 1u, __ATOMIC_ACQUIRE) & IG_RW_WRITER) == 0) return;
-  }
-}
-
-void _ig_rw_wrlock(uint32_t *w) {
-  unsigned spins = 0;
-  for (;;) {
-    uint32_t v = __atomic_load_n(w, __ATOMIC_RELAXED);
-    if ((v & IG_RW_WRITER) == 0 &&
-        __atomic_compare_exchange_n(w, &v, v | IG_RW_WRITER, true, __ATOMIC_ACQUIRE, __ATOMIC_RELAXED))
-      break;
-    _ig_backoff(&spins);
-  }
-  while ((__atomic_load_n(w, __ATOMIC_ACQUIRE) & ~IG_RW_WRITER) != 0) _ig_backoff(&spins);
-}
-
-/* ---------------------------------------------------------------------------------------------------
- * Metadata memory for the index. Today libc; the whole-heap interposer (DESIGN.md "Later") will swap
- * this for an mmap arena so the index never recurses into the malloc it shadows.
- * ------------------------------------------------------------------------------------------------ */
-void *_ig_meta_alloc(size_t size) { return malloc(size); }
-void _ig_meta_free(void *p, size_t size) {
-  (void)size;
-  free(p);
 }

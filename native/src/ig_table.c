@@ -59,6 +59,7 @@ _Static_assert(offsetof(ig_table_header_t, reserved) == 120, "header.reserved");
 _Static_assert(sizeof(ig_violation_t) == 136, "ig_violation_t is 136 bytes");
 _Static_assert(offsetof(ig_violation_t, range) == 40, "violation.range");
 _Static_assert(sizeof(_ig_slot_meta_t) == 16, "slot meta is 16 bytes");
+_Static_assert(sizeof(_ig_qitem_t) == 24 && sizeof(_ig_qbatch_t) == 32 + 24 * IG_QBATCH, "queue layout");
 
 /* 8 MiB of directory covers 2^31 slots (the max_ranges upper bound) at 65536 per chunk. */
 #define IG_MAX_CHUNKS_LIMIT (((uint64_t)1 << 31) / IG_RANGES_PER_CHUNK)
@@ -100,6 +101,8 @@ static void _ig_slot_cache_flush(_ig_thread_t *t, uint32_t keep);
 static void _ig_thread_exit(void *arg) {
   _ig_thread_t *t = arg;
   _ig_thread_flush(t);
+  IG_ADD(&_ig_header.live_ranges, (uint64_t)t->live_delta);
+  IG_STORE(&t->live_delta, 0);
   _ig_slot_cache_flush(t, 0);
   _ig_tls = NULL;
   _ig_lock(&_ig_threads_lock);
@@ -237,11 +240,12 @@ uint64_t _ig_next_seq(void) { return __atomic_add_fetch(&_ig_header.seq, 1, __AT
 uint64_t _ig_record_publish(uint32_t slot, uint32_t kind, uint64_t start, uint64_t size, uint32_t flags,
                             uint32_t site, uint64_t user_tag, uint16_t rz_left, uint16_t rz_right) {
   ig_range_t *r = _ig_record(slot);
-  _ig_slot_meta_t *m = _ig_meta(slot);
   uint32_t gen = _ig_id_gen(IG_LOAD(&r->id)) + 1;
   if (gen == 0) gen = 1;
   uint64_t id = (uint64_t)slot | ((uint64_t)gen << 32);
+  /* the new id first: a reader that sees any new field and then re-reads id sees the new id */
   IG_STORE(&r->id, id);
+  __atomic_thread_fence(__ATOMIC_RELEASE);
   r->start = start;
   r->size = size;
   r->alloc_seq = _ig_next_seq();
@@ -257,17 +261,19 @@ uint64_t _ig_record_publish(uint32_t slot, uint32_t kind, uint64_t start, uint64
   r->release_tid = 0;
   r->redzone_left = rz_left;
   r->redzone_right = rz_right;
-  m->next = 0;
-  IG_STORE(&m->live_gen, gen);
   IG_STORE_REL(&r->state, (uint32_t)IG_STATE_LIVE);
-  IG_ADD(&_ig_header.live_ranges, 1);
+  _ig_live_add(1);
   return id;
 }
 
-bool _ig_record_claim(uint32_t slot, uint32_t gen) {
-  uint32_t expected = gen;
-  return gen != 0 && __atomic_compare_exchange_n(&_ig_meta(slot)->live_gen, &expected, 0u, false,
-                                                 __ATOMIC_ACQ_REL, __ATOMIC_RELAXED);
+void _ig_live_add(int64_t d) {
+  _ig_thread_t *t = _ig_thread();
+  int64_t v = t->live_delta + d;
+  if (IG_UNLIKELY(v >= 64 || v <= -64)) {
+    IG_ADD(&_ig_header.live_ranges, (uint64_t)v);
+    v = 0;
+  }
+  IG_STORE(&t->live_delta, v);
 }
 
 void _ig_record_mark_released(uint32_t slot, uint32_t site) {
@@ -282,7 +288,7 @@ void _ig_record_set_state(uint32_t slot, uint32_t state) {
   ig_range_t *r = _ig_record(slot);
   uint32_t old = IG_LOAD(&r->state);
   IG_STORE_REL(&r->state, state);
-  if (old == IG_STATE_LIVE && state != IG_STATE_LIVE) IG_SUB(&_ig_header.live_ranges, 1);
+  if (old == IG_STATE_LIVE && state != IG_STATE_LIVE) _ig_live_add(-1);
 }
 
 void _ig_record_snapshot(uint32_t slot, ig_range_t *out) {
@@ -294,17 +300,14 @@ void _ig_record_snapshot(uint32_t slot, ig_range_t *out) {
 }
 
 void _ig_record_retire(uint32_t slot) {
-  ig_range_t *r = _ig_record(slot);
-  IG_STORE(&_ig_meta(slot)->live_gen, 0u);
-  IG_STORE_REL(&r->state, (uint32_t)IG_STATE_EMPTY);
+  IG_STORE_REL(&_ig_record(slot)->state, (uint32_t)IG_STATE_EMPTY);
   _ig_slot_free(slot);
 }
 
-void _ig_range_evict(uint32_t slot) {
-  ig_range_t *r = _ig_record(slot);
-  if (__atomic_exchange_n(&_ig_meta(slot)->indexed, 0u, __ATOMIC_ACQ_REL) != 0)
-    _ig_index_remove(slot, _ig_extent_lo(r), _ig_extent_hi(r));
-  _ig_record_retire(slot);
+void _ig_range_evict(const _ig_qitem_t *item) {
+  if (__atomic_exchange_n(&_ig_meta(item->slot)->indexed, 0u, __ATOMIC_ACQ_REL) != 0)
+    _ig_index_remove(item->slot, item->start, item->start + item->size);
+  _ig_record_retire(item->slot);
 }
 
 /* ---------------------------------------------------------------------------------------------------
@@ -333,7 +336,8 @@ ig_status_t ig_range_register(uint32_t kind, const void *start, size_t size, uin
   if (slot == IG_SLOT_NONE) return IG_ERR_TABLE_FULL;
   uint64_t id = _ig_record_publish(slot, kind, a, size, flags & ~(uint32_t)IG_RANGE_F_ALIGNED, site, user_tag, 0, 0);
   IG_STORE(&_ig_meta(slot)->indexed, _ig_id_gen(id));
-  _ig_index_insert(slot, a, a + size);
+  _ig_entry_t e = {a, a + size, 0, id, _ig_record(slot)->alloc_seq, 0, 0, IG_STATE_LIVE, (uint8_t)kind, 0};
+  _ig_index_insert(&e);
   *out_id = id;
   return IG_OK;
 }
@@ -342,8 +346,11 @@ ig_status_t ig_range_release(uint64_t id, uint32_t site, ig_range_t *out) {
   IG_ENSURE_INIT();
   uint32_t slot = _ig_slot_of(id);
   if (slot == IG_SLOT_NONE) return IG_ERR_NOT_FOUND;
-  if (IG_LOAD(&_ig_record(slot)->kind) == IG_RANGE_NATIVE_BLOCK) return IG_ERR_BAD_ARG; /* use ig_free */
-  if (!_ig_record_claim(slot, _ig_id_gen(id))) {
+  const ig_range_t *r = _ig_record(slot);
+  if (IG_LOAD(&r->kind) == IG_RANGE_NATIVE_BLOCK) return IG_ERR_BAD_ARG; /* use ig_free */
+  _ig_qitem_t item = {IG_LOAD(&r->start), IG_LOAD(&r->size), slot, 0, 0};
+  /* start and size were read before the id check in _ig_slot_of could go stale: re-check the id */
+  if (IG_LOAD_ACQ(&r->id) != id || !_ig_index_claim(id, item.start, item.start + item.size, IG_STATE_RELEASED)) {
     ig_range_t snap;
     _ig_record_snapshot(slot, &snap);
     if (snap.id != id || snap.state == IG_STATE_EMPTY) return IG_ERR_NOT_FOUND;
@@ -353,7 +360,7 @@ ig_status_t ig_range_release(uint64_t id, uint32_t site, ig_range_t *out) {
   _ig_record_mark_released(slot, site);
   _ig_record_set_state(slot, IG_STATE_RELEASED);
   if (out) _ig_record_snapshot(slot, out);
-  _ig_history_push(slot);
+  _ig_history_push(&item);
   return IG_OK;
 }
 
@@ -401,7 +408,9 @@ void ig_get_stats(ig_stats_t *out) {
   out->live_block_bytes = alloc_bytes - free_bytes;
   out->quarantine_blocks = _ig_quarantine_blocks();
   out->quarantine_bytes = _ig_quarantine_user_bytes();
-  out->live_ranges = IG_LOAD(&_ig_header.live_ranges);
+  int64_t live = (int64_t)IG_LOAD(&_ig_header.live_ranges);
+  for (_ig_thread_t *t = _ig_threads_all(); t != NULL; t = t->next_all) live += IG_LOAD(&t->live_delta);
+  out->live_ranges = (uint64_t)live;
   out->released_ranges = out->quarantine_blocks + _ig_history_count();
   out->reports = _ig_report_count();
 }

@@ -47,9 +47,8 @@
 __attribute__((noreturn)) void _ig_assert_fail(const char *cond, const char *file, int line);
 
 /* ---------------------------------------------------------------------------------------------------
- * Locks (ig_os.c). A test-and-test-and-set spinlock that yields, and a writer-preferring reader-writer
- * spinlock in one 32-bit word (bit 31 = writer, low bits = readers). Neither allocates or sleeps in the
- * kernel on the fast path.
+ * Locks (ig_os.c). A test-and-test-and-set spinlock that yields; it neither allocates nor sleeps in the
+ * kernel on the fast path. (Index bins are seqlocks, ig_index.c.)
  * ------------------------------------------------------------------------------------------------ */
 typedef struct _ig_lock_s {
   uint32_t v;
@@ -61,16 +60,6 @@ IG_INLINE void _ig_lock(_ig_lock_t *l) {
 }
 IG_INLINE void _ig_unlock(_ig_lock_t *l) { __atomic_store_n(&l->v, 0u, __ATOMIC_RELEASE); }
 
-#define IG_RW_WRITER 0x80000000u
-void _ig_rw_rdlock_slow(uint32_t *w);
-void _ig_rw_wrlock(uint32_t *w);
-IG_INLINE void _ig_rw_rdlock(uint32_t *w) {
-  if (IG_LIKELY((__atomic_fetch_add(w, 1u, __ATOMIC_ACQUIRE) & IG_RW_WRITER) == 0)) return;
-  _ig_rw_rdlock_slow(w);
-}
-IG_INLINE void _ig_rw_rdunlock(uint32_t *w) { __atomic_fetch_sub(w, 1u, __ATOMIC_RELEASE); }
-IG_INLINE void _ig_rw_wrunlock(uint32_t *w) { __atomic_fetch_and(w, ~IG_RW_WRITER, __ATOMIC_RELEASE); }
-
 /* ---------------------------------------------------------------------------------------------------
  * OS primitives (ig_os.c).
  * ------------------------------------------------------------------------------------------------ */
@@ -81,8 +70,7 @@ uint32_t _ig_os_tid(void);                   /* OS thread id, cached per thread 
 uint64_t _ig_os_pid(void);
 void _ig_os_write(int fd, const char *buf, size_t len); /* write(2) until done or error */
 void _ig_os_cpu_relax(void);
-void *_ig_meta_alloc(size_t size);           /* internal metadata memory (index bins) */
-void _ig_meta_free(void *p, size_t size);
+void _ig_os_yield(void);                     /* sched_yield: let a preempted lock holder run */
 
 /* ---------------------------------------------------------------------------------------------------
  * Text without stdio (ig_report.c): append into a fixed buffer, truncating silently.
@@ -138,9 +126,29 @@ void _ig_init_slow(void);
  * mmap'ed pages, are recycled when threads exit and are never unmapped, so statistics can sum them.
  * ------------------------------------------------------------------------------------------------ */
 #define IG_SLOT_CACHE 64
+#define IG_QBATCH 64 /* entries per quarantine / history batch */
+
+/* One entry of the quarantine or the release history: what eviction needs, so it never reads the
+ * (cold) record first. */
+typedef struct _ig_qitem_s {
+  uint64_t start;     /* user start */
+  uint64_t size;      /* user bytes */
+  uint32_t slot;
+  uint16_t rz_left;
+  uint16_t rz_right;
+} _ig_qitem_t;
+
+/* A batch of queued entries; batches come from a pool of mmap'ed pages and are never unmapped. */
+typedef struct _ig_qbatch_s {
+  struct _ig_qbatch_s *next;
+  uint32_t count;  /* entries filled */
+  uint32_t first;  /* entries already evicted from the front */
+  uint64_t _pad[2];
+  _ig_qitem_t item[IG_QBATCH];
+} _ig_qbatch_t;
+
 typedef struct _ig_local_fifo_s {
-  uint32_t head;   /* slot + 1, 0 = empty */
-  uint32_t tail;
+  _ig_qbatch_t *batch; /* the batch being filled, NULL if none */
   uint64_t count;
   uint64_t bytes;      /* budget bytes (what the bound counts) */
   uint64_t user_bytes; /* user bytes (what the header reports) */
@@ -157,6 +165,7 @@ typedef struct _ig_thread_s {
   _ig_local_fifo_t history;
   /* statistics, written by the owner with relaxed atomics, summed by ig_get_stats */
   uint64_t allocs, frees, alloc_bytes, free_bytes;
+  int64_t live_delta; /* LIVE records made minus ended, not yet added to header.live_ranges */
 } IG_ALIGNED(IG_CACHE_LINE) _ig_thread_t;
 
 extern IG_TLS _ig_thread_t *_ig_tls;
@@ -174,12 +183,11 @@ _ig_thread_t *_ig_threads_all(void);
 #define IG_RANGES_PER_CHUNK (1u << IG_RANGES_PER_CHUNK_SHIFT)
 #define IG_SLOT_NONE 0xFFFFFFFFu
 
-/* Internal, never read from outside: the FIFO link and the claim word of a slot. */
+/* Internal, never read from outside; used by registered ranges only (native blocks never touch it, so
+ * the allocation path does not pay a cache miss for it). */
 typedef struct _ig_slot_meta_s {
-  uint32_t next;     /* FIFO link (quarantine or release history): slot + 1, 0 = end */
-  uint32_t live_gen; /* generation while the record is LIVE and unclaimed; 0 once free/release won */
-  uint32_t indexed;  /* 1 while the range is in the interval index */
-  uint32_t user_size_lo; /* unused, keeps the struct 16 bytes */
+  uint32_t indexed;  /* generation while the range is in the interval index, 0 once it left */
+  uint32_t _pad[3];  /* keeps the struct 16 bytes */
 } _ig_slot_meta_t;
 
 extern ig_range_t *_ig_chunks[];  /* internal copy of the chunk directory (same pointers) */
@@ -198,13 +206,14 @@ uint64_t _ig_next_seq(void);
 /* Fills a fresh record and publishes it LIVE; returns its id. */
 uint64_t _ig_record_publish(uint32_t slot, uint32_t kind, uint64_t start, uint64_t size, uint32_t flags,
                             uint32_t site, uint64_t user_tag, uint16_t rz_left, uint16_t rz_right);
-/* Claims a live record for free/release (exactly one caller wins) and writes the release fields;
- * the caller publishes the new state with _ig_record_set_state. */
-bool _ig_record_claim(uint32_t slot, uint32_t gen);
+/* Writes the release fields of a record whose LIVE state the caller won (_ig_index_claim); the caller
+ * publishes the new state with _ig_record_set_state. */
 void _ig_record_mark_released(uint32_t slot, uint32_t site);
 void _ig_record_set_state(uint32_t slot, uint32_t state);
 /* Copies a record; the copy's state is the one observed after the copy. */
 void _ig_record_snapshot(uint32_t slot, ig_range_t *out);
+/* Adds to header.live_ranges through the thread's batch (flushed every 64 changes and at thread exit). */
+void _ig_live_add(int64_t d);
 /* Recycles a record whose range has left the index and every FIFO. */
 void _ig_record_retire(uint32_t slot);
 IG_INLINE uint32_t _ig_id_slot(uint64_t id) { return (uint32_t)id; }
@@ -216,35 +225,63 @@ IG_INLINE uint64_t _ig_extent_hi(const ig_range_t *r) {
 }
 
 /* ---------------------------------------------------------------------------------------------------
- * Interval index (ig_index.c).
+ * Interval index (ig_index.c). An entry carries everything a lookup needs, so a lookup reads the
+ * directory, one bin and its entries per populated level, and the record only to copy it out.
+ *
+ *   entry (48 B): | lo u64 | hi u64 | pmax u64 | id u64 | seq u64 | rz_left u16 | rz_right u16 |
+ *                 | state u8 | kind u8 | pad u16 |
+ *   extent [lo, hi); user start = lo + rz_left; user size = hi - rz_right - start
  * ------------------------------------------------------------------------------------------------ */
+typedef struct _ig_entry_s {
+  uint64_t lo;
+  uint64_t hi;
+  uint64_t pmax;  /* running maximum of hi over the entries up to this one (bin-internal) */
+  uint64_t id;    /* record id (slot | generation << 32) */
+  uint64_t seq;   /* alloc_seq of the record */
+  uint16_t rz_left;
+  uint16_t rz_right;
+  uint8_t state;
+  uint8_t kind;
+  uint16_t _pad;
+} _ig_entry_t;
+_Static_assert(sizeof(_ig_entry_t) == 48, "index entry is 48 bytes");
+
+IG_INLINE uint64_t _ig_entry_start(const _ig_entry_t *e) { return e->lo + e->rz_left; }
+IG_INLINE uint64_t _ig_entry_size(const _ig_entry_t *e) { return e->hi - e->rz_right - (e->lo + e->rz_left); }
+
 void _ig_index_init(void);
-void _ig_index_insert(uint32_t slot, uint64_t lo, uint64_t hi);
+void _ig_index_insert(const _ig_entry_t *e);
 void _ig_index_remove(uint32_t slot, uint64_t lo, uint64_t hi);
-/* Best range (live beats not live, newest wins) whose extent contains addr; IG_SLOT_NONE if none.
- * When `snapshot` is not NULL the record is copied while it cannot be recycled. */
-uint32_t _ig_index_find(uint64_t addr, ig_range_t *snapshot);
-/* A native block whose user start is exactly addr (live or freed); IG_SLOT_NONE if none. */
-uint32_t _ig_index_find_block(uint64_t addr, ig_range_t *snapshot);
-/* The lock word of the first bin of an indexed extent (NULL if none); holding it for reading keeps every
- * range in that bin from leaving the index, so a native block in it cannot go back to libc meanwhile. */
-uint32_t *_ig_index_bin_lock(uint64_t lo, uint64_t hi);
+/* Moves the range's entries from LIVE to `state`. Exactly one caller wins for a given id (the first bin
+ * decides, under its write lock); false when the range is not LIVE in the index. */
+bool _ig_index_claim(uint64_t id, uint64_t lo, uint64_t hi, uint32_t state);
+/* Best range (live beats not live, newest wins) whose extent contains addr; false if none. */
+bool _ig_index_find(uint64_t addr, _ig_entry_t *out);
+/* A native block whose user start is exactly addr (live or freed); false if none. */
+bool _ig_index_find_block(uint64_t addr, _ig_entry_t *out);
+/* Copies the record of a found entry (state = the entry's state); false when the record was recycled
+ * meanwhile (the caller looks up again). */
+bool _ig_index_snapshot(const _ig_entry_t *e, ig_range_t *out);
+/* Locks (for writing) the first bin of an indexed extent; while held, no range of that bin can leave
+ * the index, so a native block in it cannot go back to libc. NULL if the extent has no bin. */
+void *_ig_index_pin_bin(uint64_t lo, uint64_t hi);
+void _ig_index_unpin_bin(void *bin);
 
 /* ---------------------------------------------------------------------------------------------------
  * Quarantine and release history (ig_quarantine.c).
  * ------------------------------------------------------------------------------------------------ */
 void _ig_quarantine_init(void);
-void _ig_quarantine_push(uint32_t slot, uint64_t block_bytes, uint64_t user_bytes);
-void _ig_history_push(uint32_t slot);
+void _ig_quarantine_push(const _ig_qitem_t *item);
+void _ig_history_push(const _ig_qitem_t *item);
 void _ig_thread_flush(_ig_thread_t *t); /* at thread exit */
 uint64_t _ig_quarantine_blocks(void);
 uint64_t _ig_quarantine_user_bytes(void);
 uint64_t _ig_history_count(void);
 
 /* Releases a freed native block for good: leaves the index, back to libc, record recycled (ig_alloc.c). */
-void _ig_block_evict(uint32_t slot);
+void _ig_block_evict(const _ig_qitem_t *item);
 /* Forgets a released range (ig_table.c). */
-void _ig_range_evict(uint32_t slot);
+void _ig_range_evict(const _ig_qitem_t *item);
 
 /* ---------------------------------------------------------------------------------------------------
  * Reporting and sites.
