@@ -1,14 +1,13 @@
 // HandleTable.cs: the slots behind CheckedHandle: cookie = generation << 32 | (slot + 1); lock-free lookups, a short lock for Alloc/Free.
 using System;
-using System.Collections.Concurrent;
 using System.Collections.Generic;
 using System.Threading;
 
 namespace InteropGuard;
 
 /// <summary>Issued handles. A slot holds its newest <see cref="Entry"/>; a freed slot is reused with the next generation,
-/// so a cookie is never issued twice (a slot whose generation would wrap is retired). Freed cookies are remembered with
-/// their free site (bounded by release_history).</summary>
+/// so a cookie is never issued twice (a slot whose generation would wrap is retired). Freed slots wait in a FIFO of at
+/// least max(1024, release_history) before reuse, so a freed cookie's slot still remembers its free site.</summary>
 internal static class HandleTable
 {
     private const int ChunkBits = 12;
@@ -17,9 +16,7 @@ internal static class HandleTable
 
     private static readonly Entry?[]?[] s_chunks = new Entry?[]?[MaxChunks];
     private static readonly Lock s_lock = new();
-    private static readonly Stack<int> s_free = new();
-    private static readonly ConcurrentDictionary<long, Entry> s_freed = new();
-    private static readonly ConcurrentQueue<long> s_freedOrder = new();
+    private static readonly Queue<int> s_free = new();
     private static int s_next;
 
     /// <summary>One generation of one slot. Immutable; replaced on free.</summary>
@@ -40,9 +37,9 @@ internal static class HandleTable
         {
             int slot;
             uint generation = 1;
-            if (s_free.Count > 0)
+            if (s_free.Count > Math.Max(1024, GuardRuntime.Options.ReleaseHistory))
             {
-                slot = s_free.Pop();
+                slot = s_free.Dequeue();
                 Entry? old = Volatile.Read(ref Slot(slot));
                 generation = (old?.Generation ?? 0) + 1;
             }
@@ -88,8 +85,7 @@ internal static class HandleTable
 
         if (e is not null && generation < e.Generation)
         {
-            problem = Problem.Freed;
-            evidence = s_freed.TryGetValue(cookie, out Entry? old) ? old : null;
+            problem = Problem.Freed; // freed long ago; its slot was reused since
             return null;
         }
 
@@ -113,15 +109,7 @@ internal static class HandleTable
             Volatile.Write(ref Slot(slot), freed);
             if (generation < uint.MaxValue - 1)
             {
-                s_free.Push(slot);
-            }
-
-            s_freed[cookie] = freed;
-            s_freedOrder.Enqueue(cookie);
-            int limit = Math.Max(1024, GuardRuntime.Options.ReleaseHistory);
-            while (s_freedOrder.Count > limit && s_freedOrder.TryDequeue(out long old))
-            {
-                s_freed.TryRemove(old, out _);
+                s_free.Enqueue(slot);
             }
 
             return true;
@@ -136,7 +124,7 @@ internal static class HandleTable
             return e.Issued;
         }
 
-        return s_freed.TryGetValue(cookie, out Entry? old) ? old.Issued : null;
+        return null;
     }
 
     private static long Cookie(int slot, uint generation) => ((long)generation << 32) | (uint)(slot + 1);
