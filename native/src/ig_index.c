@@ -19,7 +19,7 @@
  * maximum of the ends before it (pmax) and everything a lookup needs (user start and size, state, kind,
  * alloc_seq, record id), so a lookup never reads a record unless it copies one out.
  *
- *   bin (32 B):     | seq u32 | count u32 | arr* | pad u64 | pad u64 |
+ *   bin (32 B):     | seq u32 | count u32 | arr* | dead u32 | pad u32 | pad u64 |
  *   arr (arena):    | cap u64 | pad u64 | entry[cap] (48 B each, see _ig_entry_t) |
  *
  * Each bin is a seqlock. Writers make seq odd with a CAS (that is the bin's lock), change the bin and
@@ -32,6 +32,13 @@
  *
  * Lookup = binary search for the last entry that starts at or before addr, then a backward walk that
  * stops as soon as pmax <= addr: O(log b + k) for b entries in the bin and k entries overlapping addr.
+ *
+ * A removed entry becomes a tombstone in place (state EMPTY, hi 0, id 0: it contains nothing and keeps
+ * the order), so a remove moves no memory, and an insert next to a tombstone (the common case: libc hands
+ * the evicted block's address to the next allocation) overwrites it without moving memory either;
+ * otherwise it shifts entries only up to the nearest tombstone. pmax is recomputed from the changed
+ * entry until it matches the stored value. Tombstones are squeezed out when the array is full or more
+ * than half dead.
  *
  * A released range whose extent equals that of a newly inserted range can never win a lookup again
  * (live beats released; later, newer beats older), so the insert drops it from the index at once: pinning
@@ -48,9 +55,11 @@ typedef struct _ig_arr_s {
 
 typedef struct _ig_bin_s {
   uint32_t seq;   /* odd while a writer holds the bin */
-  uint32_t count;
+  uint32_t count; /* entries in use, tombstones included */
   _ig_arr_t *arr; /* NULL until the first insert; arrays of capacity <= 8 are kept when the bin empties */
-  uint64_t _pad[2];
+  uint32_t dead;  /* tombstones among count */
+  uint32_t _pad;
+  uint64_t _pad2;
 } _ig_bin_t;
 
 _Static_assert(sizeof(_ig_arr_t) == 16, "entry array header is 16 bytes");
@@ -171,24 +180,55 @@ static void _ig_bin_wlock(_ig_bin_t *bin) {
 }
 IG_INLINE void _ig_bin_wunlock(_ig_bin_t *bin) { IG_STORE_REL(&bin->seq, IG_LOAD(&bin->seq) + 1); }
 
+IG_INLINE bool _ig_dead(const _ig_entry_t *e) { return e->id == 0; }
+
+/* Recomputes pmax from `from` on; stops once it agrees with what is stored (every later value then does). */
 static void _ig_bin_fix_pmax(_ig_bin_t *bin, uint32_t from) {
   _ig_entry_t *e = bin->arr->e;
   uint64_t m = from ? e[from - 1].pmax : 0;
   for (uint32_t i = from; i < bin->count; i++) {
     if (e[i].hi > m) m = e[i].hi;
+    if (i > from && e[i].pmax == m) break;
     IG_STORE(&e[i].pmax, m);
   }
 }
 
-/* Replaces the entry array (writer side). The old array goes back to the arena at once: a reader that
- * still reads it sees garbage of the right bounds and retries on the changed seq. */
+/* Replaces the entry array by one of class c, squeezing out tombstones (writer side). The old array
+ * goes back to the arena at once: a reader that still reads it sees garbage of the right bounds and
+ * retries on the changed seq. */
 static void _ig_bin_resize(_ig_bin_t *bin, unsigned c) {
   _ig_arr_t *fresh = _ig_arr_alloc(c);
   _ig_arr_t *old = bin->arr;
-  if (bin->count) memcpy(fresh->e, old->e, bin->count * sizeof(_ig_entry_t));
+  uint32_t n = 0;
+  uint64_t m = 0;
+  for (uint32_t i = 0; old != NULL && i < bin->count; i++) {
+    if (_ig_dead(&old->e[i])) continue;
+    fresh->e[n] = old->e[i];
+    if (fresh->e[n].hi > m) m = fresh->e[n].hi;
+    fresh->e[n++].pmax = m;
+  }
   IG_STORE_REL(&bin->arr, fresh);
+  IG_STORE(&bin->count, n);
+  bin->dead = 0;
   if (old) _ig_arr_free(old);
 }
+
+/* Squeezes tombstones out in place. */
+static void _ig_bin_compact(_ig_bin_t *bin) {
+  _ig_entry_t *e = bin->arr->e;
+  uint32_t n = 0;
+  uint64_t m = 0;
+  for (uint32_t i = 0; i < bin->count; i++) {
+    if (_ig_dead(&e[i])) continue;
+    if (n != i) e[n] = e[i];
+    if (e[n].hi > m) m = e[n].hi;
+    e[n++].pmax = m;
+  }
+  IG_STORE(&bin->count, n);
+  bin->dead = 0;
+}
+
+IG_INLINE unsigned _ig_class_of(uint64_t cap) { return (unsigned)__builtin_ctzll(cap) - 2; }
 
 /* First index whose lo is > addr (upper bound); the writer's exact view. */
 static uint32_t _ig_bin_upper_w(const _ig_bin_t *bin, uint64_t addr) {
@@ -201,6 +241,16 @@ static uint32_t _ig_bin_upper_w(const _ig_bin_t *bin, uint64_t addr) {
   return lo;
 }
 
+/* Turns entry i into a tombstone (keeps its lo, so the order holds). */
+static void _ig_bin_kill(_ig_bin_t *bin, uint32_t i) {
+  _ig_entry_t *e = &bin->arr->e[i];
+  IG_STORE(&e->state, (uint8_t)IG_STATE_EMPTY);
+  IG_STORE(&e->hi, 0);
+  IG_STORE(&e->id, 0);
+  bin->dead++;
+  _ig_bin_fix_pmax(bin, i);
+}
+
 typedef struct _ig_dropped_s {
   uint32_t n;
   uint32_t slot[8];
@@ -210,10 +260,10 @@ typedef struct _ig_dropped_s {
 /* Inserts under the bin's write lock; drops superseded released entries with the same extent. */
 static void _ig_bin_insert(_ig_bin_t *bin, const _ig_entry_t *in, _ig_dropped_t *dropped) {
   _ig_bin_wlock(bin);
+  if (bin->arr == NULL) _ig_bin_resize(bin, 0);
   uint32_t pos = _ig_bin_upper_w(bin, in->lo);
-  uint32_t fix = pos;
-  for (uint32_t j = pos; j-- > 0 && bin->arr->e[j].lo == in->lo;) {
-    _ig_entry_t *e = bin->arr->e;
+  _ig_entry_t *e = bin->arr->e;
+  for (uint32_t j = pos; j-- > 0 && e[j].lo == in->lo;) {
     if (e[j].hi != in->hi || e[j].state != IG_STATE_RELEASED) continue;
     if (dropped->n < 8) {
       uint32_t slot = _ig_id_slot(e[j].id), k;
@@ -224,18 +274,32 @@ static void _ig_bin_insert(_ig_bin_t *bin, const _ig_entry_t *in, _ig_dropped_t 
         dropped->n++;
       }
     }
-    memmove(&e[j], &e[j + 1], (bin->count - j - 1) * sizeof(_ig_entry_t));
-    IG_STORE(&bin->count, bin->count - 1);
-    pos--;
-    fix = j;
+    _ig_bin_kill(bin, j);
   }
-  if (bin->arr == NULL) _ig_bin_resize(bin, 0);
-  else if (bin->count == bin->arr->cap) _ig_bin_resize(bin, (unsigned)__builtin_ctzll(bin->arr->cap) - 1);
-  _ig_entry_t *e = bin->arr->e;
-  memmove(&e[pos + 1], &e[pos], (bin->count - pos) * sizeof(_ig_entry_t));
-  e[pos] = *in;
-  IG_STORE(&bin->count, bin->count + 1);
-  _ig_bin_fix_pmax(bin, fix < pos ? fix : pos);
+  uint32_t at;
+  if (pos > 0 && _ig_dead(&e[pos - 1])) {
+    at = pos - 1; /* a tombstone right where the entry goes: no memory moves */
+    bin->dead--;
+  } else {
+    uint32_t t = pos;
+    while (t < bin->count && !_ig_dead(&e[t])) t++;
+    if (t == bin->count && bin->count == bin->arr->cap) {
+      uint32_t live = bin->count - bin->dead;
+      if (bin->dead > 0 && live < bin->count - bin->count / 4) _ig_bin_compact(bin);
+      else _ig_bin_resize(bin, _ig_class_of(bin->arr->cap) + (live * 2 >= bin->arr->cap ? 1 : 0));
+      e = bin->arr->e;
+      pos = _ig_bin_upper_w(bin, in->lo);
+      t = pos;
+      while (t < bin->count && !_ig_dead(&e[t])) t++;
+    }
+    if (t < bin->count) bin->dead--; else IG_STORE(&bin->count, bin->count + 1);
+    memmove(&e[pos + 1], &e[pos], (t - pos) * sizeof(_ig_entry_t));
+    at = pos;
+  }
+  e[at] = *in;
+  e[at].pmax = at ? e[at - 1].pmax : 0;
+  if (in->hi > e[at].pmax) e[at].pmax = in->hi;
+  _ig_bin_fix_pmax(bin, at + 1 < bin->count ? at + 1 : at);
   _ig_bin_wunlock(bin);
 }
 
@@ -252,15 +316,20 @@ static void _ig_bin_remove(_ig_bin_t *bin, uint64_t lo, uint32_t slot) {
   _ig_bin_wlock(bin);
   uint32_t i = _ig_bin_upper_w(bin, lo);
   while (i-- > 0 && bin->arr->e[i].lo == lo) {
-    _ig_entry_t *e = bin->arr->e;
-    if (_ig_id_slot(e[i].id) != slot) continue;
-    memmove(&e[i], &e[i + 1], (bin->count - i - 1) * sizeof(_ig_entry_t));
-    IG_STORE(&bin->count, bin->count - 1);
-    _ig_bin_fix_pmax(bin, i);
+    const _ig_entry_t *e = &bin->arr->e[i];
+    if (_ig_dead(e) || _ig_id_slot(e->id) != slot) continue;
+    _ig_bin_kill(bin, i);
     break;
   }
-  if (bin->arr && bin->arr->cap > 8 && bin->count < bin->arr->cap / 4)
-    _ig_bin_resize(bin, (unsigned)__builtin_ctzll(bin->arr->cap) - 3);
+  if (bin->arr != NULL) {
+    uint32_t live = bin->count - bin->dead;
+    if (bin->arr->cap > 8 && live < bin->arr->cap / 4)
+      _ig_bin_resize(bin, _ig_class_of(bin->arr->cap) - 1);
+    else if (bin->dead > 8 && bin->dead * 2 > bin->count)
+      _ig_bin_compact(bin);
+    else if (live == 0)
+      _ig_bin_compact(bin);
+  }
   _ig_bin_wunlock(bin);
 }
 
@@ -371,10 +440,16 @@ static bool _ig_bin_scan(_ig_bin_t *bin, uint64_t addr, _ig_best_t *best, bool e
     uint64_t cap = arr != NULL ? IG_LOAD(&arr->cap) : 0;
     if (n > cap) n = (uint32_t)cap; /* raced a resize: stay inside the array we hold; seq will differ */
     const _ig_entry_t *e = arr != NULL ? arr->e : NULL;
-    uint32_t lo = 0, hi = n;
-    while (lo < hi) {
-      uint32_t mid = (lo + hi) >> 1;
-      if (IG_LOAD(&e[mid].lo) <= addr) lo = mid + 1; else hi = mid;
+    /* branch-free upper bound (entries with lo <= addr): no mispredicted jumps on the hot path */
+    uint32_t lo = 0;
+    if (n > 0) {
+      uint32_t len = n;
+      while (len > 1) {
+        uint32_t half = len >> 1;
+        lo = IG_LOAD(&e[lo + half].lo) <= addr ? lo + half : lo;
+        len -= half;
+      }
+      lo += IG_LOAD(&e[lo].lo) <= addr;
     }
     _ig_best_t b = *best;
     bool hit = false;

@@ -1,6 +1,7 @@
 /* test_stress.c - the multi-threaded stress test: threads allocate, free, pin, release and look up
- * concurrently; every lookup of a thread's own live block or pin must be INSIDE/LIVE, and the counts
- * must add up at the end; runs under CTest in a few seconds. */
+ * concurrently; every lookup of a thread's own live block or pin must be INSIDE/LIVE (also while other
+ * threads rewrite the very same index bins), and the counts must add up at the end; runs under CTest in
+ * a few seconds. */
 #include "interopguard.h"
 #include "ig_test.h"
 
@@ -90,6 +91,46 @@ static void *worker(void *arg) {
   return NULL;
 }
 
+/* Seqlock readers racing writers in the same bins: every thread registers and releases 24-byte pins in
+ * one shared 64 KiB area (so all threads write the same 16 bins, which grow, shrink, get tombstones and
+ * are compacted) and keeps looking up its own live pins, which must always be found INSIDE and LIVE. */
+#define SHARED_PINS 2048
+static char shared_area[SHARED_PINS * 32] __attribute__((aligned(4096)));
+static long bin_race_false[THREADS];
+static long bin_race_ops[THREADS];
+
+static void *bin_racer(void *arg) {
+  int me = (int)(intptr_t)arg;
+  uint64_t seed = 0xD1B54A32D192ED03ull * (uint64_t)(me + 1);
+  uint64_t ids[SHARED_PINS / THREADS + 1] = {0};
+  int mine = SHARED_PINS / THREADS;
+  while (!stop) {
+    for (int k = 0; k < 1000; k++) {
+      int j = (int)(rnd(&seed) % (uint64_t)mine);
+      char *p = shared_area + (size_t)(j * THREADS + me) * 32;
+      uint64_t r = rnd(&seed) % 4;
+      if (r == 0) {
+        if (ids[j]) {
+          if (ig_range_release(ids[j], 0, NULL) != IG_OK) bin_race_false[me]++;
+          ids[j] = 0;
+        } else if (ig_range_register(IG_RANGE_MANAGED_PIN, p, 24, 0, 0, 0, &ids[j]) != IG_OK) {
+          bin_race_false[me]++;
+        }
+      } else if (ids[j]) {
+        ig_range_t rg;
+        if (ig_check(p + 3, 8, NULL) != IG_KIND_NONE) bin_race_false[me]++;
+        if (ig_lookup(p + 23, 1, NULL) != IG_LOOKUP_INSIDE) bin_race_false[me]++;
+        if (ig_lookup(p, 24, &rg) != IG_LOOKUP_INSIDE || rg.id != ids[j] || rg.state != IG_STATE_LIVE)
+          bin_race_false[me]++;
+      }
+      bin_race_ops[me]++;
+    }
+  }
+  for (int j = 0; j < mine; j++)
+    if (ids[j] && ig_range_release(ids[j], 0, NULL) != IG_OK) bin_race_false[me]++;
+  return NULL;
+}
+
 /* A racing double free: exactly one of two threads wins each block. */
 static char *shared[20000];
 static int wins[2];
@@ -129,6 +170,22 @@ int main(void) {
   CHECK_EQ(after.live_ranges, before.live_ranges);
   CHECK_EQ(after.total_allocs - before.total_allocs, after.total_frees - before.total_frees);
   CHECK_EQ(ig_verify(NULL, 0), 0);
+
+  stop = 0;
+  for (int i = 0; i < THREADS; i++) pthread_create(&th[i], NULL, bin_racer, (void *)(intptr_t)i);
+  struct timespec race = {1, 0};
+  nanosleep(&race, NULL);
+  stop = 1;
+  long race_ops = 0, race_bad = 0;
+  for (int i = 0; i < THREADS; i++) {
+    pthread_join(th[i], NULL);
+    race_ops += bin_race_ops[i];
+    race_bad += bin_race_false[i];
+  }
+  printf("%ld same-bin operations, %ld false results\n", race_ops, race_bad);
+  CHECK_EQ(race_bad, 0);
+  ig_get_stats(&after);
+  CHECK_EQ(after.live_ranges, before.live_ranges);
 
   ig_set_report_hook(NULL, NULL);
   for (int i = 0; i < 20000; i++) shared[i] = ig_malloc(16);
