@@ -43,12 +43,8 @@ internal static unsafe class GuardRuntime
         set => s_options = value ?? GuardOptions.Default;
     }
 
-    /// <summary>CLOCK_MONOTONIC in ns (the clock of ig_range_t times).</summary>
-    public static ulong MonotonicNs()
-    {
-        long ticks = Stopwatch.GetTimestamp();
-        return Stopwatch.Frequency == 1_000_000_000 ? (ulong)ticks : (ulong)(ticks * (1_000_000_000.0 / Stopwatch.Frequency));
-    }
+    /// <summary>Now, in ns, on the clock native range times use (see <see cref="MonotonicClock"/>).</summary>
+    public static ulong MonotonicNs() => MonotonicClock.NowNs();
 
     /// <summary>Parses an <c>INTEROPGUARD</c> value: null/empty = 1; 0, 1, 2 (also off/boundary/validator); anything else
     /// warns naming the valid values and gives 1.</summary>

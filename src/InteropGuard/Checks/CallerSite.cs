@@ -13,7 +13,15 @@ internal static class CallerSite
     /// <summary>The nearest caller outside this assembly (member = Type.Method, compiler-generated names cleaned up),
     /// or <paramref name="fallbackMember"/> with no file. With capture_stacks=1 the full stack is attached.</summary>
     [MethodImpl(MethodImplOptions.NoInlining)]
-    public static SourceSite FromStack(string fallbackMember)
+    public static SourceSite FromStack(string fallbackMember) => Find(fallbackMember, requireSource: false);
+
+    /// <summary>The nearest caller outside this assembly that has source: frames without a file (P/Invoke stubs,
+    /// native transitions) and generated marshalling code (<c>*.g.cs</c>) are skipped, so a violation found inside
+    /// native code names the user's method that made the P/Invoke call. Costs a full stack walk: rare paths only.</summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    public static SourceSite FromStackWithSource(string fallbackMember) => Find(fallbackMember, requireSource: true);
+
+    private static SourceSite Find(string fallbackMember, bool requireSource)
     {
         try
         {
@@ -26,9 +34,14 @@ internal static class CallerSite
                     continue;
                 }
 
+                string? file = frame.GetFileName();
+                if (requireSource && (string.IsNullOrEmpty(file) || file.EndsWith(".g.cs", StringComparison.Ordinal)))
+                {
+                    continue;
+                }
+
                 string member = Clean(method.DeclaringTypeName, method.Name);
-                string file = frame.GetFileName() ?? "";
-                SourceSite site = SiteRegistry.Get(member, file, frame.GetFileLineNumber());
+                SourceSite site = SiteRegistry.Get(member, file ?? "", frame.GetFileLineNumber());
                 return GuardRuntime.Options.CaptureStacks ? site.WithStack(SiteRegistry.StackText(trace)) : site;
             }
         }

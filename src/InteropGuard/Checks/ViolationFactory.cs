@@ -6,9 +6,13 @@ namespace InteropGuard;
 /// <summary>Builds <see cref="Violation"/>s from native data. Detection only; no reporting.</summary>
 internal static class ViolationFactory
 {
-    /// <summary>A violation from the native record; null when its kind is NONE.</summary>
-    public static Violation? FromNative(in IgViolation native, ViolationContext context, string? argument, SourceSite? accessSite, ViolationKind? kindOverride = null, string? note = null)
+    /// <summary>A violation from the native record; null when its kind is NONE. <paramref name="detectedNs"/> is when the
+    /// problem was found (<see cref="GuardRuntime.MonotonicNs"/>); 0 = now. Callers that do slow work before this call (a
+    /// stack walk) pass the time they took first, so "freed N ms before" does not include the sanitizer's own time.</summary>
+    public static Violation? FromNative(in IgViolation native, ViolationContext context, string? argument, SourceSite? accessSite,
+        ViolationKind? kindOverride = null, string? note = null, ulong detectedNs = 0)
     {
+        ulong now = detectedNs != 0 ? detectedNs : GuardRuntime.MonotonicNs();
         ViolationKind kind = kindOverride ?? (ViolationKind)native.Kind;
         if (kind == ViolationKind.None)
         {
@@ -32,7 +36,6 @@ internal static class ViolationFactory
                 release = WithStack(SiteRegistry.Resolve(r.ReleaseSite), StackStore.Release(r.Id));
                 if (r.ReleaseTimeNs != 0)
                 {
-                    ulong now = GuardRuntime.MonotonicNs();
                     ulong delta = now > r.ReleaseTimeNs ? now - r.ReleaseTimeNs : 0;
                     since = TimeSpan.FromTicks((long)(delta / 100));
                 }

@@ -22,7 +22,9 @@ internal static unsafe class NativeReportHook
 
         try
         {
-            Violation? v = ViolationFactory.FromNative(in *violation, ViolationContext.Native, argument: null, accessSite: null);
+            ulong detected = GuardRuntime.MonotonicNs();
+            Violation? v = ViolationFactory.FromNative(in *violation, ViolationContext.Native, argument: null,
+                accessSite: CallerSite.FromStackWithSource("native code"), detectedNs: detected);
             if (v is not null)
             {
                 Reporter.Report(v, throwOnReport: false);

@@ -158,7 +158,8 @@ internal static class ReportFormatter
 
     /// <summary>Milliseconds with one decimal ("2.1 ms"), seconds from 10 s on.</summary>
     public static string Duration(TimeSpan t) =>
-        t.TotalMilliseconds < 10_000 ? t.TotalMilliseconds.ToString("0.0", Inv) + " ms" : t.TotalSeconds.ToString("0.0", Inv) + " s";
+        t.TotalMilliseconds < 4 ? "< 4 ms" // below the resolution of the coarse clock ranges are stamped with
+        : t.TotalMilliseconds < 10_000 ? t.TotalMilliseconds.ToString("0.0", Inv) + " ms" : t.TotalSeconds.ToString("0.0", Inv) + " s";
 
     /// <summary>Where the address lies relative to the range: "N bytes into", "N bytes past the end of", "N bytes before".</summary>
     public static string Where(Violation v) => Where(v.Address, v.RangeStart, v.RangeSize);

@@ -30,6 +30,23 @@ public sealed class NativeReportHookTests : GuardedFixture
     }
 
     [Test]
+    public void Detects_NativeDoubleFree_NamesTheManagedCallerOfThePInvoke()
+    {
+        nint p = TestNative.Alloc(24);
+        using var recorder = new ReportRecorder();
+
+        TestNative.FreeTwice(p); int line = Here.Line();
+
+        Violation v = recorder.Violations.Single(x => x.Address == p);
+        Assert.That(v.AccessSite, Is.Not.Null);
+        Assert.That(v.AccessSite!.File, Does.EndWith("NativeReportHookTests.cs"), "the P/Invoke stub and generated marshalling frames are skipped");
+        Assert.That(v.AccessSite.Line, Is.EqualTo(line));
+        Assert.That(v.AccessSite.Member, Does.EndWith(nameof(Detects_NativeDoubleFree_NamesTheManagedCallerOfThePInvoke)));
+        Assert.That(v.SinceRelease, Is.LessThan(System.TimeSpan.FromMilliseconds(50)),
+            "the first free happened right before the second; the sanitizer's own stack walk must not count");
+    }
+
+    [Test]
     public void Allows_NativeFreeOnce()
     {
         nint p = TestNative.Alloc(24);

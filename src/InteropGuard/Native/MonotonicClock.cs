@@ -1,0 +1,48 @@
+// MonotonicClock.cs: the clock native range times use (CLOCK_MONOTONIC_COARSE), read from managed code when a report or a handle free needs "now".
+using System;
+using System.Diagnostics;
+using System.Runtime.InteropServices;
+
+namespace InteropGuard;
+
+/// <summary>Nanoseconds on the clock of <c>ig_range_t.alloc_time_ns/release_time_ns</c>. The native library stamps
+/// ranges with CLOCK_MONOTONIC_COARSE (one scheduler tick of resolution, ~5 ns a read); comparing those stamps with the
+/// fine clock would overstate every "freed N ms before" by up to a tick, so the managed side reads the same clock.</summary>
+internal static partial class MonotonicClock
+{
+    private const int ClockMonotonicCoarse = 6;
+
+    private static bool s_unavailable = !OperatingSystem.IsLinux();
+
+    /// <summary>CLOCK_MONOTONIC_COARSE in ns; the fine monotonic clock (Stopwatch) where it cannot be read.</summary>
+    public static unsafe ulong NowNs()
+    {
+        if (!s_unavailable)
+        {
+            try
+            {
+                TimeSpec ts;
+                if (clock_gettime(ClockMonotonicCoarse, &ts) == 0)
+                {
+                    return (ulong)ts.Seconds * 1_000_000_000UL + (ulong)ts.Nanoseconds;
+                }
+            }
+            catch (Exception e) when (e is DllNotFoundException or EntryPointNotFoundException)
+            {
+                s_unavailable = true;
+            }
+        }
+
+        long ticks = Stopwatch.GetTimestamp();
+        return Stopwatch.Frequency == 1_000_000_000 ? (ulong)ticks : (ulong)(ticks * (1_000_000_000.0 / Stopwatch.Frequency));
+    }
+
+    private struct TimeSpec
+    {
+        public long Seconds;
+        public long Nanoseconds;
+    }
+
+    [LibraryImport("libc", EntryPoint = "clock_gettime")]
+    private static unsafe partial int clock_gettime(int clock, TimeSpec* time);
+}
