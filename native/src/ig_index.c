@@ -47,9 +47,16 @@
  */
 #include "internal/ig_internal.h"
 
+/* Granules per bin of the sub-index: sub[g] = index of the first entry whose lo is at or after the
+ * start of granule g (bin start + g * bin size / 64), so a lookup finds its place with one load and a
+ * compare or two instead of a binary search over the whole bin. */
+#define IG_GRANULES 64u
+
 typedef struct _ig_arr_s {
   uint64_t cap;
-  uint64_t _pad;
+  uint32_t sub_ok; /* sub[] is valid (level bins with fewer than 65535 entries) */
+  uint32_t _pad;
+  uint16_t sub[IG_GRANULES];
   _ig_entry_t e[];
 } _ig_arr_t;
 
@@ -58,11 +65,11 @@ typedef struct _ig_bin_s {
   uint32_t count; /* entries in use, tombstones included */
   _ig_arr_t *arr; /* NULL until the first insert; arrays of capacity <= 8 are kept when the bin empties */
   uint32_t dead;  /* tombstones among count */
-  uint32_t _pad;
-  uint64_t _pad2;
+  uint32_t gshift; /* log2 of the granule size; 0 for the huge list (no sub-index) */
+  uint64_t base;   /* address of the bin's first byte (level bins) */
 } _ig_bin_t;
 
-_Static_assert(sizeof(_ig_arr_t) == 16, "entry array header is 16 bytes");
+_Static_assert(sizeof(_ig_arr_t) == 144, "entry array header is 144 bytes");
 _Static_assert(sizeof(_ig_bin_t) == 32, "index bin is 32 bytes");
 _Static_assert(offsetof(_ig_entry_t, seq) == 32 && offsetof(_ig_entry_t, state) == 44, "entry layout");
 
@@ -73,14 +80,17 @@ _Static_assert(offsetof(_ig_entry_t, seq) == 32 && offsetof(_ig_entry_t, state) 
 
 typedef struct _ig_level_s {
   unsigned shift;
-  uint32_t used; /* sticky: 1 once a range was inserted at this level */
+  uint32_t _pad;
   uint64_t top_count;
   _ig_bin_t **top;
 } _ig_level_t;
 
 static _ig_level_t _ig_levels[IG_LEVELS] IG_ALIGNED(IG_CACHE_LINE);
 static _ig_bin_t _ig_huge IG_ALIGNED(IG_CACHE_LINE);
-static uint32_t _ig_huge_used;
+/* Sticky bit per level (bit IG_LEVELS = the huge list): set once a range was inserted there. One load
+ * tells a lookup which levels to consult, so unused levels cost nothing. */
+#define IG_HUGE_BIT (1u << IG_LEVELS)
+static uint32_t _ig_present;
 
 void _ig_index_init(void) {
   static const unsigned shifts[IG_LEVELS] = {12, 18, 24, 30};
@@ -193,6 +203,40 @@ static void _ig_bin_fix_pmax(_ig_bin_t *bin, uint32_t from) {
   }
 }
 
+/* The first granule whose start is above x (IG_GRANULES if none): sub[g] counts the entries with lo
+ * below the granule start, so adding or removing an entry at x changes sub[g] for g >= this. */
+static uint32_t _ig_granule_above(const _ig_bin_t *bin, uint64_t x) {
+  if (x < bin->base) return 0;
+  uint64_t g = ((x - bin->base) >> bin->gshift) + 1;
+  return g < IG_GRANULES ? (uint32_t)g : IG_GRANULES;
+}
+
+/* Rebuilds the sub-index from the entries (after a resize or compaction). */
+static void _ig_sub_rebuild(_ig_bin_t *bin, _ig_arr_t *arr, uint32_t n) {
+  bool ok = bin->gshift != 0 && n < 65535;
+  IG_STORE(&arr->sub_ok, (uint32_t)ok);
+  if (!ok) return;
+  uint32_t i = 0;
+  for (uint32_t g = 0; g < IG_GRANULES; g++) {
+    uint64_t start = bin->base + ((uint64_t)g << bin->gshift);
+    while (i < n && arr->e[i].lo < start) i++;
+    IG_STORE(&arr->sub[g], (uint16_t)i);
+  }
+}
+
+/* sub[g] += delta for the granules that start in (from, to]: an entry at `from` was removed and one
+ * at `to` added (delta -1), or the reverse (delta +1); to = UINT64_MAX for an appended entry. */
+static void _ig_sub_shift(_ig_bin_t *bin, uint64_t from, uint64_t to, int delta) {
+  _ig_arr_t *arr = bin->arr;
+  if (!arr->sub_ok) return;
+  if (bin->count >= 65535) { /* indices no longer fit: plain binary search from now on */
+    IG_STORE(&arr->sub_ok, 0u);
+    return;
+  }
+  for (uint32_t g = _ig_granule_above(bin, from), end = _ig_granule_above(bin, to); g < end; g++)
+    IG_STORE(&arr->sub[g], (uint16_t)(arr->sub[g] + delta));
+}
+
 /* Replaces the entry array by one of class c, squeezing out tombstones (writer side). The old array
  * goes back to the arena at once: a reader that still reads it sees garbage of the right bounds and
  * retries on the changed seq. */
@@ -207,6 +251,7 @@ static void _ig_bin_resize(_ig_bin_t *bin, unsigned c) {
     if (fresh->e[n].hi > m) m = fresh->e[n].hi;
     fresh->e[n++].pmax = m;
   }
+  _ig_sub_rebuild(bin, fresh, n);
   IG_STORE_REL(&bin->arr, fresh);
   IG_STORE(&bin->count, n);
   bin->dead = 0;
@@ -226,6 +271,7 @@ static void _ig_bin_compact(_ig_bin_t *bin) {
   }
   IG_STORE(&bin->count, n);
   bin->dead = 0;
+  _ig_sub_rebuild(bin, bin->arr, n);
 }
 
 IG_INLINE unsigned _ig_class_of(uint64_t cap) { return (unsigned)__builtin_ctzll(cap) - 2; }
@@ -258,9 +304,14 @@ typedef struct _ig_dropped_s {
 } _ig_dropped_t;
 
 /* Inserts under the bin's write lock; drops superseded released entries with the same extent. */
-static void _ig_bin_insert(_ig_bin_t *bin, const _ig_entry_t *in, _ig_dropped_t *dropped) {
+static void _ig_bin_insert(_ig_bin_t *bin, uint64_t base, uint32_t gshift, const _ig_entry_t *in,
+                           _ig_dropped_t *dropped) {
   _ig_bin_wlock(bin);
-  if (bin->arr == NULL) _ig_bin_resize(bin, 0);
+  if (bin->arr == NULL) {
+    bin->base = base;
+    bin->gshift = gshift;
+    _ig_bin_resize(bin, 0);
+  }
   uint32_t pos = _ig_bin_upper_w(bin, in->lo);
   _ig_entry_t *e = bin->arr->e;
   for (uint32_t j = pos; j-- > 0 && e[j].lo == in->lo;) {
@@ -280,6 +331,7 @@ static void _ig_bin_insert(_ig_bin_t *bin, const _ig_entry_t *in, _ig_dropped_t 
   if (pos > 0 && _ig_dead(&e[pos - 1])) {
     at = pos - 1; /* a tombstone right where the entry goes: no memory moves */
     bin->dead--;
+    _ig_sub_shift(bin, e[at].lo, in->lo, -1);
   } else {
     uint32_t t = pos;
     while (t < bin->count && !_ig_dead(&e[t])) t++;
@@ -292,6 +344,7 @@ static void _ig_bin_insert(_ig_bin_t *bin, const _ig_entry_t *in, _ig_dropped_t 
       t = pos;
       while (t < bin->count && !_ig_dead(&e[t])) t++;
     }
+    _ig_sub_shift(bin, in->lo, t < bin->count ? e[t].lo : UINT64_MAX, +1);
     if (t < bin->count) bin->dead--; else IG_STORE(&bin->count, bin->count + 1);
     memmove(&e[pos + 1], &e[pos], (t - pos) * sizeof(_ig_entry_t));
     at = pos;
@@ -344,8 +397,8 @@ static int _ig_level_for(uint64_t lo, uint64_t hi) {
   return -1;
 }
 
-IG_INLINE void _ig_mark_used(uint32_t *flag) {
-  if (IG_UNLIKELY(!IG_LOAD(flag))) IG_STORE_REL(flag, 1u);
+IG_INLINE void _ig_mark_used(uint32_t bit) {
+  if (IG_UNLIKELY(!(IG_LOAD(&_ig_present) & bit))) __atomic_fetch_or(&_ig_present, bit, __ATOMIC_RELEASE);
 }
 
 void _ig_index_insert(const _ig_entry_t *in) {
@@ -355,13 +408,13 @@ void _ig_index_insert(const _ig_entry_t *in) {
   dropped.n = 0;
   int level = _ig_level_for(lo, hi);
   if (level < 0) {
-    _ig_bin_insert(&_ig_huge, in, &dropped);
-    _ig_mark_used(&_ig_huge_used);
+    _ig_bin_insert(&_ig_huge, 0, 0, in, &dropped);
+    _ig_mark_used(IG_HUGE_BIT);
   } else {
     _ig_level_t *lv = &_ig_levels[level];
     for (uint64_t b = lo >> lv->shift, last = (hi - 1) >> lv->shift; b <= last; b++)
-      _ig_bin_insert(_ig_bin_make(lv, b), in, &dropped);
-    _ig_mark_used(&lv->used);
+      _ig_bin_insert(_ig_bin_make(lv, b), b << lv->shift, lv->shift - 6, in, &dropped);
+    _ig_mark_used(1u << level);
   }
   for (uint32_t k = 0; k < dropped.n; k++) {
     uint32_t gen = dropped.gen[k];
@@ -420,6 +473,29 @@ void _ig_index_unpin_bin(void *bin) { _ig_bin_wunlock(bin); }
 /* ---------------------------------------------------------------------------------------------------
  * Find (reader side: no stores, no read-modify-write).
  * ------------------------------------------------------------------------------------------------ */
+/* Reader side: index of the first of the n entries whose lo is above a. With the sub-index the answer
+ * lies between sub[g] and sub[g + 1] (usually 0-2 entries); without it, a binary search over the bin.
+ * Branch-free either way. Torn values are clamped to n, so every index read stays inside the array. */
+IG_INLINE uint32_t _ig_upper(const _ig_arr_t *arr, uint32_t n, uint64_t a, unsigned shift) {
+  const _ig_entry_t *e = arr->e;
+  uint32_t lo = 0, w = n;
+  if (IG_LIKELY(shift != 0 && IG_LOAD(&arr->sub_ok))) {
+    uint32_t g = (uint32_t)(a >> (shift - 6)) & (IG_GRANULES - 1);
+    uint32_t i1 = g + 1 < IG_GRANULES ? IG_LOAD(&arr->sub[g + 1]) : n;
+    if (i1 > n) i1 = n;
+    lo = IG_LOAD(&arr->sub[g]);
+    if (lo > i1) lo = i1;
+    w = i1 - lo;
+  }
+  if (w == 0) return lo;
+  while (w > 1) {
+    uint32_t half = w >> 1;
+    lo = IG_LOAD(&e[lo + half].lo) <= a ? lo + half : lo;
+    w -= half;
+  }
+  return lo + (IG_LOAD(&e[lo].lo) <= a);
+}
+
 typedef struct _ig_best_s {
   uint32_t prio; /* 3 exact block start, 2 live, 1 freed/released, 0 none */
   _ig_entry_t e;
@@ -427,7 +503,7 @@ typedef struct _ig_best_s {
 
 /* Scans one bin for ranges containing addr. With exact it looks for a native block starting at addr
  * and returns true when it finds one (best then holds it). */
-static bool _ig_bin_scan(_ig_bin_t *bin, uint64_t addr, _ig_best_t *best, bool exact) {
+static bool _ig_bin_scan(_ig_bin_t *bin, uint64_t addr, _ig_best_t *best, bool exact, unsigned shift) {
   unsigned spins = 0;
   for (;;) {
     uint32_t s1 = IG_LOAD_ACQ(&bin->seq);
@@ -440,17 +516,7 @@ static bool _ig_bin_scan(_ig_bin_t *bin, uint64_t addr, _ig_best_t *best, bool e
     uint64_t cap = arr != NULL ? IG_LOAD(&arr->cap) : 0;
     if (n > cap) n = (uint32_t)cap; /* raced a resize: stay inside the array we hold; seq will differ */
     const _ig_entry_t *e = arr != NULL ? arr->e : NULL;
-    /* branch-free upper bound (entries with lo <= addr): no mispredicted jumps on the hot path */
-    uint32_t lo = 0;
-    if (n > 0) {
-      uint32_t len = n;
-      while (len > 1) {
-        uint32_t half = len >> 1;
-        lo = IG_LOAD(&e[lo + half].lo) <= addr ? lo + half : lo;
-        len -= half;
-      }
-      lo += IG_LOAD(&e[lo].lo) <= addr;
-    }
+    uint32_t lo = arr != NULL ? _ig_upper(arr, n, addr, shift) : 0;
     _ig_best_t b = *best;
     bool hit = false;
     for (uint32_t i = lo; i-- > 0;) {
@@ -484,16 +550,17 @@ static bool _ig_find(uint64_t addr, _ig_entry_t *out, bool exact) {
   best.prio = 0;
   best.e.seq = 0;
   if (addr >= IG_ADDR_LIMIT) return false;
+  uint32_t present = IG_LOAD_ACQ(&_ig_present);
   for (int i = 0; i < IG_LEVELS; i++) {
     _ig_level_t *lv = &_ig_levels[i];
-    if (!IG_LOAD(&lv->used)) continue;
+    if (!(present & (1u << i))) continue;
     _ig_bin_t *bin = _ig_bin_peek(lv, addr >> lv->shift);
-    if (bin && _ig_bin_scan(bin, addr, &best, exact)) {
+    if (bin && _ig_bin_scan(bin, addr, &best, exact, lv->shift)) {
       *out = best.e;
       return true;
     }
   }
-  if (IG_LOAD(&_ig_huge_used) && _ig_bin_scan(&_ig_huge, addr, &best, exact)) {
+  if ((present & IG_HUGE_BIT) && _ig_bin_scan(&_ig_huge, addr, &best, exact, 0)) {
     *out = best.e;
     return true;
   }
@@ -582,13 +649,74 @@ static IG_NOINLINE ig_kind_t _ig_check_fill(uint64_t a, size_t len, _ig_entry_t 
   return kind;
 }
 
-ig_kind_t ig_check(const void *addr, size_t len, ig_violation_t *out) {
-  IG_ENSURE_INIT();
-  uint64_t a = (uint64_t)(uintptr_t)addr;
+/* ig_check's fast path in one bin: IG_PROBE_OK when a LIVE entry's user bytes contain [a, a + len)
+ * (then no other range can make the access wrong, whatever it holds), IG_PROBE_NONE when no extent in
+ * the bin contains a, IG_PROBE_OTHER when some extent does but no live one grants the access (the full
+ * priority lookup decides). Reads only entry fields, copies nothing; a locked bin is left to the slow
+ * path, which waits for it. */
+enum { IG_PROBE_NONE = 0, IG_PROBE_OK = 1, IG_PROBE_OTHER = 2 };
+
+static int _ig_bin_probe(const _ig_bin_t *bin, uint64_t a, uint64_t len, unsigned shift) {
+  for (;;) {
+    uint32_t s1 = IG_LOAD_ACQ(&bin->seq);
+    if (IG_UNLIKELY(s1 & 1)) return IG_PROBE_OTHER;
+    uint32_t n = IG_LOAD(&bin->count);
+    const _ig_arr_t *arr = IG_LOAD_ACQ(&bin->arr);
+    if (arr == NULL) return IG_PROBE_NONE; /* arrays are never taken away once a bin has one */
+    uint64_t cap = IG_LOAD(&arr->cap);
+    if (n > cap) n = (uint32_t)cap;
+    const _ig_entry_t *e = arr->e;
+    uint32_t lo = _ig_upper(arr, n, a, shift);
+    int r = IG_PROBE_NONE;
+    for (uint32_t i = lo; i-- > 0;) {
+      const _ig_entry_t *x = &e[i];
+      if (IG_LOAD(&x->pmax) <= a) break;
+      uint64_t hi = IG_LOAD(&x->hi);
+      if (hi <= a) continue; /* tombstones too: their hi is 0 */
+      /* inside the user bytes: off <= size and len <= size - off (with len 0, the end itself counts) */
+      uint64_t start = IG_LOAD(&x->lo) + IG_LOAD(&x->rz_left), size = hi - IG_LOAD(&x->rz_right) - start;
+      uint64_t off = a - start;
+      if (IG_LOAD(&x->state) == IG_STATE_LIVE && off <= size && len <= size - off) {
+        r = IG_PROBE_OK;
+        break;
+      }
+      r = IG_PROBE_OTHER;
+    }
+    __atomic_thread_fence(__ATOMIC_ACQUIRE);
+    if (IG_LIKELY(IG_LOAD(&bin->seq) == s1)) return r;
+  }
+}
+
+/* The full lookup: picks the range to blame (live beats dead, newest wins) and classifies the access. */
+static IG_NOINLINE ig_kind_t _ig_check_slow(uint64_t a, size_t len, ig_violation_t *out) {
   _ig_entry_t e;
-  /* Cheapest first: most addresses are unknown or inside a live range. */
   if (!_ig_find(a, &e, false)) return IG_KIND_NONE;
   if (IG_LIKELY(e.state == IG_STATE_LIVE) && _ig_classify_entry(&e, a, len) == IG_LOOKUP_INSIDE)
     return IG_KIND_NONE;
   return out != NULL ? _ig_check_fill(a, len, e, out) : _ig_kind_of(&e, a, len);
+}
+
+ig_kind_t ig_check(const void *addr, size_t len, ig_violation_t *out) {
+  IG_ENSURE_INIT();
+  uint64_t a = (uint64_t)(uintptr_t)addr;
+  /* Cheapest first: most addresses are inside a live range or unknown. A live range whose user bytes
+   * hold the access answers at once, at the first level (small blocks first) where one is found. */
+  if (a >= IG_ADDR_LIMIT) return IG_KIND_NONE;
+  int seen = IG_PROBE_NONE;
+  for (uint32_t present = IG_LOAD_ACQ(&_ig_present); present != 0; present &= present - 1) {
+    unsigned i = (unsigned)__builtin_ctz(present);
+    const _ig_bin_t *bin = &_ig_huge;
+    unsigned shift = 0;
+    if (i < IG_LEVELS) {
+      shift = _ig_levels[i].shift;
+      bin = _ig_bin_peek(&_ig_levels[i], a >> shift);
+      if (bin == NULL) continue;
+    }
+    int r = _ig_bin_probe(bin, a, len, shift);
+    if (IG_LIKELY(r == IG_PROBE_OK)) return IG_KIND_NONE;
+    seen |= r;
+  }
+  if (IG_LIKELY(seen == IG_PROBE_NONE)) return IG_KIND_NONE;
+  /* Something dead or too small holds the address. */
+  return _ig_check_slow(a, len, out);
 }

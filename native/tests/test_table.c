@@ -355,6 +355,78 @@ static void test_many_ranges_lookup(void) {
   for (int i = 0; i < 1000; i++) ig_range_release(ids[i], 0, NULL);
 }
 
+/* Overlapping live and released ranges of every size class (so across index levels), checked against
+ * a brute-force model: ig_lookup keeps full priority (live beats released, newest wins); ig_check
+ * answers "no violation" as soon as any live range holds the whole access, else blames the range
+ * ig_lookup would pick. Each round uses its own part of the area, so older rounds' history is out of
+ * the way; fewer than release_history releases per round, so nothing is evicted mid-round. */
+static char model_area[8 << 20] __attribute__((aligned(1 << 18)));
+
+typedef struct model_range {
+  uint64_t id;
+  size_t start, size; /* offsets into the round's part of model_area */
+  int live;
+} model_range_t;
+
+static uint64_t model_rnd(uint64_t *x) {
+  *x = *x * 6364136223846793005ull + 1442695040888963407ull;
+  return *x >> 33;
+}
+
+static void test_index_model(void) {
+  enum { ROUNDS = 4, N = 40, PART = 2 << 20, PROBES = 20000 };
+  uint64_t x = 42;
+  int bad_lookup = 0, bad_check = 0;
+  for (int round = 0; round < ROUNDS; round++) {
+    char *part = model_area + (size_t)round * PART;
+    model_range_t m[N];
+    for (int i = 0; i < N; i++) {
+      uint64_t cls = model_rnd(&x) % 4;
+      size_t size = cls == 0 ? 1 + model_rnd(&x) % 200 : cls == 1 ? 1 + model_rnd(&x) % 5000
+                  : cls == 2 ? 4096 + model_rnd(&x) % 60000 : 100000 + model_rnd(&x) % 900000;
+      size_t start = model_rnd(&x) % (PART - size);
+      if (model_rnd(&x) % 3 == 0 && i > 0) start = m[model_rnd(&x) % (uint64_t)i].start; /* same start */
+      if (size > PART - start) size = PART - start;
+      m[i].start = start;
+      m[i].size = size;
+      m[i].live = 1;
+      CHECK_EQ(ig_range_register(IG_RANGE_MANAGED_PIN, part + start, size, 0, 0, 0, &m[i].id), IG_OK);
+      if (model_rnd(&x) % 2 == 0) {
+        CHECK_EQ(ig_range_release(m[i].id, 0, NULL), IG_OK);
+        m[i].live = 0;
+      }
+    }
+    for (int p = 0; p < PROBES; p++) {
+      int r0 = (int)(model_rnd(&x) % N);
+      size_t a = p % 4 == 0 ? model_rnd(&x) % PART : m[r0].start + model_rnd(&x) % (m[r0].size + 8);
+      if (a >= PART) a = PART - 1;
+      size_t len = model_rnd(&x) % 3 == 0 ? 0 : 1 + model_rnd(&x) % 64;
+      int best = -1, granted = 0;
+      for (int i = 0; i < N; i++) {
+        if (a < m[i].start || a >= m[i].start + m[i].size) continue;
+        if (m[i].live && len <= m[i].start + m[i].size - a) granted = 1;
+        /* released ranges with the same extent as a later one left the index at its insert */
+        int superseded = 0;
+        for (int j = i + 1; j < N && !m[i].live; j++)
+          superseded |= m[j].start == m[i].start && m[j].size == m[i].size;
+        if (superseded) continue;
+        if (best < 0 || m[i].live > m[best].live || (m[i].live == m[best].live && i > best)) best = i;
+      }
+      ig_range_t r;
+      ig_lookup_result_t res = ig_lookup(part + a, len, &r);
+      if (best < 0 ? res != IG_LOOKUP_UNKNOWN : res == IG_LOOKUP_UNKNOWN || r.id != m[best].id) bad_lookup++;
+      ig_kind_t want = granted || best < 0 ? IG_KIND_NONE
+                     : m[best].live ? IG_KIND_NATIVE_BUFFER_OVERFLOW : IG_KIND_USE_AFTER_UNPIN;
+      ig_violation_t v;
+      if (ig_check(part + a, len, NULL) != want || ig_check(part + a, len, &v) != want) bad_check++;
+    }
+    for (int i = 0; i < N; i++)
+      if (m[i].live) ig_range_release(m[i].id, 0, NULL);
+  }
+  CHECK_EQ(bad_lookup, 0);
+  CHECK_EQ(bad_check, 0);
+}
+
 int main(void) {
   ig_init("max_ranges=4096:release_history=64:quarantine_mb=0", 0);
   RUN(test_header_layout);
@@ -368,6 +440,7 @@ int main(void) {
   RUN(test_history_eviction_and_stale_ids);
   RUN(test_sites);
   RUN(test_many_ranges_lookup);
+  RUN(test_index_model);
   RUN(test_table_full);
   TEST_MAIN_END();
 }
