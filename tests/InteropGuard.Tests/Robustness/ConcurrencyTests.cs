@@ -21,7 +21,7 @@ public sealed class ConcurrencyTests : GuardedFixture
         GC.Collect();
         GC.WaitForPendingFinalizers();
         GC.Collect();
-        IgStatsMirror before = NativeStats.Get();
+        IgStats before = NativeStats.Get();
         long reportsBefore = Guard.ReportCount;
         var errors = new List<Exception>();
         using var recorder = new ReportRecorder();
@@ -47,7 +47,7 @@ public sealed class ConcurrencyTests : GuardedFixture
         }
         foreach (Thread thread in threads) Assert.That(thread.Join(TimeSpan.FromMinutes(2)), Is.True, "worker hung");
 
-        IgStatsMirror after = NativeStats.Get();
+        IgStats after = NativeStats.Get();
         Assert.That(errors, Is.Empty, string.Join("\n\n", errors));
         Assert.That(recorder.Violations, Is.Empty);
         Assert.That(Guard.ReportCount, Is.EqualTo(reportsBefore));
