@@ -56,7 +56,10 @@ typedef struct _ig_arr_s {
   uint64_t cap;
   uint32_t sub_ok; /* sub[] is valid (level bins with fewer than 65535 entries) */
   uint32_t _pad;
-  uint16_t sub[IG_GRANULES];
+  union {
+    uint16_t sub[IG_GRANULES];
+    uint64_t subw[IG_GRANULES / 4]; /* writers update four granules per word */
+  };
   _ig_entry_t e[];
 } _ig_arr_t;
 
@@ -216,12 +219,15 @@ static void _ig_sub_rebuild(_ig_bin_t *bin, _ig_arr_t *arr, uint32_t n) {
   bool ok = bin->gshift != 0 && n < 65535;
   IG_STORE(&arr->sub_ok, (uint32_t)ok);
   if (!ok) return;
-  uint32_t i = 0;
-  for (uint32_t g = 0; g < IG_GRANULES; g++) {
-    uint64_t start = bin->base + ((uint64_t)g << bin->gshift);
-    while (i < n && arr->e[i].lo < start) i++;
-    IG_STORE(&arr->sub[g], (uint16_t)i);
-  }
+  uint32_t g = 0;
+  for (uint32_t i = 0; i < n && g < IG_GRANULES; i++) /* entry i counts for the granules above its lo */
+    for (uint32_t above = _ig_granule_above(bin, arr->e[i].lo); g < above; g++) arr->sub[g] = (uint16_t)i;
+  for (; g < IG_GRANULES; g++) arr->sub[g] = (uint16_t)n;
+}
+
+/* A word with a 1 in each 16-bit lane l < n (n <= 4). */
+IG_INLINE uint64_t _ig_lanes_below(uint32_t n) {
+  return (n >= 4 ? ~(uint64_t)0 : ((uint64_t)1 << (16 * n)) - 1) & 0x0001000100010001ull;
 }
 
 /* sub[g] += delta for the granules that start in (from, to]: an entry at `from` was removed and one
@@ -233,8 +239,14 @@ static void _ig_sub_shift(_ig_bin_t *bin, uint64_t from, uint64_t to, int delta)
     IG_STORE(&arr->sub_ok, 0u);
     return;
   }
-  for (uint32_t g = _ig_granule_above(bin, from), end = _ig_granule_above(bin, to); g < end; g++)
-    IG_STORE(&arr->sub[g], (uint16_t)(arr->sub[g] + delta));
+  uint32_t g0 = _ig_granule_above(bin, from), g1 = _ig_granule_above(bin, to);
+  if (g0 >= g1) return; /* the usual case: a block reuses the tombstone its predecessor left at its lo */
+  /* four lanes at a time; no lane carries or borrows (counts stay within 0..65534) */
+  for (uint32_t k = g0 / 4; k * 4 < g1; k++) {
+    uint32_t l0 = g0 > k * 4 ? g0 - k * 4 : 0, l1 = g1 - k * 4;
+    uint64_t m = _ig_lanes_below(l1) & ~_ig_lanes_below(l0);
+    arr->subw[k] = delta > 0 ? arr->subw[k] + m : arr->subw[k] - m;
+  }
 }
 
 /* Replaces the entry array by one of class c, squeezing out tombstones (writer side). The old array
@@ -379,9 +391,7 @@ static void _ig_bin_remove(_ig_bin_t *bin, uint64_t lo, uint32_t slot) {
     if (bin->arr->cap > 8 && live < bin->arr->cap / 4)
       _ig_bin_resize(bin, _ig_class_of(bin->arr->cap) - 1);
     else if (bin->dead > 8 && bin->dead * 2 > bin->count)
-      _ig_bin_compact(bin);
-    else if (live == 0)
-      _ig_bin_compact(bin);
+      _ig_bin_compact(bin); /* (an emptied bin keeps its few tombstones: the next block there reuses one) */
   }
   _ig_bin_wunlock(bin);
 }
