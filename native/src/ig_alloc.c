@@ -207,16 +207,22 @@ static ig_status_t _ig_free_impl(void *ptr, uint32_t site, ig_violation_t *out) 
   _ig_entry_t e;
   /* The index decides whether this is a block at all; nothing at `ptr` is read before it says so. */
   if (IG_UNLIKELY(!_ig_index_find_block(a, &e))) return _ig_free_error(a, site, out, false, NULL);
-  /* Exactly one free wins the block: the first bin of its extent moves LIVE to FREED under its lock. */
-  if (IG_UNLIKELY(e.state != IG_STATE_LIVE || !_ig_index_claim(e.id, e.lo, e.hi, IG_STATE_FREED)))
+  /* Exactly one free wins the block: the first bin of its extent moves LIVE to FREED under its lock
+   * (with the quarantine off, the same critical section also takes the block out of the index). */
+  bool now = _ig_quarantine_off();
+  if (IG_UNLIKELY(e.state != IG_STATE_LIVE ||
+                  !(now ? _ig_index_claim_remove(e.id, e.lo, e.hi, site)
+                        : _ig_index_claim(e.id, e.lo, e.hi, IG_STATE_FREED))))
     return _ig_free_error(a, site, out, true, &e);
   /* We own the block now. */
   uint32_t slot = _ig_id_slot(e.id);
   uint64_t size = _ig_entry_size(&e);
   const uint8_t *bad = _ig_block_damage(&e);
   if (IG_OPT(poison_freed)) memset(ptr, (int)IG_OPT(free_fill_byte), size);
-  _ig_record_mark_released(slot, site);
-  _ig_record_set_state(slot, IG_STATE_FREED);
+  if (!now) {
+    _ig_record_mark_released(slot, site);
+    _ig_record_set_state(slot, IG_STATE_FREED);
+  }
   _ig_thread_t *t = _ig_thread();
   _ig_stat_add(&t->frees, 1);
   _ig_stat_add(&t->free_bytes, size);
@@ -230,7 +236,7 @@ static ig_status_t _ig_free_impl(void *ptr, uint32_t site, ig_violation_t *out) 
     st = IG_ERR_OVERFLOW;
   }
   _ig_qitem_t item = {a, size, slot, e.rz_left, e.rz_right};
-  _ig_quarantine_push(&item);
+  if (now) _ig_block_release(&item); else _ig_quarantine_push(&item);
   if (st != IG_OK) _ig_deliver(st, &v, out);
   return st;
 }
@@ -256,9 +262,12 @@ void _ig_block_evict(const _ig_qitem_t *it) {
       ig_report(&v);
     }
   }
-  uint8_t *base = start - it->rz_left;
-  _ig_index_remove(it->slot, (uint64_t)(uintptr_t)base, it->start + it->size + it->rz_right);
-  free(base);
+  _ig_index_remove(it->slot, it->start - it->rz_left, it->start + it->size + it->rz_right);
+  _ig_block_release(it);
+}
+
+void _ig_block_release(const _ig_qitem_t *it) {
+  free((uint8_t *)(uintptr_t)(it->start - it->rz_left));
   _ig_record_retire(it->slot);
 }
 

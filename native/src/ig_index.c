@@ -288,15 +288,35 @@ static void _ig_bin_compact(_ig_bin_t *bin) {
 
 IG_INLINE unsigned _ig_class_of(uint64_t cap) { return (unsigned)__builtin_ctzll(cap) - 2; }
 
+/* Reader side: index of the first of the n entries whose lo is above a. With the sub-index the answer
+ * lies between sub[g] and sub[g + 1] (usually 0-2 entries); without it, a binary search over the bin.
+ * Branch-free either way. Torn values are clamped to n, so every index read stays inside the array. */
+IG_INLINE uint32_t _ig_upper(const _ig_arr_t *arr, uint32_t n, uint64_t a, unsigned shift) {
+  const _ig_entry_t *e = arr->e;
+  uint32_t lo = 0, w = n;
+  if (IG_LIKELY(shift != 0 && IG_LOAD(&arr->sub_ok))) {
+    uint32_t g = (uint32_t)(a >> (shift - 6)) & (IG_GRANULES - 1);
+    uint32_t i1 = g + 1 < IG_GRANULES ? IG_LOAD(&arr->sub[g + 1]) : n;
+    if (i1 > n) i1 = n;
+    lo = IG_LOAD(&arr->sub[g]);
+    if (lo > i1) lo = i1;
+    w = i1 - lo;
+  }
+  if (w == 0) return lo;
+  while (w > 1) {
+    uint32_t half = w >> 1;
+    lo = IG_LOAD(&e[lo + half].lo) <= a ? lo + half : lo;
+    w -= half;
+  }
+  return lo + (IG_LOAD(&e[lo].lo) <= a);
+}
+
 /* First index whose lo is > addr (upper bound); the writer's exact view. */
 static uint32_t _ig_bin_upper_w(const _ig_bin_t *bin, uint64_t addr) {
-  const _ig_entry_t *e = bin->arr ? bin->arr->e : NULL;
-  uint32_t lo = 0, hi = bin->count;
-  while (lo < hi) {
-    uint32_t mid = (lo + hi) >> 1;
-    if (e[mid].lo <= addr) lo = mid + 1; else hi = mid;
-  }
-  return lo;
+  if (bin->arr == NULL) return 0;
+  /* the sub-index covers addresses inside the bin; a range that began in an earlier bin is searched */
+  bool inside = bin->gshift != 0 && addr >= bin->base;
+  return _ig_upper(bin->arr, bin->count, addr, inside ? bin->gshift + 6 : 0);
 }
 
 /* Turns entry i into a tombstone (keeps its lo, so the order holds). */
@@ -376,6 +396,16 @@ static uint32_t _ig_bin_find_id(const _ig_bin_t *bin, uint64_t lo, uint64_t id) 
   return bin->count;
 }
 
+/* After a removal: shrink a quarter-full array, squeeze out tombstones when more than half are dead. */
+static void _ig_bin_tidy(_ig_bin_t *bin) {
+  if (bin->arr == NULL) return;
+  uint32_t live = bin->count - bin->dead;
+  if (bin->arr->cap > 8 && live < bin->arr->cap / 4)
+    _ig_bin_resize(bin, _ig_class_of(bin->arr->cap) - 1);
+  else if (bin->dead > 8 && bin->dead * 2 > bin->count)
+    _ig_bin_compact(bin); /* (an emptied bin keeps its few tombstones: the next block there reuses one) */
+}
+
 /* Removes slot's entry if present (a superseded entry may already be gone). */
 static void _ig_bin_remove(_ig_bin_t *bin, uint64_t lo, uint32_t slot) {
   _ig_bin_wlock(bin);
@@ -386,13 +416,7 @@ static void _ig_bin_remove(_ig_bin_t *bin, uint64_t lo, uint32_t slot) {
     _ig_bin_kill(bin, i);
     break;
   }
-  if (bin->arr != NULL) {
-    uint32_t live = bin->count - bin->dead;
-    if (bin->arr->cap > 8 && live < bin->arr->cap / 4)
-      _ig_bin_resize(bin, _ig_class_of(bin->arr->cap) - 1);
-    else if (bin->dead > 8 && bin->dead * 2 > bin->count)
-      _ig_bin_compact(bin); /* (an emptied bin keeps its few tombstones: the next block there reuses one) */
-  }
+  _ig_bin_tidy(bin);
   _ig_bin_wunlock(bin);
 }
 
@@ -471,6 +495,33 @@ bool _ig_index_claim(uint64_t id, uint64_t lo, uint64_t hi, uint32_t state) {
   return true;
 }
 
+bool _ig_index_claim_remove(uint64_t id, uint64_t lo, uint64_t hi, uint32_t site) {
+  int level = _ig_level_for(lo, hi);
+  _ig_level_t *lv = level < 0 ? NULL : &_ig_levels[level];
+  uint64_t b = lv ? lo >> lv->shift : 0, last = lv ? (hi - 1) >> lv->shift : 0;
+  _ig_bin_t *first = lv ? _ig_bin_peek(lv, b) : &_ig_huge;
+  if (first == NULL) return false;
+  uint32_t slot = _ig_id_slot(id);
+  _ig_bin_wlock(first);
+  uint32_t i = _ig_bin_find_id(first, lo, id);
+  bool ok = i < first->count && first->arr->e[i].state == IG_STATE_LIVE;
+  if (ok) {
+    /* record first, under the lock: once the lock is free the record says FREED, so ig_verify (which
+     * holds this bin while it reads canaries of LIVE records) cannot pick the block up any more */
+    _ig_record_mark_released(slot, site);
+    _ig_record_set_state(slot, IG_STATE_FREED);
+    _ig_bin_kill(first, i);
+    _ig_bin_tidy(first);
+  }
+  _ig_bin_wunlock(first);
+  if (!ok) return false;
+  while (++b <= last) {
+    _ig_bin_t *bin = _ig_bin_peek(lv, b);
+    if (bin) _ig_bin_remove(bin, lo, slot);
+  }
+  return true;
+}
+
 void *_ig_index_pin_bin(uint64_t lo, uint64_t hi) {
   int level = _ig_level_for(lo, hi);
   _ig_bin_t *bin = level < 0 ? &_ig_huge : _ig_bin_peek(&_ig_levels[level], lo >> _ig_levels[level].shift);
@@ -483,29 +534,6 @@ void _ig_index_unpin_bin(void *bin) { _ig_bin_wunlock(bin); }
 /* ---------------------------------------------------------------------------------------------------
  * Find (reader side: no stores, no read-modify-write).
  * ------------------------------------------------------------------------------------------------ */
-/* Reader side: index of the first of the n entries whose lo is above a. With the sub-index the answer
- * lies between sub[g] and sub[g + 1] (usually 0-2 entries); without it, a binary search over the bin.
- * Branch-free either way. Torn values are clamped to n, so every index read stays inside the array. */
-IG_INLINE uint32_t _ig_upper(const _ig_arr_t *arr, uint32_t n, uint64_t a, unsigned shift) {
-  const _ig_entry_t *e = arr->e;
-  uint32_t lo = 0, w = n;
-  if (IG_LIKELY(shift != 0 && IG_LOAD(&arr->sub_ok))) {
-    uint32_t g = (uint32_t)(a >> (shift - 6)) & (IG_GRANULES - 1);
-    uint32_t i1 = g + 1 < IG_GRANULES ? IG_LOAD(&arr->sub[g + 1]) : n;
-    if (i1 > n) i1 = n;
-    lo = IG_LOAD(&arr->sub[g]);
-    if (lo > i1) lo = i1;
-    w = i1 - lo;
-  }
-  if (w == 0) return lo;
-  while (w > 1) {
-    uint32_t half = w >> 1;
-    lo = IG_LOAD(&e[lo + half].lo) <= a ? lo + half : lo;
-    w -= half;
-  }
-  return lo + (IG_LOAD(&e[lo].lo) <= a);
-}
-
 typedef struct _ig_best_s {
   uint32_t prio; /* 3 exact block start, 2 live, 1 freed/released, 0 none */
   _ig_entry_t e;
@@ -555,6 +583,37 @@ static bool _ig_bin_scan(_ig_bin_t *bin, uint64_t addr, _ig_best_t *best, bool e
   }
 }
 
+/* A native block whose user start is exactly addr, in one bin: copies its entry and returns true.
+ * Reads in place and copies only the entry it returns. */
+static bool _ig_bin_find_block(const _ig_bin_t *bin, uint64_t addr, _ig_entry_t *out, unsigned shift) {
+  unsigned spins = 0;
+  for (;;) {
+    uint32_t s1 = IG_LOAD_ACQ(&bin->seq);
+    if (IG_UNLIKELY(s1 & 1)) {
+      if (++spins < 64) _ig_os_cpu_relax(); else { spins = 0; _ig_os_yield(); }
+      continue;
+    }
+    uint32_t n = IG_LOAD(&bin->count);
+    const _ig_arr_t *arr = IG_LOAD_ACQ(&bin->arr);
+    if (arr == NULL) return false;
+    uint64_t cap = IG_LOAD(&arr->cap);
+    if (n > cap) n = (uint32_t)cap;
+    const _ig_entry_t *e = arr->e;
+    bool hit = false;
+    for (uint32_t i = _ig_upper(arr, n, addr, shift); i-- > 0;) {
+      const _ig_entry_t *x = &e[i];
+      if (IG_LOAD(&x->pmax) <= addr) break;
+      if (IG_LOAD(&x->hi) <= addr || IG_LOAD(&x->lo) + IG_LOAD(&x->rz_left) != addr) continue;
+      if (IG_LOAD(&x->kind) != IG_RANGE_NATIVE_BLOCK || IG_LOAD(&x->state) == IG_STATE_EMPTY) continue;
+      memcpy(out, x, sizeof *out);
+      hit = true;
+      break;
+    }
+    __atomic_thread_fence(__ATOMIC_ACQUIRE);
+    if (IG_LIKELY(IG_LOAD(&bin->seq) == s1)) return hit;
+  }
+}
+
 static bool _ig_find(uint64_t addr, _ig_entry_t *out, bool exact) {
   _ig_best_t best;
   best.prio = 0;
@@ -580,7 +639,21 @@ static bool _ig_find(uint64_t addr, _ig_entry_t *out, bool exact) {
 }
 
 bool _ig_index_find(uint64_t addr, _ig_entry_t *out) { return _ig_find(addr, out, false); }
-bool _ig_index_find_block(uint64_t addr, _ig_entry_t *out) { return _ig_find(addr, out, true); }
+bool _ig_index_find_block(uint64_t addr, _ig_entry_t *out) {
+  if (addr >= IG_ADDR_LIMIT) return false;
+  for (uint32_t present = IG_LOAD_ACQ(&_ig_present); present != 0; present &= present - 1) {
+    unsigned i = (unsigned)__builtin_ctz(present);
+    const _ig_bin_t *bin = &_ig_huge;
+    unsigned shift = 0;
+    if (i < IG_LEVELS) {
+      shift = _ig_levels[i].shift;
+      bin = _ig_bin_peek(&_ig_levels[i], addr >> shift);
+      if (bin == NULL) continue;
+    }
+    if (_ig_bin_find_block(bin, addr, out, shift)) return true;
+  }
+  return false;
+}
 
 bool _ig_index_snapshot(const _ig_entry_t *e, ig_range_t *out) {
   uint32_t slot = _ig_id_slot(e->id);

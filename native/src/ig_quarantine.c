@@ -165,6 +165,8 @@ static void _ig_local_push(_ig_local_fifo_t *l, const _ig_qitem_t *item, uint64_
   IG_STORE(&l->user_bytes, l->user_bytes + user_bytes);
 }
 
+bool _ig_quarantine_off(void) { return _ig_quarantine.bound == 0; }
+
 void _ig_quarantine_push(const _ig_qitem_t *item) {
   if (_ig_quarantine.bound == 0) { /* quarantine off: the block goes back at once */
     _ig_block_evict(item);

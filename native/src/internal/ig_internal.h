@@ -265,6 +265,10 @@ bool _ig_index_snapshot(const _ig_entry_t *e, ig_range_t *out);
 /* Locks (for writing) the first bin of an indexed extent; while held, no range of that bin can leave
  * the index, so a native block in it cannot go back to libc. NULL if the extent has no bin. */
 void *_ig_index_pin_bin(uint64_t lo, uint64_t hi);
+/* With the quarantine off: claims a LIVE native block like _ig_index_claim and, under the same bin lock,
+ * writes the record's release fields and FREED state and takes the block out of the index; the caller
+ * then checks it and returns it to libc (_ig_block_release). */
+bool _ig_index_claim_remove(uint64_t id, uint64_t lo, uint64_t hi, uint32_t site);
 void _ig_index_unpin_bin(void *bin);
 
 /* ---------------------------------------------------------------------------------------------------
@@ -272,6 +276,7 @@ void _ig_index_unpin_bin(void *bin);
  * ------------------------------------------------------------------------------------------------ */
 void _ig_quarantine_init(void);
 void _ig_quarantine_push(const _ig_qitem_t *item);
+bool _ig_quarantine_off(void); /* quarantine_mb=0: freed blocks go back to libc at once */
 void _ig_history_push(const _ig_qitem_t *item);
 void _ig_thread_flush(_ig_thread_t *t); /* at thread exit */
 uint64_t _ig_quarantine_blocks(void);
@@ -280,6 +285,8 @@ uint64_t _ig_history_count(void);
 
 /* Releases a freed native block for good: leaves the index, back to libc, record recycled (ig_alloc.c). */
 void _ig_block_evict(const _ig_qitem_t *item);
+/* The end of an eviction for a block already out of the index: libc free and record recycled. */
+void _ig_block_release(const _ig_qitem_t *item);
 /* Forgets a released range (ig_table.c). */
 void _ig_range_evict(const _ig_qitem_t *item);
 
