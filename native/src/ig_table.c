@@ -134,6 +134,7 @@ IG_NOINLINE _ig_thread_t *_ig_thread_slow(void) {
   _ig_unlock(&_ig_threads_lock);
   t->next_free = NULL;
   t->in_report = 0;
+  t->seq_next = t->seq_end = 0; /* a recycled struct must not hand out its old block */
   t->tid = _ig_os_tid();
   _ig_tls = t;
   pthread_setspecific(_ig_thread_key, t);
@@ -231,7 +232,25 @@ void _ig_slot_free(uint32_t slot) {
   t->slots[t->slot_count++] = slot;
 }
 
-uint64_t _ig_next_seq(void) { return __atomic_add_fetch(&_ig_header.seq, 1, __ATOMIC_RELAXED); }
+/* Sequence numbers only order overlapping ranges (newest wins), so threads claim them IG_SEQ_BLOCK at a
+ * time instead of sharing one contended counter per malloc and free. header.seq is the end of the last
+ * block claimed: every issued number is at or below it. Within a thread numbers grow; across threads a
+ * range can get a smaller number than one made slightly earlier elsewhere (by less than a block's worth
+ * of the other thread's operations). */
+#define IG_SEQ_BLOCK 1024u
+
+static IG_NOINLINE uint64_t _ig_seq_refill(_ig_thread_t *t) {
+  uint64_t first = __atomic_fetch_add(&_ig_header.seq, IG_SEQ_BLOCK, __ATOMIC_RELAXED) + 1;
+  t->seq_next = first + 1;
+  t->seq_end = first + IG_SEQ_BLOCK;
+  return first;
+}
+
+uint64_t _ig_next_seq(void) {
+  _ig_thread_t *t = _ig_thread();
+  if (IG_UNLIKELY(t->seq_next == t->seq_end)) return _ig_seq_refill(t);
+  return t->seq_next++;
+}
 
 /* ---------------------------------------------------------------------------------------------------
  * Records. Writers own a record exclusively (fresh slot, or a won claim); state is stored last with

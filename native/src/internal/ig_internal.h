@@ -166,6 +166,7 @@ typedef struct _ig_thread_s {
   /* statistics, written by the owner with relaxed atomics, summed by ig_get_stats */
   uint64_t allocs, frees, alloc_bytes, free_bytes;
   int64_t live_delta; /* LIVE records made minus ended, not yet added to header.live_ranges */
+  uint64_t seq_next, seq_end; /* this thread's block of sequence numbers [next, end) (see _ig_next_seq) */
 } IG_ALIGNED(IG_CACHE_LINE) _ig_thread_t;
 
 extern IG_TLS _ig_thread_t *_ig_tls;
