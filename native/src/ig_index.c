@@ -522,6 +522,26 @@ bool _ig_index_claim_remove(uint64_t id, uint64_t lo, uint64_t hi, uint32_t site
   return true;
 }
 
+void _ig_index_prefetch(uint64_t lo, uint64_t hi, int stage) {
+  int level = _ig_level_for(lo, hi);
+  if (level < 0) return;
+  _ig_level_t *lv = &_ig_levels[level];
+  _ig_bin_t *bin = _ig_bin_peek(lv, lo >> lv->shift);
+  if (bin == NULL) return;
+  if (stage == 0) {
+    __builtin_prefetch(bin, 1);
+    return;
+  }
+  /* the bin line should be here by now: fetch the array header and the entries near lo */
+  const _ig_arr_t *arr = IG_LOAD(&bin->arr);
+  if (arr == NULL) return;
+  uint32_t g = (uint32_t)(lo >> (lv->shift - 6)) & (IG_GRANULES - 1);
+  __builtin_prefetch(arr, 1);
+  __builtin_prefetch(&arr->sub[g], 1);
+  uint32_t i = IG_LOAD(&arr->sub[g]); /* may be stale or a miss itself; only a hint */
+  if (i < IG_LOAD(&arr->cap)) __builtin_prefetch(&arr->e[i], 1);
+}
+
 void *_ig_index_pin_bin(uint64_t lo, uint64_t hi) {
   int level = _ig_level_for(lo, hi);
   _ig_bin_t *bin = level < 0 ? &_ig_huge : _ig_bin_peek(&_ig_levels[level], lo >> _ig_levels[level].shift);

@@ -93,20 +93,36 @@ IG_INLINE uint64_t _ig_item_cost(const _ig_qitem_t *it, bool is_quarantine) {
   return is_quarantine ? (uint64_t)it->rz_left + it->size + it->rz_right : 1;
 }
 
-/* Evicts victims outside the lock; the block headers and records they touch are prefetched a few
- * entries ahead, so the cache misses of cold quarantined memory overlap. */
+static void _ig_evict_prefetch(const _ig_qitem_t *v, int stage) {
+  uint64_t lo = v->start - v->rz_left, hi = v->start + v->size + v->rz_right;
+  if (stage == 0) {
+    _ig_index_prefetch(lo, hi, 0);
+    return;
+  }
+  __builtin_prefetch((const void *)(uintptr_t)lo, 1);
+  __builtin_prefetch((const void *)(uintptr_t)v->start, 1);
+  __builtin_prefetch(_ig_record(v->slot), 1);
+  _ig_index_prefetch(lo, hi, 1);
+}
+
+/* Evicts victims outside the lock. Everything an eviction touches is cold by nature (the block was
+ * freed a quarantine ago), so the misses are overlapped: the bin of victim i + 2 * AHEAD, then the block
+ * header, first poisoned bytes, record and entry array of victim i + AHEAD. */
 static void _ig_evict_all(const _ig_qitem_t *v, uint32_t n, bool is_quarantine) {
   enum { AHEAD = 4 };
-  for (uint32_t i = 0; i < n && i < AHEAD; i++) {
-    __builtin_prefetch((const void *)(uintptr_t)(v[i].start - v[i].rz_left), 1);
-    __builtin_prefetch(_ig_record(v[i].slot), 1);
+  if (is_quarantine) {
+    for (uint32_t i = 0; i < n && i < 2 * AHEAD; i++) _ig_evict_prefetch(&v[i], 0);
+    for (uint32_t i = 0; i < n && i < AHEAD; i++) _ig_evict_prefetch(&v[i], 1);
   }
   for (uint32_t i = 0; i < n; i++) {
-    if (i + AHEAD < n) {
-      __builtin_prefetch((const void *)(uintptr_t)(v[i + AHEAD].start - v[i + AHEAD].rz_left), 1);
-      __builtin_prefetch(_ig_record(v[i + AHEAD].slot), 1);
+    if (is_quarantine) {
+      if (i + 2 * AHEAD < n) _ig_evict_prefetch(&v[i + 2 * AHEAD], 0);
+      if (i + AHEAD < n) _ig_evict_prefetch(&v[i + AHEAD], 1);
+      _ig_block_evict(&v[i]);
+    } else {
+      if (i + AHEAD < n) __builtin_prefetch(_ig_record(v[i + AHEAD].slot), 1);
+      _ig_range_evict(&v[i]);
     }
-    if (is_quarantine) _ig_block_evict(&v[i]); else _ig_range_evict(&v[i]);
   }
 }
 

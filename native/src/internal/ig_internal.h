@@ -271,6 +271,9 @@ void *_ig_index_pin_bin(uint64_t lo, uint64_t hi);
  * then checks it and returns it to libc (_ig_block_release). */
 bool _ig_index_claim_remove(uint64_t id, uint64_t lo, uint64_t hi, uint32_t site);
 void _ig_index_unpin_bin(void *bin);
+/* Eviction helper: stage 0 prefetches the first bin of an extent, stage 1 (a few victims later) its entry
+ * array near lo. Hints only: reads without the seqlock, never trusted. */
+void _ig_index_prefetch(uint64_t lo, uint64_t hi, int stage);
 
 /* ---------------------------------------------------------------------------------------------------
  * Quarantine and release history (ig_quarantine.c).
