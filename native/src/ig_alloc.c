@@ -314,18 +314,16 @@ size_t ig_verify(ig_violation_t *out, size_t max) {
     _ig_record_snapshot(slot, &r);
     if (r.state != IG_STATE_LIVE || r.kind != IG_RANGE_NATIVE_BLOCK) continue;
     uint64_t lo = _ig_extent_lo(&r), hi = _ig_extent_hi(&r);
-    void *bin = _ig_index_pin_bin(lo, hi);
-    if (bin == NULL) continue;
-    /* Still the same live block? Then it cannot reach libc's free while we hold its first bin. */
-    const uint8_t *bad = NULL;
-    _ig_entry_t e = {lo, hi, 0, r.id, r.alloc_seq, r.redzone_left, r.redzone_right, IG_STATE_LIVE,
-                     IG_RANGE_NATIVE_BLOCK, 0};
-    if (IG_LOAD_ACQ(&rec->state) == IG_STATE_LIVE && IG_LOAD(&rec->id) == r.id) bad = _ig_block_damage(&e);
+    /* The snapshot may be torn (the slot being reused); the index entry found under the lock is not. */
+    _ig_entry_t e;
+    void *bin = _ig_index_pin_block(r.id, lo, hi, &e);
+    if (bin == NULL) continue; /* not in the index yet (being made) or no longer LIVE */
+    const uint8_t *bad = _ig_block_damage(&e);
     _ig_index_unpin_bin(bin);
     if (bad == NULL) continue;
     if (found < max && out != NULL) {
       _ig_violation_init(&out[found], IG_KIND_NATIVE_BUFFER_OVERFLOW, 0, (uint64_t)(uintptr_t)bad, &r);
-      out[found].detail = (uint64_t)(uintptr_t)bad - (r.start + r.size);
+      out[found].detail = (uint64_t)(uintptr_t)bad - (_ig_entry_start(&e) + _ig_entry_size(&e));
     }
     found++;
   }

@@ -19,8 +19,8 @@
  * maximum of the ends before it (pmax) and everything a lookup needs (user start and size, state, kind,
  * alloc_seq, record id), so a lookup never reads a record unless it copies one out.
  *
- *   bin (32 B):     | seq u32 | count u32 | arr* | dead u32 | pad u32 | pad u64 |
- *   arr (arena):    | cap u64 | pad u64 | entry[cap] (48 B each, see _ig_entry_t) |
+ *   bin (32 B):     | seq u32 | count u32 | arr* | dead u32 | gshift u32 | base u64 |
+ *   arr (arena):    | cap u64 | sub_ok u32 | pad u32 | sub u16[64] | entry[cap] (48 B each, _ig_entry_t) |
  *
  * Each bin is a seqlock. Writers make seq odd with a CAS (that is the bin's lock), change the bin and
  * store seq + 2 (release). Readers take no lock and write nothing: read seq (acquire), read the entries,
@@ -30,8 +30,13 @@
  * their own first word, so a reader bounds every index by the array it actually holds (count is clamped
  * to cap) and can never step outside mapped index memory, whatever it raced with.
  *
- * Lookup = binary search for the last entry that starts at or before addr, then a backward walk that
- * stops as soon as pmax <= addr: O(log b + k) for b entries in the bin and k entries overlapping addr.
+ * Lookup = find the last entry that starts at or before addr, then a backward walk that stops as soon as
+ * pmax <= addr. The first step is one load in the array's sub-index (sub[g] = first entry whose lo is at
+ * or after granule g of the bin's 64; the answer lies in [sub[g], sub[g+1]]), so a lookup costs O(1 + k)
+ * for k entries overlapping addr; the huge list and bins of 65535+ entries use a binary search instead.
+ * ig_check stops at the first live entry whose user bytes hold the whole access (_ig_bin_probe): such an
+ * access is fine whatever else overlaps it, so only dead or too-small matches need the full priority
+ * lookup.
  *
  * A removed entry becomes a tombstone in place (state EMPTY, hi 0, id 0: it contains nothing and keeps
  * the order), so a remove moves no memory, and an insert next to a tombstone (the common case: libc hands
@@ -542,11 +547,19 @@ void _ig_index_prefetch(uint64_t lo, uint64_t hi, int stage) {
   if (i < IG_LOAD(&arr->cap)) __builtin_prefetch(&arr->e[i], 1);
 }
 
-void *_ig_index_pin_bin(uint64_t lo, uint64_t hi) {
+void *_ig_index_pin_block(uint64_t id, uint64_t lo, uint64_t hi, _ig_entry_t *out) {
+  if (lo >= hi || hi > IG_ADDR_LIMIT) return NULL; /* from a torn record copy */
   int level = _ig_level_for(lo, hi);
   _ig_bin_t *bin = level < 0 ? &_ig_huge : _ig_bin_peek(&_ig_levels[level], lo >> _ig_levels[level].shift);
-  if (bin) _ig_bin_wlock(bin);
-  return bin;
+  if (bin == NULL) return NULL;
+  _ig_bin_wlock(bin);
+  uint32_t i = _ig_bin_find_id(bin, lo, id);
+  if (i < bin->count && bin->arr->e[i].state == IG_STATE_LIVE) {
+    *out = bin->arr->e[i];
+    return bin;
+  }
+  _ig_bin_wunlock(bin);
+  return NULL;
 }
 
 void _ig_index_unpin_bin(void *bin) { _ig_bin_wunlock(bin); }

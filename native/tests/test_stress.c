@@ -131,6 +131,18 @@ static void *bin_racer(void *arg) {
   return NULL;
 }
 
+/* ig_verify running while blocks are freed and (with quarantine_mb=0 at once) returned to libc: it must
+ * never read a block that went back to libc (libc's free-list words would show as a damaged header). */
+static long verify_found, verify_rounds;
+static void *verifier(void *arg) {
+  (void)arg;
+  while (!stop) {
+    verify_found += (long)ig_verify(NULL, 0);
+    verify_rounds++;
+  }
+  return NULL;
+}
+
 /* A racing double free: exactly one of two threads wins each block. */
 static char *shared[20000];
 static int wins[2];
@@ -144,15 +156,21 @@ static void *racer(void *arg) {
   return NULL;
 }
 
-int main(void) {
-  ig_init("quarantine_mb=8:release_history=4096", 0);
+int main(int argc, char **argv) {
+  /* argv[1]: other options (CTest also runs it with the quarantine and history off) */
+  ig_init(argc > 1 ? argv[1] : "quarantine_mb=8:release_history=4096", 0);
   ig_stats_t before;
   ig_get_stats(&before);
   pthread_t th[THREADS];
   for (int i = 0; i < THREADS; i++) pthread_create(&th[i], NULL, worker, (void *)(intptr_t)i);
+  pthread_t vt;
+  pthread_create(&vt, NULL, verifier, NULL);
   struct timespec ts = {SECONDS, 0};
   nanosleep(&ts, NULL);
   stop = 1;
+  pthread_join(vt, NULL);
+  printf("%ld concurrent ig_verify rounds, %ld damaged blocks\n", verify_rounds, verify_found);
+  CHECK_EQ(verify_found, 0);
   long total = 0, bad = 0, st = 0;
   for (int i = 0; i < THREADS; i++) {
     pthread_join(th[i], NULL);

@@ -263,9 +263,11 @@ bool _ig_index_find_block(uint64_t addr, _ig_entry_t *out);
 /* Copies the record of a found entry (state = the entry's state); false when the record was recycled
  * meanwhile (the caller looks up again). */
 bool _ig_index_snapshot(const _ig_entry_t *e, ig_range_t *out);
-/* Locks (for writing) the first bin of an indexed extent; while held, no range of that bin can leave
- * the index, so a native block in it cannot go back to libc. NULL if the extent has no bin. */
-void *_ig_index_pin_bin(uint64_t lo, uint64_t hi);
+/* Locks (for writing) the first bin of a native block's extent if the block's entry is in it and LIVE,
+ * and copies the entry; NULL (and nothing held) otherwise. While held, the block cannot be claimed, so it cannot go back to
+ * libc; and since the entry is inserted only after the header and canaries are written, they are
+ * complete. */
+void *_ig_index_pin_block(uint64_t id, uint64_t lo, uint64_t hi, _ig_entry_t *out);
 /* With the quarantine off: claims a LIVE native block like _ig_index_claim and, under the same bin lock,
  * writes the record's release fields and FREED state and takes the block out of the index; the caller
  * then checks it and returns it to libc (_ig_block_release). */
