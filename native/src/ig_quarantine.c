@@ -2,26 +2,31 @@
  * (bounded by bytes, quarantine_mb) and the release history of released pins, views, callbacks and regions
  * (bounded by count, release_history); runs on every free and release, and at thread exit.
  *
- * Each thread fills a local batch of IG_QBATCH entries without a lock; when the batch is full (or holds
- * 1/8 of the bound, at most 1 MiB) it is appended to the global FIFO of batches under a short spinlock,
- * and the oldest entries beyond the bound are copied out in the same critical section (at most
- * IG_QBATCH per round) and evicted after the lock is dropped. An entry holds what eviction needs (user
- * start, size, redzones, slot), so eviction reads neither the record nor any link in freed memory, and
- * a write-after-free cannot corrupt the queue. Batches come from a pool of mmap'ed pages.
+ * Each thread keeps its own FIFO of batches (IG_QBATCH entries each), written only by itself, so a free
+ * takes no lock and touches no shared line. The bound is global: every thread adds its new budget bytes
+ * to one shared total once per batch (when the batch is full, or its unpublished entries hold 1/8 of the
+ * bound, at most 1 MiB), and while the total is over the bound the publishing thread evicts the oldest
+ * entries: first from the orphan list (FIFOs handed over by exited threads, under a spinlock), then from
+ * its own FIFO, at most IG_QBATCH per round, subtracting each round from the total. The total may
+ * therefore exceed the bound by at most one batch per thread (its unpublished entries, or a batch just
+ * published and not yet evicted). Order is FIFO per thread, not across threads. An entry holds what
+ * eviction needs (user start, size, redzones, slot), so eviction reads neither the record nor any link
+ * in freed memory, and a write-after-free cannot corrupt the queue. Batches come from a pool of mmap'ed
+ * pages; each thread keeps one emptied batch as a spare.
  *
- *   global: head [b1: first=37 .. count=64] -> [b2: 64 entries] -> ... -> [bN] tail
- *   thread A local: [64 slots, 12 filled]       eviction takes b1.item[first++] while bytes > bound
+ *   thread A: head [b1: first=37 .. count=64] -> [b2] -> [b3: 12 of 64] tail   unpublished: 12 entries
+ *   thread B: head [b7: first=3 .. count=64] -> [b8: 40 of 64] tail
+ *   orphans (exited threads, lock): [b4] -> [b5: 20 of 64]   evicted first
+ *   total (shared, atomic per batch) = published budget bytes of A + B + orphans
  */
 #include "internal/ig_internal.h"
 
 typedef struct _ig_fifo_s {
-  _ig_lock_t lock;
-  _ig_qbatch_t *head, *tail;
-  uint64_t count;
-  uint64_t bytes;       /* what the bound counts */
-  uint64_t user_bytes;  /* user bytes, for the header */
   uint64_t bound;
-  uint64_t local_limit; /* flush a thread's local batch at this many budget bytes */
+  uint64_t local_limit; /* publish a thread's pending budget bytes at this many */
+  uint64_t total IG_ALIGNED(IG_CACHE_LINE); /* published budget bytes of all FIFOs (shared, atomic) */
+  _ig_lock_t lock IG_ALIGNED(IG_CACHE_LINE); /* guards orphans */
+  _ig_local_fifo_t orphans;                  /* FIFOs of exited threads, oldest first */
 } IG_ALIGNED(IG_CACHE_LINE) _ig_fifo_t;
 
 static _ig_fifo_t _ig_quarantine;
@@ -36,21 +41,22 @@ void _ig_quarantine_init(void) {
   _ig_quarantine.bound = (uint64_t)IG_OPT(quarantine_mb) << 20;
   _ig_quarantine.local_limit = _ig_quarantine.bound / 8 < (1u << 20) ? _ig_quarantine.bound / 8 : (1u << 20);
   _ig_history.bound = (uint64_t)IG_OPT(release_history);
-  _ig_history.local_limit = _ig_history.bound / 8;
+  _ig_history.local_limit = _ig_history.bound / 8 ? _ig_history.bound / 8 : 1;
 }
 
+/* Orphans are read first: a FIFO handed over between the two reads is missed, never counted twice. */
 uint64_t _ig_quarantine_blocks(void) {
-  uint64_t n = IG_LOAD(&_ig_quarantine.count);
+  uint64_t n = IG_LOAD(&_ig_quarantine.orphans.count);
   for (_ig_thread_t *t = _ig_threads_all(); t; t = t->next_all) n += IG_LOAD(&t->quarantine.count);
   return n;
 }
 uint64_t _ig_quarantine_user_bytes(void) {
-  uint64_t n = IG_LOAD(&_ig_quarantine.user_bytes);
+  uint64_t n = IG_LOAD(&_ig_quarantine.orphans.user_bytes);
   for (_ig_thread_t *t = _ig_threads_all(); t; t = t->next_all) n += IG_LOAD(&t->quarantine.user_bytes);
   return n;
 }
 uint64_t _ig_history_count(void) {
-  uint64_t n = IG_LOAD(&_ig_history.count);
+  uint64_t n = IG_LOAD(&_ig_history.orphans.count);
   for (_ig_thread_t *t = _ig_threads_all(); t; t = t->next_all) n += IG_LOAD(&t->history.count);
   return n;
 }
@@ -126,59 +132,120 @@ static void _ig_evict_all(const _ig_qitem_t *v, uint32_t n, bool is_quarantine) 
   }
 }
 
-/* Appends the local batch (if any) to the global FIFO and evicts what exceeds the bound. */
-static void _ig_fifo_flush(_ig_fifo_t *g, _ig_local_fifo_t *l, bool is_quarantine) {
-  _ig_qitem_t victims[IG_QBATCH];
-  bool appended = false;
-  for (;;) {
-    uint32_t n = 0;
-    _ig_qbatch_t *done_first = NULL, *done_last = NULL;
-    _ig_lock(&g->lock);
-    if (!appended && l->batch != NULL) {
-      appended = true;
-      _ig_qbatch_t *b = l->batch;
+/* Moves up to IG_QBATCH of the oldest entries of l, worth at least `want` budget bytes if l holds
+ * them, into v; emptied batches are chained onto [*df, *dl]. */
+static uint32_t _ig_fifo_take(_ig_local_fifo_t *l, _ig_qitem_t *v, uint64_t want, bool is_quarantine,
+                              uint64_t *cost, uint64_t *user, _ig_qbatch_t **df, _ig_qbatch_t **dl) {
+  uint32_t n = 0;
+  uint64_t c = 0, u = 0;
+  while (n < IG_QBATCH && c < want && l->head) {
+    _ig_qbatch_t *b = l->head; /* never empty: a batch is made for an entry and dropped when drained */
+    const _ig_qitem_t *it = &b->item[b->first++];
+    v[n++] = *it;
+    c += _ig_item_cost(it, is_quarantine);
+    u += is_quarantine ? it->size : 0;
+    if (b->first == b->count) {
+      l->head = b->next;
+      if (!l->head) l->tail = NULL;
       b->next = NULL;
-      if (g->tail) g->tail->next = b; else g->head = b;
-      g->tail = b;
-      IG_STORE(&g->count, g->count + l->count);
-      g->bytes += l->bytes;
-      IG_STORE(&g->user_bytes, g->user_bytes + l->user_bytes);
-      l->batch = NULL;
-      IG_STORE(&l->count, 0);
-      l->bytes = 0;
-      IG_STORE(&l->user_bytes, 0);
+      if (*dl) (*dl)->next = b; else *df = b;
+      *dl = b;
     }
-    while (g->bytes > g->bound && g->head && n < IG_QBATCH) {
-      _ig_qbatch_t *b = g->head;
-      const _ig_qitem_t *it = &b->item[b->first++];
-      victims[n++] = *it;
-      IG_STORE(&g->count, g->count - 1);
-      g->bytes -= _ig_item_cost(it, is_quarantine);
-      IG_STORE(&g->user_bytes, g->user_bytes - (is_quarantine ? it->size : 0));
-      if (b->first == b->count) {
-        g->head = b->next;
-        if (!g->head) g->tail = NULL;
-        b->next = NULL;
-        if (done_last) done_last->next = b; else done_first = b;
-        done_last = b;
+  }
+  IG_STORE(&l->count, l->count - n);
+  l->bytes -= c;
+  IG_STORE(&l->user_bytes, l->user_bytes - u);
+  *cost = c;
+  *user = u;
+  return n;
+}
+
+/* While the shared total is over the bound: evicts the oldest orphans, else the oldest entries of the
+ * caller's own FIFO, one round of at most IG_QBATCH at a time. Stops early when neither has anything:
+ * what is over then belongs to other threads, which evict at their next batch. */
+static IG_NOINLINE void _ig_fifo_evict(_ig_fifo_t *g, _ig_local_fifo_t *l, uint64_t total, bool is_quarantine) {
+  _ig_qitem_t victims[IG_QBATCH];
+  while (total > g->bound) {
+    uint64_t want = total - g->bound, cost = 0, user = 0;
+    _ig_qbatch_t *df = NULL, *dl = NULL;
+    uint32_t n = 0;
+    if (IG_LOAD(&g->orphans.count) != 0) {
+      _ig_lock(&g->lock);
+      n = _ig_fifo_take(&g->orphans, victims, want, is_quarantine, &cost, &user, &df, &dl);
+      _ig_unlock(&g->lock);
+    }
+    if (n == 0) {
+      n = _ig_fifo_take(l, victims, want, is_quarantine, &cost, &user, &df, &dl);
+      if (df != NULL && l->spare == NULL) { /* keep one emptied batch for the next entries */
+        l->spare = df;
+        df = df->next;
+        l->spare->next = NULL;
       }
     }
-    bool more = g->bytes > g->bound && g->head;
-    if (is_quarantine) IG_STORE(&ig_shadow_table->quarantine_bytes, g->user_bytes);
-    _ig_unlock(&g->lock);
+    if (n == 0) return;
+    total = __atomic_sub_fetch(&g->total, cost, __ATOMIC_RELAXED);
+    if (is_quarantine) IG_SUB(&ig_shadow_table->quarantine_bytes, user);
     _ig_evict_all(victims, n, is_quarantine);
-    if (done_first) _ig_batch_put_list(done_first, done_last);
-    if (!more) return;
+    if (df) _ig_batch_put_list(df, dl);
   }
 }
 
-static void _ig_local_push(_ig_local_fifo_t *l, const _ig_qitem_t *item, uint64_t bytes, uint64_t user_bytes) {
-  _ig_qbatch_t *b = l->batch;
-  if (IG_UNLIKELY(b == NULL)) l->batch = b = _ig_batch_get();
+/* Adds the caller's unpublished bytes to the shared total (and user bytes to the header), then evicts
+ * what is over the bound. */
+static void _ig_fifo_publish(_ig_fifo_t *g, _ig_local_fifo_t *l, bool is_quarantine) {
+  uint64_t total = __atomic_add_fetch(&g->total, l->unpub_bytes, __ATOMIC_RELAXED);
+  if (is_quarantine) IG_ADD(&ig_shadow_table->quarantine_bytes, l->unpub_user);
+  l->unpub_bytes = l->unpub_user = 0;
+  if (total > g->bound) _ig_fifo_evict(g, l, total, is_quarantine);
+}
+
+static void _ig_fifo_push(_ig_fifo_t *g, _ig_local_fifo_t *l, const _ig_qitem_t *item, uint64_t cost,
+                          uint64_t user, bool is_quarantine) {
+  _ig_qbatch_t *b = l->tail;
+  if (IG_UNLIKELY(b == NULL || b->count == IG_QBATCH)) {
+    _ig_qbatch_t *nb = l->spare;
+    if (nb != NULL) {
+      l->spare = NULL;
+      nb->next = NULL;
+      nb->count = nb->first = 0;
+    } else {
+      nb = _ig_batch_get();
+    }
+    if (b) b->next = nb; else l->head = nb;
+    l->tail = b = nb;
+  }
   b->item[b->count++] = *item;
   IG_STORE(&l->count, l->count + 1);
-  l->bytes += bytes;
-  IG_STORE(&l->user_bytes, l->user_bytes + user_bytes);
+  l->bytes += cost;
+  IG_STORE(&l->user_bytes, l->user_bytes + user);
+  l->unpub_bytes += cost;
+  l->unpub_user += user;
+  if (b->count == IG_QBATCH || l->unpub_bytes >= g->local_limit) _ig_fifo_publish(g, l, is_quarantine);
+}
+
+/* At thread exit: publishes what is pending and hands the whole FIFO to the orphan list. The thread's
+ * counts are cleared before the orphans' grow, so ig_get_stats may miss it for a moment but never counts
+ * it twice. */
+static void _ig_fifo_orphan(_ig_fifo_t *g, _ig_local_fifo_t *l, bool is_quarantine) {
+  if (l->unpub_bytes != 0) _ig_fifo_publish(g, l, is_quarantine);
+  if (l->spare != NULL) {
+    _ig_batch_put_list(l->spare, l->spare);
+    l->spare = NULL;
+  }
+  if (l->head == NULL) return;
+  _ig_qbatch_t *h = l->head, *t = l->tail;
+  uint64_t n = l->count, bytes = l->bytes, user = l->user_bytes;
+  l->head = l->tail = NULL;
+  IG_STORE(&l->count, 0);
+  l->bytes = 0;
+  IG_STORE(&l->user_bytes, 0);
+  _ig_lock(&g->lock);
+  if (g->orphans.tail) g->orphans.tail->next = h; else g->orphans.head = h;
+  g->orphans.tail = t;
+  IG_STORE(&g->orphans.count, g->orphans.count + n);
+  g->orphans.bytes += bytes;
+  IG_STORE(&g->orphans.user_bytes, g->orphans.user_bytes + user);
+  _ig_unlock(&g->lock);
 }
 
 bool _ig_quarantine_off(void) { return _ig_quarantine.bound == 0; }
@@ -189,9 +256,7 @@ void _ig_quarantine_push(const _ig_qitem_t *item) {
     return;
   }
   _ig_thread_t *t = _ig_thread();
-  _ig_local_push(&t->quarantine, item, _ig_item_cost(item, true), item->size);
-  if (t->quarantine.batch->count == IG_QBATCH || t->quarantine.bytes >= _ig_quarantine.local_limit)
-    _ig_fifo_flush(&_ig_quarantine, &t->quarantine, true);
+  _ig_fifo_push(&_ig_quarantine, &t->quarantine, item, _ig_item_cost(item, true), item->size, true);
 }
 
 void _ig_history_push(const _ig_qitem_t *item) {
@@ -200,12 +265,10 @@ void _ig_history_push(const _ig_qitem_t *item) {
     return;
   }
   _ig_thread_t *t = _ig_thread();
-  _ig_local_push(&t->history, item, 1, 0);
-  if (t->history.batch->count == IG_QBATCH || t->history.bytes >= _ig_history.local_limit)
-    _ig_fifo_flush(&_ig_history, &t->history, false);
+  _ig_fifo_push(&_ig_history, &t->history, item, 1, 0, false);
 }
 
 void _ig_thread_flush(_ig_thread_t *t) {
-  if (t->quarantine.batch) _ig_fifo_flush(&_ig_quarantine, &t->quarantine, true);
-  if (t->history.batch) _ig_fifo_flush(&_ig_history, &t->history, false);
+  _ig_fifo_orphan(&_ig_quarantine, &t->quarantine, true);
+  _ig_fifo_orphan(&_ig_history, &t->history, false);
 }

@@ -4,6 +4,7 @@
 #include "ig_test.h"
 
 #include <errno.h>
+#include <pthread.h>
 
 static ig_violation_t hooked[64];
 static int hooked_count;
@@ -297,6 +298,64 @@ static void test_quarantine_bound(void) {
   CHECK(res == IG_LOOKUP_UNKNOWN || r.state == IG_STATE_LIVE || r.start != (uintptr_t)first);
 }
 
+/* Per-thread quarantines under one 1 MiB budget: 8 threads in 3 waves swap 512-byte blocks through a
+ * shared array (so most frees are of another thread's block) and sample the statistics. The documented
+ * slack is one batch per thread: 1/8 of the bound (128 KiB) plus one block. Threads that exit hand their
+ * FIFO to the orphan list; 1024-byte frees on the main thread afterwards must evict all of it. */
+#define QT_THREADS 8
+#define QT_SLOTS 256
+#define QT_BOUND (1u << 20)
+#define QT_SLACK ((uint64_t)QT_THREADS * ((1u << 17) + 4096))
+static char *qt_slot[QT_SLOTS];
+static uint64_t qt_max_stats[QT_THREADS], qt_max_header[QT_THREADS];
+
+static void *qt_worker(void *arg) {
+  int me = (int)(intptr_t)arg;
+  uint64_t x = 0x9E3779B97F4A7C15ull * (uint64_t)(me + 1);
+  for (int i = 0; i < 20000; i++) {
+    x = x * 6364136223846793005ull + 1442695040888963407ull;
+    char *p = ig_malloc(512);
+    char *old = __atomic_exchange_n(&qt_slot[(x >> 33) % QT_SLOTS], p, __ATOMIC_ACQ_REL);
+    if (old) ig_free(old);
+    if (i % 64 == 0) {
+      ig_stats_t st;
+      ig_get_stats(&st);
+      if (st.quarantine_bytes > qt_max_stats[me]) qt_max_stats[me] = st.quarantine_bytes;
+      uint64_t h = __atomic_load_n(&ig_table()->quarantine_bytes, __ATOMIC_RELAXED);
+      if (h > qt_max_header[me]) qt_max_header[me] = h;
+    }
+  }
+  return NULL;
+}
+
+static void test_quarantine_threads(void) {
+  ig_stats_t before, st;
+  ig_get_stats(&before);
+  for (int wave = 0; wave < 3; wave++) {
+    pthread_t th[QT_THREADS];
+    for (int t = 0; t < QT_THREADS; t++) pthread_create(&th[t], NULL, qt_worker, (void *)(intptr_t)t);
+    for (int t = 0; t < QT_THREADS; t++) pthread_join(th[t], NULL);
+  }
+  for (int t = 0; t < QT_THREADS; t++) {
+    CHECK(qt_max_stats[t] <= QT_BOUND + QT_SLACK);
+    CHECK(qt_max_header[t] <= QT_BOUND + QT_SLACK);
+  }
+  for (int i = 0; i < QT_SLOTS; i++)
+    if (qt_slot[i]) ig_free(qt_slot[i]);
+  ig_get_stats(&st);
+  CHECK_EQ(st.live_blocks, before.live_blocks); /* every block freed, whichever thread freed it */
+  CHECK_EQ(st.total_allocs - before.total_allocs, st.total_frees - before.total_frees);
+  CHECK(st.quarantine_bytes <= QT_BOUND + (1u << 17) + 4096); /* one thread left: one batch of slack */
+  CHECK(st.quarantine_bytes >= QT_BOUND / 2);                 /* exited threads' blocks are still held */
+  /* more than the bound of 1024-byte frees: orphans go first, then the main thread's older entries */
+  for (int i = 0; i < 2 * (int)(QT_BOUND / 1024); i++) ig_free(ig_malloc(1024));
+  ig_get_stats(&st);
+  CHECK(st.quarantine_blocks > 0);
+  CHECK_EQ(st.quarantine_bytes, st.quarantine_blocks * 1024); /* nothing of the workers is left */
+  CHECK(st.quarantine_bytes >= QT_BOUND / 2 && st.quarantine_bytes <= QT_BOUND + (1u << 17) + 4096);
+  CHECK_EQ(st.live_blocks, before.live_blocks);
+}
+
 static void test_stats(void) {
   ig_stats_t a, b;
   ig_get_stats(&a);
@@ -329,6 +388,7 @@ int main(void) {
   RUN(test_check_native);
   RUN(test_write_after_free_on_eviction);
   RUN(test_quarantine_bound);
+  RUN(test_quarantine_threads);
   RUN(test_stats);
   TEST_MAIN_END();
 }

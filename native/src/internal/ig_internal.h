@@ -147,11 +147,16 @@ typedef struct _ig_qbatch_s {
   _ig_qitem_t item[IG_QBATCH];
 } _ig_qbatch_t;
 
+/* A FIFO of batches: a thread's own quarantine or history (written by its owner only), or the list of
+ * FIFOs handed over by exited threads (under the orphan lock). */
 typedef struct _ig_local_fifo_s {
-  _ig_qbatch_t *batch; /* the batch being filled, NULL if none */
-  uint64_t count;
-  uint64_t bytes;      /* budget bytes (what the bound counts) */
-  uint64_t user_bytes; /* user bytes (what the header reports) */
+  _ig_qbatch_t *head, *tail; /* oldest batch .. the batch being filled; NULL if empty */
+  _ig_qbatch_t *spare;       /* one emptied batch kept for reuse (saves the pool lock) */
+  uint64_t count;            /* entries held (read by ig_get_stats) */
+  uint64_t bytes;            /* budget bytes held (what the bound counts) */
+  uint64_t user_bytes;       /* user bytes held (read by ig_get_stats) */
+  uint64_t unpub_bytes;      /* budget bytes not yet added to the shared total */
+  uint64_t unpub_user;       /* user bytes not yet added to header.quarantine_bytes */
 } _ig_local_fifo_t;
 
 typedef struct _ig_thread_s {
