@@ -20,7 +20,14 @@
  * alloc_seq, record id), so a lookup never reads a record unless it copies one out.
  *
  *   bin (32 B):     | seq u32 | count u32 | arr* | dead u32 | gshift u32 | base u64 |
- *   arr (arena):    | cap u64 | sub_ok u32 | pad u32 | sub u16[64] | entry[cap] (48 B each, _ig_entry_t) |
+ *   arr (arena):    | cap u64 | sub_ok u32 | pad u32 | sub u16[64] | hot[cap] (32 B) | cold[cap] (16 B) |
+ *   hot  (32 B):    | lo u64 | hi u64 | pmax u64 | rz_left u16 | rz_right u16 | state u8 | kind u8 | pad |
+ *   cold (16 B):    | id u64 | alloc_seq u64 |
+ *
+ * An entry is split in two parallel arrays: everything a scan and ig_check's fast path read sits in
+ * the 32-byte hot part (two per cache line), the record id and sequence number, needed only by a full
+ * lookup for the candidates it keeps, in the cold part. Both live in the same arena allocation; a reader
+ * finds the cold array from the capacity it read in the array itself, so it stays in bounds.
  *
  * Each bin is a seqlock. Writers make seq odd with a CAS (that is the bin's lock), change the bin and
  * store seq + 2 (release). Readers take no lock and write nothing: read seq (acquire), read the entries,
@@ -57,6 +64,23 @@
  * compare or two instead of a binary search over the whole bin. */
 #define IG_GRANULES 64u
 
+/* The hot part of an index entry (what scans read) and its cold part (read for kept candidates only). */
+typedef struct _ig_hot_s {
+  uint64_t lo;
+  uint64_t hi;   /* 0 for a tombstone */
+  uint64_t pmax; /* running maximum of hi over the entries up to this one */
+  uint16_t rz_left;
+  uint16_t rz_right;
+  uint8_t state;
+  uint8_t kind;
+  uint16_t _pad;
+} _ig_hot_t;
+
+typedef struct _ig_cold_s {
+  uint64_t id;  /* record id; 0 for a tombstone */
+  uint64_t seq; /* alloc_seq of the record */
+} _ig_cold_t;
+
 typedef struct _ig_arr_s {
   uint64_t cap;
   uint32_t sub_ok; /* sub[] is valid (level bins with fewer than 65535 entries) */
@@ -65,7 +89,7 @@ typedef struct _ig_arr_s {
     uint16_t sub[IG_GRANULES];
     uint64_t subw[IG_GRANULES / 4]; /* writers update four granules per word */
   };
-  _ig_entry_t e[];
+  _ig_hot_t e[]; /* then _ig_cold_t cold[cap] */
 } _ig_arr_t;
 
 typedef struct _ig_bin_s {
@@ -79,7 +103,11 @@ typedef struct _ig_bin_s {
 
 _Static_assert(sizeof(_ig_arr_t) == 144, "entry array header is 144 bytes");
 _Static_assert(sizeof(_ig_bin_t) == 32, "index bin is 32 bytes");
-_Static_assert(offsetof(_ig_entry_t, seq) == 32 && offsetof(_ig_entry_t, state) == 44, "entry layout");
+_Static_assert(sizeof(_ig_hot_t) == 32 && sizeof(_ig_cold_t) == 16, "hot entry 32 bytes, cold 16");
+_Static_assert(offsetof(_ig_entry_t, id) == 24 && offsetof(_ig_entry_t, rz_left) == 40 &&
+                   offsetof(_ig_hot_t, rz_left) == 24 && offsetof(_ig_cold_t, seq) == 8,
+               "_ig_entry_put copies lo..pmax, rz_left..pad and id..seq as blocks");
+_Static_assert(sizeof(_ig_arr_t) % 16 == 0, "cold array stays 16-byte aligned");
 
 #define IG_LEVELS 4
 #define IG_SPAN_MAX 16u
@@ -125,7 +153,36 @@ static struct {
   _ig_arr_t *free[IG_ARR_CLASSES]; /* linked through the first entry's lo */
 } _ig_arena IG_ALIGNED(IG_CACHE_LINE);
 
-static size_t _ig_arr_bytes(unsigned c) { return sizeof(_ig_arr_t) + ((size_t)4 << c) * sizeof(_ig_entry_t); }
+static size_t _ig_arr_bytes(unsigned c) {
+  return sizeof(_ig_arr_t) + ((size_t)4 << c) * (sizeof(_ig_hot_t) + sizeof(_ig_cold_t));
+}
+
+/* The cold array of arr, whose capacity is cap (readers pass the cap they read from arr itself). */
+IG_INLINE _ig_cold_t *_ig_cold(const _ig_arr_t *arr, uint64_t cap) {
+  return (_ig_cold_t *)(uintptr_t)&arr->e[cap];
+}
+
+/* Writer side: stores a whole entry at i (three fixed-size copies: lo..pmax, rz_left..pad, id..seq). */
+IG_INLINE void _ig_entry_put(_ig_arr_t *arr, uint32_t i, const _ig_entry_t *in) {
+  _ig_hot_t *h = &arr->e[i];
+  memcpy(h, in, 24);
+  memcpy(&h->rz_left, &in->rz_left, 8);
+  memcpy(&_ig_cold(arr, arr->cap)[i], &in->id, 16);
+}
+
+/* Assembles an entry from a hot copy and the cold part at cold (reader or writer side). */
+IG_INLINE void _ig_entry_join(const _ig_hot_t *h, const _ig_cold_t *cold, _ig_entry_t *out) {
+  out->lo = h->lo;
+  out->hi = h->hi;
+  out->pmax = h->pmax;
+  out->id = IG_LOAD(&cold->id);
+  out->seq = IG_LOAD(&cold->seq);
+  out->rz_left = h->rz_left;
+  out->rz_right = h->rz_right;
+  out->state = h->state;
+  out->kind = h->kind;
+  out->_pad = 0;
+}
 
 static _ig_arr_t *_ig_arr_alloc(unsigned c) {
   IG_ASSERT(c < IG_ARR_CLASSES);
@@ -198,11 +255,11 @@ static void _ig_bin_wlock(_ig_bin_t *bin) {
 }
 IG_INLINE void _ig_bin_wunlock(_ig_bin_t *bin) { IG_STORE_REL(&bin->seq, IG_LOAD(&bin->seq) + 1); }
 
-IG_INLINE bool _ig_dead(const _ig_entry_t *e) { return e->id == 0; }
+IG_INLINE bool _ig_dead(const _ig_hot_t *e) { return e->hi == 0; }
 
 /* Recomputes pmax from `from` on; stops once it agrees with what is stored (every later value then does). */
 static void _ig_bin_fix_pmax(_ig_bin_t *bin, uint32_t from) {
-  _ig_entry_t *e = bin->arr->e;
+  _ig_hot_t *e = bin->arr->e;
   uint64_t m = from ? e[from - 1].pmax : 0;
   for (uint32_t i = from; i < bin->count; i++) {
     if (e[i].hi > m) m = e[i].hi;
@@ -262,9 +319,11 @@ static void _ig_bin_resize(_ig_bin_t *bin, unsigned c) {
   _ig_arr_t *old = bin->arr;
   uint32_t n = 0;
   uint64_t m = 0;
+  _ig_cold_t *fc = _ig_cold(fresh, fresh->cap), *oc = old != NULL ? _ig_cold(old, old->cap) : NULL;
   for (uint32_t i = 0; old != NULL && i < bin->count; i++) {
     if (_ig_dead(&old->e[i])) continue;
     fresh->e[n] = old->e[i];
+    fc[n] = oc[i];
     if (fresh->e[n].hi > m) m = fresh->e[n].hi;
     fresh->e[n++].pmax = m;
   }
@@ -277,12 +336,16 @@ static void _ig_bin_resize(_ig_bin_t *bin, unsigned c) {
 
 /* Squeezes tombstones out in place. */
 static void _ig_bin_compact(_ig_bin_t *bin) {
-  _ig_entry_t *e = bin->arr->e;
+  _ig_hot_t *e = bin->arr->e;
+  _ig_cold_t *c = _ig_cold(bin->arr, bin->arr->cap);
   uint32_t n = 0;
   uint64_t m = 0;
   for (uint32_t i = 0; i < bin->count; i++) {
     if (_ig_dead(&e[i])) continue;
-    if (n != i) e[n] = e[i];
+    if (n != i) {
+      e[n] = e[i];
+      c[n] = c[i];
+    }
     if (e[n].hi > m) m = e[n].hi;
     e[n++].pmax = m;
   }
@@ -297,7 +360,7 @@ IG_INLINE unsigned _ig_class_of(uint64_t cap) { return (unsigned)__builtin_ctzll
  * lies between sub[g] and sub[g + 1] (usually 0-2 entries); without it, a binary search over the bin.
  * Branch-free either way. Torn values are clamped to n, so every index read stays inside the array. */
 IG_INLINE uint32_t _ig_upper(const _ig_arr_t *arr, uint32_t n, uint64_t a, unsigned shift) {
-  const _ig_entry_t *e = arr->e;
+  const _ig_hot_t *e = arr->e;
   uint32_t lo = 0, w = n;
   if (IG_LIKELY(shift != 0 && IG_LOAD(&arr->sub_ok))) {
     uint32_t g = (uint32_t)(a >> (shift - 6)) & (IG_GRANULES - 1);
@@ -326,10 +389,10 @@ static uint32_t _ig_bin_upper_w(const _ig_bin_t *bin, uint64_t addr) {
 
 /* Turns entry i into a tombstone (keeps its lo, so the order holds). */
 static void _ig_bin_kill(_ig_bin_t *bin, uint32_t i) {
-  _ig_entry_t *e = &bin->arr->e[i];
+  _ig_hot_t *e = &bin->arr->e[i];
   IG_STORE(&e->state, (uint8_t)IG_STATE_EMPTY);
   IG_STORE(&e->hi, 0);
-  IG_STORE(&e->id, 0);
+  IG_STORE(&_ig_cold(bin->arr, bin->arr->cap)[i].id, 0);
   bin->dead++;
   _ig_bin_fix_pmax(bin, i);
 }
@@ -350,15 +413,16 @@ static void _ig_bin_insert(_ig_bin_t *bin, uint64_t base, uint32_t gshift, const
     _ig_bin_resize(bin, 0);
   }
   uint32_t pos = _ig_bin_upper_w(bin, in->lo);
-  _ig_entry_t *e = bin->arr->e;
+  _ig_hot_t *e = bin->arr->e;
   for (uint32_t j = pos; j-- > 0 && e[j].lo == in->lo;) {
     if (e[j].hi != in->hi || e[j].state != IG_STATE_RELEASED) continue;
     if (dropped->n < 8) {
-      uint32_t slot = _ig_id_slot(e[j].id), k;
+      uint64_t id = _ig_cold(bin->arr, bin->arr->cap)[j].id;
+      uint32_t slot = _ig_id_slot(id), k;
       for (k = 0; k < dropped->n && dropped->slot[k] != slot; k++) {}
       if (k == dropped->n) {
         dropped->slot[k] = slot;
-        dropped->gen[k] = _ig_id_gen(e[j].id);
+        dropped->gen[k] = _ig_id_gen(id);
         dropped->n++;
       }
     }
@@ -383,10 +447,14 @@ static void _ig_bin_insert(_ig_bin_t *bin, uint64_t base, uint32_t gshift, const
     }
     _ig_sub_shift(bin, in->lo, t < bin->count ? e[t].lo : UINT64_MAX, +1);
     if (t < bin->count) bin->dead--; else IG_STORE(&bin->count, bin->count + 1);
-    memmove(&e[pos + 1], &e[pos], (t - pos) * sizeof(_ig_entry_t));
+    _ig_cold_t *c = _ig_cold(bin->arr, bin->arr->cap);
+    if (t > pos) {
+      memmove(&e[pos + 1], &e[pos], (t - pos) * sizeof(_ig_hot_t));
+      memmove(&c[pos + 1], &c[pos], (t - pos) * sizeof(_ig_cold_t));
+    }
     at = pos;
   }
-  e[at] = *in;
+  _ig_entry_put(bin->arr, at, in);
   e[at].pmax = at ? e[at - 1].pmax : 0;
   if (in->hi > e[at].pmax) e[at].pmax = in->hi;
   _ig_bin_fix_pmax(bin, at + 1 < bin->count ? at + 1 : at);
@@ -396,8 +464,9 @@ static void _ig_bin_insert(_ig_bin_t *bin, uint64_t base, uint32_t gshift, const
 /* Index of the entry of `id` starting at lo, or count if absent. Writer side. */
 static uint32_t _ig_bin_find_id(const _ig_bin_t *bin, uint64_t lo, uint64_t id) {
   uint32_t i = _ig_bin_upper_w(bin, lo);
+  const _ig_cold_t *c = bin->arr ? _ig_cold(bin->arr, bin->arr->cap) : NULL;
   while (i-- > 0 && bin->arr->e[i].lo == lo)
-    if (bin->arr->e[i].id == id) return i;
+    if (c[i].id == id) return i;
   return bin->count;
 }
 
@@ -416,8 +485,7 @@ static void _ig_bin_remove(_ig_bin_t *bin, uint64_t lo, uint32_t slot) {
   _ig_bin_wlock(bin);
   uint32_t i = _ig_bin_upper_w(bin, lo);
   while (i-- > 0 && bin->arr->e[i].lo == lo) {
-    const _ig_entry_t *e = &bin->arr->e[i];
-    if (_ig_dead(e) || _ig_id_slot(e->id) != slot) continue;
+    if (_ig_dead(&bin->arr->e[i]) || _ig_id_slot(_ig_cold(bin->arr, bin->arr->cap)[i].id) != slot) continue;
     _ig_bin_kill(bin, i);
     break;
   }
@@ -544,7 +612,11 @@ void _ig_index_prefetch(uint64_t lo, uint64_t hi, int stage) {
   __builtin_prefetch(arr, 1);
   __builtin_prefetch(&arr->sub[g], 1);
   uint32_t i = IG_LOAD(&arr->sub[g]); /* may be stale or a miss itself; only a hint */
-  if (i < IG_LOAD(&arr->cap)) __builtin_prefetch(&arr->e[i], 1);
+  uint64_t cap = IG_LOAD(&arr->cap);
+  if (i < cap) {
+    __builtin_prefetch(&arr->e[i], 1);
+    __builtin_prefetch(&_ig_cold(arr, cap)[i], 1); /* eviction's find_id reads the id there */
+  }
 }
 
 void *_ig_index_pin_block(uint64_t id, uint64_t lo, uint64_t hi, _ig_entry_t *out) {
@@ -555,7 +627,7 @@ void *_ig_index_pin_block(uint64_t id, uint64_t lo, uint64_t hi, _ig_entry_t *ou
   _ig_bin_wlock(bin);
   uint32_t i = _ig_bin_find_id(bin, lo, id);
   if (i < bin->count && bin->arr->e[i].state == IG_STATE_LIVE) {
-    *out = bin->arr->e[i];
+    _ig_entry_join(&bin->arr->e[i], &_ig_cold(bin->arr, bin->arr->cap)[i], out);
     return bin;
   }
   _ig_bin_wunlock(bin);
@@ -586,16 +658,19 @@ static bool _ig_bin_scan(_ig_bin_t *bin, uint64_t addr, _ig_best_t *best, bool e
     const _ig_arr_t *arr = IG_LOAD_ACQ(&bin->arr);
     uint64_t cap = arr != NULL ? IG_LOAD(&arr->cap) : 0;
     if (n > cap) n = (uint32_t)cap; /* raced a resize: stay inside the array we hold; seq will differ */
-    const _ig_entry_t *e = arr != NULL ? arr->e : NULL;
+    const _ig_hot_t *e = arr != NULL ? arr->e : NULL;
+    const _ig_cold_t *cold = arr != NULL ? _ig_cold(arr, cap) : NULL; /* cap is arr's own: in bounds */
     uint32_t lo = arr != NULL ? _ig_upper(arr, n, addr, shift) : 0;
     _ig_best_t b = *best;
     bool hit = false;
     for (uint32_t i = lo; i-- > 0;) {
       if (IG_LOAD(&e[i].pmax) <= addr) break;
       if (IG_LOAD(&e[i].hi) <= addr) continue;
+      _ig_hot_t h;
+      memcpy(&h, &e[i], sizeof h);
+      if (h.state == IG_STATE_EMPTY) continue;
       _ig_entry_t c;
-      memcpy(&c, &e[i], sizeof c);
-      if (c.state == IG_STATE_EMPTY) continue;
+      _ig_entry_join(&h, &cold[i], &c);
       if (exact && c.kind == IG_RANGE_NATIVE_BLOCK && _ig_entry_start(&c) == addr) {
         b.prio = 3;
         b.e = c;
@@ -631,14 +706,16 @@ static bool _ig_bin_find_block(const _ig_bin_t *bin, uint64_t addr, _ig_entry_t 
     if (arr == NULL) return false;
     uint64_t cap = IG_LOAD(&arr->cap);
     if (n > cap) n = (uint32_t)cap;
-    const _ig_entry_t *e = arr->e;
+    const _ig_hot_t *e = arr->e;
     bool hit = false;
     for (uint32_t i = _ig_upper(arr, n, addr, shift); i-- > 0;) {
-      const _ig_entry_t *x = &e[i];
+      const _ig_hot_t *x = &e[i];
       if (IG_LOAD(&x->pmax) <= addr) break;
       if (IG_LOAD(&x->hi) <= addr || IG_LOAD(&x->lo) + IG_LOAD(&x->rz_left) != addr) continue;
       if (IG_LOAD(&x->kind) != IG_RANGE_NATIVE_BLOCK || IG_LOAD(&x->state) == IG_STATE_EMPTY) continue;
-      memcpy(out, x, sizeof *out);
+      _ig_hot_t h;
+      memcpy(&h, x, sizeof h);
+      _ig_entry_join(&h, &_ig_cold(arr, cap)[i], out);
       hit = true;
       break;
     }
@@ -781,11 +858,11 @@ static int _ig_bin_probe(const _ig_bin_t *bin, uint64_t a, uint64_t len, unsigne
     if (arr == NULL) return IG_PROBE_NONE; /* arrays are never taken away once a bin has one */
     uint64_t cap = IG_LOAD(&arr->cap);
     if (n > cap) n = (uint32_t)cap;
-    const _ig_entry_t *e = arr->e;
+    const _ig_hot_t *e = arr->e;
     uint32_t lo = _ig_upper(arr, n, a, shift);
     int r = IG_PROBE_NONE;
     for (uint32_t i = lo; i-- > 0;) {
-      const _ig_entry_t *x = &e[i];
+      const _ig_hot_t *x = &e[i];
       if (IG_LOAD(&x->pmax) <= a) break;
       uint64_t hi = IG_LOAD(&x->hi);
       if (hi <= a) continue; /* tombstones too: their hi is 0 */

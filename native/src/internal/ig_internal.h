@@ -232,7 +232,9 @@ IG_INLINE uint64_t _ig_extent_hi(const ig_range_t *r) {
 
 /* ---------------------------------------------------------------------------------------------------
  * Interval index (ig_index.c). An entry carries everything a lookup needs, so a lookup reads the
- * directory, one bin and its entries per populated level, and the record only to copy it out.
+ * directory, one bin and its entries per populated level, and the record only to copy it out. This is
+ * the entry as the index hands it in and out; inside a bin it is stored split into a 32-byte hot part
+ * (lo, hi, pmax, redzones, state, kind) and a 16-byte cold part (id, seq) in parallel arrays.
  *
  *   entry (48 B): | lo u64 | hi u64 | pmax u64 | id u64 | seq u64 | rz_left u16 | rz_right u16 |
  *                 | state u8 | kind u8 | pad u16 |
