@@ -217,12 +217,13 @@ internal static class ReportFormatter
             };
             if ((ulong)v.Address < (ulong)v.RangeStart)
             {
-                return $"The left redzone of {range} was overwritten {Bytes((ulong)v.RangeStart - (ulong)v.Address)} before its start ({finder}); native code wrote before the buffer.";
+                return $"The left redzone of {range} was overwritten from {Bytes((ulong)v.RangeStart - (ulong)v.Address)} before its start ({finder}); native code wrote before the buffer.";
             }
 
             ulong rangeEnd = (ulong)v.RangeStart + (ulong)v.RangeSize;
             ulong past = (ulong)v.Address >= rangeEnd ? (ulong)v.Address - rangeEnd : (ulong)Math.Max(0, v.Detail);
-            return $"The right redzone of {range} was overwritten {Bytes(past)} past its end ({finder}); native code wrote beyond the buffer.";
+            string at = past == 0 ? "from its first byte past the end" : "from " + Bytes(past) + " past its end";
+            return $"The right redzone of {range} was overwritten {at} ({finder}); native code wrote beyond the buffer.";
         }
 
         ulong a = (ulong)v.Address, s = (ulong)v.RangeStart, end = s + (ulong)v.RangeSize;

@@ -145,6 +145,20 @@ public sealed class GoldenReportTests : GuardedFixture
     }
 
     [Test]
+    public void OverflowWrittenByNative_Stderr_SaysWhereTheRedzoneDamageStarts()
+    {
+        ChildResult result = Scenario.Run("overflow_written_by_native");
+        var reports = ReportText.Parse(result.Stderr);
+
+        Assert.That(reports, Is.Not.Empty, result.ToString());
+        ReportText report = reports[0];
+        Assert.That(report.Headline, Does.Match(@"^ERROR: InteropGuard: native-buffer-overflow on address 0x[0-9a-f]+ \[IG0002\]$"), result.ToString());
+        Assert.That(report.Location, Does.Match(
+            @"^The right redzone of a \d+-byte native buffer \[0x[0-9a-f]+, 0x[0-9a-f]+\) was overwritten from (its first byte past the end|\d+ bytes? past its end) \(found (by Guard\.Verify|when the buffer was freed)\); native code wrote beyond the buffer\.$"),
+            result.ToString());
+    }
+
+    [Test]
     public void CaptureStacks_StacksStartAtTheUsersFrame()
     {
         int accessLine = Scenario.LineOf("private static void NativeUseAfterFree()", "Guard.Check(p, 16);");
