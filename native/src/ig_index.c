@@ -170,18 +170,12 @@ IG_INLINE void _ig_entry_put(_ig_arr_t *arr, uint32_t i, const _ig_entry_t *in) 
   memcpy(&_ig_cold(arr, arr->cap)[i], &in->id, 16);
 }
 
-/* Assembles an entry from a hot copy and the cold part at cold (reader or writer side). */
+/* Assembles an entry from a hot copy and the cold part at cold (reader or writer side; a reader's torn
+ * copy is discarded when the bin's seq re-reads different). */
 IG_INLINE void _ig_entry_join(const _ig_hot_t *h, const _ig_cold_t *cold, _ig_entry_t *out) {
-  out->lo = h->lo;
-  out->hi = h->hi;
-  out->pmax = h->pmax;
-  out->id = IG_LOAD(&cold->id);
-  out->seq = IG_LOAD(&cold->seq);
-  out->rz_left = h->rz_left;
-  out->rz_right = h->rz_right;
-  out->state = h->state;
-  out->kind = h->kind;
-  out->_pad = 0;
+  memcpy(out, h, 24);
+  memcpy(&out->id, cold, 16);
+  memcpy(&out->rz_left, &h->rz_left, 8);
 }
 
 static _ig_arr_t *_ig_arr_alloc(unsigned c) {
