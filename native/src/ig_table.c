@@ -177,6 +177,8 @@ static bool _ig_chunk_ensure(uint32_t slot) {
     _ig_os_release(meta, IG_RANGES_PER_CHUNK * sizeof(_ig_slot_meta_t));
     return false;
   }
+  _ig_os_populate(records, IG_RANGES_PER_CHUNK * sizeof(ig_range_t));
+  _ig_os_populate(meta, IG_RANGES_PER_CHUNK * sizeof(_ig_slot_meta_t));
   IG_STORE_REL(&_ig_meta_chunks[c], meta);
   IG_STORE_REL(&_ig_chunks[c], records);
   IG_STORE_REL(&_ig_slots.dir[c], (uint64_t)(uintptr_t)records);

@@ -65,6 +65,7 @@ IG_INLINE void _ig_unlock(_ig_lock_t *l) { __atomic_store_n(&l->v, 0u, __ATOMIC_
  * ------------------------------------------------------------------------------------------------ */
 void *_ig_os_reserve(size_t size);           /* zeroed read-write anonymous memory, NULL on failure */
 void _ig_os_release(void *p, size_t size);   /* only for memory no other thread can still read */
+void _ig_os_populate(void *p, size_t size);  /* pre-fault for writing (best effort; a no-op where unsupported) */
 uint64_t _ig_os_now_ns(void);                /* CLOCK_MONOTONIC_COARSE (same epoch as CLOCK_MONOTONIC) */
 uint32_t _ig_os_tid(void);                   /* OS thread id, cached per thread */
 uint64_t _ig_os_pid(void);
