@@ -6,7 +6,7 @@ using System.Xml.Linq;
 var target = Argument("target", "Test");
 var configuration = Argument("configuration", "Debug");
 var benchFilter = Argument("filter", "*");
-var benchJob = Argument("job", "short");
+var benchQuick = Argument("quick", true);
 
 var root = MakeAbsolute(Directory("."));
 var nativeBuild = root.Combine("build/native");
@@ -106,12 +106,13 @@ Task("Demo")
     RunOrFail("dotnet", $"run --no-build -c {configuration} --project src/InteropGuard.Demo");
 });
 
-// BenchmarkDotNet suite: `dotnet cake --target=Bench --filter=*Allocator* --job=short`.
+// BenchmarkDotNet suite, guarded and unguarded side by side: `dotnet cake --target=Bench --filter=*Allocator*`;
+// `--quick=false` for BenchmarkDotNet's default (precise, slow) jobs instead of ShortRun.
 Task("Bench")
     .IsDependentOn("Native")
     .Does(() =>
 {
-    RunOrFail("dotnet", $"run -c Release --project benchmarks/InteropGuard.Benchmarks -- --filter \"{benchFilter}\" --job {benchJob}");
+    RunOrFail("dotnet", $"run -c Release --project benchmarks/InteropGuard.Benchmarks -- --filter \"{benchFilter}\"{(benchQuick ? " --quick" : "")}");
 });
 
 Task("Pack")
