@@ -203,7 +203,10 @@ typedef struct ig_violation {
   uint32_t access_site;   /* site of the access/free that found it, 0 if unknown */
   uint64_t address;       /* the address that was accessed, freed or found damaged */
   uint64_t size;          /* bytes accessed (0 for frees) */
-  uint64_t detail;        /* kind-specific: first damaged canary offset past the end of the block */
+  uint64_t detail;        /* kind-specific. native-buffer-overflow found in a redzone: the signed (two's complement)
+                           * distance of the first damaged byte from the user bytes: 0 = first byte past the end,
+                           * N = N bytes past it, -N = N bytes before the start. ig_check: addr - range start.
+                           * Write after free found at eviction: offset from the start of the block. */
   uint32_t has_range;     /* 1 when range holds the record involved */
   uint32_t reserved;
   ig_range_t range;       /* snapshot of the range involved */

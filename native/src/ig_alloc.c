@@ -18,6 +18,13 @@
 #include <errno.h>
 #include <stdlib.h>
 
+/* ig_violation_t.detail of damaged redzone bytes: the signed distance of the first damaged byte from the user
+ * bytes, stored two's complement: 0 = the first byte past the end, N = N bytes past it, -1 = the byte just before
+ * the start, -N = N bytes before it (left canary or header). */
+static inline uint64_t _ig_damage_detail(uint64_t bad, uint64_t start, uint64_t size) {
+  return bad < start ? (uint64_t)0 - (start - bad) : bad - (start + size);
+}
+
 typedef struct _ig_block_header_s {
   uint64_t id;    /* record id of the block */
   uint64_t size;  /* user bytes */
@@ -232,7 +239,7 @@ static ig_status_t _ig_free_impl(void *ptr, uint32_t site, ig_violation_t *out) 
     ig_range_t r;
     _ig_record_snapshot(slot, &r);
     _ig_violation_init(&v, IG_KIND_NATIVE_BUFFER_OVERFLOW, site, (uint64_t)(uintptr_t)bad, &r);
-    v.detail = (uint64_t)(uintptr_t)bad - (a + size);
+    v.detail = _ig_damage_detail((uint64_t)(uintptr_t)bad, a, size);
     st = IG_ERR_OVERFLOW;
   }
   _ig_qitem_t item = {a, size, slot, e.rz_left, e.rz_right};
@@ -323,7 +330,7 @@ size_t ig_verify(ig_violation_t *out, size_t max) {
     if (bad == NULL) continue;
     if (found < max && out != NULL) {
       _ig_violation_init(&out[found], IG_KIND_NATIVE_BUFFER_OVERFLOW, 0, (uint64_t)(uintptr_t)bad, &r);
-      out[found].detail = (uint64_t)(uintptr_t)bad - (_ig_entry_start(&e) + _ig_entry_size(&e));
+      out[found].detail = _ig_damage_detail((uint64_t)(uintptr_t)bad, _ig_entry_start(&e), _ig_entry_size(&e));
     }
     found++;
   }

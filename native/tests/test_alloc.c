@@ -220,10 +220,13 @@ static void test_overflow_at_free(void) {
   u[-1] = 1; /* underflow into the left canary */
   CHECK_EQ(ig_free_at(u, 0, &v), IG_ERR_OVERFLOW);
   CHECK_EQ(v.address, (uintptr_t)(u - 1));
+  CHECK_EQ((int64_t)v.detail, -1); /* signed distance before the start, not a wrapped offset past the end */
 
   char *h = ig_malloc(32);
   h[-40] = 7; /* into the header */
   CHECK_EQ(ig_free_at(h, 0, &v), IG_ERR_OVERFLOW);
+  CHECK((int64_t)v.detail < 0);
+  CHECK_EQ(v.address, (uintptr_t)(h - (-(int64_t)v.detail)));
 }
 
 static void test_verify(void) {
