@@ -112,6 +112,7 @@ internal sealed class ImageDecoder : IDisposable
         sink.Report(percent);
     }
 
-    /// <summary>Frees the pixel buffer (into InteropGuard's quarantine).</summary>
-    public void Dispose() => _pixels.Dispose();
+    /// <summary>Frees the pixel buffer (into InteropGuard's quarantine). <c>Release()</c> rather than <c>Dispose()</c>:
+    /// it records this line as the free site in reports at no cost.</summary>
+    public void Dispose() => _pixels.Release();
 }

@@ -7,13 +7,14 @@ namespace InteropGuard;
 /// (<c>capture_stacks=1</c>). Sites come from caller information, so they are free to collect.</summary>
 public sealed class SourceSite
 {
-    internal SourceSite(string member, string file, int line, string? stack = null, uint id = 0)
+    internal SourceSite(string member, string file, int line, string? stack = null, uint id = 0, bool unrecorded = false)
     {
         Member = member ?? "";
         File = file ?? "";
         Line = line;
         Stack = stack;
         Id = id;
+        IsUnrecorded = unrecorded;
     }
 
     /// <summary>The calling member (from <c>[CallerMemberName]</c>, or the function name of a native site);
@@ -37,10 +38,14 @@ public sealed class SourceSite
     /// <summary>The file name without its directory; the empty string when unknown.</summary>
     internal string FileName => File.Length == 0 ? "" : Path.GetFileName(File);
 
+    /// <summary>True for the stand-in a plain <c>Dispose()</c> records instead of its caller (naming the caller would
+    /// cost a stack walk); <see cref="Member"/> then says how to get the real site.</summary>
+    internal bool IsUnrecorded { get; }
+
     /// <summary>True when neither member nor file is known.</summary>
     internal bool IsUnknown => Member.Length == 0 && File.Length == 0;
 
-    internal SourceSite WithStack(string? stack) => stack is null ? this : new SourceSite(Member, File, Line, stack, Id);
+    internal SourceSite WithStack(string? stack) => stack is null ? this : new SourceSite(Member, File, Line, stack, Id, IsUnrecorded);
 
     /// <summary>Returns <c>member  file:line</c> (file name only), or <c>&lt;unknown&gt;</c>.</summary>
     public override string ToString()

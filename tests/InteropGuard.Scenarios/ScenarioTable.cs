@@ -46,7 +46,7 @@ internal static class ScenarioTable
     {
         var buffer = NativeBuffer.Allocate(64);
         nint p = buffer.Pointer;
-        buffer.Dispose();
+        buffer.Release();
         Guard.Check(p, 16);
         TestNative.Sum(p, 16);
     }

@@ -34,6 +34,23 @@ internal static unsafe class SiteRegistry
         return site;
     }
 
+    private static readonly ConcurrentDictionary<string, SourceSite> s_unrecorded = new();
+
+    /// <summary>The stand-in release site of a parameterless <c>Dispose()</c> of <paramref name="typeName"/> (one per
+    /// type, interned natively so reports read from the table say the same).</summary>
+    public static SourceSite UnrecordedDispose(string typeName) => s_unrecorded.GetOrAdd(typeName, static type =>
+    {
+        string member = type + ".Dispose() (call site not recorded: call Release() instead, or set capture_stacks=1)";
+        uint id = GuardRuntime.Enabled ? IgNative.ig_site_intern("", 0, member) : 0;
+        var site = new SourceSite(member, "", 0, null, id, unrecorded: true);
+        if (id != 0)
+        {
+            s_byId.TryAdd(id, site);
+        }
+
+        return site;
+    });
+
     /// <summary>Interns the site and returns its native id (0 when unguarded or the site table is full).</summary>
     public static uint Intern(string member, string file, int line) => GetFromCaller(member, file, line).Id;
 

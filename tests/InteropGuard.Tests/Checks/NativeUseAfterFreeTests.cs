@@ -13,7 +13,7 @@ public sealed class NativeUseAfterFreeTests : GuardedFixture
     {
         int allocLine = Here.Line(); var buffer = NativeBuffer.Allocate(64);
         nint p = buffer.Pointer;
-        int freeLine = Here.Line(); buffer.Dispose();
+        int freeLine = Here.Line(); buffer.Release();
         nint q = p + 16;
         int accessLine = 0;
 

@@ -19,7 +19,7 @@ public sealed class UseAfterUnpinTests : GuardedFixture
         byte[] array = new byte[LargeArray];
         int pinLine = Here.Line(); var pin = Guard.Pin(array);
         nint p = pin.Pointer;
-        int unpinLine = Here.Line(); pin.Dispose();
+        int unpinLine = Here.Line(); pin.Release();
         int accessLine = 0;
 
         Violation v = Catch(() => { accessLine = Here.Line(); Guard.Check(p, 16); });

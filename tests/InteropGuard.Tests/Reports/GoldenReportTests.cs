@@ -18,7 +18,7 @@ public sealed class GoldenReportTests : GuardedFixture
     {
         int allocLine = Here.Line(); var buffer = NativeBuffer.Allocate(256);
         nint p = buffer.Pointer;
-        int freeLine = Here.Line(); buffer.Dispose();
+        int freeLine = Here.Line(); buffer.Release();
         nint src = p + 16;
         int accessLine = 0;
 
@@ -108,7 +108,7 @@ public sealed class GoldenReportTests : GuardedFixture
     public void NativeUseAfterFree_Stderr()
     {
         int accessLine = Scenario.LineOf("private static void NativeUseAfterFree()", "Guard.Check(p, 16);");
-        int freeLine = Scenario.LineOf("private static void NativeUseAfterFree()", "buffer.Dispose();");
+        int freeLine = Scenario.LineOf("private static void NativeUseAfterFree()", "buffer.Release();");
         int allocLine = Scenario.LineOf("private static void NativeUseAfterFree()", "NativeBuffer.Allocate(64)");
 
         ChildResult result = Scenario.Run("native_use_after_free");
@@ -162,7 +162,7 @@ public sealed class GoldenReportTests : GuardedFixture
     public void CaptureStacks_StacksStartAtTheUsersFrame()
     {
         int accessLine = Scenario.LineOf("private static void NativeUseAfterFree()", "Guard.Check(p, 16);");
-        int freeLine = Scenario.LineOf("private static void NativeUseAfterFree()", "buffer.Dispose();");
+        int freeLine = Scenario.LineOf("private static void NativeUseAfterFree()", "buffer.Release();");
 
         ChildResult result = Scenario.RunWithOptions("native_use_after_free", "capture_stacks=1");
         var reports = ReportText.Parse(result.Stderr);
