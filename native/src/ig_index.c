@@ -633,6 +633,17 @@ void _ig_index_unpin_bin(void *bin) { _ig_bin_wunlock(bin); }
 /* ---------------------------------------------------------------------------------------------------
  * Find (reader side: no stores, no read-modify-write).
  * ------------------------------------------------------------------------------------------------ */
+/* Opens a seqlock read of bin: waits while a writer holds it (odd sequence) and returns the even sequence the
+ * reader must find unchanged after its reads. */
+static inline uint32_t _ig_bin_read_begin(const _ig_bin_t *bin) {
+  unsigned spins = 0;
+  for (;;) {
+    uint32_t s = IG_LOAD_ACQ(&bin->seq);
+    if (IG_LIKELY(!(s & 1))) return s;
+    if (++spins < 64) _ig_os_cpu_relax(); else { spins = 0; _ig_os_yield(); }
+  }
+}
+
 typedef struct _ig_best_s {
   uint32_t prio; /* 3 exact block start, 2 live, 1 freed/released, 0 none */
   _ig_entry_t e;
@@ -641,13 +652,8 @@ typedef struct _ig_best_s {
 /* Scans one bin for ranges containing addr. With exact it looks for a native block starting at addr
  * and returns true when it finds one (best then holds it). */
 static bool _ig_bin_scan(_ig_bin_t *bin, uint64_t addr, _ig_best_t *best, bool exact, unsigned shift) {
-  unsigned spins = 0;
   for (;;) {
-    uint32_t s1 = IG_LOAD_ACQ(&bin->seq);
-    if (IG_UNLIKELY(s1 & 1)) {
-      if (++spins < 64) _ig_os_cpu_relax(); else { spins = 0; _ig_os_yield(); }
-      continue;
-    }
+    uint32_t s1 = _ig_bin_read_begin(bin);
     uint32_t n = IG_LOAD(&bin->count);
     const _ig_arr_t *arr = IG_LOAD_ACQ(&bin->arr);
     uint64_t cap = arr != NULL ? IG_LOAD(&arr->cap) : 0;
@@ -688,13 +694,8 @@ static bool _ig_bin_scan(_ig_bin_t *bin, uint64_t addr, _ig_best_t *best, bool e
 /* A native block whose user start is exactly addr, in one bin: copies its entry and returns true.
  * Reads in place and copies only the entry it returns. */
 static bool _ig_bin_find_block(const _ig_bin_t *bin, uint64_t addr, _ig_entry_t *out, unsigned shift) {
-  unsigned spins = 0;
   for (;;) {
-    uint32_t s1 = IG_LOAD_ACQ(&bin->seq);
-    if (IG_UNLIKELY(s1 & 1)) {
-      if (++spins < 64) _ig_os_cpu_relax(); else { spins = 0; _ig_os_yield(); }
-      continue;
-    }
+    uint32_t s1 = _ig_bin_read_begin(bin);
     uint32_t n = IG_LOAD(&bin->count);
     const _ig_arr_t *arr = IG_LOAD_ACQ(&bin->arr);
     if (arr == NULL) return false;
