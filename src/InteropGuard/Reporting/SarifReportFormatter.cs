@@ -9,9 +9,14 @@ using System.Text.Json;
 
 namespace InteropGuard;
 
-/// <summary>SARIF 2.1.0: one run, driver <c>InteropGuard</c>, one rule per kind seen, one result per violation. Pure.</summary>
+/// <summary>SARIF 2.1.0: one run, driver <c>InteropGuard</c>, one rule per kind seen, one result per violation. Source
+/// files inside a git repository are given relative to it under the base id <c>SRCROOT</c> (declared in the run's
+/// <c>originalUriBaseIds</c>), which is what code-scanning tools map onto the repository; other files get absolute
+/// <c>file://</c> URIs. Pure apart from finding the repository root.</summary>
 internal static class SarifReportFormatter
 {
+    private const string RootId = "SRCROOT";
+
     private static readonly JsonWriterOptions Options = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping, Indented = true };
 
     /// <summary>The whole document for <paramref name="violations"/>.</summary>
@@ -26,6 +31,7 @@ internal static class SarifReportFormatter
             }
         }
 
+        string? root = RootOf(violations);
         var buffer = new ArrayBufferWriter<byte>(4096);
         using (var w = new Utf8JsonWriter(buffer, Options))
         {
@@ -41,11 +47,17 @@ internal static class SarifReportFormatter
             w.WriteStartArray("rules");
             foreach (ViolationKind kind in rules)
             {
+                Violation example = FirstOf(violations, kind);
                 w.WriteStartObject();
                 w.WriteString("id", ViolationKinds.GetId(kind));
                 w.WriteString("name", ViolationKinds.GetName(kind));
                 w.WriteStartObject("shortDescription");
                 w.WriteString("text", ViolationKinds.GetName(kind));
+                w.WriteEndObject();
+                w.WriteStartObject("help");
+                string hint = ReportFormatter.Hint(example);
+                w.WriteString("text", char.ToUpperInvariant(hint[0]) + hint[1..] + " To turn this check off set INTEROPGUARD_OPTIONS="
+                    + ViolationKinds.GetOptionName(kind) + "=0.");
                 w.WriteEndObject();
                 w.WriteStartObject("defaultConfiguration");
                 w.WriteString("level", "error");
@@ -56,10 +68,11 @@ internal static class SarifReportFormatter
             w.WriteEndArray();
             w.WriteEndObject();
             w.WriteEndObject();
+            WriteRoot(w, root);
             w.WriteStartArray("results");
             foreach (Violation v in violations)
             {
-                WriteResult(w, v, rules.IndexOf(v.Kind));
+                WriteResult(w, v, rules.IndexOf(v.Kind), root);
             }
 
             w.WriteEndArray();
@@ -71,7 +84,52 @@ internal static class SarifReportFormatter
         return Encoding.UTF8.GetString(buffer.WrittenSpan);
     }
 
-    private static void WriteResult(Utf8JsonWriter w, Violation v, int ruleIndex)
+    private static Violation FirstOf(IReadOnlyList<Violation> violations, ViolationKind kind)
+    {
+        foreach (Violation v in violations)
+        {
+            if (v.Kind == kind)
+            {
+                return v;
+            }
+        }
+
+        throw new InvalidOperationException("a rule without a result");
+    }
+
+    /// <summary>Declares SRCROOT when any site lies in a repository (the first root found; sites under another root
+    /// keep absolute URIs).</summary>
+    private static void WriteRoot(Utf8JsonWriter w, string? root)
+    {
+        if (root is null)
+        {
+            return;
+        }
+
+        w.WriteStartObject("originalUriBaseIds");
+        w.WriteStartObject(RootId);
+        w.WriteString("uri", new Uri(root).AbsoluteUri);
+        w.WriteEndObject();
+        w.WriteEndObject();
+    }
+
+    private static string? RootOf(IReadOnlyList<Violation> violations)
+    {
+        foreach (Violation v in violations)
+        {
+            foreach (SourceSite? site in new[] { v.AccessSite, v.AllocationSite, v.ReleaseSite })
+            {
+                if (site is not null && SourceRoot.Of(site.File) is { } root)
+                {
+                    return root;
+                }
+            }
+        }
+
+        return null;
+    }
+
+    private static void WriteResult(Utf8JsonWriter w, Violation v, int ruleIndex, string? root)
     {
         w.WriteStartObject();
         w.WriteString("ruleId", v.Id);
@@ -84,7 +142,7 @@ internal static class SarifReportFormatter
         if (v.AccessSite is { IsUnknown: false } access)
         {
             w.WriteStartObject();
-            WritePhysical(w, access);
+            WritePhysical(w, access, root);
             WriteLogical(w, access);
             w.WriteEndObject();
         }
@@ -94,12 +152,12 @@ internal static class SarifReportFormatter
         int id = 1;
         if (v.AllocationSite is { IsUnknown: false } alloc)
         {
-            WriteRelated(w, id++, "allocated, pinned or issued here", alloc);
+            WriteRelated(w, id++, "allocated, pinned or issued here", alloc, root);
         }
 
         if (v.ReleaseSite is { IsUnknown: false } release)
         {
-            WriteRelated(w, id, "freed or released here", release);
+            WriteRelated(w, id, "freed or released here", release, root);
         }
 
         w.WriteEndArray();
@@ -111,22 +169,27 @@ internal static class SarifReportFormatter
         w.WriteEndObject();
     }
 
-    private static void WriteRelated(Utf8JsonWriter w, int id, string text, SourceSite site)
+    private static void WriteRelated(Utf8JsonWriter w, int id, string text, SourceSite site, string? root)
     {
         w.WriteStartObject();
         w.WriteNumber("id", id);
         w.WriteStartObject("message");
         w.WriteString("text", text + (site.Member.Length > 0 ? " (" + site.Member + ")" : ""));
         w.WriteEndObject();
-        WritePhysical(w, site);
+        WritePhysical(w, site, root);
         w.WriteEndObject();
     }
 
-    private static void WritePhysical(Utf8JsonWriter w, SourceSite site)
+    private static void WritePhysical(Utf8JsonWriter w, SourceSite site, string? root)
     {
+        if (site.File.Length == 0)
+        {
+            return; // a member without a file (native code, a Dispose() whose caller was not recorded): no location
+        }
+
         w.WriteStartObject("physicalLocation");
         w.WriteStartObject("artifactLocation");
-        w.WriteString("uri", Uri(site.File));
+        WriteUri(w, site.File, root);
         w.WriteEndObject();
         if (site.Line > 0)
         {
@@ -152,20 +215,23 @@ internal static class SarifReportFormatter
         w.WriteEndArray();
     }
 
-    private static string Uri(string file)
+    private static void WriteUri(Utf8JsonWriter w, string file, string? runRoot)
     {
-        if (file.Length == 0)
+        string? root = SourceRoot.Of(file);
+        if (root is not null && root == runRoot)
         {
-            return "unknown";
+            w.WriteString("uri", Uri.EscapeDataString(file[root.Length..].Replace('\\', '/')).Replace("%2F", "/", StringComparison.Ordinal));
+            w.WriteString("uriBaseId", RootId);
+            return;
         }
 
         try
         {
-            return Path.IsPathRooted(file) ? new Uri(file).AbsoluteUri : file.Replace('\\', '/');
+            w.WriteString("uri", Path.IsPathRooted(file) ? new Uri(file).AbsoluteUri : file.Replace('\\', '/'));
         }
         catch (UriFormatException)
         {
-            return file;
+            w.WriteString("uri", file);
         }
     }
 }

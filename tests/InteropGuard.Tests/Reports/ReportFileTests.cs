@@ -132,5 +132,44 @@ public sealed class ReportFileTests
             .GetProperty("startLine").GetInt32(), Is.EqualTo(uafLine));
         Assert.That(results[0].TryGetProperty("relatedLocations", out JsonElement related) && related.GetArrayLength() >= 2,
             Is.True, "allocation and release sites as relatedLocations");
+
+        // Code-scanning tools map locations onto the repository: files inside it are relative to SRCROOT.
+        string repositoryRoot = RepositoryRoot();
+        JsonElement baseIds = runs[0].GetProperty("originalUriBaseIds");
+        Assert.That(new Uri(baseIds.GetProperty("SRCROOT").GetProperty("uri").GetString()!).LocalPath,
+            Is.EqualTo(repositoryRoot), "SRCROOT is the directory that holds .git");
+        JsonElement artifact = results[0].GetProperty("locations")[0].GetProperty("physicalLocation").GetProperty("artifactLocation");
+        Assert.That(artifact.GetProperty("uriBaseId").GetString(), Is.EqualTo("SRCROOT"));
+        Assert.That(artifact.GetProperty("uri").GetString(), Is.EqualTo("tests/InteropGuard.Scenarios/ScenarioTable.cs"));
+        foreach (JsonElement rule in driver.GetProperty("rules").EnumerateArray())
+            Assert.That(rule.GetProperty("help").GetProperty("text").GetString(), Does.Contain("INTEROPGUARD_OPTIONS=detect_"));
+    }
+
+    [Test]
+    public void Sarif_SiteWithoutFile_HasNoPhysicalLocation()
+    {
+        // A Dispose() whose caller was not recorded: the related location keeps its message, no made-up URI.
+        var buffer = NativeBuffer.Allocate(16);
+        nint p = buffer.Pointer;
+        buffer.Dispose();
+        Violation v = Assert.Throws<InteropViolationException>(() => Guard.Check(p, 4))!.Violation;
+
+        using JsonDocument doc = JsonDocument.Parse(SarifReportFormatter.Format([v]));
+
+        JsonElement related = doc.RootElement.GetProperty("runs")[0].GetProperty("results")[0].GetProperty("relatedLocations");
+        JsonElement freed = related.EnumerateArray().Single(r => r.GetProperty("message").GetProperty("text").GetString()!.StartsWith("freed", StringComparison.Ordinal));
+        Assert.That(freed.TryGetProperty("physicalLocation", out _), Is.False);
+        Assert.That(freed.GetProperty("message").GetProperty("text").GetString(), Does.Contain("call site not recorded"));
+    }
+
+    private static string RepositoryRoot()
+    {
+        for (var d = new DirectoryInfo(Path.GetDirectoryName(Here.File())!); d is not null; d = d.Parent)
+        {
+            if (Directory.Exists(Path.Combine(d.FullName, ".git")) || File.Exists(Path.Combine(d.FullName, ".git")))
+                return d.FullName + Path.DirectorySeparatorChar;
+        }
+
+        throw new InvalidOperationException("the tests run from a git checkout");
     }
 }
