@@ -743,18 +743,25 @@ static bool _ig_find(uint64_t addr, _ig_entry_t *out, bool exact) {
   return true;
 }
 
+/* The bin of present level i (IG_LEVELS = the huge list) that would hold addr, with the level's shift;
+ * NULL when that level has no bin there yet. Shared by the reader loops over _ig_present. */
+static inline const _ig_bin_t *_ig_present_bin(unsigned i, uint64_t addr, unsigned *shift) {
+  if (i >= IG_LEVELS) {
+    *shift = 0;
+    return &_ig_huge;
+  }
+  *shift = _ig_levels[i].shift;
+  return _ig_bin_peek(&_ig_levels[i], addr >> *shift);
+}
+
 bool _ig_index_find(uint64_t addr, _ig_entry_t *out) { return _ig_find(addr, out, false); }
 bool _ig_index_find_block(uint64_t addr, _ig_entry_t *out) {
   if (addr >= IG_ADDR_LIMIT) return false;
   for (uint32_t present = IG_LOAD_ACQ(&_ig_present); present != 0; present &= present - 1) {
     unsigned i = (unsigned)__builtin_ctz(present);
-    const _ig_bin_t *bin = &_ig_huge;
-    unsigned shift = 0;
-    if (i < IG_LEVELS) {
-      shift = _ig_levels[i].shift;
-      bin = _ig_bin_peek(&_ig_levels[i], addr >> shift);
-      if (bin == NULL) continue;
-    }
+    unsigned shift;
+    const _ig_bin_t *bin = _ig_present_bin(i, addr, &shift);
+    if (bin == NULL) continue;
     if (_ig_bin_find_block(bin, addr, out, shift)) return true;
   }
   return false;
@@ -893,13 +900,9 @@ ig_kind_t ig_check(const void *addr, size_t len, ig_violation_t *out) {
   int seen = IG_PROBE_NONE;
   for (uint32_t present = IG_LOAD_ACQ(&_ig_present); present != 0; present &= present - 1) {
     unsigned i = (unsigned)__builtin_ctz(present);
-    const _ig_bin_t *bin = &_ig_huge;
-    unsigned shift = 0;
-    if (i < IG_LEVELS) {
-      shift = _ig_levels[i].shift;
-      bin = _ig_bin_peek(&_ig_levels[i], a >> shift);
-      if (bin == NULL) continue;
-    }
+    unsigned shift;
+    const _ig_bin_t *bin = _ig_present_bin(i, a, &shift);
+    if (bin == NULL) continue;
     int r = _ig_bin_probe(bin, a, len, shift);
     if (IG_LIKELY(r == IG_PROBE_OK)) return IG_KIND_NONE;
     seen |= r;
