@@ -1,0 +1,149 @@
+// ConsumerBuild.cs: creates the consumer console app in a temp folder, restores it against a local feed holding the
+// packed InteropGuard package, builds and runs it; used by PackageEndToEndTests.
+using System;
+using System.Collections.Generic;
+using System.Diagnostics;
+using System.IO;
+using System.Linq;
+using System.Reflection;
+using System.Text;
+
+namespace InteropGuard.Package.Tests;
+
+/// <summary>One consumer app (a variant's Program source) in its own temp folder, with its own package cache so a
+/// freshly packed InteropGuard of the same version is never shadowed by an older copy in ~/.nuget/packages.</summary>
+internal sealed class ConsumerBuild
+{
+    private readonly string _root;
+
+    private ConsumerBuild(string root, string packageVersion)
+    {
+        _root = root;
+        PackageVersion = packageVersion;
+    }
+
+    public string PackageVersion { get; }
+
+    public string ProjectDirectory => Path.Combine(_root, "app");
+
+    /// <summary>The repository root (baked in at build time).</summary>
+    public static string RepoRoot =>
+        typeof(ConsumerBuild).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>().First(a => a.Key == "IgRepoRoot").Value!;
+
+    /// <summary>The newest InteropGuard package in artifacts/packages, or null when Pack has not run.</summary>
+    public static string? FindPackage() =>
+        Directory.Exists(Path.Combine(RepoRoot, "artifacts", "packages"))
+            ? Directory.GetFiles(Path.Combine(RepoRoot, "artifacts", "packages"), "InteropGuard.*.nupkg")
+                .Where(p => !Path.GetFileName(p).Contains(".symbols.", StringComparison.Ordinal))
+                .OrderByDescending(File.GetLastWriteTimeUtc).FirstOrDefault()
+            : null;
+
+    /// <summary>Writes the app (csproj, the variant's source, nuget.config, the sample library) into a new temp folder.</summary>
+    public static ConsumerBuild Create(string packagePath, string variantSource)
+    {
+        string name = Path.GetFileNameWithoutExtension(packagePath); // InteropGuard.0.1.0
+        string version = name.Substring("InteropGuard.".Length);
+        string root = Path.Combine(Path.GetTempPath(), "ig-consumer-" + Guid.NewGuid().ToString("N")[..8]);
+        string feed = Path.Combine(root, "feed");
+        string app = Path.Combine(root, "app");
+        Directory.CreateDirectory(feed);
+        Directory.CreateDirectory(app);
+        File.Copy(packagePath, Path.Combine(feed, Path.GetFileName(packagePath)));
+
+        string assets = Path.Combine(AppContext.BaseDirectory, "ConsumerApp");
+        File.Copy(Path.Combine(assets, "Consumer.csproj.template"), Path.Combine(app, "Consumer.csproj"));
+        File.Copy(Path.Combine(assets, variantSource), Path.Combine(app, "Program.cs"));
+        File.Copy(Path.Combine(assets, "libigsample.so"), Path.Combine(app, "libigsample.so"));
+        // The local feed first; the machine's own sources stay (the SDK may still want its packs).
+        File.WriteAllText(Path.Combine(app, "nuget.config"), $"""
+            <?xml version="1.0" encoding="utf-8"?>
+            <configuration>
+              <packageSources>
+                <add key="interopguard-local" value="{feed}" />
+              </packageSources>
+            </configuration>
+            """);
+        return new ConsumerBuild(root, version);
+    }
+
+    /// <summary>dotnet build in <paramref name="configuration"/>; returns the exit code and the build output.</summary>
+    public (int ExitCode, string Output) Build(string configuration) =>
+        Run("dotnet", ["build", "-c", configuration, "-p:IgPackageVersion=" + PackageVersion, "--nologo"], null);
+
+    /// <summary>The built Consumer.dll of <paramref name="configuration"/>.</summary>
+    public string AssemblyPath(string configuration) =>
+        Path.Combine(ProjectDirectory, "bin", configuration, "net10.0", "Consumer.dll");
+
+    /// <summary>Runs the built app with the given InteropGuard environment (null values remove a variable).</summary>
+    public (int ExitCode, string Output) RunApp(string configuration, IDictionary<string, string?> environment) =>
+        Run("dotnet", [AssemblyPath(configuration)], environment);
+
+    /// <summary>Removes the temp folder (best effort).</summary>
+    public void Delete()
+    {
+        try
+        {
+            Directory.Delete(_root, recursive: true);
+        }
+        catch (IOException)
+        {
+        }
+        catch (UnauthorizedAccessException)
+        {
+        }
+    }
+
+    private (int ExitCode, string Output) Run(string file, string[] arguments, IDictionary<string, string?>? environment)
+    {
+        var info = new ProcessStartInfo(file)
+        {
+            WorkingDirectory = ProjectDirectory,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        foreach (string a in arguments)
+        {
+            info.ArgumentList.Add(a);
+        }
+
+        // A private package cache: the same version packed again must not be served from ~/.nuget/packages.
+        info.Environment["NUGET_PACKAGES"] = Path.Combine(_root, "packages");
+        info.Environment["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1";
+        info.Environment["DOTNET_NOLOGO"] = "1";
+        info.Environment.Remove("INTEROPGUARD");
+        info.Environment.Remove("INTEROPGUARD_OPTIONS");
+        if (environment is not null)
+        {
+            foreach (KeyValuePair<string, string?> pair in environment)
+            {
+                if (pair.Value is null)
+                {
+                    info.Environment.Remove(pair.Key);
+                }
+                else
+                {
+                    info.Environment[pair.Key] = pair.Value;
+                }
+            }
+        }
+
+        using var process = Process.Start(info)!;
+        var output = new StringBuilder();
+        process.OutputDataReceived += (_, e) => { if (e.Data is not null) { lock (output) { output.AppendLine(e.Data); } } };
+        process.ErrorDataReceived += (_, e) => { if (e.Data is not null) { lock (output) { output.AppendLine(e.Data); } } };
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        if (!process.WaitForExit(TimeSpan.FromMinutes(5)))
+        {
+            process.Kill(entireProcessTree: true);
+            return (-1, output + "\n(timed out after 5 minutes)");
+        }
+
+        process.WaitForExit();
+        lock (output)
+        {
+            return (process.ExitCode, output.ToString());
+        }
+    }
+}

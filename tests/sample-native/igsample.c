@@ -1,0 +1,28 @@
+/* igsample.c - a plain native library with no InteropGuard inside: what a user's own C library looks like. The
+ * package end-to-end test calls it through ordinary [DllImport]/[LibraryImport] declarations.
+ * sample_keep stores the pointer it was given past the call (the lifetime bug the test makes); sample_kept returns it;
+ * sample_sum reads n bytes at a pointer. */
+#include <stddef.h>
+#include <stdint.h>
+
+#if defined(__GNUC__)
+#define SAMPLE_API __attribute__((visibility("default")))
+#else
+#define SAMPLE_API
+#endif
+
+static const uint8_t *kept;
+
+/* Keeps p after returning: native code that retains a caller's buffer. */
+SAMPLE_API void sample_keep(const uint8_t *p) { kept = p; }
+
+/* The pointer sample_keep stored, NULL if none. */
+SAMPLE_API const uint8_t *sample_kept(void) { return kept; }
+
+/* Sums n bytes at p (NULL sums nothing). */
+SAMPLE_API uint64_t sample_sum(const uint8_t *p, size_t n) {
+  uint64_t sum = 0;
+  if (p == NULL) return 0;
+  for (size_t i = 0; i < n; i++) sum += p[i];
+  return sum;
+}
