@@ -42,7 +42,9 @@ internal static class ValidatorReportFormatter
         return v.ReleaseSite is { IsUnknown: false } release ? release : null;
     }
 
-    /// <summary>The description: the validator's evidence sentence, or one built from the fields it sent.</summary>
+    /// <summary>The description: the validator's evidence sentence, or one built from the fields it sent, e.g.
+    /// "The word at 0x.. (8 bytes into a 64-byte native block [a, b)) holds 0x.., which points 16 bytes into
+    /// System.Byte[] (1048 bytes) at 0x..".</summary>
     public static string Describe(Violation v)
     {
         if (!string.IsNullOrWhiteSpace(v.Evidence))
@@ -50,20 +52,34 @@ internal static class ValidatorReportFormatter
             return v.Evidence.Trim();
         }
 
-        var sb = new StringBuilder("The validator found ");
-        sb.Append(ReportFormatter.Hex(v.Address));
+        var sb = new StringBuilder();
+        string value = ReportFormatter.Hex(v.Address);
         if (v.Holder is { } h)
         {
-            sb.Append(" in ").Append(HolderText(h));
+            string place = HolderPlace(h);
+            if (h.Address != 0)
+            {
+                sb.Append("The word at ").Append(ReportFormatter.Hex(h.Address)).Append(place.Length > 0 ? " (" + place + ")" : "");
+            }
+            else
+            {
+                sb.Append(place.Length > 0 ? char.ToUpperInvariant(place[0]) + place[1..] : "Native memory");
+            }
+
+            sb.Append(" holds ").Append(value);
+        }
+        else
+        {
+            sb.Append("The validator found ").Append(value);
         }
 
         if (v.ManagedObject is { } o)
         {
-            sb.Append(", ").Append(Bytes((ulong)o.Offset)).Append(" into ").Append(ObjectText(o));
+            sb.Append(", which points ").Append(Bytes((ulong)o.Offset)).Append(" into ").Append(ObjectText(o));
         }
         else if (v.RangeKind != RangeKind.None)
         {
-            sb.Append(", ").Append(ReportFormatter.Where(v)).Append(' ').Append(ReportFormatter.RangeText(v));
+            sb.Append(", which points ").Append(ReportFormatter.Where(v)).Append(' ').Append(ReportFormatter.RangeText(v));
             if (v.ReleaseSite is not null || v.SinceRelease is not null)
             {
                 sb.Append(" that was released");
@@ -151,15 +167,27 @@ internal static class ValidatorReportFormatter
         _ => ReportFormatter.BoundaryHint(v),
     };
 
+    /// <summary>The "Held in:" line: where the word sits, then the word's address.</summary>
     private static string HolderText(ViolationHolder h)
     {
-        string word = h.Address != 0 ? " (the word at " + ReportFormatter.Hex(h.Address) + ")" : "";
+        string place = HolderPlace(h);
+        if (place.Length == 0)
+        {
+            place = "memory the validator did not name";
+        }
+
+        return h.Address != 0 ? place + " (the word at " + ReportFormatter.Hex(h.Address) + ")" : place;
+    }
+
+    /// <summary>"8 bytes into a 64-byte native block [a, b)", "the data (.data/.bss) of /lib/x.so", "a native region".</summary>
+    private static string HolderPlace(ViolationHolder h)
+    {
         if (h.Kind == "library-data")
         {
             string lib = "the data (.data/.bss) of " + (h.Library ?? "a library");
             return h.Start != 0 && h.Size != 0
-                ? lib + ", " + Bytes((ulong)h.Offset) + " into [" + ReportFormatter.Hex(h.Start) + ", " + ReportFormatter.Hex(h.Start + h.Size) + ")" + word
-                : lib + word;
+                ? lib + ", " + Bytes((ulong)h.Offset) + " into [" + ReportFormatter.Hex(h.Start) + ", " + ReportFormatter.Hex(h.Start + h.Size) + ")"
+                : lib;
         }
 
         string noun = h.Kind switch
@@ -167,17 +195,23 @@ internal static class ValidatorReportFormatter
             "native-block" => "native block",
             "native-region" => "native region",
             "range" => "tracked range",
-            _ => "memory block",
+            "" => "",
+            _ => h.Kind,
         };
+        if (noun.Length == 0)
+        {
+            return "";
+        }
+
         if (h.Start == 0 || h.Size == 0)
         {
-            return h.Address != 0 ? "a " + noun + ", the word at " + ReportFormatter.Hex(h.Address) : "a " + noun;
+            return "a " + noun;
         }
 
         string size = ((ulong)h.Size).ToString(Inv);
         string article = ReportFormatter.UsesAn(size) ? "an " : "a ";
         return Bytes((ulong)h.Offset) + " into " + article + size + "-byte " + noun + " [" + ReportFormatter.Hex(h.Start) + ", "
-            + ReportFormatter.Hex(h.Start + h.Size) + ")" + word;
+            + ReportFormatter.Hex(h.Start + h.Size) + ")";
     }
 
     private static string ObjectText(ViolationObject o)

@@ -31,6 +31,11 @@ internal sealed class ValidatorChannel
     [ThreadStatic]
     private static bool t_onReader;
 
+    /// <summary>How long a failed write waits for the reader to drain what the child said last (a fatal error, its exit).</summary>
+    private const int DrainMs = 1000;
+
+    private readonly ManualResetEventSlim _readerDone = new(false);
+    private bool _readerStarted;
     private long _nextId;
     private bool _stopped;
     private bool _closing;
@@ -76,6 +81,7 @@ internal sealed class ValidatorChannel
     public void Start()
     {
         var reader = new Thread(ReadLoop) { IsBackground = true, Name = "InteropGuard validator reader" };
+        _readerStarted = true;
         reader.Start();
     }
 
@@ -193,6 +199,7 @@ internal sealed class ValidatorChannel
         }
 
         Stop(reason, warn: true, kill: true);
+        _readerDone.Set();
     }
 
     private void OnFinding(JsonElement root)
@@ -326,6 +333,13 @@ internal sealed class ValidatorChannel
         }
         catch (Exception e) when (e is IOException or ObjectDisposedException or NotSupportedException or InvalidOperationException)
         {
+            // The child closed its stdin, most likely on its way out: let the reader take its last words (a fatal
+            // error, the exit code) first, so the one message says why.
+            if (_readerStarted)
+            {
+                _readerDone.Wait(DrainMs);
+            }
+
             Stop("writing to it failed: " + e.Message, warn: true, kill: true);
             return false;
         }
