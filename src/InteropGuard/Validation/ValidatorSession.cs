@@ -95,6 +95,11 @@ internal static class ValidatorSession
                 return;
             }
 
+            if (GuardRuntime.Options.Verbosity >= 1)
+            {
+                Reporter.Warn($"InteropGuard: started the validator (pid {process.Pid}): {command.Shown} {string.Join(' ', ValidatorProcess.Arguments(command, self, table)[command.LeadingArguments.Count..])}");
+            }
+
             int error = IgNative.ig_set_ptracer(process.Pid);
             if (error != 0)
             {
