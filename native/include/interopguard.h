@@ -318,6 +318,15 @@ IG_API void ig_report(const ig_violation_t *violation);
 IG_API const char *ig_kind_name(uint32_t kind);
 
 /* ---------------------------------------------------------------------------------------------------
+ * Process helpers for mode 2 (the validator child).
+ * ------------------------------------------------------------------------------------------------ */
+
+/* Allows process pid (the validator child) to ptrace this process: prctl(PR_SET_PTRACER, pid), which Yama
+ * (ptrace_scope=1) needs because the child is not an ancestor. pid 0 clears the permission, -1 allows any
+ * process. Returns 0 on success (also when the kernel has no Yama: EINVAL counts as success) or the errno. */
+IG_API int ig_set_ptracer(int64_t pid);
+
+/* ---------------------------------------------------------------------------------------------------
  * Statistics.
  * ------------------------------------------------------------------------------------------------ */
 typedef struct ig_stats {

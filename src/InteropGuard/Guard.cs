@@ -1,4 +1,4 @@
-// Guard.cs: the static entry point: mode, options, the call-boundary check, pins, Verify and the report event.
+// Guard.cs: the static entry point: mode, options, the call-boundary check, pins, Verify, Validate and the report event.
 using System;
 using System.Collections.Generic;
 using System.Runtime.CompilerServices;
@@ -172,6 +172,29 @@ public static unsafe class Guard
         }
 
         return result;
+    }
+
+    /// <summary>Mode 2: asks the validator for a sweep now and waits for it (a warm validator answers in tens of ms; the
+    /// wait is bounded by <c>validator_timeout_ms</c>, default 30 s). Returns the violations that sweep found, after
+    /// detect_ and suppression filtering; each was also reported like any other (text, report_path, the
+    /// <see cref="ViolationReported"/> event on the validator's reader thread, halt_on_error). The validator reports a
+    /// finding once per run, so one found earlier by a timer sweep (every <c>validator_interval_ms</c>) is not returned
+    /// again. Does not throw.
+    /// <para>Modes 0 and 1: returns an empty list at once (there is no validator). Mode 2 with the validator not
+    /// running (not found, failed, stopped): one warning per process, then an empty list. When the validator stops or
+    /// does not answer in time during this call, the call returns an empty list after a warning, and validation stays
+    /// off for the rest of the process while call-boundary checks continue.</para></summary>
+    /// <param name="member">Calling member (compiler-filled).</param>
+    /// <param name="file">Calling file (compiler-filled).</param>
+    /// <param name="line">Calling line (compiler-filled).</param>
+    public static IReadOnlyList<Violation> Validate([CallerMemberName] string member = "", [CallerFilePath] string file = "", [CallerLineNumber] int line = 0)
+    {
+        if (!s_enabled || !ValidatorSession.IsActive)
+        {
+            return []; // mode 0/1, or mode 2 without the native library (nothing to validate)
+        }
+
+        return ValidatorSession.Validate(SiteRegistry.GetFromCaller(member, file, line));
     }
 
     [System.Diagnostics.CodeAnalysis.DoesNotReturn]

@@ -1,4 +1,4 @@
-// GuardRuntime.cs: process start-up of the managed runtime: reads INTEROPGUARD and INTEROPGUARD_OPTIONS once, loads and initialises the native library.
+// GuardRuntime.cs: process start-up of the managed runtime: reads INTEROPGUARD and INTEROPGUARD_OPTIONS once, loads and initialises the native library, starts the validator in mode 2.
 using System;
 using System.Diagnostics;
 using System.IO;
@@ -26,6 +26,12 @@ internal static unsafe class GuardRuntime
         if (Mode != GuardMode.Off)
         {
             Enabled = TryStartNative(optionsText, warnings);
+        }
+
+        if (Mode == GuardMode.Validator && Enabled)
+        {
+            // Mode 2: the validator child starts in the background (a cold start takes ~300 ms; nothing waits for it here).
+            ValidatorSession.Begin((nint)IgNative.ig_table(), s_options.ValidatorPath);
         }
 
         if (s_options.Verbosity >= 1)

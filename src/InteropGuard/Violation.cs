@@ -23,7 +23,11 @@ public sealed class Violation
         long detail = 0,
         string? note = null,
         ThreadInfo? thread = null,
-        DateTimeOffset? time = null)
+        DateTimeOffset? time = null,
+        ViolationHolder? holder = null,
+        ViolationObject? managedObject = null,
+        string? evidence = null,
+        string? foundBy = null)
     {
         Kind = kind;
         Context = context;
@@ -44,6 +48,10 @@ public sealed class Violation
         ThreadName = info.Name;
         OsThreadId = info.OsId;
         Time = time ?? DateTimeOffset.UtcNow;
+        Holder = holder;
+        ManagedObject = managedObject;
+        Evidence = evidence;
+        FoundBy = foundBy;
         Description = ReportFormatter.Describe(this);
     }
 
@@ -105,7 +113,25 @@ public sealed class Violation
     /// <summary>When the violation was detected (UTC).</summary>
     public DateTimeOffset Time { get; }
 
-    /// <summary>Where the violation was found (call, free, verify, handle, native report).</summary>
+    /// <summary>True for a violation found by the validator child (mode 2) rather than in this process; such a
+    /// violation has no <see cref="AccessSite"/> and no detecting thread (<see cref="ThreadId"/> 0).</summary>
+    public bool IsFromValidator => Context == ViolationContext.Validator;
+
+    /// <summary>The validator's evidence: where the word sits, its value and what it points at, in one sentence (the
+    /// report prints it under the headline); null for violations found in this process or when the validator gave none.</summary>
+    public string? Evidence { get; }
+
+    /// <summary>The memory holding the pointer the validator found (block, region or library data, with the site that
+    /// allocated the block); null when not found by a scan of memory.</summary>
+    public ViolationHolder? Holder { get; }
+
+    /// <summary>The managed object the pointer points into; null when there is none (dangling) or it is unknown.</summary>
+    public ViolationObject? ManagedObject { get; }
+
+    /// <summary>Which sweep of which validator found it (report text), e.g. "the validator (pid 12) in a timer sweep".</summary>
+    internal string? FoundBy { get; }
+
+    /// <summary>Where the violation was found (call, free, verify, handle, native report, validator).</summary>
     internal ViolationContext Context { get; }
 
     /// <summary>Kind-specific detail: for a damaged redzone the offset of the first damaged canary byte past the end.</summary>

@@ -75,4 +75,8 @@ internal static unsafe partial class IgNative
 
     [LibraryImport(Library)]
     public static partial IgTableHeader* ig_table();
+
+    /// <summary>prctl(PR_SET_PTRACER, pid): lets the validator child attach; 0 or the errno (EINVAL = no Yama = 0).</summary>
+    [LibraryImport(Library)]
+    public static partial int ig_set_ptracer(long pid);
 }

@@ -100,6 +100,17 @@ public sealed class GuardOptions
     /// <summary><c>verbosity</c> (default 0): 1 prints the mode, options and native library path at start-up.</summary>
     public int Verbosity => (int)_numbers[OptionTable.Verbosity];
 
+    /// <summary><c>validator_path</c>: mode 2, the validator to start, a <c>.dll</c> (run with <c>dotnet</c>) or an
+    /// executable (both get <c>serve --pid .. --table ..</c>); null (the default) = look for <c>InteropGuard.Cli.dll</c>
+    /// next to InteropGuard.dll, then next to the app, then <c>interopguard</c> on <c>PATH</c>
+    /// (docs/design/validator-protocol.md).</summary>
+    public string? ValidatorPath => _texts[OptionTable.ValidatorPath].Length == 0 ? null : _texts[OptionTable.ValidatorPath];
+
+    /// <summary><c>validator_timeout_ms</c> (default 30000): mode 2, how long <see cref="Guard.Validate"/> and the exit
+    /// sweep wait for the validator's answer; past it the validator counts as stopped (it is killed, validation is off,
+    /// call-boundary checks continue). The exit sweep can delay the end of the process by up to this much.</summary>
+    public int ValidatorTimeoutMs => (int)_numbers[OptionTable.ValidatorTimeoutMs];
+
     /// <summary>True when the <c>detect_</c> option of <paramref name="kind"/> is on (all are on by default except
     /// <c>detect_leaked_pin</c>); false for <see cref="ViolationKind.None"/> and unknown kinds.</summary>
     public bool IsDetected(ViolationKind kind)

@@ -23,9 +23,11 @@ internal static class OptionTable
     public const int PinLeakMs = 16;
     public const int Suppressions = 17;
     public const int Verbosity = 18;
+    public const int ValidatorPath = 19;
+    public const int ValidatorTimeoutMs = 20;
 
     /// <summary>Index of <c>detect_native_use_after_free</c>; <c>detect_</c> of kind k is at FirstDetect + k - 1.</summary>
-    public const int FirstDetect = 19;
+    public const int FirstDetect = 21;
 
     public static readonly OptionDefinition[] All =
     [
@@ -48,6 +50,8 @@ internal static class OptionTable
         new("pin_leak_ms", "10000", "A pin or handle alive longer than this is a leaked-pin (only when detect_leaked_pin=1).", OptionType.Int, 0, long.MaxValue),
         new("suppressions", "", "File of kind:pattern lines; a report whose kind matches and whose site/function contains the pattern is silenced.", OptionType.Text),
         new("verbosity", "0", "1: print the mode, options and native library path at start-up.", OptionType.Int, 0, 3),
+        new("validator_path", "", "Mode 2: the validator to start: a .dll (run with dotnet) or an executable. Empty = InteropGuard.Cli.dll next to InteropGuard.dll, then next to the app, then interopguard on PATH.", OptionType.Text),
+        new("validator_timeout_ms", "30000", "Mode 2: milliseconds Guard.Validate and the exit sweep wait for the validator before it counts as stopped.", OptionType.Int, 1, int.MaxValue),
         new("detect_native_use_after_free", "1", "Report native-use-after-free.", OptionType.Bool),
         new("detect_native_buffer_overflow", "1", "Report native-buffer-overflow.", OptionType.Bool),
         new("detect_double_free", "1", "Report double-free.", OptionType.Bool),

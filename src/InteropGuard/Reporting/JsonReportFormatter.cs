@@ -14,7 +14,8 @@ internal static class JsonReportFormatter
     private static readonly JsonWriterOptions Options = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping, Indented = false };
 
     /// <summary>One JSON object on one line (no trailing newline): kind, id, address, size, argument, description,
-    /// thread, accessSite, allocationSite, releaseSite, range, sinceReleaseMs, time.</summary>
+    /// thread, accessSite, allocationSite, releaseSite, range, sinceReleaseMs, time, foundBy, evidence, holder,
+    /// object (the last three null unless the validator found it).</summary>
     public static string FormatLine(Violation v)
     {
         var buffer = new ArrayBufferWriter<byte>(1024);
@@ -75,7 +76,71 @@ internal static class JsonReportFormatter
         }
 
         w.WriteString("time", v.Time.ToString("O", CultureInfo.InvariantCulture));
+        w.WriteString("foundBy", ContextName(v.Context));
+        WriteNullable(w, "evidence", v.Evidence);
+        WriteHolder(w, v.Holder);
+        WriteObject(w, v.ManagedObject);
         w.WriteEndObject();
+    }
+
+    /// <summary>"call", "free", "verify", "handle-use", "handle-free", "native", "validator".</summary>
+    public static string ContextName(ViolationContext context) => context switch
+    {
+        ViolationContext.Call => "call",
+        ViolationContext.Free => "free",
+        ViolationContext.Verify => "verify",
+        ViolationContext.HandleUse => "handle-use",
+        ViolationContext.HandleFree => "handle-free",
+        ViolationContext.Native => "native",
+        ViolationContext.Validator => "validator",
+        _ => "unknown",
+    };
+
+    private static void WriteHolder(Utf8JsonWriter w, ViolationHolder? h)
+    {
+        if (h is null)
+        {
+            w.WriteNull("holder");
+            return;
+        }
+
+        w.WriteStartObject("holder");
+        w.WriteString("kind", h.Kind);
+        w.WriteString("address", ReportFormatter.Hex(h.Address));
+        w.WriteString("start", ReportFormatter.Hex(h.Start));
+        w.WriteNumber("size", (long)h.Size);
+        w.WriteNumber("offset", (long)h.Offset);
+        WriteSite(w, "site", h.Site);
+        WriteNullable(w, "library", h.Library);
+        w.WriteEndObject();
+    }
+
+    private static void WriteObject(Utf8JsonWriter w, ViolationObject? o)
+    {
+        if (o is null)
+        {
+            w.WriteNull("object");
+            return;
+        }
+
+        w.WriteStartObject("object");
+        w.WriteString("address", ReportFormatter.Hex(o.Address));
+        WriteNullable(w, "type", o.TypeName);
+        w.WriteNumber("size", (long)o.Size);
+        w.WriteNumber("offset", (long)o.Offset);
+        w.WriteEndObject();
+    }
+
+    private static void WriteNullable(Utf8JsonWriter w, string name, string? value)
+    {
+        if (value is null)
+        {
+            w.WriteNull(name);
+        }
+        else
+        {
+            w.WriteString(name, value);
+        }
     }
 
     /// <summary>"native-block", "managed-pin", ... ("none" when no range is known).</summary>

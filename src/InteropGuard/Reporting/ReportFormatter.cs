@@ -25,6 +25,16 @@ internal static class ReportFormatter
         sb.Append(Banner).Append('\n');
         sb.Append(Headline(v)).Append('\n');
         sb.Append(v.Description).Append('\n');
+        if (v.Context == ViolationContext.Validator)
+        {
+            ValidatorReportFormatter.AppendBody(sb, v);
+            ValidatorReportFormatter.AppendHints(sb, v);
+            AppendOptionHint(sb, v);
+            sb.Append(Summary(v)).Append('\n');
+            sb.Append(Banner).Append('\n');
+            return sb.ToString();
+        }
+
         sb.Append("  thread #").Append(v.ThreadId.ToString(Inv));
         if (!string.IsNullOrEmpty(v.ThreadName))
         {
@@ -49,21 +59,20 @@ internal static class ReportFormatter
         }
 
         sb.Append("HINT: ").Append(Hint(v)).Append('\n');
-        string option = ViolationKinds.GetOptionName(v.Kind);
-        if (option.Length > 0)
-        {
-            sb.Append("HINT: to turn this check off set INTEROPGUARD_OPTIONS=").Append(option).Append("=0\n");
-        }
-
+        AppendOptionHint(sb, v);
         sb.Append(Summary(v)).Append('\n');
         sb.Append(Banner).Append('\n');
         return sb.ToString();
     }
 
+    /// <summary>The site a report is filed under: the access site, or for a validator finding the holder's or range's site.</summary>
+    public static SourceSite? PrimarySite(Violation v) =>
+        v.Context == ViolationContext.Validator ? ValidatorReportFormatter.PrimarySite(v) : v.AccessSite;
+
     /// <summary><c>SUMMARY: InteropGuard: &lt;kind&gt; &lt;file&gt;:&lt;line&gt; in &lt;member&gt;</c> (shorter when the site is unknown).</summary>
     public static string Summary(Violation v)
     {
-        SourceSite? s = v.AccessSite;
+        SourceSite? s = PrimarySite(v);
         string head = "SUMMARY: InteropGuard: " + v.KindName;
         if (s is null || s.IsUnknown)
         {
@@ -78,6 +87,11 @@ internal static class ReportFormatter
     /// <summary>The one-paragraph explanation under the headline.</summary>
     public static string Describe(Violation v)
     {
+        if (v.Context == ViolationContext.Validator)
+        {
+            return ValidatorReportFormatter.Describe(v);
+        }
+
         string subject = Subject(v);
         string range = RangeText(v);
         string since = Since(v.SinceRelease);
@@ -133,7 +147,19 @@ internal static class ReportFormatter
     }
 
     /// <summary>The likely fix for a kind (the first HINT line).</summary>
-    public static string Hint(Violation v) => v.Kind switch
+    public static string Hint(Violation v) => v.Context == ViolationContext.Validator ? ValidatorReportFormatter.Hint(v) : BoundaryHint(v);
+
+    private static void AppendOptionHint(StringBuilder sb, Violation v)
+    {
+        string option = ViolationKinds.GetOptionName(v.Kind);
+        if (option.Length > 0)
+        {
+            sb.Append("HINT: to turn this check off set INTEROPGUARD_OPTIONS=").Append(option).Append("=0\n");
+        }
+    }
+
+    /// <summary>The fix for a kind as found in this process (the validator words some kinds differently).</summary>
+    internal static string BoundaryHint(Violation v) => v.Kind switch
     {
         ViolationKind.NativeUseAfterFree => "the buffer's owner was disposed while native code still used the pointer.",
         ViolationKind.NativeBufferOverflow when v.Context == ViolationContext.Call =>
@@ -333,7 +359,8 @@ internal static class ReportFormatter
 
     private static string Bytes(ulong n) => n == 1 ? "1 byte" : n.ToString(Inv) + " bytes";
 
-    private static bool UsesAn(string number)
+    /// <summary>True when the number, read aloud, starts with a vowel sound ("an 8-byte", "an 11-byte").</summary>
+    internal static bool UsesAn(string number)
     {
         if (number.StartsWith('8'))
         {

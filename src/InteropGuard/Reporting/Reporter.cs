@@ -76,12 +76,36 @@ internal static class Reporter
         }
     }
 
-    /// <summary>The dedupe key: kind + access site (+ range start when the site is unknown).</summary>
+    /// <summary>The dedupe key: kind + access site (+ range start when the site is unknown). A validator finding is
+    /// keyed by the site it is filed under (the holding block's allocation), else by where the word sits and its value.</summary>
     internal static string DedupeKey(Violation v)
     {
-        SourceSite? s = v.AccessSite;
-        string site = s is null || s.IsUnknown ? "?" + ReportFormatter.Hex(v.RangeStart != 0 ? v.RangeStart : v.Address) : s.File + ":" + s.Line + ":" + s.Member;
+        SourceSite? s = ReportFormatter.PrimarySite(v);
+        string site;
+        if (s is not null && !s.IsUnknown)
+        {
+            site = s.File + ":" + s.Line + ":" + s.Member;
+        }
+        else if (v.Context == ViolationContext.Validator)
+        {
+            site = "?v" + ReportFormatter.Hex(v.Holder?.Address ?? 0) + "=" + ReportFormatter.Hex(v.Address) + "/" + ReportFormatter.Hex(v.RangeStart);
+        }
+        else
+        {
+            site = "?" + ReportFormatter.Hex(v.RangeStart != 0 ? v.RangeStart : v.Address);
+        }
+
         return v.Id + "|" + site;
+    }
+
+    /// <summary>Prints one line of runtime news (a warning; text ends without a newline) where reports go, serialised
+    /// with the reports. Never throws.</summary>
+    public static void Warn(string line)
+    {
+        lock (s_lock)
+        {
+            Write(Error, line + "\n");
+        }
     }
 
     private static bool ShouldPrint(Violation v, GuardOptions options)

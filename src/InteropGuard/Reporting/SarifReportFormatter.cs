@@ -117,7 +117,7 @@ internal static class SarifReportFormatter
     {
         foreach (Violation v in violations)
         {
-            foreach (SourceSite? site in new[] { v.AccessSite, v.AllocationSite, v.ReleaseSite })
+            foreach (SourceSite? site in new[] { v.AccessSite, v.Holder?.Site, v.AllocationSite, v.ReleaseSite })
             {
                 if (site is not null && SourceRoot.Of(site.File) is { } root)
                 {
@@ -139,7 +139,7 @@ internal static class SarifReportFormatter
         w.WriteString("text", ReportFormatter.Headline(v) + "\n" + v.Description);
         w.WriteEndObject();
         w.WriteStartArray("locations");
-        if (v.AccessSite is { IsUnknown: false } access)
+        if (ReportFormatter.PrimarySite(v) is { IsUnknown: false } access)
         {
             w.WriteStartObject();
             WritePhysical(w, access, root);
@@ -150,6 +150,11 @@ internal static class SarifReportFormatter
         w.WriteEndArray();
         w.WriteStartArray("relatedLocations");
         int id = 1;
+        if (v.Holder?.Site is { IsUnknown: false } holder)
+        {
+            WriteRelated(w, id++, "the memory holding the pointer was allocated here", holder, root);
+        }
+
         if (v.AllocationSite is { IsUnknown: false } alloc)
         {
             WriteRelated(w, id++, "allocated, pinned or issued here", alloc, root);
@@ -165,6 +170,31 @@ internal static class SarifReportFormatter
         w.WriteString("kind", v.KindName);
         w.WriteString("address", ReportFormatter.Hex(v.Address));
         w.WriteNumber("size", (long)v.Size);
+        w.WriteString("foundBy", JsonReportFormatter.ContextName(v.Context));
+        if (v.Evidence is { } evidence)
+        {
+            w.WriteString("evidence", evidence);
+        }
+
+        if (v.Holder is { } h)
+        {
+            w.WriteString("holderKind", h.Kind);
+            w.WriteString("holderAddress", ReportFormatter.Hex(h.Address));
+            if (h.Library is { } library)
+            {
+                w.WriteString("library", library);
+            }
+        }
+
+        if (v.ManagedObject is { } o)
+        {
+            w.WriteString("objectAddress", ReportFormatter.Hex(o.Address));
+            if (o.TypeName is { } type)
+            {
+                w.WriteString("objectType", type);
+            }
+        }
+
         w.WriteEndObject();
         w.WriteEndObject();
     }

@@ -7,7 +7,8 @@ namespace InteropGuard;
 
 /// <summary>Parsed <c>kind:pattern</c> lines (<c>#</c> starts a comment; kind <c>*</c> matches every kind; <c>*</c> in a
 /// pattern matches any text). A report is silenced when its kind matches and the member or file of its access,
-/// allocation or release site contains the pattern.</summary>
+/// allocation or release site, or (validator findings) of the site that allocated the holding block or the holding
+/// library's path, contains the pattern.</summary>
 internal sealed class Suppressions
 {
     private readonly List<(ViolationKind? Kind, string Pattern)> _rules;
@@ -91,7 +92,8 @@ internal sealed class Suppressions
                 continue;
             }
 
-            if (SiteMatches(v.AccessSite, pattern) || SiteMatches(v.AllocationSite, pattern) || SiteMatches(v.ReleaseSite, pattern))
+            if (SiteMatches(v.AccessSite, pattern) || SiteMatches(v.AllocationSite, pattern) || SiteMatches(v.ReleaseSite, pattern)
+                || SiteMatches(v.Holder?.Site, pattern) || TextMatches(v.Holder?.Library, pattern))
             {
                 return true;
             }
@@ -127,6 +129,8 @@ internal sealed class Suppressions
 
         return true;
     }
+
+    private static bool TextMatches(string? text, string pattern) => text is not null && Contains(text, pattern);
 
     private static bool SiteMatches(SourceSite? site, string pattern) =>
         site is not null && (Contains(site.Member, pattern) || Contains(site.File, pattern) || (site.Stack is not null && Contains(site.Stack, pattern)));

@@ -16,4 +16,6 @@ internal enum ViolationContext
     HandleFree = 4,
     /// <summary>Reported by native code through the report hook.</summary>
     Native = 5,
+    /// <summary>Found by the validator child (mode 2) and read from its <c>finding</c> line.</summary>
+    Validator = 6,
 }

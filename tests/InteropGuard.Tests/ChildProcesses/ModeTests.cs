@@ -18,12 +18,31 @@ public sealed class ModeTests
     [TestCase("0", "Off", false)]
     public void ValidMode_IsUsedSilently(string? mode, string expected, bool enabled)
     {
-        ChildResult result = RunMode(mode);
+        // Mode 2 starts a validator child; a healthy (fake) one says nothing. Without one it warns: see Mode2_WithoutValidator.
+        using var validator = Validation.FakeValidator.With();
+        ChildResult result = mode == "2"
+            ? validator.Run("print_mode")
+            : RunMode(mode);
 
         Assert.That(result.ExitCode, Is.EqualTo(Scenario.ExitCompleted), result.ToString());
         Assert.That(result.Stdout, Does.Contain($"mode={expected} enabled={enabled}"), result.ToString());
         Assert.That(result.Stdout, Does.Contain("allocated 8"), result.ToString());
         Assert.That(result.Stderr.Trim(), Is.Empty, result.ToString());
+    }
+
+    [Test]
+    public void Mode2_WithoutValidator_WarnsOnce_AndKeepsBoundaryChecks()
+    {
+        ChildResult result = Scenario.Run("print_mode", new Dictionary<string, string?>
+        {
+            ["INTEROPGUARD"] = "2",
+            ["INTEROPGUARD_OPTIONS"] = "validator_path=/no/such/InteropGuard.Cli.dll",
+        });
+
+        Assert.That(result.ExitCode, Is.EqualTo(Scenario.ExitCompleted), result.ToString());
+        Assert.That(result.Stdout, Does.Contain("mode=Validator enabled=True"), result.ToString());
+        Assert.That(result.Stderr.Trim().Split('\n'), Has.Length.EqualTo(1), result.ToString());
+        Assert.That(result.Stderr, Does.Contain("the validator was not found (looked at: validator_path '/no/such/InteropGuard.Cli.dll')"), result.ToString());
     }
 
     [TestCase("7")]

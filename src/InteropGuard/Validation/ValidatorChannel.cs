@@ -1,0 +1,422 @@
+// ValidatorChannel.cs: the target's side of the validator protocol over the child's stdin/stdout: sends hello and sweeps, reads events on a background thread, reports findings, handles faults.
+using System;
+using System.Collections.Generic;
+using System.Globalization;
+using System.IO;
+using System.Text;
+using System.Text.Json;
+using System.Threading;
+
+namespace InteropGuard;
+
+/// <summary>One conversation with one validator (docs/design/validator-protocol.md). Findings go to the
+/// <see cref="Reporter"/> as they arrive (timer sweeps too); a sweep the target asked for collects the ones reported for
+/// it. Any fault (output ended, write failed, no answer in time, fatal error) stops the channel: one message, pending
+/// sweeps fail, the child is killed or told to exit, and the process goes on with call-boundary checks. Nothing here
+/// throws on the reader thread.</summary>
+internal sealed class ValidatorChannel
+{
+    private const long NoSweep = -1;
+
+    private readonly int _pid;
+    private readonly Stream _input;
+    private readonly Stream _output;
+    private readonly Func<string> _describeEnd;
+    private readonly Action _kill;
+    private readonly object _lock = new();
+    private readonly object _writeLock = new();
+    private readonly Dictionary<long, ValidatorSweep> _pending = [];
+    private readonly Dictionary<long, List<Violation>> _batches = [];
+    private readonly HashSet<string> _said = new(StringComparer.Ordinal);
+    [ThreadStatic]
+    private static bool t_onReader;
+
+    /// <summary>How long a failed write waits for the reader to drain what the child said last (a fatal error, its exit).</summary>
+    private const int DrainMs = 1000;
+
+    private readonly ManualResetEventSlim _readerDone = new(false);
+    private bool _readerStarted;
+    private long _nextId;
+    private bool _stopped;
+    private bool _closing;
+    private bool _fatal;
+
+    /// <param name="pid">The child's pid (messages name it).</param>
+    /// <param name="input">The child's stdin.</param>
+    /// <param name="output">The child's stdout.</param>
+    /// <param name="describeEnd">Called when the output ends: why ("it exited with code 1"); may wait briefly.</param>
+    /// <param name="kill">Ends the child at once (after a timeout or a failed write); must not throw.</param>
+    public ValidatorChannel(int pid, Stream input, Stream output, Func<string> describeEnd, Action kill)
+    {
+        _pid = pid;
+        _input = input;
+        _output = output;
+        _describeEnd = describeEnd;
+        _kill = kill;
+    }
+
+    /// <summary>The child's pid.</summary>
+    public int Pid => _pid;
+
+    /// <summary>True on a validator reader thread (a ViolationReported handler there must not wait for a sweep: the
+    /// answer would have to be read by the waiting thread itself).</summary>
+    public static bool OnReaderThread => t_onReader;
+
+    /// <summary>False once the channel stopped (fault or close).</summary>
+    public bool IsRunning
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return !_stopped;
+            }
+        }
+    }
+
+    /// <summary>True once the validator said <c>ready</c>.</summary>
+    public bool IsReady { get; private set; }
+
+    /// <summary>Starts the background reader thread.</summary>
+    public void Start()
+    {
+        var reader = new Thread(ReadLoop) { IsBackground = true, Name = "InteropGuard validator reader" };
+        _readerStarted = true;
+        reader.Start();
+    }
+
+    /// <summary>Sends <c>hello</c> (the target allowed ptrace already).</summary>
+    public bool SendHello(long targetPid, nint table) =>
+        Send("{\"op\":\"hello\",\"pid\":" + targetPid.ToString(CultureInfo.InvariantCulture) + ",\"table\":\"" + ReportFormatter.Hex(table) + "\"}");
+
+    /// <summary>Asks for a sweep and waits up to <paramref name="timeoutMs"/> for its <c>swept</c>. Returns the sweep
+    /// (completed, or failed when the validator stopped meanwhile; no answer in time stops the validator), or null when
+    /// the channel was stopped before.</summary>
+    public ValidatorSweep? Sweep(string reason, SourceSite? site, int timeoutMs)
+    {
+        long id = Interlocked.Increment(ref _nextId);
+        var sweep = new ValidatorSweep(id, reason, site);
+        lock (_lock)
+        {
+            if (_stopped)
+            {
+                return null;
+            }
+
+            _pending[id] = sweep;
+        }
+
+        string idText = id.ToString(CultureInfo.InvariantCulture);
+        if (Send("{\"op\":\"sweep\",\"id\":" + idText + ",\"reason\":\"" + reason + "\"}") && !sweep.Wait(timeoutMs))
+        {
+            Stop($"no answer to sweep {idText} within {timeoutMs.ToString(CultureInfo.InvariantCulture)} ms (validator_timeout_ms)", warn: true, kill: true);
+        }
+
+        return sweep;
+    }
+
+    /// <summary>Closes the child's stdin (end of file: the validator exits) without a warning; pending sweeps fail.</summary>
+    public void Close()
+    {
+        lock (_lock)
+        {
+            _closing = true;
+        }
+
+        Stop("closed", warn: false, kill: false);
+    }
+
+    /// <summary>Handles one line of the validator's output (the reader thread calls it; tests call it directly).</summary>
+    internal void Handle(string line)
+    {
+        if (string.IsNullOrWhiteSpace(line))
+        {
+            return;
+        }
+
+        ValidatorMessage? message = ValidatorMessage.TryParse(line);
+        if (message is null)
+        {
+            SayOnce("garbage", $"InteropGuard: warning: the validator (pid {_pid}) wrote a line that is not a protocol message; it is ignored, and so are later ones: {Shorten(line)}");
+            return;
+        }
+
+        JsonElement root = message.Root;
+        switch (message.Event)
+        {
+            case ValidatorEvent.Ready:
+                IsReady = true;
+                if (GuardRuntime.Options.Verbosity >= 1)
+                {
+                    double? warmup = JsonFields.Double(root, "warmupMs");
+                    Reporter.Warn($"InteropGuard: the validator (pid {_pid}) is ready" + (warmup is { } ms ? " after " + ms.ToString("0.0", CultureInfo.InvariantCulture) + " ms" : ""));
+                }
+
+                break;
+            case ValidatorEvent.Finding:
+                OnFinding(root);
+                break;
+            case ValidatorEvent.Swept:
+                OnSwept(root);
+                break;
+            case ValidatorEvent.Error when JsonFields.Bool(root, "fatal"):
+                OnFatal(JsonFields.String(root, "message") ?? "(no message)");
+                break;
+            case ValidatorEvent.Error:
+            case ValidatorEvent.Warning:
+                string text = JsonFields.String(root, "message") ?? "(no message)";
+                SayOnce("w:" + text, $"InteropGuard: warning: the validator (pid {_pid}): {text}");
+                break;
+            default:
+                break; // an event of a newer validator: ignored
+        }
+    }
+
+    private void ReadLoop()
+    {
+        t_onReader = true;
+        string reason;
+        try
+        {
+            var reader = new ValidatorLineReader(_output);
+            for (string? line = reader.ReadLine(); line is not null; line = reader.ReadLine())
+            {
+                try
+                {
+                    Handle(line);
+                }
+                catch (Exception e)
+                {
+                    SayOnce("internal", $"InteropGuard: warning: a line from the validator (pid {_pid}) could not be handled ({e.GetType().Name}: {e.Message}); it is ignored: {Shorten(line)}");
+                }
+            }
+
+            reason = SafeDescribeEnd();
+        }
+        catch (Exception e)
+        {
+            reason = "reading its output failed: " + e.Message;
+        }
+
+        Stop(reason, warn: true, kill: true);
+        _readerDone.Set();
+    }
+
+    private void OnFinding(JsonElement root)
+    {
+        long sweepId = JsonFields.Int64(root, "sweep", NoSweep);
+        Violation? v = ValidatorFindingParser.ToViolation(root, FoundBy(sweepId), out string? badKind);
+        if (v is null)
+        {
+            SayOnce("kind:" + badKind, $"InteropGuard: warning: the validator (pid {_pid}) reported a finding of unknown kind '{badKind}'; it is ignored (is InteropGuard.Cli newer than InteropGuard.dll?)");
+            return;
+        }
+
+        if (!Reporter.Report(v, throwOnReport: false))
+        {
+            return; // detect_ off or suppressed
+        }
+
+        lock (_lock)
+        {
+            if (!_batches.TryGetValue(sweepId, out List<Violation>? batch))
+            {
+                batch = [];
+                _batches[sweepId] = batch;
+            }
+
+            batch.Add(v);
+        }
+    }
+
+    private void OnSwept(JsonElement root)
+    {
+        long id = JsonFields.Int64(root, "id", NoSweep);
+        if (id == NoSweep)
+        {
+            return; // a swept without an id answers nobody; its findings wait for the next one
+        }
+
+        ValidatorSweep? sweep;
+        var findings = new List<Violation>();
+        lock (_lock)
+        {
+            if (_batches.Remove(id, out List<Violation>? own))
+            {
+                findings.AddRange(own);
+            }
+
+            if (_batches.Remove(NoSweep, out List<Violation>? unnamed))
+            {
+                findings.AddRange(unnamed); // findings without "sweep" belong to the next swept
+            }
+
+            _pending.Remove(id, out sweep);
+        }
+
+        sweep?.Complete(findings);
+    }
+
+    private void OnFatal(string message)
+    {
+        lock (_lock)
+        {
+            if (_fatal || _stopped)
+            {
+                return;
+            }
+
+            _fatal = true;
+        }
+
+        Reporter.Warn($"InteropGuard: warning: the validator (pid {_pid}) cannot go on: {message}; validation is off, call-boundary checks continue");
+        Stop("fatal error", warn: false, kill: false); // it exits by itself after a fatal error; closing stdin makes sure
+    }
+
+    /// <summary>Stops once: fails pending sweeps, closes stdin, kills the child when asked, warns unless told not to
+    /// (or a close or a fatal error said it already).</summary>
+    private void Stop(string reason, bool warn, bool kill)
+    {
+        List<ValidatorSweep> pending;
+        bool quiet;
+        lock (_lock)
+        {
+            if (_stopped)
+            {
+                return;
+            }
+
+            _stopped = true;
+            quiet = _closing || _fatal;
+            pending = [.. _pending.Values];
+            _pending.Clear();
+            _batches.Clear();
+        }
+
+        if (warn && !quiet)
+        {
+            Reporter.Warn($"InteropGuard: warning: the validator (pid {_pid}) stopped ({reason}); validation is off, call-boundary checks continue");
+        }
+
+        foreach (ValidatorSweep sweep in pending)
+        {
+            sweep.Fail();
+        }
+
+        if (kill)
+        {
+            try
+            {
+                _kill();
+            }
+            catch (Exception)
+            {
+                // Killing is best effort; the child dies with its stdin anyway.
+            }
+        }
+
+        CloseInput();
+    }
+
+    private bool Send(string line)
+    {
+        byte[] bytes = Encoding.UTF8.GetBytes(line + "\n");
+        try
+        {
+            lock (_writeLock)
+            {
+                _input.Write(bytes, 0, bytes.Length);
+                _input.Flush();
+            }
+
+            return true;
+        }
+        catch (Exception e) when (e is IOException or ObjectDisposedException or NotSupportedException or InvalidOperationException)
+        {
+            // The child closed its stdin, most likely on its way out: let the reader take its last words (a fatal
+            // error, the exit code) first, so the one message says why.
+            if (_readerStarted)
+            {
+                _readerDone.Wait(DrainMs);
+            }
+
+            Stop("writing to it failed: " + e.Message, warn: true, kill: true);
+            return false;
+        }
+    }
+
+    private void CloseInput()
+    {
+        try
+        {
+            lock (_writeLock)
+            {
+                _input.Dispose();
+            }
+        }
+        catch (Exception e) when (e is IOException or ObjectDisposedException or InvalidOperationException)
+        {
+            // The pipe is gone already.
+        }
+    }
+
+    private string SafeDescribeEnd()
+    {
+        try
+        {
+            return _describeEnd();
+        }
+        catch (Exception e)
+        {
+            return "its output ended (" + e.Message + ")";
+        }
+    }
+
+    /// <summary>The "found by" text of a finding of sweep <paramref name="sweepId"/>.</summary>
+    private string FoundBy(long sweepId)
+    {
+        string who = $"the validator (pid {_pid})";
+        if (sweepId == 0)
+        {
+            return who + " in a timer sweep";
+        }
+
+        ValidatorSweep? sweep;
+        lock (_lock)
+        {
+            _pending.TryGetValue(sweepId, out sweep);
+        }
+
+        if (sweep is null)
+        {
+            return sweepId == NoSweep ? who : who + " in sweep " + sweepId.ToString(CultureInfo.InvariantCulture);
+        }
+
+        if (sweep.Reason == "exit")
+        {
+            return who + " in the exit sweep";
+        }
+
+        string asked = sweep.Site is { IsUnknown: false } site ? ", asked for by Guard.Validate in " + site : ", asked for by Guard.Validate";
+        return who + " in sweep " + sweepId.ToString(CultureInfo.InvariantCulture) + asked;
+    }
+
+    private void SayOnce(string key, string text)
+    {
+        lock (_lock)
+        {
+            if (!_said.Add(key))
+            {
+                return;
+            }
+        }
+
+        Reporter.Warn(text);
+    }
+
+    private static string Shorten(string line)
+    {
+        string oneLine = line.Replace('\0', ' ').Replace('\r', ' ').Trim();
+        return oneLine.Length <= 120 ? "'" + oneLine + "'" : "'" + oneLine[..120] + "...'";
+    }
+}

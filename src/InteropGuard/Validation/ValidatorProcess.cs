@@ -1,0 +1,119 @@
+// ValidatorProcess.cs: starts the validator child (serve --pid --table, INTEROPGUARD=0, stdin/stdout piped, stderr shared) and ends it; used at mode-2 start-up and exit.
+using System;
+using System.ComponentModel;
+using System.Diagnostics;
+using System.Globalization;
+using System.IO;
+using System.Text;
+
+namespace InteropGuard;
+
+/// <summary>The validator child process. Its stdin and stdout are the protocol channel; its stderr is the target's.</summary>
+internal sealed class ValidatorProcess
+{
+    private readonly Process _process;
+
+    private ValidatorProcess(Process process)
+    {
+        _process = process;
+        Pid = process.Id;
+    }
+
+    /// <summary>The child's pid.</summary>
+    public int Pid { get; }
+
+    /// <summary>The child's stdin (raw bytes).</summary>
+    public Stream Input => _process.StandardInput.BaseStream;
+
+    /// <summary>The child's stdout (raw bytes).</summary>
+    public Stream Output => _process.StandardOutput.BaseStream;
+
+    /// <summary>Starts <c>command serve --pid targetPid --table 0x..</c> with the target's environment and
+    /// <c>INTEROPGUARD=0</c>. Throws <see cref="Win32Exception"/> (or <see cref="InvalidOperationException"/>) when the
+    /// program cannot be started.</summary>
+    public static ValidatorProcess Start(ValidatorCommand command, int targetPid, nint table)
+    {
+        var info = new ProcessStartInfo(command.FileName)
+        {
+            UseShellExecute = false,
+            RedirectStandardInput = true,
+            RedirectStandardOutput = true,
+            RedirectStandardError = false, // the validator's log lines go to the target's stderr
+            StandardInputEncoding = new UTF8Encoding(false),
+            StandardOutputEncoding = new UTF8Encoding(false),
+        };
+        foreach (string arg in Arguments(command, targetPid, table))
+        {
+            info.ArgumentList.Add(arg);
+        }
+
+        info.Environment["INTEROPGUARD"] = "0"; // the validator never guards itself
+        Process process = Process.Start(info) ?? throw new InvalidOperationException("Process.Start returned no process");
+        return new ValidatorProcess(process);
+    }
+
+    /// <summary>The arguments after the program: leading ones, then <c>serve --pid N --table 0x..</c>.</summary>
+    public static string[] Arguments(ValidatorCommand command, int targetPid, nint table)
+    {
+        var args = new string[command.LeadingArguments.Count + 5];
+        int i = 0;
+        foreach (string arg in command.LeadingArguments)
+        {
+            args[i++] = arg;
+        }
+
+        args[i++] = "serve";
+        args[i++] = "--pid";
+        args[i++] = targetPid.ToString(CultureInfo.InvariantCulture);
+        args[i++] = "--table";
+        args[i] = ReportFormatter.Hex(table);
+        return args;
+    }
+
+    /// <summary>Why the output ended: waits up to <paramref name="milliseconds"/> for the exit code.</summary>
+    public string DescribeEnd(int milliseconds)
+    {
+        try
+        {
+            if (_process.WaitForExit(milliseconds))
+            {
+                return "it exited with code " + _process.ExitCode.ToString(CultureInfo.InvariantCulture);
+            }
+        }
+        catch (SystemException)
+        {
+            // Fall through: no exit code.
+        }
+
+        return "its output ended";
+    }
+
+    /// <summary>Waits up to <paramref name="milliseconds"/> for the child to exit.</summary>
+    public bool WaitForExit(int milliseconds)
+    {
+        try
+        {
+            return _process.WaitForExit(milliseconds);
+        }
+        catch (SystemException)
+        {
+            return true;
+        }
+    }
+
+    /// <summary>Ends the child and its children now; never throws.</summary>
+    public void Kill()
+    {
+        try
+        {
+            if (!_process.HasExited)
+            {
+                _process.Kill(entireProcessTree: true);
+            }
+        }
+        catch (SystemException)
+        {
+            // Gone already, or not ours to kill.
+        }
+    }
+}

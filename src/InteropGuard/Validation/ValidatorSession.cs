@@ -1,0 +1,154 @@
+// ValidatorSession.cs: the process's one validator in mode 2: started in the background at runtime start-up, asked by Guard.Validate, swept once more and closed at ProcessExit.
+using System;
+using System.Collections.Generic;
+using System.ComponentModel;
+using System.Threading;
+
+namespace InteropGuard;
+
+/// <summary>Owns the validator child of this process. Start-up never blocks the program (the child is started on a
+/// background thread); every wait is bounded by <c>validator_timeout_ms</c>; every failure is one warning and leaves
+/// the call-boundary checks running.</summary>
+internal static class ValidatorSession
+{
+    /// <summary>How long the exit path waits for the child to leave after its stdin closed, before killing it.</summary>
+    private const int ExitGraceMs = 2000;
+
+    /// <summary>How long the reader waits for an exit code when the child's output ends.</summary>
+    private const int ExitCodeWaitMs = 1000;
+
+    private static readonly ManualResetEventSlim s_started = new(false);
+    private static volatile ValidatorChannel? s_channel;
+    private static ValidatorProcess? s_process;
+    private static int s_begun;
+    private static int s_notRunningSaid;
+    private static int s_exited;
+
+    /// <summary>True once <see cref="Begin"/> ran (mode 2 with the native library loaded).</summary>
+    public static bool IsActive => Volatile.Read(ref s_begun) != 0;
+
+    /// <summary>The channel when the validator runs; null before it started, when it could not start, or in mode 0/1.</summary>
+    internal static ValidatorChannel? Channel => s_channel;
+
+    /// <summary>Starts the validator on a background thread and hooks the exit sweep. Called once by
+    /// <see cref="GuardRuntime"/> in mode 2; returns at once.</summary>
+    public static void Begin(nint table, string? validatorPath)
+    {
+        if (Interlocked.Exchange(ref s_begun, 1) != 0)
+        {
+            return;
+        }
+
+        AppDomain.CurrentDomain.ProcessExit += (_, _) => OnProcessExit();
+        var starter = new Thread(() => Start(table, validatorPath)) { IsBackground = true, Name = "InteropGuard validator start" };
+        starter.Start();
+    }
+
+    /// <summary>Guard.Validate: one demand sweep, its reported findings; empty (and one warning per process) when the
+    /// validator is not running, empty when it stops or times out during the sweep (that prints its own warning).</summary>
+    public static IReadOnlyList<Violation> Validate(SourceSite site)
+    {
+        if (ValidatorChannel.OnReaderThread)
+        {
+            Reporter.Warn("InteropGuard: warning: Guard.Validate called from a ViolationReported handler of a validator finding returns no findings (it would wait for itself); call it from another thread.");
+            return [];
+        }
+
+        int timeout = GuardRuntime.Options.ValidatorTimeoutMs;
+        ValidatorChannel? channel = s_started.Wait(timeout) ? s_channel : null;
+        ValidatorSweep? sweep = channel?.Sweep("demand", site, timeout);
+        if (sweep is null)
+        {
+            if (Interlocked.Exchange(ref s_notRunningSaid, 1) == 0)
+            {
+                Reporter.Warn("InteropGuard: warning: Guard.Validate: the validator is not running (see the warning above), so nothing was validated; it returns no findings from now on. Call-boundary checks continue.");
+            }
+
+            return [];
+        }
+
+        return sweep.Completed ? sweep.Findings : [];
+    }
+
+    private static void Start(nint table, string? validatorPath)
+    {
+        try
+        {
+            var looked = new List<string>();
+            ValidatorCommand? command = ValidatorLocator.Find(validatorPath, looked);
+            if (command is null)
+            {
+                Reporter.Warn("InteropGuard: warning: INTEROPGUARD=2 but the validator was not found (looked at: " + string.Join(", ", looked)
+                    + "); validation is off, call-boundary checks continue. Put the interopguard tool on PATH or set INTEROPGUARD_OPTIONS=validator_path=<path of InteropGuard.Cli.dll>.");
+                return;
+            }
+
+            int self = Environment.ProcessId;
+            ValidatorProcess process;
+            try
+            {
+                process = ValidatorProcess.Start(command, self, table);
+            }
+            catch (Exception e) when (e is Win32Exception or InvalidOperationException or PlatformNotSupportedException)
+            {
+                Reporter.Warn($"InteropGuard: warning: the validator '{command.Shown}' could not be started ({e.Message}); validation is off, call-boundary checks continue.");
+                return;
+            }
+
+            if (GuardRuntime.Options.Verbosity >= 1)
+            {
+                Reporter.Warn($"InteropGuard: started the validator (pid {process.Pid}): {command.Shown} {string.Join(' ', ValidatorProcess.Arguments(command, self, table)[command.LeadingArguments.Count..])}");
+            }
+
+            int error = IgNative.ig_set_ptracer(process.Pid);
+            if (error != 0)
+            {
+                Reporter.Warn($"InteropGuard: warning: prctl(PR_SET_PTRACER, {process.Pid}) failed (errno {error}); the validator may be refused when it attaches (see /proc/sys/kernel/yama/ptrace_scope).");
+            }
+
+            var channel = new ValidatorChannel(process.Pid, process.Input, process.Output, () => process.DescribeEnd(ExitCodeWaitMs), process.Kill);
+            s_process = process;
+            s_channel = channel;
+            channel.Start();
+            channel.SendHello(self, table);
+        }
+        catch (Exception e)
+        {
+            Reporter.Warn($"InteropGuard: warning: the validator could not be started ({e.GetType().Name}: {e.Message}); validation is off, call-boundary checks continue.");
+        }
+        finally
+        {
+            s_started.Set();
+        }
+    }
+
+    /// <summary>The exit sweep (reason exit, bounded wait), then end of file on the child's stdin, a short wait for it
+    /// to leave, and a kill if it does not.</summary>
+    private static void OnProcessExit()
+    {
+        if (Interlocked.Exchange(ref s_exited, 1) != 0)
+        {
+            return;
+        }
+
+        try
+        {
+            int timeout = GuardRuntime.Options.ValidatorTimeoutMs;
+            if (!s_started.Wait(timeout) || s_channel is not { } channel)
+            {
+                return;
+            }
+
+            channel.Sweep("exit", null, timeout);
+            channel.Close();
+            if (s_process is { } process && !process.WaitForExit(ExitGraceMs))
+            {
+                process.Kill();
+            }
+        }
+        catch (Exception e)
+        {
+            Reporter.Warn($"InteropGuard: warning: the exit sweep failed ({e.GetType().Name}: {e.Message}).");
+        }
+    }
+}
