@@ -52,7 +52,7 @@ internal static class Descriptors
         DiagnosticIds.GCHandleNotFreed,
         "gchandle-not-freed",
         "A GCHandle is not freed on every path",
-        "The GCHandle {0} is not freed on every path out of '{1}'; the handle and its object leak (a pinned handle also keeps the object from moving, fragmenting the heap): call Free in a finally block, or store or return the handle if another owner frees it",
+        "The GCHandle {0} {1}; the handle and its object leak (a pinned handle also keeps the object from moving, fragmenting the heap): call Free in a finally block, or store or return the handle if another owner frees it",
         "Every GCHandle.Alloc needs exactly one Free. A handle allocated into a local and not freed on some path out of the "
         + "method leaks a handle-table slot and keeps its object alive for the rest of the process; a pinned handle also "
         + "stops the GC from compacting around the object. Free the handle in a finally block. Handles that are stored "
