@@ -85,7 +85,7 @@ internal static class Descriptors
         DiagnosticIds.PooledArrayUseAfterReturn,
         "pooled-array-use-after-return",
         "A pooled array is used after it was returned to the ArrayPool",
-        "'{0}' is used after it was returned to the pool (line {1}); the pool may already have handed the array to another renter and the two overwrite each other's data: return it after its last use, or set the variable to null right after Return",
+        "'{0}' is {1} after it was returned to the pool (line {2}); the pool may already have handed the array to another renter and the two overwrite each other's data: return it after its last use, or set the variable to null right after Return",
         "ArrayPool<T>.Return gives the array back for reuse; the next Rent, on any thread, can get the same array. Reading, "
         + "writing or passing the array (or a span or memory over it) after Return races with the new owner: data leaks "
         + "between requests or is silently corrupted, and a second Return puts the array in the pool twice so two renters "
