@@ -14,7 +14,8 @@ namespace InteropGuard.Generators.Analyzers;
 /// IG1001 pointer-outlives-pin. Sources: a <c>fixed</c> local; <c>Unsafe.AsPointer(ref x)</c> (no pin at all; not for
 /// static fields, which do not move, nor, when returned, for a <c>ref</c> parameter the caller pins);
 /// <c>h.AddrOfPinnedObject()</c> of a local handle freed in the same method; <c>m.Pointer</c> of a local MemoryHandle
-/// disposed in the same method. Sinks: a field or property of a heap object, a static, an element of an array field,
+/// disposed in the same method; <c>pin.Pointer</c> of a local InteropGuard <c>Pin</c> released or disposed in the same
+/// method. Sinks: a field or property of a heap object, a static, an element of an array field,
 /// an out/ref parameter, memory behind a pointer that is not stack or pinned memory (<c>*(void**)p = ptr</c>,
 /// Marshal.WriteIntPtr, Unsafe.Write), a return. A GCHandle or MemoryHandle that is itself kept (a field) is not a
 /// source: its pin lasts until someone else frees it.
@@ -50,7 +51,7 @@ public sealed class PointerOutlivesPinAnalyzer : DiagnosticAnalyzer
         IInvocationOperation invocation => KnownTypes.IsMethod(invocation.TargetMethod, types.Unsafe, "AsPointer")
             || KnownTypes.IsMethod(invocation.TargetMethod, types.GCHandle, "AddrOfPinnedObject"),
         IPropertyReferenceOperation property => property.Property.Name == "Pointer"
-            && SymbolEqualityComparer.Default.Equals(property.Property.ContainingType, types.MemoryHandle),
+            && (SymbolEqualityComparer.Default.Equals(property.Property.ContainingType, types.MemoryHandle) || IsGuardPin(property.Property.ContainingType)),
         _ => false,
     };
 
@@ -118,10 +119,21 @@ public sealed class PointerOutlivesPinAnalyzer : DiagnosticAnalyzer
                 && (IsCalledOn(facts, memoryHandle.Local, "Dispose") || IsUsingVariable(facts, memoryHandle.Local)):
                 return ($"'{memoryHandle.Local.Name}.Pointer'", $"'{memoryHandle.Local.Name}' is disposed in this method");
 
+            case IPropertyReferenceOperation property when property.Property.Name == "Pointer"
+                && IsGuardPin(property.Property.ContainingType)
+                && property.Instance is ILocalReferenceOperation pin
+                && (IsCalledOn(facts, pin.Local, "Release") || IsCalledOn(facts, pin.Local, "Dispose") || IsUsingVariable(facts, pin.Local)):
+                return ($"'{pin.Local.Name}.Pointer'", $"'{pin.Local.Name}' is released in this method");
+
             default:
                 return null;
         }
     }
+
+    /// <summary>InteropGuard's own tracked pin, matched by name so the analyzer needs no reference to the runtime.</summary>
+    private static bool IsGuardPin(INamedTypeSymbol? type) => type?.ToDisplayString() == GuardPinType;
+
+    private const string GuardPinType = "InteropGuard.Pin";
 
     /// <summary>What a store to <paramref name="target"/> outlives the method in, or null for a local place.</summary>
     private static string? DescribeStore(IOperation target, MethodFacts facts)

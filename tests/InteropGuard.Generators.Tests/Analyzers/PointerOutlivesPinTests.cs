@@ -162,6 +162,41 @@ public sealed class PointerOutlivesPinTests
         """);
 
     [Test]
+    public void Detects_GuardPinPointerKeptAfterRelease() => Verify("""
+        class Frame
+        {
+            private nint _pixels;
+            public nint Upload(byte[] pixels)
+            {
+                InteropGuard.Pin pin = InteropGuard.Guard.Pin(pixels);
+                nint p = pin.Pointer;
+                pin.Release();
+                [|return p;|]
+            }
+            public void Keep(byte[] pixels)
+            {
+                using var pin = InteropGuard.Guard.Pin(pixels);
+                [|_pixels = pin.Pointer|];
+            }
+        }
+        """);
+
+    [Test]
+    public void Allows_GuardPinKeptInAField() => Verify("""
+        class Frame
+        {
+            private InteropGuard.Pin _pin;
+            private nint _pixels;
+            public void Upload(byte[] pixels)
+            {
+                var pin = InteropGuard.Guard.Pin(pixels);
+                _pin = pin;
+                _pixels = pin.Pointer;
+            }
+        }
+        """);
+
+    [Test]
     public void Allows_FixedPointerUsedInsideTheBlock() => Verify("""
         unsafe class Hasher
         {
