@@ -34,18 +34,12 @@ public sealed class DangerousHandleAnalyzer : DiagnosticAnalyzer
             var types = KnownTypes.Create(start.Compilation);
             if (types.SafeHandle == null)
                 return;
-            start.RegisterOperationBlockAction(block =>
-            {
-                bool raw = false, nativeCall = false;
-                foreach (var operation in block.OperationBlocks.SelectMany(root => root.DescendantsAndSelf()))
-                {
-                    raw |= IsDangerousGetHandle(operation, types);
-                    nativeCall |= NativeCalls.IsNativeCall(operation);
-                }
-
-                if (raw && nativeCall)
-                    Analyze(block, types);
-            });
+            BlockTrigger.Register(
+                start,
+                required: 3,
+                operation => (IsDangerousGetHandle(operation, types) ? 1 : 0) | (NativeCalls.IsNativeCall(operation) ? 2 : 0),
+                block => Analyze(block, types),
+                OperationKind.Invocation, OperationKind.FunctionPointerInvocation);
         });
     }
 

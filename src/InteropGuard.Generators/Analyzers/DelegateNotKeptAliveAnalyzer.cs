@@ -32,12 +32,7 @@ public sealed class DelegateNotKeptAliveAnalyzer : DiagnosticAnalyzer
         context.RegisterCompilationStartAction(start =>
         {
             var types = KnownTypes.Create(start.Compilation);
-            start.RegisterOperationBlockAction(block =>
-            {
-                if (!block.OperationBlocks.Any(root => root.DescendantsAndSelf().Any(op => IsSinkCall(op, types))))
-                    return;
-                Analyze(block, types);
-            });
+            BlockTrigger.Register(start, 1, op => IsSinkCall(op, types) ? 1 : 0, block => Analyze(block, types), OperationKind.Invocation);
         });
     }
 

@@ -35,12 +35,7 @@ public sealed class GCHandleLifetimeAnalyzer : DiagnosticAnalyzer
             var types = KnownTypes.Create(start.Compilation);
             if (types.GCHandle == null)
                 return;
-            start.RegisterOperationBlockAction(block =>
-            {
-                if (!block.OperationBlocks.Any(root => root.DescendantsAndSelf().Any(op => op is IInvocationOperation invocation && IsHandleMethod(invocation, types))))
-                    return;
-                Analyze(block, types);
-            });
+            BlockTrigger.Register(start, 1, op => IsHandleMethod((IInvocationOperation)op, types) ? 1 : 0, block => Analyze(block, types), OperationKind.Invocation);
         });
     }
 

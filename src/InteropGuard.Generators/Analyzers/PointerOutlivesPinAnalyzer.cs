@@ -35,19 +35,14 @@ public sealed class PointerOutlivesPinAnalyzer : DiagnosticAnalyzer
         context.RegisterCompilationStartAction(start =>
         {
             var types = KnownTypes.Create(start.Compilation);
-            start.RegisterOperationBlockAction(block =>
-            {
-                // Cheap first: most methods have no pinned pointer at all.
-                if (!block.OperationBlocks.Any(root => root.DescendantsAndSelf().Any(op => MayBeSource(op, types))))
-                    return;
-                Analyze(block, types);
-            });
+            BlockTrigger.Register(start, 1, op => MayBeSource(op, types) ? 1 : 0, block => Analyze(block, types),
+                OperationKind.VariableDeclarator, OperationKind.Invocation, OperationKind.PropertyReference);
         });
     }
 
     private static bool MayBeSource(IOperation operation, KnownTypes types) => operation switch
     {
-        { Kind: OperationKind.None, Syntax: FixedStatementSyntax } => true,
+        IVariableDeclaratorOperation { Parent.Parent.Parent: { Kind: OperationKind.None, Syntax: FixedStatementSyntax } } => true,
         IInvocationOperation invocation => KnownTypes.IsMethod(invocation.TargetMethod, types.Unsafe, "AsPointer")
             || KnownTypes.IsMethod(invocation.TargetMethod, types.GCHandle, "AddrOfPinnedObject"),
         IPropertyReferenceOperation property => property.Property.Name == "Pointer"

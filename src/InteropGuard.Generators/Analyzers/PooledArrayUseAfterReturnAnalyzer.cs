@@ -35,12 +35,7 @@ public sealed class PooledArrayUseAfterReturnAnalyzer : DiagnosticAnalyzer
             var types = KnownTypes.Create(start.Compilation);
             if (types.ArrayPool == null)
                 return;
-            start.RegisterOperationBlockAction(block =>
-            {
-                if (!block.OperationBlocks.Any(root => root.DescendantsAndSelf().Any(op => op is IInvocationOperation invocation && IsPoolReturn(invocation, types))))
-                    return;
-                Analyze(block, types);
-            });
+            BlockTrigger.Register(start, 1, op => IsPoolReturn((IInvocationOperation)op, types) ? 1 : 0, block => Analyze(block, types), OperationKind.Invocation);
         });
     }
 

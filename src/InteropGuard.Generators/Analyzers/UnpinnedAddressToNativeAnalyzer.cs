@@ -35,18 +35,13 @@ public sealed class UnpinnedAddressToNativeAnalyzer : DiagnosticAnalyzer
             var types = KnownTypes.Create(start.Compilation);
             if (types.Unsafe == null)
                 return;
-            start.RegisterOperationBlockAction(block =>
-            {
-                bool asPointer = false, nativeCall = false;
-                foreach (var operation in block.OperationBlocks.SelectMany(root => root.DescendantsAndSelf()))
-                {
-                    asPointer |= operation is IInvocationOperation invocation && KnownTypes.IsMethod(invocation.TargetMethod, types.Unsafe, "AsPointer");
-                    nativeCall |= NativeCalls.IsNativeCall(operation);
-                }
-
-                if (asPointer && nativeCall)
-                    Analyze(block, types);
-            });
+            BlockTrigger.Register(
+                start,
+                required: 3,
+                operation => (operation is IInvocationOperation invocation && KnownTypes.IsMethod(invocation.TargetMethod, types.Unsafe, "AsPointer") ? 1 : 0)
+                    | (NativeCalls.IsNativeCall(operation) ? 2 : 0),
+                block => Analyze(block, types),
+                OperationKind.Invocation, OperationKind.FunctionPointerInvocation);
         });
     }
 
