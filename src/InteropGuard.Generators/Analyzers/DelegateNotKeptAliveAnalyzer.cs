@@ -70,16 +70,21 @@ public sealed class DelegateNotKeptAliveAnalyzer : DiagnosticAnalyzer
     private static void Check(OperationBlockAnalysisContext context, MethodFacts facts, KnownTypes types,
         IInvocationOperation call, IArgumentOperation argument, string sink)
     {
-        string? subject = MethodFacts.Unwrap(argument.Value) switch
+        if (Subject(argument.Value, call, facts, types) is { } subject)
+            context.ReportDiagnostic(Diagnostic.Create(Descriptors.DelegateNotKeptAlive, argument.Syntax.GetLocation(), subject, sink));
+    }
+
+    /// <summary>How the message names the unkept delegate in <paramref name="value"/> (either operand of ?: and ??), or null.</summary>
+    private static string? Subject(IOperation? value, IInvocationOperation call, MethodFacts facts, KnownTypes types) =>
+        MethodFacts.Unwrap(value) switch
         {
             IDelegateCreationOperation => "The delegate created at this call",
             ILocalReferenceOperation local when HoldsOnlyNewDelegates(local.Local, facts) && !IsKeptAlive(local.Local, call, facts, types)
                 => $"The delegate in local '{local.Local.Name}'",
+            IConditionalOperation conditional => Subject(conditional.WhenTrue, call, facts, types) ?? Subject(conditional.WhenFalse, call, facts, types),
+            ICoalesceOperation coalesce => Subject(coalesce.Value, call, facts, types) ?? Subject(coalesce.WhenNull, call, facts, types),
             _ => null,
         };
-        if (subject != null)
-            context.ReportDiagnostic(Diagnostic.Create(Descriptors.DelegateNotKeptAlive, argument.Syntax.GetLocation(), subject, sink));
-    }
 
     /// <summary>True when every value the local gets is a delegate created in this method (or null), so nothing
     /// outside the method can be holding it.</summary>
@@ -110,8 +115,9 @@ public sealed class DelegateNotKeptAliveAnalyzer : DiagnosticAnalyzer
             if (MethodFacts.IsWriteTarget(reference) || call.Syntax.Span.Contains(reference.Syntax.Span))
                 continue;
             var use = reference;
-            while (use.Parent is IConversionOperation)
-                use = use.Parent;
+            while (use.Parent is IConversionOperation || (use.Parent is IConditionalOperation conditional && conditional.Condition != use)
+                || (use.Parent is ICoalesceOperation coalesce && coalesce.Value == use))
+                use = use.Parent; // d, (D)d, c ? d : e, d ?? e all hand d on to the same consumer
             bool after = reference.Syntax.SpanStart > callEnd;
             switch (use.Parent)
             {

@@ -4,6 +4,7 @@ using System.Collections.Immutable;
 using System.Linq;
 using InteropGuard.Generators.Analyzers.Support;
 using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
 using Microsoft.CodeAnalysis.Diagnostics;
 using Microsoft.CodeAnalysis.FlowAnalysis;
 using Microsoft.CodeAnalysis.Operations;
@@ -15,8 +16,8 @@ namespace InteropGuard.Generators.Analyzers;
 /// pool deriving from ArrayPool), and locals that view them (<c>x.AsSpan()</c>, <c>x.AsMemory()</c>, <c>new Span&lt;T&gt;(x)</c>,
 /// <c>new ArraySegment&lt;T&gt;(x)</c>, a copy of <c>x</c>, and slices of those). A forward may-analysis records where
 /// the array may have been returned; a read, write or pass of the variable or a view of it on a path after that, a
-/// second Return included, is reported. Assigning the variable again ends the state. Not uses: <c>.Length</c>,
-/// comparisons with null, and overwriting the variable. Variables captured by lambdas are not tracked.
+/// second Return included, is reported. Assigning the variable again ends the state. Not uses: <c>.Length</c>
+/// (also <c>x?.Length</c>), comparisons with null, and overwriting the variable. Variables captured by lambdas are not tracked.
 /// </summary>
 [DiagnosticAnalyzer(LanguageNames.CSharp)]
 public sealed class PooledArrayUseAfterReturnAnalyzer : DiagnosticAnalyzer
@@ -202,9 +203,15 @@ public sealed class PooledArrayUseAfterReturnAnalyzer : DiagnosticAnalyzer
                 IBinaryOperation { OperatorKind: BinaryOperatorKind.Equals or BinaryOperatorKind.NotEquals } binary =>
                     binary.LeftOperand.ConstantValue is { HasValue: true, Value: null } || binary.RightOperand.ConstantValue is { HasValue: true, Value: null },
                 IIsPatternOperation or IIsNullOperation => true,
+                IFlowCaptureOperation => IsConditionalLengthRead(reference.Syntax),
                 _ => false,
             };
         }
+
+        /// <summary><c>x?.Length</c>: the control flow graph captures <c>x</c> for the null test; the read is still only the length.</summary>
+        private static bool IsConditionalLengthRead(SyntaxNode syntax) =>
+            syntax.Parent is ConditionalAccessExpressionSyntax access && access.Expression == syntax
+            && access.WhenNotNull is MemberBindingExpressionSyntax { Name.Identifier.ValueText: "Length" or "IsEmpty" };
 
         private static ImmutableHashSet<FlowFact> Forget(ImmutableHashSet<FlowFact> state, ISymbol root) =>
             state.Except(state.Where(f => SymbolEqualityComparer.Default.Equals(f.Variable, root)));

@@ -81,6 +81,20 @@ public sealed class DelegateNotKeptAliveTests
         """);
 
     [Test]
+    public void Detects_LocalFromCoalesceAssignmentInAConditionalArgument() => Verify("""
+        class Logger
+        {
+            private static readonly LogCallback s_default = (level, message) => { };
+            public static void Start(bool custom)
+            {
+                LogCallback callback = null;
+                callback ??= (level, message) => { };
+                Native.mylib_set_log_callback([|custom ? callback : s_default|]);
+            }
+        }
+        """);
+
+    [Test]
     public void Allows_DelegateStoredInAField() => Verify("""
         class Logger
         {

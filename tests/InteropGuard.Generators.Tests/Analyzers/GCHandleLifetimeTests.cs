@@ -224,6 +224,32 @@ public sealed class GCHandleLifetimeTests
         """);
 
     [Test]
+    public void Allows_FreeInFinallyAroundACatchWithAFilter() => Verify("""
+        class Uploader
+        {
+            public static int Upload(byte[] data, int n)
+            {
+                var handle = GCHandle.Alloc(data, GCHandleType.Pinned);
+                try
+                {
+                    while (n-- > 0)
+                    {
+                        try { if (n == 3) break; Native.use(handle.AddrOfPinnedObject()); }
+                        catch (InvalidOperationException e) when (e.Message.Length > 0) { throw; }
+                        catch { return -1; }
+                    }
+                    return 1;
+                }
+                finally
+                {
+                    if (handle.IsAllocated)
+                        handle.Free();
+                }
+            }
+        }
+        """);
+
+    [Test]
     public void Detects_LeakInsideALambda() => Verify("""
         class Uploader
         {

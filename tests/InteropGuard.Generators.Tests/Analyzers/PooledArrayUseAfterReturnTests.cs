@@ -163,6 +163,7 @@ public sealed class PooledArrayUseAfterReturnTests
                 Io.Fill(buffer);
                 ArrayPool<byte>.Shared.Return(buffer);
                 _total += buffer.Length;
+                _total += buffer?.Length ?? 0;
                 if (buffer is null) return;
             }
         }

@@ -37,7 +37,7 @@ internal sealed class ForwardFlow
     public static void Run(ControlFlowGraph graph, IFlowRule rule, CancellationToken cancellation)
     {
         var flow = new ForwardFlow(graph, rule, cancellation);
-        var exit = flow.RunFrom(0, ImmutableHashSet<FlowFact>.Empty);
+        var exit = flow.RunFrom(0, ImmutableHashSet<FlowFact>.Empty, isFinally: false);
         if (exit != null)
             rule.AtExit(exit);
     }
@@ -76,8 +76,9 @@ internal sealed class ForwardFlow
     }
 
     /// <summary>Runs from block <paramref name="start"/> until nothing changes. Returns the state at the exit block, or,
-    /// for a finally region, the join of the states that leave the region's end; null when no such path exists.</summary>
-    private ImmutableHashSet<FlowFact>? RunFrom(int start, ImmutableHashSet<FlowFact> input)
+    /// for a finally region (<paramref name="isFinally"/>), the join of the states that leave the region's end; null
+    /// when no such path exists.</summary>
+    private ImmutableHashSet<FlowFact>? RunFrom(int start, ImmutableHashSet<FlowFact> input, bool isFinally)
     {
         var blocks = _graph.Blocks;
         var inputs = new ImmutableHashSet<FlowFact>?[blocks.Length];
@@ -107,12 +108,12 @@ internal sealed class ForwardFlow
             if (block.ConditionKind != ControlFlowConditionKind.None && block.BranchValue != null)
             {
                 bool jumpWhen = block.ConditionKind == ControlFlowConditionKind.WhenTrue;
-                Follow(block.ConditionalSuccessor, _rule.AssumeCondition(state, block.BranchValue, jumpWhen));
-                Follow(block.FallThroughSuccessor, _rule.AssumeCondition(state, block.BranchValue, !jumpWhen));
+                Follow(block, block.ConditionalSuccessor, _rule.AssumeCondition(state, block.BranchValue, jumpWhen));
+                Follow(block, block.FallThroughSuccessor, _rule.AssumeCondition(state, block.BranchValue, !jumpWhen));
             }
             else
             {
-                Follow(block.FallThroughSuccessor, state);
+                Follow(block, block.FallThroughSuccessor, state);
             }
 
             EnterHandlers(block, entry);
@@ -120,13 +121,13 @@ internal sealed class ForwardFlow
 
         return result;
 
-        void Follow(ControlFlowBranch? branch, ImmutableHashSet<FlowFact> state)
+        void Follow(BasicBlock from, ControlFlowBranch? branch, ImmutableHashSet<FlowFact> state)
         {
             if (branch == null)
                 return;
             foreach (var region in branch.FinallyRegions)
             {
-                var afterFinally = RunFrom(region.FirstBlockOrdinal, state);
+                var afterFinally = RunFrom(region.FirstBlockOrdinal, state, isFinally: true);
                 if (afterFinally == null)
                     return; // the finally block never completes normally
                 state = afterFinally;
@@ -134,8 +135,9 @@ internal sealed class ForwardFlow
 
             if (branch.Destination != null)
                 Merge(branch.Destination.Ordinal, state);
-            else if (branch.Semantics == ControlFlowBranchSemantics.StructuredExceptionHandling)
+            else if (branch.Semantics == ControlFlowBranchSemantics.StructuredExceptionHandling && isFinally && !InFilter(from))
                 result = Join(result, state); // the end of the finally region this run analyses
+            // Other edges without a destination end the path: throw, rethrow, a filter that declines the exception.
         }
 
         void Merge(int ordinal, ImmutableHashSet<FlowFact> state)
@@ -162,6 +164,19 @@ internal sealed class ForwardFlow
                 }
             }
         }
+    }
+
+    private static bool InFilter(BasicBlock block)
+    {
+        for (var region = block.EnclosingRegion; region != null; region = region.EnclosingRegion)
+        {
+            if (region.Kind == ControlFlowRegionKind.Filter)
+                return true;
+            if (region.Kind == ControlFlowRegionKind.Finally)
+                return false;
+        }
+
+        return false;
     }
 
     private ImmutableHashSet<FlowFact> Walk(IOperation operation, ImmutableHashSet<FlowFact> state)

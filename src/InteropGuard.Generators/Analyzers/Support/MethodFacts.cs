@@ -37,7 +37,7 @@ internal sealed class MethodFacts
         return facts;
     }
 
-    /// <summary>The values assigned to <paramref name="local"/> (initializer and simple assignments); empty when
+    /// <summary>The values assigned to <paramref name="local"/> (initializer, simple and <c>??=</c> assignments); empty when
     /// it is only written through out/ref or not at all.</summary>
     public IReadOnlyList<IOperation> AssignedValues(ILocalSymbol local) =>
         _assignments.TryGetValue(local, out var values) ? values : None;
@@ -76,9 +76,10 @@ internal sealed class MethodFacts
         return operation;
     }
 
-    /// <summary>True when the reference is the target of a simple assignment (a write, not a read).</summary>
+    /// <summary>True when the reference is the target of a simple or <c>??=</c> assignment (a write, not a use of the value).</summary>
     public static bool IsWriteTarget(IOperation reference) =>
-        reference.Parent is ISimpleAssignmentOperation assignment && assignment.Target == reference;
+        (reference.Parent is ISimpleAssignmentOperation assignment && assignment.Target == reference)
+        || (reference.Parent is ICoalesceAssignmentOperation coalesce && coalesce.Target == reference);
 
     private void Index(IOperation operation, ISymbol owner)
     {
@@ -86,6 +87,9 @@ internal sealed class MethodFacts
         {
             case ISimpleAssignmentOperation { Target: ILocalReferenceOperation target } assignment:
                 Add(_assignments, target.Local, assignment.Value);
+                break;
+            case ICoalesceAssignmentOperation { Target: ILocalReferenceOperation target } coalesce:
+                Add(_assignments, target.Local, coalesce.Value);
                 break;
             case IVariableDeclaratorOperation declarator when declarator.GetVariableInitializer() is { } initializer:
                 Add(_assignments, declarator.Symbol, initializer.Value);

@@ -53,7 +53,7 @@ internal static class AnalyzerVerifier
     }
 
     /// <summary>The analyzer's diagnostics for an unmarked source (for tests that look at messages).</summary>
-    public static ImmutableArray<Diagnostic> Run(DiagnosticAnalyzer analyzer, string source)
+    public static ImmutableArray<Diagnostic> Run(DiagnosticAnalyzer analyzer, string source, OutputKindOverride kind = OutputKindOverride.Library)
     {
         var tree = CSharpSyntaxTree.ParseText(source, new CSharpParseOptions(LanguageVersion.Preview), path: "Test.cs");
         var usings = CSharpSyntaxTree.ParseText(GlobalUsings, new CSharpParseOptions(LanguageVersion.Preview), path: "Usings.cs");
@@ -61,7 +61,7 @@ internal static class AnalyzerVerifier
             "AnalyzerTest",
             new[] { tree, usings },
             References.Value,
-            new CSharpCompilationOptions(OutputKind.DynamicallyLinkedLibrary, allowUnsafe: true, nullableContextOptions: NullableContextOptions.Disable));
+            new CSharpCompilationOptions(kind == OutputKindOverride.Exe ? OutputKind.ConsoleApplication : OutputKind.DynamicallyLinkedLibrary, allowUnsafe: true, nullableContextOptions: NullableContextOptions.Disable));
 
         var errors = compilation.GetDiagnostics().Where(d => d.Severity == DiagnosticSeverity.Error).ToList();
         if (errors.Count > 0)
@@ -92,4 +92,11 @@ internal static class AnalyzerVerifier
         paths.Add(typeof(InteropGuard.RetainedByNativeAttribute).Assembly.Location);
         return paths.Select(p => (MetadataReference)MetadataReference.CreateFromFile(p)).ToImmutableArray();
     }
+}
+
+/// <summary>What the test compilation builds: a library, or an executable (for top-level statements).</summary>
+internal enum OutputKindOverride
+{
+    Library,
+    Exe,
 }
