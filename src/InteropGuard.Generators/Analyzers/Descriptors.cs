@@ -28,7 +28,7 @@ internal static class Descriptors
         DiagnosticIds.UnpinnedAddressToNative,
         "unpinned-address-to-native",
         "The address of movable managed memory is passed to native code without a pin",
-        "Argument '{0}' of {1} is the address of {2}, which the GC can move while native code uses it; pin it with 'fixed' (or a pinned GCHandle) around the call, or pass the array or a 'ref' and let the marshaller pin it",
+        "Argument '{0}' of {1} is the address of {2}, which nothing pins; the GC can move it while native code reads or writes it: pin it with 'fixed' (or a pinned GCHandle) around the call, or pass the array or a 'ref' and let the marshaller pin it",
         "Unsafe.AsPointer takes the address of a location without pinning it. For a field of a class instance or an array "
         + "element that location is on the GC heap, and a GC during the native call (any other thread can trigger one) may move "
         + "the object: native code then reads or writes memory that now belongs to another object. Pin the object for the "
