@@ -83,7 +83,7 @@ public sealed class GCHandleLifetimeAnalyzer : DiagnosticAnalyzer
         var reported = new HashSet<(string, SyntaxNode)>();
         foreach (var root in context.OperationBlocks)
         {
-            if (root is not (IBlockOperation or IMethodBodyOperation or IConstructorBodyOperation))
+            if (root is not (IBlockOperation or IMethodBodyOperation or IConstructorBodyOperation or IFieldInitializerOperation or IPropertyInitializerOperation))
                 continue;
             foreach (var graph in ForwardFlow.WithNestedGraphs(context.GetControlFlowGraph(root), context.CancellationToken))
                 ForwardFlow.Run(graph, new HandleRule(context, types, tracked, reported, method), context.CancellationToken);

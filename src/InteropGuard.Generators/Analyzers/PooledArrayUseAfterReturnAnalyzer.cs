@@ -68,7 +68,7 @@ public sealed class PooledArrayUseAfterReturnAnalyzer : DiagnosticAnalyzer
         var reported = new HashSet<SyntaxNode>();
         foreach (var root in context.OperationBlocks)
         {
-            if (root is not (IBlockOperation or IMethodBodyOperation or IConstructorBodyOperation))
+            if (root is not (IBlockOperation or IMethodBodyOperation or IConstructorBodyOperation or IFieldInitializerOperation or IPropertyInitializerOperation))
                 continue;
             foreach (var graph in ForwardFlow.WithNestedGraphs(context.GetControlFlowGraph(root), context.CancellationToken))
                 ForwardFlow.Run(graph, new ReturnRule(context, types, roots, viewOf, reported), context.CancellationToken);

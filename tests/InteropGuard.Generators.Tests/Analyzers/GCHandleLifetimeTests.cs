@@ -254,6 +254,8 @@ public sealed class GCHandleLifetimeTests
         class Uploader
         {
             public static Action Make(byte[] data) => () => { var h = {|IG1004:GCHandle.Alloc(data)|}; };
+            private readonly Action _field = () => { var h = {|IG1004:GCHandle.Alloc(1)|}; };
+            private Action Property { get; } = () => { var h = GCHandle.Alloc(2); h.Free(); {|IG1005:h.Free()|}; };
         }
         """);
 
