@@ -58,7 +58,7 @@ Task("Build")
 
 // ctest and NUnit; both always run, the totals of both go to artifacts/test-results/totals.txt.
 Task("Test")
-    .IsDependentOn("Build")
+    .IsDependentOn("Pack") // the package end-to-end test consumes artifacts/packages
     .Does(() =>
 {
     EnsureDirectoryExists(testResults);
@@ -115,16 +115,30 @@ Task("Bench")
     RunOrFail("dotnet", $"run -c Release --project benchmarks/InteropGuard.Benchmarks -- --filter \"{benchFilter}\"{(benchQuick ? " --quick" : "")}");
 });
 
+// The NuGet packages, into artifacts/packages: InteropGuard (runtime, native library, generator and analyzers, build
+// targets, the mode-2 validator under tools/validator) and interopguard (the command-line tool: attach, run).
 Task("Pack")
     .IsDependentOn("Build")
     .Does(() =>
 {
-    DotNetPack("src/InteropGuard/InteropGuard.csproj", new DotNetPackSettings
+    var validator = artifacts.Combine("validator");
+    EnsureDirectoryExists(validator);
+    CleanDirectory(validator);
+    DotNetPublish("src/InteropGuard.Cli/InteropGuard.Cli.csproj", new DotNetPublishSettings
     {
         Configuration = configuration,
         NoBuild = true,
-        OutputDirectory = artifacts.Combine("packages"),
+        OutputDirectory = validator,
     });
+    foreach (var project in new[] { "src/InteropGuard/InteropGuard.csproj", "src/InteropGuard.Cli/InteropGuard.Cli.csproj" })
+    {
+        DotNetPack(project, new DotNetPackSettings
+        {
+            Configuration = configuration,
+            NoBuild = true,
+            OutputDirectory = artifacts.Combine("packages"),
+        });
+    }
 });
 
 (int passed, int failed) CountJUnit(string path)

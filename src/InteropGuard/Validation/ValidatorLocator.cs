@@ -1,4 +1,4 @@
-// ValidatorLocator.cs: finds the validator in the documented order (validator_path, next to InteropGuard.dll, next to the app, PATH); runs once at mode-2 start-up.
+// ValidatorLocator.cs: finds the validator in the documented order (validator_path, next to InteropGuard.dll, next to the app, the app's interopguard/ folder, PATH); runs once at mode-2 start-up.
 using System;
 using System.Collections.Generic;
 using System.IO;
@@ -7,11 +7,14 @@ namespace InteropGuard;
 
 /// <summary>Finds the validator (docs/design/validator-protocol.md, Launch): option <c>validator_path</c> (a <c>.dll</c>
 /// run with dotnet, or an executable; a path that does not exist is not replaced by the search), then
-/// <c>InteropGuard.Cli.dll</c> next to InteropGuard.dll, then next to the app, then <c>interopguard</c> on <c>PATH</c>.</summary>
+/// <c>InteropGuard.Cli.dll</c> next to InteropGuard.dll, then next to the app, then in the app's <c>interopguard/</c> folder (the package copies it there), then <c>interopguard</c> on <c>PATH</c>.</summary>
 internal static class ValidatorLocator
 {
     /// <summary>The validator's assembly (the InteropGuard.Cli tool).</summary>
     public const string CliDll = "InteropGuard.Cli.dll";
+
+    /// <summary>The folder under the app's output into which the InteropGuard package copies the validator.</summary>
+    public const string PackageSubdirectory = "interopguard";
 
     /// <summary>The command-line tool's name on PATH.</summary>
     public const string ToolName = "interopguard";
@@ -74,7 +77,9 @@ internal static class ValidatorLocator
 
         if (!string.IsNullOrEmpty(AppContext.BaseDirectory))
         {
-            yield return Path.TrimEndingDirectorySeparator(AppContext.BaseDirectory);
+            string appDir = Path.TrimEndingDirectorySeparator(AppContext.BaseDirectory);
+            yield return appDir;
+            yield return Path.Combine(appDir, PackageSubdirectory); // where the package's build targets copy it
         }
     }
 

@@ -53,7 +53,7 @@ public sealed class ValidatorLocatorTests
     }
 
     [Test]
-    public void NoValidatorPath_LooksNextToTheAssemblyAndTheApp_ThenOnPath()
+    public void NoValidatorPath_LooksNextToTheAssemblyTheAppAndItsInteropGuardFolder_ThenOnPath()
     {
         var looked = new List<string>();
 
@@ -61,6 +61,8 @@ public sealed class ValidatorLocatorTests
 
         Assert.That(looked[0], Is.EqualTo(Path.Combine(Path.GetDirectoryName(typeof(Guard).Assembly.Location)!, "InteropGuard.Cli.dll")));
         Assert.That(looked[^1], Is.EqualTo("interopguard on PATH"));
-        Assert.That(looked, Has.Count.InRange(2, 3));
+        Assert.That(looked, Does.Contain(Path.Combine(Path.TrimEndingDirectorySeparator(AppContext.BaseDirectory), "interopguard", "InteropGuard.Cli.dll")),
+            "the folder the package's build targets copy the validator into");
+        Assert.That(looked, Has.Count.InRange(3, 4));
     }
 }
