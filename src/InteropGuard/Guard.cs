@@ -136,7 +136,7 @@ public static unsafe class Guard
         where T : unmanaged
     {
         Pin pin = InteropGuard.Pin.OfMemory(memory, member, file, line);
-        if (MemoryMarshal.TryGetArray((ReadOnlyMemory<T>)memory, out ArraySegment<T> segment))
+        if (PooledArrays.InUse && MemoryMarshal.TryGetArray((ReadOnlyMemory<T>)memory, out ArraySegment<T> segment))
         {
             PooledArrays.NotePin(segment.Array, pin, member, file, line); // a pooled array's Return checks its pins
         }

@@ -393,9 +393,17 @@ public sealed class GuardedArrayPool<T> : ArrayPool<T>, IGuardedPool
 
     private static unsafe nint ByteLength(T[] array) => (nint)array.Length * sizeof(T);
 
-    private static SourceSite UnrecordedSite(string method) => GuardRuntime.Options.CaptureStacks
-        ? CallerSite.FromStack("GuardedArrayPool." + method)
-        : SiteRegistry.Get("GuardedArrayPool." + method + " (called through ArrayPool<T>: site not recorded; call it on a GuardedArrayPool<T> variable, or set capture_stacks=1)", "", 0);
+    private static SourceSite UnrecordedSite(string method)
+    {
+        if (GuardRuntime.Options.CaptureStacks)
+        {
+            return CallerSite.FromStack("GuardedArrayPool." + method);
+        }
+
+        // A stand-in that says how to get the real site; a violation found by this very call walks the stack instead.
+        SourceSite interned = SiteRegistry.Get("GuardedArrayPool." + method + " (called through ArrayPool<T>: site not recorded; call it on a GuardedArrayPool<T> variable, or set capture_stacks=1)", "", 0);
+        return new SourceSite(interned.Member, "", 0, null, interned.Id, unrecorded: true);
+    }
 
     private static List<Violation> ReportAll(List<Violation> found)
     {

@@ -21,6 +21,9 @@ internal static class PooledArrays
     private static readonly List<WeakReference<IGuardedPool>> s_pools = [];
     private static volatile bool s_inUse;
 
+    /// <summary>True once a guarded pool rented or took back an array (Guard.Pin looks for pooled arrays only then).</summary>
+    public static bool InUse => s_inUse;
+
     /// <summary>The record of <paramref name="array"/>; null when no guarded pool has seen it.</summary>
     public static PooledArrayRecord? Find(Array array) => s_records.TryGetValue(array, out PooledArrayRecord? r) ? r : null;
 

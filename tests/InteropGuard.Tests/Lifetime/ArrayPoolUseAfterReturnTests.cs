@@ -183,6 +183,8 @@ public sealed class ArrayPoolUseAfterReturnTests : GuardedFixture
         AssertSite(v.ReleaseSite, Here.File(), returnLine, nameof(Detects_WriteAfterReturn_ByVerify), "return site");
         Assert.That(v.ToString(), Does.Contain("and written after that: 2 bytes differ from the poison, the first at byte offset 100 (found by Verify)"));
         Assert.That(pool.Verify(), Is.Empty, "reported once, poisoned again");
+        string json = JsonReportFormatter.FormatLine(v);
+        Assert.That(json, Does.Contain("\"foundBy\":\"pool-verify\"").And.Contain("\"kind\":\"array-pool-use-after-return\""));
     }
 
     [Test]
@@ -286,7 +288,7 @@ public sealed class ArrayPoolUseAfterReturnTests : GuardedFixture
     }
 
     [Test]
-    public void CallsThroughTheArrayPoolType_AreCheckedWithoutSites()
+    public void CallsThroughTheArrayPoolType_AreChecked_SitesAreStandIns()
     {
         ArrayPool<byte> pool = GuardedArrayPool<byte>.Create();
         byte[] array = pool.Rent(64);
@@ -294,7 +296,9 @@ public sealed class ArrayPoolUseAfterReturnTests : GuardedFixture
 
         Violation v = Catch(() => pool.Return(array));
 
-        Assert.That(v.AccessSite!.Member, Does.Contain("called through ArrayPool<T>: site not recorded"));
+        Assert.That(v.ReleaseSite!.Member, Does.Contain("called through ArrayPool<T>: site not recorded"), "the first return is a stand-in");
+        Assert.That(v.AllocationSite!.Member, Does.Contain("GuardedArrayPool.Rent (called through ArrayPool<T>"));
+        Assert.That(v.AccessSite!.Member, Does.Contain(nameof(CallsThroughTheArrayPoolType_AreChecked_SitesAreStandIns)), "the bad return itself walks the stack");
     }
 
     [Test]
