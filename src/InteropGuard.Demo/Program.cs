@@ -26,6 +26,12 @@ internal static class Program
             ViolationKind.UseAfterUnpin, Scenarios.UseAfterUnpin),
         new("invalid handle: a callback cookie used after its handle was freed",
             ViolationKind.InvalidHandle, Scenarios.InvalidHandle),
+        new("pooled buffer: a scanline buffer returned to the pool while the codec still streams into it",
+            ViolationKind.ArrayPoolUseAfterReturn, LifetimeScenarios.PooledBufferUseAfterReturn),
+        new("mapped view: the codec reads a memory-mapped image after the view was closed",
+            ViolationKind.UseAfterUnmap, LifetimeScenarios.MappedImageUseAfterUnmap),
+        new("string pin: the codec keeps a file name string past its pin (SQLITE_STATIC style)",
+            ViolationKind.UseAfterUnpin, LifetimeScenarios.StringKeptPastPin),
     ];
 
     private static readonly object Gate = new();
@@ -98,7 +104,7 @@ internal static class Program
         Console.WriteLine($"Summary: {results.Count - missing.Length} of {results.Count} scenarios produced their report; " +
             $"{Guard.ReportCount} reports in total.");
         foreach ((Scenario scenario, int count) in results)
-            Console.WriteLine($"  {(count > 0 ? "ok     " : "MISSING")} {ViolationKinds.GetName(scenario.Expected),-24} {scenario.Title.Split(':')[0]}");
+            Console.WriteLine($"  {(count > 0 ? "ok     " : "MISSING")} {ViolationKinds.GetName(scenario.Expected),-28} {scenario.Title.Split(':')[0]}");
         if (missing.Length == 0)
             return 0;
         Console.WriteLine("Missing reports: " + string.Join(", ", missing));

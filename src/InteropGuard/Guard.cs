@@ -1,7 +1,9 @@
 // Guard.cs: the static entry point: mode, options, the call-boundary check, pins, Verify, Validate and the report event.
 using System;
 using System.Collections.Generic;
+using System.IO.MemoryMappedFiles;
 using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 
 namespace InteropGuard;
 
@@ -106,7 +108,9 @@ public static unsafe class Guard
         where T : unmanaged
     {
         ArgumentNullException.ThrowIfNull(array);
-        return InteropGuard.Pin.OfObject(array, checked((nint)array.Length * sizeof(T)), member, file, line);
+        Pin pin = InteropGuard.Pin.OfObject(array, checked((nint)array.Length * sizeof(T)), member, file, line);
+        PooledArrays.NotePin(array, pin, member, file, line); // a pooled array's Return checks its pins
+        return pin;
     }
 
     /// <summary>Pins a string's UTF-16 characters for native code (length = 2 bytes per char); tracked like an array.</summary>
@@ -130,10 +134,50 @@ public static unsafe class Guard
     /// <param name="line">Calling line (compiler-filled).</param>
     public static Pin Pin<T>(Memory<T> memory, [CallerMemberName] string member = "", [CallerFilePath] string file = "", [CallerLineNumber] int line = 0)
         where T : unmanaged
-        => InteropGuard.Pin.OfMemory(memory, member, file, line);
+    {
+        Pin pin = InteropGuard.Pin.OfMemory(memory, member, file, line);
+        if (PooledArrays.InUse && MemoryMarshal.TryGetArray((ReadOnlyMemory<T>)memory, out ArraySegment<T> segment))
+        {
+            PooledArrays.NotePin(segment.Array, pin, member, file, line); // a pooled array's Return checks its pins
+        }
 
-    /// <summary>Checks the redzone canaries of every live native block now (cost grows with the number of live blocks);
-    /// reports each damaged block (text, event, count; halt_on_error honoured) and returns them. Does not throw.
+        return pin;
+    }
+
+    /// <summary>Acquires the pointer of a memory-mapped view for native code (<c>AcquirePointer</c>; the view stays mapped
+    /// until the returned <see cref="MappedView"/> is disposed, even if the accessor is disposed first). In modes 1 and 2 the
+    /// view's bytes are tracked as a mapped view (one shadow-table record); a pointer into it that reaches
+    /// <see cref="Check(nint, nint, string?, string, string, int)"/> after <see cref="MappedView.Dispose()"/> is a
+    /// <c>use-after-unmap</c> naming the map and unmap sites. In mode 0 the pointer only.</summary>
+    /// <param name="accessor">An open view accessor; must not be null.</param>
+    /// <param name="member">Calling member (compiler-filled).</param>
+    /// <param name="file">Calling file (compiler-filled).</param>
+    /// <param name="line">Calling line (compiler-filled).</param>
+    /// <exception cref="ArgumentNullException"><paramref name="accessor"/> is null.</exception>
+    /// <exception cref="ObjectDisposedException">The accessor's view is already closed.</exception>
+    public static MappedView MapView(MemoryMappedViewAccessor accessor, [CallerMemberName] string member = "", [CallerFilePath] string file = "", [CallerLineNumber] int line = 0)
+    {
+        ArgumentNullException.ThrowIfNull(accessor);
+        return MappedView.Acquire(accessor.SafeMemoryMappedViewHandle, accessor.PointerOffset, accessor.Capacity, member, file, line);
+    }
+
+    /// <summary>Acquires the pointer of a memory-mapped view stream for native code; see
+    /// <see cref="MapView(MemoryMappedViewAccessor, string, string, int)"/>.</summary>
+    /// <param name="stream">An open view stream; must not be null.</param>
+    /// <param name="member">Calling member (compiler-filled).</param>
+    /// <param name="file">Calling file (compiler-filled).</param>
+    /// <param name="line">Calling line (compiler-filled).</param>
+    /// <exception cref="ArgumentNullException"><paramref name="stream"/> is null.</exception>
+    /// <exception cref="ObjectDisposedException">The stream's view is already closed.</exception>
+    public static MappedView MapView(MemoryMappedViewStream stream, [CallerMemberName] string member = "", [CallerFilePath] string file = "", [CallerLineNumber] int line = 0)
+    {
+        ArgumentNullException.ThrowIfNull(stream);
+        return MappedView.Acquire(stream.SafeMemoryMappedViewHandle, stream.PointerOffset, stream.Capacity, member, file, line);
+    }
+
+    /// <summary>Checks the redzone canaries of every live native block now (cost grows with the number of live blocks), and the
+    /// poison of every array held in a <see cref="GuardedArrayPool{T}"/> quarantine (a write after return);
+    /// reports each damaged block or array (text, event, count; halt_on_error honoured) and returns them. Does not throw.
     /// Returns an empty list in mode 0.</summary>
     /// <param name="member">Calling member (compiler-filled).</param>
     /// <param name="file">Calling file (compiler-filled).</param>
@@ -145,10 +189,20 @@ public static unsafe class Guard
             return [];
         }
 
+        SourceSite site = SiteRegistry.WithStackIfCaptured(SiteRegistry.GetFromCaller(member, file, line), 1);
+        var result = new List<Violation>();
+        foreach (Violation v in PooledArrays.VerifyAll(site)) // GuardedArrayPool quarantines: writes after return
+        {
+            if (Reporter.Report(v, throwOnReport: false))
+            {
+                result.Add(v);
+            }
+        }
+
         nuint damaged = IgNative.ig_verify(null, 0);
         if (damaged == 0)
         {
-            return [];
+            return result;
         }
 
         int capacity = (int)Math.Min((ulong)damaged + 16, 1 << 16);
@@ -160,8 +214,6 @@ public static unsafe class Guard
         }
 
         int count = (int)Math.Min((ulong)found, (ulong)capacity);
-        SourceSite site = SiteRegistry.WithStackIfCaptured(SiteRegistry.GetFromCaller(member, file, line), 1);
-        var result = new List<Violation>(count);
         for (int i = 0; i < count; i++)
         {
             Violation? v = RedzoneCheck.Detect(in records[i], site);

@@ -86,6 +86,46 @@ public sealed unsafe class NativeBuffer : IDisposable
         return new NativeBuffer((nint)p, length, guarded: true);
     }
 
+    /// <summary>A block holding a copy of <paramref name="bytes"/> (same length), for data native code keeps past the call.</summary>
+    /// <param name="bytes">The bytes to copy (empty gives a zero-length block).</param>
+    /// <param name="member">Calling member (compiler-filled).</param>
+    /// <param name="file">Calling file (compiler-filled).</param>
+    /// <param name="line">Calling line (compiler-filled).</param>
+    /// <exception cref="OutOfMemoryException">The allocator could not supply the memory.</exception>
+    public static NativeBuffer CopyOf(ReadOnlySpan<byte> bytes,
+        [CallerMemberName] string member = "", [CallerFilePath] string file = "", [CallerLineNumber] int line = 0)
+    {
+        NativeBuffer buffer = Allocate(bytes.Length, 0, member, file, line);
+        bytes.CopyTo(new Span<byte>((void*)buffer.Pointer, bytes.Length));
+        return buffer;
+    }
+
+    /// <summary>A block holding <paramref name="text"/> encoded with <paramref name="encoding"/> (null = UTF-8) and, by
+    /// default, a terminating zero of the encoding's width (1 byte for UTF-8, 2 for UTF-16): the copy to hand to native code
+    /// that keeps a string (SQLITE_STATIC-style bindings, stored names) instead of pinning the managed string.
+    /// <see cref="Length"/> counts the terminator.</summary>
+    /// <param name="text">The text; must not be null.</param>
+    /// <param name="encoding">The encoding; null = UTF-8.</param>
+    /// <param name="nullTerminate">Append a terminating zero (default true).</param>
+    /// <param name="member">Calling member (compiler-filled).</param>
+    /// <param name="file">Calling file (compiler-filled).</param>
+    /// <param name="line">Calling line (compiler-filled).</param>
+    /// <exception cref="ArgumentNullException"><paramref name="text"/> is null.</exception>
+    /// <exception cref="OutOfMemoryException">The allocator could not supply the memory.</exception>
+    public static NativeBuffer FromString(string text, System.Text.Encoding? encoding = null, bool nullTerminate = true,
+        [CallerMemberName] string member = "", [CallerFilePath] string file = "", [CallerLineNumber] int line = 0)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        encoding ??= System.Text.Encoding.UTF8;
+        int terminator = nullTerminate ? encoding.GetByteCount("\0") : 0;
+        int count = encoding.GetByteCount(text);
+        NativeBuffer buffer = Allocate(checked(count + terminator), 0, member, file, line);
+        var bytes = new Span<byte>((void*)buffer.Pointer, count + terminator);
+        encoding.GetBytes(text, bytes);
+        bytes[count..].Clear();
+        return buffer;
+    }
+
     /// <summary>Frees the block into quarantine (idempotent). When the same memory was already freed through
     /// <see cref="Free(nint, string, string, int)"/>, the second free is reported here (<c>double-free</c>, thrown);
     /// a damaged redzone found while freeing is a <c>native-buffer-overflow</c>. Reports name this free as

@@ -146,7 +146,8 @@ public sealed unsafe class Pin : IDisposable
 
         ulong tag = _weak.IsAllocated ? (ulong)GCHandle.ToIntPtr(_weak) : 0;
         ulong id;
-        IgStatus status = IgNative.ig_range_register((uint)RangeKind.ManagedPin, (void*)Pointer, (nuint)Length, 0, site, tag, &id);
+        uint flags = target is string ? IgConstants.FlagManagedString : 0; // reports of a string suggest a NativeBuffer copy
+        IgStatus status = IgNative.ig_range_register((uint)RangeKind.ManagedPin, (void*)Pointer, (nuint)Length, flags, site, tag, &id);
         if (status != IgStatus.Ok)
         {
             if (_weak.IsAllocated)

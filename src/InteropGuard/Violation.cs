@@ -27,7 +27,8 @@ public sealed class Violation
         ViolationHolder? holder = null,
         ViolationObject? managedObject = null,
         string? evidence = null,
-        string? foundBy = null)
+        string? foundBy = null,
+        uint rangeFlags = 0)
     {
         Kind = kind;
         Context = context;
@@ -52,6 +53,7 @@ public sealed class Violation
         ManagedObject = managedObject;
         Evidence = evidence;
         FoundBy = foundBy;
+        RangeFlags = rangeFlags;
         Description = ReportFormatter.Describe(this);
     }
 
@@ -136,6 +138,9 @@ public sealed class Violation
 
     /// <summary>Kind-specific detail: for a damaged redzone the offset of the first damaged canary byte past the end.</summary>
     internal long Detail { get; }
+
+    /// <summary>The <c>IG_RANGE_F_*</c> flags of the range involved (string pin, pooled array, ...); 0 when none or unknown.</summary>
+    internal uint RangeFlags { get; }
 
     /// <summary>Extra kind-specific text for the description (e.g. why a handle is invalid).</summary>
     internal string? Note { get; }

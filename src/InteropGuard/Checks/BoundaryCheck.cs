@@ -11,7 +11,10 @@ internal static class BoundaryCheck
     {
         ViolationKind.NativeUseAfterFree => NativeUseAfterFreeCheck.Detect(in native, in call),
         ViolationKind.NativeBufferOverflow => NativeBufferOverflowCheck.Detect(in native, in call),
+        ViolationKind.UseAfterUnpin when native.HasRange != 0 && (native.Range.Flags & IgConstants.FlagPooledArray) != 0 =>
+            ArrayPoolUseAfterReturnCheck.DetectAtCall(in native, in call), // a released pin-like range of a returned pooled array
         ViolationKind.UseAfterUnpin => UseAfterUnpinCheck.Detect(in native, in call),
+        ViolationKind.UseAfterUnmap => UseAfterUnmapCheck.Detect(in native, in call),
         ViolationKind.None => null,
         _ => ReleasedRangeCheck.Detect((ViolationKind)kind, in native, in call),
     };

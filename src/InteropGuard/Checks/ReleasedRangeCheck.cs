@@ -1,7 +1,7 @@
-// ReleasedRangeCheck.cs: use-after-unmap (IG0012) and collected-delegate-callback (IG0008) at a call boundary: the pointer lies in a released view or callback range.
+// ReleasedRangeCheck.cs: collected-delegate-callback (IG0008) at a call boundary: the pointer lies in a released callback range (views: UseAfterUnmapCheck).
 namespace InteropGuard;
 
-/// <summary>Detects uses of released mapped views and callbacks (and any other kind ig_check may classify in future).</summary>
+/// <summary>Detects uses of released callbacks (and any other kind ig_check may classify in future).</summary>
 internal static class ReleasedRangeCheck
 {
     /// <summary>The violation, or null when the kind's check is off.</summary>

@@ -24,12 +24,14 @@ internal static class ViolationFactory
         nint start = 0, size = 0;
         SourceSite? alloc = null, release = null;
         TimeSpan? since = null;
+        uint flags = 0;
         if (native.HasRange != 0)
         {
             ref readonly IgRange r = ref native.Range;
             rangeKind = r.Kind <= 5 ? (RangeKind)r.Kind : RangeKind.None;
             start = (nint)r.Start;
             size = (nint)r.Size;
+            flags = r.Flags;
             alloc = WithStack(SiteRegistry.Resolve(r.AllocSite), StackStore.Alloc(r.Id));
             if (r.State is IgConstants.StateFreed or IgConstants.StateReleased)
             {
@@ -43,7 +45,7 @@ internal static class ViolationFactory
         }
 
         return new Violation(kind, context, (nint)native.Address, (nint)native.Size, argument, accessSite, rangeKind, start, size,
-            alloc, release, since, (long)native.Detail, note);
+            alloc, release, since, (long)native.Detail, note, rangeFlags: flags);
     }
 
     private static SourceSite? WithStack(SourceSite? site, string? stack)

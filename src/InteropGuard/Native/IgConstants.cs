@@ -27,6 +27,12 @@ internal static class IgConstants
     public const uint FlagCallScoped = 0x2;
     public const uint FlagAligned = 0x4;
 
+    // Flags of the managed runtime (IG_RANGE_F_USER_MASK); the validator may read them from the table.
+    /// <summary>A managed pin whose object is a string (Guard.Pin(string)); reports suggest a NativeBuffer copy.</summary>
+    public const uint FlagManagedString = 0x1_0000;
+    /// <summary>A managed range that is an array of a GuardedArrayPool: live = rented (POH arrays only), released = returned.</summary>
+    public const uint FlagPooledArray = 0x2_0000;
+
     public const uint InitQuiet = 0x1;
 
     public const uint LookupUnknown = 0;

@@ -111,6 +111,12 @@ public sealed class GuardOptions
     /// call-boundary checks continue). The exit sweep can delay the end of the process by up to this much.</summary>
     public int ValidatorTimeoutMs => (int)_numbers[OptionTable.ValidatorTimeoutMs];
 
+    /// <summary><c>pool_quarantine</c> (default 64): returns a <see cref="GuardedArrayPool{T}"/> holds back, poisoned,
+    /// before the array goes back to the pool it wraps (and can be rented again); a write into an array in quarantine is
+    /// found when it leaves. Each held array keeps its memory; 0 = no quarantine (writes after return are then not found,
+    /// double returns only while a second renter has not got the array).</summary>
+    public int PoolQuarantine => (int)_numbers[OptionTable.PoolQuarantine];
+
     /// <summary>True when the <c>detect_</c> option of <paramref name="kind"/> is on (all are on by default except
     /// <c>detect_leaked_pin</c>); false for <see cref="ViolationKind.None"/> and unknown kinds.</summary>
     public bool IsDetected(ViolationKind kind)

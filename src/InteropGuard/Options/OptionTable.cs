@@ -25,9 +25,10 @@ internal static class OptionTable
     public const int Verbosity = 18;
     public const int ValidatorPath = 19;
     public const int ValidatorTimeoutMs = 20;
+    public const int PoolQuarantine = 21;
 
     /// <summary>Index of <c>detect_native_use_after_free</c>; <c>detect_</c> of kind k is at FirstDetect + k - 1.</summary>
-    public const int FirstDetect = 21;
+    public const int FirstDetect = 22;
 
     public static readonly OptionDefinition[] All =
     [
@@ -52,6 +53,7 @@ internal static class OptionTable
         new("verbosity", "0", "1: print the mode, options and native library path at start-up.", OptionType.Int, 0, 3),
         new("validator_path", "", "Mode 2: the validator to start: a .dll (run with dotnet) or an executable. Empty = InteropGuard.Cli.dll next to InteropGuard.dll, then next to the app, then interopguard on PATH.", OptionType.Text),
         new("validator_timeout_ms", "30000", "Mode 2: milliseconds Guard.Validate and the exit sweep wait for the validator before it counts as stopped.", OptionType.Int, 1, int.MaxValue),
+        new("pool_quarantine", "64", "Returns a GuardedArrayPool holds back (poisoned) before an array can be rented again; each holds its array's memory. 0 = no quarantine (writes after return are not found).", OptionType.Int, 0, 1 << 20),
         new("detect_native_use_after_free", "1", "Report native-use-after-free.", OptionType.Bool),
         new("detect_native_buffer_overflow", "1", "Report native-buffer-overflow.", OptionType.Bool),
         new("detect_double_free", "1", "Report double-free.", OptionType.Bool),

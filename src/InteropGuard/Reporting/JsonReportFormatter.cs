@@ -83,7 +83,8 @@ internal static class JsonReportFormatter
         w.WriteEndObject();
     }
 
-    /// <summary>"call", "free", "verify", "handle-use", "handle-free", "native", "validator".</summary>
+    /// <summary>"call", "free", "verify", "handle-use", "handle-free", "native", "validator", "pool-return",
+    /// "pool-quarantine", "pool-verify".</summary>
     public static string ContextName(ViolationContext context) => context switch
     {
         ViolationContext.Call => "call",
@@ -93,6 +94,9 @@ internal static class JsonReportFormatter
         ViolationContext.HandleFree => "handle-free",
         ViolationContext.Native => "native",
         ViolationContext.Validator => "validator",
+        ViolationContext.PoolDoubleReturn or ViolationContext.PoolReturnWhilePinned => "pool-return",
+        ViolationContext.PoolQuarantineExit => "pool-quarantine",
+        ViolationContext.PoolVerify => "pool-verify",
         _ => "unknown",
     };
 

@@ -133,7 +133,10 @@ internal static class ReportFormatter
             case ViolationKind.UseAfterUnpin:
                 return $"{subject} points {Where(v)} {range} that was released {Ago(since, when)}; the object is no longer pinned, so the GC may move it at any moment.";
             case ViolationKind.UseAfterUnmap:
-                return $"{subject} points {Where(v)} {range} that was unmapped {Ago(since, when)}.";
+                string unmapped = $"{subject} points {Where(v)} {range} that was unmapped {Ago(since, when)}.";
+                return v.Note is null ? unmapped : unmapped + " " + v.Note;
+            case ViolationKind.ArrayPoolUseAfterReturn:
+                return DescribePool(v, subject, range, since, when);
             case ViolationKind.CollectedDelegateCallback:
                 return $"{subject} points {Where(v)} {range} whose delegate was released {Ago(since, when)}; native code may call into freed memory.";
             case ViolationKind.InvalidHandle:
@@ -145,6 +148,32 @@ internal static class ReportFormatter
                 return v.Note is null ? text : text + " " + v.Note;
         }
     }
+
+    /// <summary>The four shapes of <c>array-pool-use-after-return</c>: at a call, a damaged poison, a second return, a pinned return.</summary>
+    private static string DescribePool(Violation v, string subject, string range, string since, string when)
+    {
+        string type = v.Note is null ? "" : " (" + v.Note + ")";
+        string returned = v.SinceRelease is null ? "" : " " + since + " before this return";
+        switch (v.Context)
+        {
+            case ViolationContext.PoolQuarantineExit:
+            case ViolationContext.PoolVerify:
+                string finder = v.Context == ViolationContext.PoolVerify ? "found by Verify" : "found when it left the pool's quarantine";
+                string damaged = v.Detail == 1 ? "1 byte differs" : v.Detail.ToString(Inv) + " bytes differ";
+                ulong offset = (ulong)v.Address - (ulong)v.RangeStart;
+                return $"{Capitalized(RangeText(v))}{type} was returned to the pool {Ago(since, "this check")} and written after that: {damaged} from the poison, " +
+                    $"the first at byte offset {offset.ToString(Inv)} ({finder}). Something still used the array after Return: an async read that completed late, or native code that kept the pointer.";
+            case ViolationContext.PoolDoubleReturn:
+                string where = v.Detail == (long)PooledArrayState.Idle ? "it is back in the pool, not rented by anyone" : "it is still in the pool's quarantine";
+                return $"Return of {Hex(v.RangeStart)}: {RangeText(v)}{type} was already returned{returned}; {where}. A second return would hand it to two renters at once.";
+            case ViolationContext.PoolReturnWhilePinned:
+                return $"Return of {Hex(v.RangeStart)}: {RangeText(v)}{type} is still pinned by a Guard.Pin that was not released; native code or I/O may still use it after the pool hands it to the next renter.";
+            default:
+                return $"{subject} points {Where(v)} {range} that was returned to the pool {Ago(since, when)}; the pool may hand it to another renter at any moment.";
+        }
+    }
+
+    private static string Capitalized(string text) => text.Length == 0 ? text : char.ToUpperInvariant(text[0]) + text[1..];
 
     /// <summary>The likely fix for a kind (the first HINT line).</summary>
     public static string Hint(Violation v) => v.Context == ViolationContext.Validator ? ValidatorReportFormatter.Hint(v) : BoundaryHint(v);
@@ -167,14 +196,22 @@ internal static class ReportFormatter
         ViolationKind.NativeBufferOverflow => "native code wrote past the end of the buffer; check the length you pass to native code.",
         ViolationKind.DoubleFree => "free each buffer once: dispose the NativeBuffer or call NativeBuffer.Free, not both, and clear copies of the pointer after freeing.",
         ViolationKind.InvalidFree => "free only the pointer NativeBuffer.Allocate (or ig_malloc) returned, never an interior, managed or foreign pointer.",
+        ViolationKind.UseAfterUnpin when (v.RangeFlags & IgConstants.FlagManagedString) != 0 =>
+            "native code kept a pointer to a pinned string after the pin ended (the SQLITE_STATIC pattern): copy the text into memory native code may keep (NativeBuffer.FromString(text, Encoding.UTF8), disposed when native code is done), or keep the Pin until native code lets go of the pointer (RetainedByNative()).",
         ViolationKind.UseAfterUnpin => "keep the Pin alive (a using scope around every native use) or copy the data into a NativeBuffer; call RetainedByNative() if native code keeps the pointer.",
         ViolationKind.UnpinnedManagedPointer => "pin the object (Guard.Pin or fixed) for as long as native code holds the pointer.",
         ViolationKind.DanglingManagedPointer => "native code still holds a pointer to managed memory whose object is gone; clear the native copy before releasing the object.",
         ViolationKind.CollectedDelegateCallback => "keep the delegate alive (a field or GCHandle) for as long as native code may call it.",
         ViolationKind.InvalidHandle => "free each CheckedHandle once, and clear native copies of the cookie when you free it.",
-        ViolationKind.ArrayPoolUseAfterReturn => "return a pooled array only after native code and async I/O are done with it.",
+        ViolationKind.ArrayPoolUseAfterReturn when v.Context == ViolationContext.PoolDoubleReturn =>
+            "return each rented array once, and drop your reference to it when you return it (for example set the field to null).",
+        ViolationKind.ArrayPoolUseAfterReturn when v.Context == ViolationContext.PoolReturnWhilePinned =>
+            "release the Pin (after the native call or I/O that uses it has finished) before returning the array.",
+        ViolationKind.ArrayPoolUseAfterReturn when v.Context is ViolationContext.PoolQuarantineExit or ViolationContext.PoolVerify =>
+            "await (or cancel and await) every read into a pooled array, and let native code finish with it, before you return it.",
+        ViolationKind.ArrayPoolUseAfterReturn => "return a pooled array only after native code and async I/O are done with it; copy the data out if it must outlive the rent.",
         ViolationKind.HandleReleasedInUse => "keep the SafeHandle alive (GC.KeepAlive / DangerousAddRef) until native code stops using it.",
-        ViolationKind.UseAfterUnmap => "dispose the view only after native code stops using pointers into it.",
+        ViolationKind.UseAfterUnmap => "dispose the MappedView (and its accessor) only after native code stops using pointers into it; call RetainedByNative() on a view native code keeps.",
         ViolationKind.LeakedPin => "dispose pins and free handles when native code is done; long-lived pins fragment the GC heap.",
         _ => "see docs/checks for this kind.",
     };
@@ -211,9 +248,16 @@ internal static class ReportFormatter
     public static string RangeText(Violation v, bool article = true)
     {
         string size = ((ulong)v.RangeSize).ToString(Inv);
-        string text = $"{size}-byte {Noun(v.RangeKind)} [{Hex(v.RangeStart)}, {Hex(v.RangeStart + v.RangeSize)})";
+        string text = $"{size}-byte {Noun(v)} [{Hex(v.RangeStart)}, {Hex(v.RangeStart + v.RangeSize)})";
         return article ? (UsesAn(size) ? "an " : "a ") + text : text;
     }
+
+    /// <summary>The noun of the range of <paramref name="v"/>: <see cref="Noun(RangeKind)"/>, or "pooled array" / "pinned
+    /// string" when the range's flags say so.</summary>
+    public static string Noun(Violation v) =>
+        v.RangeKind == RangeKind.ManagedPin && (v.RangeFlags & IgConstants.FlagPooledArray) != 0 ? "pooled array"
+        : v.RangeKind == RangeKind.ManagedPin && (v.RangeFlags & IgConstants.FlagManagedString) != 0 ? "pinned string"
+        : Noun(v.RangeKind);
 
     /// <summary>"native buffer", "pinned managed range", ...</summary>
     public static string Noun(RangeKind kind) => kind switch
@@ -282,6 +326,10 @@ internal static class ReportFormatter
             ViolationContext.Free when v.Kind == ViolationKind.DoubleFree => "Second free",
             ViolationContext.Free when v.Kind == ViolationKind.InvalidFree => "Invalid free",
             ViolationContext.Free => "Free that found it",
+            ViolationContext.PoolDoubleReturn => "Second return",
+            ViolationContext.PoolReturnWhilePinned => "Return of the pinned array",
+            ViolationContext.PoolQuarantineExit => "Found when the array left the quarantine, during the return at",
+            ViolationContext.PoolVerify => "Found by Verify at",
             _ => v.Kind switch
             {
                 ViolationKind.NativeUseAfterFree => "Call that received the freed pointer",
@@ -289,6 +337,7 @@ internal static class ReportFormatter
                 ViolationKind.UseAfterUnpin => "Call that received the unpinned pointer",
                 ViolationKind.UseAfterUnmap => "Call that received the unmapped pointer",
                 ViolationKind.CollectedDelegateCallback => "Call that received the released callback",
+                ViolationKind.ArrayPoolUseAfterReturn => "Call that received the returned array's pointer",
                 _ => "Call that received the pointer",
             },
         };
@@ -296,6 +345,12 @@ internal static class ReportFormatter
         {
             ViolationKind.InvalidHandle => (access, "Handle freed by", "Handle issued by"),
             ViolationKind.DoubleFree => (access, "Buffer first freed by", "Buffer allocated by"),
+            ViolationKind.ArrayPoolUseAfterReturn => v.Context switch
+            {
+                ViolationContext.PoolDoubleReturn => (access, "Array first returned by", "Array rented by"),
+                ViolationContext.PoolReturnWhilePinned => (access, "Still pinned by (Guard.Pin not released)", "Array rented by"),
+                _ => (access, "Array returned by", "Array rented by"),
+            },
             _ => v.RangeKind switch
             {
                 RangeKind.ManagedPin => (access, "Pin released by", "Pinned by"),

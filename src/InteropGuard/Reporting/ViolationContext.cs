@@ -18,4 +18,12 @@ internal enum ViolationContext
     Native = 5,
     /// <summary>Found by the validator child (mode 2) and read from its <c>finding</c> line.</summary>
     Validator = 6,
+    /// <summary>GuardedArrayPool.Return of an array that is already returned (still in the pool's quarantine).</summary>
+    PoolDoubleReturn = 7,
+    /// <summary>GuardedArrayPool.Return of an array a live Guard.Pin still pins.</summary>
+    PoolReturnWhilePinned = 8,
+    /// <summary>The poison of a returned array checked when it left the pool's quarantine (during a Return).</summary>
+    PoolQuarantineExit = 9,
+    /// <summary>The poison of a returned array checked by GuardedArrayPool.Verify or Guard.Verify.</summary>
+    PoolVerify = 10,
 }

@@ -1,0 +1,129 @@
+// PooledArrays.cs: the process-wide view of every guarded pool's arrays: array -> record, released range -> record, the pools themselves; read by Guard.Pin, Guard.Check's slow path and Guard.Verify.
+using System;
+using System.Collections.Concurrent;
+using System.Collections.Generic;
+using System.Runtime.CompilerServices;
+
+namespace InteropGuard;
+
+/// <summary>A guarded pool as the process-wide sweep sees it.</summary>
+internal interface IGuardedPool
+{
+    /// <summary>Checks the poison of every quarantined array; returns the violations (not yet reported).</summary>
+    List<Violation> VerifyQuarantine(SourceSite? site, ViolationContext context);
+}
+
+/// <summary>Records of the arrays of all guarded pools. Costs nothing until the first guarded rent.</summary>
+internal static class PooledArrays
+{
+    private static readonly ConditionalWeakTable<Array, PooledArrayRecord> s_records = new();
+    private static readonly ConcurrentDictionary<ulong, PooledArrayRecord> s_released = new();
+    private static readonly List<WeakReference<IGuardedPool>> s_pools = [];
+    private static volatile bool s_inUse;
+
+    /// <summary>True once a guarded pool rented or took back an array (Guard.Pin looks for pooled arrays only then).</summary>
+    public static bool InUse => s_inUse;
+
+    /// <summary>The record of <paramref name="array"/>; null when no guarded pool has seen it.</summary>
+    public static PooledArrayRecord? Find(Array array) => s_records.TryGetValue(array, out PooledArrayRecord? r) ? r : null;
+
+    /// <summary>The record of <paramref name="array"/>, created on first sight.</summary>
+    public static PooledArrayRecord GetOrAdd(Array array, nint byteLength, bool pinnedMemory)
+    {
+        s_inUse = true;
+        return s_records.GetValue(array, _ => new PooledArrayRecord(byteLength, pinnedMemory));
+    }
+
+    /// <summary>Remembers that released range <paramref name="id"/> is the last return of <paramref name="record"/>.</summary>
+    public static void MapReleased(ulong id, PooledArrayRecord record)
+    {
+        if (id != 0)
+        {
+            s_released[id] = record;
+        }
+    }
+
+    /// <summary>Forgets released range <paramref name="id"/> (the array was rented again or left the guarded pool).</summary>
+    public static void UnmapReleased(ulong id)
+    {
+        if (id != 0)
+        {
+            s_released.TryRemove(id, out _);
+        }
+    }
+
+    /// <summary>The record behind released range <paramref name="id"/> when the array is provably still returned: held in a
+    /// quarantine or idle in a guarded pool's private pool, at the address it had when returned. Null otherwise (rented
+    /// again, gone to a wrapped pool, moved): then the boundary cannot know, and stays silent.</summary>
+    public static PooledArrayRecord? ConfirmReturned(ulong id)
+    {
+        if (!s_released.TryGetValue(id, out PooledArrayRecord? record) || record.RangeId != id || record.RangeLive)
+        {
+            return null;
+        }
+
+        Array? held = record.Held;
+        if (record.State is not (PooledArrayState.Quarantined or PooledArrayState.Idle) || held is null)
+        {
+            return null;
+        }
+
+        return PooledArrayRecord.DataAddress(held) == record.ReturnAddress ? record : null;
+    }
+
+    /// <summary>Guard.Pin of <paramref name="target"/>: if it is a rented pooled array, its return checks the pin.</summary>
+    public static void NotePin(object? target, Pin pin, string member, string file, int line)
+    {
+        if (!s_inUse || target is not Array array || pin.Id == 0)
+        {
+            return; // no guarded pool in use, not an array, or an untracked pin
+        }
+
+        if (s_records.TryGetValue(array, out PooledArrayRecord? record) && record.State == PooledArrayState.Rented)
+        {
+            record.NotePin(pin, SiteRegistry.GetFromCaller(member, file, line));
+        }
+    }
+
+    /// <summary>Registers a pool for <see cref="VerifyAll"/>.</summary>
+    public static void AddPool(IGuardedPool pool)
+    {
+        lock (s_pools)
+        {
+            s_pools.RemoveAll(static w => !w.TryGetTarget(out _));
+            s_pools.Add(new WeakReference<IGuardedPool>(pool));
+        }
+    }
+
+    /// <summary>The poison check of every quarantine of every live guarded pool (Guard.Verify); not yet reported.</summary>
+    public static List<Violation> VerifyAll(SourceSite? site)
+    {
+        var found = new List<Violation>();
+        if (!s_inUse)
+        {
+            return found;
+        }
+
+        IGuardedPool[] pools;
+        lock (s_pools)
+        {
+            var live = new List<IGuardedPool>(s_pools.Count);
+            foreach (WeakReference<IGuardedPool> w in s_pools)
+            {
+                if (w.TryGetTarget(out IGuardedPool? pool))
+                {
+                    live.Add(pool);
+                }
+            }
+
+            pools = [.. live];
+        }
+
+        foreach (IGuardedPool pool in pools)
+        {
+            found.AddRange(pool.VerifyQuarantine(site, ViolationContext.PoolVerify));
+        }
+
+        return found;
+    }
+}
