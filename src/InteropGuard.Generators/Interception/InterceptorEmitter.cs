@@ -133,6 +133,7 @@ internal static class InterceptorEmitter
     {
         TargetModel target = site.Target;
         w.Line($"[{CompilerServices}.InterceptsLocation({N(site.LocationVersion)}, {Literal(site.LocationData)})] // {site.DisplayLocation}");
+        w.Line($"[{CompilerServices}.MethodImpl({CompilerServices}.MethodImplOptions.AggressiveInlining)] // mode 0: the direct call, inside the caller");
         w.Line($"internal static {target.ReturnTypeName} Intercept{N(s)}({Parameters(target)})");
         w.Open();
         w.Line($"if (!{Runtime}.IsEnabled)");

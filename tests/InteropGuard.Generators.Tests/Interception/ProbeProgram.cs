@@ -69,6 +69,14 @@ internal static class ProbeProgram
         {
             [DllImport("libinteropguard", EntryPoint = "ig_lookup")] public static extern uint Lookup(nint address, nuint length, IgRange* range);
             [DllImport("libinteropguard", EntryPoint = "ig_site_get")] public static extern int SiteGet(uint id, IgSite* site);
+            [DllImport("libinteropguard", EntryPoint = "ig_get_stats")] public static extern void GetStats(ulong* stats);
+
+            public static ulong LiveRanges()
+            {
+                ulong* stats = stackalloc ulong[9];
+                GetStats(stats);
+                return stats[4]; // ig_stats_t.live_ranges
+            }
 
             public static string Describe(nint address)
             {
@@ -156,6 +164,9 @@ internal static class ProbeProgram
             private static void CollectedCallback(bool keepAlive)
             {
                 Callback cb = MakeAndHandOver();
+                ulong before = Shadow.LiveRanges();
+                TestNative.KeepCallback(cb); // the same delegate again: registered once
+                Console.WriteLine("second hand-over added " + (Shadow.LiveRanges() - before) + " ranges");
                 if (!keepAlive) cb = null!;
                 for (int i = 0; i < 3; i++)
                 {

@@ -104,7 +104,8 @@ public class RuntimeTests
     public void Allows_a_delegate_kept_alive_while_native_code_holds_it()
     {
         ProbeResult r = _probe.Run("callback-alive");
-        Assert.That(r.Stdout, Does.Contain("callback kind=4 state=1 flags=1"), "registered once, live, retained: " + r);
+        Assert.That(r.Stdout, Does.Contain("callback kind=4 state=1 flags=1"), "live and retained: " + r);
+        Assert.That(r.Stdout, Does.Contain("second hand-over added 0 ranges"), "one range per delegate: " + r);
         AssertSilent(r);
     }
 
