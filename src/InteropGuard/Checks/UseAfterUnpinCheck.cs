@@ -15,6 +15,11 @@ internal static class UseAfterUnpinCheck
             return null; // detect_use_after_unpin=0
         }
 
+        if (native.HasRange != 0 && (native.Range.Flags & IgConstants.FlagCallScoped) != 0)
+        {
+            return null; // a pin of one intercepted call: a later pointer into it may be pinned again by `fixed`; the validator decides
+        }
+
         if (native.HasRange != 0 && native.Range.UserTag != 0 && !PinSideTable.IsStillInPlace(native.Range.Id))
         {
             return null; // moved, collected or forgotten: the address may belong to another object now

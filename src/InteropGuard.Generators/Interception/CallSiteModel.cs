@@ -1,0 +1,170 @@
+// CallSiteModel.cs: the equatable pipeline models of the interceptor generator (a call site, its P/Invoke target, each parameter and checked field); plain data, no symbols or syntax.
+namespace InteropGuard.Generators.Interception;
+
+/// <summary>What the wrapper does with one argument (docs/design/generator.md, "Arguments").</summary>
+internal enum ArgumentKind
+{
+    /// <summary>Passed through unchanged (numbers, out parameters, copied strings, anything not pointer-like).</summary>
+    PassThrough = 0,
+    /// <summary><c>T*</c>, <c>void*</c>, function pointers: the boundary check of the value.</summary>
+    Pointer,
+    /// <summary><c>nint</c> / <c>IntPtr</c>: the boundary check (an unknown address, usually a handle, passes).</summary>
+    PointerSized,
+    /// <summary><c>S*</c> where S has pointer fields: the check over sizeof(S), then S's pointer fields when the block is tracked.</summary>
+    StructPointer,
+    /// <summary>A struct with pointer fields by value, <c>ref</c> or <c>in</c>: the check of each pointer field.</summary>
+    StructFields,
+    /// <summary>An array of blittable elements the marshaller pins: a call-scoped pin.</summary>
+    PinnedArray,
+    /// <summary><c>Span&lt;T&gt;</c>/<c>ReadOnlySpan&lt;T&gt;</c> of a [LibraryImport]: a call-scoped pin.</summary>
+    PinnedSpan,
+    /// <summary>A string marshalled as UTF-16 (pinned, not copied): a call-scoped pin.</summary>
+    PinnedString,
+    /// <summary>A delegate marshalled to a function pointer: a callback range.</summary>
+    Callback,
+    /// <summary>A SafeHandle: in flight during the call, handle-released-in-use when closed meanwhile.</summary>
+    SafeHandle,
+}
+
+/// <summary>One pointer-typed field checked in a struct argument.</summary>
+internal sealed record FieldModel
+{
+    public FieldModel(string path, string? accessorFieldName, string fieldTypeName, string declaringTypeName, bool isPointer)
+    {
+        Path = path;
+        AccessorFieldName = accessorFieldName;
+        FieldTypeName = fieldTypeName;
+        DeclaringTypeName = declaringTypeName;
+        IsPointer = isPointer;
+    }
+
+    /// <summary>The member path from the argument, <c>Data</c> or <c>Inner.Data</c> (also the text reports show).</summary>
+    public string Path { get; }
+
+    /// <summary>The field's name when it is not accessible from generated code (read through an UnsafeAccessor); null when <see cref="Path"/> can be used directly.</summary>
+    public string? AccessorFieldName { get; }
+
+    /// <summary>The field's type, fully qualified.</summary>
+    public string FieldTypeName { get; }
+
+    /// <summary>The struct declaring the field, fully qualified.</summary>
+    public string DeclaringTypeName { get; }
+
+    /// <summary>True for <c>T*</c> and function pointers (need unsafe code to read), false for <c>nint</c>/<c>IntPtr</c>.</summary>
+    public bool IsPointer { get; }
+}
+
+/// <summary>One parameter of the P/Invoke and what the wrapper does with it.</summary>
+internal sealed record ParameterModel
+{
+    public ParameterModel(string name, string typeName, string refKind, bool isScoped, bool isParams, ArgumentKind kind, string? elementTypeName, EquatableArray<FieldModel> fields)
+    {
+        Name = name;
+        TypeName = typeName;
+        RefKind = refKind;
+        IsScoped = isScoped;
+        IsParams = isParams;
+        Kind = kind;
+        ElementTypeName = elementTypeName;
+        Fields = fields;
+    }
+
+    /// <summary>The parameter name as written (without @).</summary>
+    public string Name { get; }
+
+    /// <summary>The type, fully qualified with nullable annotations.</summary>
+    public string TypeName { get; }
+
+    /// <summary>"", "ref", "in", "out" or "ref readonly".</summary>
+    public string RefKind { get; }
+
+    /// <summary>Declared <c>scoped</c>.</summary>
+    public bool IsScoped { get; }
+
+    /// <summary>Declared <c>params</c>.</summary>
+    public bool IsParams { get; }
+
+    public ArgumentKind Kind { get; }
+
+    /// <summary>Pins: the element type (char for strings); StructPointer: the struct type; else null.</summary>
+    public string? ElementTypeName { get; }
+
+    /// <summary>StructPointer and StructFields: the pointer fields checked.</summary>
+    public EquatableArray<FieldModel> Fields { get; }
+}
+
+/// <summary>The P/Invoke a call site calls.</summary>
+internal sealed record TargetModel
+{
+    public TargetModel(string key, string containingTypeName, string accessorTypeName, string methodName, string returnTypeName, bool returnsVoid,
+        bool isAccessible, string display, EquatableArray<ParameterModel> parameters)
+    {
+        Key = key;
+        ContainingTypeName = containingTypeName;
+        AccessorTypeName = accessorTypeName;
+        MethodName = methodName;
+        ReturnTypeName = returnTypeName;
+        ReturnsVoid = returnsVoid;
+        IsAccessible = isAccessible;
+        Display = display;
+        Parameters = parameters;
+    }
+
+    /// <summary>A unique id of the method (its documentation comment id).</summary>
+    public string Key { get; }
+
+    /// <summary>The declaring type, fully qualified (<c>global::Ns.Native</c>).</summary>
+    public string ContainingTypeName { get; }
+
+    /// <summary>The declaring type as <c>[UnsafeAccessorType]</c> spells it (<c>Ns.Outer+Native, Assembly</c>).</summary>
+    public string AccessorTypeName { get; }
+
+    public string MethodName { get; }
+
+    public string ReturnTypeName { get; }
+
+    public bool ReturnsVoid { get; }
+
+    /// <summary>False for private/protected P/Invokes: called through an UnsafeAccessor.</summary>
+    public bool IsAccessible { get; }
+
+    /// <summary><c>Native.Sum(nint p, nuint n)</c>, frame #0 of reports.</summary>
+    public string Display { get; }
+
+    public EquatableArray<ParameterModel> Parameters { get; }
+}
+
+/// <summary>One intercepted call: where it is and what it calls.</summary>
+internal sealed record CallSiteModel
+{
+    public CallSiteModel(TargetModel target, int locationVersion, string locationData, string displayLocation, string file, int line, string caller)
+    {
+        Target = target;
+        LocationVersion = locationVersion;
+        LocationData = locationData;
+        DisplayLocation = displayLocation;
+        File = file;
+        Line = line;
+        Caller = caller;
+    }
+
+    public TargetModel Target { get; }
+
+    /// <summary><c>InterceptableLocation.Version</c>.</summary>
+    public int LocationVersion { get; }
+
+    /// <summary><c>InterceptableLocation.Data</c> (encodes the file's checksum and the call's position).</summary>
+    public string LocationData { get; }
+
+    /// <summary><c>file(line,col)</c>, written as a comment beside the attribute.</summary>
+    public string DisplayLocation { get; }
+
+    /// <summary>The calling file's path as the compiler sees it.</summary>
+    public string File { get; }
+
+    /// <summary>The 1-based line of the called method's name.</summary>
+    public int Line { get; }
+
+    /// <summary>The calling member, <c>Type.Method</c>.</summary>
+    public string Caller { get; }
+}

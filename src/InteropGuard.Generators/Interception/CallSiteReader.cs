@@ -1,0 +1,477 @@
+// CallSiteReader.cs: the transform stage of the interceptor generator: turns an invocation of a [DllImport]/[LibraryImport] method into a CallSiteModel; runs per invocation, reads symbols and keeps none.
+using System.Collections.Immutable;
+using System.Threading;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
+
+namespace InteropGuard.Generators.Interception;
+
+/// <summary>Decides whether an invocation is an interceptable P/Invoke call and describes it as data.</summary>
+internal static class CallSiteReader
+{
+    /// <summary>Structs with more pointer fields than this are checked up to this many (the rest pass unchecked).</summary>
+    internal const int MaxFieldsPerStruct = 16;
+
+    private const string LibraryImportAttribute = "System.Runtime.InteropServices.LibraryImportAttribute";
+    private const string MarshalAsAttribute = "System.Runtime.InteropServices.MarshalAsAttribute";
+    private const string NotInterceptedAttribute = "InteropGuard.Interception.NotInterceptedAttribute";
+    private const string UnsafeAccessorTypeAttribute = "System.Runtime.CompilerServices.UnsafeAccessorTypeAttribute";
+    private const int UnmanagedTypeLPWStr = 21;
+    private const int StringMarshallingUtf16 = 2;
+    private const int CharSetUnicode = 3;
+
+    /// <summary>Fully qualified, with nullable annotations: how generated code names types.</summary>
+    internal static readonly SymbolDisplayFormat TypeFormat = SymbolDisplayFormat.FullyQualifiedFormat
+        .AddMiscellaneousOptions(SymbolDisplayMiscellaneousOptions.IncludeNullableReferenceTypeModifier);
+
+    private static readonly SymbolDisplayFormat ShortTypeFormat = SymbolDisplayFormat.MinimallyQualifiedFormat
+        .WithMiscellaneousOptions(SymbolDisplayMiscellaneousOptions.UseSpecialTypes);
+
+    /// <summary>The model of <paramref name="context"/>'s invocation, or null when it is not an interceptable call of a P/Invoke.</summary>
+    public static CallSiteModel? Read(GeneratorSyntaxContext context, CancellationToken cancellationToken)
+    {
+        if (context.Node is not InvocationExpressionSyntax invocation)
+        {
+            return null;
+        }
+
+        SemanticModel model = context.SemanticModel;
+        // Method groups, delegate and function-pointer invocations are not calls of the method itself.
+        if (model.GetSymbolInfo(invocation, cancellationToken).Symbol is not IMethodSymbol method
+            || method.MethodKind != MethodKind.Ordinary || !method.IsStatic || method.IsGenericMethod)
+        {
+            return null;
+        }
+
+        IMethodSymbol declaration = method.PartialDefinitionPart ?? method;
+        if (!IsPInvoke(declaration, out bool isLibraryImport, out bool utf16Strings))
+        {
+            return null;
+        }
+
+        if (HasNotIntercepted(declaration) || IsInExpressionTree(invocation, model, cancellationToken))
+        {
+            return null;
+        }
+
+        ISymbol? enclosing = model.GetEnclosingSymbol(invocation.SpanStart, cancellationToken);
+        if (enclosing is not null && HasNotIntercepted(enclosing))
+        {
+            return null;
+        }
+
+        Compilation compilation = model.Compilation;
+        TargetModel? target = ReadTarget(declaration, compilation, isLibraryImport, utf16Strings);
+        if (target is null)
+        {
+            return null;
+        }
+
+        InterceptableLocation? location = model.GetInterceptableLocation(invocation, cancellationToken);
+        if (location is null)
+        {
+            return null;
+        }
+
+        FileLinePositionSpan span = NameLocation(invocation).GetLineSpan();
+        return new CallSiteModel(target, location.Version, location.Data, location.GetDisplayLocation(), invocation.SyntaxTree.FilePath,
+            span.StartLinePosition.Line + 1, CallerName(enclosing));
+    }
+
+    /// <summary>[DllImport] (a pseudo-attribute, visible as DllImportData in source and metadata) or [LibraryImport].</summary>
+    internal static bool IsPInvoke(IMethodSymbol method, out bool isLibraryImport, out bool utf16Strings)
+    {
+        isLibraryImport = false;
+        utf16Strings = false;
+        DllImportData? dllImport = method.GetDllImportData();
+        if (dllImport is not null)
+        {
+            utf16Strings = (int)dllImport.CharacterSet == CharSetUnicode;
+            return true;
+        }
+
+        foreach (AttributeData attribute in method.GetAttributes())
+        {
+            if (attribute.AttributeClass?.ToDisplayString() != LibraryImportAttribute)
+            {
+                continue;
+            }
+
+            isLibraryImport = true;
+            foreach (var named in attribute.NamedArguments)
+            {
+                if (named.Key == "StringMarshalling" && named.Value.Value is int value)
+                {
+                    utf16Strings = value == StringMarshallingUtf16;
+                }
+            }
+
+            return true;
+        }
+
+        return false;
+    }
+
+    private static TargetModel? ReadTarget(IMethodSymbol method, Compilation compilation, bool isLibraryImport, bool utf16Strings)
+    {
+        IAssemblySymbol assembly = compilation.Assembly;
+        INamedTypeSymbol? containing = method.ContainingType;
+        if (containing is null || containing.IsGenericType || method.ReturnsByRef || method.ReturnsByRefReadonly)
+        {
+            return null;
+        }
+
+        if (!IsAccessible(method.ReturnType, compilation))
+        {
+            return null;
+        }
+
+        bool accessible = compilation.IsSymbolAccessibleWithin(method, assembly);
+        if (!accessible && compilation.GetTypeByMetadataName(UnsafeAccessorTypeAttribute) is null)
+        {
+            return null; // a private P/Invoke needs [UnsafeAccessorType] (.NET 10)
+        }
+
+        var parameters = ImmutableArray.CreateBuilder<ParameterModel>(method.Parameters.Length);
+        var display = new System.Text.StringBuilder();
+        display.Append(containing.Name).Append('.').Append(method.Name).Append('(');
+        foreach (IParameterSymbol parameter in method.Parameters)
+        {
+            if (!IsAccessible(parameter.Type, compilation))
+            {
+                return null; // the wrapper could not name the type
+            }
+
+            parameters.Add(ReadParameter(parameter, compilation, isLibraryImport, utf16Strings));
+            if (parameter.Ordinal > 0)
+            {
+                display.Append(", ");
+            }
+
+            string refKind = parameter.RefKind switch
+            {
+                RefKind.Ref => "ref ",
+                RefKind.Out => "out ",
+                RefKind.In => "in ",
+                RefKind.RefReadOnlyParameter => "ref readonly ",
+                _ => "",
+            };
+            display.Append(refKind).Append(parameter.Type.ToDisplayString(ShortTypeFormat)).Append(' ').Append(parameter.Name);
+        }
+
+        display.Append(')');
+        return new TargetModel(
+            method.GetDocumentationCommentId() ?? method.ToDisplayString(),
+            containing.ToDisplayString(TypeFormat),
+            AccessorTypeName(containing),
+            method.Name,
+            method.ReturnType.ToDisplayString(TypeFormat),
+            method.ReturnsVoid,
+            accessible,
+            display.ToString(),
+            new EquatableArray<ParameterModel>(parameters.MoveToImmutable()));
+    }
+
+    private static ParameterModel ReadParameter(IParameterSymbol parameter, Compilation compilation, bool isLibraryImport, bool utf16Strings)
+    {
+        ITypeSymbol type = parameter.Type;
+        RefKind refKind = parameter.RefKind;
+        string refText = refKind switch
+        {
+            RefKind.Ref => "ref",
+            RefKind.Out => "out",
+            RefKind.In => "in",
+            RefKind.RefReadOnlyParameter => "ref readonly",
+            _ => "",
+        };
+        bool byValue = refKind == RefKind.None;
+        bool flowsIn = refKind != RefKind.Out;
+        ArgumentKind kind = ArgumentKind.PassThrough;
+        string? element = null;
+        var fields = EquatableArray<FieldModel>.Empty;
+
+        if (type is IPointerTypeSymbol pointer && flowsIn)
+        {
+            kind = ArgumentKind.Pointer;
+            if (IsPlainStruct(pointer.PointedAtType))
+            {
+                fields = PointerFields(pointer.PointedAtType, compilation);
+                if (fields.Count > 0)
+                {
+                    kind = ArgumentKind.StructPointer;
+                    element = pointer.PointedAtType.ToDisplayString(TypeFormat);
+                }
+            }
+        }
+        else if (type.TypeKind == TypeKind.FunctionPointer && flowsIn)
+        {
+            kind = ArgumentKind.Pointer;
+        }
+        else if (type.SpecialType == SpecialType.System_IntPtr && flowsIn)
+        {
+            kind = ArgumentKind.PointerSized;
+        }
+        else if (IsPlainStruct(type) && flowsIn)
+        {
+            fields = PointerFields(type, compilation);
+            kind = fields.Count > 0 ? ArgumentKind.StructFields : ArgumentKind.PassThrough;
+        }
+        else if (type is IArrayTypeSymbol array && byValue && array.IsSZArray && IsPinnable(array.ElementType, utf16Strings))
+        {
+            kind = ArgumentKind.PinnedArray;
+            element = array.ElementType.ToDisplayString(TypeFormat);
+        }
+        else if (byValue && isLibraryImport && IsSpan(type, out ITypeSymbol? spanElement) && IsPinnable(spanElement!, utf16Strings))
+        {
+            kind = ArgumentKind.PinnedSpan;
+            element = spanElement!.ToDisplayString(TypeFormat);
+        }
+        else if (type.SpecialType == SpecialType.System_String && byValue && IsUtf16(parameter, utf16Strings))
+        {
+            kind = ArgumentKind.PinnedString;
+            element = "char";
+        }
+        else if (type.TypeKind == TypeKind.Delegate && byValue && type is INamedTypeSymbol { IsGenericType: false })
+        {
+            kind = ArgumentKind.Callback;
+        }
+        else if (byValue && DerivesFrom(type, "System.Runtime.InteropServices.SafeHandle"))
+        {
+            kind = ArgumentKind.SafeHandle;
+        }
+
+        return new ParameterModel(parameter.Name, type.ToDisplayString(TypeFormat), refText, parameter.ScopedKind != ScopedKind.None,
+            parameter.IsParams, kind, element, fields);
+    }
+
+    /// <summary>The pointer-typed fields of <paramref name="type"/> (T*, function pointers, nint/IntPtr), then those of
+    /// structs embedded in it (one level, accessible paths only). Pointers are not followed.</summary>
+    private static EquatableArray<FieldModel> PointerFields(ITypeSymbol type, Compilation compilation)
+    {
+        var result = ImmutableArray.CreateBuilder<FieldModel>();
+        IAssemblySymbol assembly = compilation.Assembly;
+        string declaring = type.ToDisplayString(TypeFormat);
+        foreach (IFieldSymbol field in InstanceFields(type))
+        {
+            if (result.Count >= MaxFieldsPerStruct)
+            {
+                break;
+            }
+
+            bool accessible = compilation.IsSymbolAccessibleWithin(field, assembly);
+            if (IsPointerLike(field.Type, out bool isPointer))
+            {
+                if (accessible || IsAccessible(field.Type, compilation))
+                {
+                    result.Add(new FieldModel(field.Name, accessible ? null : field.Name, field.Type.ToDisplayString(TypeFormat), declaring, isPointer));
+                }
+            }
+            else if (accessible && IsPlainStruct(field.Type))
+            {
+                foreach (IFieldSymbol inner in InstanceFields(field.Type))
+                {
+                    if (result.Count >= MaxFieldsPerStruct)
+                    {
+                        break;
+                    }
+
+                    if (IsPointerLike(inner.Type, out bool innerIsPointer) && compilation.IsSymbolAccessibleWithin(inner, assembly))
+                    {
+                        result.Add(new FieldModel(field.Name + "." + inner.Name, null, inner.Type.ToDisplayString(TypeFormat),
+                            field.Type.ToDisplayString(TypeFormat), innerIsPointer));
+                    }
+                }
+            }
+        }
+
+        return new EquatableArray<FieldModel>(result.ToImmutable());
+    }
+
+    private static System.Collections.Generic.IEnumerable<IFieldSymbol> InstanceFields(ITypeSymbol type)
+    {
+        foreach (ISymbol member in type.GetMembers())
+        {
+            if (member is IFieldSymbol { IsStatic: false, IsConst: false, IsFixedSizeBuffer: false } field && !field.IsImplicitlyDeclared)
+            {
+                yield return field;
+            }
+        }
+    }
+
+    private static bool IsPointerLike(ITypeSymbol type, out bool isPointer)
+    {
+        isPointer = type.TypeKind is TypeKind.Pointer or TypeKind.FunctionPointer;
+        return isPointer || type.SpecialType == SpecialType.System_IntPtr;
+    }
+
+    /// <summary>A user struct (not a primitive, enum or nullable) whose layout is blittable.</summary>
+    private static bool IsPlainStruct(ITypeSymbol type) =>
+        type.TypeKind == TypeKind.Struct && type.SpecialType == SpecialType.None && type.IsUnmanagedType
+        && type.OriginalDefinition.SpecialType != SpecialType.System_Nullable_T;
+
+    /// <summary>Element types the marshaller passes in place (pins) rather than copies: blittable, not bool, char only as UTF-16.</summary>
+    private static bool IsPinnable(ITypeSymbol element, bool utf16Strings)
+    {
+        if (!element.IsUnmanagedType || element.TypeKind == TypeKind.Pointer || element.TypeKind == TypeKind.FunctionPointer)
+        {
+            return false;
+        }
+
+        return element.SpecialType switch
+        {
+            SpecialType.System_Boolean => false,
+            SpecialType.System_Char => utf16Strings,
+            _ => true,
+        };
+    }
+
+    private static bool IsSpan(ITypeSymbol type, out ITypeSymbol? element)
+    {
+        element = null;
+        if (type is INamedTypeSymbol { IsGenericType: true, TypeArguments.Length: 1 } named
+            && named.ContainingNamespace?.ToDisplayString() == "System"
+            && (named.Name == "Span" || named.Name == "ReadOnlySpan"))
+        {
+            element = named.TypeArguments[0];
+            return true;
+        }
+
+        return false;
+    }
+
+    /// <summary>A string the marshaller pins: UTF-16 by the method's charset/StringMarshalling, or [MarshalAs(LPWStr)].</summary>
+    private static bool IsUtf16(IParameterSymbol parameter, bool utf16Strings)
+    {
+        foreach (AttributeData attribute in parameter.GetAttributes())
+        {
+            if (attribute.AttributeClass?.ToDisplayString() == MarshalAsAttribute && attribute.ConstructorArguments.Length == 1)
+            {
+                object? value = attribute.ConstructorArguments[0].Value;
+                return value is int unmanagedType && unmanagedType == UnmanagedTypeLPWStr;
+            }
+        }
+
+        return utf16Strings;
+    }
+
+    private static bool DerivesFrom(ITypeSymbol type, string fullName)
+    {
+        for (ITypeSymbol? t = type; t is not null; t = t.BaseType)
+        {
+            if (t.ToDisplayString() == fullName)
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>Can code anywhere in the compiled assembly name <paramref name="type"/> (pointers, arrays and type arguments included)?</summary>
+    private static bool IsAccessible(ITypeSymbol type, Compilation compilation) =>
+        type is not ITypeParameterSymbol && compilation.IsSymbolAccessibleWithin(type, compilation.Assembly);
+
+    /// <summary><c>Ns.Outer+Inner, Assembly</c>: the type name <c>[UnsafeAccessorType]</c> resolves.</summary>
+    private static string AccessorTypeName(INamedTypeSymbol type)
+    {
+        string name = type.MetadataName;
+        for (INamedTypeSymbol? outer = type.ContainingType; outer is not null; outer = outer.ContainingType)
+        {
+            name = outer.MetadataName + "+" + name;
+        }
+
+        if (type.ContainingNamespace is { IsGlobalNamespace: false } ns)
+        {
+            name = ns.ToDisplayString() + "." + name;
+        }
+
+        return name + ", " + type.ContainingAssembly.Name;
+    }
+
+    /// <summary>[NotIntercepted] on the symbol, its property (for accessors), or any containing method or type.</summary>
+    private static bool HasNotIntercepted(ISymbol symbol)
+    {
+        for (ISymbol? s = symbol; s is not null and not INamespaceSymbol; s = s.ContainingSymbol)
+        {
+            if (HasAttribute(s, NotInterceptedAttribute)
+                || (s is IMethodSymbol { AssociatedSymbol: { } associated } && HasAttribute(associated, NotInterceptedAttribute)))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    private static bool HasAttribute(ISymbol symbol, string fullName)
+    {
+        foreach (AttributeData attribute in symbol.GetAttributes())
+        {
+            if (attribute.AttributeClass?.ToDisplayString() == fullName)
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>Calls inside a lambda converted to an expression tree are data, not calls.</summary>
+    private static bool IsInExpressionTree(InvocationExpressionSyntax invocation, SemanticModel model, CancellationToken cancellationToken)
+    {
+        foreach (SyntaxNode ancestor in invocation.Ancestors())
+        {
+            if (ancestor is LambdaExpressionSyntax lambda
+                && model.GetTypeInfo(lambda, cancellationToken).ConvertedType is INamedTypeSymbol { Name: "Expression" } converted
+                && converted.ContainingNamespace?.ToDisplayString() == "System.Linq.Expressions")
+            {
+                return true;
+            }
+
+            if (ancestor is MemberDeclarationSyntax)
+            {
+                break;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>The location of the called method's name (what a user reads as the line of the call).</summary>
+    private static Location NameLocation(InvocationExpressionSyntax invocation) => invocation.Expression switch
+    {
+        MemberAccessExpressionSyntax member => member.Name.GetLocation(),
+        _ => invocation.Expression.GetLocation(),
+    };
+
+    /// <summary><c>Type.Method</c> of the member holding the call, the way reports name callers: lambdas count as their
+    /// method, local functions by their own name, accessors by their property, top-level statements as <c>Program.Main</c>.</summary>
+    internal static string CallerName(ISymbol? symbol)
+    {
+        while (symbol is IMethodSymbol { MethodKind: MethodKind.AnonymousFunction } lambda)
+        {
+            symbol = lambda.ContainingSymbol;
+        }
+
+        if (symbol is null)
+        {
+            return "";
+        }
+
+        string name = symbol switch
+        {
+            IMethodSymbol { AssociatedSymbol: { } associated } => associated.Name,
+            IMethodSymbol { Name: "<Main>$" } => "Main",
+            _ => symbol.Name,
+        };
+        INamedTypeSymbol? type = symbol.ContainingType;
+        while (symbol is IMethodSymbol { MethodKind: MethodKind.LocalFunction } && type is null)
+        {
+            symbol = symbol.ContainingSymbol;
+            type = symbol?.ContainingType;
+        }
+
+        return type is null ? name : type.Name + "." + name;
+    }
+}

@@ -1,0 +1,127 @@
+// CallbackRegistry.cs: delegates passed to intercepted P/Invokes, each registered once as a CALLBACK range at its function pointer and released when the GC collects the delegate.
+using System;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using System.Threading;
+
+namespace InteropGuard.Interception;
+
+/// <summary>The callback ranges of marshalled delegates. A delegate handed to native code is registered once
+/// (kind CALLBACK, start = <see cref="Marshal.GetFunctionPointerForDelegate{TDelegate}(TDelegate)"/>, size 1, flag RETAINED
+/// because native code may call it at any later time, user_tag = a weak GC handle to the delegate). The entry is
+/// the value of a <see cref="ConditionalWeakTable{TKey, TValue}"/> keyed by the delegate, so it becomes unreachable
+/// with the delegate; its finalizer then releases the range. From then on the function pointer — whose thunk the
+/// runtime frees with the delegate — is a released callback: passing it to a checked call is a
+/// <c>collected-delegate-callback</c>, and the validator reports native memory that still holds it.</summary>
+internal static unsafe class CallbackRegistry
+{
+    private static readonly ConditionalWeakTable<Delegate, Entry> s_entries = new();
+    private static SourceSite? s_collectedSite;
+    private static int s_tableFullWarned;
+
+    /// <summary>Registers <paramref name="callback"/> the first time it is seen (later calls cost one table lookup).</summary>
+    public static void Track<TDelegate>(TDelegate callback, GuardedCallSite site)
+        where TDelegate : Delegate
+    {
+        if (s_entries.TryGetValue(callback, out _))
+        {
+            return; // registered by an earlier call
+        }
+
+        Register(callback, site);
+    }
+
+    /// <summary>The range id of a tracked delegate, 0 when it is not tracked (tests and diagnostics).</summary>
+    public static ulong IdOf(Delegate callback) => s_entries.TryGetValue(callback, out Entry? e) ? e.Id : 0;
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static void Register<TDelegate>(TDelegate callback, GuardedCallSite site)
+        where TDelegate : Delegate
+    {
+        nint entry;
+        try
+        {
+            entry = Marshal.GetFunctionPointerForDelegate(callback);
+        }
+        catch (ArgumentException)
+        {
+            return; // generic delegates cannot be marshalled: the P/Invoke itself will say so
+        }
+
+        if (entry == 0)
+        {
+            return;
+        }
+
+        // Create the entry before registering so a racing second call for the same delegate registers nothing.
+        var created = new Entry();
+        Entry winner = s_entries.GetValue(callback, _ => created);
+        if (!ReferenceEquals(winner, created))
+        {
+            GC.SuppressFinalize(created);
+            return;
+        }
+
+        GCHandle weak = GCHandle.Alloc(callback, GCHandleType.Weak);
+        ulong id;
+        IgStatus status = IgNative.ig_range_register((uint)RangeKind.Callback, (void*)entry, 1, IgConstants.FlagRetained,
+            site.SiteId, (ulong)GCHandle.ToIntPtr(weak), &id);
+        if (status != IgStatus.Ok)
+        {
+            weak.Free();
+            GC.SuppressFinalize(created);
+            if (status == IgStatus.TableFull && Interlocked.Exchange(ref s_tableFullWarned, 1) == 0)
+            {
+                Console.Error.WriteLine("InteropGuard: warning: the shadow table is full (max_ranges); new callbacks are not tracked. Raise max_ranges.");
+            }
+
+            return;
+        }
+
+        created.Attach(id, weak);
+    }
+
+    /// <summary>The release site of collected delegates (no user code releases them).</summary>
+    private static SourceSite CollectedSite() =>
+        s_collectedSite ??= SiteRegistry.Get("(the delegate was collected by the GC: nothing kept it alive)", "", 0);
+
+    /// <summary>One tracked delegate: its range and the weak handle the range's user_tag holds. Finalized after its
+    /// delegate was collected (the table's dependent handle keeps it alive exactly as long as the delegate).</summary>
+    private sealed class Entry
+    {
+        private ulong _id;
+        private GCHandle _weak;
+
+        public ulong Id => Volatile.Read(ref _id);
+
+        public void Attach(ulong id, GCHandle weak)
+        {
+            _weak = weak;
+            Volatile.Write(ref _id, id);
+        }
+
+        ~Entry()
+        {
+            ulong id = Volatile.Read(ref _id);
+            if (id == 0)
+            {
+                return;
+            }
+
+            try
+            {
+                IgNative.ig_range_release(id, CollectedSite().Id, null);
+            }
+            catch (Exception e) when (e is not OutOfMemoryException)
+            {
+                // Never take the finalizer thread down; the range just stays live.
+            }
+
+            // The released record keeps the handle's value in user_tag; the state (RELEASED) says it is stale.
+            if (_weak.IsAllocated)
+            {
+                _weak.Free();
+            }
+        }
+    }
+}

@@ -1,0 +1,154 @@
+// GuardedCall.cs: the entry points generated interceptors call around a P/Invoke: argument checks, call-scoped pins, callbacks and SafeHandles; all return at once when the runtime is off.
+using System;
+using System.ComponentModel;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+
+namespace InteropGuard.Interception;
+
+/// <summary>What a generated interceptor does around one P/Invoke call (see docs/design/generator.md). A wrapper reads
+/// <see cref="IsEnabled"/> first and makes the direct call when it is false, so mode 0 costs nothing; otherwise it
+/// checks each pointer-like argument before the call, records what the marshaller pins for the call and releases it
+/// after, registers delegates as callbacks and watches SafeHandles. Violations found before the call throw
+/// <see cref="InteropViolationException"/> (or halt with halt_on_error=1) and the call does not run; every method is
+/// safe to call in every mode. For generated code only.</summary>
+[EditorBrowsable(EditorBrowsableState.Never)]
+public static unsafe class GuardedCall
+{
+    // static readonly: the JIT folds `if (!GuardedCall.IsEnabled)` in wrappers to nothing (mode 1) or to the direct call (mode 0).
+    private static readonly bool s_enabled = GuardRuntime.Enabled;
+
+    /// <summary>True when calls are checked (mode 1 or 2 and the native library loaded); false makes every generated
+    /// wrapper a direct call.</summary>
+    public static bool IsEnabled => s_enabled;
+
+    /// <summary>The boundary check of a pointer-sized argument (<c>nint</c>, <c>IntPtr</c>, a pointer field): reports
+    /// a pointer into a freed native block, a released pin, view or callback. Addresses the shadow table does not know
+    /// (handles, untracked memory, null) are never reported. Costs one lock-free lookup.</summary>
+    /// <param name="pointer">The argument's value; 0 = null (allowed).</param>
+    /// <param name="argument">The parameter (or field path) as reports name it.</param>
+    /// <param name="site">The call site.</param>
+    [SkipLocalsInit]
+    public static void CheckPointer(nint pointer, string argument, GuardedCallSite site)
+    {
+        if (!s_enabled || pointer == 0)
+        {
+            return; // off, or null: nothing the table knows
+        }
+
+        IgViolation native;
+        uint kind = IgNative.ig_check((void*)pointer, 0, &native);
+        if (kind != 0)
+        {
+            InterceptedFinding.Report(kind, in native, argument, site);
+        }
+    }
+
+    /// <summary>The boundary check of a pointer argument; see <see cref="CheckPointer(nint, string, GuardedCallSite)"/>.</summary>
+    /// <param name="pointer">The argument; null is allowed.</param>
+    /// <param name="argument">The parameter (or field path) as reports name it.</param>
+    /// <param name="site">The call site.</param>
+    public static void CheckPointer(void* pointer, string argument, GuardedCallSite site) => CheckPointer((nint)pointer, argument, site);
+
+    /// <summary>The boundary check of a pointer to a struct with pointer fields: the callee reads
+    /// <paramref name="size"/> bytes, so a block smaller than the struct is an overflow. Returns true when the struct's
+    /// bytes lie inside a live range the shadow table tracks (a native block, a pinned or registered range), i.e. when
+    /// the wrapper may read the struct to check its pointer fields; false for null, unknown memory (never read: the
+    /// sanitizer does not dereference addresses it does not own), a violation whose check is off, or mode 0.</summary>
+    /// <param name="pointer">The argument; null is allowed.</param>
+    /// <param name="size">sizeof the pointed-to struct, in bytes.</param>
+    /// <param name="argument">The parameter as reports name it.</param>
+    /// <param name="site">The call site.</param>
+    [SkipLocalsInit]
+    public static bool CheckStructPointer(void* pointer, nint size, string argument, GuardedCallSite site)
+    {
+        if (!s_enabled || pointer == null || size < 0)
+        {
+            return false;
+        }
+
+        IgViolation native;
+        uint kind = IgNative.ig_check(pointer, (nuint)size, &native);
+        if (kind != 0)
+        {
+            InterceptedFinding.Report(kind, in native, argument, site);
+            return false; // reported with its check off, or not confirmed: do not read it
+        }
+
+        IgRange range;
+        return InterceptionNative.Lookup(pointer, (nuint)size, &range) == IgConstants.LookupInside && range.State == IgConstants.StateLive;
+    }
+
+    /// <summary>Records managed memory the marshaller pins for one call (an array, span or UTF-16 string the wrapper
+    /// holds with <c>fixed</c> around the call) as a call-scoped pin: a MANAGED_PIN range flagged CALL_SCOPED whose
+    /// alloc and release sites are the call, so the validator can name the call whose argument native code kept.
+    /// Costs a register and a release without a GC transition, no GC handle. Returns the range id for
+    /// <see cref="ReleaseArgument"/>; 0 when off, for null (empty) memory, or when the table is full.</summary>
+    /// <param name="pointer">The first pinned byte (from <c>fixed</c>); null = nothing to record.</param>
+    /// <param name="length">Pinned bytes the callee may use.</param>
+    /// <param name="site">The call site.</param>
+    [SkipLocalsInit]
+    public static ulong PinArgument(void* pointer, nint length, GuardedCallSite site)
+    {
+        if (!s_enabled || pointer == null)
+        {
+            return 0;
+        }
+
+        ulong id;
+        IgStatus status = InterceptionNative.RangeRegister((uint)RangeKind.ManagedPin, pointer, (nuint)Math.Max(0, length),
+            IgConstants.FlagCallScoped, site.SiteId, 0, &id);
+        return status == IgStatus.Ok ? id : 0;
+    }
+
+    /// <summary>Releases a call-scoped pin after the call returned (or threw); 0 is ignored.</summary>
+    /// <param name="id">What <see cref="PinArgument"/> returned.</param>
+    /// <param name="site">The call site (recorded as the release site).</param>
+    public static void ReleaseArgument(ulong id, GuardedCallSite site)
+    {
+        if (id == 0 || !s_enabled)
+        {
+            return;
+        }
+
+        InterceptionNative.RangeRelease(id, site.SiteId, null);
+    }
+
+    /// <summary>Registers a delegate the call marshals to a function pointer as a callback range (once per delegate;
+    /// released when the GC collects it), so a collected delegate's function pointer is reported as
+    /// <c>collected-delegate-callback</c> when it reaches a checked call or is found in native memory.</summary>
+    /// <typeparam name="TDelegate">The parameter's delegate type (the one the marshaller marshals).</typeparam>
+    /// <param name="callback">The delegate argument; null is ignored.</param>
+    /// <param name="site">The call site (recorded as where the callback was created).</param>
+    public static void TrackCallback<TDelegate>(TDelegate? callback, GuardedCallSite site)
+        where TDelegate : Delegate
+    {
+        if (!s_enabled || callback is null)
+        {
+            return;
+        }
+
+        CallbackRegistry.Track(callback, site);
+    }
+
+    /// <summary>Counts a SafeHandle argument as in flight for the call. Returns the value to pass to
+    /// <see cref="ExitHandle"/>: true when the handle was open.</summary>
+    /// <param name="handle">The handle argument; null is ignored.</param>
+    public static bool EnterHandle(SafeHandle? handle) => s_enabled && handle is not null && HandleCalls.Enter(handle);
+
+    /// <summary>Ends the in-flight count after the call and reports <c>handle-released-in-use</c> when the handle was
+    /// open before the call and closed after it (it was disposed or finalized while the call ran).</summary>
+    /// <param name="handle">The handle argument; null is ignored.</param>
+    /// <param name="wasOpen">What <see cref="EnterHandle"/> returned.</param>
+    /// <param name="argument">The parameter as reports name it.</param>
+    /// <param name="site">The call site.</param>
+    public static void ExitHandle(SafeHandle? handle, bool wasOpen, string argument, GuardedCallSite site)
+    {
+        if (!s_enabled || handle is null)
+        {
+            return;
+        }
+
+        HandleCalls.Exit(handle, wasOpen, argument, site);
+    }
+}

@@ -1,0 +1,66 @@
+// HandleCalls.cs: SafeHandles passed to intercepted P/Invokes: counted as in flight during the call, and handle-released-in-use when the handle was closed while the call ran.
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using System.Threading;
+
+namespace InteropGuard.Interception;
+
+/// <summary>In-flight counts of SafeHandles in intercepted calls, and the check that runs when such a call returns.
+/// The marshaller holds a reference on the handle during the call (<c>DangerousAddRef</c>), so a <c>Dispose</c> on
+/// another thread does not free the OS handle at once: it marks the handle closed and the release runs when the call
+/// drops its reference. The program still has a race: the handle is gone as soon as the call returns, and without the
+/// marshaller's reference (a raw <c>DangerousGetHandle</c> value, native code that keeps the handle) it would have
+/// been released under the call. A handle open before the call and closed after it is that race.</summary>
+internal static class HandleCalls
+{
+    private static readonly ConditionalWeakTable<SafeHandle, Counter> s_inFlight = new();
+
+    /// <summary>Counts <paramref name="handle"/> in flight; returns true when it was open (the only case checked
+    /// afterwards; a closed handle makes the marshaller throw ObjectDisposedException).</summary>
+    public static bool Enter(SafeHandle handle)
+    {
+        Interlocked.Increment(ref s_inFlight.GetOrCreateValue(handle).Calls);
+        return !handle.IsClosed;
+    }
+
+    /// <summary>Ends the call's count; when the handle was open at the start and is closed now, reports
+    /// <c>handle-released-in-use</c> at <paramref name="site"/> (throws or halts like every call-boundary report).</summary>
+    public static void Exit(SafeHandle handle, bool wasOpen, string argument, GuardedCallSite site)
+    {
+        if (s_inFlight.TryGetValue(handle, out Counter? counter))
+        {
+            Interlocked.Decrement(ref counter.Calls);
+        }
+
+        if (wasOpen && handle.IsClosed)
+        {
+            ReportReleasedInUse(handle, argument, site);
+        }
+    }
+
+    /// <summary>Intercepted calls using <paramref name="handle"/> right now (0 when none); for the handle tracking
+    /// of later issues and for tests.</summary>
+    public static int InFlight(SafeHandle handle) =>
+        s_inFlight.TryGetValue(handle, out Counter? counter) ? Volatile.Read(ref counter.Calls) : 0;
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static void ReportReleasedInUse(SafeHandle handle, string argument, GuardedCallSite site)
+    {
+        if (!GuardRuntime.Options.IsDetected(ViolationKind.HandleReleasedInUse))
+        {
+            return; // detect_handle_released_in_use=0
+        }
+
+        string type = handle.GetType().Name;
+        string note = $"The {type} was closed (Dispose, Close or a finalizer) while the native call was still using it; "
+            + "the marshaller's reference delayed the release until the call returned, so the handle value the call used is now closed.";
+        var violation = new Violation(ViolationKind.HandleReleasedInUse, ViolationContext.Call, handle.DangerousGetHandle(), 0, argument,
+            site.ForReport(), RangeKind.None, 0, 0, null, null, null, 0, note);
+        Reporter.Report(violation, throwOnReport: true);
+    }
+
+    private sealed class Counter
+    {
+        public int Calls;
+    }
+}

@@ -1,0 +1,422 @@
+// GeneratesTests.cs: call sites the generator must intercept, one case per argument kind and declaration form; every output compilation must have no warnings or errors.
+using System.Linq;
+using InteropGuard.Generators.Tests.TestSupport;
+using Microsoft.CodeAnalysis;
+using NUnit.Framework;
+
+namespace InteropGuard.Generators.Tests.Interception;
+
+/// <summary>Cases that generate. Each asserts what the wrapper does with the argument and that the generated code
+/// compiles cleanly together with the user's code (0 warnings, 0 errors).</summary>
+public class GeneratesTests
+{
+    private const string Usings = "using System;\nusing System.Runtime.InteropServices;\nusing InteropGuard.Interception;\nnamespace App;\n";
+
+    private static GeneratorRun Generate(params string[] sources)
+    {
+        GeneratorRun run = InterceptorCompilation.Run(InterceptorCompilation.Create(sources.Select(s => Usings + s)));
+        Assert.That(run.Problems, Is.Empty, run.Describe());
+        Assert.That(run.Generated, Is.Not.Null, "nothing was generated");
+        return run;
+    }
+
+    [Test]
+    public void DllImport_nint_argument_gets_the_boundary_check()
+    {
+        GeneratorRun run = Generate("""
+            public static class Native
+            {
+                [DllImport("x")] public static extern ulong Sum(nint p, nuint n);
+            }
+            public static class User
+            {
+                public static ulong Run(nint p) => Native.Sum(p, 16);
+            }
+            """);
+        Assert.That(run.Generated, Does.Contain("GuardedCall.CheckPointer((nint)p, \"p\", __ig_site);"));
+        Assert.That(run.Generated, Does.Contain("return global::App.Native.Sum(p, n);"));
+        Assert.That(run.Generated, Does.Contain("if (!global::InteropGuard.Interception.GuardedCall.IsEnabled)"), "mode 0 must be the direct call");
+        Assert.That(run.Generated, Does.Contain("new(\"User.Run\", \"/src/File0.cs\", 11, \"Native.Sum(nint p, nuint n)\")"), "site baked in: caller, file, line, target");
+    }
+
+    [Test]
+    public void LibraryImport_in_a_partial_non_static_class_is_intercepted()
+    {
+        // The [LibraryImport] generator's implementation part is written by hand: the test compilation does not run it.
+        GeneratorRun run = Generate("""
+            public partial class Native
+            {
+                [LibraryImport("x")] public static partial void Free(IntPtr p);
+                public static partial void Free(IntPtr p) { }
+            }
+            public static class User
+            {
+                public static void Run(IntPtr p) => Native.Free(p);
+            }
+            """);
+        Assert.That(run.Generated, Does.Contain("GuardedCall.CheckPointer((nint)p, \"p\", __ig_site);"));
+        Assert.That(run.Generated, Does.Contain("global::App.Native.Free(p);"));
+    }
+
+    [Test]
+    public void Every_call_site_gets_its_own_site_and_shares_one_wrapper()
+    {
+        GeneratorRun run = Generate("""
+            public static class Native
+            {
+                [DllImport("x")] public static extern void Free(nint p);
+            }
+            public static class User
+            {
+                public static void A(nint p) => Native.Free(p);
+                public static void B(nint p)
+                {
+                    Native.Free(p);
+                    Native.Free(p + 1);
+                }
+            }
+            """);
+        Assert.That(Count(run.Generated!, "[global::System.Runtime.CompilerServices.InterceptsLocation("), Is.EqualTo(3));
+        Assert.That(Count(run.Generated!, "private static void Guarded"), Is.EqualTo(1));
+        Assert.That(run.Generated, Does.Contain("\"User.A\", \"/src/File0.cs\", 11,"));
+        Assert.That(run.Generated, Does.Contain("\"User.B\", \"/src/File0.cs\", 14,"));
+        Assert.That(run.Generated, Does.Contain("\"User.B\", \"/src/File0.cs\", 15,"));
+    }
+
+    [Test]
+    public void Private_PInvoke_is_called_through_an_UnsafeAccessor()
+    {
+        GeneratorRun run = Generate("""
+            public static class Native
+            {
+                [DllImport("x")] private static extern void Free(nint p);
+                public static void Run(nint p) => Free(p);
+            }
+            """);
+        Assert.That(run.Generated, Does.Contain("UnsafeAccessorKind.StaticMethod, Name = \"Free\")]"));
+        Assert.That(run.Generated, Does.Contain("[global::System.Runtime.CompilerServices.UnsafeAccessorType(\"App.Native, Consumer\")] object? __ig_type, nint p);"));
+        Assert.That(run.Generated, Does.Contain("Call0(null, p);"));
+    }
+
+    [Test]
+    public void Private_PInvoke_of_a_nested_type_names_it_with_a_plus()
+    {
+        GeneratorRun run = Generate("""
+            public static class Outer
+            {
+                private static class Native
+                {
+                    [DllImport("x")] internal static extern void Free(nint p);
+                }
+                public static void Run(nint p) => Native.Free(p);
+            }
+            """);
+        Assert.That(run.Generated, Does.Contain("UnsafeAccessorType(\"App.Outer+Native, Consumer\")"));
+    }
+
+    [Test]
+    public void Ref_and_in_structs_check_their_pointer_fields_and_out_is_left_alone()
+    {
+        GeneratorRun run = Generate("""
+            public unsafe struct Header { public byte* Data; public nint Handle; public int Length; private void* _cookie; public Inner Nested; }
+            public unsafe struct Inner { public IntPtr Next; public int Flags; }
+            public static class Native
+            {
+                [DllImport("x")] public static extern void Read(ref Header r, in Header i, out Header o, Header v);
+            }
+            public static class User
+            {
+                public static void Run(Header h)
+                {
+                    Header copy = h;
+                    Native.Read(ref copy, in h, out Header o, h);
+                }
+            }
+            """);
+        string g = run.Generated!;
+        Assert.That(g, Does.Contain("CheckPointer((nint)r.Data, \"r.Data\", __ig_site);"));
+        Assert.That(g, Does.Contain("CheckPointer((nint)r.Handle, \"r.Handle\", __ig_site);"));
+        Assert.That(g, Does.Contain("CheckPointer((nint)r.Nested.Next, \"r.Nested.Next\", __ig_site);"), "one level of embedded structs");
+        Assert.That(g, Does.Contain("CheckPointer((nint)i.Data, \"i.Data\", __ig_site);"));
+        Assert.That(g, Does.Contain("CheckPointer((nint)v.Data, \"v.Data\", __ig_site);"), "by value: the fields reach native code too");
+        Assert.That(g, Does.Contain("(ref global::System.Runtime.CompilerServices.Unsafe.AsRef(in i)), \"i._cookie\""), "private fields through an accessor");
+        Assert.That(g, Does.Contain("UnsafeAccessorKind.Field, Name = \"_cookie\")]"));
+        Assert.That(g, Does.Not.Contain("\"o."), "out: nothing flows in");
+        Assert.That(g, Does.Not.Contain("Length\""), "non-pointer fields are not checked");
+    }
+
+    [Test]
+    public void Struct_pointer_is_checked_over_the_struct_then_its_fields_when_tracked()
+    {
+        GeneratorRun run = Generate("""
+            public unsafe struct Node { public Node* Next; public nint Payload; }
+            public static unsafe class Native
+            {
+                [DllImport("x")] public static extern void Walk(Node* head, void* raw, delegate* unmanaged<int, void> fn);
+            }
+            public static unsafe class User
+            {
+                public static void Run(Node* n) => Native.Walk(n, n, null);
+            }
+            """);
+        string g = run.Generated!;
+        Assert.That(g, Does.Contain("if (global::InteropGuard.Interception.GuardedCall.CheckStructPointer(head, sizeof(global::App.Node), \"head\", __ig_site))"));
+        Assert.That(g, Does.Contain("CheckPointer((nint)head->Next, \"head->Next\", __ig_site);"));
+        Assert.That(g, Does.Contain("CheckPointer((nint)head->Payload, \"head->Payload\", __ig_site);"));
+        Assert.That(g, Does.Contain("CheckPointer((void*)raw, \"raw\", __ig_site);"));
+        Assert.That(g, Does.Contain("CheckPointer((void*)fn, \"fn\", __ig_site);"), "function pointers are pointers");
+    }
+
+    [Test]
+    public void Blittable_arrays_become_call_scoped_pins_released_after_the_call()
+    {
+        GeneratorRun run = Generate("""
+            public struct Pixel { public byte R, G, B, A; }
+            public static class Native
+            {
+                [DllImport("x")] public static extern int Copy(byte[] a, Pixel[] p, bool[] flags, string[] names);
+            }
+            public static class User
+            {
+                public static int Run() => Native.Copy(new byte[4], new Pixel[2], new bool[1], new string[1]);
+            }
+            """);
+        string g = run.Generated!;
+        Assert.That(g, Does.Contain("fixed (byte* __ig_p_a = a)"));
+        Assert.That(g, Does.Contain("fixed (global::App.Pixel* __ig_p_p = p)"));
+        Assert.That(g, Does.Contain("PinArgument(__ig_p_a, __ig_p_a == null ? 0 : (nint)a!.Length * sizeof(byte), __ig_site);"));
+        Assert.That(g, Does.Contain("ReleaseArgument(__ig_pin_a, __ig_site);"));
+        Assert.That(g.IndexOf("finally", System.StringComparison.Ordinal), Is.LessThan(g.IndexOf("ReleaseArgument(__ig_pin_a", System.StringComparison.Ordinal)), "released in a finally");
+        Assert.That(g, Does.Not.Contain("__ig_p_flags"), "bool[] is copied by the marshaller, not pinned");
+        Assert.That(g, Does.Not.Contain("__ig_p_names"), "string[] is copied");
+    }
+
+    [Test]
+    public void Spans_of_a_LibraryImport_become_call_scoped_pins()
+    {
+        GeneratorRun run = Generate("""
+            public static partial class Native
+            {
+                [LibraryImport("x")] public static partial int Hash(ReadOnlySpan<byte> data, Span<int> output);
+                public static partial int Hash(ReadOnlySpan<byte> data, Span<int> output) => 0;
+            }
+            public static class User
+            {
+                public static int Run(byte[] a, int[] b) => Native.Hash(a, b);
+            }
+            """);
+        string g = run.Generated!;
+        Assert.That(g, Does.Contain("fixed (byte* __ig_p_data = data)"));
+        Assert.That(g, Does.Contain("fixed (int* __ig_p_output = output)"));
+        Assert.That(g, Does.Contain("PinArgument(__ig_p_output, (nint)output.Length * sizeof(int), __ig_site);"));
+    }
+
+    [Test]
+    public void Only_strings_marshalled_as_UTF16_are_pinned()
+    {
+        GeneratorRun run = Generate("""
+            public static partial class Native
+            {
+                [DllImport("x", CharSet = CharSet.Unicode)] public static extern void Wide(string a, [MarshalAs(UnmanagedType.LPUTF8Str)] string b);
+                [DllImport("x")] public static extern void Narrow(string c, [MarshalAs(UnmanagedType.LPWStr)] string d);
+                [LibraryImport("x", StringMarshalling = StringMarshalling.Utf16)] public static partial void Lib16(string e);
+                public static partial void Lib16(string e) { }
+                [LibraryImport("x", StringMarshalling = StringMarshalling.Utf8)] public static partial void Lib8(string f, nint g);
+                public static partial void Lib8(string f, nint g) { }
+            }
+            public static class User
+            {
+                public static void Run()
+                {
+                    Native.Wide("a", "b");
+                    Native.Narrow("c", "d");
+                    Native.Lib16("e");
+                    Native.Lib8("f", 0);
+                }
+            }
+            """);
+        string g = run.Generated!;
+        Assert.That(g, Does.Contain("fixed (char* __ig_p_a = a)"));
+        Assert.That(g, Does.Contain("PinArgument(__ig_p_a, __ig_p_a == null ? 0 : ((nint)a!.Length + 1) * sizeof(char), __ig_site);"), "the NUL terminator is part of the pin");
+        Assert.That(g, Does.Not.Contain("__ig_p_b "), "UTF-8 copy");
+        Assert.That(g, Does.Not.Contain("__ig_p_c "), "default (UTF-8/ANSI) copy");
+        Assert.That(g, Does.Contain("fixed (char* __ig_p_d = d)"), "[MarshalAs(LPWStr)]");
+        Assert.That(g, Does.Contain("fixed (char* __ig_p_e = e)"), "StringMarshalling.Utf16");
+        Assert.That(g, Does.Not.Contain("__ig_p_f "), "StringMarshalling.Utf8");
+    }
+
+    [Test]
+    public void Delegates_are_tracked_as_callbacks()
+    {
+        GeneratorRun run = Generate("""
+            public delegate void Progress(int percent);
+            public static class Native
+            {
+                [DllImport("x")] public static extern void Start(Progress? progress);
+            }
+            public static class User
+            {
+                public static void Run() => Native.Start(p => { });
+            }
+            """);
+        Assert.That(run.Generated, Does.Contain("GuardedCall.TrackCallback(progress, __ig_site);"));
+    }
+
+    [Test]
+    public void SafeHandles_are_watched_around_the_call()
+    {
+        GeneratorRun run = Generate("""
+            public static class Native
+            {
+                [DllImport("libc", EntryPoint = "read")] public static extern nint Read(Microsoft.Win32.SafeHandles.SafeFileHandle fd, byte[] buffer, nint count);
+            }
+            public static class User
+            {
+                public static nint Run(Microsoft.Win32.SafeHandles.SafeFileHandle h, byte[] b) => Native.Read(h, b, b.Length);
+            }
+            """);
+        string g = run.Generated!;
+        Assert.That(g, Does.Contain("bool __ig_open_fd = global::InteropGuard.Interception.GuardedCall.EnterHandle(fd);"));
+        Assert.That(g, Does.Contain("ExitHandle(fd, __ig_open_fd, \"fd\", __ig_site);"));
+        Assert.That(g.IndexOf("ExitHandle", System.StringComparison.Ordinal), Is.GreaterThan(g.IndexOf("__ig_result = global::App.Native.Read(", System.StringComparison.Ordinal)), "after the call");
+    }
+
+    [Test]
+    public void PInvokes_declared_in_a_referenced_assembly_are_intercepted()
+    {
+        CSharpCompilationHelper other = new("""
+            using System.Runtime.InteropServices;
+            namespace Lib;
+            public static partial class NativeLib
+            {
+                [DllImport("x")] public static extern void Free(System.IntPtr p);
+                [LibraryImport("x")] public static partial void Release(nint p);
+                public static partial void Release(nint p) { }
+            }
+            """);
+        var consumer = InterceptorCompilation.Create(["""
+            namespace App;
+            public static class User
+            {
+                public static void Run(nint p)
+                {
+                    Lib.NativeLib.Free(p);
+                    Lib.NativeLib.Release(p);
+                }
+            }
+            """], extraReferences: [other.Reference]);
+        GeneratorRun run = InterceptorCompilation.Run(consumer);
+        Assert.That(run.Problems, Is.Empty, run.Describe());
+        Assert.That(run.Generated, Does.Contain("global::Lib.NativeLib.Free(p);"));
+        Assert.That(run.Generated, Does.Contain("global::Lib.NativeLib.Release(p);"), "[LibraryImport] survives in metadata");
+    }
+
+    [Test]
+    public void Callers_are_named_as_reports_name_them()
+    {
+        GeneratorRun run = Generate("""
+            public static class Native
+            {
+                [DllImport("x")] public static extern void Free(nint p);
+            }
+            public class User
+            {
+                public nint Handle { get { Native.Free(1); return 0; } }
+                public User() { Native.Free(2); }
+                public void Run()
+                {
+                    Action a = () => Native.Free(3);
+                    Local();
+                    void Local() => Native.Free(4);
+                }
+            }
+            """);
+        string g = run.Generated!;
+        Assert.That(g, Does.Contain("new(\"User.Handle\","));
+        Assert.That(g, Does.Contain("new(\"User..ctor\","));
+        Assert.That(g, Does.Contain("new(\"User.Run\","), "a lambda counts as its method");
+        Assert.That(g, Does.Contain("new(\"User.Local\","), "a local function by its own name");
+    }
+
+    [Test]
+    public void Top_level_statements_are_named_Program_Main()
+    {
+        var compilation = InterceptorCompilation.Create(["""
+            using System.Runtime.InteropServices;
+            Native.Free(1);
+            static class Native
+            {
+                [DllImport("x")] public static extern void Free(nint p);
+            }
+            """], kind: OutputKind.ConsoleApplication);
+        GeneratorRun run = InterceptorCompilation.Run(compilation);
+        Assert.That(run.Problems, Is.Empty, run.Describe());
+        Assert.That(run.Generated, Does.Contain("new(\"Program.Main\", \"/src/File0.cs\", 2,"));
+    }
+
+    [Test]
+    public void Without_unsafe_code_the_nint_checks_remain_and_nothing_is_pinned()
+    {
+        var compilation = InterceptorCompilation.Create([Usings + """
+            public static class Native
+            {
+                [DllImport("x")] public static extern void Send(nint p, byte[] data);
+                [DllImport("x")] public static extern void Copy(byte[] data);
+            }
+            public static class User
+            {
+                public static void Run(nint p, byte[] d)
+                {
+                    Native.Send(p, d);
+                    Native.Copy(d);
+                }
+            }
+            """], allowUnsafe: false);
+        GeneratorRun run = InterceptorCompilation.Run(compilation);
+        Assert.That(run.Problems, Is.Empty, run.Describe());
+        Assert.That(run.Generated, Does.Contain("file static class InteropGuardInterceptors"), "no unsafe modifier");
+        Assert.That(run.Generated, Does.Contain("CheckPointer((nint)p, \"p\", __ig_site);"));
+        Assert.That(run.Generated, Does.Not.Contain("fixed"));
+        Assert.That(run.Generated, Does.Not.Contain("Native.Copy(data)"), "a call with nothing to check is not intercepted");
+    }
+
+    [Test]
+    public void Keyword_parameter_names_and_ref_kinds_round_trip()
+    {
+        GeneratorRun run = Generate("""
+            public static class Native
+            {
+                [DllImport("x")] public static extern int Get(nint @object, ref int @ref, out nint @out, params int[] @params);
+            }
+            public static class User
+            {
+                public static int Run(nint o)
+                {
+                    int r = 0;
+                    return Native.Get(o, ref r, out nint x, 1, 2);
+                }
+            }
+            """);
+        string g = run.Generated!;
+        Assert.That(g, Does.Contain("CheckPointer((nint)@object, \"object\", __ig_site);"));
+        Assert.That(g, Does.Contain("global::App.Native.Get(@object, ref @ref, out @out, @params)"));
+    }
+
+    private static int Count(string text, string part)
+    {
+        int count = 0;
+        for (int i = text.IndexOf(part, System.StringComparison.Ordinal); i >= 0; i = text.IndexOf(part, i + part.Length, System.StringComparison.Ordinal))
+        {
+            count++;
+        }
+
+        return count;
+    }
+
+    /// <summary>A second assembly compiled in memory, referenced by metadata.</summary>
+    private sealed class CSharpCompilationHelper(string source)
+    {
+        public MetadataReference Reference { get; } =
+            InterceptorCompilation.EmitReference(InterceptorCompilation.Create([source], assemblyName: "OtherLib"));
+    }
+}
