@@ -90,7 +90,25 @@ public sealed class Sweeper : IDisposable
             raw.Clear();
             bool useHeap = attempt < MaxRetries;
             SweepResult scratch = new(id, reason);
-            bool done = StopAndCheck(libraries, useHeap, scratch, raw, out double pauseMs, out int torn, out int unreadable);
+            bool done;
+            double pauseMs;
+            int torn, unreadable;
+            try
+            {
+                done = StopAndCheck(libraries, useHeap, scratch, raw, out pauseMs, out torn, out unreadable);
+            }
+            catch (Exception e) when (e is not ValidatorException and not OutOfMemoryException)
+            {
+                // Not a known failure (a ClrMD error on a half-updated heap, a bug of ours): this sweep is lost, the next may work.
+                if (!System.IO.Directory.Exists("/proc/" + ProcessId.ToString(CultureInfo.InvariantCulture)))
+                {
+                    throw new ValidatorException(ValidatorErrorKind.TargetUnavailable, $"process {ProcessId} exited.", e);
+                }
+
+                Warn(result, "failed:" + e.GetType().Name, $"a sweep failed and was skipped ({e.GetType().Name}: {e.Message}).");
+                return result;
+            }
+
             result.PauseMs += pauseMs;
             if (!done)
             {
@@ -138,6 +156,7 @@ public sealed class Sweeper : IDisposable
         out double pauseMs, out int torn, out int unreadable)
     {
         torn = unreadable = 0;
+        pauseMs = 0;
         long start = Stopwatch.GetTimestamp();
         DataTarget target = TargetProcess.Stop(ProcessId);
         try
