@@ -60,7 +60,7 @@ public sealed class Sweeper : IDisposable
         ulong address = tableAddress;
         using (DataTarget target = TargetProcess.Stop(pid))
         {
-            var memory = new TargetMemory(target.DataReader);
+            var memory = new TargetMemory(target.DataReader, pid);
             if (address == 0)
             {
                 address = TargetProcess.FindTable(target, memory, pid);
@@ -161,7 +161,7 @@ public sealed class Sweeper : IDisposable
         DataTarget target = TargetProcess.Stop(ProcessId);
         try
         {
-            var memory = new TargetMemory(target.DataReader);
+            var memory = new TargetMemory(target.DataReader, ProcessId);
             HeapView? heap = null;
             ClrRuntime? runtime = null;
             try

@@ -16,6 +16,7 @@ internal static class Program
         }
 
         bool bug = args.Length < 2 || args[1] != "ok";
+        Scenarios.Extra = args.Length > 2 ? args[2..] : [];
         Guard.Check(0, 0); // loads libinteropguard and initialises its table
         var phases = scenario(bug);
         using var steps = phases.GetEnumerator();

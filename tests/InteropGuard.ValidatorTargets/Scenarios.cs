@@ -31,6 +31,7 @@ internal static unsafe class Scenarios
         ["fake-table"] = FakeTable,
         ["big"] = Big,
         ["idle"] = Idle,
+        ["load"] = Load,
     };
 
     // Everything the scenarios keep alive between phases.
@@ -42,6 +43,12 @@ internal static unsafe class Scenarios
     private static Action? s_callback;
     private static GCHandle s_handle;
     private static byte[]? s_garbage;
+    private static List<byte[]>? s_heap;
+    private static List<Pin>? s_pins;
+    private static List<NativeBuffer>? s_buffers;
+
+    /// <summary>Arguments after the mode (the load scenario's sizes).</summary>
+    public static string[] Extra { get; set; } = [];
 
     public static IEnumerable<string> Names => s_all.Keys;
 
@@ -343,6 +350,69 @@ internal static unsafe class Scenarios
             TargetNative.BlockHolding(p + 8);
         }
     }
+
+    /// <summary>The benchmark's target: `load ok &lt;blocks&gt; &lt;native MiB&gt; &lt;pins&gt; &lt;heap MiB&gt; &lt;threads&gt;`.
+    /// Native blocks hold data and, every 4 KiB, a pointer into one of the pinned arrays; the heap is live byte
+    /// arrays; with threads &gt; 0 one of them is blocked in native code holding a `fixed` pointer (so every sweep
+    /// needs the stack roots) and the rest wait.</summary>
+    private static IEnumerable<ulong> Load(bool bug)
+    {
+        int blocks = Arg(0, 1000), nativeMb = Arg(1, 16), pins = Arg(2, 100), heapMb = Arg(3, 50), threads = Arg(4, 1);
+        var heap = new List<byte[]>();
+        for (long bytes = 0; bytes < (long)heapMb << 20; bytes += 8192)
+        {
+            heap.Add(new byte[8192 - 32]);
+        }
+
+        s_heap = heap;
+        var pinned = new List<Pin>();
+        for (int i = 0; i < pins; i++)
+        {
+            pinned.Add(Guard.Pin(new byte[256]).RetainedByNative());
+        }
+
+        s_pins = pinned;
+        long perBlock = blocks == 0 ? 0 : ((long)nativeMb << 20) / blocks;
+        var buffers = new List<NativeBuffer>();
+        var random = new Random(1);
+        for (int i = 0; i < blocks; i++)
+        {
+            NativeBuffer buffer = NativeBuffer.Allocate((nint)perBlock);
+            FillBlock(buffer, random, pinned);
+            buffers.Add(buffer);
+        }
+
+        s_buffers = buffers;
+        s_array = new byte[64];
+        for (int i = 0; i < threads; i++)
+        {
+            var thread = i == 0
+                ? new Thread(BlockHoldingArray) { IsBackground = true }
+                : new Thread(() => Thread.Sleep(Timeout.Infinite)) { IsBackground = true };
+            thread.Start();
+        }
+
+        if (threads > 0)
+        {
+            TargetNative.WaitBlocked();
+        }
+
+        yield return 0;
+    }
+
+    private static void FillBlock(NativeBuffer buffer, Random random, List<Pin> pins)
+    {
+        Span<byte> span = buffer.Span;
+        random.NextBytes(span);
+        for (int at = 0; at + 8 <= span.Length; at += 4096)
+        {
+            long target = pins.Count == 0 ? 0 : pins[random.Next(pins.Count)].Pointer + 8;
+            System.Buffers.Binary.BinaryPrimitives.WriteInt64LittleEndian(span[at..], target);
+        }
+    }
+
+    private static int Arg(int index, int fallback) =>
+        index < Extra.Length && int.TryParse(Extra[index], out int value) ? value : fallback;
 
     private static IEnumerable<ulong> Idle(bool bug)
     {

@@ -34,8 +34,8 @@ internal sealed class RangeIndex
             _maxHi[i] = running;
         }
 
-        Lo = n > 0 ? _lo[0] : 1;
-        Hi = n > 0 ? running : 0;
+        Lo = n > 0 ? _lo[0] : 0;
+        Hi = n > 0 ? running : 0; // empty: Hi - Lo = 0, so MayContain is false for every address
     }
 
     public int Count => _lo.Length;

@@ -53,8 +53,8 @@ internal sealed class SweepPass
         Torn = torn;
         Unreadable = unreadable;
         BuildIndexes();
-
         CheckRetainedRanges();
+
         for (int i = 0; i < _records.Count; i++)
         {
             RangeRecord r = _records[i];
@@ -179,25 +179,19 @@ internal sealed class SweepPass
         var holder = new Holder(HolderKind.NativeBlock, r.Start, r.Size, null, null, r);
         _result.Blocks++;
 
-        // The header (id, size) tells a finished block from one a stopped thread was still making (its record is
-        // published before its header and canaries are written): those are skipped, not reported.
-        Span<byte> head = stackalloc byte[16];
-        if (r.RedzoneLeft < 16 + TableLayout.LeftCanaryBytes || !_memory.TryRead(baseAddress, head))
+        // One read from the block's base (header, left canary, user bytes, right redzone), in 64 KiB pieces. The header
+        // (id, size) tells a finished block from one a stopped thread was still making (its record is published
+        // before its header and canaries are written): those are skipped, not reported.
+        if (r.RedzoneLeft < 32 + TableLayout.LeftCanaryBytes)
         {
-            Unreadable++;
-            return;
-        }
-
-        if (BinaryPrimitives.ReadUInt64LittleEndian(head) != r.Id || BinaryPrimitives.ReadUInt64LittleEndian(head[8..]) != r.Size)
-        {
-            return; // being made (or torn): the next sweep sees it finished
+            return; // not a layout this validator knows (the header is 32 bytes, the canary 16)
         }
 
         long firstDamage = long.MinValue;
         int damaged = 0;
         byte found = 0;
         ulong canaryStart = r.Start - TableLayout.LeftCanaryBytes;
-        for (ulong at = canaryStart; at < extentEnd;)
+        for (ulong at = baseAddress; at < extentEnd;)
         {
             int n = (int)Math.Min((ulong)_buffer.Length, extentEnd - at);
             Span<byte> piece = _buffer.AsSpan(0, n);
@@ -205,6 +199,12 @@ internal sealed class SweepPass
             {
                 Unreadable++;
                 return;
+            }
+
+            if (at == baseAddress &&
+                (BinaryPrimitives.ReadUInt64LittleEndian(piece) != r.Id || BinaryPrimitives.ReadUInt64LittleEndian(piece[8..]) != r.Size))
+            {
+                return; // being made (or torn): the next sweep sees it finished
             }
 
             // redzone bytes in this piece
@@ -290,6 +290,9 @@ internal sealed class SweepPass
         }
     }
 
+    /// <summary>The hot loop: two unsigned range compares per word (dead ranges, GC heap); everything else is rare.
+    /// Optimized at once (no tier-0 code for a loop that runs millions of times in a short-lived validator).</summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     private void ScanWords(ReadOnlySpan<byte> bytes, ulong address, Holder holder)
     {
         // Align to the first 8-byte boundary inside the span.
@@ -302,21 +305,21 @@ internal sealed class SweepPass
         bytes = bytes[skip..];
         address += (ulong)skip;
         ReadOnlySpan<ulong> words = System.Runtime.InteropServices.MemoryMarshal.Cast<byte, ulong>(bytes);
-        HeapView? heap = _heap;
+        ulong deadLo = _dead.Lo, deadSpan = _dead.Hi - _dead.Lo;
+        ulong heapLo = _heap?.Lo ?? 0, heapSpan = _heap is null ? 0 : _heap.Hi - _heap.Lo;
         for (int i = 0; i < words.Length; i++)
         {
             ulong w = words[i];
-            bool maybeDead = _dead.MayContain(w);
-            bool maybeHeap = heap is not null && heap.MayContain(w);
-            if (!maybeDead && !maybeHeap)
+            bool maybeDead = w - deadLo < deadSpan;
+            bool maybeHeap = w - heapLo < heapSpan;
+            if (maybeDead | maybeHeap)
             {
-                continue; // the common case: not a pointer anything cares about
+                ClassifyWord(w, address + (ulong)i * 8, holder, maybeDead, maybeHeap); // rare: not a pointer anything cares about
             }
-
-            ClassifyWord(w, address + (ulong)i * 8, holder, maybeDead, maybeHeap);
         }
     }
 
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
     private void ClassifyWord(ulong w, ulong at, Holder holder, bool maybeDead, bool maybeHeap)
     {
         if (maybeDead)
