@@ -1,5 +1,6 @@
 // LibraryDataRegions.cs: finds the writable data (.data/.bss) of the native libraries a program loaded itself, from /proc/<pid>/maps, read once per sweep.
 using System;
+using System.Buffers.Binary;
 using System.Collections.Generic;
 using System.Globalization;
 using System.IO;
@@ -10,7 +11,7 @@ namespace InteropGuard.Validator.Target;
 /// right after it (.bss).</summary>
 internal readonly record struct LibraryData(ulong Start, ulong End, string Path);
 
-/// <summary>Which library data a sweep scans as roots. Skipped: the runtime's own libraries (everything in the
+/// <summary>Which library data a sweep scans as roots (the writable PT_LOAD segments: .data, .bss). Skipped: the runtime's own libraries (everything in the
 /// directory of libcoreclr.so, and libhostfxr), libinteropguard.so, and system libraries that never hold pointers a
 /// program handed them on purpose (libc and friends, ICU, OpenSSL, LTTng).</summary>
 internal static class LibraryDataRegions
@@ -38,19 +39,22 @@ internal static class LibraryDataRegions
         return Parse(lines);
     }
 
-    /// <summary>The scan list of a maps file's lines.</summary>
+    /// <summary>The scan list of a maps file's lines. The writable PT_LOAD segments of each library's ELF program
+    /// headers, relocated by its load base, give .data and .bss exactly; an anonymous mapping that merely follows a
+    /// library is not taken for its .bss (the runtime maps its own tables there: measured false findings). When the
+    /// file cannot be read, only its file-backed rw mappings are scanned.</summary>
     public static List<LibraryData> Parse(IReadOnlyList<string> lines)
     {
-        var mappings = new List<(ulong Start, ulong End, string Perms, string Path)>(lines.Count);
+        var mappings = new List<(ulong Start, ulong End, string Perms, ulong Offset, string Path)>(lines.Count);
         string? runtimeDirectory = null;
         foreach (string line in lines)
         {
-            if (!TryParseLine(line, out ulong start, out ulong end, out string perms, out string path))
+            if (!TryParseLine(line, out ulong start, out ulong end, out string perms, out ulong offset, out string path))
             {
                 continue;
             }
 
-            mappings.Add((start, end, perms, path));
+            mappings.Add((start, end, perms, offset, path));
             if (path.EndsWith("/libcoreclr.so", StringComparison.Ordinal))
             {
                 runtimeDirectory = System.IO.Path.GetDirectoryName(path);
@@ -58,26 +62,130 @@ internal static class LibraryDataRegions
         }
 
         var result = new List<LibraryData>();
-        for (int i = 0; i < mappings.Count; i++)
+        var done = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var m in mappings)
         {
-            var m = mappings[i];
-            if (!m.Perms.StartsWith("rw", StringComparison.Ordinal) || !IsScannedLibrary(m.Path, runtimeDirectory))
+            if (!m.Perms.StartsWith("rw", StringComparison.Ordinal) || !IsScannedLibrary(m.Path, runtimeDirectory) || !done.Add(m.Path))
             {
                 continue;
             }
 
-            result.Add(new LibraryData(m.Start, m.End, m.Path));
-            if (i + 1 < mappings.Count)
+            ulong loadBase = ulong.MaxValue;
+            foreach (var other in mappings)
             {
-                var next = mappings[i + 1];
-                if (next.Path.Length == 0 && next.Start == m.End && next.Perms.StartsWith("rw", StringComparison.Ordinal))
+                if (other.Offset == 0 && other.Path == m.Path)
                 {
-                    result.Add(new LibraryData(next.Start, next.End, m.Path)); // .bss past the file's last page
+                    loadBase = Math.Min(loadBase, other.Start);
                 }
+            }
+
+            List<(ulong Vaddr, ulong MemSize)>? segments = loadBase == ulong.MaxValue ? null : ElfWritableSegments(m.Path, out _);
+            if (segments is null || segments.Count == 0)
+            {
+                foreach (var rw in mappings)
+                {
+                    if (rw.Path == m.Path && rw.Perms.StartsWith("rw", StringComparison.Ordinal))
+                    {
+                        result.Add(new LibraryData(rw.Start, rw.End, m.Path));
+                    }
+                }
+
+                continue;
+            }
+
+            ulong bias = loadBase - (ElfFirstVaddr(m.Path) & ~0xFFFUL);
+            foreach (var (vaddr, size) in segments)
+            {
+                result.Add(new LibraryData(bias + vaddr, bias + vaddr + size, m.Path));
             }
         }
 
         return result;
+    }
+
+    private static readonly Dictionary<string, (List<(ulong, ulong)> Segments, ulong FirstVaddr)> s_elfCache = new(StringComparer.Ordinal);
+
+    private static ulong ElfFirstVaddr(string path)
+    {
+        lock (s_elfCache)
+        {
+            return s_elfCache.TryGetValue(path, out var entry) ? entry.FirstVaddr : 0;
+        }
+    }
+
+    /// <summary>The writable PT_LOAD segments (vaddr, memsz) of a 64-bit little-endian ELF file; null if unreadable.</summary>
+    private static List<(ulong Vaddr, ulong MemSize)>? ElfWritableSegments(string path, out ulong firstVaddr)
+    {
+        lock (s_elfCache)
+        {
+            if (s_elfCache.TryGetValue(path, out var cached))
+            {
+                firstVaddr = cached.FirstVaddr;
+                return cached.Segments;
+            }
+        }
+
+        firstVaddr = 0;
+        List<(ulong, ulong)>? segments = null;
+        try
+        {
+            using var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite, 1, FileOptions.None);
+            Span<byte> ident = stackalloc byte[64];
+            if (file.Read(ident) == 64 && ident[0] == 0x7F && ident[1] == (byte)'E' && ident[2] == (byte)'L' && ident[3] == (byte)'F' &&
+                ident[4] == 2 /* 64-bit */ && ident[5] == 1 /* little-endian */)
+            {
+                ulong phoff = BinaryPrimitives.ReadUInt64LittleEndian(ident[0x20..]);
+                int phentsize = BinaryPrimitives.ReadUInt16LittleEndian(ident[0x36..]);
+                int phnum = BinaryPrimitives.ReadUInt16LittleEndian(ident[0x38..]);
+                if (phentsize >= 56 && phnum is > 0 and <= 256 && phoff < (ulong)file.Length)
+                {
+                    var table = new byte[phentsize * phnum];
+                    file.Position = (long)phoff;
+                    if (file.Read(table) == table.Length)
+                    {
+                        segments = new List<(ulong, ulong)>();
+                        bool first = true;
+                        for (int i = 0; i < phnum; i++)
+                        {
+                            ReadOnlySpan<byte> ph = table.AsSpan(i * phentsize, phentsize);
+                            uint type = BinaryPrimitives.ReadUInt32LittleEndian(ph);
+                            uint flags = BinaryPrimitives.ReadUInt32LittleEndian(ph[4..]);
+                            ulong vaddr = BinaryPrimitives.ReadUInt64LittleEndian(ph[16..]);
+                            ulong memsz = BinaryPrimitives.ReadUInt64LittleEndian(ph[40..]);
+                            if (type != 1 /* PT_LOAD */)
+                            {
+                                continue;
+                            }
+
+                            if (first)
+                            {
+                                firstVaddr = vaddr;
+                                first = false;
+                            }
+
+                            if ((flags & 2) != 0 /* PF_W */ && memsz is > 0 and < 1UL << 32)
+                            {
+                                segments.Add((vaddr, memsz));
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            segments = null;
+        }
+
+        lock (s_elfCache)
+        {
+            if (segments is not null)
+            {
+                s_elfCache[path] = (segments, firstVaddr);
+            }
+        }
+
+        return segments;
     }
 
     private static bool IsScannedLibrary(string path, string? runtimeDirectory)
@@ -104,9 +212,9 @@ internal static class LibraryDataRegions
         return true;
     }
 
-    private static bool TryParseLine(string line, out ulong start, out ulong end, out string perms, out string path)
+    private static bool TryParseLine(string line, out ulong start, out ulong end, out string perms, out ulong offset, out string path)
     {
-        start = end = 0;
+        start = end = offset = 0;
         perms = path = "";
         // 7f12a000-7f12b000 rw-p 00003000 08:01 1234   /usr/lib/libfoo.so
         string[] parts = line.Split(' ', 6, StringSplitOptions.RemoveEmptyEntries);
@@ -125,6 +233,7 @@ internal static class LibraryDataRegions
         }
 
         perms = parts[1];
+        ulong.TryParse(parts[2], NumberStyles.HexNumber, CultureInfo.InvariantCulture, out offset);
         path = parts.Length == 6 ? parts[5].Trim() : "";
         if (path.EndsWith(" (deleted)", StringComparison.Ordinal))
         {
