@@ -71,3 +71,50 @@ IG_TEST_API void ig_test_free_interior(void *p, size_t offset) { ig_free((uint8_
 
 /* Forgets the kept pointer, so tests start from a clean state. */
 IG_TEST_API void ig_test_reset(void) { kept_pointer = NULL; }
+
+/* ---------------------------------------------------------------------------------------------------
+ * For the validator's target programs (tests/InteropGuard.ValidatorTargets): native code that holds
+ * pointers in its own memory between calls, and a call that blocks while it holds one.
+ * ------------------------------------------------------------------------------------------------ */
+#include <pthread.h>
+
+static pthread_mutex_t blocked_lock = PTHREAD_MUTEX_INITIALIZER;
+static pthread_cond_t blocked_cond = PTHREAD_COND_INITIALIZER;
+static int blocked_released;
+static int blocked_inside;
+
+/* Stores p at holder + offset: native code keeping a pointer inside a block it owns (found by the validator's scan). */
+IG_TEST_API void ig_test_keep_in(void *holder, size_t offset, void *p) {
+  if (holder == NULL) return;
+  *(void *volatile *)(void *)((uint8_t *)holder + offset) = p;
+}
+
+/* Keeps p (like ig_test_keep_pointer) and blocks until ig_test_release_blocked: a native call in progress that holds a
+ * pointer the caller pinned with `fixed` for the duration of the call. Correct while it blocks. */
+IG_TEST_API void ig_test_block_holding(void *p) {
+  kept_pointer = p;
+  pthread_mutex_lock(&blocked_lock);
+  blocked_inside = 1;
+  pthread_cond_broadcast(&blocked_cond);
+  while (!blocked_released) pthread_cond_wait(&blocked_cond, &blocked_lock);
+  blocked_inside = 0;
+  blocked_released = 0;
+  pthread_cond_broadcast(&blocked_cond);
+  pthread_mutex_unlock(&blocked_lock);
+}
+
+/* Waits until a thread is blocked inside ig_test_block_holding. */
+IG_TEST_API void ig_test_wait_blocked(void) {
+  pthread_mutex_lock(&blocked_lock);
+  while (!blocked_inside) pthread_cond_wait(&blocked_cond, &blocked_lock);
+  pthread_mutex_unlock(&blocked_lock);
+}
+
+/* Lets the thread blocked in ig_test_block_holding return (it keeps the pointer: kept_pointer is not cleared). */
+IG_TEST_API void ig_test_release_blocked(void) {
+  pthread_mutex_lock(&blocked_lock);
+  blocked_released = 1;
+  pthread_cond_broadcast(&blocked_cond);
+  while (blocked_inside) pthread_cond_wait(&blocked_cond, &blocked_lock);
+  pthread_mutex_unlock(&blocked_lock);
+}

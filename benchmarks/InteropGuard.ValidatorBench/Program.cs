@@ -1,0 +1,25 @@
+// Program.cs: entry point of the validator benchmark: the pause table (default) or BenchmarkDotNet (--bdn).
+using System;
+using System.Linq;
+using BenchmarkDotNet.Running;
+
+namespace InteropGuard.ValidatorBench;
+
+internal static class Program
+{
+    /// <summary><c>--sweeps N</c> (default 30) warm sweeps per shape for the pause table; <c>--bdn</c> runs the
+    /// BenchmarkDotNet cases instead (other arguments go to BenchmarkSwitcher).</summary>
+    private static int Main(string[] args)
+    {
+        if (args.Contains("--bdn"))
+        {
+            var summaries = BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args.Where(a => a != "--bdn").ToArray());
+            return summaries.Any(s => s.HasCriticalValidationErrors || s.Reports.Any(r => !r.Success)) ? 1 : 0;
+        }
+
+        int at = Array.IndexOf(args, "--sweeps");
+        int sweeps = at >= 0 && at + 1 < args.Length && int.TryParse(args[at + 1], out int n) ? n : 30;
+        PauseTable.Run(sweeps);
+        return 0;
+    }
+}

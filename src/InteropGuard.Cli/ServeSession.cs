@@ -1,0 +1,265 @@
+// ServeSession.cs: one validator lifetime under `serve`: reads requests on stdin, sweeps on demand and on a timer, writes JSON lines on stdout.
+using System;
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.IO;
+using System.Text;
+using System.Text.Json;
+using System.Threading;
+using InteropGuard.Validator;
+
+namespace InteropGuard.Cli;
+
+/// <summary>The protocol loop. Sweeps never overlap (one thread runs them); end of input ends the session at once.</summary>
+internal sealed class ServeSession
+{
+    private readonly int _pid;
+    private readonly ulong _table;
+    private readonly TextReader _in;
+    private readonly TextWriter _out;
+    private readonly TextWriter _log;
+    private readonly ValidatorSettings _settings = ValidatorSettings.FromEnvironment();
+    private readonly BlockingCollection<Request> _requests = new();
+    private Sweeper? _sweeper;
+
+    public ServeSession(int pid, ulong table, TextReader input, TextWriter output, TextWriter log)
+    {
+        _pid = pid;
+        _table = table;
+        _in = input;
+        _out = output;
+        _log = log;
+    }
+
+    /// <summary>Runs until end of input (exit code 0) or a fatal error (2).</summary>
+    public int Run()
+    {
+        var reader = new Thread(ReadRequests) { IsBackground = true, Name = "InteropGuard validator stdin" };
+        reader.Start();
+        long nextTimer = long.MaxValue;
+        while (true)
+        {
+            int wait = Timeout.Infinite;
+            if (_sweeper is not null && _settings.IntervalMs > 0)
+            {
+                wait = (int)Math.Clamp((nextTimer - Stopwatch.GetTimestamp()) * 1000 / Stopwatch.Frequency, 0, int.MaxValue);
+            }
+
+            if (!_requests.TryTake(out Request? request, wait))
+            {
+                if (!SweepAndAnswer(SweepReason.Timer, 0))
+                {
+                    return 2;
+                }
+
+                nextTimer = Stopwatch.GetTimestamp() + (long)_settings.IntervalMs * Stopwatch.Frequency / 1000;
+                continue;
+            }
+
+            switch (request.Op)
+            {
+                case "eof":
+                    return 0; // nothing stays attached between sweeps: nothing to detach
+                case "hello":
+                    if (_sweeper is null)
+                    {
+                        if (!OpenTarget(request.Pid ?? _pid, _table != 0 ? _table : request.Table))
+                        {
+                            return 2;
+                        }
+
+                        nextTimer = Stopwatch.GetTimestamp() + (long)_settings.IntervalMs * Stopwatch.Frequency / 1000;
+                    }
+
+                    break;
+                case "sweep":
+                    if (_sweeper is null && !OpenTarget(_pid, _table))
+                    {
+                        return 2;
+                    }
+
+                    if (!SweepAndAnswer(request.Reason, request.Id))
+                    {
+                        return 2;
+                    }
+
+                    break;
+            }
+        }
+    }
+
+    private bool OpenTarget(int pid, ulong table)
+    {
+        try
+        {
+            _sweeper = Sweeper.Open(pid, table, _settings);
+        }
+        catch (ValidatorException e)
+        {
+            Fatal(e.Message);
+            return false;
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            Fatal($"cannot open process {pid}: {e.GetType().Name}: {e.Message}");
+            return false;
+        }
+
+        Write(w =>
+        {
+            w.WriteString("ev", "ready");
+            w.WriteNumber("pid", Environment.ProcessId);
+            w.WriteNumber("warmupMs", Math.Round(_sweeper.WarmupMs, 1));
+        });
+        if (_settings.Verbosity >= 1)
+        {
+            _log.WriteLine($"InteropGuard validator: attached to process {pid} (table 0x{_sweeper.TableAddress:x}) in {_sweeper.WarmupMs:F1} ms");
+        }
+
+        return true;
+    }
+
+    /// <summary>One sweep and its answer; false after a fatal error.</summary>
+    private bool SweepAndAnswer(SweepReason reason, long id)
+    {
+        SweepResult result;
+        try
+        {
+            result = _sweeper!.Sweep(reason, id);
+        }
+        catch (ValidatorException e)
+        {
+            Fatal(e.Message);
+            return false;
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            // A bug of ours or an unexpected ClrMD failure: say so, answer the sweep, keep serving.
+            Write(w =>
+            {
+                w.WriteString("ev", "warning");
+                w.WriteString("message", $"sweep {id} failed: {e.GetType().Name}: {e.Message}");
+            });
+            Write(w =>
+            {
+                w.WriteString("ev", "swept");
+                w.WriteNumber("id", id);
+                w.WriteString("reason", SweepResult.ReasonName(reason));
+                w.WriteNumber("pauseMs", 0);
+                w.WriteNumber("findings", 0);
+            });
+            return true;
+        }
+
+        foreach (string warning in result.Warnings)
+        {
+            Write(w =>
+            {
+                w.WriteString("ev", "warning");
+                w.WriteString("message", warning);
+            });
+        }
+
+        lock (_out)
+        {
+            foreach (Finding f in result.Findings)
+            {
+                _out.WriteLine(f.ToJson());
+            }
+
+            _out.WriteLine(result.ToJson());
+            _out.Flush();
+        }
+
+        if (_settings.Verbosity >= 1)
+        {
+            _log.WriteLine(result.ToLogLine());
+        }
+
+        return true;
+    }
+
+    private void ReadRequests()
+    {
+        try
+        {
+            string? line;
+            while ((line = _in.ReadLine()) is not null)
+            {
+                Request? request = Request.Parse(line);
+                if (request is not null)
+                {
+                    _requests.Add(request);
+                }
+            }
+        }
+        catch (IOException)
+        {
+            // the pipe broke: same as end of input
+        }
+
+        _requests.Add(new Request("eof", 0, SweepReason.Demand, null, 0));
+    }
+
+    private void Fatal(string message)
+    {
+        Write(w =>
+        {
+            w.WriteString("ev", "error");
+            w.WriteBoolean("fatal", true);
+            w.WriteString("message", message);
+        });
+        _log.WriteLine("InteropGuard validator: " + message);
+    }
+
+    private void Write(Action<Utf8JsonWriter> body)
+    {
+        using var stream = new MemoryStream();
+        using (var w = new Utf8JsonWriter(stream))
+        {
+            w.WriteStartObject();
+            body(w);
+            w.WriteEndObject();
+        }
+
+        lock (_out)
+        {
+            _out.WriteLine(Encoding.UTF8.GetString(stream.ToArray()));
+            _out.Flush();
+        }
+    }
+
+    /// <summary>One request line. Unknown ops and malformed lines are ignored.</summary>
+    private sealed record Request(string Op, long Id, SweepReason Reason, int? Pid, ulong Table)
+    {
+        public static Request? Parse(string line)
+        {
+            try
+            {
+                using JsonDocument doc = JsonDocument.Parse(line);
+                JsonElement root = doc.RootElement;
+                if (root.ValueKind != JsonValueKind.Object || !root.TryGetProperty("op", out JsonElement op) || op.ValueKind != JsonValueKind.String)
+                {
+                    return null;
+                }
+
+                long id = root.TryGetProperty("id", out JsonElement idValue) && idValue.TryGetInt64(out long i) ? i : 0;
+                string reason = root.TryGetProperty("reason", out JsonElement r) && r.ValueKind == JsonValueKind.String ? r.GetString()! : "demand";
+                int? pid = root.TryGetProperty("pid", out JsonElement p) && p.TryGetInt32(out int pv) ? pv : null;
+                ulong table = root.TryGetProperty("table", out JsonElement t) && t.ValueKind == JsonValueKind.String &&
+                              ServeCommand.TryParseAddress(t.GetString()!, out ulong tv) ? tv : 0;
+                SweepReason parsed = reason switch
+                {
+                    "exit" => SweepReason.Exit,
+                    "timer" => SweepReason.Timer,
+                    _ => SweepReason.Demand,
+                };
+                return new Request(op.GetString()!, id, parsed, pid, table);
+            }
+            catch (JsonException)
+            {
+                return null;
+            }
+        }
+    }
+}

@@ -1,0 +1,211 @@
+// HeapView.cs: classifies addresses against the stopped target's GC heap without walking it: sorted segments, one object lookup, lazy pin sets.
+using System;
+using System.Collections.Generic;
+using Microsoft.Diagnostics.Runtime;
+
+namespace InteropGuard.Validator.Heap;
+
+/// <summary>The GC heap of one stop. Cost per candidate address: a range compare, a binary search over segments, one
+/// <c>FindPreviousObjectOnSegment</c>; the pin sets are built on first need (<see cref="PinnedRoots"/>). The heap is
+/// never walked, so the cost does not grow with its size.</summary>
+internal sealed class HeapView
+{
+    private readonly ClrHeap _heap;
+    private readonly Segment[] _segments;
+    private readonly PinnedRoots _roots;
+    private readonly Dictionary<ulong, ManagedVerdict> _objectVerdicts = new();
+    private readonly ulong _reservedLo;
+    private readonly ulong _reservedHi;
+
+    public HeapView(ClrRuntime runtime)
+    {
+        _heap = runtime.Heap;
+        _roots = new PinnedRoots(runtime);
+        var list = new List<Segment>();
+        ulong lo = ulong.MaxValue, hi = 0;
+        foreach (ClrSegment seg in _heap.Segments)
+        {
+            ulong start = Min(seg.Start, seg.ReservedMemory.Start, seg.CommittedMemory.Start);
+            ulong end = Math.Max(seg.End, Math.Max(seg.ReservedMemory.End, seg.CommittedMemory.End));
+            if (end <= start)
+            {
+                continue;
+            }
+
+            list.Add(new Segment(start, end, seg));
+            lo = Math.Min(lo, start);
+            hi = Math.Max(hi, end);
+        }
+
+        list.Sort((a, b) => a.Start.CompareTo(b.Start));
+        _segments = list.ToArray();
+
+        // With regions the GC owns one fixed reservation: an address in it outside every region is dangling too.
+        foreach (ClrSubHeap sub in _heap.SubHeaps)
+        {
+            if (sub.HasRegions && sub.HighestAddress > sub.LowestAddress)
+            {
+                _reservedLo = _reservedLo == 0 ? sub.LowestAddress : Math.Min(_reservedLo, sub.LowestAddress);
+                _reservedHi = Math.Max(_reservedHi, sub.HighestAddress);
+            }
+        }
+
+        Lo = _reservedHi > _reservedLo ? Math.Min(lo, _reservedLo) : lo;
+        Hi = Math.Max(hi, _reservedHi);
+    }
+
+    /// <summary>Lowest address the GC owns (quick reject: below it nothing is managed).</summary>
+    public ulong Lo { get; }
+
+    /// <summary>One past the highest address the GC owns.</summary>
+    public ulong Hi { get; }
+
+    public PinnedRoots Roots => _roots;
+
+    public int SegmentCount => _segments.Length;
+
+    /// <summary>True when <paramref name="address"/> may be managed memory (the cheapest test, two compares).</summary>
+    public bool MayContain(ulong address) => address - Lo < Hi - Lo;
+
+    /// <summary>Classifies an address found in native memory.</summary>
+    public ManagedVerdict Classify(ulong address)
+    {
+        if (!MayContain(address))
+        {
+            return ManagedVerdict.NotManaged;
+        }
+
+        int i = FindSegment(address);
+        if (i < 0)
+        {
+            return address >= _reservedLo && address < _reservedHi
+                ? new ManagedVerdict(VerdictKind.Dangling, 0, null, 0, "GC-reserved memory outside every region in use")
+                : ManagedVerdict.NotManaged;
+        }
+
+        ClrSegment seg = _segments[i].Clr;
+        if (seg.Kind is GCSegmentKind.Frozen)
+        {
+            return new ManagedVerdict(VerdictKind.Pinned, 0, null, 0, "a frozen segment");
+        }
+
+        if (address < seg.FirstObjectAddress || address >= seg.ObjectRange.End)
+        {
+            return new ManagedVerdict(VerdictKind.Dangling, 0, null, 0, "past the allocated end of a GC segment");
+        }
+
+        ClrObject obj = _heap.FindPreviousObjectOnSegment(address + 1, carefully: false);
+        if (!obj.IsValid || obj.Address > address)
+        {
+            return new ManagedVerdict(VerdictKind.Dangling, 0, null, 0, "no object there (an allocation context or a gap)");
+        }
+
+        if (obj.IsFree)
+        {
+            return new ManagedVerdict(VerdictKind.Dangling, obj.Address, null, obj.Size, "free space between objects");
+        }
+
+        ulong size = obj.Size;
+        if (address >= obj.Address + Math.Max(size, 8))
+        {
+            return new ManagedVerdict(VerdictKind.Dangling, 0, null, 0, "no object there (an allocation context or a gap)");
+        }
+
+        return ClassifyObject(obj, seg);
+    }
+
+    /// <summary>Classifies a live object (a retained pin's target).</summary>
+    public ManagedVerdict ClassifyObjectAt(ulong objectAddress)
+    {
+        int i = FindSegment(objectAddress);
+        if (i < 0)
+        {
+            return new ManagedVerdict(VerdictKind.Dangling, objectAddress, null, 0, "an address outside every GC segment");
+        }
+
+        ClrObject obj = _heap.GetObject(objectAddress);
+        if (!obj.IsValid || obj.IsFree)
+        {
+            return new ManagedVerdict(VerdictKind.Dangling, objectAddress, null, 0, "no valid object there");
+        }
+
+        return ClassifyObject(obj, _segments[i].Clr);
+    }
+
+    private ManagedVerdict ClassifyObject(ClrObject obj, ClrSegment seg)
+    {
+        if (_objectVerdicts.TryGetValue(obj.Address, out ManagedVerdict cached))
+        {
+            return cached;
+        }
+
+        string type = obj.Type?.Name ?? "an object of unknown type";
+        ulong size = obj.Size;
+        ManagedVerdict verdict;
+        if (seg.Kind is GCSegmentKind.Frozen)
+        {
+            verdict = new ManagedVerdict(VerdictKind.Pinned, obj.Address, type, size, "a frozen segment");
+        }
+        else if (seg.Kind is GCSegmentKind.Pinned)
+        {
+            verdict = new ManagedVerdict(VerdictKind.Pinned, obj.Address, type, size, "the pinned object heap");
+        }
+        else if (_roots.IsPinnedByHandle(obj.Address))
+        {
+            verdict = new ManagedVerdict(VerdictKind.Pinned, obj.Address, type, size, "a pinned GC handle");
+        }
+        else if (_roots.IsPinnedOnStack(obj.Address))
+        {
+            verdict = new ManagedVerdict(VerdictKind.Pinned, obj.Address, type, size, "a pinned stack root");
+        }
+        else
+        {
+            verdict = new ManagedVerdict(VerdictKind.Unpinned, obj.Address, type, size, "nothing pins it");
+        }
+
+        _objectVerdicts[obj.Address] = verdict;
+        return verdict;
+    }
+
+    private int FindSegment(ulong address)
+    {
+        int lo = 0, hi = _segments.Length - 1;
+        while (lo <= hi)
+        {
+            int mid = (lo + hi) >>> 1;
+            Segment s = _segments[mid];
+            if (address < s.Start)
+            {
+                hi = mid - 1;
+            }
+            else if (address >= s.End)
+            {
+                lo = mid + 1;
+            }
+            else
+            {
+                return mid;
+            }
+        }
+
+        return -1;
+    }
+
+    private static ulong Min(ulong a, ulong b, ulong c)
+    {
+        ulong m = a;
+        if (b != 0 && b < m)
+        {
+            m = b;
+        }
+
+        if (c != 0 && c < m)
+        {
+            m = c;
+        }
+
+        return m;
+    }
+
+    private readonly record struct Segment(ulong Start, ulong End, ClrSegment Clr);
+}

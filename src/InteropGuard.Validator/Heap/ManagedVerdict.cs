@@ -1,0 +1,24 @@
+// ManagedVerdict.cs: what an address in (or near) the GC heap turned out to be: not managed, pinned, unpinned, or dangling.
+namespace InteropGuard.Validator.Heap;
+
+/// <summary>The classes of <see cref="HeapView.Classify"/>.</summary>
+internal enum VerdictKind
+{
+    /// <summary>Not memory the GC owns.</summary>
+    NotManaged,
+
+    /// <summary>Inside a live object that something pins (handle, POH, frozen segment, pinned stack root).</summary>
+    Pinned,
+
+    /// <summary>Inside a live object nothing pins.</summary>
+    Unpinned,
+
+    /// <summary>GC memory where no live object is (free object, past a segment's allocated end, an unused region).</summary>
+    Dangling,
+}
+
+/// <summary>A classification with the object (when there is one) and a few words on why.</summary>
+internal readonly record struct ManagedVerdict(VerdictKind Kind, ulong ObjectAddress, string? ObjectType, ulong ObjectSize, string Why)
+{
+    public static ManagedVerdict NotManaged { get; } = new(VerdictKind.NotManaged, 0, null, 0, "");
+}

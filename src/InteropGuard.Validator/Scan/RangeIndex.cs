@@ -1,0 +1,87 @@
+// RangeIndex.cs: a sorted interval index over table ranges for one sweep (start-sorted with running maximum of ends), answering "newest range containing a word".
+using System;
+using System.Collections.Generic;
+
+namespace InteropGuard.Validator.Scan;
+
+/// <summary>Intervals [Lo, Hi) with a priority (newest wins, as ig_lookup). Built once per sweep; a lookup is a binary
+/// search plus a backward walk over the intervals that overlap the address.</summary>
+internal sealed class RangeIndex
+{
+    private readonly ulong[] _lo;
+    private readonly ulong[] _hi;
+    private readonly ulong[] _maxHi;
+    private readonly ulong[] _priority;
+    private readonly int[] _value;
+
+    public RangeIndex(List<(ulong Lo, ulong Hi, ulong Priority, int Value)> items)
+    {
+        items.Sort((a, b) => a.Lo.CompareTo(b.Lo));
+        int n = items.Count;
+        _lo = new ulong[n];
+        _hi = new ulong[n];
+        _maxHi = new ulong[n];
+        _priority = new ulong[n];
+        _value = new int[n];
+        ulong running = 0;
+        for (int i = 0; i < n; i++)
+        {
+            _lo[i] = items[i].Lo;
+            _hi[i] = items[i].Hi;
+            _priority[i] = items[i].Priority;
+            _value[i] = items[i].Value;
+            running = Math.Max(running, items[i].Hi);
+            _maxHi[i] = running;
+        }
+
+        Lo = n > 0 ? _lo[0] : 0;
+        Hi = n > 0 ? running : 0; // empty: Hi - Lo = 0, so MayContain is false for every address
+    }
+
+    public int Count => _lo.Length;
+
+    /// <summary>Lowest start.</summary>
+    public ulong Lo { get; }
+
+    /// <summary>Highest end.</summary>
+    public ulong Hi { get; }
+
+    /// <summary>The two-compare quick reject.</summary>
+    public bool MayContain(ulong address) => address - Lo < Hi - Lo;
+
+    /// <summary>The value of the highest-priority interval containing <paramref name="address"/>; -1 if none.</summary>
+    public int Find(ulong address)
+    {
+        if (!MayContain(address))
+        {
+            return -1;
+        }
+
+        // last interval starting at or before the address
+        int lo = 0, hi = _lo.Length - 1, last = -1;
+        while (lo <= hi)
+        {
+            int mid = (lo + hi) >>> 1;
+            if (_lo[mid] <= address)
+            {
+                last = mid;
+                lo = mid + 1;
+            }
+            else
+            {
+                hi = mid - 1;
+            }
+        }
+
+        int best = -1;
+        for (int i = last; i >= 0 && _maxHi[i] > address; i--)
+        {
+            if (_hi[i] > address && (best < 0 || _priority[i] > _priority[best]))
+            {
+                best = i;
+            }
+        }
+
+        return best < 0 ? -1 : _value[best];
+    }
+}

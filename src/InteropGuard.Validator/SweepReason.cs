@@ -1,0 +1,15 @@
+// SweepReason.cs: why a sweep runs (the protocol's "reason"); decides whether leaked pins are every live pin.
+namespace InteropGuard.Validator;
+
+/// <summary>Why a sweep runs. The protocol spells them <c>timer</c>, <c>demand</c>, <c>exit</c>.</summary>
+public enum SweepReason
+{
+    /// <summary>The validator's own timer (every <c>validator_interval_ms</c>).</summary>
+    Timer,
+
+    /// <summary>The target asked (<c>Guard.Validate()</c>), or a one-shot <c>interopguard attach</c>.</summary>
+    Demand,
+
+    /// <summary>The last sweep before the target exits: with <c>detect_leaked_pin=1</c> every live pin is a leak.</summary>
+    Exit,
+}

@@ -1,0 +1,92 @@
+// SweepResult.cs: what one sweep found and what it cost (the protocol's "swept" line).
+using System.Collections.Generic;
+using System.Globalization;
+using System.IO;
+using System.Text;
+using System.Text.Json;
+
+namespace InteropGuard.Validator;
+
+/// <summary>The outcome of <see cref="Sweeper.Sweep(SweepReason, long)"/>.</summary>
+public sealed class SweepResult
+{
+    internal SweepResult(long id, SweepReason reason)
+    {
+        Id = id;
+        Reason = reason;
+    }
+
+    /// <summary>The sweep id passed in (the protocol's <c>id</c>; 0 for timer sweeps).</summary>
+    public long Id { get; }
+
+    /// <summary>Why it ran.</summary>
+    public SweepReason Reason { get; }
+
+    /// <summary>Findings not reported before by this sweeper (each finding is reported once per validator lifetime).</summary>
+    public IReadOnlyList<Finding> Findings => FindingList;
+
+    /// <summary>Warnings worth telling the user once (a table record skipped as torn, retries exhausted).</summary>
+    public IReadOnlyList<string> Warnings => WarningList;
+
+    /// <summary>Milliseconds the target was stopped, summed over retries.</summary>
+    public double PauseMs { get; internal set; }
+
+    /// <summary>Live native blocks and regions scanned.</summary>
+    public long Blocks { get; internal set; }
+
+    /// <summary>Bytes scanned as roots (blocks, regions and library data).</summary>
+    public long Bytes { get; internal set; }
+
+    /// <summary>Live pins in the table.</summary>
+    public long Pins { get; internal set; }
+
+    /// <summary>Managed threads of the target.</summary>
+    public long Threads { get; internal set; }
+
+    /// <summary>Times the target was resumed and stopped again because a GC was in progress.</summary>
+    public int Retries { get; internal set; }
+
+    /// <summary>False when the managed heap could not be examined (a GC stayed in progress through every retry): the
+    /// managed-pointer checks were skipped in this sweep (a warning says so).</summary>
+    public bool HeapChecked { get; internal set; } = true;
+
+    internal List<Finding> FindingList { get; } = new();
+
+    internal List<string> WarningList { get; } = new();
+
+    /// <summary>The protocol spelling of a reason.</summary>
+    /// <param name="reason">The reason.</param>
+    public static string ReasonName(SweepReason reason) => reason switch
+    {
+        SweepReason.Timer => "timer",
+        SweepReason.Exit => "exit",
+        _ => "demand",
+    };
+
+    /// <summary>The protocol line <c>{"ev":"swept",...}</c> without a trailing newline.</summary>
+    public string ToJson()
+    {
+        using var stream = new MemoryStream();
+        using (var w = new Utf8JsonWriter(stream))
+        {
+            w.WriteStartObject();
+            w.WriteString("ev", "swept");
+            w.WriteNumber("id", Id);
+            w.WriteString("reason", ReasonName(Reason));
+            w.WriteNumber("pauseMs", double.Round(PauseMs, 2));
+            w.WriteNumber("findings", FindingList.Count);
+            w.WriteNumber("blocks", Blocks);
+            w.WriteNumber("bytes", Bytes);
+            w.WriteNumber("pins", Pins);
+            w.WriteNumber("threads", Threads);
+            w.WriteNumber("retries", Retries);
+            w.WriteEndObject();
+        }
+
+        return Encoding.UTF8.GetString(stream.ToArray());
+    }
+
+    /// <summary>One log line for stderr (verbosity 1).</summary>
+    public string ToLogLine() => string.Create(CultureInfo.InvariantCulture,
+        $"InteropGuard validator: sweep {Id} ({ReasonName(Reason)}): pause {PauseMs:F2} ms, {FindingList.Count} new findings, {Blocks} blocks, {Bytes} bytes, {Pins} pins, {Threads} threads, {Retries} retries");
+}

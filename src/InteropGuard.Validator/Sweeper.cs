@@ -1,0 +1,220 @@
+// Sweeper.cs: the validator's engine: opens a target once, then sweeps it on request (stop, check, resume) and reports each finding once.
+using System;
+using System.Collections.Generic;
+using System.Diagnostics;
+using System.Globalization;
+using System.Threading;
+using InteropGuard.Validator.Heap;
+using InteropGuard.Validator.Scan;
+using InteropGuard.Validator.Table;
+using InteropGuard.Validator.Target;
+using Microsoft.Diagnostics.Runtime;
+
+namespace InteropGuard.Validator;
+
+/// <summary>Sweeps one target process. Each <see cref="Sweep"/> stops the target (ClrMD attach, suspended), reads its
+/// shadow table and GC heap, and resumes it; nothing stays attached between sweeps. Not thread-safe: one sweep at a time.
+/// Cost per sweep: see docs/design/validator.md (grows with native bytes scanned, pins and threads, not heap size).</summary>
+public sealed class Sweeper : IDisposable
+{
+    /// <summary>How often a sweep is retried when the GC is in the middle of a collection (target resumed in between).</summary>
+    public const int MaxRetries = 5;
+
+    private readonly ShadowTableReader _table;
+    private readonly HashSet<string> _reported = new(StringComparer.Ordinal);
+    private readonly HashSet<string> _warned = new(StringComparer.Ordinal);
+    private bool _disposed;
+
+    private Sweeper(int pid, ulong tableAddress, ValidatorSettings settings, double warmupMs)
+    {
+        ProcessId = pid;
+        TableAddress = tableAddress;
+        Settings = settings;
+        WarmupMs = warmupMs;
+        _table = new ShadowTableReader(tableAddress, pid);
+    }
+
+    /// <summary>The target's pid.</summary>
+    public int ProcessId { get; }
+
+    /// <summary>The address of the target's table header (found through the export when 0 was passed to <see cref="Open"/>).</summary>
+    public ulong TableAddress { get; }
+
+    /// <summary>What is checked and reported.</summary>
+    public ValidatorSettings Settings { get; }
+
+    /// <summary>Milliseconds <see cref="Open"/> took (attach, runtime, table; the protocol's <c>warmupMs</c>).</summary>
+    public double WarmupMs { get; }
+
+    /// <summary>Opens a target: attaches once (stopped briefly), finds and validates the table and the runtime, detaches.</summary>
+    /// <param name="pid">The target process.</param>
+    /// <param name="tableAddress">The address of its <c>ig_table_header_t</c> (the value of <c>ig_shadow_table</c>); 0 = find it
+    /// through the export of libinteropguard.so in the target.</param>
+    /// <param name="settings">What to check; null = <see cref="ValidatorSettings.Default"/>.</param>
+    /// <exception cref="ValidatorException">The process is gone or not .NET, ptrace refused the attach, or there is no valid
+    /// table; the message says the fix.</exception>
+    public static Sweeper Open(int pid, ulong tableAddress, ValidatorSettings? settings = null)
+    {
+        settings ??= ValidatorSettings.Default;
+        var watch = Stopwatch.StartNew();
+        ulong address = tableAddress;
+        using (DataTarget target = TargetProcess.Stop(pid))
+        {
+            var memory = new TargetMemory(target.DataReader, pid);
+            if (address == 0)
+            {
+                address = TargetProcess.FindTable(target, memory, pid);
+            }
+
+            new ShadowTableReader(address, pid).ReadHeader(memory); // throws when it is not a table
+            using ClrRuntime runtime = TargetProcess.CreateRuntime(target, pid);
+            _ = runtime.Heap.Segments.Length; // warm the DAC and the heap's code paths
+        }
+
+        return new Sweeper(pid, address, settings, watch.Elapsed.TotalMilliseconds);
+    }
+
+    /// <summary>Runs one sweep and returns the findings not reported before (and enabled by their <c>detect_</c> option).
+    /// The target is resumed before this returns, also when it throws.</summary>
+    /// <param name="reason">Why (exit: every live pin is a leak when detect_leaked_pin=1).</param>
+    /// <param name="id">The sweep id the findings carry (the protocol's id; 0 for timer sweeps).</param>
+    /// <exception cref="ValidatorException">The target exited, refuses the attach, or its table became invalid.</exception>
+    public SweepResult Sweep(SweepReason reason, long id = 0)
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        var result = new SweepResult(id, reason);
+        List<LibraryData> libraries = LibraryDataRegions.Find(ProcessId); // before the stop: /proc reads need no pause
+        var raw = new List<Finding>();
+        for (int attempt = 0; ; attempt++)
+        {
+            raw.Clear();
+            bool useHeap = attempt < MaxRetries;
+            SweepResult scratch = new(id, reason);
+            bool done;
+            double pauseMs;
+            int torn, unreadable;
+            try
+            {
+                done = StopAndCheck(libraries, useHeap, scratch, raw, out pauseMs, out torn, out unreadable);
+            }
+            catch (Exception e) when (e is not ValidatorException and not OutOfMemoryException)
+            {
+                // Not a known failure (a ClrMD error on a half-updated heap, a bug of ours): this sweep is lost, the next may work.
+                if (!System.IO.Directory.Exists("/proc/" + ProcessId.ToString(CultureInfo.InvariantCulture)))
+                {
+                    throw new ValidatorException(ValidatorErrorKind.TargetUnavailable, $"process {ProcessId} exited.", e);
+                }
+
+                Warn(result, "failed:" + e.GetType().Name, $"a sweep failed and was skipped ({e.GetType().Name}: {e.Message}).");
+                return result;
+            }
+
+            result.PauseMs += pauseMs;
+            if (!done)
+            {
+                result.Retries++;
+                Thread.Sleep(2 + attempt * 2); // let the GC finish
+                continue;
+            }
+
+            CopyCounts(scratch, result);
+            result.HeapChecked = useHeap;
+            if (!useHeap)
+            {
+                Warn(result, "gc", $"a garbage collection stayed in progress through {MaxRetries} attempts; this sweep checked native memory but not the managed heap.");
+            }
+
+            if (torn > 0)
+            {
+                Warn(result, "torn", string.Create(CultureInfo.InvariantCulture, $"{torn} shadow-table records were torn or implausible and were skipped (a record being written when the target stopped, or a damaged table)."));
+            }
+
+            if (unreadable > 0)
+            {
+                Warn(result, "unreadable", string.Create(CultureInfo.InvariantCulture, $"{unreadable} table chunks or native blocks could not be read and were skipped."));
+            }
+
+            break;
+        }
+
+        foreach (Finding f in raw)
+        {
+            if (Settings.IsEnabled(f.Kind) && _reported.Add(f.Key))
+            {
+                f.Sweep = id;
+                result.FindingList.Add(f);
+            }
+        }
+
+        return result;
+    }
+
+    /// <summary>Forgets nothing in the target (nothing stays attached between sweeps); marks this sweeper unusable.</summary>
+    public void Dispose() => _disposed = true;
+
+    private bool StopAndCheck(List<LibraryData> libraries, bool useHeap, SweepResult scratch, List<Finding> raw,
+        out double pauseMs, out int torn, out int unreadable)
+    {
+        torn = unreadable = 0;
+        pauseMs = 0;
+        long start = Stopwatch.GetTimestamp();
+        DataTarget target = TargetProcess.Stop(ProcessId);
+        try
+        {
+            var memory = new TargetMemory(target.DataReader, ProcessId);
+            HeapView? heap = null;
+            ClrRuntime? runtime = null;
+            try
+            {
+                if (useHeap)
+                {
+                    runtime = TargetProcess.CreateRuntime(target, ProcessId);
+                    if (!runtime.Heap.CanWalkHeap)
+                    {
+                        return false;
+                    }
+
+                    heap = new HeapView(runtime);
+                    int threads = 0;
+                    foreach (ClrThread t in runtime.Threads)
+                    {
+                        threads += t.IsAlive ? 1 : 0;
+                    }
+
+                    scratch.Threads = threads;
+                }
+
+                var pass = new SweepPass(memory, _table, heap, Settings, scratch, raw);
+                pass.Run(libraries);
+                torn = pass.Torn;
+                unreadable = pass.Unreadable;
+                return true;
+            }
+            finally
+            {
+                runtime?.Dispose();
+            }
+        }
+        finally
+        {
+            target.Dispose(); // resumes the target
+            pauseMs = Stopwatch.GetElapsedTime(start).TotalMilliseconds;
+        }
+    }
+
+    private static void CopyCounts(SweepResult from, SweepResult to)
+    {
+        to.Blocks = from.Blocks;
+        to.Bytes = from.Bytes;
+        to.Pins = from.Pins;
+        to.Threads = from.Threads;
+    }
+
+    private void Warn(SweepResult result, string key, string message)
+    {
+        if (_warned.Add(key))
+        {
+            result.WarningList.Add(message);
+        }
+    }
+}

@@ -1,0 +1,140 @@
+// ShadowTableReader.cs: walks the stopped target's shadow table (header, chunk directory, records, sites) as docs/design/shadow-table.md says an outside reader must.
+using System;
+using System.Buffers.Binary;
+using System.Collections.Generic;
+using System.Text;
+using InteropGuard.Validator.Target;
+
+namespace InteropGuard.Validator.Table;
+
+/// <summary>Reads the table of one target, sweep after sweep. Sites are immutable once published and cached across
+/// sweeps; records are re-read every sweep.</summary>
+internal sealed class ShadowTableReader
+{
+    private const int RecordsPerRead = TargetMemory.ChunkBytes / TableLayout.RangeSize;
+
+    private readonly Dictionary<uint, FindingSite> _sites = new();
+    private readonly byte[] _buffer = new byte[RecordsPerRead * TableLayout.RangeSize];
+    private TableHeader _header;
+
+    public ShadowTableReader(ulong address, int pid)
+    {
+        Address = address;
+        Pid = pid;
+    }
+
+    /// <summary>The header's address in the target.</summary>
+    public ulong Address { get; }
+
+    public int Pid { get; }
+
+    /// <summary>The header of the last <see cref="ReadHeader"/>.</summary>
+    public TableHeader Header => _header;
+
+    /// <summary>Reads and validates the header (throws <see cref="ValidatorException"/> if it is not a table).</summary>
+    public TableHeader ReadHeader(TargetMemory memory)
+    {
+        _header = TableHeader.Read(memory, Address, Pid);
+        return _header;
+    }
+
+    /// <summary>Every non-empty, plausible record. Implausible records (torn: the target was stopped mid-write, or
+    /// garbage) are counted in <paramref name="torn"/> and skipped; unreadable chunks are counted in
+    /// <paramref name="unreadable"/>.</summary>
+    public List<RangeRecord> ReadRecords(TargetMemory memory, out int torn, out int unreadable)
+    {
+        torn = 0;
+        unreadable = 0;
+        var records = new List<RangeRecord>();
+        ulong chunkCount = _header.ChunkCount;
+        if (chunkCount == 0)
+        {
+            return records;
+        }
+
+        var directory = new byte[checked((int)chunkCount * 8)];
+        if (!memory.TryRead(_header.Chunks, directory))
+        {
+            unreadable++;
+            return records;
+        }
+
+        ulong perChunk = _header.RangesPerChunk;
+        for (ulong c = 0; c < chunkCount; c++)
+        {
+            ulong chunk = BinaryPrimitives.ReadUInt64LittleEndian(directory.AsSpan((int)c * 8));
+            if (chunk == 0 || chunk >= TableLayout.UserSpaceEnd)
+            {
+                unreadable++;
+                continue;
+            }
+
+            for (ulong first = 0; first < perChunk; first += RecordsPerRead)
+            {
+                int n = (int)Math.Min(RecordsPerRead, perChunk - first);
+                Span<byte> piece = _buffer.AsSpan(0, n * TableLayout.RangeSize);
+                if (!memory.TryRead(chunk + first * TableLayout.RangeSize, piece))
+                {
+                    unreadable++;
+                    continue;
+                }
+
+                for (int i = 0; i < n; i++)
+                {
+                    ReadOnlySpan<byte> bytes = piece.Slice(i * TableLayout.RangeSize, TableLayout.RangeSize);
+                    if (BinaryPrimitives.ReadUInt32LittleEndian(bytes[TableLayout.RangeState..]) == TableLayout.StateEmpty)
+                    {
+                        continue; // most slots: checked before parsing anything else
+                    }
+
+                    ulong slot = c * perChunk + first + (ulong)i;
+                    if (RangeRecord.TryParse(bytes, slot, out RangeRecord record, out bool isTorn))
+                    {
+                        records.Add(record);
+                    }
+                    else if (isTorn)
+                    {
+                        torn++;
+                    }
+                }
+            }
+        }
+
+        return records;
+    }
+
+    /// <summary>The site with <paramref name="id"/>; null for 0, ids not yet published, or an unreadable site.</summary>
+    public FindingSite? GetSite(TargetMemory memory, uint id)
+    {
+        if (id == 0 || id > _header.SiteCount)
+        {
+            return null;
+        }
+
+        if (_sites.TryGetValue(id, out FindingSite? cached))
+        {
+            return cached;
+        }
+
+        Span<byte> b = stackalloc byte[TableLayout.SiteSize];
+        if (!memory.TryRead(_header.Sites + (ulong)(id - 1) * TableLayout.SiteSize, b) ||
+            BinaryPrimitives.ReadUInt32LittleEndian(b) != id)
+        {
+            return null; // not readable or not this site: do not cache, a later sweep may read it
+        }
+
+        int line = (int)Math.Min(BinaryPrimitives.ReadUInt32LittleEndian(b[TableLayout.SiteLine..]), int.MaxValue);
+        var site = new FindingSite(
+            CString(b.Slice(TableLayout.SiteFunction, TableLayout.SiteFunctionLength)),
+            CString(b.Slice(TableLayout.SiteFile, TableLayout.SiteFileLength)),
+            line);
+        _sites[id] = site;
+        return site;
+    }
+
+    private static string CString(ReadOnlySpan<byte> bytes)
+    {
+        int end = bytes.IndexOf((byte)0);
+        return Encoding.UTF8.GetString(end >= 0 ? bytes[..end] : bytes);
+    }
+}

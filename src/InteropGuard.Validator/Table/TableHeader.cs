@@ -1,0 +1,74 @@
+// TableHeader.cs: the shadow table's header as read from the target, validated field by field before anything else is trusted.
+using System;
+using System.Buffers.Binary;
+using System.Globalization;
+using InteropGuard.Validator.Target;
+
+namespace InteropGuard.Validator.Table;
+
+/// <summary>The fields of <c>ig_table_header_t</c> the validator uses, after validation.</summary>
+internal readonly record struct TableHeader(
+    ulong RangesPerChunk, ulong ChunkCount, ulong Chunks, ulong Sites, ulong SiteCount, ulong Pid, byte CanaryByte)
+{
+    /// <summary>Upper bounds that keep a garbage header from making the validator read or allocate without end.</summary>
+    private const ulong MaxRangesPerChunk = 1UL << 20;
+    private const ulong MaxChunks = 1UL << 16;
+    private const ulong MaxRecords = 1UL << 27;
+    private const ulong MaxSites = 1UL << 24;
+
+    /// <summary>Reads and validates the header at <paramref name="address"/>; throws <see cref="ValidatorException"/>
+    /// (<see cref="ValidatorErrorKind.TableInvalid"/>) with the reason otherwise.</summary>
+    public static TableHeader Read(TargetMemory memory, ulong address, int expectedPid)
+    {
+        Span<byte> h = stackalloc byte[TableLayout.HeaderSize];
+        if (!memory.TryRead(address, h))
+        {
+            throw Invalid(address, "its memory cannot be read");
+        }
+
+        if (!h[..8].SequenceEqual("IGTABLE\0"u8))
+        {
+            throw Invalid(address, "the magic is not \"IGTABLE\"");
+        }
+
+        uint version = BinaryPrimitives.ReadUInt32LittleEndian(h[TableLayout.HeaderVersion..]);
+        uint headerSize = BinaryPrimitives.ReadUInt32LittleEndian(h[TableLayout.HeaderHeaderSize..]);
+        uint rangeSize = BinaryPrimitives.ReadUInt32LittleEndian(h[TableLayout.HeaderRangeSize..]);
+        uint siteSize = BinaryPrimitives.ReadUInt32LittleEndian(h[TableLayout.HeaderSiteSize..]);
+        if (version != TableLayout.Version || headerSize != TableLayout.HeaderSize || rangeSize != TableLayout.RangeSize || siteSize != TableLayout.SiteSize)
+        {
+            throw Invalid(address, string.Create(CultureInfo.InvariantCulture,
+                $"version {version} with header/range/site sizes {headerSize}/{rangeSize}/{siteSize}; this validator reads version {TableLayout.Version} (256/96/256): use the validator of the same InteropGuard release"));
+        }
+
+        ulong perChunk = BinaryPrimitives.ReadUInt64LittleEndian(h[TableLayout.HeaderRangesPerChunk..]);
+        ulong maxChunks = BinaryPrimitives.ReadUInt64LittleEndian(h[TableLayout.HeaderMaxChunks..]);
+        ulong chunkCount = BinaryPrimitives.ReadUInt64LittleEndian(h[TableLayout.HeaderChunkCount..]);
+        ulong chunks = BinaryPrimitives.ReadUInt64LittleEndian(h[TableLayout.HeaderChunks..]);
+        ulong sites = BinaryPrimitives.ReadUInt64LittleEndian(h[TableLayout.HeaderSites..]);
+        ulong siteCapacity = BinaryPrimitives.ReadUInt64LittleEndian(h[TableLayout.HeaderSiteCapacity..]);
+        ulong siteCount = BinaryPrimitives.ReadUInt64LittleEndian(h[TableLayout.HeaderSiteCount..]);
+        ulong pid = BinaryPrimitives.ReadUInt64LittleEndian(h[TableLayout.HeaderPid..]);
+        byte canary = h[TableLayout.HeaderCanaryByte];
+
+        if (perChunk == 0 || perChunk > MaxRangesPerChunk || maxChunks > MaxChunks || chunkCount > maxChunks ||
+            chunkCount * perChunk > MaxRecords || siteCapacity > MaxSites || siteCount > siteCapacity ||
+            (chunkCount > 0 && (chunks == 0 || chunks >= TableLayout.UserSpaceEnd)) ||
+            (siteCount > 0 && (sites == 0 || sites >= TableLayout.UserSpaceEnd)))
+        {
+            throw Invalid(address, string.Create(CultureInfo.InvariantCulture,
+                $"its counts are impossible (ranges_per_chunk {perChunk}, chunk_count {chunkCount} of {maxChunks}, site_count {siteCount} of {siteCapacity}): a torn or overwritten header"));
+        }
+
+        if (pid != 0 && expectedPid != 0 && pid != (ulong)expectedPid)
+        {
+            throw Invalid(address, string.Create(CultureInfo.InvariantCulture, $"it belongs to process {pid}, not {expectedPid}"));
+        }
+
+        return new TableHeader(perChunk, chunkCount, chunks, sites, siteCount, pid, canary);
+    }
+
+    private static ValidatorException Invalid(ulong address, string why) =>
+        new(ValidatorErrorKind.TableInvalid, string.Create(CultureInfo.InvariantCulture,
+            $"no InteropGuard shadow table at 0x{address:x}: {why}. Pass the value of ig_shadow_table (ig_table()) as --table, or leave --table out to find it through libinteropguard.so's export."));
+}

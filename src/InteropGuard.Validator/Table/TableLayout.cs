@@ -1,0 +1,84 @@
+// TableLayout.cs: offsets and sizes of the shadow table's version-1 binary layout (native/include/interopguard.h, docs/design/shadow-table.md).
+namespace InteropGuard.Validator.Table;
+
+/// <summary>The version-1 layout the validator reads from outside the process; any other version is refused.</summary>
+internal static class TableLayout
+{
+    public const uint Version = 1;
+    public const int HeaderSize = 256;
+    public const int RangeSize = 96;
+    public const int SiteSize = 256;
+
+    // ig_table_header_t
+    public const int HeaderVersion = 8;
+    public const int HeaderHeaderSize = 12;
+    public const int HeaderRangeSize = 16;
+    public const int HeaderSiteSize = 20;
+    public const int HeaderRangesPerChunk = 24;
+    public const int HeaderMaxChunks = 32;
+    public const int HeaderChunkCount = 40;
+    public const int HeaderChunks = 48;
+    public const int HeaderSites = 56;
+    public const int HeaderSiteCapacity = 64;
+    public const int HeaderSiteCount = 72;
+    public const int HeaderPid = 104;
+    public const int HeaderCanaryByte = 112;
+
+    // ig_range_t
+    public const int RangeId = 0;
+    public const int RangeStart = 8;
+    public const int RangeSizeField = 16;
+    public const int RangeAllocSeq = 24;
+    public const int RangeReleaseSeq = 32;
+    public const int RangeAllocTime = 40;
+    public const int RangeReleaseTime = 48;
+    public const int RangeUserTag = 56;
+    public const int RangeKind = 64;
+    public const int RangeState = 68;
+    public const int RangeFlags = 72;
+    public const int RangeAllocSite = 76;
+    public const int RangeReleaseSite = 80;
+    public const int RangeAllocTid = 84;
+    public const int RangeReleaseTid = 88;
+    public const int RangeRedzoneLeft = 92;
+    public const int RangeRedzoneRight = 94;
+
+    // ig_site_t
+    public const int SiteLine = 4;
+    public const int SiteFunction = 8;
+    public const int SiteFunctionLength = 120;
+    public const int SiteFile = 128;
+    public const int SiteFileLength = 128;
+
+    // ig_range_kind_t
+    public const uint KindNativeBlock = 1;
+    public const uint KindManagedPin = 2;
+    public const uint KindMappedView = 3;
+    public const uint KindCallback = 4;
+    public const uint KindNativeRegion = 5;
+
+    // ig_range_state_t
+    public const uint StateEmpty = 0;
+    public const uint StateLive = 1;
+    public const uint StateFreed = 2;
+    public const uint StateReleased = 3;
+
+    // IG_RANGE_F_*
+    public const uint FlagRetained = 0x1;
+
+    /// <summary>Bytes of the left canary just before a native block's first user byte.</summary>
+    public const int LeftCanaryBytes = 16;
+
+    /// <summary>Addresses at or above this are not user space on x86-64/arm64 Linux (48-bit).</summary>
+    public const ulong UserSpaceEnd = 1UL << 47;
+
+    public static string KindName(uint kind) => kind switch
+    {
+        KindNativeBlock => "native-block",
+        KindManagedPin => "managed-pin",
+        KindMappedView => "mapped-view",
+        KindCallback => "callback",
+        KindNativeRegion => "native-region",
+        _ => "unknown",
+    };
+}
