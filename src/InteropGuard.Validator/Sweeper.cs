@@ -23,10 +23,12 @@ public sealed class Sweeper : IDisposable
     private readonly ShadowTableReader _table;
     private readonly HashSet<string> _reported = new(StringComparer.Ordinal);
     private readonly HashSet<string> _warned = new(StringComparer.Ordinal);
+    private readonly StopSentinel _sentinel;
     private bool _disposed;
 
-    private Sweeper(int pid, ulong tableAddress, ValidatorSettings settings, double warmupMs)
+    private Sweeper(int pid, ulong tableAddress, ValidatorSettings settings, double warmupMs, StopSentinel sentinel)
     {
+        _sentinel = sentinel;
         ProcessId = pid;
         TableAddress = tableAddress;
         Settings = settings;
@@ -58,6 +60,23 @@ public sealed class Sweeper : IDisposable
         settings ??= ValidatorSettings.Default;
         var watch = Stopwatch.StartNew();
         ulong address = tableAddress;
+        // Before the first stop: if this process dies while the target is stopped, the sentinel resumes it.
+        StopSentinel sentinel = StopSentinel.Start(pid);
+        try
+        {
+            address = OpenStopped(pid, address);
+        }
+        catch
+        {
+            sentinel.Dispose();
+            throw;
+        }
+
+        return new Sweeper(pid, address, settings, watch.Elapsed.TotalMilliseconds, sentinel);
+    }
+
+    private static ulong OpenStopped(int pid, ulong address)
+    {
         using (DataTarget target = TargetProcess.Stop(pid))
         {
             var memory = new TargetMemory(target.DataReader, pid);
@@ -71,7 +90,7 @@ public sealed class Sweeper : IDisposable
             _ = runtime.Heap.Segments.Length; // warm the DAC and the heap's code paths
         }
 
-        return new Sweeper(pid, address, settings, watch.Elapsed.TotalMilliseconds);
+        return address;
     }
 
     /// <summary>Runs one sweep and returns the findings not reported before (and enabled by their <c>detect_</c> option).
@@ -83,6 +102,11 @@ public sealed class Sweeper : IDisposable
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
         var result = new SweepResult(id, reason);
+        if (_sentinel.Problem is { } problem)
+        {
+            Warn(result, "stop-sentinel", problem);
+        }
+
         List<LibraryData> libraries = LibraryDataRegions.Find(ProcessId); // before the stop: /proc reads need no pause
         var raw = new List<Finding>();
         for (int attempt = 0; ; attempt++)
@@ -149,8 +173,15 @@ public sealed class Sweeper : IDisposable
         return result;
     }
 
-    /// <summary>Forgets nothing in the target (nothing stays attached between sweeps); marks this sweeper unusable.</summary>
-    public void Dispose() => _disposed = true;
+    /// <summary>Marks this sweeper unusable and ends its stop sentinel (nothing stays attached between sweeps).</summary>
+    public void Dispose()
+    {
+        if (!_disposed)
+        {
+            _disposed = true;
+            _sentinel.Dispose();
+        }
+    }
 
     private bool StopAndCheck(List<LibraryData> libraries, bool useHeap, SweepResult scratch, List<Finding> raw,
         out double pauseMs, out int torn, out int unreadable)

@@ -1,5 +1,6 @@
 // ServeProtocol.cs: the `serve` command over its wire protocol: hello/ready, demand, timer and exit sweeps, end of input, fatal errors, and a validator killed mid-sweep.
 using System;
+using System.Diagnostics;
 using System.Globalization;
 using System.IO;
 using System.Linq;
@@ -135,6 +136,28 @@ public sealed class ServeProtocol
         serve.Process.Kill(); // SIGKILL while the target is stopped
         serve.Process.WaitForExit(10_000);
         Assert.That(target.Responds(TimeSpan.FromSeconds(10)), Is.True, "the kernel detached the dead tracer and the target runs on");
+    }
+
+    // The window the test above can miss: the validator dies after ptrace queued its SIGSTOP but before it consumed it, so
+    // the stop is delivered after the detach and the target group-stops with nobody to resume it. A SIGSTOP sent here
+    // stands in for that stop; the sentinel the validator started must resume the target when the validator dies.
+    [Test]
+    public void ValidatorKilledWithAStopLeftBehind_TheSentinelResumesTheTarget()
+    {
+        using TargetChild target = TargetChild.Start("idle", bug: false);
+        using ServeChild serve = ServeChild.Start(target.Pid, target.Table, "validator_interval_ms=0");
+        serve.Send(Hello(target));
+        serve.ReadUntil("ready");
+
+        using (Process stop = Process.Start("kill", ["-STOP", target.Pid.ToString(CultureInfo.InvariantCulture)]))
+        {
+            stop.WaitForExit();
+        }
+
+        Assert.That(target.Responds(TimeSpan.FromMilliseconds(500)), Is.False, "stopped, as a dead tracer can leave it");
+        serve.Process.Kill();
+        serve.Process.WaitForExit(10_000);
+        Assert.That(target.Responds(TimeSpan.FromSeconds(10)), Is.True, "the sentinel sent SIGCONT when the validator died");
     }
 
     private static bool IsTraceStopped(int pid)

@@ -80,9 +80,18 @@ internal sealed class TargetChild : IDisposable
     {
         _process.StandardInput.WriteLine("ping");
         _process.StandardInput.Flush();
-        var read = _process.StandardOutput.ReadLineAsync();
-        return read.Wait(timeout) && read.Result == "pong";
+        _pendingRead ??= _process.StandardOutput.ReadLineAsync(); // a read that timed out before is still waiting
+        if (!_pendingRead.Wait(timeout))
+        {
+            return false;
+        }
+
+        string? line = _pendingRead.Result;
+        _pendingRead = null;
+        return line == "pong";
     }
+
+    private System.Threading.Tasks.Task<string?>? _pendingRead;
 
     public string Stderr
     {
