@@ -16,19 +16,20 @@ var testResults = artifacts.Combine("test-results");
 var solution = root.CombineWithFilePath("InteropGuard.sln");
 
 // Runs a tool and returns its exit code; output goes straight to the console.
-int Run(string tool, string arguments, DirectoryPath workingDirectory = null)
+int Run(string tool, string arguments, DirectoryPath workingDirectory = null, IDictionary<string, string> environment = null)
 {
     Information($"> {tool} {arguments}");
     return StartProcess(tool, new ProcessSettings
     {
         Arguments = arguments,
         WorkingDirectory = workingDirectory ?? root,
+        EnvironmentVariables = environment,
     });
 }
 
-void RunOrFail(string tool, string arguments)
+void RunOrFail(string tool, string arguments, IDictionary<string, string> environment = null)
 {
-    var code = Run(tool, arguments);
+    var code = Run(tool, arguments, null, environment);
     if (code != 0)
         throw new Exception($"{tool} failed with exit code {code}");
 }
@@ -103,7 +104,9 @@ Task("Demo")
     .IsDependentOn("Build")
     .Does(() =>
 {
-    RunOrFail("dotnet", $"run --no-build -c {configuration} --project src/InteropGuard.Demo");
+    // Mode 2: the call-boundary checks and the validator (the last scenario needs it).
+    RunOrFail("dotnet", $"run --no-build -c {configuration} --project src/InteropGuard.Demo",
+        new Dictionary<string, string> { ["INTEROPGUARD"] = "2" });
 });
 
 // BenchmarkDotNet suite, guarded and unguarded side by side: `dotnet cake --target=Bench --filter=*Allocator*`;

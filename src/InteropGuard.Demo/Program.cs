@@ -10,7 +10,7 @@ namespace InteropGuard.Demo;
 internal static class Program
 {
     /// <summary>One scenario: what it shows, the report it must produce, and the buggy code.</summary>
-    private sealed record Scenario(string Title, ViolationKind Expected, Action Run);
+    private sealed record Scenario(string Title, ViolationKind Expected, Action Run, bool NeedsValidator = false);
 
     private static readonly Scenario[] All =
     [
@@ -32,6 +32,8 @@ internal static class Program
             ViolationKind.UseAfterUnmap, LifetimeScenarios.MappedImageUseAfterUnmap),
         new("string pin: the codec keeps a file name string past its pin (SQLITE_STATIC style)",
             ViolationKind.UseAfterUnpin, LifetimeScenarios.StringKeptPastPin),
+        new("validator: the codec keeps a pointer from a `fixed` block in its own data, found by a sweep (mode 2)",
+            ViolationKind.UnpinnedManagedPointer, ValidatorScenarios.RowKeptAfterFixed, NeedsValidator: true),
     ];
 
     private static readonly object Gate = new();
@@ -62,6 +64,12 @@ internal static class Program
             Scenario scenario = All[i];
             Console.WriteLine();
             Console.WriteLine($"[{i + 1}/{All.Length}] {scenario.Title}");
+            if (scenario.NeedsValidator && Guard.Mode != GuardMode.Validator)
+            {
+                Console.WriteLine("      -> skipped: the validator runs in mode 2 (INTEROPGUARD=2; `dotnet cake --target=Demo` sets it)");
+                continue;
+            }
+
             int count = Run(scenario);
             Console.WriteLine(count > 0
                 ? $"      -> reported {ViolationKinds.GetName(scenario.Expected)} ({count}x)"

@@ -76,7 +76,8 @@ internal static class ReportFormatter
         string head = "SUMMARY: InteropGuard: " + v.KindName;
         if (s is null || s.IsUnknown)
         {
-            return head;
+            // A validator finding held in a library's data has no site: name the library, as ASan names the module.
+            return v.Holder?.Library is { Length: > 0 } library ? head + " in the data of " + System.IO.Path.GetFileName(library) : head;
         }
 
         string where = s.File.Length == 0 ? "" : " " + s.FileName + ":" + s.Line.ToString(Inv);

@@ -54,7 +54,7 @@ public sealed class ValidatorReportShapeTests
         Assert.That(report.Hints[0], Is.EqualTo("HINT: the object has moved or died while native code kept the pointer: keep it pinned with a GCHandle or Guard.Pin(...).RetainedByNative() until native code lets go, or copy the data into a NativeBuffer."));
         Assert.That(report.Hints[1], Does.Contain("dangling-managed-pointer:<function or file>"));
         Assert.That(report.Hints[2], Is.EqualTo("HINT: to turn this check off set INTEROPGUARD_OPTIONS=detect_dangling_managed_pointer=0"));
-        Assert.That(report.Summary, Is.EqualTo("SUMMARY: InteropGuard: dangling-managed-pointer"));
+        Assert.That(report.Summary, Is.EqualTo("SUMMARY: InteropGuard: dangling-managed-pointer in the data of libfoo.so"));
     }
 
     [Test]
