@@ -118,6 +118,15 @@ Task("Bench")
     RunOrFail("dotnet", $"run -c Release --project benchmarks/InteropGuard.Benchmarks -- --filter \"{benchFilter}\"{(benchQuick ? " --quick" : "")}");
 });
 
+// The validator's stop-the-world pause against native bytes, pins, heap size and threads (a table; `--bdn` for the
+// BenchmarkDotNet cases): `dotnet cake --target=BenchValidator`.
+Task("BenchValidator")
+    .IsDependentOn("Native")
+    .Does(() =>
+{
+    RunOrFail("dotnet", "run -c Release --project benchmarks/InteropGuard.ValidatorBench");
+});
+
 // The NuGet packages, into artifacts/packages: InteropGuard (runtime, native library, generator and analyzers, build
 // targets, the mode-2 validator under tools/validator) and interopguard (the command-line tool: attach, run).
 Task("Pack")
