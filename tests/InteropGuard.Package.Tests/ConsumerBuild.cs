@@ -34,7 +34,8 @@ internal sealed class ConsumerBuild
     public static string? FindPackage() =>
         Directory.Exists(Path.Combine(RepoRoot, "artifacts", "packages"))
             ? Directory.GetFiles(Path.Combine(RepoRoot, "artifacts", "packages"), "InteropGuard.*.nupkg")
-                .Where(p => !Path.GetFileName(p).Contains(".symbols.", StringComparison.Ordinal))
+                // InteropGuard.<digit>...: not InteropGuard.Cli.*, the tool package beside it.
+                .Where(p => char.IsAsciiDigit(Path.GetFileName(p)["InteropGuard.".Length]) && !Path.GetFileName(p).Contains(".symbols.", StringComparison.Ordinal))
                 .OrderByDescending(File.GetLastWriteTimeUtc).FirstOrDefault()
             : null;
 

@@ -16,7 +16,7 @@ public sealed class PackageEndToEndTests
 {
     private string _package = "";
     private readonly List<ConsumerBuild> _builds = [];
-    private readonly Dictionary<(string, string), ConsumerBuild> _byVariant = [];
+    private readonly Dictionary<(string, string), (ConsumerBuild App, int ExitCode, string Output)> _byVariant = [];
 
     [OneTimeSetUp]
     public void FindPackage()
@@ -102,17 +102,17 @@ public sealed class PackageEndToEndTests
     // One build per (variant, configuration) for the whole fixture: each costs a restore and a build (~15 s).
     private ConsumerBuild Build(string variant, string configuration)
     {
-        if (_byVariant.TryGetValue((variant, configuration), out ConsumerBuild? built))
+        if (!_byVariant.TryGetValue((variant, configuration), out var built))
         {
-            return built;
+            ConsumerBuild created = ConsumerBuild.Create(_package, variant);
+            _builds.Add(created);
+            (int code, string log) = created.Build(configuration);
+            built = (created, code, log);
+            _byVariant[(variant, configuration)] = built;
         }
 
-        ConsumerBuild app = ConsumerBuild.Create(_package, variant);
-        _builds.Add(app);
-        _byVariant[(variant, configuration)] = app;
-        (int exit, string output) = app.Build(configuration);
-        Assert.That(exit, Is.EqualTo(0), "the consumer app must build with warnings as errors:\n" + output);
-        return app;
+        Assert.That(built.ExitCode, Is.EqualTo(0), "the consumer app must build with warnings as errors:\n" + built.Output);
+        return built.App;
     }
 
     private static int LineOf(string source, string marker)
