@@ -148,6 +148,23 @@ public sealed class RunCommandTests
     }
 
     [Test]
+    public void SigtermToRun_IsPassedToTheProgram_AndTheSummaryFollows()
+    {
+        using CliChild run = CliChild.Start(["run", "--", "/bin/sh", "-c", "trap 'kill $!; echo got term; exit 5' TERM; sleep 60 & echo started; wait"]);
+        run.WaitForLine("started", onStderr: false);
+
+        using (var kill = System.Diagnostics.Process.Start("kill", ["-TERM", run.Process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)])!)
+        {
+            kill.WaitForExit();
+        }
+
+        CliResult result = run.WaitForExit(30);
+        Assert.That(result.ExitCode, Is.EqualTo(5), result.ToString());
+        Assert.That(result.Stdout, Does.Contain("got term"), result.ToString());
+        Assert.That(result.Stderr, Does.Contain("program exit code 5"), result.ToString());
+    }
+
+    [Test]
     public void Error_CommandThatCannotStart_ExitsTwo()
     {
         CliResult result = CliChild.Run(["run", "--", "/nonexistent/program"]);
