@@ -128,7 +128,7 @@ Task("BenchValidator")
 });
 
 // The NuGet packages, into artifacts/packages: InteropGuard (runtime, native library, generator and analyzers, build
-// targets, the mode-2 validator under tools/validator) and interopguard (the command-line tool: attach, run).
+// targets, the mode-2 validator under tools/validator) and dotnet-interopguard (the `interopguard` tool: run, attach).
 Task("Pack")
     .IsDependentOn("Build")
     .Does(() =>

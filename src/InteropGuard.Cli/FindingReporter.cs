@@ -1,0 +1,159 @@
+// FindingReporter.cs: attach's report writer: Finding -> the runtime's Violation -> the runtime's text, JSON or SARIF formatter, to stdout or --out.
+using System;
+using System.Collections.Generic;
+using System.IO;
+using System.Text;
+using System.Text.Json;
+using InteropGuard.Validator;
+
+namespace InteropGuard.Cli;
+
+/// <summary>Writes the findings of <c>interopguard attach</c> exactly as a mode-2 target would report them: each finding
+/// becomes a <see cref="Violation"/> through the target's own parser of the protocol's finding line
+/// (<see cref="ValidatorFindingParser"/>), and is formatted by <see cref="ReportFormatter"/>,
+/// <see cref="JsonReportFormatter"/> or <see cref="SarifReportFormatter"/>. Those are pure: nothing here touches
+/// <c>GuardRuntime</c> (whose options, native library and validator belong to a guarded program, not to this tool), so
+/// the <c>Reporter</c> (which reads <c>GuardRuntime.Options</c>) is not used; suppressions are applied here instead.
+/// Text and JSON are written as findings arrive; SARIF is one document, rewritten on each finding when it goes to a file
+/// and written once by <see cref="Finish"/> when it goes to stdout.</summary>
+internal sealed class FindingReporter : IDisposable
+{
+    private readonly ReportFormat _format;
+    private readonly string? _path;
+    private readonly TextWriter _out;
+    private readonly TextWriter _log;
+    private readonly Suppressions _suppressions;
+    private readonly List<Violation> _reported = new();
+    private readonly HashSet<string> _badKinds = new(StringComparer.Ordinal);
+    private bool _finished;
+
+    private FindingReporter(ReportFormat format, string? path, TextWriter output, TextWriter log, Suppressions suppressions)
+    {
+        _format = format;
+        _path = path;
+        _out = output;
+        _log = log;
+        _suppressions = suppressions;
+    }
+
+    /// <summary>Reported violations by kind.</summary>
+    public ViolationTally Tally { get; } = new();
+
+    /// <summary>Opens the destination: <paramref name="path"/> (created or truncated now, so an old report never
+    /// survives) or <paramref name="stdout"/> when null. Throws <see cref="IOException"/>,
+    /// <see cref="UnauthorizedAccessException"/> when the file cannot be written.</summary>
+    public static FindingReporter Open(ReportFormat format, string? path, TextWriter stdout, TextWriter log, string? suppressionsPath)
+    {
+        Suppressions suppressions = Suppressions.Empty;
+        if (!string.IsNullOrEmpty(suppressionsPath))
+        {
+            var problems = new List<string>();
+            suppressions = Suppressions.Load(suppressionsPath, problems);
+            if (problems.Count > 0)
+            {
+                log.WriteLine($"interopguard: warning: suppressions file '{suppressionsPath}': {string.Join("; ", problems)}; valid lines are kind:pattern (# comments), e.g. unpinned-managed-pointer:MyApp.Decoder");
+            }
+        }
+
+        if (path is null)
+        {
+            return new FindingReporter(format, null, stdout, log, suppressions);
+        }
+
+        string full = Path.GetFullPath(path);
+        var writer = new StreamWriter(new FileStream(full, FileMode.Create, FileAccess.Write, FileShare.Read), new UTF8Encoding(false));
+        return new FindingReporter(format, full, writer, log, suppressions);
+    }
+
+    /// <summary>Reports <paramref name="finding"/> unless a suppression matches; true when it was reported.</summary>
+    /// <param name="finding">A finding of a sweep.</param>
+    /// <param name="foundBy">The "found by ..." text of the report.</param>
+    public bool Report(Finding finding, string foundBy)
+    {
+        Violation? v;
+        using (JsonDocument doc = JsonDocument.Parse(finding.ToJson()))
+        {
+            v = ValidatorFindingParser.ToViolation(doc.RootElement, foundBy, out string? badKind);
+            if (v is null)
+            {
+                if (_badKinds.Add(badKind ?? ""))
+                {
+                    _log.WriteLine($"interopguard: warning: the sweep found a '{badKind}' this version cannot report; it is skipped.");
+                }
+
+                return false;
+            }
+        }
+
+        if (_suppressions.Count > 0 && _suppressions.Matches(v))
+        {
+            return false;
+        }
+
+        _reported.Add(v);
+        Tally.Add(v.KindName);
+        switch (_format)
+        {
+            case ReportFormat.Json:
+                _out.Write(JsonReportFormatter.FormatLine(v) + "\n");
+                _out.Flush();
+                break;
+            case ReportFormat.Sarif:
+                if (_path is not null)
+                {
+                    RewriteSarif();
+                }
+
+                break;
+            default:
+                _out.Write(ReportFormatter.Format(v));
+                _out.Flush();
+                break;
+        }
+
+        return true;
+    }
+
+    /// <summary>Completes the report: the SARIF document (also when empty: a run with no results says "checked, clean").</summary>
+    public void Finish()
+    {
+        if (_finished)
+        {
+            return;
+        }
+
+        _finished = true;
+        if (_format == ReportFormat.Sarif)
+        {
+            if (_path is not null)
+            {
+                RewriteSarif();
+            }
+            else
+            {
+                _out.Write(SarifReportFormatter.Format(_reported) + "\n");
+            }
+        }
+
+        _out.Flush();
+    }
+
+    /// <inheritdoc/>
+    public void Dispose()
+    {
+        if (_path is not null)
+        {
+            _out.Dispose();
+        }
+    }
+
+    private void RewriteSarif()
+    {
+        var stream = (StreamWriter)_out;
+        stream.Flush();
+        stream.BaseStream.SetLength(0);
+        stream.BaseStream.Position = 0;
+        stream.Write(SarifReportFormatter.Format(_reported) + "\n");
+        stream.Flush();
+    }
+}
