@@ -41,7 +41,9 @@ public abstract class GuardedSafeHandle : SafeHandle
     {
         if (GuardRuntime.Enabled)
         {
-            _created = SiteRegistry.WithStackIfCaptured(SiteRegistry.GetFromCaller(member, file, line), 1);
+            // Caller information in a constructor names ".ctor": say whose (the derived handle's, where it calls base).
+            string who = member == ".ctor" ? GetType().Name + "..ctor" : member;
+            _created = SiteRegistry.WithStackIfCaptured(SiteRegistry.Get(who, file, line), 1);
         }
     }
 

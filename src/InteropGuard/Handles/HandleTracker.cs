@@ -74,9 +74,9 @@ public sealed class HandleTracker
     }
 
     /// <summary>Records that native code let go of one retained reference, and drops the reference
-    /// <see cref="RetainedByNative"/> took (a deferred close happens now). When the handle was closed while retained and
+    /// <see cref="RetainedByNative"/> took (a deferred close happens now). When the handle was disposed while retained and
     /// that was not reported at the release (any SafeHandle other than a <see cref="GuardedSafeHandle"/>), reports
-    /// <c>handle-released-in-use</c> here (without throwing).</summary>
+    /// <c>handle-released-in-use</c> here (without throwing); with nested retains, at the last one.</summary>
     /// <param name="member">Calling member (compiler-filled).</param>
     /// <param name="file">Calling file (compiler-filled).</param>
     /// <param name="line">Calling line (compiler-filled).</param>
@@ -84,7 +84,6 @@ public sealed class HandleTracker
     public void ReleasedByNative([CallerMemberName] string member = "", [CallerFilePath] string file = "", [CallerLineNumber] int line = 0)
     {
         SourceSite retained;
-        bool report;
         lock (_lock)
         {
             if (_retains.Count == 0)
@@ -94,20 +93,31 @@ public sealed class HandleTracker
 
             retained = _retains[0];
             _retains.RemoveAt(_retains.Count - 1);
-            report = Handle.IsClosed && !_reported;
-            _reported |= report;
         }
 
-        if (report && GuardRuntime.Enabled)
+        // The deferred close, if the handle was disposed meanwhile: a SafeHandle disposed while referenced is only marked
+        // disposed (IsClosed stays false) until its last reference goes, so IsClosed right after our release says it was.
+        Handle.DangerousRelease();
+        if (!Handle.IsClosed || !GuardRuntime.Enabled)
         {
-            Violation? v = HandleReleasedInUseCheck.AtReleasedByNative(this, retained, SiteRegistry.GetFromCaller(member, file, line));
-            if (v is not null)
-            {
-                Reporter.Report(v, throwOnReport: false);
-            }
+            return;
         }
 
-        Handle.DangerousRelease(); // the deferred close, if the handle was released meanwhile
+        lock (_lock)
+        {
+            if (_reported)
+            {
+                return; // a GuardedSafeHandle reported it at its release
+            }
+
+            _reported = true;
+        }
+
+        Violation? v = HandleReleasedInUseCheck.AtReleasedByNative(this, retained, SiteRegistry.GetFromCaller(member, file, line));
+        if (v is not null)
+        {
+            Reporter.Report(v, throwOnReport: false);
+        }
     }
 
     /// <summary>The oldest retain still outstanding, or null.</summary>

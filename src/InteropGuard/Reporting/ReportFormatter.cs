@@ -145,7 +145,7 @@ internal static class ReportFormatter
             case ViolationKind.ArrayPoolUseAfterReturn:
                 return DescribePool(v, subject, range, since, when);
             case ViolationKind.CollectedDelegateCallback when v.Context == ViolationContext.CallbackInvoke:
-                return $"Native code called the callback at {Hex(v.Address)}{(v.Note is null ? "" : " (" + v.Note + ")")} {Ago(since, "this call")} its GuardedCallback was released. " +
+                return $"Native code called the callback at {Hex(v.Address)}{(v.Note is null ? "" : " (" + v.Note + ")")} {(since.Length == 0 ? "" : since + " ")}after its GuardedCallback was released. " +
                     "InteropGuard kept the callback's stub in its quarantine (callback_quarantine) and returned default without running the delegate; unguarded, native code would have called into freed memory.";
             case ViolationKind.CollectedDelegateCallback:
                 return $"{subject} points {Where(v)} {range} whose delegate was released {Ago(since, when)}; native code may call into freed memory.";
