@@ -21,7 +21,7 @@ internal static class CallbackCalledAfterReleaseCheck
         SourceSite access = CallerSite.FromStackWithSource("(native code on a thread with no managed caller)");
         SourceSite created = WithStack(callback.Created, StackStore.Alloc(callback.Id));
         SourceSite? released = releaseSite is null ? null : WithStack(releaseSite, StackStore.Release(callback.Id));
-        string note = "entry of a " + callback.Target.GetType().Name + " delegate";
+        string note = "the stub of a delegate of type " + callback.Target.GetType().Name;
         return new Violation(ViolationKind.CollectedDelegateCallback, ViolationContext.CallbackInvoke, callback.Entry, 0, null, access,
             RangeKind.Callback, callback.Entry, 1, created, released, since, note: note);
     }

@@ -52,7 +52,7 @@ public sealed unsafe class GuardedCallbackTests : GuardedFixture
         Assert.That(v.AccessSite!.File, Is.EqualTo(Here.File()), "the managed caller of the native code that called back");
         Assert.That(v.AccessSite.Line, Is.EqualTo(callLine));
         string report = v.ToString();
-        Assert.That(report, Does.Contain("Native code called the callback at 0x").And.Contain("entry of a IntCallback delegate"));
+        Assert.That(report, Does.Contain("Native code called the callback at 0x").And.Contain("(the stub of a delegate of type IntCallback)"));
         Assert.That(report, Does.Contain("Callback released by:").And.Contain("Callback created by:"));
         Assert.That(report, Does.Contain("HINT: native code called the callback after its GuardedCallback was disposed"));
         Assert.That(report, Does.Contain("HINT: to turn this check off set INTEROPGUARD_OPTIONS=detect_collected_delegate_callback=0"));
