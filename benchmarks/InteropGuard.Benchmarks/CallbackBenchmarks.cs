@@ -46,7 +46,7 @@ public unsafe class CallbackBenchmarks
     [Benchmark(Description = "Guard.Callback + Release()")]
     public nint CreateGuarded()
     {
-        GuardedCallback<BenchCallback> callback = Guard.Callback<BenchCallback>(Twice);
+        GuardedCallback<BenchCallback> callback = Guard.Callback(new BenchCallback(Twice)); // a fresh delegate, as the baseline
         nint p = callback.Pointer;
         callback.Release();
         return p;
