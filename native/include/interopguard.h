@@ -81,6 +81,9 @@ typedef enum ig_range_state {
 #define IG_RANGE_F_CALL_SCOPED 0x2u  /* pinned for the duration of one call by generated code */
 #define IG_RANGE_F_ALIGNED 0x4u      /* native block from ig_aligned_alloc */
 #define IG_RANGE_F_USER_MASK 0xFFFF0000u /* free for the managed runtime */
+/* Flags the managed runtime sets in IG_RANGE_F_USER_MASK (the validator reads them from the table): */
+#define IG_RANGE_F_MANAGED_STRING 0x10000u /* a managed pin of a string (Guard.Pin(string)); reports suggest a copy */
+#define IG_RANGE_F_POOLED_ARRAY 0x20000u   /* an array of a GuardedArrayPool: live = rented, released = returned */
 
 /* One record of the shadow table. This layout is part of the versioned table format
  * (docs/design/shadow-table.md) and is read from outside the process by the validator.

@@ -31,4 +31,24 @@ internal static partial class NativeCodec
     /// <summary>Forgets the stored pointer.</summary>
     [LibraryImport(Library, EntryPoint = "ig_test_reset")]
     internal static partial void Reset();
+
+    /// <summary>Registers the progress callback (the codec keeps the pointer; 0 unregisters).</summary>
+    [LibraryImport(Library, EntryPoint = "ig_test_keep_callback")]
+    internal static partial void SetProgress(nint callback);
+
+    /// <summary>One decode step: calls the registered progress callback with <paramref name="percent"/>.</summary>
+    [LibraryImport(Library, EntryPoint = "ig_test_call_kept")]
+    internal static partial int Step(int percent);
+
+    /// <summary>A decode that blocks on the decoder's raw handle until <see cref="FinishDecoding"/>.</summary>
+    [LibraryImport(Library, EntryPoint = "ig_test_block_holding")]
+    internal static partial void BlockingDecode(nint handle);
+
+    /// <summary>Waits until a decode blocks.</summary>
+    [LibraryImport(Library, EntryPoint = "ig_test_wait_blocked")]
+    internal static partial void WaitDecoding();
+
+    /// <summary>Lets the blocked decode return.</summary>
+    [LibraryImport(Library, EntryPoint = "ig_test_release_blocked")]
+    internal static partial void FinishDecoding();
 }

@@ -32,6 +32,10 @@ internal static class Program
             ViolationKind.UseAfterUnmap, LifetimeScenarios.MappedImageUseAfterUnmap),
         new("string pin: the codec keeps a file name string past its pin (SQLITE_STATIC style)",
             ViolationKind.UseAfterUnpin, LifetimeScenarios.StringKeptPastPin),
+        new("callback: the codec calls a progress callback the program already disposed",
+            ViolationKind.CollectedDelegateCallback, CallbackHandleScenarios.ProgressCallbackAfterDispose),
+        new("finalizer: a decoder finalized during a blocking decode on its raw handle (missing GC.KeepAlive)",
+            ViolationKind.HandleReleasedInUse, CallbackHandleScenarios.DecoderFinalizedDuringDecode),
         new("validator: the codec keeps a pointer from a `fixed` block in its own data, found by a sweep (mode 2)",
             ViolationKind.UnpinnedManagedPointer, ValidatorScenarios.RowKeptAfterFixed, NeedsValidator: true),
     ];

@@ -70,6 +70,10 @@ public sealed class Finding
     /// <summary>Its kind: native-block, managed-pin, mapped-view, callback, native-region.</summary>
     public string? RangeKind { get; internal set; }
 
+    /// <summary>Its <c>IG_RANGE_F_*</c> flags of the managed runtime (0x10000 a pinned string, 0x20000 a pooled array); null
+    /// or 0 when none (the JSON line leaves 0 out).</summary>
+    public uint? RangeFlags { get; internal set; }
+
     /// <summary>Its first user byte.</summary>
     public ulong? RangeStart { get; internal set; }
 
@@ -132,6 +136,11 @@ public sealed class Finding
             if (RangeKind is not null)
             {
                 w.WriteString("rangeKind", RangeKind);
+            }
+
+            if (RangeFlags is uint flags && flags != 0)
+            {
+                w.WriteString("rangeFlags", Hex(flags));
             }
 
             WriteHex(w, "rangeStart", RangeStart);

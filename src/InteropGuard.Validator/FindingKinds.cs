@@ -24,14 +24,17 @@ public static class FindingKinds
     /// <summary>A pin or handle alive longer than <c>pin_leak_ms</c>, or still alive at exit.</summary>
     public const string LeakedPin = "leaked-pin";
 
-    /// <summary>A retained callback whose delegate was collected.</summary>
+    /// <summary>A retained callback whose delegate was collected, or native memory holding the entry of a released callback.</summary>
     public const string CollectedDelegateCallback = "collected-delegate-callback";
+
+    /// <summary>Native memory holds a pointer into a memory-mapped view that was released (unmapped).</summary>
+    public const string UseAfterUnmap = "use-after-unmap";
 
     /// <summary>Every kind above.</summary>
     public static readonly string[] All =
     [
         UnpinnedManagedPointer, DanglingManagedPointer, NativeUseAfterFree, UseAfterUnpin,
-        NativeBufferOverflow, LeakedPin, CollectedDelegateCallback,
+        NativeBufferOverflow, LeakedPin, CollectedDelegateCallback, UseAfterUnmap,
     ];
 
     /// <summary>The option that turns <paramref name="kind"/> off: <c>detect_</c> + the kind with '-' as '_'.</summary>
@@ -48,6 +51,7 @@ public static class FindingKinds
         UnpinnedManagedPointer => 6,
         DanglingManagedPointer => 7,
         CollectedDelegateCallback => 8,
+        UseAfterUnmap => 12,
         LeakedPin => 13,
         _ => 0,
     };

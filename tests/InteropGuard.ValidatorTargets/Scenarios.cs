@@ -12,7 +12,7 @@ namespace InteropGuard.ValidatorTargets;
 /// <summary>A scenario sets up its state and yields once per phase (0, or the address of a fake table to sweep).</summary>
 internal delegate IEnumerable<ulong> Scenario(bool bug);
 
-internal static unsafe class Scenarios
+internal static unsafe partial class Scenarios
 {
     private static readonly Dictionary<string, Scenario> s_all = new(StringComparer.Ordinal)
     {
@@ -32,6 +32,9 @@ internal static unsafe class Scenarios
         ["big"] = Big,
         ["idle"] = Idle,
         ["load"] = Load,
+        ["view-kept"] = ViewKept,
+        ["callback-kept"] = CallbackKept,
+        ["string-kept"] = StringKept,
     };
 
     // Everything the scenarios keep alive between phases.

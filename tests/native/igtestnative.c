@@ -118,3 +118,41 @@ IG_TEST_API void ig_test_release_blocked(void) {
   while (blocked_inside) pthread_cond_wait(&blocked_cond, &blocked_lock);
   pthread_mutex_unlock(&blocked_lock);
 }
+
+/* ---------------------------------------------------------------------------------------------------
+ * Callbacks (GuardedCallback tests): native code that calls a function pointer at once, keeps it and
+ * calls it later (wrong once the callback was released), or calls it from a thread it created.
+ * ------------------------------------------------------------------------------------------------ */
+typedef int (*ig_test_int_fn)(int);
+
+/* The function pointer ig_test_keep_callback stored. */
+static ig_test_int_fn kept_callback;
+
+/* Calls fn(x) during the call (the correct use of a callback); -1 for NULL. */
+IG_TEST_API int ig_test_call(ig_test_int_fn fn, int x) { return fn == NULL ? -1 : fn(x); }
+
+/* Keeps fn for later calls (a registration: native code holds the pointer past the call). */
+IG_TEST_API void ig_test_keep_callback(ig_test_int_fn fn) { kept_callback = fn; }
+
+/* Calls the kept callback with x; -1 when none is kept. Wrong when it was released meanwhile. */
+IG_TEST_API int ig_test_call_kept(int x) { return kept_callback == NULL ? -1 : kept_callback(x); }
+
+struct ig_test_call_args {
+  int x;
+  int result;
+};
+
+static void *ig_test_call_kept_thread(void *arg) {
+  struct ig_test_call_args *a = (struct ig_test_call_args *)arg;
+  a->result = ig_test_call_kept(a->x);
+  return NULL;
+}
+
+/* Calls the kept callback from a thread native code creates (no managed caller below it); waits for it. */
+IG_TEST_API int ig_test_call_kept_on_thread(int x) {
+  struct ig_test_call_args a = {x, -2};
+  pthread_t thread;
+  if (pthread_create(&thread, NULL, ig_test_call_kept_thread, &a) != 0) return -3;
+  pthread_join(thread, NULL);
+  return a.result;
+}

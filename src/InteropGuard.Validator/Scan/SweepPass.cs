@@ -82,7 +82,8 @@ internal sealed class SweepPass
     }
 
     // ---------------------------------------------------------------------------------------------------------------
-    // Indexes: live ranges (any kind) and dead ones (freed blocks, released pins) for the words the scan finds.
+    // Indexes: live ranges (any kind) and dead ones (freed blocks, released pins, unmapped views, released callbacks)
+    // for the words the scan finds.
 
     private void BuildIndexes()
     {
@@ -104,7 +105,7 @@ internal sealed class SweepPass
                 live.Add((lo, hi, r.AllocSeq, i));
             }
             else if ((r.State == TableLayout.StateFreed && r.Kind == TableLayout.KindNativeBlock) ||
-                     (r.State == TableLayout.StateReleased && r.Kind == TableLayout.KindManagedPin))
+                     (r.State == TableLayout.StateReleased && r.Kind is TableLayout.KindManagedPin or TableLayout.KindMappedView or TableLayout.KindCallback))
             {
                 dead.Add((lo, hi, r.AllocSeq, i));
             }
@@ -376,6 +377,16 @@ internal sealed class SweepPass
             f = WordFinding(FindingKinds.NativeUseAfterFree, w, at, holder,
                 $"{Offset(w, r)} a {r.Size}-byte native block [0x{r.Start:x}, 0x{r.End:x}) allocated at {alloc} and freed at {release} {sinceMs:F1} ms ago.");
         }
+        else if (r.Kind == TableLayout.KindMappedView)
+        {
+            f = WordFinding(FindingKinds.UseAfterUnmap, w, at, holder,
+                $"{Offset(w, r)} a {r.Size}-byte mapped view [0x{r.Start:x}, 0x{r.End:x}) mapped at {alloc} and unmapped at {release} {sinceMs:F1} ms ago: the next access faults or reads whatever is mapped there now.");
+        }
+        else if (r.Kind == TableLayout.KindCallback)
+        {
+            f = WordFinding(FindingKinds.CollectedDelegateCallback, w, at, holder,
+                $"the entry of a callback created at {alloc} and released at {release} {sinceMs:F1} ms ago: native code still holds the function pointer, and a call through it runs a stub whose delegate may be gone.");
+        }
         else
         {
             string obj = "";
@@ -390,8 +401,9 @@ internal sealed class SweepPass
                 obj = " of an object that was collected since";
             }
 
+            string noun = (r.Flags & TableLayout.FlagManagedString) != 0 ? "pinned string" : "pin";
             f = WordFinding(FindingKinds.UseAfterUnpin, w, at, holder,
-                $"{Offset(w, r)} a {r.Size}-byte pin [0x{r.Start:x}, 0x{r.End:x}){obj} made at {alloc} and released at {release} {sinceMs:F1} ms ago: the GC may move or free that memory.");
+                $"{Offset(w, r)} a {r.Size}-byte {noun} [0x{r.Start:x}, 0x{r.End:x}){obj} made at {alloc} and released at {release} {sinceMs:F1} ms ago: the GC may move or free that memory.");
             if (v.ObjectType is not null)
             {
                 f.ObjectAddress = v.ObjectAddress;
@@ -472,6 +484,7 @@ internal sealed class SweepPass
     {
         f.RangeId = r.Id;
         f.RangeKind = TableLayout.KindName(r.Kind);
+        f.RangeFlags = r.Flags & TableLayout.FlagUserMask;
         f.RangeStart = r.Start;
         f.RangeSize = r.Size;
         f.AllocSite = Site(r.AllocSite);

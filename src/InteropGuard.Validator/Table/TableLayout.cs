@@ -66,6 +66,12 @@ internal static class TableLayout
     // IG_RANGE_F_*
     public const uint FlagRetained = 0x1;
 
+    /// <summary>IG_RANGE_F_USER_MASK: the flags of the managed runtime (a string pin, a pooled array), passed on in findings.</summary>
+    public const uint FlagUserMask = 0xFFFF_0000;
+
+    /// <summary>IG_RANGE_F_MANAGED_STRING: a managed pin whose object is a string (Guard.Pin(string)).</summary>
+    public const uint FlagManagedString = 0x1_0000;
+
     /// <summary>Bytes of the left canary just before a native block's first user byte.</summary>
     public const int LeftCanaryBytes = 16;
 

@@ -28,6 +28,11 @@ internal static unsafe class CallbackRegistry
             return; // registered by an earlier call
         }
 
+        if (callback.Target is CallbackTrampoline)
+        {
+            return; // a GuardedCallback's wrapper: its range is the GuardedCallback's (released at its Dispose, not at collection)
+        }
+
         Register(callback, site);
     }
 

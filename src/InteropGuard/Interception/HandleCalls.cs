@@ -38,8 +38,8 @@ internal static class HandleCalls
         }
     }
 
-    /// <summary>Intercepted calls using <paramref name="handle"/> right now (0 when none); for the handle tracking
-    /// of later issues and for tests.</summary>
+    /// <summary>Intercepted calls using <paramref name="handle"/> right now (0 when none); read by GuardedSafeHandle at its
+    /// release and by HandleTracker.CallsInFlight.</summary>
     public static int InFlight(SafeHandle handle) =>
         s_inFlight.TryGetValue(handle, out Counter? counter) ? Volatile.Read(ref counter.Calls) : 0;
 
@@ -54,8 +54,19 @@ internal static class HandleCalls
         string type = handle.GetType().Name;
         string note = $"The {type} was closed (Dispose, Close or a finalizer) while the native call was still using it; "
             + "the marshaller's reference delayed the release until the call returned, so the handle value the call used is now closed.";
+        SourceSite? created = null, released = null;
+        if (handle is GuardedSafeHandle guarded)
+        {
+            created = guarded.CreatedAt; // a GuardedSafeHandle recorded where it was released (Dispose caller or finalizer)
+            released = guarded.ReleaseSite;
+        }
+        else if (HandleTrackers.Find(handle) is { } tracker)
+        {
+            created = tracker.TrackedAt;
+        }
+
         var violation = new Violation(ViolationKind.HandleReleasedInUse, ViolationContext.Call, handle.DangerousGetHandle(), 0, argument,
-            site.ForReport(), RangeKind.None, 0, 0, null, null, null, 0, note);
+            site.ForReport(), RangeKind.None, 0, 0, created, released, null, 0, note);
         Reporter.Report(violation, throwOnReport: true);
     }
 

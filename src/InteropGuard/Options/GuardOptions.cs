@@ -117,6 +117,13 @@ public sealed class GuardOptions
     /// double returns only while a second renter has not got the array).</summary>
     public int PoolQuarantine => (int)_numbers[OptionTable.PoolQuarantine];
 
+    /// <summary><c>callback_quarantine</c> (default 16): released <see cref="GuardedCallback{T}"/>s whose function pointers
+    /// stay valid. A call from native code through one of them is reported as <c>collected-delegate-callback</c> and
+    /// returns <c>default</c> without running the delegate. Each held callback keeps its (small) wrapper delegate and the
+    /// runtime's stub alive; once evicted the pointer is freed as without InteropGuard (a late call then jumps into freed
+    /// memory; a pointer that reaches a checked call or sits in scanned native memory is still reported). 0 = none.</summary>
+    public int CallbackQuarantine => (int)_numbers[OptionTable.CallbackQuarantine];
+
     /// <summary>True when the <c>detect_</c> option of <paramref name="kind"/> is on (all are on by default except
     /// <c>detect_leaked_pin</c>); false for <see cref="ViolationKind.None"/> and unknown kinds.</summary>
     public bool IsDetected(ViolationKind kind)

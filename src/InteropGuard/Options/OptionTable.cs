@@ -26,9 +26,10 @@ internal static class OptionTable
     public const int ValidatorPath = 19;
     public const int ValidatorTimeoutMs = 20;
     public const int PoolQuarantine = 21;
+    public const int CallbackQuarantine = 22;
 
     /// <summary>Index of <c>detect_native_use_after_free</c>; <c>detect_</c> of kind k is at FirstDetect + k - 1.</summary>
-    public const int FirstDetect = 22;
+    public const int FirstDetect = 23;
 
     public static readonly OptionDefinition[] All =
     [
@@ -54,6 +55,7 @@ internal static class OptionTable
         new("validator_path", "", "Mode 2: the validator to start: a .dll (run with dotnet) or an executable. Empty = InteropGuard.Cli.dll next to InteropGuard.dll, then next to the app, then interopguard on PATH.", OptionType.Text),
         new("validator_timeout_ms", "30000", "Mode 2: milliseconds Guard.Validate and the exit sweep wait for the validator before it counts as stopped.", OptionType.Int, 1, int.MaxValue),
         new("pool_quarantine", "64", "Returns a GuardedArrayPool holds back (poisoned) before an array can be rented again; each holds its array's memory. 0 = no quarantine (writes after return are not found).", OptionType.Int, 0, 1 << 20),
+        new("callback_quarantine", "16", "Released GuardedCallbacks whose stubs stay valid, so a late call from native code is reported (and returns default) instead of running freed code. Each keeps one delegate and its stub (~100 bytes). 0 = none.", OptionType.Int, 0, 1 << 20),
         new("detect_native_use_after_free", "1", "Report native-use-after-free.", OptionType.Bool),
         new("detect_native_buffer_overflow", "1", "Report native-buffer-overflow.", OptionType.Bool),
         new("detect_double_free", "1", "Report double-free.", OptionType.Bool),

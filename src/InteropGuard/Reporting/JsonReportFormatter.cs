@@ -84,7 +84,7 @@ internal static class JsonReportFormatter
     }
 
     /// <summary>"call", "free", "verify", "handle-use", "handle-free", "native", "validator", "pool-return",
-    /// "pool-quarantine", "pool-verify".</summary>
+    /// "pool-quarantine", "pool-verify", "callback-invoke", "handle-release", "handle-released-by-native", "handle-finalized".</summary>
     public static string ContextName(ViolationContext context) => context switch
     {
         ViolationContext.Call => "call",
@@ -97,6 +97,10 @@ internal static class JsonReportFormatter
         ViolationContext.PoolDoubleReturn or ViolationContext.PoolReturnWhilePinned => "pool-return",
         ViolationContext.PoolQuarantineExit => "pool-quarantine",
         ViolationContext.PoolVerify => "pool-verify",
+        ViolationContext.CallbackInvoke => "callback-invoke",
+        ViolationContext.HandleRelease => "handle-release",
+        ViolationContext.HandleReleasedByNative => "handle-released-by-native",
+        ViolationContext.HandleFinalized => "handle-finalized",
         _ => "unknown",
     };
 

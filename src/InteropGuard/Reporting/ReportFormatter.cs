@@ -46,13 +46,18 @@ internal static class ReportFormatter
         sb.Append(access).Append(":\n");
         AppendSite(sb, v.AccessSite);
         bool foundByFree = v.Context == ViolationContext.Free && v.Kind == ViolationKind.NativeBufferOverflow;
+        if (v.Context == ViolationContext.HandleFinalized)
+        {
+            foundByFree = true; // a leak: only the creation site (printed as the access site) matters
+        }
+
         if (!foundByFree && (v.ReleaseSite is not null || v.SinceRelease is not null))
         {
             sb.Append(release).Append(":\n");
             AppendSite(sb, v.ReleaseSite);
         }
 
-        if (v.AllocationSite is not null || v.RangeKind != RangeKind.None)
+        if ((v.AllocationSite is not null || v.RangeKind != RangeKind.None) && v.Context != ViolationContext.HandleFinalized)
         {
             sb.Append(alloc).Append(":\n");
             AppendSite(sb, v.AllocationSite);
@@ -67,7 +72,9 @@ internal static class ReportFormatter
 
     /// <summary>The site a report is filed under: the access site, or for a validator finding the holder's or range's site.</summary>
     public static SourceSite? PrimarySite(Violation v) =>
-        v.Context == ViolationContext.Validator ? ValidatorReportFormatter.PrimarySite(v) : v.AccessSite;
+        v.Context == ViolationContext.Validator ? ValidatorReportFormatter.PrimarySite(v)
+        : v.Context == ViolationContext.CallbackInvoke && (v.AccessSite is null || v.AccessSite.File.Length == 0) ? v.AllocationSite // called from a native thread
+        : v.AccessSite;
 
     /// <summary><c>SUMMARY: InteropGuard: &lt;kind&gt; &lt;file&gt;:&lt;line&gt; in &lt;member&gt;</c> (shorter when the site is unknown).</summary>
     public static string Summary(Violation v)
@@ -138,8 +145,14 @@ internal static class ReportFormatter
                 return v.Note is null ? unmapped : unmapped + " " + v.Note;
             case ViolationKind.ArrayPoolUseAfterReturn:
                 return DescribePool(v, subject, range, since, when);
+            case ViolationKind.CollectedDelegateCallback when v.Context == ViolationContext.CallbackInvoke:
+                return $"Native code called the callback at {Hex(v.Address)}{(v.Note is null ? "" : " (" + v.Note + ")")} {(since.Length == 0 ? "" : since + " ")}after its GuardedCallback was released. " +
+                    "InteropGuard kept the callback's stub in its quarantine (callback_quarantine) and returned default without running the delegate; unguarded, native code would have called into freed memory.";
             case ViolationKind.CollectedDelegateCallback:
                 return $"{subject} points {Where(v)} {range} whose delegate was released {Ago(since, when)}; native code may call into freed memory.";
+            case ViolationKind.HandleReleasedInUse when v.Context is ViolationContext.HandleRelease or ViolationContext.HandleReleasedByNative:
+            case ViolationKind.LeakedPin when v.Context == ViolationContext.HandleFinalized:
+                return v.Note ?? $"The handle {Hex(v.Address)} is involved in a {v.KindName} violation.";
             case ViolationKind.InvalidHandle:
                 return $"CheckedHandle {Hex(v.Address)} {v.Note ?? "is not valid"}.";
             default:
@@ -202,7 +215,10 @@ internal static class ReportFormatter
         ViolationKind.UseAfterUnpin => "keep the Pin alive (a using scope around every native use) or copy the data into a NativeBuffer; call RetainedByNative() if native code keeps the pointer.",
         ViolationKind.UnpinnedManagedPointer => "pin the object (Guard.Pin or fixed) for as long as native code holds the pointer.",
         ViolationKind.DanglingManagedPointer => "native code still holds a pointer to managed memory whose object is gone; clear the native copy before releasing the object.",
-        ViolationKind.CollectedDelegateCallback => "keep the delegate alive (a field or GCHandle) for as long as native code may call it.",
+        ViolationKind.CollectedDelegateCallback when v.Context == ViolationContext.CallbackInvoke =>
+            "native code called the callback after its GuardedCallback was disposed: unregister the function pointer in native code first, and dispose the GuardedCallback after that (or keep it for as long as native code may call it).",
+        ViolationKind.CollectedDelegateCallback =>
+            "keep the delegate alive for as long as native code may call it: hold it in Guard.Callback(...) and dispose the GuardedCallback only after native code has unregistered the function pointer.",
         ViolationKind.InvalidHandle => "free each CheckedHandle once, and clear native copies of the cookie when you free it.",
         ViolationKind.ArrayPoolUseAfterReturn when v.Context == ViolationContext.PoolDoubleReturn =>
             "return each rented array once, and drop your reference to it when you return it (for example set the field to null).",
@@ -211,7 +227,11 @@ internal static class ReportFormatter
         ViolationKind.ArrayPoolUseAfterReturn when v.Context is ViolationContext.PoolQuarantineExit or ViolationContext.PoolVerify =>
             "await (or cancel and await) every read into a pooled array, and let native code finish with it, before you return it.",
         ViolationKind.ArrayPoolUseAfterReturn => "return a pooled array only after native code and async I/O are done with it; copy the data out if it must outlive the rent.",
-        ViolationKind.HandleReleasedInUse => "keep the SafeHandle alive (GC.KeepAlive / DangerousAddRef) until native code stops using it.",
+        ViolationKind.HandleReleasedInUse when v.ReleaseSite is { Member: var m } && m.Contains("finalizer", StringComparison.Ordinal) =>
+            "a finalizer released the handle while native code used it: keep the handle's owner alive until the native use ends (GC.KeepAlive(this) after the call, or pass the SafeHandle itself instead of DangerousGetHandle()), and call ReleasedByNative() before the owner may be finalized.",
+        ViolationKind.HandleReleasedInUse => "keep the SafeHandle open until native code stops using it: dispose it after the call returns or after ReleasedByNative() (GC.KeepAlive / DangerousAddRef around raw uses).",
+        ViolationKind.LeakedPin when v.Context == ViolationContext.HandleFinalized =>
+            "dispose the handle (a using scope, or the owner's Dispose) when you are done with it; the finalizer releases it at an unpredictable time, possibly while native code still uses it.",
         ViolationKind.UseAfterUnmap => "dispose the MappedView (and its accessor) only after native code stops using pointers into it; call RetainedByNative() on a view native code keeps.",
         ViolationKind.LeakedPin => "dispose pins and free handles when native code is done; long-lived pins fragment the GC heap.",
         _ => "see docs/checks for this kind.",
@@ -318,6 +338,20 @@ internal static class ReportFormatter
 
     private static (string Access, string Release, string Alloc) Headings(Violation v)
     {
+        switch (v.Context)
+        {
+            case ViolationContext.CallbackInvoke:
+                return ("Running when native code called back (the managed caller of the native code, if any)", "Callback released by", "Callback created by");
+            case ViolationContext.HandleRelease:
+                return ("Native use still outstanding (retained by native code at)", "Handle released by", "Handle created by");
+            case ViolationContext.HandleReleasedByNative:
+                return ("Native use still outstanding (retained by native code at)", "Handle released by", "Handle tracked by");
+            case ViolationContext.HandleFinalized:
+                return ("Handle created by", "Handle released by", "Handle created by");
+            case ViolationContext.Call when v.Kind == ViolationKind.HandleReleasedInUse:
+                return ("Call that used the handle", "Handle released by", "Handle created by");
+        }
+
         string access = v.Context switch
         {
             ViolationContext.Verify => "Found by Guard.Verify at",

@@ -161,8 +161,12 @@ internal static class ValidatorReportFormatter
             "keep the array pinned with a GCHandle (GCHandleType.Pinned) or Guard.Pin(...).RetainedByNative() until native code lets go of the pointer, or copy the data into a NativeBuffer.",
         ViolationKind.DanglingManagedPointer =>
             "the object has moved or died while native code kept the pointer: keep it pinned with a GCHandle or Guard.Pin(...).RetainedByNative() until native code lets go, or copy the data into a NativeBuffer.",
+        ViolationKind.UseAfterUnpin when (v.RangeFlags & IgConstants.FlagManagedString) != 0 =>
+            "native code still holds a pointer into a pinned string whose pin was released (the SQLITE_STATIC pattern): copy the text into memory native code may keep (NativeBuffer.FromString(text, Encoding.UTF8), disposed when native code is done), or keep the Pin (RetainedByNative()) until native code lets go.",
         ViolationKind.UseAfterUnpin =>
             "native code still holds a pointer into a pin that was released: keep the Pin alive (RetainedByNative()) until native code lets go, or copy the data into a NativeBuffer.",
+        ViolationKind.UseAfterUnmap =>
+            "native code still holds a pointer into a mapped view that was released: dispose the MappedView only after native code lets go of it (RetainedByNative() on a view native code keeps), or copy the bytes it needs.",
         ViolationKind.NativeUseAfterFree => "native memory still holds a pointer to a freed buffer: clear that copy when you free the buffer, or free it later.",
         _ => ReportFormatter.BoundaryHint(v),
     };

@@ -26,4 +26,12 @@ internal enum ViolationContext
     PoolQuarantineExit = 9,
     /// <summary>The poison of a returned array checked by GuardedArrayPool.Verify or Guard.Verify.</summary>
     PoolVerify = 10,
+    /// <summary>Native code called the function pointer of a released GuardedCallback (its stub kept in callback_quarantine).</summary>
+    CallbackInvoke = 11,
+    /// <summary>A tracked SafeHandle was released (Dispose, Close or a finalizer) while native code retained it.</summary>
+    HandleRelease = 12,
+    /// <summary>HandleTracker.ReleasedByNative found the (plain) SafeHandle closed while native code still retained it.</summary>
+    HandleReleasedByNative = 13,
+    /// <summary>A GuardedSafeHandle was finalized without Dispose (a leak, reported as leaked-pin).</summary>
+    HandleFinalized = 14,
 }

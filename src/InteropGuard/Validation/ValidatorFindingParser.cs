@@ -45,7 +45,8 @@ internal static class ValidatorFindingParser
             holder: ParseHolder(f),
             managedObject: ParseObject(f, address),
             evidence: JsonFields.String(f, "evidence"),
-            foundBy: foundBy);
+            foundBy: foundBy,
+            rangeFlags: rangeKind == RangeKind.None ? 0 : (uint)(ulong)JsonFields.Address(f, "rangeFlags")); // a string pin, a pooled array
     }
 
     /// <summary>"native-block", "managed-pin", ... as in the JSON report; unknown or missing = None.</summary>
