@@ -51,6 +51,8 @@ public sealed class PackageEndToEndTests
         Assert.That(output, Does.Match("ERROR: InteropGuard: (use-after-unpin|unpinned-managed-pointer)"), output);
         Assert.That(output, Does.Contain("libigsample.so"), "the report names the library whose data holds the pointer\n" + output);
         Assert.That(output, Does.Contain($"Program.cs:{keepLine}"), "the report names the user's [DllImport] call that pinned the array\n" + output);
+        Assert.That(output, Does.Contain($"pinned only for the P/Invoke call at Program.cs:{keepLine}"), output);
+        Assert.That(output, Does.Contain("the marshaller pinned only for the call"), "the hint fits a call-scoped pin\n" + output);
         Assert.That(output, Does.Contain("done"), output);
     }
 

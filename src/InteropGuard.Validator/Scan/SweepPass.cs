@@ -402,8 +402,11 @@ internal sealed class SweepPass
             }
 
             string noun = (r.Flags & TableLayout.FlagManagedString) != 0 ? "pinned string" : "pin";
+            string span = (r.Flags & TableLayout.FlagCallScoped) != 0
+                ? $"pinned only for the P/Invoke call at {alloc}"   // generated code: the pin ends with the call
+                : $"made at {alloc} and released at {release}";
             f = WordFinding(FindingKinds.UseAfterUnpin, w, at, holder,
-                $"{Offset(w, r)} a {r.Size}-byte {noun} [0x{r.Start:x}, 0x{r.End:x}){obj} made at {alloc} and released at {release} {sinceMs:F1} ms ago: the GC may move or free that memory.");
+                $"{Offset(w, r)} a {r.Size}-byte {noun} [0x{r.Start:x}, 0x{r.End:x}){obj} {span} {sinceMs:F1} ms ago: the GC may move or free that memory.");
             if (v.ObjectType is not null)
             {
                 f.ObjectAddress = v.ObjectAddress;
@@ -484,7 +487,7 @@ internal sealed class SweepPass
     {
         f.RangeId = r.Id;
         f.RangeKind = TableLayout.KindName(r.Kind);
-        f.RangeFlags = r.Flags & TableLayout.FlagUserMask;
+        f.RangeFlags = r.Flags & TableLayout.FlagsReported;
         f.RangeStart = r.Start;
         f.RangeSize = r.Size;
         f.AllocSite = Site(r.AllocSite);

@@ -66,6 +66,12 @@ internal static class TableLayout
     // IG_RANGE_F_*
     public const uint FlagRetained = 0x1;
 
+    /// <summary>IG_RANGE_F_CALL_SCOPED: pinned by generated code for the duration of one P/Invoke call.</summary>
+    public const uint FlagCallScoped = 0x2;
+
+    /// <summary>The flags a finding passes on to the target's report (call-scoped, and the managed runtime's own).</summary>
+    public const uint FlagsReported = FlagCallScoped | FlagUserMask;
+
     /// <summary>IG_RANGE_F_USER_MASK: the flags of the managed runtime (a string pin, a pooled array), passed on in findings.</summary>
     public const uint FlagUserMask = 0xFFFF_0000;
 

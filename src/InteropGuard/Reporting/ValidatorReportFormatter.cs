@@ -163,6 +163,8 @@ internal static class ValidatorReportFormatter
             "the object has moved or died while native code kept the pointer: keep it pinned with a GCHandle or Guard.Pin(...).RetainedByNative() until native code lets go, or copy the data into a NativeBuffer.",
         ViolationKind.UseAfterUnpin when (v.RangeFlags & IgConstants.FlagManagedString) != 0 =>
             "native code still holds a pointer into a pinned string whose pin was released (the SQLITE_STATIC pattern): copy the text into memory native code may keep (NativeBuffer.FromString(text, Encoding.UTF8), disposed when native code is done), or keep the Pin (RetainedByNative()) until native code lets go.",
+        ViolationKind.UseAfterUnpin when (v.RangeFlags & IgConstants.FlagCallScoped) != 0 =>
+            "native code kept a pointer to an argument the marshaller pinned only for the call: pin it yourself for as long as native code keeps it (a pinned GCHandle, or Guard.Pin(...).RetainedByNative(), released when native code lets go), allocate it on the pinned object heap (GC.AllocateArray(length, pinned: true)), or pass a NativeBuffer instead.",
         ViolationKind.UseAfterUnpin =>
             "native code still holds a pointer into a pin that was released: keep the Pin alive (RetainedByNative()) until native code lets go, or copy the data into a NativeBuffer.",
         ViolationKind.UseAfterUnmap =>
