@@ -12,7 +12,6 @@ namespace InteropGuard;
 /// Not finalizable: a pin that is never disposed stays pinned (a leak the validator reports as <c>leaked-pin</c>).</summary>
 public sealed unsafe class Pin : IDisposable
 {
-    private static int s_tableFullWarned;
 
     private readonly nint _byteOffset;
     private GCHandle _pinned;
@@ -145,19 +144,13 @@ public sealed unsafe class Pin : IDisposable
         }
 
         ulong tag = _weak.IsAllocated ? (ulong)GCHandle.ToIntPtr(_weak) : 0;
-        ulong id;
         uint flags = target is string ? IgConstants.FlagManagedString : 0; // reports of a string suggest a NativeBuffer copy
-        IgStatus status = IgNative.ig_range_register((uint)RangeKind.ManagedPin, (void*)Pointer, (nuint)Length, flags, site, tag, &id);
-        if (status != IgStatus.Ok)
+        ulong id = RangeRegistration.Register(RangeKind.ManagedPin, (void*)Pointer, (nuint)Length, flags, site, tag, "pins");
+        if (id == 0)
         {
             if (_weak.IsAllocated)
             {
                 _weak.Free();
-            }
-
-            if (status == IgStatus.TableFull && Interlocked.Exchange(ref s_tableFullWarned, 1) == 0)
-            {
-                Console.Error.WriteLine("InteropGuard: warning: the shadow table is full (max_ranges); new pins are not tracked. Raise max_ranges.");
             }
 
             return;

@@ -24,7 +24,6 @@ namespace InteropGuard;
 public sealed unsafe class GuardedCallback<T> : IDisposable
     where T : Delegate
 {
-    private static int s_tableFullWarned;
 
     private readonly CallbackTrampoline? _trampoline;
     private GCHandle _keepAlive;
@@ -104,16 +103,10 @@ public sealed unsafe class GuardedCallback<T> : IDisposable
     private void Track(string member, string file, int line)
     {
         uint site = SiteRegistry.Intern(member, file, line);
-        ulong id;
-        IgStatus status = IgNative.ig_range_register((uint)RangeKind.Callback, (void*)Pointer, 1, IgConstants.FlagRetained, site,
-            (ulong)GCHandle.ToIntPtr(_keepAlive), &id);
-        if (status != IgStatus.Ok)
+        ulong id = RangeRegistration.Register(RangeKind.Callback, (void*)Pointer, 1, IgConstants.FlagRetained, site,
+            (ulong)GCHandle.ToIntPtr(_keepAlive), "callbacks");
+        if (id == 0)
         {
-            if (status == IgStatus.TableFull && Interlocked.Exchange(ref s_tableFullWarned, 1) == 0)
-            {
-                Console.Error.WriteLine("InteropGuard: warning: the shadow table is full (max_ranges); new callbacks are not tracked. Raise max_ranges.");
-            }
-
             return;
         }
 

@@ -17,7 +17,6 @@ internal static unsafe class CallbackRegistry
 {
     private static readonly ConditionalWeakTable<Delegate, Entry> s_entries = new();
     private static SourceSite? s_collectedSite;
-    private static int s_tableFullWarned;
 
     /// <summary>Registers <paramref name="callback"/> the first time it is seen (later calls cost one table lookup).</summary>
     public static void Track<TDelegate>(TDelegate callback, GuardedCallSite site)
@@ -68,18 +67,12 @@ internal static unsafe class CallbackRegistry
         }
 
         GCHandle weak = GCHandle.Alloc(callback, GCHandleType.Weak);
-        ulong id;
-        IgStatus status = IgNative.ig_range_register((uint)RangeKind.Callback, (void*)entry, 1, IgConstants.FlagRetained,
-            site.SiteId, (ulong)GCHandle.ToIntPtr(weak), &id);
-        if (status != IgStatus.Ok)
+        ulong id = RangeRegistration.Register(RangeKind.Callback, (void*)entry, 1, IgConstants.FlagRetained,
+            site.SiteId, (ulong)GCHandle.ToIntPtr(weak), "callbacks");
+        if (id == 0)
         {
             weak.Free();
             GC.SuppressFinalize(created);
-            if (status == IgStatus.TableFull && Interlocked.Exchange(ref s_tableFullWarned, 1) == 0)
-            {
-                Console.Error.WriteLine("InteropGuard: warning: the shadow table is full (max_ranges); new callbacks are not tracked. Raise max_ranges.");
-            }
-
             return;
         }
 

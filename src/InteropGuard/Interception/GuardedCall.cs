@@ -95,10 +95,8 @@ public static unsafe class GuardedCall
             return 0;
         }
 
-        ulong id;
-        IgStatus status = InterceptionNative.RangeRegister((uint)RangeKind.ManagedPin, pointer, (nuint)Math.Max(0, length),
-            IgConstants.FlagCallScoped, site.SiteId, 0, &id);
-        return status == IgStatus.Ok ? id : 0;
+        return RangeRegistration.Register(RangeKind.ManagedPin, pointer, (nuint)Math.Max(0, length), IgConstants.FlagCallScoped,
+            site.SiteId, 0, "call-scoped pins", withoutTransition: true);
     }
 
     /// <summary>Releases a call-scoped pin after the call returned (or threw); 0 is ignored.</summary>

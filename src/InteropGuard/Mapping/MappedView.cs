@@ -14,7 +14,6 @@ namespace InteropGuard;
 /// later is a <c>use-after-unmap</c> naming the map and unmap sites. Not finalizable: a view never disposed stays mapped.</summary>
 public sealed unsafe class MappedView : IDisposable
 {
-    private static int s_tableFullWarned;
 
     private readonly SafeMemoryMappedViewHandle _handle;
     private int _released;
@@ -102,15 +101,9 @@ public sealed unsafe class MappedView : IDisposable
         }
 
         SourceSite site = SiteRegistry.GetFromCaller(member, file, line);
-        ulong id;
-        IgStatus status = IgNative.ig_range_register((uint)RangeKind.MappedView, (void*)Pointer, (nuint)Length, 0, site.Id, 0, &id);
-        if (status != IgStatus.Ok)
+        ulong id = RangeRegistration.Register(RangeKind.MappedView, (void*)Pointer, (nuint)Length, 0, site.Id, 0, "mapped views");
+        if (id == 0)
         {
-            if (status == IgStatus.TableFull && Interlocked.Exchange(ref s_tableFullWarned, 1) == 0)
-            {
-                Reporter.Warn("InteropGuard: warning: the shadow table is full (max_ranges); new mapped views are not tracked. Raise max_ranges.");
-            }
-
             return;
         }
 

@@ -375,11 +375,11 @@ public sealed class GuardedArrayPool<T> : ArrayPool<T>, IGuardedPool
         ulong id;
         fixed (T* p = array)
         {
-            IgStatus status = IgNative.ig_range_register((uint)RangeKind.ManagedPin, p, (nuint)record.ByteLength,
-                IgConstants.FlagPooledArray, site?.Id ?? 0, 0, &id);
-            if (status != IgStatus.Ok)
+            id = RangeRegistration.Register(RangeKind.ManagedPin, p, (nuint)record.ByteLength, IgConstants.FlagPooledArray,
+                site?.Id ?? 0, 0, "pooled arrays");
+            if (id == 0)
             {
-                return 0; // table full: untracked (Guard.Pin warns about a full table once)
+                return 0; // table full: untracked
             }
         }
 

@@ -1,0 +1,56 @@
+// RangeRegistration.cs: registers the ranges of the managed trackers (pins, call-scoped pins, mapped views, callbacks,
+// pooled arrays) in the shadow table; runs on each track, and says once per kind that the table is full.
+using System;
+using System.Collections.Concurrent;
+using System.Runtime.CompilerServices;
+using InteropGuard.Interception;
+
+namespace InteropGuard;
+
+/// <summary>The one path from a managed tracker to <c>ig_range_register</c>. A full table (<c>max_ranges</c>) is not an
+/// error for the program: the range is simply not tracked, and the user hears about it once per kind of tracker, with the
+/// option that raises the limit.</summary>
+internal static unsafe class RangeRegistration
+{
+    private static readonly ConcurrentDictionary<string, bool> s_tableFullWarned = new(StringComparer.Ordinal);
+
+    /// <summary>Registers a live range and returns its id, or 0 when it is not tracked (the table is full: warned once per
+    /// <paramref name="what"/>; or a bad argument, which the callers rule out).</summary>
+    /// <param name="kind">What the range is.</param>
+    /// <param name="start">First byte.</param>
+    /// <param name="size">Bytes (0 is tracked as 1).</param>
+    /// <param name="flags">IG_RANGE_F_* flags.</param>
+    /// <param name="site">The site that made it (0 = unknown).</param>
+    /// <param name="tag">user_tag: a GC handle of the object, or 0.</param>
+    /// <param name="what">Plural noun for the warning ("pins", "mapped views", ...).</param>
+    /// <param name="withoutTransition">Use the no-GC-transition binding (the hot path of generated code).</param>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] // call-scoped pins: `withoutTransition` folds
+    public static ulong Register(RangeKind kind, void* start, nuint size, uint flags, uint site, ulong tag, string what,
+        bool withoutTransition = false)
+    {
+        ulong id;
+        IgStatus status = withoutTransition
+            ? InterceptionNative.RangeRegister((uint)kind, start, size, flags, site, tag, &id)
+            : IgNative.ig_range_register((uint)kind, start, size, flags, site, tag, &id);
+        if (status == IgStatus.Ok)
+        {
+            return id;
+        }
+
+        if (status == IgStatus.TableFull)
+        {
+            WarnTableFull(what);
+        }
+
+        return 0;
+    }
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static void WarnTableFull(string what)
+    {
+        if (s_tableFullWarned.TryAdd(what, true))
+        {
+            Reporter.Warn($"InteropGuard: warning: the shadow table is full (max_ranges={GuardRuntime.Options.MaxRanges}); new {what} are not tracked. Raise max_ranges.");
+        }
+    }
+}
