@@ -267,7 +267,7 @@ static void _ig_gp_report(uint32_t kind, uint64_t addr, const _ig_gslot_t *m, vo
                       : "HINT: an access went past the end of the buffer; check the length passed with the pointer against the size allocated.\n");
   _ig_buf_str(&b, "HINT: to turn this check off set INTEROPGUARD_OPTIONS=");
   _ig_buf_str(&b, kind == IG_KIND_NATIVE_USE_AFTER_FREE ? "detect_native_use_after_free" : "detect_native_buffer_overflow");
-  _ig_buf_str(&b, "=0; sample_rate=0 turns the guarded pool off\n");
+  _ig_buf_str(&b, "=0\nHINT: this block was sampled into the guarded pool; sample_rate=0 turns the pool off\n");
   const char *fn, *file;
   uint32_t line;
   _ig_site_lookup(m->alloc_site, &fn, &file, &line);
