@@ -253,6 +253,11 @@ IG_API ig_status_t ig_free_at(void *ptr, uint32_t site, ig_violation_t *out);
  * max 0) and returns how many damaged blocks there are. Does not report. */
 IG_API size_t ig_verify(ig_violation_t *out, size_t max);
 
+/* The guarded pool (sample_rate > 0; docs/design/guarded-pool.md): 1 when ptr lies in the pool (a sampled block
+ * that ends at a guard page), else 0. *pool_lo / *pool_hi (may be NULL) receive the pool's reservation, 0 when
+ * there is no pool (sample_rate=0 or the reservation failed). */
+IG_API int ig_guarded_info(const void *ptr, uint64_t *pool_lo, uint64_t *pool_hi);
+
 /* ---------------------------------------------------------------------------------------------------
  * Shadow table: registering and looking up ranges.
  * ------------------------------------------------------------------------------------------------ */

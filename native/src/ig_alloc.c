@@ -83,19 +83,36 @@ static void *_ig_alloc(size_t size, size_t align, uint32_t site, bool zero) {
   IG_ENSURE_INIT();
   if (IG_UNLIKELY(size > IG_MAX_ALLOC)) { errno = ENOMEM; return NULL; }
   size_t left = align <= 16 ? IG_LEFT_MIN : _ig_round_up(IG_LEFT_MIN, align);
-  size_t right = _ig_right_redzone(size);
-  size_t total = left + size + right;
-  uint8_t *base;
-  if (align <= 16) {
-    base = malloc(total);
-  } else {
-    void *p = NULL;
-    base = posix_memalign(&p, align, total) == 0 ? p : NULL;
+  size_t right;
+  uint8_t *base = NULL;
+  /* sample_rate > 0: 1 in N blocks ends at a guard page (ig_guarded.c); its right redzone is the slack up to it */
+  uint32_t gslot = IG_SLOT_NONE;
+  if (IG_UNLIKELY(_ig_gp_rate != 0) && align <= 16 && --_ig_gp_countdown <= 0) {
+    uint8_t *gstart = _ig_guarded_take(size, &gslot);
+    if (gstart != NULL) base = gstart - left;
   }
-  if (IG_UNLIKELY(base == NULL)) { errno = ENOMEM; return NULL; }
+  if (IG_LIKELY(base == NULL)) {
+    right = _ig_right_redzone(size);
+    size_t total = left + size + right;
+    if (align <= 16) {
+      base = malloc(total);
+    } else {
+      void *p = NULL;
+      base = posix_memalign(&p, align, total) == 0 ? p : NULL;
+    }
+    if (IG_UNLIKELY(base == NULL)) { errno = ENOMEM; return NULL; }
+  } else {
+    right = size == 0 ? 16 : ((16 - (size & 15)) & 15);
+  }
   uint32_t slot = _ig_slot_alloc();
   if (IG_UNLIKELY(slot == IG_SLOT_NONE)) { /* table full (warned once): no untracked blocks */
-    free(base);
+    if (gslot != IG_SLOT_NONE) {
+      _ig_qitem_t none = {(uint64_t)(uintptr_t)(base + left), size, IG_SLOT_NONE, (uint16_t)left, (uint16_t)right};
+      _ig_guarded_commit(gslot, &none, site);
+      _ig_guarded_release(&none, site);
+    } else {
+      free(base);
+    }
     errno = ENOMEM;
     return NULL;
   }
@@ -120,6 +137,10 @@ static void *_ig_alloc(size_t size, size_t align, uint32_t site, bool zero) {
   } else if (IG_OPT(max_malloc_fill_size) > 0) {
     size_t n = size < (size_t)IG_OPT(max_malloc_fill_size) ? size : (size_t)IG_OPT(max_malloc_fill_size);
     memset(start, (int)IG_OPT(malloc_fill_byte), n);
+  }
+  if (gslot != IG_SLOT_NONE) {
+    _ig_qitem_t item = {(uint64_t)(uintptr_t)start, size, slot, (uint16_t)left, (uint16_t)right};
+    _ig_guarded_commit(gslot, &item, site);
   }
   _ig_index_insert(&e);
   _ig_thread_t *t = _ig_thread();
@@ -216,7 +237,8 @@ static ig_status_t _ig_free_impl(void *ptr, uint32_t site, ig_violation_t *out) 
   if (IG_UNLIKELY(!_ig_index_find_block(a, &e))) return _ig_free_error(a, site, out, false, NULL);
   /* Exactly one free wins the block: the first bin of its extent moves LIVE to FREED under its lock
    * (with the quarantine off, the same critical section also takes the block out of the index). */
-  bool now = _ig_quarantine_off();
+  bool guarded = IG_UNLIKELY(_ig_gp_rate != 0) && _ig_guarded_owns(a);
+  bool now = !guarded && _ig_quarantine_off(); /* a guarded block keeps its FREED record until its slot is reused */
   if (IG_UNLIKELY(e.state != IG_STATE_LIVE ||
                   !(now ? _ig_index_claim_remove(e.id, e.lo, e.hi, site)
                         : _ig_index_claim(e.id, e.lo, e.hi, IG_STATE_FREED))))
@@ -243,7 +265,9 @@ static ig_status_t _ig_free_impl(void *ptr, uint32_t site, ig_violation_t *out) 
     st = IG_ERR_OVERFLOW;
   }
   _ig_qitem_t item = {a, size, slot, e.rz_left, e.rz_right};
-  if (now) _ig_block_release(&item); else _ig_quarantine_push(&item);
+  if (guarded) _ig_guarded_release(&item, site);
+  else if (now) _ig_block_release(&item);
+  else _ig_quarantine_push(&item);
   if (st != IG_OK) _ig_deliver(st, &v, out);
   return st;
 }

@@ -181,6 +181,7 @@ static void _ig_init_once(void) {
   _ig_table_init();
   _ig_index_init();
   _ig_quarantine_init();
+  _ig_guarded_init();
   IG_STORE_REL(&_ig_initialized, 1u);
 }
 

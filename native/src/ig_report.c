@@ -295,7 +295,7 @@ static void _ig_format(_ig_buf_t *b, const ig_violation_t *v) {
   _ig_buf_str(b, "\n=================================================================\n");
 }
 
-static void _ig_write_report_file(const char *text, size_t len) {
+void _ig_report_write_file(const char *text, size_t len) {
   const char *pattern = IG_OPT_S(report_path);
   if (pattern[0] == 0) return;
   char path[IG_OPT_STR_MAX + 32];
@@ -338,7 +338,7 @@ void ig_report(const ig_violation_t *v) {
     _ig_format(&b, v);
     _ig_lock(&_ig_rep.print_lock);
     _ig_os_write(2, b.p, b.len);
-    _ig_write_report_file(b.p, b.len);
+    _ig_report_write_file(b.p, b.len);
     _ig_unlock(&_ig_rep.print_lock);
   }
   t->in_report = 0;

@@ -313,6 +313,22 @@ void _ig_sites_init(void);
 /* Copies site fields for printing; returns false for unknown ids (fields then say "unknown"). */
 bool _ig_site_lookup(uint32_t id, const char **function, const char **file, uint32_t *line);
 
+/* Appends a finished report to report_path (open/write/close: async-signal-safe; no lock). */
+void _ig_report_write_file(const char *text, size_t len);
+
+/* ---------------------------------------------------------------------------------------------------
+ * Guarded pool (ig_guarded.c), only with sample_rate > 0. The sampling decision is a per-thread countdown:
+ * the non-sampled path reads one global and decrements one thread-local.
+ * ------------------------------------------------------------------------------------------------ */
+extern uint64_t _ig_gp_rate;            /* sample_rate once the pool exists, else 0 */
+extern IG_TLS int64_t _ig_gp_countdown;
+void _ig_guarded_init(void);
+bool _ig_guarded_owns(uint64_t addr);
+/* A user start whose block ends at a page boundary, or NULL (too large, pool full); resets the countdown. */
+void *_ig_guarded_take(size_t size, uint32_t *out_gslot);
+void _ig_guarded_commit(uint32_t gslot, const _ig_qitem_t *item, uint32_t site);
+void _ig_guarded_release(const _ig_qitem_t *item, uint32_t site);
+
 /* Classifies a lookup result (shared by ig_lookup and ig_check). */
 ig_lookup_result_t _ig_classify(const ig_range_t *r, uint64_t addr, uint64_t len);
 

@@ -27,9 +27,12 @@ internal static class OptionTable
     public const int ValidatorTimeoutMs = 20;
     public const int PoolQuarantine = 21;
     public const int CallbackQuarantine = 22;
+    public const int SampleRate = 23;
+    public const int GuardedPoolPages = 24;
+    public const int GuardedQuarantine = 25;
 
     /// <summary>Index of <c>detect_native_use_after_free</c>; <c>detect_</c> of kind k is at FirstDetect + k - 1.</summary>
-    public const int FirstDetect = 23;
+    public const int FirstDetect = 26;
 
     public static readonly OptionDefinition[] All =
     [
@@ -56,6 +59,9 @@ internal static class OptionTable
         new("validator_timeout_ms", "30000", "Mode 2: milliseconds Guard.Validate and the exit sweep wait for the validator before it counts as stopped.", OptionType.Int, 1, int.MaxValue),
         new("pool_quarantine", "64", "Returns a GuardedArrayPool holds back (poisoned) before an array can be rented again; each holds its array's memory. 0 = no quarantine (writes after return are not found).", OptionType.Int, 0, 1 << 20),
         new("callback_quarantine", "16", "Released GuardedCallbacks whose stubs stay valid, so a late call from native code is reported (and returns default) instead of running freed code. Each keeps one delegate and its stub (~100 bytes). 0 = none.", OptionType.Int, 0, 1 << 20),
+        new("sample_rate", "0", "1 in N native buffers goes to the guarded pool: it ends at an inaccessible page, so an overflow or a use after free faults at the access and is reported with the buffer's sites (native side). 0 = off; non-sampled buffers cost what they cost without it.", OptionType.Int, 0, int.MaxValue),
+        new("guarded_pool_pages", "256", "Slots of the guarded pool (one data page plus one guard page each; buffers up to a page minus 48 bytes). When all are in use, sampled buffers are allocated normally.", OptionType.Int, 1, 1 << 20),
+        new("guarded_quarantine", "64", "Freed guarded slots kept inaccessible before one can be reused (FIFO); a use after free is caught while its slot is held.", OptionType.Int, 0, 1 << 20),
         new("detect_native_use_after_free", "1", "Report native-use-after-free.", OptionType.Bool),
         new("detect_native_buffer_overflow", "1", "Report native-buffer-overflow.", OptionType.Bool),
         new("detect_double_free", "1", "Report double-free.", OptionType.Bool),

@@ -1,0 +1,318 @@
+/* ig_guarded.c - the sampled guarded pool (GWP-ASan style, sample_rate > 0): 1 in N native blocks is placed so that
+ * it ends at a page boundary followed by an inaccessible page, freed slots stay inaccessible in a FIFO quarantine,
+ * and a SIGSEGV/SIGBUS handler reports a fault into the pool and hands every fault to the handler installed before
+ * it; slot code runs on sampled ig_malloc/ig_free calls, the handler on a fault.
+ *
+ * Pool layout (one PROT_NONE reservation of 2 * guarded_pool_pages pages; P = page size):
+ *
+ *   pool_lo                                                                                     pool_hi
+ *   | slot 0                          | slot 1                          | ...   | slot n-1                   |
+ *   | data page (RW while live)       | guard page | data page   | guard page |       | data page | guard page |
+ *   |.....| header | canary | user | slack | PROT_NONE  |
+ *         ^ base   ^ start - 16       ^ start        ^ start + size             ^ P: the first byte past the block
+ *
+ *   start = P - round_up(max(size, 1), 16); slack = the (size & 15 ? 16 - (size & 15) : 0) bytes between the
+ *   end of the user bytes and the page end, filled with the canary (the block's right redzone). The header and
+ *   left canary sit in front as in every block (the allocator's free path checks them). Blocks larger than
+ *   P - 48 bytes or aligned beyond 16 are never sampled.
+ */
+#include "internal/ig_internal.h"
+
+#include <signal.h>
+#include <stdlib.h>
+#include <sys/mman.h>
+#include <ucontext.h>
+#include <unistd.h>
+
+/* Per-slot metadata, preallocated; written under the pool lock, read (racily, best effort) by the handler. */
+typedef struct _ig_gslot_s {
+  uint32_t state;        /* IG_GSLOT_* (atomic) */
+  uint32_t alloc_site, alloc_tid, free_site, free_tid;
+  uint32_t _pad;
+  uint64_t start, size;  /* user bytes */
+  uint64_t alloc_ns, free_ns;
+  _ig_qitem_t item;      /* what freeing the block's record needs when the slot leaves the quarantine */
+} _ig_gslot_t;
+
+enum { IG_GSLOT_NEVER = 0, IG_GSLOT_LIVE = 1, IG_GSLOT_FREED = 2 };
+
+uint64_t _ig_gp_rate;
+IG_TLS int64_t _ig_gp_countdown;
+
+static struct {
+  uint64_t lo, hi;        /* the reservation */
+  uint64_t page;
+  uint32_t slots;         /* guarded_pool_pages */
+  uint32_t quarantine;    /* guarded_quarantine */
+  _ig_lock_t lock;
+  uint32_t fresh;         /* slots [fresh, slots) were never used */
+  uint32_t *ring;         /* freed slots, oldest first: ring[(head + i) % slots], i < count */
+  uint32_t head, count;
+  _ig_gslot_t *meta;
+  struct sigaction prev_segv, prev_bus;
+  uint32_t installed;
+  uint64_t sampled, fallbacks;
+} _ig_gp;
+
+/* ---------------------------------------------------------------------------------------------------
+ * Initialisation.
+ * ------------------------------------------------------------------------------------------------ */
+static void _ig_gp_handler(int sig, siginfo_t *si, void *ctx);
+
+static void _ig_gp_install(void) {
+  struct sigaction sa;
+  memset(&sa, 0, sizeof sa);
+  sa.sa_sigaction = _ig_gp_handler;
+  sa.sa_flags = SA_SIGINFO | SA_ONSTACK;
+  sigemptyset(&sa.sa_mask);
+  if (sigaction(SIGSEGV, &sa, &_ig_gp.prev_segv) != 0 || sigaction(SIGBUS, &sa, &_ig_gp.prev_bus) != 0) {
+    _ig_warn("guarded pool: sigaction failed; sample_rate is ignored");
+    _ig_gp_rate = 0;
+    return;
+  }
+  _ig_gp.installed = 1;
+}
+
+void _ig_guarded_init(void) {
+  if (IG_OPT(sample_rate) == 0) return;
+  uint64_t page = (uint64_t)sysconf(_SC_PAGESIZE);
+  uint32_t n = (uint32_t)IG_OPT(guarded_pool_pages);
+  void *p = mmap(NULL, (size_t)(2 * n * page), PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+  _ig_gp.meta = _ig_os_reserve(n * sizeof(_ig_gslot_t));
+  _ig_gp.ring = _ig_os_reserve(n * sizeof(uint32_t));
+  if (p == MAP_FAILED || _ig_gp.meta == NULL || _ig_gp.ring == NULL) {
+    _ig_warn("guarded pool: cannot reserve the pool; sample_rate is ignored");
+    return;
+  }
+  _ig_gp.lo = (uint64_t)(uintptr_t)p;
+  _ig_gp.hi = _ig_gp.lo + 2 * n * page;
+  _ig_gp.page = page;
+  _ig_gp.slots = n;
+  _ig_gp.quarantine = (uint32_t)IG_OPT(guarded_quarantine);
+  _ig_gp_rate = (uint64_t)IG_OPT(sample_rate);
+  _ig_gp_install();
+}
+
+/* ---------------------------------------------------------------------------------------------------
+ * Slots.
+ * ------------------------------------------------------------------------------------------------ */
+bool _ig_guarded_owns(uint64_t a) { return a - _ig_gp.lo < _ig_gp.hi - _ig_gp.lo; }
+
+static uint64_t _ig_gp_slot_lo(uint32_t i) { return _ig_gp.lo + (uint64_t)i * 2 * _ig_gp.page; }
+
+/* The slow half of sampling: the countdown reached zero. Returns the user start in a fresh data page, or NULL
+ * (too large, pool empty: the caller allocates normally). *out_slot receives the slot for _ig_guarded_commit. */
+void *_ig_guarded_take(size_t size, uint32_t *out_slot) {
+  _ig_gp_countdown = (int64_t)_ig_gp_rate;
+  size_t rounded = (size + 15) & ~(size_t)15;
+  if (rounded == 0) rounded = 16;
+  if (rounded + 48 > _ig_gp.page) return NULL;
+  uint32_t slot = IG_SLOT_NONE;
+  _ig_qitem_t evict = {0, 0, IG_SLOT_NONE, 0, 0};
+  _ig_lock(&_ig_gp.lock);
+  if (_ig_gp.fresh < _ig_gp.slots) {
+    slot = _ig_gp.fresh++;
+  } else if (_ig_gp.count > _ig_gp.quarantine) { /* the oldest freed slot leaves the quarantine */
+    slot = _ig_gp.ring[_ig_gp.head];
+    _ig_gp.head = (_ig_gp.head + 1) % _ig_gp.slots;
+    _ig_gp.count--;
+    evict = _ig_gp.meta[slot].item;
+  }
+  if (slot != IG_SLOT_NONE) IG_STORE(&_ig_gp.meta[slot].state, (uint32_t)IG_GSLOT_NEVER);
+  _ig_unlock(&_ig_gp.lock);
+  if (slot == IG_SLOT_NONE) { IG_ADD(&_ig_gp.fallbacks, 1); return NULL; }
+  if (evict.slot != IG_SLOT_NONE) { /* the old block's record leaves the index now that its memory is reused */
+    _ig_index_remove(evict.slot, evict.start - evict.rz_left, evict.start + evict.size + evict.rz_right);
+    _ig_record_retire(evict.slot);
+  }
+  uint64_t lo = _ig_gp_slot_lo(slot);
+  if (mprotect((void *)(uintptr_t)lo, _ig_gp.page, PROT_READ | PROT_WRITE) != 0) {
+    _ig_lock(&_ig_gp.lock); /* give it back as freed so the ring stays consistent */
+    _ig_gp.ring[(_ig_gp.head + _ig_gp.count) % _ig_gp.slots] = slot;
+    _ig_gp.count++;
+    _ig_gp.meta[slot].item.slot = IG_SLOT_NONE;
+    _ig_unlock(&_ig_gp.lock);
+    return NULL;
+  }
+  IG_ADD(&_ig_gp.sampled, 1);
+  *out_slot = slot;
+  return (void *)(uintptr_t)(lo + _ig_gp.page - rounded);
+}
+
+/* Records the allocation site of a block placed by _ig_guarded_take (after its record is published). */
+void _ig_guarded_commit(uint32_t gslot, const _ig_qitem_t *item, uint32_t site) {
+  _ig_gslot_t *m = &_ig_gp.meta[gslot];
+  m->alloc_site = site;
+  m->alloc_tid = _ig_os_tid();
+  m->alloc_ns = _ig_os_now_ns();
+  m->free_site = 0;
+  m->free_tid = 0;
+  m->free_ns = 0;
+  m->start = item->start;
+  m->size = item->size;
+  m->item = *item;
+  IG_STORE_REL(&m->state, (uint32_t)IG_GSLOT_LIVE);
+}
+
+/* Frees a guarded block whose record the caller moved to FREED: the data page becomes inaccessible and the slot
+ * joins the quarantine; its record stays in the index (FREED) until the slot is reused. */
+void _ig_guarded_release(const _ig_qitem_t *item, uint32_t site) {
+  uint64_t off = item->start - _ig_gp.lo;
+  uint32_t slot = (uint32_t)(off / (2 * _ig_gp.page));
+  _ig_gslot_t *m = &_ig_gp.meta[slot];
+  m->free_site = site;
+  m->free_tid = _ig_os_tid();
+  m->free_ns = _ig_os_now_ns();
+  IG_STORE_REL(&m->state, (uint32_t)IG_GSLOT_FREED);
+  (void)mprotect((void *)(uintptr_t)_ig_gp_slot_lo(slot), _ig_gp.page, PROT_NONE);
+  _ig_lock(&_ig_gp.lock);
+  _ig_gp.ring[(_ig_gp.head + _ig_gp.count) % _ig_gp.slots] = slot;
+  _ig_gp.count++;
+  _ig_unlock(&_ig_gp.lock);
+}
+
+/* ---------------------------------------------------------------------------------------------------
+ * The fault handler. Async-signal-safe: a stack buffer, the _ig_buf_* formatters (no allocation, no locks),
+ * write(2), open(2); it takes no lock a faulting thread may hold and never calls the report hook (managed code).
+ * ------------------------------------------------------------------------------------------------ */
+static struct sigaction *_ig_gp_prev(int sig) { return sig == SIGBUS ? &_ig_gp.prev_bus : &_ig_gp.prev_segv; }
+
+/* Does what would have happened without InteropGuard. A kernel fault with SIG_DFL/SIG_IGN: restore it and
+ * return, so the instruction faults again into the default action. A signal sent by kill(): raise it again. */
+static void _ig_gp_chain(int sig, siginfo_t *si, void *ctx) {
+  struct sigaction *p = _ig_gp_prev(sig);
+  if (p->sa_flags & SA_SIGINFO) { p->sa_sigaction(sig, si, ctx); return; }
+  if (p->sa_handler == SIG_IGN) {
+    if (si->si_code > 0) sigaction(sig, p, NULL);
+    return;
+  }
+  if (p->sa_handler == SIG_DFL) {
+    sigaction(sig, p, NULL);
+    if (si->si_code <= 0) raise(sig);
+    return;
+  }
+  p->sa_handler(sig);
+}
+
+static void _ig_gp_site(_ig_buf_t *b, const char *heading, uint32_t site, uint32_t tid, uint64_t ago_ns) {
+  const char *fn, *file;
+  uint32_t line;
+  _ig_site_lookup(site, &fn, &file, &line);
+  _ig_buf_str(b, heading);
+  _ig_buf_str(b, " (OS tid ");
+  _ig_buf_u64(b, tid);
+  _ig_buf_str(b, ", ");
+  _ig_buf_u64(b, ago_ns / 1000000);
+  _ig_buf_str(b, ".");
+  _ig_buf_u64(b, (ago_ns / 100000) % 10);
+  _ig_buf_str(b, " ms ago):\n  #0 ");
+  _ig_buf_str(b, fn);
+  _ig_buf_str(b, "  ");
+  _ig_buf_str(b, file);
+  _ig_buf_str(b, ":");
+  _ig_buf_u64(b, line);
+  _ig_buf_str(b, "\n");
+}
+
+static const char *_ig_gp_access(void *ctx) {
+#if defined(__x86_64__)
+  const ucontext_t *uc = ctx;
+  return (uc->uc_mcontext.gregs[REG_ERR] & 2) ? "WRITE" : "READ";
+#else
+  (void)ctx;
+  return "ACCESS";
+#endif
+}
+
+static void _ig_gp_report(uint32_t kind, uint64_t addr, const _ig_gslot_t *m, void *ctx, bool guard) {
+  char text[3072];
+  _ig_buf_t b = {text, 0, sizeof text};
+  const char *name = ig_kind_name(kind);
+  uint64_t now = _ig_os_now_ns();
+  _ig_buf_str(&b, "=================================================================\n");
+  _ig_buf_str(&b, "ERROR: InteropGuard: ");
+  _ig_buf_str(&b, name);
+  _ig_buf_str(&b, " on address ");
+  _ig_buf_hex(&b, addr);
+  _ig_buf_str(&b, kind == IG_KIND_NATIVE_USE_AFTER_FREE ? " [IG0001]\n" : " [IG0002]\n");
+  _ig_buf_str(&b, _ig_gp_access(ctx));
+  _ig_buf_str(&b, " at ");
+  _ig_buf_hex(&b, addr);
+  _ig_buf_str(&b, ", ");
+  uint64_t end = m->start + m->size;
+  if (addr >= end) { _ig_buf_u64(&b, addr - end); _ig_buf_str(&b, " bytes after "); }
+  else if (addr >= m->start) { _ig_buf_u64(&b, addr - m->start); _ig_buf_str(&b, " bytes inside of "); }
+  else { _ig_buf_u64(&b, m->start - addr); _ig_buf_str(&b, " bytes before "); }
+  _ig_buf_u64(&b, m->size);
+  _ig_buf_str(&b, "-byte native buffer [");
+  _ig_buf_hex(&b, m->start);
+  _ig_buf_str(&b, ", ");
+  _ig_buf_hex(&b, end);
+  _ig_buf_str(&b, ")");
+  if (kind == IG_KIND_NATIVE_USE_AFTER_FREE) {
+    _ig_buf_str(&b, " that was freed ");
+    _ig_buf_u64(&b, (now - m->free_ns) / 1000000);
+    _ig_buf_str(&b, " ms before");
+  }
+  _ig_buf_str(&b, guard ? ", caught by the guard page after it.\n" : ", caught by its inaccessible page.\n");
+  _ig_buf_str(&b, "  faulting thread (OS tid ");
+  _ig_buf_u64(&b, _ig_os_tid());
+  _ig_buf_str(&b, "), a sampled guarded allocation (sample_rate=");
+  _ig_buf_u64(&b, _ig_gp_rate);
+  _ig_buf_str(&b, ")\n");
+  if (m->state == IG_GSLOT_FREED) _ig_gp_site(&b, "Buffer freed by", m->free_site, m->free_tid, now - m->free_ns);
+  _ig_gp_site(&b, "Buffer allocated by", m->alloc_site, m->alloc_tid, now - m->alloc_ns);
+  _ig_buf_str(&b, kind == IG_KIND_NATIVE_USE_AFTER_FREE
+                      ? "HINT: the buffer was freed while a pointer to it was still in use; free it only after the last use.\n"
+                      : "HINT: an access went past the end of the buffer; check the length passed with the pointer against the size allocated.\n");
+  _ig_buf_str(&b, "HINT: to turn this check off set INTEROPGUARD_OPTIONS=");
+  _ig_buf_str(&b, kind == IG_KIND_NATIVE_USE_AFTER_FREE ? "detect_native_use_after_free" : "detect_native_buffer_overflow");
+  _ig_buf_str(&b, "=0\nHINT: this block was sampled into the guarded pool; sample_rate=0 turns the pool off\n");
+  const char *fn, *file;
+  uint32_t line;
+  _ig_site_lookup(m->alloc_site, &fn, &file, &line);
+  _ig_buf_str(&b, "SUMMARY: InteropGuard: ");
+  _ig_buf_str(&b, name);
+  _ig_buf_str(&b, " ");
+  _ig_buf_str(&b, file);
+  _ig_buf_str(&b, ":");
+  _ig_buf_u64(&b, line);
+  _ig_buf_str(&b, " in ");
+  _ig_buf_str(&b, fn);
+  _ig_buf_str(&b, "\n=================================================================\n");
+  _ig_os_write(2, b.p, b.len);
+  _ig_report_write_file(b.p, b.len);
+}
+
+static void _ig_gp_handler(int sig, siginfo_t *si, void *ctx) {
+  uint64_t a = (uint64_t)(uintptr_t)si->si_addr;
+  /* cheap first: a signal someone sent, or a fault outside the pool, is not ours */
+  if (si->si_code <= 0 || !_ig_guarded_owns(a)) { _ig_gp_chain(sig, si, ctx); return; }
+  uint64_t off = a - _ig_gp.lo;
+  uint32_t slot = (uint32_t)(off / (2 * _ig_gp.page));
+  bool guard = (off % (2 * _ig_gp.page)) >= _ig_gp.page;
+  const _ig_gslot_t *m = &_ig_gp.meta[slot];
+  uint32_t state = IG_LOAD_ACQ(&m->state);
+  uint32_t kind = IG_KIND_NONE;
+  if (state == IG_GSLOT_LIVE && guard) kind = IG_KIND_NATIVE_BUFFER_OVERFLOW;
+  else if (state == IG_GSLOT_FREED) kind = IG_KIND_NATIVE_USE_AFTER_FREE; /* data page, or past its end */
+  bool on = kind != IG_KIND_NONE &&
+            (kind == IG_KIND_NATIVE_USE_AFTER_FREE ? IG_OPT(detect_native_use_after_free)
+                                                   : IG_OPT(detect_native_buffer_overflow));
+  if (on) _ig_gp_report(kind, a, m, ctx, guard);
+  if (on && IG_OPT(halt_on_error)) abort();
+  /* The fault cannot be resumed: from now on the previous handler owns the signal, and the instruction faults
+   * again into it once we return (a never-used slot's page is a wild access: the same path, no report). A
+   * previous SIG_IGN then means the kernel's default action, as it would without InteropGuard. */
+  sigaction(sig, _ig_gp_prev(sig), NULL);
+}
+
+/* ---------------------------------------------------------------------------------------------------
+ * Introspection for tests and statistics.
+ * ------------------------------------------------------------------------------------------------ */
+IG_API int ig_guarded_info(const void *ptr, uint64_t *pool_lo, uint64_t *pool_hi) {
+  IG_ENSURE_INIT();
+  if (pool_lo) *pool_lo = _ig_gp.lo;
+  if (pool_hi) *pool_hi = _ig_gp.hi;
+  return _ig_gp.lo != 0 && _ig_guarded_owns((uint64_t)(uintptr_t)ptr);
+}
