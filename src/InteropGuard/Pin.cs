@@ -170,16 +170,8 @@ public sealed unsafe class Pin : IDisposable
             return;
         }
 
-        ulong id = Id;
-        if (id != 0)
-        {
-            // Release the range first, then unpin: there is no moment where the object is unpinned but tracked live.
-            IgNative.ig_range_release(id, site?.Id ?? 0, null);
-            if (GuardRuntime.Options.CaptureStacks)
-            {
-                StackStore.RecordRelease(id, site?.Stack ?? SiteRegistry.CaptureStack(2));
-            }
-        }
+        // Release the range first, then unpin: there is no moment where the object is unpinned but tracked live.
+        RangeRegistration.Release(Id, site);
 
         if (_hasMemoryHandle)
         {
@@ -192,7 +184,7 @@ public sealed unsafe class Pin : IDisposable
 
         if (_weak.IsAllocated)
         {
-            PinSideTable.Add(id, _weak, Pointer, _byteOffset); // the side table owns the weak handle now
+            PinSideTable.Add(Id, _weak, Pointer, _byteOffset); // the side table owns the weak handle now
             _weak = default;
         }
     }

@@ -132,15 +132,7 @@ public sealed unsafe class GuardedCallback<T> : IDisposable
 
         // The flag first: from here a call through the pointer is reported, never run.
         _trampoline?.MarkReleased(site);
-        ulong id = Id;
-        if (id != 0)
-        {
-            IgNative.ig_range_release(id, site?.Id ?? 0, null);
-            if (GuardRuntime.Options.CaptureStacks)
-            {
-                StackStore.RecordRelease(id, site?.Stack ?? SiteRegistry.CaptureStack(2));
-            }
-        }
+        RangeRegistration.Release(Id, site);
 
         if (_trampoline is not null)
         {

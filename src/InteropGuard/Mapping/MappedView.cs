@@ -125,12 +125,7 @@ public sealed unsafe class MappedView : IDisposable
         if (id != 0)
         {
             // Release the range first, then the pointer: the view is never unmapped while the table calls it live.
-            IgNative.ig_range_release(id, site?.Id ?? 0, null);
-            if (GuardRuntime.Options.CaptureStacks)
-            {
-                StackStore.RecordRelease(id, site?.Stack ?? SiteRegistry.CaptureStack(2));
-            }
-
+            RangeRegistration.Release(id, site);
             MappedViewTable.Add(id, _handle);
         }
 

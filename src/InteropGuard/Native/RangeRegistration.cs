@@ -45,6 +45,25 @@ internal static unsafe class RangeRegistration
         return 0;
     }
 
+    /// <summary>Marks a tracker's live range released at <paramref name="site"/> and, with capture_stacks=1, records the
+    /// release stack (the site's own, else the stack above the tracker's Dispose/Release). 0 is ignored.</summary>
+    /// <param name="id">What <see cref="Register"/> returned.</param>
+    /// <param name="site">Where it was released; null = unknown.</param>
+    public static void Release(ulong id, SourceSite? site)
+    {
+        if (id == 0)
+        {
+            return;
+        }
+
+        IgNative.ig_range_release(id, site?.Id ?? 0, null);
+        if (GuardRuntime.Options.CaptureStacks)
+        {
+            // Skip this method, the tracker's ReleaseCore and its public Dispose/Release.
+            StackStore.RecordRelease(id, site?.Stack ?? SiteRegistry.CaptureStack(3));
+        }
+    }
+
     [MethodImpl(MethodImplOptions.NoInlining)]
     private static void WarnTableFull(string what)
     {
