@@ -221,6 +221,14 @@ typedef struct ig_violation {
 
 /* ig_init flags */
 #define IG_INIT_QUIET 0x1u /* do not print option warnings (the caller printed them already) */
+/* release mode (docs/design/modes.md): sample_rate defaults to IG_RELEASE_SAMPLE_RATE; blocks that are not sampled
+ * are plain malloc blocks (no header, redzone, record or quarantine: freeing one costs a range compare and free()),
+ * sampled blocks are guarded-pool blocks with their record as in every mode. */
+#define IG_INIT_RELEASE 0x2u
+#define IG_RELEASE_SAMPLE_RATE 5000
+
+/* 1 when the library runs in release mode (ig_init with IG_INIT_RELEASE), else 0. */
+IG_API int ig_release_mode(void);
 
 /* Initialises the library with an options string in INTEROPGUARD_OPTIONS syntax (key=value:key=value).
  * NULL means: read INTEROPGUARD_OPTIONS. The first call wins; later calls and the lazy initialisation

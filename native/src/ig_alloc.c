@@ -15,6 +15,8 @@
  */
 #include "internal/ig_internal.h"
 
+#include <malloc.h>
+
 #include <errno.h>
 #include <stdlib.h>
 
@@ -79,6 +81,16 @@ static void _ig_stat_add(uint64_t *field, uint64_t v) { IG_STORE(field, IG_LOAD(
 /* ---------------------------------------------------------------------------------------------------
  * Allocation.
  * ------------------------------------------------------------------------------------------------ */
+/* Release mode's unsampled block: what malloc gives, nothing else (no header, record or redzone). */
+static void *_ig_plain_alloc(size_t size, size_t align, bool zero) {
+  if (size == 0) size = 1; /* a unique non-null pointer, as in every mode */
+  if (align <= 16) return zero ? calloc(1, size) : malloc(size);
+  void *p = NULL;
+  if (posix_memalign(&p, align, size) != 0) { errno = ENOMEM; return NULL; }
+  if (zero) memset(p, 0, size);
+  return p;
+}
+
 static void *_ig_alloc(size_t size, size_t align, uint32_t site, bool zero) {
   IG_ENSURE_INIT();
   if (IG_UNLIKELY(size > IG_MAX_ALLOC)) { errno = ENOMEM; return NULL; }
@@ -91,6 +103,8 @@ static void *_ig_alloc(size_t size, size_t align, uint32_t site, bool zero) {
     uint8_t *gstart = _ig_guarded_take(size, &gslot);
     if (gstart != NULL) base = gstart - left;
   }
+  /* release mode: only a sampled block that found a slot is made the guarded way */
+  if (_ig_release && base == NULL) return _ig_plain_alloc(size, align, zero);
   if (IG_LIKELY(base == NULL)) {
     right = _ig_right_redzone(size);
     size_t total = left + size + right;
@@ -110,6 +124,7 @@ static void *_ig_alloc(size_t size, size_t align, uint32_t site, bool zero) {
       _ig_qitem_t none = {(uint64_t)(uintptr_t)(base + left), size, IG_SLOT_NONE, (uint16_t)left, (uint16_t)right};
       _ig_guarded_commit(gslot, &none, site);
       _ig_guarded_release(&none, site);
+      if (_ig_release) return _ig_plain_alloc(size, align, zero); /* the table is full: unguarded, as if not sampled */
     } else {
       free(base);
     }
@@ -232,6 +247,12 @@ static ig_status_t _ig_free_impl(void *ptr, uint32_t site, ig_violation_t *out) 
   if (ptr == NULL) return IG_OK;
   IG_ENSURE_INIT();
   uint64_t a = (uint64_t)(uintptr_t)ptr;
+  /* release mode: a block outside the guarded pool is a plain malloc block (not checked: that is the price of
+   * costing what free() costs) */
+  if (_ig_release && !(_ig_gp_rate != 0 && _ig_guarded_owns(a))) {
+    free(ptr);
+    return IG_OK;
+  }
   _ig_entry_t e;
   /* The index decides whether this is a block at all; nothing at `ptr` is read before it says so. */
   if (IG_UNLIKELY(!_ig_index_find_block(a, &e))) return _ig_free_error(a, site, out, false, NULL);
@@ -308,6 +329,10 @@ void _ig_block_release(const _ig_qitem_t *it) {
 void *ig_realloc(void *ptr, size_t size) {
   if (ptr == NULL) return ig_malloc(size);
   IG_ENSURE_INIT();
+  if (_ig_release && !(_ig_gp_rate != 0 && _ig_guarded_owns((uint64_t)(uintptr_t)ptr))) {
+    if (size == 0) { free(ptr); return NULL; }
+    return realloc(ptr, size); /* a plain block stays plain */
+  }
   _ig_entry_t e;
   ig_range_t r;
   if (!_ig_index_find_block((uint64_t)(uintptr_t)ptr, &e) || e.state != IG_STATE_LIVE ||
@@ -330,6 +355,8 @@ void *ig_realloc(void *ptr, size_t size) {
 size_t ig_usable_size(const void *ptr) {
   if (ptr == NULL) return 0;
   IG_ENSURE_INIT();
+  if (_ig_release && !(_ig_gp_rate != 0 && _ig_guarded_owns((uint64_t)(uintptr_t)ptr)))
+    return malloc_usable_size((void *)ptr); /* a plain block: what malloc gave (at least the size asked) */
   _ig_entry_t e;
   return (_ig_index_find_block((uint64_t)(uintptr_t)ptr, &e) && e.state == IG_STATE_LIVE) ? (size_t)_ig_entry_size(&e) : 0;
 }

@@ -3,10 +3,12 @@
 #include "internal/ig_internal.h"
 
 #include <pthread.h>
+#include <stdio.h>
 #include <stdlib.h>
 
 _ig_options_t _ig_opt;
 uint32_t _ig_initialized;
+uint32_t _ig_release;
 
 typedef struct _ig_opt_desc_s {
   const char *name;
@@ -175,6 +177,12 @@ static void _ig_init_once(void) {
   _ig_options_defaults();
   const char *text = _ig_pending_explicit && _ig_pending_options ? _ig_pending_options
                                                                  : getenv("INTEROPGUARD_OPTIONS");
+  if (_ig_pending_explicit && (_ig_pending_flags & IG_INIT_RELEASE)) {
+    _ig_release = 1; /* release mode samples by default; a sample_rate in the options text still wins */
+    char rate[40];
+    snprintf(rate, sizeof rate, "sample_rate=%d", IG_RELEASE_SAMPLE_RATE);
+    _ig_options_parse(rate, true);
+  }
   _ig_options_parse(text, (_ig_pending_flags & IG_INIT_QUIET) != 0);
   _ig_report_init();
   _ig_sites_init();
@@ -189,6 +197,11 @@ void _ig_init_slow(void) {
   _ig_pending_explicit = false;
   _ig_pending_flags = 0;
   pthread_once(&_ig_once, _ig_init_once);
+}
+
+int ig_release_mode(void) {
+  IG_ENSURE_INIT();
+  return (int)_ig_release;
 }
 
 ig_status_t ig_init(const char *options, uint32_t flags) {

@@ -20,7 +20,7 @@ internal static unsafe class GuardRuntime
     static GuardRuntime()
     {
         TextWriter warnings = Console.Error;
-        Mode = ParseMode(Environment.GetEnvironmentVariable("INTEROPGUARD"), warnings);
+        Mode = ParseMode(Environment.GetEnvironmentVariable("INTEROPGUARD"), AppContext.GetData(DefaultModeSwitch) as string, warnings);
         string? optionsText = Environment.GetEnvironmentVariable("INTEROPGUARD_OPTIONS");
         s_options = GuardOptions.Parse(optionsText, warnings);
         if (Mode != GuardMode.Off)
@@ -36,7 +36,7 @@ internal static unsafe class GuardRuntime
 
         if (s_options.Verbosity >= 1)
         {
-            warnings.WriteLine($"InteropGuard: mode {(int)Mode} ({Mode}), {(Enabled ? "enabled" : "disabled")}, native library: {NativeLibraryResolver.LoadedPath ?? "(not loaded)"}");
+            warnings.WriteLine($"InteropGuard: mode {ModeName(Mode)} ({Mode}), {(Enabled ? "enabled" : "disabled")}, native library: {NativeLibraryResolver.LoadedPath ?? "(not loaded)"}");
             warnings.WriteLine("InteropGuard: options: " + s_options);
         }
     }
@@ -52,25 +52,59 @@ internal static unsafe class GuardRuntime
     /// <summary>Now, in ns, on the clock native range times use (see <see cref="MonotonicClock"/>).</summary>
     public static ulong MonotonicNs() => MonotonicClock.NowNs();
 
-    /// <summary>Parses an <c>INTEROPGUARD</c> value: null/empty = 1; 0, 1, 2 (also off/boundary/validator); anything else
-    /// warns naming the valid values and gives 1.</summary>
-    internal static GuardMode ParseMode(string? value, TextWriter? warnings)
+    /// <summary>The runtimeconfig knob (<c>RuntimeHostConfigurationOption</c>) through which a build sets the mode used
+    /// when <c>INTEROPGUARD</c> is unset: the package's targets set it to <c>release</c> for builds with
+    /// <c>InteropGuardRelease=true</c>.</summary>
+    internal const string DefaultModeSwitch = "InteropGuard.DefaultMode";
+
+    /// <summary>The mode as <c>INTEROPGUARD</c> spells it: 0, 1, 2 or release.</summary>
+    internal static string ModeName(GuardMode mode) => mode == GuardMode.Release ? "release" : ((int)mode).ToString(System.Globalization.CultureInfo.InvariantCulture);
+
+    /// <summary>Parses an <c>INTEROPGUARD</c> value: null/empty = the build's default (<paramref name="buildDefault"/>,
+    /// from the <see cref="DefaultModeSwitch"/> knob), else 1; 0, 1, 2, release (also off/boundary/validator);
+    /// anything else warns naming the valid values and gives the default.</summary>
+    internal static GuardMode ParseMode(string? value, string? buildDefault, TextWriter? warnings)
     {
-        if (string.IsNullOrWhiteSpace(value))
+        GuardMode fallback = GuardMode.Boundary;
+        if (!string.IsNullOrWhiteSpace(buildDefault))
         {
-            return GuardMode.Boundary;
+            GuardMode? fromBuild = TryParseMode(buildDefault);
+            if (fromBuild is null)
+            {
+                warnings?.WriteLine($"InteropGuard: warning: the build's default mode '{buildDefault}' ({DefaultModeSwitch} in runtimeconfig.json) is not a valid mode (valid: 0, 1, 2, release); using 1");
+            }
+            else
+            {
+                fallback = fromBuild.Value;
+            }
         }
 
-        switch (value.Trim().ToLowerInvariant())
+        if (string.IsNullOrWhiteSpace(value))
         {
-            case "0": case "off": return GuardMode.Off;
-            case "1": case "boundary": return GuardMode.Boundary;
-            case "2": case "validator": return GuardMode.Validator;
-            default:
-                warnings?.WriteLine($"InteropGuard: warning: INTEROPGUARD='{value}' is not a valid mode (valid: 0 = off, 1 = call-boundary checks, 2 = adds the validator); using 1");
-                return GuardMode.Boundary;
+            return fallback;
         }
+
+        GuardMode? mode = TryParseMode(value);
+        if (mode is null)
+        {
+            warnings?.WriteLine($"InteropGuard: warning: INTEROPGUARD='{value}' is not a valid mode (valid: 0 = off, 1 = call-boundary checks, 2 = adds the validator, release = sampled guard pages and light checks); using {ModeName(fallback)}");
+            return fallback;
+        }
+
+        return mode.Value;
     }
+
+    /// <summary>Parses an <c>INTEROPGUARD</c> value without a default (see <see cref="ParseMode(string?, string?, TextWriter?)"/>).</summary>
+    internal static GuardMode ParseMode(string? value, TextWriter? warnings) => ParseMode(value, null, warnings);
+
+    private static GuardMode? TryParseMode(string value) => value.Trim().ToLowerInvariant() switch
+    {
+        "0" or "off" => GuardMode.Off,
+        "1" or "boundary" => GuardMode.Boundary,
+        "2" or "validator" => GuardMode.Validator,
+        "release" => GuardMode.Release,
+        _ => null,
+    };
 
     private static bool TryStartNative(string? optionsText, TextWriter warnings)
     {
@@ -88,7 +122,8 @@ internal static unsafe class GuardRuntime
                 return false;
             }
 
-            IgStatus status = IgNative.ig_init(optionsText ?? "", IgConstants.InitQuiet);
+            uint flags = IgConstants.InitQuiet | (Mode == GuardMode.Release ? IgConstants.InitRelease : 0);
+            IgStatus status = IgNative.ig_init(optionsText ?? "", flags);
             if (status != IgStatus.Ok)
             {
                 warnings.WriteLine($"InteropGuard: warning: ig_init failed ({status}); running UNGUARDED");

@@ -13,6 +13,8 @@ namespace InteropGuard;
 /// undisposed buffer leaks (native code may still use it).</summary>
 public sealed unsafe class NativeBuffer : IDisposable
 {
+    private static readonly bool s_release = GuardRuntime.Enabled && GuardRuntime.Mode == GuardMode.Release;
+
     private readonly bool _guarded;
     private int _disposed;
 
@@ -204,7 +206,14 @@ public sealed unsafe class NativeBuffer : IDisposable
             }
         }
 
+        // Release mode: only sampled blocks (in the guarded pool) are tracked; a freed one joins the released-range filter.
+        bool sampled = s_release && GuardedPool.Contains(pointer);
         IgStatus status = IgNative.ig_free_at((void*)pointer, site.Id, &native);
+        if (sampled && status == IgStatus.Ok)
+        {
+            Interception.ReleasedRangeFilter.Add(pointer, 1);
+        }
+
         if (status == IgStatus.Ok)
         {
             if (id != 0)

@@ -116,6 +116,7 @@ const char *_ig_option_name(int id);
  * Initialisation (ig_options.c): every entry point calls IG_ENSURE_INIT() first.
  * ------------------------------------------------------------------------------------------------ */
 extern uint32_t _ig_initialized;
+extern uint32_t _ig_release;      /* ig_init with IG_INIT_RELEASE: unsampled blocks are plain malloc blocks */
 void _ig_init_slow(void);
 #define IG_ENSURE_INIT()                                                                                  \
   do {                                                                                                    \

@@ -11,29 +11,59 @@ namespace InteropGuard.Interception;
 /// checks each pointer-like argument before the call, records what the marshaller pins for the call and releases it
 /// after, registers delegates as callbacks and watches SafeHandles. Violations found before the call throw
 /// <see cref="InteropViolationException"/> (or halt with halt_on_error=1) and the call does not run; every method is
-/// safe to call in every mode. For generated code only.</summary>
+/// safe to call in every mode. In release mode only pointer arguments are checked, against a filter of recently released
+/// ranges; call-scoped pins, callbacks and SafeHandles are not recorded. For generated code only.</summary>
 [EditorBrowsable(EditorBrowsableState.Never)]
 public static unsafe class GuardedCall
 {
-    // static readonly: the JIT folds `if (!GuardedCall.IsEnabled)` in wrappers to nothing (mode 1) or to the direct call (mode 0).
+    // static readonly: the JIT folds `if (!GuardedCall.IsEnabled)` in wrappers to nothing (mode 1) or to the direct call
+    // (mode 0), and the release-mode tests below to one branch.
     private static readonly bool s_enabled = GuardRuntime.Enabled;
 
-    /// <summary>True when calls are checked (mode 1 or 2 and the native library loaded); false makes every generated
-    /// wrapper a direct call.</summary>
+    // Release mode: pointers are checked against the released-range filter only; nothing is recorded per call.
+    private static readonly bool s_light = GuardRuntime.Enabled && GuardRuntime.Mode == GuardMode.Release;
+
+    // Modes 1 and 2: every check runs in full.
+    private static readonly bool s_full = s_enabled && !s_light;
+
+    /// <summary>True when calls are checked (mode 1, 2 or release and the native library loaded); false makes every
+    /// generated wrapper a direct call.</summary>
     public static bool IsEnabled => s_enabled;
 
     /// <summary>The boundary check of a pointer-sized argument (<c>nint</c>, <c>IntPtr</c>, a pointer field): reports
     /// a pointer into a freed native block, a released pin, view or callback. Addresses the shadow table does not know
-    /// (handles, untracked memory, null) are never reported. Costs one lock-free lookup.</summary>
+    /// (handles, untracked memory, null) are never reported. Modes 1 and 2: one lock-free lookup. Release mode: one
+    /// compare against the filter of recently released ranges (<see cref="ReleasedRangeFilter"/>), inlined; the lookup
+    /// runs only when the pointer's page was released recently.</summary>
     /// <param name="pointer">The argument's value; 0 = null (allowed).</param>
     /// <param name="argument">The parameter (or field path) as reports name it.</param>
     /// <param name="site">The call site.</param>
-    [SkipLocalsInit]
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static void CheckPointer(nint pointer, string argument, GuardedCallSite site)
     {
-        if (!s_enabled || pointer == 0)
+        if (s_light)
         {
-            return; // off, or null: nothing the table knows
+            if (ReleasedRangeFilter.MayContain(pointer))
+            {
+                CheckPointerInTable(pointer, argument, site);
+            }
+
+            return;
+        }
+
+        if (s_full)
+        {
+            CheckPointerInTable(pointer, argument, site);
+        }
+    }
+
+    [SkipLocalsInit]
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static void CheckPointerInTable(nint pointer, string argument, GuardedCallSite site)
+    {
+        if (pointer == 0)
+        {
+            return; // null: nothing the table knows
         }
 
         IgViolation native;
@@ -62,7 +92,13 @@ public static unsafe class GuardedCall
     [SkipLocalsInit]
     public static bool CheckStructPointer(void* pointer, nint size, string argument, GuardedCallSite site)
     {
-        if (!s_enabled || pointer == null || size < 0)
+        if (s_light)
+        {
+            CheckPointer((nint)pointer, argument, site); // release mode: the pointer itself, never its fields
+            return false;
+        }
+
+        if (!s_full || pointer == null || size < 0)
         {
             return false;
         }
@@ -90,7 +126,7 @@ public static unsafe class GuardedCall
     [SkipLocalsInit]
     public static ulong PinArgument(void* pointer, nint length, GuardedCallSite site)
     {
-        if (!s_enabled || pointer == null)
+        if (!s_full || pointer == null)
         {
             return 0;
         }
@@ -104,7 +140,7 @@ public static unsafe class GuardedCall
     /// <param name="site">The call site (recorded as the release site).</param>
     public static void ReleaseArgument(ulong id, GuardedCallSite site)
     {
-        if (id == 0 || !s_enabled)
+        if (id == 0 || !s_full)
         {
             return;
         }
@@ -121,7 +157,7 @@ public static unsafe class GuardedCall
     public static void TrackCallback<TDelegate>(TDelegate? callback, GuardedCallSite site)
         where TDelegate : Delegate
     {
-        if (!s_enabled || callback is null)
+        if (!s_full || callback is null)
         {
             return;
         }
@@ -132,7 +168,7 @@ public static unsafe class GuardedCall
     /// <summary>Counts a SafeHandle argument as in flight for the call. Returns the value to pass to
     /// <see cref="ExitHandle"/>: true when the handle was open.</summary>
     /// <param name="handle">The handle argument; null is ignored.</param>
-    public static bool EnterHandle(SafeHandle? handle) => s_enabled && handle is not null && HandleCalls.Enter(handle);
+    public static bool EnterHandle(SafeHandle? handle) => s_full && handle is not null && HandleCalls.Enter(handle);
 
     /// <summary>Ends the in-flight count after the call and reports <c>handle-released-in-use</c> when the handle was
     /// open before the call and closed after it (it was disposed or finalized while the call ran).</summary>
@@ -142,7 +178,7 @@ public static unsafe class GuardedCall
     /// <param name="site">The call site.</param>
     public static void ExitHandle(SafeHandle? handle, bool wasOpen, string argument, GuardedCallSite site)
     {
-        if (!s_enabled || handle is null)
+        if (!s_full || handle is null)
         {
             return;
         }

@@ -48,6 +48,12 @@ internal static unsafe partial class IgNative
     public static partial IgStatus ig_range_get(ulong id, IgRange* range);
 
     [LibraryImport(Library)]
+    public static partial int ig_guarded_info(void* pointer, ulong* poolLo, ulong* poolHi);
+
+    [LibraryImport(Library)]
+    public static partial int ig_release_mode();
+
+    [LibraryImport(Library)]
     public static partial uint ig_lookup(void* address, nuint length, IgRange* range);
 
     /// <summary>The hot call: lock-free lookup + classify. No GC transition (the C side never blocks).</summary>

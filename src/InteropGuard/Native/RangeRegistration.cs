@@ -14,6 +14,9 @@ internal static unsafe class RangeRegistration
 {
     private static readonly ConcurrentDictionary<string, bool> s_tableFullWarned = new(StringComparer.Ordinal);
 
+    // Release mode checks calls against the filter of released ranges, so releases must be recorded there.
+    private static readonly bool s_remember = GuardRuntime.Enabled && GuardRuntime.Mode == GuardMode.Release;
+
     /// <summary>Registers a live range and returns its id, or 0 when it is not tracked (the table is full: warned once per
     /// <paramref name="what"/>; or a bad argument, which the callers rule out).</summary>
     /// <param name="kind">What the range is.</param>
@@ -56,7 +59,7 @@ internal static unsafe class RangeRegistration
             return;
         }
 
-        IgNative.ig_range_release(id, site?.Id ?? 0, null);
+        ReleaseRange(id, site?.Id ?? 0);
         if (GuardRuntime.Options.CaptureStacks)
         {
             // Skip this method, the tracker's ReleaseCore and its public Dispose/Release.
@@ -71,5 +74,31 @@ internal static unsafe class RangeRegistration
         {
             Reporter.Warn($"InteropGuard: warning: the shadow table is full (max_ranges={GuardRuntime.Options.MaxRanges}); new {what} are not tracked. Raise max_ranges.");
         }
+    }
+    /// <summary>Marks a range released (<c>ig_range_release</c>) and, in release mode, records it in the
+    /// <see cref="ReleasedRangeFilter"/>, so that a pointer into it reaching a call runs the full check. Returns the
+    /// native status (a second release: <see cref="IgStatus.State"/>).</summary>
+    /// <param name="id">The range; 0 does nothing.</param>
+    /// <param name="site">The release site's id (0 = unknown).</param>
+    public static IgStatus ReleaseRange(ulong id, uint site)
+    {
+        if (id == 0)
+        {
+            return IgStatus.Ok;
+        }
+
+        if (!s_remember)
+        {
+            return IgNative.ig_range_release(id, site, null);
+        }
+
+        IgRange range;
+        IgStatus status = IgNative.ig_range_release(id, site, &range);
+        if (status == IgStatus.Ok)
+        {
+            ReleasedRangeFilter.Add((nint)range.Start, (nint)range.Size);
+        }
+
+        return status;
     }
 }

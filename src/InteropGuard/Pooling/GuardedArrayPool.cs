@@ -284,7 +284,7 @@ public sealed class GuardedArrayPool<T> : ArrayPool<T>, IGuardedPool
         {
             if (record.RangeLive)
             {
-                IgNative.ig_range_release(record.RangeId, site.Id, null);
+                RangeRegistration.ReleaseRange(record.RangeId, site.Id);
             }
             else
             {
@@ -292,7 +292,7 @@ public sealed class GuardedArrayPool<T> : ArrayPool<T>, IGuardedPool
                 ulong id = Register(array, record, record.RentSite);
                 if (id != 0)
                 {
-                    IgNative.ig_range_release(id, site.Id, null);
+                    RangeRegistration.ReleaseRange(id, site.Id);
                 }
 
                 record.RangeId = id;

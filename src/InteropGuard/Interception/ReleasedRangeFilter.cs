@@ -1,0 +1,91 @@
+// ReleasedRangeFilter.cs: release mode's O(1) boundary check: a direct-mapped table of the pages of recently released ranges, read without locks or a native call.
+using System;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using System.Threading;
+
+namespace InteropGuard.Interception;
+
+/// <summary>The compact filter behind release mode's boundary check (docs/design/modes.md). Every range released in
+/// release mode (an unpinned <see cref="Pin"/>, a disposed <see cref="MappedView"/>, a released callback, a
+/// returned pooled array, a freed sampled native block) writes the numbers of its pages into a direct-mapped table of
+/// <see cref="Entries"/> words; a pointer argument is checked by hashing its page and comparing one word. A miss (the
+/// common case: the page of no recently released range) costs about a nanosecond and no native call; a hit goes to the
+/// full shadow-table check, which decides (the page may belong to a live range now). The filter forgets: a later
+/// release whose page hashes to the same entry overwrites it, and ranges of more than <see cref="MaxPagesPerRange"/>
+/// pages record only their first and last pages, so release mode finds a use of a released range with high
+/// probability for recent releases, not always; modes 1 and 2 check every pointer against the table.</summary>
+internal static class ReleasedRangeFilter
+{
+    /// <summary>Entries of the table (a power of two; 8 bytes each: 64 KiB).</summary>
+    internal const int Entries = 1 << Bits;
+
+    /// <summary>Ranges with more pages record their first and last <see cref="MaxPagesPerRange"/>/2 pages only.</summary>
+    internal const int MaxPagesPerRange = 64;
+
+    private const int Bits = 13;
+    private const int PageShift = 12;
+    private const ulong Empty = ulong.MaxValue; // no page number is all ones (addresses are < 2^64)
+
+    private static readonly ulong[] s_pages = CreateTable();
+
+    /// <summary>True when the page of <paramref name="pointer"/> is the page of a range released recently (the caller
+    /// then runs the full check); false for null and for pages no recorded release touched.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static bool MayContain(nint pointer)
+    {
+        ulong page = (ulong)pointer >> PageShift;
+        ref ulong entry = ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(s_pages), (nint)Index(page));
+        return entry == page;
+    }
+
+    /// <summary>Records a released range [<paramref name="start"/>, <paramref name="start"/> + <paramref name="length"/>)
+    /// (at least one byte). Null is ignored. Lock-free: concurrent writers race per entry and the last one wins.</summary>
+    /// <param name="start">The first byte of the range.</param>
+    /// <param name="length">Its length in bytes (0 = one byte).</param>
+    public static void Add(nint start, nint length)
+    {
+        if (start == 0)
+        {
+            return;
+        }
+
+        ulong first = (ulong)start >> PageShift;
+        ulong last = ((ulong)start + (ulong)Math.Max(length, 1) - 1) >> PageShift;
+        if (last < first)
+        {
+            last = first; // wrapped around the top of the address space: the first page only
+        }
+
+        ulong count = last - first + 1;
+        if (count <= MaxPagesPerRange)
+        {
+            for (ulong page = first; page <= last; page++)
+            {
+                Volatile.Write(ref s_pages[Index(page)], page);
+            }
+
+            return;
+        }
+
+        for (ulong i = 0; i < MaxPagesPerRange / 2; i++)
+        {
+            Volatile.Write(ref s_pages[Index(first + i)], first + i);
+            Volatile.Write(ref s_pages[Index(last - i)], last - i);
+        }
+    }
+
+    /// <summary>Forgets every recorded release (tests).</summary>
+    internal static void Clear() => Array.Fill(s_pages, Empty);
+
+    // Fibonacci hashing: neighbouring pages land in different entries, so one large range does not evict itself.
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static ulong Index(ulong page) => (page * 0x9E3779B97F4A7C15ul) >> (64 - Bits);
+
+    private static ulong[] CreateTable()
+    {
+        var table = new ulong[Entries];
+        Array.Fill(table, Empty);
+        return table;
+    }
+}
