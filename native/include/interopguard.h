@@ -256,6 +256,10 @@ IG_API size_t ig_usable_size(const void *ptr);
  * function fills *out (when out is not NULL) instead of reporting, and returns the status. */
 IG_API void *ig_malloc_at(size_t size, size_t alignment, uint32_t site);
 IG_API ig_status_t ig_free_at(void *ptr, uint32_t site, ig_violation_t *out);
+/* Sets the allocation site of the live block at ptr (its first user byte): for callers that learn the site is worth
+ * interning only after the allocation (release mode names only sampled blocks). IG_ERR_NOT_FOUND when ptr is not a
+ * live tracked block (a plain release-mode block, freed, interior), IG_ERR_BAD_ARG for NULL. */
+IG_API ig_status_t ig_set_alloc_site(const void *ptr, uint32_t site);
 
 /* Checks the canaries of every live block. Fills up to max violations into out (may be NULL with
  * max 0) and returns how many damaged blocks there are. Does not report. */

@@ -295,6 +295,19 @@ static ig_status_t _ig_free_impl(void *ptr, uint32_t site, ig_violation_t *out) 
 
 void ig_free(void *ptr) { (void)_ig_free_impl(ptr, 0, NULL); }
 
+ig_status_t ig_set_alloc_site(const void *ptr, uint32_t site) {
+  if (ptr == NULL) return IG_ERR_BAD_ARG;
+  IG_ENSURE_INIT();
+  uint64_t a = (uint64_t)(uintptr_t)ptr;
+  _ig_entry_t e;
+  if (!_ig_index_find_block(a, &e) || e.state != IG_STATE_LIVE) return IG_ERR_NOT_FOUND;
+  ig_range_t *r = _ig_record(_ig_id_slot(e.id));
+  if (IG_LOAD(&r->id) != e.id) return IG_ERR_NOT_FOUND;
+  IG_STORE(&r->alloc_site, site);
+  if (_ig_gp_rate != 0 && _ig_guarded_owns(a)) _ig_guarded_set_site(a, site);
+  return IG_OK;
+}
+
 ig_status_t ig_free_at(void *ptr, uint32_t site, ig_violation_t *out) { return _ig_free_impl(ptr, site, out); }
 
 void _ig_block_evict(const _ig_qitem_t *it) {

@@ -154,6 +154,13 @@ void _ig_guarded_commit(uint32_t gslot, const _ig_qitem_t *item, uint32_t site) 
   IG_STORE_REL(&m->state, (uint32_t)IG_GSLOT_LIVE);
 }
 
+/* Replaces the allocation site of the live guarded block starting at start (ig_set_alloc_site). */
+void _ig_guarded_set_site(uint64_t start, uint32_t site) {
+  uint32_t slot = (uint32_t)((start - _ig_gp.lo) / (2 * _ig_gp.page));
+  _ig_gslot_t *m = &_ig_gp.meta[slot];
+  if (IG_LOAD_ACQ(&m->state) == IG_GSLOT_LIVE && m->start == start) IG_STORE(&m->alloc_site, site);
+}
+
 /* Frees a guarded block whose record the caller moved to FREED: the data page becomes inaccessible and the slot
  * joins the quarantine; its record stays in the index (FREED) until the slot is reused. */
 void _ig_guarded_release(const _ig_qitem_t *item, uint32_t site) {

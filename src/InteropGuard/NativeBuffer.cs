@@ -13,8 +13,6 @@ namespace InteropGuard;
 /// undisposed buffer leaks (native code may still use it).</summary>
 public sealed unsafe class NativeBuffer : IDisposable
 {
-    private static readonly bool s_release = GuardRuntime.Enabled && GuardRuntime.Mode == GuardMode.Release;
-
     private readonly bool _guarded;
     private int _disposed;
 
@@ -69,20 +67,10 @@ public sealed unsafe class NativeBuffer : IDisposable
             return new NativeBuffer((nint)plain, length, guarded: false);
         }
 
-        uint site = SiteRegistry.Intern(member, file, line);
-        void* p = IgNative.ig_malloc_at((nuint)length, (nuint)alignment, site);
+        void* p = NativeBlocks.Allocate((nuint)length, (nuint)alignment, member, file, line);
         if (p == null)
         {
             throw new OutOfMemoryException($"NativeBuffer.Allocate: the InteropGuard allocator could not supply {length} bytes (alignment {alignment}).");
-        }
-
-        if (GuardRuntime.Options.CaptureStacks)
-        {
-            IgRange range;
-            if (IgNative.ig_lookup(p, 0, &range) != IgConstants.LookupUnknown)
-            {
-                StackStore.RecordAlloc(range.Id, SiteRegistry.CaptureStack(1));
-            }
         }
 
         return new NativeBuffer((nint)p, length, guarded: true);
@@ -173,7 +161,13 @@ public sealed unsafe class NativeBuffer : IDisposable
             return;
         }
 
-        FreeGuarded(pointer, SiteRegistry.WithStackIfCaptured(SiteRegistry.GetFromCaller(member, file, line), 1));
+        if (NativeBlocks.IsPlain(pointer))
+        {
+            NativeMemory.Free((void*)pointer); // release mode, not sampled: a plain malloc block
+            return;
+        }
+
+        NativeBlocks.FreeTracked(pointer, SiteRegistry.WithStackIfCaptured(SiteRegistry.GetFromCaller(member, file, line), 1), "NativeBuffer.Free");
     }
 
     private void ReleaseCore(SourceSite? site)
@@ -189,47 +183,12 @@ public sealed unsafe class NativeBuffer : IDisposable
             return;
         }
 
-        FreeGuarded(Pointer, site ?? SiteRegistry.Get("NativeBuffer.Dispose", "", 0));
-    }
-
-    [SkipLocalsInit]
-    private static void FreeGuarded(nint pointer, SourceSite site)
-    {
-        IgViolation native = default;
-        ulong id = 0;
-        if (GuardRuntime.Options.CaptureStacks)
+        if (NativeBlocks.IsPlain(Pointer))
         {
-            IgRange range;
-            if (IgNative.ig_lookup((void*)pointer, 0, &range) != IgConstants.LookupUnknown)
-            {
-                id = range.Id;
-            }
-        }
-
-        // Release mode: only sampled blocks (in the guarded pool) are tracked; a freed one joins the released-range filter.
-        bool sampled = s_release && GuardedPool.Contains(pointer);
-        IgStatus status = IgNative.ig_free_at((void*)pointer, site.Id, &native);
-        if (sampled && status == IgStatus.Ok)
-        {
-            Interception.ReleasedRangeFilter.Add(pointer, 1);
-        }
-
-        if (status == IgStatus.Ok)
-        {
-            if (id != 0)
-            {
-                StackStore.RecordRelease(id, site.Stack ?? SiteRegistry.CaptureStack(2));
-            }
-
+            NativeMemory.Free((void*)Pointer); // release mode, not sampled: a plain malloc block
             return;
         }
 
-        // A bad free is rare: name the real caller of a plain Dispose() now (the stack walk is affordable here).
-        site = CallerSite.Resolve(site, "NativeBuffer.Dispose");
-        Violation? violation = FreeCheck.Detect(status, pointer, in native, site);
-        if (violation is not null)
-        {
-            Reporter.Report(violation, throwOnReport: true);
-        }
+        NativeBlocks.FreeTracked(Pointer, site ?? SiteRegistry.Get("NativeBuffer.Dispose", "", 0), "NativeBuffer.Dispose");
     }
 }

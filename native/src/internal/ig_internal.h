@@ -329,6 +329,7 @@ bool _ig_guarded_owns(uint64_t addr);
 void *_ig_guarded_take(size_t size, uint32_t *out_gslot);
 void _ig_guarded_commit(uint32_t gslot, const _ig_qitem_t *item, uint32_t site);
 void _ig_guarded_release(const _ig_qitem_t *item, uint32_t site);
+void _ig_guarded_set_site(uint64_t start, uint32_t site);
 
 /* Classifies a lookup result (shared by ig_lookup and ig_check). */
 ig_lookup_result_t _ig_classify(const ig_range_t *r, uint64_t addr, uint64_t len);

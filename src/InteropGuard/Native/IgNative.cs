@@ -30,6 +30,9 @@ internal static unsafe partial class IgNative
     public static partial void* ig_malloc_at(nuint size, nuint alignment, uint site);
 
     [LibraryImport(Library)]
+    public static partial IgStatus ig_set_alloc_site(void* pointer, uint site);
+
+    [LibraryImport(Library)]
     public static partial IgStatus ig_free_at(void* ptr, uint site, IgViolation* violation);
 
     [LibraryImport(Library)]

@@ -1,0 +1,114 @@
+// NativeBlocks.cs: allocating and freeing blocks of the InteropGuard allocator for NativeBuffer and GuardedNativeMemory, in modes 1, 2 and release.
+using System;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using InteropGuard.Interception;
+
+namespace InteropGuard;
+
+/// <summary>The managed side of the shadow allocator, shared by <see cref="NativeBuffer"/> and
+/// <see cref="GuardedNativeMemory"/> when the runtime is enabled. Modes 1 and 2: every block is tracked and named by its
+/// allocation site. Release mode: the native side samples 1 in <c>sample_rate</c> blocks into the guarded pool and makes
+/// the rest plain <c>malloc</c> blocks, so the site is interned only for a sampled block (after the allocation) and a
+/// plain block is freed with <see cref="NativeMemory.Free"/>, exactly what the unguarded program does.</summary>
+internal static unsafe class NativeBlocks
+{
+    private static readonly bool s_release = GuardRuntime.Enabled && GuardRuntime.Mode == GuardMode.Release;
+
+    /// <summary>Allocates <paramref name="length"/> bytes (alignment 0 = 16); null when the allocator cannot.</summary>
+    /// <param name="length">User bytes.</param>
+    /// <param name="alignment">0 = 16, else a power of two.</param>
+    /// <param name="member">The allocating member.</param>
+    /// <param name="file">Its file.</param>
+    /// <param name="line">Its line.</param>
+    public static void* Allocate(nuint length, nuint alignment, string member, string file, int line)
+    {
+        if (s_release)
+        {
+            void* block = IgNative.ig_malloc_at(length, alignment, 0);
+            if (block != null && GuardedPool.Contains((nint)block))
+            {
+                NameSampled(block, member, file, line);
+            }
+
+            return block;
+        }
+
+        void* p = IgNative.ig_malloc_at(length, alignment, SiteRegistry.Intern(member, file, line));
+        if (p != null && GuardRuntime.Options.CaptureStacks)
+        {
+            RecordAllocStack(p, 3); // RecordAllocStack, Allocate, and the public API
+        }
+
+        return p;
+    }
+
+    /// <summary>True when <paramref name="pointer"/> is a plain block of release mode (not sampled): it is freed with
+    /// <see cref="NativeMemory.Free"/> and nothing is checked.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static bool IsPlain(nint pointer) => s_release && !GuardedPool.Contains(pointer);
+
+    /// <summary>Frees a tracked block (modes 1 and 2, or a sampled block in release mode) and reports a double or invalid
+    /// free, or a damaged redzone, as an <see cref="InteropViolationException"/>.</summary>
+    /// <param name="pointer">The block's first user byte.</param>
+    /// <param name="site">The freeing site (an unrecorded site is resolved from the stack only when there is a report).</param>
+    /// <param name="api">The API for the report when the site is unrecorded, e.g. "NativeBuffer.Dispose".</param>
+    [SkipLocalsInit]
+    public static void FreeTracked(nint pointer, SourceSite site, string api)
+    {
+        IgViolation native = default;
+        ulong id = 0;
+        if (GuardRuntime.Options.CaptureStacks)
+        {
+            IgRange range;
+            if (IgNative.ig_lookup((void*)pointer, 0, &range) != IgConstants.LookupUnknown)
+            {
+                id = range.Id;
+            }
+        }
+
+        bool sampled = s_release && GuardedPool.Contains(pointer);
+        IgStatus status = IgNative.ig_free_at((void*)pointer, site.Id, &native);
+        if (status == IgStatus.Ok)
+        {
+            if (sampled)
+            {
+                ReleasedRangeFilter.Add(pointer, 1); // release mode: a later use at a call runs the full check
+            }
+
+            if (id != 0)
+            {
+                StackStore.RecordRelease(id, site.Stack ?? SiteRegistry.CaptureStack(2));
+            }
+
+            return;
+        }
+
+        // A bad free is rare: name the real caller of a plain Dispose() now (the stack walk is affordable here).
+        site = CallerSite.Resolve(site, api);
+        Violation? violation = FreeCheck.Detect(status, pointer, in native, site);
+        if (violation is not null)
+        {
+            Reporter.Report(violation, throwOnReport: true);
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static void NameSampled(void* block, string member, string file, int line)
+    {
+        IgNative.ig_set_alloc_site(block, SiteRegistry.Intern(member, file, line));
+        if (GuardRuntime.Options.CaptureStacks)
+        {
+            RecordAllocStack(block, 4);
+        }
+    }
+
+    private static void RecordAllocStack(void* block, int skipFrames)
+    {
+        IgRange range;
+        if (IgNative.ig_lookup(block, 0, &range) != IgConstants.LookupUnknown)
+        {
+            StackStore.RecordAlloc(range.Id, SiteRegistry.CaptureStack(skipFrames));
+        }
+    }
+}
