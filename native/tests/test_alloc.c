@@ -267,6 +267,27 @@ static void test_check_native(void) {
   ig_free(z);
 }
 
+/* ig_set_alloc_site: names a live block after the fact (release mode interns the site of sampled blocks only). */
+static void test_set_alloc_site(void) {
+  uint32_t site = ig_site_intern("late.c", 12, "Late.Alloc");
+  char *p = ig_malloc_at(40, 0, 0);
+  ig_range_t r;
+  CHECK_EQ(ig_lookup(p, 0, &r), IG_LOOKUP_INSIDE);
+  CHECK_EQ(r.alloc_site, 0);
+  CHECK_EQ(ig_set_alloc_site(p, site), IG_OK);
+  CHECK_EQ(ig_lookup(p, 0, &r), IG_LOOKUP_INSIDE);
+  CHECK_EQ(r.alloc_site, site);
+  CHECK_EQ(ig_set_alloc_site(p + 8, site), IG_ERR_NOT_FOUND); /* interior */
+  CHECK_EQ(ig_set_alloc_site(NULL, site), IG_ERR_BAD_ARG);
+  ig_violation_t v;
+  ig_free(p);
+  CHECK_EQ(ig_check(p, 1, &v), IG_KIND_NATIVE_USE_AFTER_FREE);
+  CHECK_EQ(v.range.alloc_site, site);                         /* the freed block's report names it */
+  CHECK_EQ(ig_set_alloc_site(p, 1), IG_ERR_NOT_FOUND);        /* freed: unchanged */
+  int local;
+  CHECK_EQ(ig_set_alloc_site(&local, site), IG_ERR_NOT_FOUND); /* unknown memory is never written */
+}
+
 static void test_write_after_free_on_eviction(void) {
   /* quarantine_mb=1 in this process: fill the quarantine until the damaged block is evicted */
   char *p = ig_malloc(64);
@@ -389,6 +410,7 @@ int main(void) {
   RUN(test_overflow_at_free);
   RUN(test_verify);
   RUN(test_check_native);
+  RUN(test_set_alloc_site);
   RUN(test_write_after_free_on_eviction);
   RUN(test_quarantine_bound);
   RUN(test_quarantine_threads);
