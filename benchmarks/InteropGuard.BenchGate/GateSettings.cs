@@ -1,0 +1,85 @@
+// GateSettings.cs - the gate's two forms (full: `dotnet cake --target=BenchGate`; short: `--short=true`, what .ci/run
+// runs) as rounds and BenchmarkDotNet job sizes, plus the paths; parsed from the command line at start.
+using System;
+using System.IO;
+
+namespace InteropGuard.BenchGate;
+
+/// <summary>How long and where the gate measures.</summary>
+/// <param name="Short">The short form (CI): fewer rounds, shorter iterations.</param>
+/// <param name="Rounds">Rounds; each measures every pair once, baseline and guarded back to back.</param>
+/// <param name="WarmupCount">BenchmarkDotNet warm-up iterations per measurement.</param>
+/// <param name="IterationCount">BenchmarkDotNet measured iterations per measurement (the median is taken over them).</param>
+/// <param name="IterationMilliseconds">Target time of one iteration.</param>
+/// <param name="BudgetPath">The budget file.</param>
+/// <param name="OutputDirectory">Where bench-gate.md/.json (full) or bench-gate-short.md/.json (short) go.</param>
+/// <param name="ArtifactsDirectory">BenchmarkDotNet's artifacts and log.</param>
+/// <param name="CpuClock">True (default): BenchmarkDotNet times with the thread's CPU time (<see cref="ThreadCpuClock"/>);
+/// false (<c>--clock wall</c>): with its default wall clock.</param>
+internal sealed record GateSettings(bool Short, int Rounds, int WarmupCount, int IterationCount, int IterationMilliseconds,
+    string BudgetPath, string OutputDirectory, string ArtifactsDirectory, bool CpuClock)
+{
+    /// <summary>Results file name without extension.</summary>
+    public string ResultName => Short ? "bench-gate-short" : "bench-gate";
+
+    /// <summary>The clock's name for the results.</summary>
+    public string ClockName => CpuClock ? "thread CPU time" : "wall clock";
+
+    /// <summary>Reads <c>--short</c>, <c>--rounds N</c>, <c>--clock cpu|wall</c>, <c>--budget FILE</c>, <c>--out DIR</c>, <c>--artifacts DIR</c>;
+    /// paths default to the repository layout relative to <paramref name="repositoryRoot"/>.</summary>
+    public static GateSettings Parse(string[] args, string repositoryRoot)
+    {
+        bool isShort = false;
+        bool cpuClock = true;
+        int? rounds = null;
+        string budget = Path.Combine(repositoryRoot, "benchmarks", "bench-gate.budget.json");
+        string? output = null;
+        string artifacts = Path.Combine(repositoryRoot, "artifacts", "bench-gate");
+        for (int i = 0; i < args.Length; i++)
+        {
+            switch (args[i])
+            {
+                case "--short":
+                    isShort = true;
+                    break;
+                case "--rounds":
+                    rounds = int.Parse(Value(args, ref i));
+                    break;
+                case "--clock":
+                    string clock = Value(args, ref i);
+                    cpuClock = clock switch
+                    {
+                        "cpu" => true,
+                        "wall" => false,
+                        _ => throw new GateSetupException($"--clock {clock}: valid values are cpu (the default) and wall"),
+                    };
+                    break;
+                case "--budget":
+                    budget = Path.GetFullPath(Value(args, ref i));
+                    break;
+                case "--out":
+                    output = Path.GetFullPath(Value(args, ref i));
+                    break;
+                case "--artifacts":
+                    artifacts = Path.GetFullPath(Value(args, ref i));
+                    break;
+                default:
+                    throw new GateSetupException($"unknown argument '{args[i]}' (valid: --short, --rounds N, --clock cpu|wall, --budget FILE, --out DIR, --artifacts DIR)");
+            }
+        }
+
+        // Full results are the repository's record (benchmarks/results); short runs (CI) stay in artifacts.
+        output ??= isShort ? artifacts : Path.Combine(repositoryRoot, "benchmarks", "results");
+        if (rounds is < 3)
+        {
+            throw new GateSetupException($"--rounds {rounds}: the gate takes a median over at least 3 rounds");
+        }
+
+        return isShort
+            ? new GateSettings(true, rounds ?? 5, WarmupCount: 3, IterationCount: 9, IterationMilliseconds: 100, budget, output, artifacts, cpuClock)
+            : new GateSettings(false, rounds ?? 9, WarmupCount: 5, IterationCount: 15, IterationMilliseconds: 200, budget, output, artifacts, cpuClock);
+    }
+
+    private static string Value(string[] args, ref int i) =>
+        ++i < args.Length ? args[i] : throw new GateSetupException($"{args[i - 1]} needs a value");
+}
