@@ -10,7 +10,11 @@ namespace InteropGuard.BenchGate;
 /// Per invocation, <see cref="Buffers"/> steps over a ring of <see cref="Live"/> slots: free the slot's buffer, allocate
 /// the next size of a fixed sequence (64 B – 16 KiB, log-uniform), <c>memset</c> it (libc) and <c>crc32</c> it (zlib),
 /// so every buffer is written and read by native code and <see cref="Live"/> buffers of mixed sizes are always live.
-/// Each side owns its ring; the buffers left at the end are freed in cleanup.
+/// The sequence has <see cref="SequenceLength"/> sizes (a prime, not a multiple of the ring or of an invocation) and
+/// each side's position in it carries over between invocations, so malloc never settles into one fixed placement of
+/// the buffers: a placement's alignment moves memset/crc32 times by a few percent, and a side measured on one lucky
+/// placement would swamp the difference the gate looks for. Each side owns its ring and position; the buffers left at
+/// the end are freed in cleanup.
 /// </summary>
 public unsafe class BufferChurnBenchmarks
 {
@@ -20,9 +24,14 @@ public unsafe class BufferChurnBenchmarks
     /// <summary>Buffers live at any time.</summary>
     public const int Live = 32;
 
-    private readonly int[] _sizes = WorkloadData.Sizes(Buffers, 64, 16384, seed: 0x5EED_0005);
+    /// <summary>Sizes in the fixed sequence.</summary>
+    public const int SequenceLength = 4099;
+
+    private readonly int[] _sizes = WorkloadData.Sizes(SequenceLength, 64, 16384, seed: 0x5EED_0005);
     private readonly void*[] _raw = new void*[Live];
     private readonly void*[] _guarded = new void*[Live];
+    private int _rawNext;
+    private int _guardedNext;
 
     [GlobalCleanup]
     public void Cleanup()
@@ -40,18 +49,21 @@ public unsafe class BufferChurnBenchmarks
     public nuint Raw()
     {
         void*[] ring = _raw;
+        int next = _rawNext;
         nuint crc = 0;
         for (int i = 0; i < Buffers; i++)
         {
-            int slot = i % Live;
+            int slot = next % Live;
             NativeMemory.Free(ring[slot]);
-            nuint size = (nuint)_sizes[i];
+            nuint size = (nuint)_sizes[next];
             byte* buffer = (byte*)NativeMemory.Alloc(size);
             ring[slot] = buffer;
             RawLibC.Memset(buffer, i, size);
             crc = RawZlib.Crc32(crc, buffer, (uint)size);
+            next = next + 1 == SequenceLength ? 0 : next + 1;
         }
 
+        _rawNext = next;
         return crc;
     }
 
@@ -59,18 +71,21 @@ public unsafe class BufferChurnBenchmarks
     public nuint Guarded()
     {
         void*[] ring = _guarded;
+        int next = _guardedNext;
         nuint crc = 0;
         for (int i = 0; i < Buffers; i++)
         {
-            int slot = i % Live;
+            int slot = next % Live;
             GuardedNativeMemory.Free(ring[slot]);
-            nuint size = (nuint)_sizes[i];
+            nuint size = (nuint)_sizes[next];
             byte* buffer = (byte*)GuardedNativeMemory.Alloc(size);
             ring[slot] = buffer;
             GuardedLibC.Memset(buffer, i, size);
             crc = GuardedZlib.Crc32(crc, buffer, (uint)size);
+            next = next + 1 == SequenceLength ? 0 : next + 1;
         }
 
+        _guardedNext = next;
         return crc;
     }
 }
