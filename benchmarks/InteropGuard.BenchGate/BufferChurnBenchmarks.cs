@@ -1,6 +1,7 @@
 // BufferChurnBenchmarks.cs - the gate's native buffer churn: mixed-size native buffers allocated, written and read by
 // native code, and freed, with NativeMemory + direct P/Invoke against GuardedNativeMemory + intercepted P/Invoke
 // (release mode: plain malloc blocks, 1 in sample_rate before a guard page); run in release mode by the gate.
+using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using BenchmarkDotNet.Attributes;
 
@@ -28,27 +29,37 @@ public unsafe class BufferChurnBenchmarks
     public const int SequenceLength = 4099;
 
     private readonly int[] _sizes = WorkloadData.Sizes(SequenceLength, 64, 16384, seed: 0x5EED_0005);
-    private readonly void*[] _raw = new void*[Live];
-    private readonly void*[] _guarded = new void*[Live];
+    private readonly void*[] _rawRing = new void*[Live];
+    private readonly void*[] _guardedRing = new void*[Live];
     private int _rawNext;
     private int _guardedNext;
+
+    private bool _guarded;
 
     [GlobalCleanup]
     public void Cleanup()
     {
         for (int i = 0; i < Live; i++)
         {
-            NativeMemory.Free(_raw[i]);
-            GuardedNativeMemory.Free(_guarded[i]);
-            _raw[i] = null;
-            _guarded[i] = null;
+            NativeMemory.Free(_rawRing[i]);
+            GuardedNativeMemory.Free(_guardedRing[i]);
+            _rawRing[i] = null;
+            _guardedRing[i] = null;
         }
     }
 
+    [IterationSetup(Target = nameof(Alternating))]
+    public void NextSide() => _guarded = GateAlternation.Next();
+
+    /// <summary>What the gate measures: each iteration runs the side <see cref="GateAlternation"/> hands out.</summary>
     [Benchmark]
+    public nuint Alternating() => _guarded ? Guarded() : Raw();
+
+    [Benchmark]
+    [MethodImpl(MethodImplOptions.NoInlining)] // both sides reach Alternating() the same way
     public nuint Raw()
     {
-        void*[] ring = _raw;
+        void*[] ring = _rawRing;
         int next = _rawNext;
         nuint crc = 0;
         for (int i = 0; i < Buffers; i++)
@@ -68,9 +79,10 @@ public unsafe class BufferChurnBenchmarks
     }
 
     [Benchmark]
+    [MethodImpl(MethodImplOptions.NoInlining)] // both sides reach Alternating() the same way
     public nuint Guarded()
     {
-        void*[] ring = _guarded;
+        void*[] ring = _guardedRing;
         int next = _guardedNext;
         nuint crc = 0;
         for (int i = 0; i < Buffers; i++)

@@ -1,10 +1,17 @@
-// GateMeasurement.cs - measures one benchmark method with BenchmarkDotNet's in-process toolchain (this process is
-// already in release mode; no project is generated or built) and returns the median time per operation.
+// GateMeasurement.cs - measures one pair with BenchmarkDotNet's in-process toolchain (this process is already in release
+// mode; no project is generated or built): one run whose iterations alternate baseline and guarded, and the medians of
+// each side's iterations; runs once per pair and round.
 using System;
+using System.Collections.Generic;
+using System.Diagnostics;
 using System.IO;
 using System.Linq;
+using System.Reflection;
+using System.Threading;
+using BenchmarkDotNet.Attributes;
 using BenchmarkDotNet.Columns;
 using BenchmarkDotNet.Configs;
+using BenchmarkDotNet.Engines;
 using BenchmarkDotNet.Filters;
 using BenchmarkDotNet.Jobs;
 using BenchmarkDotNet.Loggers;
@@ -12,55 +19,168 @@ using BenchmarkDotNet.Reports;
 using BenchmarkDotNet.Running;
 using BenchmarkDotNet.Toolchains.InProcess.Emit;
 using BenchmarkDotNet.Validators;
-using Perfolizer.Horology;
 
 namespace InteropGuard.BenchGate;
 
-/// <summary>One BenchmarkDotNet run per call. In-process, because the mode is fixed per process and both sides of a pair
-/// must see the same one, and because a generated project per run would cost a build (minutes on two cores).
-/// BenchmarkDotNet's log goes to <c>bdn.log</c> in the artifacts directory, not the console.</summary>
+/// <summary>One pair's numbers from one run.</summary>
+/// <param name="BaselineNs">Median of the baseline's iterations, ns per operation.</param>
+/// <param name="GuardedNs">Median of the guarded side's iterations, ns per operation.</param>
+/// <param name="Overhead">Median over neighbouring iteration pairs of (guarded − baseline), in the pair's unit.</param>
+internal readonly record struct PairMeasurement(double BaselineNs, double GuardedNs, double Overhead);
+
+/// <summary>One BenchmarkDotNet run per pair and round. In-process, because the mode is fixed per process and both
+/// sides must see the same one, and because a generated project per run would cost a build (minutes on two cores).
+/// The sides alternate iteration by iteration within the run (baseline, guarded, baseline, ...), so both see the same
+/// machine load within tens of milliseconds: on a shared machine the load moves a side's time by 5–30 % between
+/// separate runs, far more than the 1 % the gate must resolve. The invocation count per iteration is fixed (calibrated
+/// once per pair), so both sides run the same number of invocations per iteration and BenchmarkDotNet skips its pilot.
+/// BenchmarkDotNet's log goes to a file in the artifacts directory, not the console.</summary>
 internal sealed class GateMeasurement : IDisposable
 {
     private readonly GateSettings _settings;
     private readonly StreamWriter _log;
-    private readonly Job _job;
+    private readonly string _logPath;
+    private readonly Dictionary<Type, long> _invocations = [];
 
     public GateMeasurement(GateSettings settings)
     {
         _settings = settings;
         Directory.CreateDirectory(settings.ArtifactsDirectory);
-        _log = new StreamWriter(Path.Combine(settings.ArtifactsDirectory, $"{settings.ResultName}.bdn.log")) { AutoFlush = true };
+        _logPath = Path.Combine(settings.ArtifactsDirectory, $"{settings.ResultName}.bdn.log");
+        _log = new StreamWriter(_logPath) { AutoFlush = true };
+    }
+
+    /// <summary>Measures <paramref name="pair"/> once: the median of each side's actual BenchmarkDotNet iterations, in ns
+    /// per operation, and the median over neighbouring iterations (one of each side) of their overhead.</summary>
+    public PairMeasurement Measure(GatePair pair, bool guardedFirst)
+    {
+        long invocations = _invocations.TryGetValue(pair.Benchmarks, out long known)
+            ? known
+            : throw new InvalidOperationException($"{pair.Name}: Prepare was not called");
         Job job = Job.Default
             .WithToolchain(InProcessEmitToolchain.DontLogOutput)
             .WithLaunchCount(1)
-            .WithWarmupCount(settings.WarmupCount)
-            .WithIterationCount(settings.IterationCount)
-            .WithIterationTime(TimeInterval.FromMilliseconds(settings.IterationMilliseconds))
+            .WithInvocationCount((int)invocations)
+            .WithUnrollFactor(1)
+            .WithWarmupCount(2 * _settings.WarmupPerSide)
+            .WithIterationCount(2 * _settings.IterationsPerSide)
             .WithEvaluateOverhead(false) // the same empty-call overhead would be subtracted from both sides
-            .WithId(settings.Short ? "gate-short" : "gate");
-        _job = settings.CpuClock ? job.WithClock(ThreadCpuClock.Instance) : job;
-    }
+            .WithId(_settings.Short ? "gate-short" : "gate");
+        if (_settings.CpuClock)
+        {
+            job = job.WithClock(ThreadCpuClock.Instance);
+        }
 
-    /// <summary>The median nanoseconds per operation of <paramref name="method"/> in <paramref name="benchmarks"/>.</summary>
-    public double MedianNanoseconds(Type benchmarks, string method)
-    {
         IConfig config = ManualConfig.CreateEmpty()
-            .AddJob(_job)
+            .AddJob(job)
             .AddLogger(new StreamLogger(_log))
             .AddColumnProvider(DefaultColumnProviders.Instance)
             .AddValidator(JitOptimizationsValidator.FailOnError)
-            .AddFilter(new SimpleFilter(c => c.Descriptor.WorkloadMethod.Name == method))
+            .AddFilter(new SimpleFilter(c => c.Descriptor.WorkloadMethod.Name == GatePair.AlternatingMethod))
             .WithArtifactsPath(_settings.ArtifactsDirectory)
             .WithOptions(ConfigOptions.DisableLogFile);
-        Summary summary = BenchmarkRunner.Run(benchmarks, config);
+
+        GateAlternation.Start(guardedFirst);
+        Summary summary = BenchmarkRunner.Run(pair.Benchmarks, config);
         BenchmarkReport? report = summary.Reports.SingleOrDefault();
-        if (summary.HasCriticalValidationErrors || report is null || !report.Success || report.ResultStatistics is null)
+        if (summary.HasCriticalValidationErrors || report is null || !report.Success)
         {
-            throw new GateSetupException($"BenchmarkDotNet could not measure {benchmarks.Name}.{method}; see {Path.Combine(_settings.ArtifactsDirectory, _settings.ResultName + ".bdn.log")}");
+            throw new GateSetupException($"BenchmarkDotNet could not measure {pair.Benchmarks.Name}.{GatePair.AlternatingMethod}; see {_logPath}");
         }
 
-        return report.ResultStatistics.Median;
+        // The n-th workload iteration ran after the n-th [IterationSetup], which recorded its side (Result entries are
+        // BenchmarkDotNet's post-processed copies of Actual ones, not iterations).
+        Measurement[] workload = report.AllMeasurements
+            .Where(m => m.IterationMode == IterationMode.Workload && m.IterationStage != IterationStage.Result).ToArray();
+        IReadOnlyList<bool> sides = GateAlternation.Sides;
+        if (workload.Length != sides.Count)
+        {
+            throw new GateSetupException($"{pair.Name}: BenchmarkDotNet ran {workload.Length} workload iterations but [IterationSetup] ran {sides.Count} " +
+                "times, so the sides of the iterations are unknown (did BenchmarkDotNet change how it calls IterationSetup?)");
+        }
+
+        // Consecutive actual iterations are one baseline and one guarded, run within tens of milliseconds of each other.
+        Measurement[] actual = workload.Where(m => m.IterationStage == IterationStage.Actual).ToArray();
+        bool[] actualSides = workload.Select((m, i) => (m, i)).Where(x => x.m.IterationStage == IterationStage.Actual).Select(x => sides[x.i]).ToArray();
+        var baseline = new List<double>();
+        var guarded = new List<double>();
+        var paired = new List<double>();
+        for (int i = 0; i + 1 < actual.Length; i += 2)
+        {
+            if (actualSides[i] == actualSides[i + 1])
+            {
+                throw new GateSetupException($"{pair.Name}: actual iterations {i + 1} and {i + 2} measured the same side; the alternation broke");
+            }
+
+            double first = actual[i].Nanoseconds / actual[i].Operations;
+            double second = actual[i + 1].Nanoseconds / actual[i + 1].Operations;
+            (double b, double g) = actualSides[i] ? (second, first) : (first, second);
+            baseline.Add(b);
+            guarded.Add(g);
+            paired.Add(pair.Overhead(b, g));
+        }
+
+        if (baseline.Count != _settings.IterationsPerSide)
+        {
+            throw new GateSetupException($"{pair.Name}: expected {_settings.IterationsPerSide} actual iterations per side, got {baseline.Count}");
+        }
+
+        return new PairMeasurement(PairResult.Median(baseline), PairResult.Median(guarded), PairResult.Median(paired));
     }
 
     public void Dispose() => _log.Dispose();
+
+    /// <summary>Runs every side of every pair directly, in three passes with pauses between, and fixes each pair's
+    /// invocations per iteration (from the baseline's time in the last pass). Before it, <c>Guarded()</c> has never run:
+    /// its code would still be the unoptimized first tier during the first runs (each BenchmarkDotNet run emits new
+    /// code, and the runtime holds back tier-up while new code keeps appearing), and the gate would measure the JIT.</summary>
+    public void Prepare(IReadOnlyList<GatePair> pairs)
+    {
+        for (int pass = 1; pass <= 3; pass++)
+        {
+            foreach (GatePair pair in pairs)
+            {
+                object instance = Activator.CreateInstance(pair.Benchmarks)!;
+                Invoke<GlobalSetupAttribute>(instance);
+                double baselineMs = RunFor(instance, pair.Benchmarks.GetMethod(GatePair.BaselineMethod)!);
+                RunFor(instance, pair.Benchmarks.GetMethod(GatePair.GuardedMethod)!);
+                MethodInfo nextSide = pair.Benchmarks.GetMethod(GatePair.NextSideMethod)!;
+                MethodInfo alternating = pair.Benchmarks.GetMethod(GatePair.AlternatingMethod)!;
+                GateAlternation.Start(guardedFirst: false);
+                for (int i = 0; i < 64; i++)
+                {
+                    nextSide.Invoke(instance, null);
+                    alternating.Invoke(instance, null);
+                }
+
+                Invoke<GlobalCleanupAttribute>(instance);
+                _invocations[pair.Benchmarks] = Math.Clamp((long)Math.Round(_settings.IterationMilliseconds / baselineMs), 1, int.MaxValue);
+            }
+
+            Thread.Sleep(300); // lets the runtime's background tier-up compile what the pass made hot
+        }
+    }
+
+    // Runs the method at least 64 times and for at least 20 ms of wall time; returns ms per invocation.
+    private static double RunFor(object instance, MethodInfo method)
+    {
+        long count = 0;
+        var clock = Stopwatch.StartNew();
+        while (count < 64 || clock.Elapsed.TotalMilliseconds < 20)
+        {
+            method.Invoke(instance, null);
+            count++;
+        }
+
+        return clock.Elapsed.TotalMilliseconds / count;
+    }
+
+    private static void Invoke<TAttribute>(object instance)
+        where TAttribute : Attribute
+    {
+        foreach (MethodInfo method in instance.GetType().GetMethods().Where(m => m.GetCustomAttribute<TAttribute>() is not null))
+        {
+            method.Invoke(instance, null);
+        }
+    }
 }

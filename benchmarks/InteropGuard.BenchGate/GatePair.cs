@@ -14,15 +14,28 @@ internal enum OverheadUnit
     Percent,
 }
 
-/// <summary>A baseline benchmark method and the guarded method doing the same work, in one benchmark class.</summary>
+/// <summary>A BenchmarkDotNet class with the pair's two sides: <c>Raw()</c> (the baseline: direct P/Invoke, NativeMemory),
+/// <c>Guarded()</c> (release mode: intercepted P/Invoke, GuardedNativeMemory) doing the same work, and
+/// <c>Alternating()</c> with an <c>[IterationSetup]</c> that picks the side of each iteration from
+/// <see cref="GateAlternation"/>: what the gate runs.</summary>
 /// <param name="Name">The key in the budget file and the results (kebab-case).</param>
 /// <param name="Title">What the pair measures, for the results table.</param>
-/// <param name="Benchmarks">The BenchmarkDotNet class holding both methods.</param>
-/// <param name="Baseline">The unguarded method (direct P/Invoke, NativeMemory).</param>
-/// <param name="Guarded">The release-mode method (intercepted P/Invoke, GuardedNativeMemory).</param>
+/// <param name="Benchmarks">The BenchmarkDotNet class.</param>
 /// <param name="Unit">How the overhead is expressed.</param>
-internal sealed record GatePair(string Name, string Title, Type Benchmarks, string Baseline, string Guarded, OverheadUnit Unit)
+internal sealed record GatePair(string Name, string Title, Type Benchmarks, OverheadUnit Unit)
 {
+    /// <summary>The benchmark method the gate runs.</summary>
+    public const string AlternatingMethod = "Alternating";
+
+    /// <summary>The baseline method (warm-up, calibration, standalone runs).</summary>
+    public const string BaselineMethod = "Raw";
+
+    /// <summary>The release-mode method (warm-up, standalone runs).</summary>
+    public const string GuardedMethod = "Guarded";
+
+    /// <summary>The <c>[IterationSetup]</c> of <see cref="AlternatingMethod"/>.</summary>
+    public const string NextSideMethod = "NextSide";
+
     /// <summary>The overhead of one round: ns added, or percent of the baseline.</summary>
     public double Overhead(double baselineNs, double guardedNs) => Unit == OverheadUnit.Nanoseconds
         ? guardedNs - baselineNs

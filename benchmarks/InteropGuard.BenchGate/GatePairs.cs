@@ -9,15 +9,10 @@ internal static class GatePairs
 {
     public static IReadOnlyList<GatePair> All { get; } =
     [
-        new("trivial-call-pointer", "trivial P/Invoke, one pointer argument (`ig_test_sum(p, 0)`)",
-            typeof(TrivialCallBenchmarks), nameof(TrivialCallBenchmarks.RawPointer), nameof(TrivialCallBenchmarks.GuardedPointer), OverheadUnit.Nanoseconds),
-        new("trivial-call-no-pointer", "trivial P/Invoke, no argument (`ig_test_reset()`)",
-            typeof(TrivialCallBenchmarks), nameof(TrivialCallBenchmarks.RawNoArgument), nameof(TrivialCallBenchmarks.GuardedNoArgument), OverheadUnit.Nanoseconds),
-        new("zlib-small-records", "zlib: crc32 + compress2 + crc32 of 64 records, 64 B – 4 KiB",
-            typeof(ZlibBenchmarks), nameof(ZlibBenchmarks.Raw), nameof(ZlibBenchmarks.Guarded), OverheadUnit.Percent),
-        new("sqlite-inserts", "SQLite: 200 inserts into an in-memory table (bind ×3, step, reset per row), rolled back",
-            typeof(SqliteInsertBenchmarks), nameof(SqliteInsertBenchmarks.Raw), nameof(SqliteInsertBenchmarks.Guarded), OverheadUnit.Percent),
-        new("native-buffer-churn", "native buffer churn: 256 alloc/memset/crc32/free of 64 B – 16 KiB, 32 live",
-            typeof(BufferChurnBenchmarks), nameof(BufferChurnBenchmarks.Raw), nameof(BufferChurnBenchmarks.Guarded), OverheadUnit.Percent),
+        new("trivial-call-pointer", "trivial P/Invoke, one pointer argument (`ig_test_sum(p, 0)`)", typeof(TrivialPointerBenchmarks), OverheadUnit.Nanoseconds),
+        new("trivial-call-no-pointer", "trivial P/Invoke, no argument (`ig_test_reset()`)", typeof(TrivialNoArgumentBenchmarks), OverheadUnit.Nanoseconds),
+        new("zlib-small-records", "zlib: crc32 + compress2 + crc32 of 64 records, 64 B – 4 KiB", typeof(ZlibBenchmarks), OverheadUnit.Percent),
+        new("sqlite-inserts", "SQLite: 200 inserts into an in-memory table (bind ×3, step, reset per row), rolled back", typeof(SqliteInsertBenchmarks), OverheadUnit.Percent),
+        new("native-buffer-churn", "native buffer churn: 256 × (alloc, memset, crc32, free) of 64 B – 16 KiB, 32 live", typeof(BufferChurnBenchmarks), OverheadUnit.Percent),
     ];
 }

@@ -82,22 +82,26 @@ internal static class GateResults
         text.AppendLine();
         text.AppendLine("Written by `benchmarks/InteropGuard.BenchGate` (`dotnet cake --target=BenchGate" + (settings.Short ? " --short=true" : "") +
             "`); see benchmarks/README.md, \"BenchGate\". Release mode (`INTEROPGUARD=release`) against the unguarded call in the same process: " +
-            "baseline = `[NotIntercepted]` declaration / `NativeMemory`, release mode = intercepted declaration / `GuardedNativeMemory`.");
+            "baseline = `[NotIntercepted]` declaration / `NativeMemory`, release mode = intercepted declaration / `GuardedNativeMemory`, " +
+            "alternating iteration by iteration within each BenchmarkDotNet run.");
         text.AppendLine();
         text.AppendLine($"**{Verdict(results)}**");
         text.AppendLine();
         text.Append(SummaryTable(results));
         text.AppendLine();
-        text.AppendLine("Times are BenchmarkDotNet medians per operation (trivial pairs: per call; workloads: per invocation), the median " +
-            "over rounds. The gate value is the median over rounds of each round's (release − baseline).");
+        text.AppendLine("Times are per operation (trivial pairs: per call; workloads: per invocation): the median over rounds of each " +
+            "round's median of BenchmarkDotNet iterations. A round's overhead is the median over its neighbouring iteration pairs " +
+            "(one baseline and one release-mode iteration, back to back) of release − baseline; the gate value is the median of " +
+            "the rounds' overheads.");
         text.AppendLine();
         text.AppendLine("## Run");
         text.AppendLine();
         text.AppendLine(Invariant($"- started {run.StartedUtc:yyyy-MM-dd HH:mm} UTC, measuring took {run.Elapsed:h\\:mm\\:ss}; commit `{run.Commit}`"));
         text.AppendLine($"- machine: {run.Machine}");
         text.AppendLine($"- load average before / after: {run.LoadBefore} / {run.LoadAfter}");
-        text.AppendLine($"- {settings.Rounds} rounds; per measurement BenchmarkDotNet in-process, {settings.WarmupCount} warm-up + " +
-            $"{settings.IterationCount} iterations of ~{settings.IterationMilliseconds} ms timed by {settings.ClockName}, median; baseline and release back to back, the order flipped every round");
+        text.AppendLine($"- {settings.Rounds} rounds; per pair and round one BenchmarkDotNet run (in-process, timed by {settings.ClockName}) whose " +
+            $"iterations alternate baseline and release mode: {settings.WarmupPerSide} warm-up + {settings.IterationsPerSide} measured iterations " +
+            $"of ~{settings.IterationMilliseconds} ms per side, the side that starts flipped every round; per round the median of each side's iterations");
         text.AppendLine($"- INTEROPGUARD_OPTIONS: {(run.Options is null ? "unset (defaults: sample_rate 5000 in release mode)" : "`" + run.Options + "`")}");
         text.AppendLine($"- self-test: {run.Proof}");
         text.AppendLine($"- budget: `{RelativeBudget(budget.Path)}`");
@@ -108,7 +112,7 @@ internal static class GateResults
             text.AppendLine();
             text.AppendLine($"### `{r.Pair.Name}`: {r.Pair.Title}");
             text.AppendLine();
-            text.AppendLine("| round | first | baseline | release mode | overhead |");
+            text.AppendLine("| round | first iteration | baseline | release mode | overhead |");
             text.AppendLine("|---:|---|---:|---:|---:|");
             foreach (GateRound round in r.Rounds)
             {
@@ -136,7 +140,7 @@ internal static class GateResults
             selfTest = run.Proof,
             budgetFile = RelativeBudget(budget.Path),
             rounds = settings.Rounds,
-            job = new { inProcess = true, clock = settings.ClockName, warmupCount = settings.WarmupCount, iterationCount = settings.IterationCount, iterationMilliseconds = settings.IterationMilliseconds },
+            job = new { inProcess = true, clock = settings.ClockName, alternating = true, warmupPerSide = settings.WarmupPerSide, iterationsPerSide = settings.IterationsPerSide, iterationMilliseconds = settings.IterationMilliseconds },
             pairs = results.Select(r => new
             {
                 name = r.Pair.Name,

@@ -7,10 +7,13 @@ namespace InteropGuard.BenchGate;
 
 /// <summary>One round of one pair.</summary>
 /// <param name="Round">1-based.</param>
-/// <param name="BaselineFirst">Which side ran first in this round (the order alternates between rounds).</param>
-/// <param name="BaselineNs">BenchmarkDotNet's median of the baseline, ns per operation.</param>
-/// <param name="GuardedNs">BenchmarkDotNet's median of the guarded side, ns per operation.</param>
-/// <param name="Overhead">Guarded − baseline, in the pair's unit.</param>
+/// <param name="BaselineFirst">Which side ran the first iteration in this round (flipped every round).</param>
+/// <param name="BaselineNs">Median of the baseline's BenchmarkDotNet iterations, ns per operation.</param>
+/// <param name="GuardedNs">Median of the guarded side's BenchmarkDotNet iterations, ns per operation.</param>
+/// <param name="Overhead">The round's overhead in the pair's unit: the median over neighbouring iteration pairs (one
+/// baseline and one guarded iteration, run back to back) of guarded − baseline (ns) or guarded / baseline − 1 (%). Pairing
+/// neighbours keeps a change in machine load during the run out of the difference, which the difference of the two
+/// sides' medians would not.</param>
 internal sealed record GateRound(int Round, bool BaselineFirst, double BaselineNs, double GuardedNs, double Overhead);
 
 /// <summary>A pair's rounds and its verdict: the median overhead over rounds against the budget.</summary>

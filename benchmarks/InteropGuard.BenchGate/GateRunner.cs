@@ -1,5 +1,5 @@
-// GateRunner.cs - the gate's measuring loop: rounds over the fixed pairs, baseline and guarded back to back, the order
-// flipped every round so a drift in machine load does not favour one side; runs after the self-test.
+// GateRunner.cs - the gate's measuring loop: rounds over the fixed pairs, one BenchmarkDotNet run per pair and round with
+// the sides alternating iteration by iteration, the side that starts flipped every round; runs after the self-test.
 using System;
 using System.Collections.Generic;
 using System.Diagnostics;
@@ -14,18 +14,17 @@ internal static class GateRunner
     {
         List<PairResult> results = pairs.Select(p => new PairResult(p, budget.For(p))).ToList();
         using var measurement = new GateMeasurement(settings);
+        measurement.Prepare(pairs);
         var clock = Stopwatch.StartNew();
         for (int round = 1; round <= settings.Rounds; round++)
         {
-            bool baselineFirst = round % 2 == 1;
+            bool guardedFirst = round % 2 == 0;
             foreach (PairResult result in results)
             {
                 GatePair pair = result.Pair;
-                double first = measurement.MedianNanoseconds(pair.Benchmarks, baselineFirst ? pair.Baseline : pair.Guarded);
-                double second = measurement.MedianNanoseconds(pair.Benchmarks, baselineFirst ? pair.Guarded : pair.Baseline);
-                double baselineNs = baselineFirst ? first : second;
-                double guardedNs = baselineFirst ? second : first;
-                var measured = new GateRound(round, baselineFirst, baselineNs, guardedNs, pair.Overhead(baselineNs, guardedNs));
+                PairMeasurement m = measurement.Measure(pair, guardedFirst);
+                (double baselineNs, double guardedNs) = (m.BaselineNs, m.GuardedNs);
+                var measured = new GateRound(round, !guardedFirst, baselineNs, guardedNs, m.Overhead);
                 result.Rounds.Add(measured);
                 Console.WriteLine($"bench-gate: round {round}/{settings.Rounds} {pair.Name,-24} baseline {GateResults.Time(baselineNs),10}  " +
                     $"guarded {GateResults.Time(guardedNs),10}  {GateResults.Signed(measured.Overhead, pair)}  ({clock.Elapsed:mm\\:ss})");

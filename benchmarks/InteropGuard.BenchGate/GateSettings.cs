@@ -7,16 +7,16 @@ namespace InteropGuard.BenchGate;
 
 /// <summary>How long and where the gate measures.</summary>
 /// <param name="Short">The short form (CI): fewer rounds, shorter iterations.</param>
-/// <param name="Rounds">Rounds; each measures every pair once, baseline and guarded back to back.</param>
-/// <param name="WarmupCount">BenchmarkDotNet warm-up iterations per measurement.</param>
-/// <param name="IterationCount">BenchmarkDotNet measured iterations per measurement (the median is taken over them).</param>
-/// <param name="IterationMilliseconds">Target time of one iteration.</param>
+/// <param name="Rounds">Rounds; each measures every pair once (one BenchmarkDotNet run, the sides alternating).</param>
+/// <param name="WarmupPerSide">BenchmarkDotNet warm-up iterations per side and run.</param>
+/// <param name="IterationsPerSide">BenchmarkDotNet measured iterations per side and run (the side's median is taken over them).</param>
+/// <param name="IterationMilliseconds">Target time of one iteration (of the baseline; the invocation count is fixed per pair).</param>
 /// <param name="BudgetPath">The budget file.</param>
 /// <param name="OutputDirectory">Where bench-gate.md/.json (full) or bench-gate-short.md/.json (short) go.</param>
 /// <param name="ArtifactsDirectory">BenchmarkDotNet's artifacts and log.</param>
 /// <param name="CpuClock">True (default): BenchmarkDotNet times with the thread's CPU time (<see cref="ThreadCpuClock"/>);
 /// false (<c>--clock wall</c>): with its default wall clock.</param>
-internal sealed record GateSettings(bool Short, int Rounds, int WarmupCount, int IterationCount, int IterationMilliseconds,
+internal sealed record GateSettings(bool Short, int Rounds, int WarmupPerSide, int IterationsPerSide, int IterationMilliseconds,
     string BudgetPath, string OutputDirectory, string ArtifactsDirectory, bool CpuClock)
 {
     /// <summary>Results file name without extension.</summary>
@@ -75,11 +75,12 @@ internal sealed record GateSettings(bool Short, int Rounds, int WarmupCount, int
             throw new GateSetupException($"--rounds {rounds}: the gate takes a median over at least 3 rounds");
         }
 
-        // Between-measurement spread (machine load, where malloc put the buffers) dwarfs the spread within one, so the
-        // time goes into rounds rather than long measurements. Short: ~2 min here; full: ~8 min.
+        // Load on a shared machine moves a side's time by 5–30 % between runs and by several percent between iterations,
+        // so the sides alternate per iteration and the time goes into many short iterations and rounds. Here (2 cores)
+        // the short form takes about 2 minutes and the full one about 8.
         return isShort
-            ? new GateSettings(true, rounds ?? 7, WarmupCount: 2, IterationCount: 7, IterationMilliseconds: 100, budget, output, artifacts, cpuClock)
-            : new GateSettings(false, rounds ?? 15, WarmupCount: 3, IterationCount: 9, IterationMilliseconds: 150, budget, output, artifacts, cpuClock);
+            ? new GateSettings(true, rounds ?? 7, WarmupPerSide: 2, IterationsPerSide: 15, IterationMilliseconds: 20, budget, output, artifacts, cpuClock)
+            : new GateSettings(false, rounds ?? 15, WarmupPerSide: 3, IterationsPerSide: 25, IterationMilliseconds: 25, budget, output, artifacts, cpuClock);
     }
 
     private static string Value(string[] args, ref int i) =>

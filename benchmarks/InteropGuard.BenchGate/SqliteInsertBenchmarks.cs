@@ -2,6 +2,7 @@
 // P/Invoke to the system's libsqlite3.so.0, direct against intercepted (every handle argument checked); run in release
 // mode by the gate.
 using System;
+using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Text;
 using BenchmarkDotNet.Attributes;
@@ -26,6 +27,8 @@ public unsafe class SqliteInsertBenchmarks
     private nint _insert;
     private nint _begin;
     private nint _rollback;
+
+    private bool _guarded;
 
     [GlobalSetup]
     public void Setup()
@@ -69,7 +72,15 @@ public unsafe class SqliteInsertBenchmarks
         NativeMemory.Free(_text);
     }
 
+    [IterationSetup(Target = nameof(Alternating))]
+    public void NextSide() => _guarded = GateAlternation.Next();
+
+    /// <summary>What the gate measures: each iteration runs the side <see cref="GateAlternation"/> hands out.</summary>
     [Benchmark]
+    public int Alternating() => _guarded ? Guarded() : Raw();
+
+    [Benchmark]
+    [MethodImpl(MethodImplOptions.NoInlining)] // both sides reach Alternating() the same way
     public int Raw()
     {
         nint insert = _insert;
@@ -93,6 +104,7 @@ public unsafe class SqliteInsertBenchmarks
     }
 
     [Benchmark]
+    [MethodImpl(MethodImplOptions.NoInlining)] // both sides reach Alternating() the same way
     public int Guarded()
     {
         nint insert = _insert;
