@@ -7,6 +7,7 @@ var target = Argument("target", "Test");
 var configuration = Argument("configuration", "Debug");
 var benchFilter = Argument("filter", "*");
 var benchQuick = Argument("quick", true);
+var benchGateShort = Argument("short", false);
 
 var root = MakeAbsolute(Directory("."));
 var nativeBuild = root.Combine("build/native");
@@ -126,6 +127,31 @@ Task("BenchValidator")
 {
     RunOrFail("dotnet", "run -c Release --project benchmarks/InteropGuard.ValidatorBench");
 });
+
+// The release-mode gate (issue 6): fixed BenchmarkDotNet pairs, the unguarded call against release mode in one process,
+// measured in rounds; fails when a pair's median overhead exceeds benchmarks/bench-gate.budget.json. Full form (~8 min)
+// writes benchmarks/results/bench-gate.md/.json; `--short=true` (or BenchGateShort, ~1 min; what .ci/run runs) writes
+// artifacts/bench-gate/bench-gate-short.md/.json/.totals.txt. See benchmarks/README.md, "BenchGate".
+void RunBenchGate(bool isShort)
+{
+    DotNetBuild("benchmarks/InteropGuard.BenchGate/InteropGuard.BenchGate.csproj", new DotNetBuildSettings { Configuration = "Release" });
+    // INTEROPGUARD=release even if the calling environment chose another mode: the gate measures release mode (its
+    // self-test fails loudly otherwise).
+    var code = Run("dotnet", $"benchmarks/InteropGuard.BenchGate/bin/Release/net10.0/InteropGuard.BenchGate.dll{(isShort ? " --short" : "")}", null,
+        new Dictionary<string, string> { ["INTEROPGUARD"] = "release" });
+    if (code == 1)
+        throw new Exception("BenchGate: release mode exceeds its budget (see the table above)");
+    if (code != 0)
+        throw new Exception($"BenchGate could not measure (exit code {code}; see the message above)");
+}
+
+Task("BenchGate")
+    .IsDependentOn("Native")
+    .Does(() => RunBenchGate(benchGateShort));
+
+Task("BenchGateShort")
+    .IsDependentOn("Native")
+    .Does(() => RunBenchGate(true));
 
 // The NuGet packages, into artifacts/packages: InteropGuard (runtime, native library, generator and analyzers, build
 // targets, the mode-2 validator under tools/validator) and dotnet-interopguard (the `interopguard` tool: run, attach).

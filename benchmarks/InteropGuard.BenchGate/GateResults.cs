@@ -25,13 +25,16 @@ internal sealed record GateRunInfo(DateTime StartedUtc, TimeSpan Elapsed, string
 /// <summary>Results files and number formatting.</summary>
 internal static class GateResults
 {
-    /// <summary>Writes <c>&lt;name&gt;.md</c> and <c>&lt;name&gt;.json</c>; returns the Markdown path.</summary>
+    /// <summary>Writes <c>&lt;name&gt;.md</c>, <c>&lt;name&gt;.json</c> and <c>&lt;name&gt;.totals.txt</c> (one line,
+    /// "N passed, N failed", counting pairs, which .ci/run adds to the test totals); returns the Markdown path.</summary>
     public static string Write(GateSettings settings, GateBudget budget, GateRunInfo run, IReadOnlyList<PairResult> results)
     {
         Directory.CreateDirectory(settings.OutputDirectory);
         string markdown = Path.Combine(settings.OutputDirectory, settings.ResultName + ".md");
         File.WriteAllText(markdown, Markdown(settings, budget, run, results));
         File.WriteAllText(Path.Combine(settings.OutputDirectory, settings.ResultName + ".json"), Json(settings, budget, run, results));
+        int passed = results.Count(r => r.Passed);
+        File.WriteAllText(Path.Combine(settings.OutputDirectory, settings.ResultName + ".totals.txt"), $"{passed} passed, {results.Count - passed} failed\n");
         return markdown;
     }
 
