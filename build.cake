@@ -129,8 +129,8 @@ Task("BenchValidator")
 });
 
 // The release-mode gate (issue 6): fixed BenchmarkDotNet pairs, the unguarded call against release mode in one process,
-// measured in rounds; fails when a pair's median overhead exceeds benchmarks/bench-gate.budget.json. Full form (~8 min)
-// writes benchmarks/results/bench-gate.md/.json; `--short=true` (or BenchGateShort, ~1 min; what .ci/run runs) writes
+// measured in rounds; fails when a pair's median overhead exceeds benchmarks/bench-gate.budget.json. Full form (~5 min)
+// writes benchmarks/results/bench-gate.md/.json; `--short=true` (or BenchGateShort, under 1 min; what .ci/run runs) writes
 // artifacts/bench-gate/bench-gate-short.md/.json/.totals.txt. See benchmarks/README.md, "BenchGate".
 void RunBenchGate(bool isShort)
 {

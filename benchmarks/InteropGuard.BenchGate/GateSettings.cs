@@ -77,10 +77,10 @@ internal sealed record GateSettings(bool Short, int Rounds, int WarmupPerSide, i
 
         // Load on a shared machine moves a side's time by 5–30 % between runs and by several percent between iterations,
         // so the sides alternate per iteration and the time goes into many short iterations and rounds. Here (2 cores)
-        // the short form takes about 2 minutes and the full one about 8.
+        // the short form measures for about 30 s and the full one for about 4 minutes.
         return isShort
-            ? new GateSettings(true, rounds ?? 7, WarmupPerSide: 2, IterationsPerSide: 15, IterationMilliseconds: 20, budget, output, artifacts, cpuClock)
-            : new GateSettings(false, rounds ?? 15, WarmupPerSide: 3, IterationsPerSide: 25, IterationMilliseconds: 25, budget, output, artifacts, cpuClock);
+            ? new GateSettings(true, rounds ?? 9, WarmupPerSide: 2, IterationsPerSide: 15, IterationMilliseconds: 20, budget, output, artifacts, cpuClock)
+            : new GateSettings(false, rounds ?? 21, WarmupPerSide: 3, IterationsPerSide: 31, IterationMilliseconds: 25, budget, output, artifacts, cpuClock);
     }
 
     private static string Value(string[] args, ref int i) =>
