@@ -64,9 +64,11 @@ public sealed class ReleaseModePackageTests
     public void Detects_UseAfterUnpin_AtTheDllImportCall_InReleaseModeByDefault()
     {
         (int exit, string output) = Run([]);
+        TestContext.Out.WriteLine(output);
 
         int line = ConsumerFacts.LineOf(Source, "BUG: the pin was disposed");
         Assert.That(exit, Is.EqualTo(0), output);
+        Assert.That(output, Does.Contain("mode Release"), "the build's default (runtimeconfig knob) selects release mode\n" + output);
         Assert.That(output, Does.Contain("ERROR: InteropGuard: use-after-unpin on address 0x"), output);
         Assert.That(output, Does.Contain("[P/Invoke] Native.Sum(nint p, nuint n)"), "the report names the P/Invoke\n" + output);
         Assert.That(output, Does.Contain($"Program.cs:{line}"), "the report names the user's call site\n" + output);
@@ -81,6 +83,7 @@ public sealed class ReleaseModePackageTests
         (int exit, string output) = Run(new() { ["INTEROPGUARD"] = "0" });
 
         AssertSilent(exit, output);
+        Assert.That(output, Does.Contain("mode Off"), "INTEROPGUARD wins over the build's default\n" + output);
     }
 
     [Test]
@@ -89,6 +92,7 @@ public sealed class ReleaseModePackageTests
         (int exit, string output) = Run(new() { ["INTEROPGUARD_OPTIONS"] = "detect_use_after_unpin=0" });
 
         AssertSilent(exit, output);
+        Assert.That(output, Does.Contain("mode Release"), output);
     }
 
     [Test]
@@ -97,6 +101,7 @@ public sealed class ReleaseModePackageTests
         (int exit, string output) = Run([], "fixed");
 
         AssertSilent(exit, output);
+        Assert.That(output, Does.Contain("mode Release"), output);
     }
 
     private static void AssertSilent(int exit, string output)

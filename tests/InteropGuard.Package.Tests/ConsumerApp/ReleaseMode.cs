@@ -18,6 +18,7 @@ internal static class Program
     private static int Main(string[] args)
     {
         s_rows.AsSpan().Fill(3);
+        Console.WriteLine("mode " + Guard.Mode);
         try
         {
             if (args.Length > 0 && args[0] == "fixed")
