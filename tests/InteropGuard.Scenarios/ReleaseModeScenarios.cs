@@ -29,6 +29,8 @@ internal static unsafe class ReleaseModeScenarios
         ["release_pool_use_after_return_ok"] = PoolUseAfterReturnOk,
         ["release_use_after_unmap"] = UseAfterUnmap,
         ["release_use_after_unmap_ok"] = UseAfterUnmapOk,
+        ["release_callback_after_release"] = CallbackAfterRelease,
+        ["release_callback_after_release_ok"] = CallbackAfterReleaseOk,
         ["release_call_scoped_tracking"] = CallScopedTracking,
         ["release_native_state"] = NativeState,
     };
@@ -172,6 +174,24 @@ internal static unsafe class ReleaseModeScenarios
         TestNative.KeepPointer(view.Pointer);
         CheckedSum(TestNative.KeptPointer(), 16, Site());
         TestNative.KeepPointer(0);
+    }
+
+    // A released GuardedCallback's function pointer is passed to a call (e.g. to register it with native code again).
+    private static void CallbackAfterRelease()
+    {
+        var callback = Guard.Callback<IntCallback>(x => x * 2);
+        nint entry = callback.Pointer;
+        callback.Release();
+        GuardedCall.CheckPointer(entry, "callback", Site());
+        Console.WriteLine("check passed");
+    }
+
+    private static void CallbackAfterReleaseOk()
+    {
+        var callback = Guard.Callback<IntCallback>(x => x * 2);
+        GuardedCall.CheckPointer(callback.Pointer, "callback", Site());
+        Console.WriteLine("check passed");
+        callback.Release();
     }
 
     // What the wrappers record per call: in release mode nothing (no call-scoped pin, callback range or in-flight

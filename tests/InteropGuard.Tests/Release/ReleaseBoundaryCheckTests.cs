@@ -1,6 +1,6 @@
 // ReleaseBoundaryCheckTests.cs - release mode's boundary check (GuardedCall.CheckPointer against the released-range
 // filter, then the table on a hit), in child processes with INTEROPGUARD=release: each release (pin, sampled native
-// buffer, pooled array, mapped view) is found at the next call, the nearest correct code is silent, the detection is
+// buffer, pooled array, mapped view, callback) is found at the next call, the nearest correct code is silent, the detection is
 // silent with its check off, a reused page is silent, and an unsampled freed buffer is not tracked (documented limit).
 using InteropGuard.Tests.TestSupport;
 using NUnit.Framework;
@@ -168,5 +168,39 @@ public sealed class ReleaseBoundaryCheckTests
     public void Allows_PointerIntoLiveView()
     {
         AssertSilent(ReleaseRun.Run("release_use_after_unmap_ok"));
+    }
+
+    // --- collected-delegate-callback (a released GuardedCallback) ------------------------------------------
+
+    [Test]
+    public void Detects_CollectedDelegateCallback_ReleasedCallbacksPointer()
+    {
+        ChildResult result = ReleaseRun.Run("release_callback_after_release");
+
+        Assert.That(result.ExitCode, Is.EqualTo(Scenario.ExitViolation), result.ToString());
+        Assert.That(result.Stdout, Does.Not.Contain("check passed"), result.ToString());
+        var reports = ReportText.Parse(result.Stderr);
+        Assert.That(reports, Has.Count.EqualTo(1), result.ToString());
+        Assert.That(reports[0].Headline, Does.Match("^ERROR: InteropGuard: collected-delegate-callback on address 0x[0-9a-f]+ \\[IG0008\\]$"), result.ToString());
+        int line = ReleaseRun.LineIn("private static void CallbackAfterRelease()", "GuardedCall.CheckPointer(entry");
+        Assert.That(reports[0].Summary, Does.EndWith($"ReleaseModeScenarios.cs:{line} in ReleaseModeScenarios.CallbackAfterRelease"), result.ToString());
+    }
+
+    [Test]
+    public void Detects_CollectedDelegateCallback_CheckOff_IsSilent()
+    {
+        ChildResult result = ReleaseRun.Run("release_callback_after_release", "detect_collected_delegate_callback=0");
+
+        Assert.That(result.Stdout, Does.Contain("check passed"), result.ToString());
+        AssertSilent(result);
+    }
+
+    [Test]
+    public void Allows_LiveCallbacksPointer()
+    {
+        ChildResult result = ReleaseRun.Run("release_callback_after_release_ok");
+
+        Assert.That(result.Stdout, Does.Contain("check passed"), result.ToString());
+        AssertSilent(result);
     }
 }
