@@ -1,6 +1,8 @@
 // ReleaseGuardedPoolTests.cs - sampled NativeBuffers in release mode (INTEROPGUARD=release, sample_rate=1, child
 // processes): managed code writing past one or reading it after release faults with the guarded pool's report, the
-// nearest correct code is silent, and with the check off the fault stays but the report goes.
+// nearest correct code is silent, and with the check off the fault stays but the report goes; a sampled buffer freed
+// twice or at an interior address is reported as in modes 1 and 2 (an unsampled one is a plain malloc block: glibc's own
+// checks, as without InteropGuard).
 using InteropGuard.Tests.TestSupport;
 using NUnit.Framework;
 
@@ -75,6 +77,33 @@ public sealed class ReleaseGuardedPoolTests
 
         Assert.That(result.ExitCode, Is.EqualTo(Scenario.ExitCompleted), result.ToString());
         Assert.That(result.Stdout, Does.Contain("caught NullReferenceException"), result.ToString());
+        Assert.That(ReportText.CountHeadlines(result.Stderr), Is.Zero, result.ToString());
+    }
+
+    [TestCase("double_free", "double-free", "IG0003", "detect_double_free=0")]
+    [TestCase("invalid_free", "invalid-free", "IG0004", "detect_invalid_free=0")]
+    public void Detects_BadFreeOfASampledBuffer(string scenario, string kind, string id, string off)
+    {
+        ChildResult result = ReleaseRun.Run(scenario, Sampled);
+
+        Assert.That(result.ExitCode, Is.EqualTo(Scenario.ExitViolation), result.ToString());
+        var reports = ReportText.Parse(result.Stderr);
+        Assert.That(reports, Has.Count.EqualTo(1), result.ToString());
+        Assert.That(reports[0].Headline, Does.Match($"^ERROR: InteropGuard: {kind} on address 0x[0-9a-f]+ \\[{id}\\]$"), result.ToString());
+        Assert.That(reports[0].Hints, Does.Contain($"HINT: to turn this check off set INTEROPGUARD_OPTIONS={off}"), result.ToString());
+
+        ChildResult silent = ReleaseRun.Run(scenario, Sampled + ":" + off);
+        Assert.That(silent.ExitCode, Is.EqualTo(Scenario.ExitCompleted), silent.ToString());
+        Assert.That(ReportText.CountHeadlines(silent.Stderr), Is.Zero, silent.ToString());
+    }
+
+    [TestCase("double_free_ok")]
+    [TestCase("invalid_free_ok")]
+    public void Allows_OneFreeOfASampledBuffer(string scenario)
+    {
+        ChildResult result = ReleaseRun.Run(scenario, Sampled);
+
+        Assert.That(result.ExitCode, Is.EqualTo(Scenario.ExitCompleted), result.ToString());
         Assert.That(ReportText.CountHeadlines(result.Stderr), Is.Zero, result.ToString());
     }
 }
