@@ -37,3 +37,14 @@ internal sealed class ModeJobsConfig : ManualConfig
         HideColumns(Column.Error);
     }
 }
+
+/// <summary>One job in release mode (<c>INTEROPGUARD=release</c>): the light check's own process.</summary>
+internal sealed class ReleaseJobConfig : ManualConfig
+{
+    public ReleaseJobConfig()
+    {
+        AddJob(BenchmarkJobs.Base.WithEnvironmentVariables(new EnvironmentVariable("INTEROPGUARD", "release")).WithId("release"));
+        AddColumn(StatisticColumn.Median);
+        HideColumns(Column.Error);
+    }
+}

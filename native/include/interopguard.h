@@ -249,7 +249,9 @@ IG_API void *ig_calloc(size_t count, size_t size);
 IG_API void *ig_realloc(void *ptr, size_t size);
 IG_API void *ig_aligned_alloc(size_t alignment, size_t size);
 IG_API void ig_free(void *ptr);
-/* User bytes of a live block; 0 for NULL, unknown, interior or freed addresses. */
+/* User bytes of a live block; 0 for NULL, unknown, interior or freed addresses. In release mode (IG_INIT_RELEASE) an
+ * address outside the guarded pool is taken to be a live plain block and answered with malloc_usable_size, like
+ * glibc: passing anything else is undefined there, as it is for malloc_usable_size. */
 IG_API size_t ig_usable_size(const void *ptr);
 
 /* Site-aware forms used by the managed runtime. alignment 0 = default (16). On a detected problem the

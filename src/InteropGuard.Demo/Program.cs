@@ -10,7 +10,7 @@ namespace InteropGuard.Demo;
 internal static class Program
 {
     /// <summary>One scenario: what it shows, the report it must produce, and the buggy code.</summary>
-    private sealed record Scenario(string Title, ViolationKind Expected, Action Run, bool NeedsValidator = false);
+    private sealed record Scenario(string Title, ViolationKind Expected, Action Run, bool NeedsValidator = false, bool InChildProcess = false);
 
     private static readonly Scenario[] All =
     [
@@ -38,13 +38,20 @@ internal static class Program
             ViolationKind.HandleReleasedInUse, CallbackHandleScenarios.DecoderFinalizedDuringDecode),
         new("validator: the codec keeps a pointer from a `fixed` block in its own data, found by a sweep (mode 2)",
             ViolationKind.UnpinnedManagedPointer, ValidatorScenarios.RowKeptAfterFixed, NeedsValidator: true),
+        new("release mode: the codec writes past a sampled buffer and hits its guard page (a child process, INTEROPGUARD=release)",
+            ViolationKind.NativeBufferOverflow, ReleaseModeScenario.Run, InChildProcess: true),
     ];
 
     private static readonly object Gate = new();
     private static readonly List<Violation> Reported = [];
 
-    private static int Main()
+    private static int Main(string[] args)
     {
+        if (args.Length == 1 && args[0] == ReleaseModeScenario.ChildArgument)
+        {
+            return ReleaseModeScenario.ChildMain();
+        }
+
         if (!Guard.IsEnabled)
         {
             // Unguarded, these bugs corrupt the heap instead of being reported: do not run them.
@@ -103,6 +110,8 @@ internal static class Program
             Console.WriteLine($"      unexpected {exception.GetType().Name}: {exception.Message}");
         }
 
+        if (scenario.InChildProcess)
+            return ReleaseModeScenario.ReportsSeen;
         lock (Gate)
             return Reported.Count(violation => violation.Kind == scenario.Expected);
     }

@@ -67,17 +67,18 @@ internal sealed class ConsumerBuild
         return new ConsumerBuild(root, version);
     }
 
-    /// <summary>dotnet build in <paramref name="configuration"/>; returns the exit code and the build output.</summary>
-    public (int ExitCode, string Output) Build(string configuration) =>
-        Run("dotnet", ["build", "-c", configuration, "-p:IgPackageVersion=" + PackageVersion, "--nologo"], null);
+    /// <summary>dotnet build in <paramref name="configuration"/> with extra <paramref name="properties"/>
+    /// (<c>-p:Name=Value</c>); returns the exit code and the build output.</summary>
+    public (int ExitCode, string Output) Build(string configuration, params string[] properties) =>
+        Run("dotnet", ["build", "-c", configuration, "-p:IgPackageVersion=" + PackageVersion, "--nologo", .. properties], null);
 
     /// <summary>The built Consumer.dll of <paramref name="configuration"/>.</summary>
     public string AssemblyPath(string configuration) =>
         Path.Combine(ProjectDirectory, "bin", configuration, "net10.0", "Consumer.dll");
 
-    /// <summary>Runs the built app with the given InteropGuard environment (null values remove a variable).</summary>
-    public (int ExitCode, string Output) RunApp(string configuration, IDictionary<string, string?> environment) =>
-        Run("dotnet", [AssemblyPath(configuration)], environment);
+    /// <summary>Runs the built app with the given InteropGuard environment (null values remove a variable) and arguments.</summary>
+    public (int ExitCode, string Output) RunApp(string configuration, IDictionary<string, string?> environment, params string[] arguments) =>
+        Run("dotnet", [AssemblyPath(configuration), .. arguments], environment);
 
     /// <summary>Removes the temp folder (best effort).</summary>
     public void Delete()

@@ -4,8 +4,6 @@ using System;
 using System.Collections.Generic;
 using System.IO;
 using System.Linq;
-using System.Reflection.Metadata;
-using System.Reflection.PortableExecutable;
 using NUnit.Framework;
 
 namespace InteropGuard.Package.Tests;
@@ -47,7 +45,7 @@ public sealed class PackageEndToEndTests
         (int exit, string output) = app.RunApp("Debug", Mode2);
 
         Assert.That(exit, Is.EqualTo(0), output);
-        int keepLine = LineOf("Buggy.cs", "BUG: the library keeps");
+        int keepLine = ConsumerFacts.LineOf("Buggy.cs", "BUG: the library keeps");
         Assert.That(output, Does.Match("ERROR: InteropGuard: (use-after-unpin|unpinned-managed-pointer)"), output);
         Assert.That(output, Does.Contain("libigsample.so"), "the report names the library whose data holds the pointer\n" + output);
         Assert.That(output, Does.Contain($"Program.cs:{keepLine}"), "the report names the user's [DllImport] call that pinned the array\n" + output);
@@ -83,7 +81,7 @@ public sealed class PackageEndToEndTests
         Assert.That(output, Does.Not.Contain("ERROR: InteropGuard"), output);
         Assert.That(output, Does.Not.Contain("warning"), "the validator was found and ran\n" + output);
         Assert.That(output, Does.Contain("done"), output);
-        Assert.That(References(app.AssemblyPath("Debug")), Does.Contain("InteropGuard"), "Debug builds are intercepted");
+        Assert.That(ConsumerFacts.References(app.AssemblyPath("Debug")), Does.Contain("InteropGuard"), "Debug builds are intercepted");
         Assert.That(File.Exists(Path.Combine(Path.GetDirectoryName(app.AssemblyPath("Debug"))!, "interopguard", "InteropGuard.Cli.dll")),
             "the package copies the validator into the Debug output");
     }
@@ -94,10 +92,10 @@ public sealed class PackageEndToEndTests
         ConsumerBuild app = Build("Buggy.cs", "Release");
 
         string assembly = app.AssemblyPath("Release");
-        Assert.That(References(assembly), Does.Not.Contain("InteropGuard"), "a Release build must not reference the runtime");
+        Assert.That(ConsumerFacts.References(assembly), Does.Not.Contain("InteropGuard"), "a Release build must not reference the runtime");
         Assert.That(File.Exists(Path.Combine(Path.GetDirectoryName(assembly)!, "interopguard", "InteropGuard.Cli.dll")), Is.False,
             "no validator copied into a Release build");
-        Assert.That(TypeNames(assembly).Where(n => n.Contains("InteropGuard", StringComparison.Ordinal) || n.EndsWith("InterceptsLocationAttribute", StringComparison.Ordinal)),
+        Assert.That(ConsumerFacts.TypeNames(assembly).Where(n => n.Contains("InteropGuard", StringComparison.Ordinal) || n.EndsWith("InterceptsLocationAttribute", StringComparison.Ordinal)),
             Is.Empty, "a Release build must contain no generated interceptors");
     }
 
@@ -115,28 +113,5 @@ public sealed class PackageEndToEndTests
 
         Assert.That(built.ExitCode, Is.EqualTo(0), "the consumer app must build with warnings as errors:\n" + built.Output);
         return built.App;
-    }
-
-    private static int LineOf(string source, string marker)
-    {
-        string[] lines = File.ReadAllLines(Path.Combine(AppContext.BaseDirectory, "ConsumerApp", source));
-        int index = Array.FindIndex(lines, l => l.Contains(marker, StringComparison.Ordinal));
-        Assert.That(index, Is.GreaterThanOrEqualTo(0), $"marker '{marker}' not in {source}");
-        return index + 1;
-    }
-
-    private static List<string> References(string assembly)
-    {
-        using var pe = new PEReader(File.OpenRead(assembly));
-        MetadataReader md = pe.GetMetadataReader();
-        return md.AssemblyReferences.Select(h => md.GetString(md.GetAssemblyReference(h).Name)).ToList();
-    }
-
-    private static List<string> TypeNames(string assembly)
-    {
-        using var pe = new PEReader(File.OpenRead(assembly));
-        MetadataReader md = pe.GetMetadataReader();
-        return md.TypeDefinitions.Select(h => md.GetTypeDefinition(h))
-            .Select(t => md.GetString(t.Namespace) + "." + md.GetString(t.Name)).ToList();
     }
 }

@@ -9,7 +9,7 @@ namespace InteropGuard.Scenarios;
 internal static class ScenarioTable
 {
     /// <summary>Every scenario by name.</summary>
-    internal static readonly IReadOnlyDictionary<string, Action> All = With(GuardedPoolScenarios.All, With(TableFullScenarios.All, With(CallbackHandleScenarios.All, With(LifetimeScenarios.All, With(ValidationScenarios.All, new Dictionary<string, Action>(StringComparer.Ordinal)
+    internal static readonly IReadOnlyDictionary<string, Action> All = With(ReleaseModeScenarios.All, With(GuardedPoolScenarios.All, With(TableFullScenarios.All, With(CallbackHandleScenarios.All, With(LifetimeScenarios.All, With(ValidationScenarios.All, new Dictionary<string, Action>(StringComparer.Ordinal)
     {
         ["native_use_after_free"] = NativeUseAfterFree,
         ["native_use_after_free_ok"] = NativeUseAfterFreeOk,
@@ -39,9 +39,9 @@ internal static class ScenarioTable
         ["repeated_report"] = RepeatedReport,
         ["concurrent_reports"] = ConcurrentReports,
         ["print_mode"] = PrintMode,
-    })))));
+    }))))));
 
-    /// <summary>The table plus the scenarios kept in other files (ValidationScenarios.cs, LifetimeScenarios.cs, CallbackHandleScenarios.cs, GuardedPoolScenarios.cs).</summary>
+    /// <summary>The table plus the scenarios kept in other files (ValidationScenarios.cs, LifetimeScenarios.cs, CallbackHandleScenarios.cs, GuardedPoolScenarios.cs, ReleaseModeScenarios.cs).</summary>
     private static Dictionary<string, Action> With(IReadOnlyDictionary<string, Action> more, Dictionary<string, Action> table)
     {
         foreach (var (name, scenario) in more)

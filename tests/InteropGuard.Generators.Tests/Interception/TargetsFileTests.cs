@@ -1,4 +1,4 @@
-// TargetsFileTests.cs: build/InteropGuard.targets proven by real builds: a consumer project that imports it gets checked calls in Debug, none in Release, and checked calls in Release when it sets InteropGuardEnabled=true.
+// TargetsFileTests.cs: build/InteropGuard.targets proven by real builds: a consumer project that imports it gets checked calls in Debug, none in Release, checked calls in Release when it sets InteropGuardEnabled=true, and light wrappers with the release-mode knob when it sets InteropGuardRelease=true.
 using System.Collections.Generic;
 using System.IO;
 using InteropGuard.Generators.Interception;
@@ -92,14 +92,22 @@ public class TargetsFileTests
         }
     }
 
-    private string BuildAndRun(string configuration, params string[] properties)
+    private string BuildAndRun(string configuration, params string[] properties) => Run(Build(configuration, properties));
+
+    /// <summary>Builds into a folder of its own per configuration and properties; returns the folder.</summary>
+    private string Build(string configuration, params string[] properties)
     {
-        string output = Path.Combine(_directory, "out-" + configuration + properties.Length);
+        string output = Path.Combine(_directory, "out-" + configuration + "-" + string.Concat(properties).Replace("-p:", "", System.StringComparison.Ordinal).Replace('=', '_'));
         var args = new List<string> { "build", "Consumer.csproj", "-c", configuration, "-o", output, "--nologo", "-v", "q", "--disable-build-servers" };
         args.AddRange(properties);
         ProbeResult build = ProbeApp.RunDotnet(null, args, _directory, timeoutSeconds: 300);
         Assert.That(build.ExitCode, Is.EqualTo(0), "build failed: " + build);
-        ProbeResult run = ProbeApp.RunDotnet(Path.Combine(output, "Consumer.dll"), [], output);
+        return output;
+    }
+
+    private static string Run(string output, IReadOnlyDictionary<string, string?>? environment = null)
+    {
+        ProbeResult run = ProbeApp.RunDotnet(Path.Combine(output, "Consumer.dll"), [], output, environment);
         Assert.That(run.ExitCode, Is.EqualTo(0), run.ToString());
         return run.Stdout;
     }
@@ -120,5 +128,28 @@ public class TargetsFileTests
     public void Release_builds_check_when_the_project_sets_InteropGuardEnabled()
     {
         Assert.That(BuildAndRun("Release", "-p:InteropGuardEnabled=true"), Does.Contain("CHECKED native-use-after-free"));
+    }
+
+    [Test]
+    public void Release_builds_with_InteropGuardRelease_get_light_wrappers_and_the_release_mode_knob()
+    {
+        string output = Build("Release", "-p:InteropGuardRelease=true");
+
+        string config = File.ReadAllText(Path.Combine(output, "Consumer.runtimeconfig.json"));
+        Assert.That(config, Does.Match("\"InteropGuard.DefaultMode\":\\s*\"release\""), config);
+        // The light wrapper checks the freed pointer in full when INTEROPGUARD=1 overrides the build's default
+        // (release mode looks up only pointers into ranges recently released through the managed API; a free inside
+        // native code is not recorded in its filter).
+        Assert.That(Run(output, new Dictionary<string, string?> { ["INTEROPGUARD"] = "1" }), Does.Contain("CHECKED native-use-after-free"));
+        Assert.That(Run(output, new Dictionary<string, string?> { ["INTEROPGUARD"] = "0" }), Does.Contain("UNCHECKED"));
+    }
+
+    [Test]
+    public void Release_builds_without_InteropGuardRelease_have_no_release_mode_knob()
+    {
+        string output = Build("Release");
+
+        Assert.That(File.ReadAllText(Path.Combine(output, "Consumer.runtimeconfig.json")), Does.Not.Contain("InteropGuard"));
+        Assert.That(Run(output, new Dictionary<string, string?> { ["INTEROPGUARD"] = "1" }), Does.Contain("UNCHECKED"), "nothing generated: no mode checks anything");
     }
 }

@@ -51,20 +51,41 @@ internal static class InterceptorCompilation
                 optimizationLevel: OptimizationLevel.Release));
     }
 
-    /// <summary>Runs the generator over <paramref name="compilation"/> with InteropGuardEnabled = <paramref name="enabled"/> (null = unset).</summary>
-    public static GeneratorRun Run(CSharpCompilation compilation, string? enabled = "true")
+    /// <summary>Runs the generator over <paramref name="compilation"/> with InteropGuardEnabled = <paramref name="enabled"/>
+    /// and InteropGuardRelease = <paramref name="release"/> (null = unset).</summary>
+    public static GeneratorRun Run(CSharpCompilation compilation, string? enabled = "true", string? release = null)
     {
-        GeneratorDriver driver = CreateDriver(enabled);
+        GeneratorDriver driver = CreateDriver(enabled, release);
         driver = driver.RunGeneratorsAndUpdateCompilation(compilation, out Compilation output, out ImmutableArray<Diagnostic> diagnostics);
         return new GeneratorRun(compilation, output, driver, diagnostics);
     }
 
     /// <summary>A driver with step tracking on, for caching tests.</summary>
-    public static GeneratorDriver CreateDriver(string? enabled = "true")
+    public static GeneratorDriver CreateDriver(string? enabled = "true", string? release = null) =>
+        CreateDriver(new TestOptionsProvider(Properties(enabled, release)));
+
+    /// <summary>The driver's options with other values of the two switches (a build whose properties changed).</summary>
+    public static GeneratorDriver WithSwitches(GeneratorDriver driver, string? enabled, string? release) =>
+        driver.WithUpdatedAnalyzerConfigOptions(new TestOptionsProvider(Properties(enabled, release)));
+
+    private static ImmutableDictionary<string, string> Properties(string? enabled, string? release)
     {
-        var options = new TestOptionsProvider(enabled is null
-            ? ImmutableDictionary<string, string>.Empty
-            : ImmutableDictionary<string, string>.Empty.Add(PInvokeInterceptorGenerator.EnabledProperty, enabled));
+        ImmutableDictionary<string, string> properties = ImmutableDictionary<string, string>.Empty;
+        if (enabled is not null)
+        {
+            properties = properties.Add(PInvokeInterceptorGenerator.EnabledProperty, enabled);
+        }
+
+        if (release is not null)
+        {
+            properties = properties.Add(PInvokeInterceptorGenerator.ReleaseProperty, release);
+        }
+
+        return properties;
+    }
+
+    private static GeneratorDriver CreateDriver(AnalyzerConfigOptionsProvider options)
+    {
         return CSharpGeneratorDriver.Create(
             [new PInvokeInterceptorGenerator().AsSourceGenerator()],
             parseOptions: ParseOptions,

@@ -1,2 +1,0 @@
-# Empty dependencies file for igtestnative.
-# This may be replaced when dependencies are built.
