@@ -11,23 +11,28 @@ internal static class GateAlternation
 {
     private static readonly List<bool> s_sides = [];
     private static bool s_nextGuarded;
+    private static bool s_control;
 
     /// <summary>The sides recorded since <see cref="Start"/>: true = guarded.</summary>
     public static IReadOnlyList<bool> Sides => s_sides;
 
-    /// <summary>Starts a run; the first iteration measures the guarded side when <paramref name="guardedFirst"/>.</summary>
-    public static void Start(bool guardedFirst)
+    /// <summary>Starts a run; the first iteration measures the guarded side when <paramref name="guardedFirst"/>. With
+    /// <paramref name="control"/> (<c>--control</c>) both sides run the baseline: an A/A run that shows what the gate
+    /// reports when there is no difference (its noise floor and any bias of the alternation).</summary>
+    public static void Start(bool guardedFirst, bool control = false)
     {
         s_sides.Clear();
         s_nextGuarded = guardedFirst;
+        s_control = control;
     }
 
-    /// <summary>The side of the coming iteration (true = guarded); the next call returns the other.</summary>
+    /// <summary>Whether the coming iteration runs the guarded side; the side is recorded, and the next call returns the
+    /// other. In a control run the guarded side's iterations are recorded as guarded but run the baseline.</summary>
     public static bool Next()
     {
         bool guarded = s_nextGuarded;
         s_nextGuarded = !guarded;
         s_sides.Add(guarded);
-        return guarded;
+        return guarded && !s_control;
     }
 }

@@ -80,7 +80,7 @@ internal sealed class GateMeasurement : IDisposable
             .WithArtifactsPath(_settings.ArtifactsDirectory)
             .WithOptions(ConfigOptions.DisableLogFile);
 
-        GateAlternation.Start(guardedFirst);
+        GateAlternation.Start(guardedFirst, _settings.Control);
         Summary summary = BenchmarkRunner.Run(pair.Benchmarks, config);
         BenchmarkReport? report = summary.Reports.SingleOrDefault();
         if (summary.HasCriticalValidationErrors || report is null || !report.Success)

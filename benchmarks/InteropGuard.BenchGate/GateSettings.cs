@@ -14,23 +14,25 @@ namespace InteropGuard.BenchGate;
 /// <param name="BudgetPath">The budget file.</param>
 /// <param name="OutputDirectory">Where bench-gate.md/.json (full) or bench-gate-short.md/.json (short) go.</param>
 /// <param name="ArtifactsDirectory">BenchmarkDotNet's artifacts and log.</param>
+/// <param name="Control">An A/A run (<c>--control</c>): both sides run the baseline, results go to artifacts only.</param>
 /// <param name="CpuClock">True (default): BenchmarkDotNet times with the thread's CPU time (<see cref="ThreadCpuClock"/>);
 /// false (<c>--clock wall</c>): with its default wall clock.</param>
 internal sealed record GateSettings(bool Short, int Rounds, int WarmupPerSide, int IterationsPerSide, int IterationMilliseconds,
-    string BudgetPath, string OutputDirectory, string ArtifactsDirectory, bool CpuClock)
+    string BudgetPath, string OutputDirectory, string ArtifactsDirectory, bool CpuClock, bool Control = false)
 {
     /// <summary>Results file name without extension.</summary>
-    public string ResultName => Short ? "bench-gate-short" : "bench-gate";
+    public string ResultName => "bench-gate" + (Control ? "-control" : "") + (Short ? "-short" : "");
 
     /// <summary>The clock's name for the results.</summary>
     public string ClockName => CpuClock ? "thread CPU time" : "wall clock";
 
-    /// <summary>Reads <c>--short</c>, <c>--rounds N</c>, <c>--clock cpu|wall</c>, <c>--budget FILE</c>, <c>--out DIR</c>, <c>--artifacts DIR</c>;
+    /// <summary>Reads <c>--short</c>, <c>--control</c>, <c>--rounds N</c>, <c>--clock cpu|wall</c>, <c>--budget FILE</c>, <c>--out DIR</c>, <c>--artifacts DIR</c>;
     /// paths default to the repository layout relative to <paramref name="repositoryRoot"/>.</summary>
     public static GateSettings Parse(string[] args, string repositoryRoot)
     {
         bool isShort = false;
         bool cpuClock = true;
+        bool control = false;
         int? rounds = null;
         string budget = Path.Combine(repositoryRoot, "benchmarks", "bench-gate.budget.json");
         string? output = null;
@@ -44,6 +46,9 @@ internal sealed record GateSettings(bool Short, int Rounds, int WarmupPerSide, i
                     break;
                 case "--rounds":
                     rounds = int.Parse(Value(args, ref i));
+                    break;
+                case "--control":
+                    control = true;
                     break;
                 case "--clock":
                     string clock = Value(args, ref i);
@@ -64,12 +69,12 @@ internal sealed record GateSettings(bool Short, int Rounds, int WarmupPerSide, i
                     artifacts = Path.GetFullPath(Value(args, ref i));
                     break;
                 default:
-                    throw new GateSetupException($"unknown argument '{args[i]}' (valid: --short, --rounds N, --clock cpu|wall, --budget FILE, --out DIR, --artifacts DIR)");
+                    throw new GateSetupException($"unknown argument '{args[i]}' (valid: --short, --control, --rounds N, --clock cpu|wall, --budget FILE, --out DIR, --artifacts DIR)");
             }
         }
 
         // Full results are the repository's record (benchmarks/results); short runs (CI) stay in artifacts.
-        output ??= isShort ? artifacts : Path.Combine(repositoryRoot, "benchmarks", "results");
+        output ??= isShort || control ? artifacts : Path.Combine(repositoryRoot, "benchmarks", "results");
         if (rounds is < 3)
         {
             throw new GateSetupException($"--rounds {rounds}: the gate takes a median over at least 3 rounds");
@@ -78,9 +83,10 @@ internal sealed record GateSettings(bool Short, int Rounds, int WarmupPerSide, i
         // Load on a shared machine moves a side's time by 5–30 % between runs and by several percent between iterations,
         // so the sides alternate per iteration and the time goes into many short iterations and rounds. Here (2 cores)
         // the short form measures for about 30 s and the full one for about 4 minutes.
-        return isShort
+        GateSettings settings = isShort
             ? new GateSettings(true, rounds ?? 9, WarmupPerSide: 2, IterationsPerSide: 15, IterationMilliseconds: 20, budget, output, artifacts, cpuClock)
             : new GateSettings(false, rounds ?? 21, WarmupPerSide: 3, IterationsPerSide: 31, IterationMilliseconds: 25, budget, output, artifacts, cpuClock);
+        return settings with { Control = control };
     }
 
     private static string Value(string[] args, ref int i) =>

@@ -23,7 +23,7 @@ internal static class Program
             GateBudget budget = GateBudget.Load(settings.BudgetPath, GatePairs.All);
             string proof = ReleaseModeProof.Run();
             Console.WriteLine($"bench-gate: {proof}");
-            Console.WriteLine($"bench-gate: {(settings.Short ? "short" : "full")} form, {settings.Rounds} rounds of {GatePairs.All.Count} pairs; budget {budget.Path}");
+            Console.WriteLine($"bench-gate: {(settings.Short ? "short" : "full")} form{(settings.Control ? ", CONTROL (A/A) run: both sides run the baseline" : "")}, {settings.Rounds} rounds of {GatePairs.All.Count} pairs; budget {budget.Path}");
 
             string loadBefore = LoadAverage();
             DateTime started = DateTime.UtcNow;
