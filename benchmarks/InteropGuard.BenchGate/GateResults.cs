@@ -19,8 +19,9 @@ namespace InteropGuard.BenchGate;
 /// <param name="LoadAfter">/proc/loadavg after.</param>
 /// <param name="Options">INTEROPGUARD_OPTIONS as the runtime read it (null = defaults).</param>
 /// <param name="Proof">What the self-test established.</param>
+/// <param name="Wrappers">Which generated wrappers the guarded side has (the build's InteropGuard.Wrappers metadata).</param>
 internal sealed record GateRunInfo(DateTime StartedUtc, TimeSpan Elapsed, string Commit, string Machine, string LoadBefore, string LoadAfter,
-    string? Options, string Proof);
+    string? Options, string Proof, string Wrappers);
 
 /// <summary>Results files and number formatting.</summary>
 internal static class GateResults
@@ -52,7 +53,7 @@ internal static class GateResults
     public static string SummaryTable(IReadOnlyList<PairResult> results)
     {
         var text = new StringBuilder();
-        text.AppendLine("| pair | baseline | release mode | overhead (median of rounds) | min … max over rounds | budget | verdict |");
+        text.AppendLine("| pair | baseline (median of rounds) | release mode (median of rounds) | overhead (median of rounds) | min … max over rounds | budget | verdict |");
         text.AppendLine("|---|---:|---:|---:|---:|---:|---|");
         foreach (PairResult r in results)
         {
@@ -93,7 +94,8 @@ internal static class GateResults
         text.Append(SummaryTable(results));
         text.AppendLine();
         text.AppendLine("Times are per operation (trivial pairs: per call; workloads: per invocation): the median over rounds of each " +
-            "round's median of BenchmarkDotNet iterations. A round's overhead is the median over its neighbouring iteration pairs " +
+            "round's median of BenchmarkDotNet iterations; the two columns come from different iterations and carry the machine's load, so " +
+            "their ratio is not the overhead. A round's overhead is the median over its neighbouring iteration pairs " +
             "(one baseline and one release-mode iteration, back to back) of release − baseline; the gate value is the median of " +
             "the rounds' overheads.");
         text.AppendLine();
@@ -106,6 +108,7 @@ internal static class GateResults
             $"iterations alternate baseline and release mode: {settings.WarmupPerSide} warm-up + {settings.IterationsPerSide} measured iterations " +
             $"of ~{settings.IterationMilliseconds} ms per side, the side that starts flipped every round; per round the median of each side's iterations");
         text.AppendLine($"- INTEROPGUARD_OPTIONS: {(run.Options is null ? "unset (defaults: sample_rate 5000 in release mode)" : "`" + run.Options + "`")}");
+        text.AppendLine($"- guarded side: {run.Wrappers}");
         text.AppendLine($"- self-test: {run.Proof}");
         text.AppendLine($"- budget: `{RelativeBudget(budget.Path)}`");
         text.AppendLine();
@@ -142,6 +145,7 @@ internal static class GateResults
             loadAfter = run.LoadAfter,
             options = run.Options,
             selfTest = run.Proof,
+            wrappers = run.Wrappers,
             budgetFile = RelativeBudget(budget.Path),
             rounds = settings.Rounds,
             job = new { inProcess = true, clock = settings.ClockName, alternating = true, warmupPerSide = settings.WarmupPerSide, iterationsPerSide = settings.IterationsPerSide, iterationMilliseconds = settings.IterationMilliseconds },

@@ -4,6 +4,7 @@ using System;
 using System.Diagnostics;
 using System.IO;
 using System.Linq;
+using System.Reflection;
 using System.Runtime.InteropServices;
 
 namespace InteropGuard.BenchGate;
@@ -29,7 +30,7 @@ internal static class Program
             DateTime started = DateTime.UtcNow;
             var clock = Stopwatch.StartNew();
             var results = GateRunner.Measure(settings, GatePairs.All, budget);
-            var run = new GateRunInfo(started, clock.Elapsed, Commit(root), Machine(), loadBefore, LoadAverage(), Guard.Options.Text, proof);
+            var run = new GateRunInfo(started, clock.Elapsed, Commit(root), Machine(), loadBefore, LoadAverage(), Guard.Options.Text, proof, Wrappers());
             string written = GateResults.Write(settings, budget, run, results);
 
             Console.WriteLine();
@@ -62,6 +63,9 @@ internal static class Program
 
         throw new GateSetupException("cannot find the repository (InteropGuard.sln) above the gate's assembly or the working directory");
     }
+
+    private static string Wrappers() =>
+        typeof(Program).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>().FirstOrDefault(a => a.Key == "InteropGuard.Wrappers")?.Value ?? "unknown";
 
     private static string LoadAverage()
     {
