@@ -46,7 +46,8 @@ internal sealed class GateMeasurement : IDisposable
     {
         _settings = settings;
         Directory.CreateDirectory(settings.ArtifactsDirectory);
-        _logPath = Path.Combine(settings.ArtifactsDirectory, $"{settings.ResultName}.bdn.log");
+        string launch = settings.ChildOutput is null ? "" : $".from-round{settings.FirstRound}";
+        _logPath = Path.Combine(settings.ArtifactsDirectory, $"{settings.ResultName}{launch}.bdn.log");
         _log = new StreamWriter(_logPath) { AutoFlush = true };
     }
 

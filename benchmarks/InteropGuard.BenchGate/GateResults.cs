@@ -104,7 +104,7 @@ internal static class GateResults
         text.AppendLine(Invariant($"- started {run.StartedUtc:yyyy-MM-dd HH:mm} UTC, measuring took {run.Elapsed:h\\:mm\\:ss}; commit `{run.Commit}`"));
         text.AppendLine($"- machine: {run.Machine}");
         text.AppendLine($"- load average before / after: {run.LoadBefore} / {run.LoadAfter}");
-        text.AppendLine($"- {settings.Rounds} rounds; per pair and round one BenchmarkDotNet run (in-process, timed by {settings.ClockName}) whose " +
+        text.AppendLine($"- {settings.Rounds} rounds in {settings.Launches} processes ({settings.RoundsPerLaunch} each, after warm-up passes); per pair and round one BenchmarkDotNet run (in-process, timed by {settings.ClockName}) whose " +
             $"iterations alternate baseline and release mode: {settings.WarmupPerSide} warm-up + {settings.IterationsPerSide} measured iterations " +
             $"of ~{settings.IterationMilliseconds} ms per side, the side that starts flipped every round; per round the median of each side's iterations");
         text.AppendLine($"- INTEROPGUARD_OPTIONS: {(run.Options is null ? "unset (defaults: sample_rate 5000 in release mode)" : "`" + run.Options + "`")}");
@@ -148,6 +148,7 @@ internal static class GateResults
             wrappers = run.Wrappers,
             budgetFile = RelativeBudget(budget.Path),
             rounds = settings.Rounds,
+            launches = settings.Launches,
             job = new { inProcess = true, clock = settings.ClockName, alternating = true, warmupPerSide = settings.WarmupPerSide, iterationsPerSide = settings.IterationsPerSide, iterationMilliseconds = settings.IterationMilliseconds },
             pairs = results.Select(r => new
             {

@@ -7,7 +7,10 @@ namespace InteropGuard.BenchGate;
 
 /// <summary>How long and where the gate measures.</summary>
 /// <param name="Short">The short form (CI): fewer rounds, shorter iterations.</param>
-/// <param name="Rounds">Rounds; each measures every pair once (one BenchmarkDotNet run, the sides alternating).</param>
+/// <param name="Launches">Processes the rounds are spread over (code placement differs per process and shifts a pair
+/// by up to ~1.5 %, which rounds within one process cannot average out).</param>
+/// <param name="RoundsPerLaunch">Rounds per process; each measures every pair once (one BenchmarkDotNet run, the sides
+/// alternating).</param>
 /// <param name="WarmupPerSide">BenchmarkDotNet warm-up iterations per side and run.</param>
 /// <param name="IterationsPerSide">BenchmarkDotNet measured iterations per side and run (the side's median is taken over them).</param>
 /// <param name="IterationMilliseconds">Target time of one iteration (of the baseline; the invocation count is fixed per pair).</param>
@@ -17,16 +20,31 @@ namespace InteropGuard.BenchGate;
 /// <param name="Control">An A/A run (<c>--control</c>): both sides run the baseline, results go to artifacts only.</param>
 /// <param name="CpuClock">True (default): BenchmarkDotNet times with the thread's CPU time (<see cref="ThreadCpuClock"/>);
 /// false (<c>--clock wall</c>): with its default wall clock.</param>
-internal sealed record GateSettings(bool Short, int Rounds, int WarmupPerSide, int IterationsPerSide, int IterationMilliseconds,
+internal sealed record GateSettings(bool Short, int Launches, int RoundsPerLaunch, int WarmupPerSide, int IterationsPerSide, int IterationMilliseconds,
     string BudgetPath, string OutputDirectory, string ArtifactsDirectory, bool CpuClock, bool Control = false)
 {
+    /// <summary>All rounds: <see cref="Launches"/> × <see cref="RoundsPerLaunch"/>.</summary>
+    public int Rounds => Launches * RoundsPerLaunch;
+
+    /// <summary>Child process only (<c>--child FILE</c>): where it writes its rounds; null in the gate's own process.</summary>
+    public string? ChildOutput { get; init; }
+
+    /// <summary>Child process only: the number of its first round (rounds are numbered over all launches).</summary>
+    public int FirstRound { get; init; } = 1;
+
+    /// <summary>The arguments that make a child process measure rounds <paramref name="firstRound"/>… into
+    /// <paramref name="output"/> with these settings.</summary>
+    public string ChildArguments(string output, int firstRound) =>
+        $"{(Short ? "--short " : "")}{(Control ? "--control " : "")}--clock {(CpuClock ? "cpu" : "wall")} --launches 1 " +
+        $"--rounds {RoundsPerLaunch} --budget \"{BudgetPath}\" --artifacts \"{ArtifactsDirectory}\" --child \"{output}\" --first-round {firstRound}";
+
     /// <summary>Results file name without extension.</summary>
     public string ResultName => "bench-gate" + (Control ? "-control" : "") + (Short ? "-short" : "");
 
     /// <summary>The clock's name for the results.</summary>
     public string ClockName => CpuClock ? "thread CPU time" : "wall clock";
 
-    /// <summary>Reads <c>--short</c>, <c>--control</c>, <c>--rounds N</c>, <c>--clock cpu|wall</c>, <c>--budget FILE</c>, <c>--out DIR</c>, <c>--artifacts DIR</c>;
+    /// <summary>Reads <c>--short</c>, <c>--control</c>, <c>--launches N</c>, <c>--rounds N</c> (per launch), <c>--clock cpu|wall</c>, <c>--budget FILE</c>, <c>--out DIR</c>, <c>--artifacts DIR</c>;
     /// paths default to the repository layout relative to <paramref name="repositoryRoot"/>.</summary>
     public static GateSettings Parse(string[] args, string repositoryRoot)
     {
@@ -34,6 +52,9 @@ internal sealed record GateSettings(bool Short, int Rounds, int WarmupPerSide, i
         bool cpuClock = true;
         bool control = false;
         int? rounds = null;
+        int? launches = null;
+        string? child = null;
+        int firstRound = 1;
         string budget = Path.Combine(repositoryRoot, "benchmarks", "bench-gate.budget.json");
         string? output = null;
         string artifacts = Path.Combine(repositoryRoot, "artifacts", "bench-gate");
@@ -46,6 +67,15 @@ internal sealed record GateSettings(bool Short, int Rounds, int WarmupPerSide, i
                     break;
                 case "--rounds":
                     rounds = int.Parse(Value(args, ref i));
+                    break;
+                case "--launches":
+                    launches = int.Parse(Value(args, ref i));
+                    break;
+                case "--child":
+                    child = Path.GetFullPath(Value(args, ref i));
+                    break;
+                case "--first-round":
+                    firstRound = int.Parse(Value(args, ref i));
                     break;
                 case "--control":
                     control = true;
@@ -69,24 +99,30 @@ internal sealed record GateSettings(bool Short, int Rounds, int WarmupPerSide, i
                     artifacts = Path.GetFullPath(Value(args, ref i));
                     break;
                 default:
-                    throw new GateSetupException($"unknown argument '{args[i]}' (valid: --short, --control, --rounds N, --clock cpu|wall, --budget FILE, --out DIR, --artifacts DIR)");
+                    throw new GateSetupException($"unknown argument '{args[i]}' (valid: --short, --control, --launches N, --rounds N (per launch), --clock cpu|wall, --budget FILE, --out DIR, --artifacts DIR)");
             }
         }
 
         // Full results are the repository's record (benchmarks/results); short runs (CI) stay in artifacts.
         output ??= isShort || control ? artifacts : Path.Combine(repositoryRoot, "benchmarks", "results");
-        if (rounds is < 3)
+        if (rounds is < 1 || launches is < 1)
         {
-            throw new GateSetupException($"--rounds {rounds}: the gate takes a median over at least 3 rounds");
+            throw new GateSetupException("--rounds and --launches take a number >= 1");
         }
 
         // Load on a shared machine moves a side's time by 5–30 % between runs and by several percent between iterations,
         // so the sides alternate per iteration and the time goes into many short iterations and rounds. Here (2 cores)
         // the short form measures for about 30 s and the full one for about 4 minutes.
         GateSettings settings = isShort
-            ? new GateSettings(true, rounds ?? 9, WarmupPerSide: 2, IterationsPerSide: 15, IterationMilliseconds: 20, budget, output, artifacts, cpuClock)
-            : new GateSettings(false, rounds ?? 21, WarmupPerSide: 3, IterationsPerSide: 31, IterationMilliseconds: 25, budget, output, artifacts, cpuClock);
-        return settings with { Control = control };
+            ? new GateSettings(true, launches ?? 3, rounds ?? 3, WarmupPerSide: 2, IterationsPerSide: 15, IterationMilliseconds: 20, budget, output, artifacts, cpuClock)
+            : new GateSettings(false, launches ?? 7, rounds ?? 3, WarmupPerSide: 3, IterationsPerSide: 31, IterationMilliseconds: 25, budget, output, artifacts, cpuClock);
+        settings = settings with { Control = control, ChildOutput = child, FirstRound = firstRound };
+        if (child is null && settings.Rounds < 3)
+        {
+            throw new GateSetupException($"{settings.Launches} launches × {settings.RoundsPerLaunch} rounds: the gate takes a median over at least 3 rounds");
+        }
+
+        return settings;
     }
 
     private static string Value(string[] args, ref int i) =>

@@ -12,7 +12,8 @@ namespace InteropGuard.BenchGate;
 internal static class Program
 {
     /// <summary>
-    /// <c>dotnet InteropGuard.BenchGate.dll [--short] [--rounds N] [--budget FILE] [--out DIR] [--artifacts DIR]</c>;
+    /// <c>dotnet InteropGuard.BenchGate.dll [--short] [--control] [--launches N] [--rounds N] [--clock cpu|wall] [--budget FILE]
+    /// [--out DIR] [--artifacts DIR]</c>;
     /// normally run by <c>dotnet cake --target=BenchGate [--short=true]</c>.
     /// </summary>
     private static int Main(string[] args)
@@ -23,8 +24,14 @@ internal static class Program
             GateSettings settings = GateSettings.Parse(args, root);
             GateBudget budget = GateBudget.Load(settings.BudgetPath, GatePairs.All);
             string proof = ReleaseModeProof.Run();
+            if (settings.ChildOutput is not null)
+            {
+                GateRunner.MeasureAsChild(settings, GatePairs.All, budget);
+                return 0;
+            }
+
             Console.WriteLine($"bench-gate: {proof}");
-            Console.WriteLine($"bench-gate: {(settings.Short ? "short" : "full")} form{(settings.Control ? ", CONTROL (A/A) run: both sides run the baseline" : "")}, {settings.Rounds} rounds of {GatePairs.All.Count} pairs; budget {budget.Path}");
+            Console.WriteLine($"bench-gate: {(settings.Short ? "short" : "full")} form{(settings.Control ? ", CONTROL (A/A) run: both sides run the baseline" : "")}, {settings.Rounds} rounds ({settings.Launches} processes × {settings.RoundsPerLaunch}) of {GatePairs.All.Count} pairs; budget {budget.Path}");
 
             string loadBefore = LoadAverage();
             DateTime started = DateTime.UtcNow;
