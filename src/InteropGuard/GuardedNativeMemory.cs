@@ -16,6 +16,7 @@ namespace InteropGuard;
 public static unsafe class GuardedNativeMemory
 {
     private static readonly bool s_enabled = GuardRuntime.Enabled;
+    private static readonly bool s_release = s_enabled && GuardRuntime.Mode == GuardMode.Release;
 
     /// <summary>Allocates <paramref name="byteCount"/> bytes (16-byte aligned; 0 gives a unique non-null pointer).</summary>
     /// <param name="byteCount">Bytes to allocate.</param>
@@ -24,6 +25,7 @@ public static unsafe class GuardedNativeMemory
     /// <param name="line">Calling line (compiler-filled).</param>
     /// <returns>The first byte; never null.</returns>
     /// <exception cref="OutOfMemoryException">The allocator could not supply the memory.</exception>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] // the mode tests fold: release mode leaves the native call and one compare
     public static void* Alloc(nuint byteCount,
         [CallerMemberName] string member = "", [CallerFilePath] string file = "", [CallerLineNumber] int line = 0)
     {
@@ -32,8 +34,19 @@ public static unsafe class GuardedNativeMemory
             return NativeMemory.Alloc(byteCount);
         }
 
-        void* p = NativeBlocks.Allocate(byteCount, 0, member, file, line);
-        return p != null ? p : ThrowOutOfMemory(byteCount);
+        if (s_release)
+        {
+            // The hot path of release mode, inline: a plain block needs nothing but the native call.
+            void* block = IgNative.ig_malloc_at(byteCount, 0, 0);
+            if (block != null && !GuardedPool.Contains((nint)block))
+            {
+                return block;
+            }
+
+            return block != null ? NativeBlocks.NameSampled(block, member, file, line) : ThrowOutOfMemory(byteCount);
+        }
+
+        return AllocateTracked(byteCount, member, file, line);
     }
 
     /// <summary>Allocates <paramref name="byteCount"/> bytes set to zero; see <see cref="Alloc"/>.</summary>
@@ -70,6 +83,7 @@ public static unsafe class GuardedNativeMemory
     /// <param name="member">Calling member (compiler-filled).</param>
     /// <param name="file">Calling file (compiler-filled).</param>
     /// <param name="line">Calling line (compiler-filled).</param>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] // release mode: one compare and NativeMemory.Free
     public static void Free(void* pointer,
         [CallerMemberName] string member = "", [CallerFilePath] string file = "", [CallerLineNumber] int line = 0)
     {
@@ -81,8 +95,19 @@ public static unsafe class GuardedNativeMemory
 
         if (pointer != null)
         {
-            NativeBlocks.FreeTracked((nint)pointer, SiteRegistry.WithStackIfCaptured(SiteRegistry.GetFromCaller(member, file, line), 1), "GuardedNativeMemory.Free");
+            FreeTracked(pointer, member, file, line);
         }
+    }
+
+    [MethodImpl(MethodImplOptions.NoInlining)] // keeps the inlined Free small
+    private static void FreeTracked(void* pointer, string member, string file, int line) =>
+        NativeBlocks.FreeTracked((nint)pointer, SiteRegistry.WithStackIfCaptured(SiteRegistry.GetFromCaller(member, file, line), 2), "GuardedNativeMemory.Free");
+
+    [MethodImpl(MethodImplOptions.NoInlining)] // modes 1 and 2, out of the inlined Alloc
+    private static void* AllocateTracked(nuint byteCount, string member, string file, int line)
+    {
+        void* p = NativeBlocks.Allocate(byteCount, 0, member, file, line);
+        return p != null ? p : ThrowOutOfMemory(byteCount);
     }
 
     [MethodImpl(MethodImplOptions.NoInlining)]

@@ -93,14 +93,22 @@ internal static unsafe class NativeBlocks
         }
     }
 
+    /// <summary>Names a block the guarded pool sampled in release mode (its allocation site, and its stack with
+    /// capture_stacks=1); returns <paramref name="block"/>.</summary>
+    /// <param name="block">The sampled block.</param>
+    /// <param name="member">The allocating member.</param>
+    /// <param name="file">Its file.</param>
+    /// <param name="line">Its line.</param>
     [MethodImpl(MethodImplOptions.NoInlining)]
-    private static void NameSampled(void* block, string member, string file, int line)
+    public static void* NameSampled(void* block, string member, string file, int line)
     {
         IgNative.ig_set_alloc_site(block, SiteRegistry.Intern(member, file, line));
         if (GuardRuntime.Options.CaptureStacks)
         {
             RecordAllocStack(block, 4);
         }
+
+        return block;
     }
 
     private static void RecordAllocStack(void* block, int skipFrames)
