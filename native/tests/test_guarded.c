@@ -3,6 +3,7 @@
  * slack canary; every case runs in a forked child, since each needs its own ig_init and many of them die. */
 #include "interopguard.h"
 #include "ig_test.h"
+#include "ig_fork_test.h"
 
 #include <signal.h>
 #include <stdlib.h>
@@ -12,39 +13,8 @@
 
 static long page;
 
-/* Runs fn in a child with ig_init(options); captures its stderr+stdout; returns the wait status. */
-static char captured[16384];
-static int run(const char *options, void (*fn)(void)) {
-  int out[2];
-  if (pipe(out) != 0) abort();
-  fflush(stdout);
-  pid_t pid = fork();
-  if (pid == 0) {
-    dup2(out[1], 1);
-    dup2(out[1], 2);
-    close(out[0]);
-    if (options) ig_init(options, 0);
-    fn();
-    _exit(0);
-  }
-  close(out[1]);
-  size_t len = 0;
-  ssize_t n;
-  while ((n = read(out[0], captured + len, sizeof captured - 1 - len)) > 0) len += (size_t)n;
-  captured[len] = 0;
-  close(out[0]);
-  int status;
-  waitpid(pid, &status, 0);
-  return status;
-}
-
-static int died_of(int status, int sig) { return WIFSIGNALED(status) && WTERMSIG(status) == sig; }
-
-/* In a child: exit code 10 + the number of failed expectations, so the parent sees them. */
-#define EXPECT(cond)                                                                                      \
-  do {                                                                                                    \
-    if (!(cond)) { fprintf(stderr, "child expectation failed: %s (line %d)\n", #cond, __LINE__); fails++; } \
-  } while (0)
+/* Runs fn in a child with ig_init(options, 0) (options NULL: no ig_init); see ig_fork_test.h. */
+static int run(const char *options, void (*fn)(void)) { return ig_fork_run(options, options ? 0 : NO_INIT, fn); }
 
 /* ---------------------------------------------------------------------------------------------------
  * Placement and the non-sampled path.

@@ -4,6 +4,7 @@
  * every case runs in a forked child, since each needs its own ig_init and some of them die. */
 #include "interopguard.h"
 #include "ig_test.h"
+#include "ig_fork_test.h"
 
 #include <errno.h>
 #include <malloc.h>
@@ -14,43 +15,7 @@
 
 static long page;
 
-/* Runs fn in a child after ig_init(options, flags) (options NULL and flags ~0u: no ig_init, fn calls it); captures
- * the child's stderr+stdout; returns the wait status. */
-#define NO_INIT 0xFFFFFFFFu
-static char captured[16384];
-static int run(const char *options, uint32_t flags, void (*fn)(void)) {
-  int out[2];
-  if (pipe(out) != 0) abort();
-  fflush(stdout);
-  pid_t pid = fork();
-  if (pid == 0) {
-    dup2(out[1], 1);
-    dup2(out[1], 2);
-    close(out[0]);
-    if (flags != NO_INIT) ig_init(options, flags);
-    fn();
-    _exit(0);
-  }
-  close(out[1]);
-  size_t len = 0;
-  ssize_t n;
-  while ((n = read(out[0], captured + len, sizeof captured - 1 - len)) > 0) len += (size_t)n;
-  captured[len] = 0;
-  close(out[0]);
-  int status;
-  waitpid(pid, &status, 0);
-  return status;
-}
-
-static int died_of(int status, int sig) { return WIFSIGNALED(status) && WTERMSIG(status) == sig; }
-static int exited_ok(int status) { return WIFEXITED(status) && WEXITSTATUS(status) == 0; }
-
-/* In a child: exit code 10 + the number of failed expectations, so the parent sees them. */
-#define EXPECT(cond)                                                                                      \
-  do {                                                                                                    \
-    if (!(cond)) { fprintf(stderr, "child expectation failed: %s (line %d)\n", #cond, __LINE__); fails++; } \
-  } while (0)
-#define CHILD_END() _exit(fails ? 10 + fails : 0)
+#define run ig_fork_run
 
 /* A child that must exit 0; prints what it said otherwise. */
 #define CHECK_CHILD_OK(st)                                                                                \
