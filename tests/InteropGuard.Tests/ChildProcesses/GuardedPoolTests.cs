@@ -1,19 +1,29 @@
-// GuardedPoolTests.cs - the sampled guarded pool in a .NET process (sample_rate=1, child processes): managed code
-// that writes past a NativeBuffer or reads it after release faults and is reported with the buffer's sites, the
-// nearest correct code is silent, and the runtime's own SIGSEGV handling (NullReferenceException) is untouched.
+// GuardedPoolTests.cs - the sampled guarded pool in a .NET process (sample_rate=1, child processes), in mode 1 and in
+// release mode: managed code that writes past a NativeBuffer or reads it after release faults and is reported with the
+// buffer's sites, the nearest correct code is silent, and the runtime's own SIGSEGV handling (NullReferenceException)
+// is untouched.
+using System.Collections.Generic;
 using InteropGuard.Tests.TestSupport;
 using NUnit.Framework;
 
 namespace InteropGuard.Tests.ChildProcesses;
 
+[TestFixture("1")]
+[TestFixture("release")]
 public sealed class GuardedPoolTests
 {
     private const string Sampled = "sample_rate=1";
 
+    private readonly string _mode;
+
+    /// <summary>Runs every case with INTEROPGUARD=<paramref name="mode"/>.</summary>
+    /// <param name="mode">1 (shadow allocator) or release (plain blocks except the sampled ones).</param>
+    public GuardedPoolTests(string mode) => _mode = mode;
+
     [Test]
     public void NullReferenceException_StillThrown_WithThePoolsHandlerInFront()
     {
-        ChildResult result = Scenario.RunWithOptions("guarded_null_reference", Sampled);
+        ChildResult result = Run("guarded_null_reference", Sampled);
 
         Assert.That(result.ExitCode, Is.EqualTo(Scenario.ExitCompleted), result.ToString());
         Assert.That(result.Stdout, Does.Contain("caught NullReferenceException"), result.ToString());
@@ -23,7 +33,7 @@ public sealed class GuardedPoolTests
     [Test]
     public void Detects_OverflowByManagedCode_AtTheFaultingWrite()
     {
-        ChildResult result = Scenario.RunWithOptions("guarded_overflow_by_managed", Sampled);
+        ChildResult result = Run("guarded_overflow_by_managed", Sampled);
 
         Assert.That(result.ExitCode, Is.Not.EqualTo(Scenario.ExitCompleted), result.ToString());
         Assert.That(result.Stdout, Does.Not.Contain("still running"), result.ToString());
@@ -40,7 +50,7 @@ public sealed class GuardedPoolTests
     [Test]
     public void Detects_OverflowByManagedCode_CheckOff_FaultsWithoutAReport()
     {
-        ChildResult result = Scenario.RunWithOptions("guarded_overflow_by_managed", Sampled + ":detect_native_buffer_overflow=0");
+        ChildResult result = Run("guarded_overflow_by_managed", Sampled + ":detect_native_buffer_overflow=0");
 
         // the fault itself is the guard page's doing; only the report belongs to the check
         Assert.That(result.ExitCode, Is.Not.EqualTo(Scenario.ExitCompleted), result.ToString());
@@ -50,7 +60,7 @@ public sealed class GuardedPoolTests
     [Test]
     public void Allows_LastByteOfASampledBuffer()
     {
-        ChildResult result = Scenario.RunWithOptions("guarded_overflow_by_managed_ok", Sampled);
+        ChildResult result = Run("guarded_overflow_by_managed_ok", Sampled);
 
         Assert.That(result.ExitCode, Is.EqualTo(Scenario.ExitCompleted), result.ToString());
         Assert.That(ReportText.CountHeadlines(result.Stderr), Is.Zero, result.ToString());
@@ -59,7 +69,7 @@ public sealed class GuardedPoolTests
     [Test]
     public void Detects_UseAfterFreeByManagedCode_WithBothSites()
     {
-        ChildResult result = Scenario.RunWithOptions("guarded_use_after_free_by_managed", Sampled);
+        ChildResult result = Run("guarded_use_after_free_by_managed", Sampled);
 
         Assert.That(result.ExitCode, Is.Not.EqualTo(Scenario.ExitCompleted), result.ToString());
         var reports = ReportText.Parse(result.Stderr);
@@ -75,11 +85,14 @@ public sealed class GuardedPoolTests
     [Test]
     public void Detects_UseAfterFreeByManagedCode_CheckOff_FaultsWithoutAReport()
     {
-        ChildResult result = Scenario.RunWithOptions("guarded_use_after_free_by_managed", Sampled + ":detect_native_use_after_free=0");
+        ChildResult result = Run("guarded_use_after_free_by_managed", Sampled + ":detect_native_use_after_free=0");
 
         Assert.That(result.ExitCode, Is.Not.EqualTo(Scenario.ExitCompleted), result.ToString());
         Assert.That(ReportText.CountHeadlines(result.Stderr), Is.Zero, result.ToString());
     }
+
+    private ChildResult Run(string scenario, string options) =>
+        Scenario.Run(scenario, new Dictionary<string, string?> { ["INTEROPGUARD"] = _mode, ["INTEROPGUARD_OPTIONS"] = options });
 
     /// <summary>1-based line in GuardedPoolScenarios.cs of the first line containing <paramref name="text"/> after <paramref name="after"/>.</summary>
     private static int LineIn(string after, string text)
