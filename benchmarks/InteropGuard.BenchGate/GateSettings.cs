@@ -1,7 +1,9 @@
 // GateSettings.cs - the gate's two forms (full: `dotnet cake --target=BenchGate`; short: `--short=true`, what .ci/run
 // runs) as rounds and BenchmarkDotNet job sizes, plus the paths; parsed from the command line at start.
 using System;
+using System.Collections.Generic;
 using System.IO;
+using System.Linq;
 
 namespace InteropGuard.BenchGate;
 
@@ -32,19 +34,44 @@ internal sealed record GateSettings(bool Short, int Launches, int RoundsPerLaunc
     /// <summary>Child process only: the number of its first round (rounds are numbered over all launches).</summary>
     public int FirstRound { get; init; } = 1;
 
+    /// <summary>The pairs named with <c>--pair NAME</c> (repeatable), for a quick look at one workload while working on
+    /// it; empty = every pair (the gate). A run of some pairs is never the gate's verdict: its results go to the
+    /// artifacts directory.</summary>
+    public IReadOnlyList<string> OnlyPairs { get; init; } = [];
+
+    /// <summary>The pairs this run measures: <paramref name="all"/>, or those named by <see cref="OnlyPairs"/>.</summary>
+    /// <param name="all">The gate's fixed set.</param>
+    public IReadOnlyList<GatePair> Select(IReadOnlyList<GatePair> all)
+    {
+        if (OnlyPairs.Count == 0)
+        {
+            return all;
+        }
+
+        foreach (string name in OnlyPairs)
+        {
+            if (!all.Any(p => p.Name == name))
+            {
+                throw new GateSetupException($"--pair {name}: no such pair (pairs: {string.Join(", ", all.Select(p => p.Name))})");
+            }
+        }
+
+        return all.Where(p => OnlyPairs.Contains(p.Name)).ToList();
+    }
+
     /// <summary>The arguments that make a child process measure rounds <paramref name="firstRound"/>… into
     /// <paramref name="output"/> with these settings.</summary>
     public string ChildArguments(string output, int firstRound) =>
         $"{(Short ? "--short " : "")}{(Control ? "--control " : "")}--clock {(CpuClock ? "cpu" : "wall")} --launches 1 " +
-        $"--rounds {RoundsPerLaunch} --budget \"{BudgetPath}\" --artifacts \"{ArtifactsDirectory}\" --child \"{output}\" --first-round {firstRound}";
+        $"--rounds {RoundsPerLaunch}{string.Concat(OnlyPairs.Select(p => $" --pair {p}"))} --budget \"{BudgetPath}\" --artifacts \"{ArtifactsDirectory}\" --child \"{output}\" --first-round {firstRound}";
 
     /// <summary>Results file name without extension.</summary>
-    public string ResultName => "bench-gate" + (Control ? "-control" : "") + (Short ? "-short" : "");
+    public string ResultName => "bench-gate" + (Control ? "-control" : "") + (OnlyPairs.Count > 0 ? "-some" : "") + (Short ? "-short" : "");
 
     /// <summary>The clock's name for the results.</summary>
     public string ClockName => CpuClock ? "thread CPU time" : "wall clock";
 
-    /// <summary>Reads <c>--short</c>, <c>--control</c>, <c>--launches N</c>, <c>--rounds N</c> (per launch), <c>--clock cpu|wall</c>, <c>--budget FILE</c>, <c>--out DIR</c>, <c>--artifacts DIR</c>;
+    /// <summary>Reads <c>--short</c>, <c>--control</c>, <c>--pair NAME</c>, <c>--launches N</c>, <c>--rounds N</c> (per launch), <c>--clock cpu|wall</c>, <c>--budget FILE</c>, <c>--out DIR</c>, <c>--artifacts DIR</c>;
     /// paths default to the repository layout relative to <paramref name="repositoryRoot"/>.</summary>
     public static GateSettings Parse(string[] args, string repositoryRoot)
     {
@@ -55,6 +82,7 @@ internal sealed record GateSettings(bool Short, int Launches, int RoundsPerLaunc
         int? launches = null;
         string? child = null;
         int firstRound = 1;
+        var only = new List<string>();
         string budget = Path.Combine(repositoryRoot, "benchmarks", "bench-gate.budget.json");
         string? output = null;
         string artifacts = Path.Combine(repositoryRoot, "artifacts", "bench-gate");
@@ -80,6 +108,9 @@ internal sealed record GateSettings(bool Short, int Launches, int RoundsPerLaunc
                 case "--control":
                     control = true;
                     break;
+                case "--pair":
+                    only.Add(Value(args, ref i));
+                    break;
                 case "--clock":
                     string clock = Value(args, ref i);
                     cpuClock = clock switch
@@ -99,12 +130,12 @@ internal sealed record GateSettings(bool Short, int Launches, int RoundsPerLaunc
                     artifacts = Path.GetFullPath(Value(args, ref i));
                     break;
                 default:
-                    throw new GateSetupException($"unknown argument '{args[i]}' (valid: --short, --control, --launches N, --rounds N (per launch), --clock cpu|wall, --budget FILE, --out DIR, --artifacts DIR)");
+                    throw new GateSetupException($"unknown argument '{args[i]}' (valid: --short, --control, --pair NAME, --launches N, --rounds N (per launch), --clock cpu|wall, --budget FILE, --out DIR, --artifacts DIR)");
             }
         }
 
         // Full results are the repository's record (benchmarks/results); short runs (CI) stay in artifacts.
-        output ??= isShort || control ? artifacts : Path.Combine(repositoryRoot, "benchmarks", "results");
+        output ??= isShort || control || only.Count > 0 ? artifacts : Path.Combine(repositoryRoot, "benchmarks", "results");
         if (rounds is < 1 || launches is < 1)
         {
             throw new GateSetupException("--rounds and --launches take a number >= 1");
@@ -116,7 +147,7 @@ internal sealed record GateSettings(bool Short, int Launches, int RoundsPerLaunc
         GateSettings settings = isShort
             ? new GateSettings(true, launches ?? 3, rounds ?? 3, WarmupPerSide: 2, IterationsPerSide: 15, IterationMilliseconds: 20, budget, output, artifacts, cpuClock)
             : new GateSettings(false, launches ?? 7, rounds ?? 3, WarmupPerSide: 3, IterationsPerSide: 31, IterationMilliseconds: 25, budget, output, artifacts, cpuClock);
-        settings = settings with { Control = control, ChildOutput = child, FirstRound = firstRound };
+        settings = settings with { Control = control, ChildOutput = child, FirstRound = firstRound, OnlyPairs = only };
         if (child is null && settings.Rounds < 3)
         {
             throw new GateSetupException($"{settings.Launches} launches × {settings.RoundsPerLaunch} rounds: the gate takes a median over at least 3 rounds");

@@ -1,6 +1,7 @@
 // Program.cs - entry point of the release-mode gate: reads the budget, proves release mode, measures the fixed pairs in
 // rounds, writes the results and exits 0 (within budget), 1 (a pair over budget) or 2 (the gate could not measure).
 using System;
+using System.Collections.Generic;
 using System.Diagnostics;
 using System.IO;
 using System.Linq;
@@ -12,7 +13,7 @@ namespace InteropGuard.BenchGate;
 internal static class Program
 {
     /// <summary>
-    /// <c>dotnet InteropGuard.BenchGate.dll [--short] [--control] [--launches N] [--rounds N] [--clock cpu|wall] [--budget FILE]
+    /// <c>dotnet InteropGuard.BenchGate.dll [--short] [--control] [--pair NAME]... [--launches N] [--rounds N] [--clock cpu|wall] [--budget FILE]
     /// [--out DIR] [--artifacts DIR]</c>;
     /// normally run by <c>dotnet cake --target=BenchGate [--short=true]</c>.
     /// </summary>
@@ -23,20 +24,21 @@ internal static class Program
             string root = RepositoryRoot();
             GateSettings settings = GateSettings.Parse(args, root);
             GateBudget budget = GateBudget.Load(settings.BudgetPath, GatePairs.All);
+            IReadOnlyList<GatePair> pairs = settings.Select(GatePairs.All);
             string proof = ReleaseModeProof.Run();
             if (settings.ChildOutput is not null)
             {
-                GateRunner.MeasureAsChild(settings, GatePairs.All, budget);
+                GateRunner.MeasureAsChild(settings, pairs, budget);
                 return 0;
             }
 
             Console.WriteLine($"bench-gate: {proof}");
-            Console.WriteLine($"bench-gate: {(settings.Short ? "short" : "full")} form{(settings.Control ? ", CONTROL (A/A) run: both sides run the baseline" : "")}, {settings.Rounds} rounds ({settings.Launches} processes × {settings.RoundsPerLaunch}) of {GatePairs.All.Count} pairs; budget {budget.Path}");
+            Console.WriteLine($"bench-gate: {(settings.Short ? "short" : "full")} form{(settings.Control ? ", CONTROL (A/A) run: both sides run the baseline" : "")}, {settings.Rounds} rounds ({settings.Launches} processes × {settings.RoundsPerLaunch}) of {pairs.Count} pairs{(pairs.Count < GatePairs.All.Count ? " (--pair: not the gate's verdict)" : "")}; budget {budget.Path}");
 
             string loadBefore = LoadAverage();
             DateTime started = DateTime.UtcNow;
             var clock = Stopwatch.StartNew();
-            var results = GateRunner.Measure(settings, GatePairs.All, budget);
+            var results = GateRunner.Measure(settings, pairs, budget);
             var run = new GateRunInfo(started, clock.Elapsed, Commit(root), Machine(), loadBefore, LoadAverage(), Guard.Options.Text, proof, Wrappers());
             string written = GateResults.Write(settings, budget, run, results);
 

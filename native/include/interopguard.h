@@ -263,6 +263,13 @@ IG_API ig_status_t ig_free_at(void *ptr, uint32_t site, ig_violation_t *out);
  * live tracked block (a plain release-mode block, freed, interior), IG_ERR_BAD_ARG for NULL. */
 IG_API ig_status_t ig_set_alloc_site(const void *ptr, uint32_t site);
 
+/* Allocates the one block in sample_rate that the caller chose itself (release mode's managed runtime counts its own
+ * allocations and leaves the rest to plain malloc): the block is placed in the guarded pool, ending at a guard page,
+ * with its record and site, when sample_rate > 0 and it fits one page (size + 48 <= page size); otherwise it is made
+ * as ig_malloc_at would make it (a plain malloc block in release mode). Resets the thread's own countdown, so native
+ * callers on the same thread are sampled 1 in N after it. zero != 0: the bytes are set to zero. */
+IG_API void *ig_malloc_sampled(size_t size, uint32_t site, int zero);
+
 /* Checks the canaries of every live block. Fills up to max violations into out (may be NULL with
  * max 0) and returns how many damaged blocks there are. Does not report. */
 IG_API size_t ig_verify(ig_violation_t *out, size_t max);

@@ -172,6 +172,12 @@ void *ig_malloc_at(size_t size, size_t alignment, uint32_t site) {
   return _ig_alloc(size, alignment, site, false);
 }
 
+void *ig_malloc_sampled(size_t size, uint32_t site, int zero) {
+  IG_ENSURE_INIT();
+  if (_ig_gp_rate != 0) _ig_gp_countdown = 1; /* _ig_alloc's decrement makes this allocation the sample */
+  return _ig_alloc(size, 16, site, zero != 0);
+}
+
 void *ig_calloc(size_t count, size_t size) {
   size_t total;
   if (__builtin_mul_overflow(count, size, &total)) { errno = ENOMEM; return NULL; }

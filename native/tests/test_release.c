@@ -520,6 +520,101 @@ static void test_sampled_last_byte_then_free_is_silent(void) {
   CHECK(captured[0] == 0);
 }
 
+/* ---------------------------------------------------------------------------------------------------
+ * ig_malloc_sampled: the caller's own 1 in N (release mode's managed runtime counts its allocations itself).
+ * ------------------------------------------------------------------------------------------------ */
+#define CHOSEN "sample_rate=1000:malloc_fill_byte=171:max_malloc_fill_size=4096"
+
+static void child_sampled_chosen(void) {
+  int fails = 0;
+  void *first = ig_malloc(16); /* the thread's first allocation: the native countdown samples it, then waits 1000 */
+  EXPECT(is_sampled_live(first, 16));
+  uint32_t site = ig_site_intern("codec.cs", 7, "Decode");
+  uint8_t *p = ig_malloc_sampled(40, site, 0);
+  EXPECT(is_sampled_live(p, 40)); /* sampled although the countdown had 999 to go */
+  ig_range_t r;
+  EXPECT(ig_lookup(p, 40, &r) == IG_LOOKUP_INSIDE && r.alloc_site == site);
+  EXPECT(p[0] == 171 && p[39] == 171); /* not zeroed: filled like every tracked block */
+  uint8_t *z = ig_malloc_sampled(40, site, 1);
+  EXPECT(is_sampled_live(z, 40));
+  int zero = 1;
+  for (int i = 0; i < 40; i++) zero &= z[i] == 0;
+  EXPECT(zero);
+  void *next = ig_malloc(16); /* the countdown restarted at 1000 with the chosen block */
+  EXPECT(is_plain(next));
+  ig_violation_t v;
+  EXPECT(ig_free_at(p, 0, &v) == IG_OK && ig_free_at(z, 0, &v) == IG_OK);
+  EXPECT(ig_lookup(p, 1, &r) == IG_LOOKUP_INSIDE && r.state == IG_STATE_FREED);
+  ig_free(next);
+  ig_free(first);
+  CHILD_END();
+}
+
+static void test_malloc_sampled_places_the_block_in_the_pool(void) {
+  CHECK_CHILD_OK(run(CHOSEN, IG_INIT_RELEASE, child_sampled_chosen));
+  CHECK(captured[0] == 0);
+}
+
+static void child_sampled_chosen_falls_back(void) {
+  int fails = 0;
+  uint8_t *big = ig_malloc_sampled(3 * (size_t)page, 0, 1); /* more than a slot holds: a plain block */
+  EXPECT(big != NULL && is_plain(big));
+  int zero = 1;
+  for (long i = 0; i < 3 * page; i++) zero &= big[i] == 0;
+  EXPECT(zero);
+  ig_free(big);
+  CHILD_END();
+}
+
+static void test_malloc_sampled_too_large_is_plain(void) {
+  CHECK_CHILD_OK(run(CHOSEN, IG_INIT_RELEASE, child_sampled_chosen_falls_back));
+}
+
+static void child_sampled_chosen_no_pool(void) {
+  int fails = 0;
+  void *p = ig_malloc_sampled(32, 0, 0);
+  EXPECT(p != NULL && is_plain(p)); /* sample_rate=0: no pool, nothing to sample into */
+  ig_free(p);
+  CHILD_END();
+}
+
+static void test_malloc_sampled_without_pool_is_plain(void) {
+  CHECK_CHILD_OK(run(PLAIN, IG_INIT_RELEASE, child_sampled_chosen_no_pool));
+}
+
+static void child_sampled_chosen_mode_1(void) {
+  int fails = 0;
+  uint8_t *p = ig_malloc_sampled(24, 0, 0);
+  EXPECT(is_sampled_live(p, 24)); /* modes 1 and 2 with sample_rate > 0: the same guarded block */
+  uint8_t *q = ig_malloc_sampled(24, 0, 0);
+  ig_range_t r;
+  EXPECT(ig_guarded_info(q, NULL, NULL) == 1 && ig_lookup(q, 24, &r) == IG_LOOKUP_INSIDE);
+  ig_free(p);
+  ig_free(q);
+  void *t = ig_malloc(24); /* not chosen: a tracked heap block, outside the pool */
+  EXPECT(ig_guarded_info(t, NULL, NULL) == 0 && ig_lookup(t, 24, &r) == IG_LOOKUP_INSIDE);
+  ig_free(t);
+  CHILD_END();
+}
+
+static void test_malloc_sampled_in_mode_1_is_tracked(void) {
+  CHECK_CHILD_OK(run("sample_rate=1000", 0, child_sampled_chosen_mode_1));
+}
+
+static void child_chosen_overflow(void) {
+  uint8_t *p = ig_malloc_sampled(32, ig_site_intern("codec.cs", 7, "Decode"), 0);
+  p[32] = 1; /* one past the end: the guard page */
+  _exit(0);
+}
+
+static void test_malloc_sampled_overflow_names_its_site(void) {
+  int st = run(CHOSEN, IG_INIT_RELEASE, child_chosen_overflow);
+  CHECK(died_of(st, SIGSEGV));
+  CHECK(strstr(captured, "native-buffer-overflow") != NULL);
+  CHECK(strstr(captured, "SUMMARY: InteropGuard: native-buffer-overflow codec.cs:7 in Decode\n") != NULL);
+  if (!died_of(st, SIGSEGV)) fprintf(stderr, "%s", captured);
+}
+
 int main(void) {
   page = sysconf(_SC_PAGESIZE);
   RUN(test_flag_sets_release_mode_and_default_rate);
@@ -550,5 +645,10 @@ int main(void) {
   RUN(test_sampled_slack_overflow_reported_at_free);
   RUN(test_sampled_slack_overflow_check_off_is_silent);
   RUN(test_sampled_last_byte_then_free_is_silent);
+  RUN(test_malloc_sampled_places_the_block_in_the_pool);
+  RUN(test_malloc_sampled_too_large_is_plain);
+  RUN(test_malloc_sampled_without_pool_is_plain);
+  RUN(test_malloc_sampled_in_mode_1_is_tracked);
+  RUN(test_malloc_sampled_overflow_names_its_site);
   TEST_MAIN_END();
 }

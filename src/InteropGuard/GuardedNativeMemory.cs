@@ -25,7 +25,7 @@ public static unsafe class GuardedNativeMemory
     /// <param name="line">Calling line (compiler-filled).</param>
     /// <returns>The first byte; never null.</returns>
     /// <exception cref="OutOfMemoryException">The allocator could not supply the memory.</exception>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)] // the mode tests fold: release mode leaves the native call and one compare
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] // the mode tests fold: release mode leaves a countdown and NativeMemory.Alloc
     public static void* Alloc(nuint byteCount,
         [CallerMemberName] string member = "", [CallerFilePath] string file = "", [CallerLineNumber] int line = 0)
     {
@@ -36,14 +36,8 @@ public static unsafe class GuardedNativeMemory
 
         if (s_release)
         {
-            // The hot path of release mode, inline: a plain block needs nothing but the native call.
-            void* block = IgNative.ig_malloc_at(byteCount, 0, 0);
-            if (block != null && !GuardedPool.Contains((nint)block))
-            {
-                return block;
-            }
-
-            return block != null ? NativeBlocks.NameSampled(block, member, file, line) : ThrowOutOfMemory(byteCount);
+            // The hot path of release mode, inline: a thread-static countdown, then NativeMemory's own allocation.
+            return ReleaseSampler.Next() ? AllocateSampled(byteCount, zero: false, member, file, line) : NativeMemory.Alloc(byteCount);
         }
 
         return AllocateTracked(byteCount, member, file, line);
@@ -62,6 +56,11 @@ public static unsafe class GuardedNativeMemory
         if (!s_enabled)
         {
             return NativeMemory.AllocZeroed(byteCount);
+        }
+
+        if (s_release)
+        {
+            return ReleaseSampler.Next() ? AllocateSampled(byteCount, zero: true, member, file, line) : NativeMemory.AllocZeroed(byteCount);
         }
 
         void* p = NativeBlocks.Allocate(byteCount, 0, member, file, line);
@@ -107,6 +106,13 @@ public static unsafe class GuardedNativeMemory
     private static void* AllocateTracked(nuint byteCount, string member, string file, int line)
     {
         void* p = NativeBlocks.Allocate(byteCount, 0, member, file, line);
+        return p != null ? p : ThrowOutOfMemory(byteCount);
+    }
+
+    [MethodImpl(MethodImplOptions.NoInlining)] // release mode's 1 in sample_rate, out of the inlined Alloc
+    private static void* AllocateSampled(nuint byteCount, bool zero, string member, string file, int line)
+    {
+        void* p = NativeBlocks.AllocateSampled(byteCount, zero, member, file, line);
         return p != null ? p : ThrowOutOfMemory(byteCount);
     }
 

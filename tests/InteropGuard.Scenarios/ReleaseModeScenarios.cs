@@ -33,6 +33,7 @@ internal static unsafe class ReleaseModeScenarios
         ["release_callback_after_release_ok"] = CallbackAfterReleaseOk,
         ["release_call_scoped_tracking"] = CallScopedTracking,
         ["release_native_state"] = NativeState,
+        ["release_sampling_pattern"] = SamplingPattern,
     };
 
     // A generated wrapper's site token for a call of TestNative.Sum on the caller's line.
@@ -224,6 +225,67 @@ internal static unsafe class ReleaseModeScenarios
         {
             File.Delete(path);
         }
+    }
+
+    // Which managed allocations release mode samples into the guarded pool: per thread, the first and then every
+    // sample_rate-th, counted over GuardedNativeMemory.Alloc/AllocZeroed and NativeBuffer.Allocate together. Prints one
+    // letter per allocation (S = sampled, p = plain) for the main thread, then for a new thread; every block is freed.
+    private static void SamplingPattern()
+    {
+        var blocks = new List<nint>();
+        var buffers = new List<NativeBuffer>();
+        string Take(int count)
+        {
+            var letters = new System.Text.StringBuilder();
+            for (int i = 0; i < count; i++)
+            {
+                nint p;
+                bool zeroed = true;
+                switch (i % 3)
+                {
+                    case 0:
+                        p = (nint)GuardedNativeMemory.Alloc(64);
+                        break;
+                    case 1:
+                        p = (nint)GuardedNativeMemory.AllocZeroed(64);
+                        zeroed = new ReadOnlySpan<byte>((void*)p, 64).IndexOfAnyExcept((byte)0) < 0;
+                        break;
+                    default:
+                        NativeBuffer buffer = NativeBuffer.Allocate(64);
+                        p = buffer.Pointer;
+                        buffers.Add(buffer);
+                        break;
+                }
+
+                new Span<byte>((void*)p, 64).Fill(0xA5); // every block is usable to its last byte
+                if (i % 3 != 2)
+                {
+                    blocks.Add(p);
+                }
+
+                letters.Append(IgLibrary.IsSampled(p) ? 'S' : 'p').Append(zeroed ? "" : "!");
+            }
+
+            return letters.ToString();
+        }
+
+        string main = Take(10);
+        string other = "";
+        var thread = new System.Threading.Thread(() => other = Take(4));
+        thread.Start();
+        thread.Join();
+        Console.WriteLine($"main={main} thread={other}");
+        foreach (nint p in blocks)
+        {
+            GuardedNativeMemory.Free((void*)p);
+        }
+
+        foreach (NativeBuffer buffer in buffers)
+        {
+            buffer.Dispose();
+        }
+
+        Console.WriteLine("freed");
     }
 
     // The native library's view of the mode: release mode flag and sample rate (GuardRuntime's ig_init flags).

@@ -33,6 +33,9 @@ internal static unsafe partial class IgNative
     public static partial IgStatus ig_set_alloc_site(void* pointer, uint site);
 
     [LibraryImport(Library)]
+    public static partial void* ig_malloc_sampled(nuint size, uint site, int zero);
+
+    [LibraryImport(Library)]
     public static partial IgStatus ig_free_at(void* ptr, uint site, IgViolation* violation);
 
     [LibraryImport(Library)]

@@ -8,9 +8,9 @@ namespace InteropGuard;
 
 /// <summary>The managed side of the shadow allocator, shared by <see cref="NativeBuffer"/> and
 /// <see cref="GuardedNativeMemory"/> when the runtime is enabled. Modes 1 and 2: every block is tracked and named by its
-/// allocation site. Release mode: the native side samples 1 in <c>sample_rate</c> blocks into the guarded pool and makes
-/// the rest plain <c>malloc</c> blocks, so the site is interned only for a sampled block (after the allocation) and a
-/// plain block is freed with <see cref="NativeMemory.Free"/>, exactly what the unguarded program does.</summary>
+/// allocation site. Release mode: <see cref="ReleaseSampler"/> picks 1 in <c>sample_rate</c> blocks for the guarded pool
+/// (<c>ig_malloc_sampled</c>, named by its site) and the rest are <see cref="NativeMemory"/> blocks, freed with
+/// <see cref="NativeMemory.Free"/>: exactly what the unguarded program does.</summary>
 internal static unsafe class NativeBlocks
 {
     private static readonly bool s_release = GuardRuntime.Enabled && GuardRuntime.Mode == GuardMode.Release;
@@ -25,13 +25,12 @@ internal static unsafe class NativeBlocks
     {
         if (s_release)
         {
-            void* block = IgNative.ig_malloc_at(length, alignment, 0);
-            if (block != null && GuardedPool.Contains((nint)block))
+            if (alignment <= 16 && ReleaseSampler.Next())
             {
-                NameSampled(block, member, file, line);
+                return AllocateSampled(length, zero: false, member, file, line);
             }
 
-            return block;
+            return AllocatePlain(length, alignment);
         }
 
         void* p = IgNative.ig_malloc_at(length, alignment, SiteRegistry.Intern(member, file, line));
@@ -41,6 +40,38 @@ internal static unsafe class NativeBlocks
         }
 
         return p;
+    }
+
+    /// <summary>Release mode: allocates the block <see cref="ReleaseSampler"/> chose, in the guarded pool when it fits a
+    /// page (else a plain block), named by its site (and stack with capture_stacks=1); null when the allocator cannot.</summary>
+    /// <param name="length">User bytes.</param>
+    /// <param name="zero">True: the bytes are set to zero.</param>
+    /// <param name="member">The allocating member.</param>
+    /// <param name="file">Its file.</param>
+    /// <param name="line">Its line.</param>
+    [MethodImpl(MethodImplOptions.NoInlining)] // 1 in sample_rate: out of the inlined allocation paths
+    public static void* AllocateSampled(nuint length, bool zero, string member, string file, int line)
+    {
+        void* block = IgNative.ig_malloc_sampled(length, SiteRegistry.Intern(member, file, line), zero ? 1 : 0);
+        if (block != null && GuardRuntime.Options.CaptureStacks && GuardedPool.Contains((nint)block))
+        {
+            RecordAllocStack(block, 4); // RecordAllocStack, AllocateSampled, the allocating API, and its inlined caller
+        }
+
+        return block;
+    }
+
+    // Release mode's unsampled block: what NativeMemory gives (free() releases both forms on Linux); null when it cannot.
+    private static void* AllocatePlain(nuint length, nuint alignment)
+    {
+        try
+        {
+            return alignment <= 16 ? NativeMemory.Alloc(length) : NativeMemory.AlignedAlloc(length == 0 ? 1 : length, alignment);
+        }
+        catch (OutOfMemoryException)
+        {
+            return null;
+        }
     }
 
     /// <summary>True when <paramref name="pointer"/> is a plain block of release mode (not sampled): it is freed with
@@ -91,24 +122,6 @@ internal static unsafe class NativeBlocks
         {
             Reporter.Report(violation, throwOnReport: true);
         }
-    }
-
-    /// <summary>Names a block the guarded pool sampled in release mode (its allocation site, and its stack with
-    /// capture_stacks=1); returns <paramref name="block"/>.</summary>
-    /// <param name="block">The sampled block.</param>
-    /// <param name="member">The allocating member.</param>
-    /// <param name="file">Its file.</param>
-    /// <param name="line">Its line.</param>
-    [MethodImpl(MethodImplOptions.NoInlining)]
-    public static void* NameSampled(void* block, string member, string file, int line)
-    {
-        IgNative.ig_set_alloc_site(block, SiteRegistry.Intern(member, file, line));
-        if (GuardRuntime.Options.CaptureStacks)
-        {
-            RecordAllocStack(block, 4);
-        }
-
-        return block;
     }
 
     private static void RecordAllocStack(void* block, int skipFrames)
