@@ -17,8 +17,9 @@ internal static class GateAlternation
     public static IReadOnlyList<bool> Sides => s_sides;
 
     /// <summary>Starts a run; the first iteration measures the guarded side when <paramref name="guardedFirst"/>. With
-    /// <paramref name="control"/> (<c>--control</c>) both sides run the baseline: an A/A run that shows what the gate
-    /// reports when there is no difference (its noise floor and any bias of the alternation).</summary>
+    /// <paramref name="control"/> (<c>--control</c>) the guarded side's iterations run <see cref="GateSide.Twin"/>, the
+    /// baseline's code in a method of its own: an A/A' run that shows what the gate reports when the code does not
+    /// differ (its noise floor, and any bias of the alternation or of measuring two methods).</summary>
     public static void Start(bool guardedFirst, bool control = false)
     {
         s_sides.Clear();
@@ -26,13 +27,13 @@ internal static class GateAlternation
         s_control = control;
     }
 
-    /// <summary>Whether the coming iteration runs the guarded side; the side is recorded, and the next call returns the
-    /// other. In a control run the guarded side's iterations are recorded as guarded but run the baseline.</summary>
-    public static bool Next()
+    /// <summary>What the coming iteration runs; its side is recorded (guarded or not), and the next call hands out the
+    /// other side. In a control run the guarded side's iterations are recorded as guarded but run the twin.</summary>
+    public static GateSide Next()
     {
         bool guarded = s_nextGuarded;
         s_nextGuarded = !guarded;
         s_sides.Add(guarded);
-        return guarded && !s_control;
+        return !guarded ? GateSide.Baseline : s_control ? GateSide.Twin : GateSide.Guarded;
     }
 }

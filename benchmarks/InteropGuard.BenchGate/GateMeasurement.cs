@@ -145,9 +145,10 @@ internal sealed class GateMeasurement : IDisposable
                 Invoke<GlobalSetupAttribute>(instance);
                 double baselineMs = RunFor(instance, pair.Benchmarks.GetMethod(GatePair.BaselineMethod)!);
                 RunFor(instance, pair.Benchmarks.GetMethod(GatePair.GuardedMethod)!);
+                RunFor(instance, pair.Benchmarks.GetMethod(GatePair.TwinMethod)!);
                 MethodInfo nextSide = pair.Benchmarks.GetMethod(GatePair.NextSideMethod)!;
                 MethodInfo alternating = pair.Benchmarks.GetMethod(GatePair.AlternatingMethod)!;
-                GateAlternation.Start(guardedFirst: false);
+                GateAlternation.Start(guardedFirst: false, _settings.Control);
                 for (int i = 0; i < 64; i++)
                 {
                     nextSide.Invoke(instance, null);

@@ -15,7 +15,8 @@ internal enum OverheadUnit
 }
 
 /// <summary>A BenchmarkDotNet class with the pair's two sides: <c>Raw()</c> (the baseline: direct P/Invoke, NativeMemory),
-/// <c>Guarded()</c> (release mode: intercepted P/Invoke, GuardedNativeMemory) doing the same work, and
+/// <c>Guarded()</c> (release mode: intercepted P/Invoke, GuardedNativeMemory) doing the same work, <c>Twin()</c> (a copy of
+/// <c>Raw()</c>, for control runs), and
 /// <c>Alternating()</c> with an <c>[IterationSetup]</c> that picks the side of each iteration from
 /// <see cref="GateAlternation"/>: what the gate runs.</summary>
 /// <param name="Name">The key in the budget file and the results (kebab-case).</param>
@@ -32,6 +33,9 @@ internal sealed record GatePair(string Name, string Title, Type Benchmarks, Over
 
     /// <summary>The release-mode method (warm-up, standalone runs).</summary>
     public const string GuardedMethod = "Guarded";
+
+    /// <summary>The control run's copy of the baseline in its own method (warm-up).</summary>
+    public const string TwinMethod = "Twin";
 
     /// <summary>The <c>[IterationSetup]</c> of <see cref="AlternatingMethod"/>.</summary>
     public const string NextSideMethod = "NextSide";

@@ -82,7 +82,7 @@ internal static class GateResults
     private static string Markdown(GateSettings settings, GateBudget budget, GateRunInfo run, IReadOnlyList<PairResult> results)
     {
         var text = new StringBuilder();
-        text.AppendLine($"# BenchGate results{(settings.Short ? " (short form)" : "")}{(settings.Control ? ", CONTROL RUN (A/A: both sides run the baseline)" : "")}");
+        text.AppendLine($"# BenchGate results{(settings.Short ? " (short form)" : "")}{(settings.Control ? ", CONTROL RUN (A/A': the release side runs Twin(), the baseline's code in its own method)" : "")}");
         text.AppendLine();
         text.AppendLine("Written by `benchmarks/InteropGuard.BenchGate` (`dotnet cake --target=BenchGate" + (settings.Short ? " --short=true" : "") +
             "`); see benchmarks/README.md, \"BenchGate\". Release mode (`INTEROPGUARD=release`) against the unguarded call in the same process: " +

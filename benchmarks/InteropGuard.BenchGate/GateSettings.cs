@@ -19,7 +19,7 @@ namespace InteropGuard.BenchGate;
 /// <param name="BudgetPath">The budget file.</param>
 /// <param name="OutputDirectory">Where bench-gate.md/.json (full) or bench-gate-short.md/.json (short) go.</param>
 /// <param name="ArtifactsDirectory">BenchmarkDotNet's artifacts and log.</param>
-/// <param name="Control">An A/A run (<c>--control</c>): both sides run the baseline, results go to artifacts only.</param>
+/// <param name="Control">An A/A' run (<c>--control</c>): the release side runs <c>Twin()</c>, a copy of the baseline in its own method; results go to artifacts only.</param>
 /// <param name="CpuClock">True (default): BenchmarkDotNet times with the thread's CPU time (<see cref="ThreadCpuClock"/>);
 /// false (<c>--clock wall</c>): with its default wall clock.</param>
 internal sealed record GateSettings(bool Short, int Launches, int RoundsPerLaunch, int WarmupPerSide, int IterationsPerSide, int IterationMilliseconds,

@@ -33,7 +33,7 @@ internal static class Program
             }
 
             Console.WriteLine($"bench-gate: {proof}");
-            Console.WriteLine($"bench-gate: {(settings.Short ? "short" : "full")} form{(settings.Control ? ", CONTROL (A/A) run: both sides run the baseline" : "")}, {settings.Rounds} rounds ({settings.Launches} processes × {settings.RoundsPerLaunch}) of {pairs.Count} pairs{(pairs.Count < GatePairs.All.Count ? " (--pair: not the gate's verdict)" : "")}; budget {budget.Path}");
+            Console.WriteLine($"bench-gate: {(settings.Short ? "short" : "full")} form{(settings.Control ? ", CONTROL (A/A') run: the release side runs Twin(), a copy of the baseline" : "")}, {settings.Rounds} rounds ({settings.Launches} processes × {settings.RoundsPerLaunch}) of {pairs.Count} pairs{(pairs.Count < GatePairs.All.Count ? " (--pair: not the gate's verdict)" : "")}; budget {budget.Path}");
 
             string loadBefore = LoadAverage();
             DateTime started = DateTime.UtcNow;

@@ -14,27 +14,41 @@ public class TrivialNoArgumentBenchmarks
     /// <summary>Calls per benchmark invocation.</summary>
     public const int Calls = 1000;
 
-    private bool _guarded;
+    private GateSide _side;
 
     [IterationSetup(Target = nameof(Alternating))]
-    public void NextSide() => _guarded = GateAlternation.Next();
+    public void NextSide() => _side = GateAlternation.Next();
 
     [Benchmark(OperationsPerInvoke = Calls)]
     public void Alternating()
     {
-        if (_guarded)
+        switch (_side)
         {
-            Guarded();
-        }
-        else
-        {
-            Raw();
+            case GateSide.Guarded:
+                Guarded();
+                break;
+            case GateSide.Twin:
+                Twin();
+                break;
+            default:
+                Raw();
+                break;
         }
     }
 
     [Benchmark(OperationsPerInvoke = Calls)]
     [MethodImpl(MethodImplOptions.NoInlining)] // both sides reach Alternating() the same way
     public void Raw()
+    {
+        for (int i = 0; i < Calls; i++)
+        {
+            RawTrivial.Reset();
+        }
+    }
+
+    /// <summary>The control run's stand-in for <see cref="Guarded"/>: <see cref="Raw"/>'s code in a method of its own.</summary>
+    [MethodImpl(MethodImplOptions.NoInlining)] // reached from Alternating() as Raw() is
+    public void Twin()
     {
         for (int i = 0; i < Calls; i++)
         {

@@ -19,7 +19,7 @@ public unsafe class TrivialPointerBenchmarks
 
     private void* _block;
     private nint _pointer;
-    private bool _guarded;
+    private GateSide _side;
 
     [GlobalSetup]
     public void Setup()
@@ -32,14 +32,28 @@ public unsafe class TrivialPointerBenchmarks
     public void Cleanup() => NativeMemory.Free(_block);
 
     [IterationSetup(Target = nameof(Alternating))]
-    public void NextSide() => _guarded = GateAlternation.Next();
+    public void NextSide() => _side = GateAlternation.Next();
 
     [Benchmark(OperationsPerInvoke = Calls)]
-    public ulong Alternating() => _guarded ? Guarded() : Raw();
+    public ulong Alternating() => _side switch { GateSide.Guarded => Guarded(), GateSide.Twin => Twin(), _ => Raw() };
 
     [Benchmark(OperationsPerInvoke = Calls)]
     [MethodImpl(MethodImplOptions.NoInlining)] // both sides reach Alternating() the same way
     public ulong Raw()
+    {
+        nint pointer = _pointer;
+        ulong sum = 0;
+        for (int i = 0; i < Calls; i++)
+        {
+            sum += RawTrivial.Sum(pointer, 0);
+        }
+
+        return sum;
+    }
+
+    /// <summary>The control run's stand-in for <see cref="Guarded"/>: <see cref="Raw"/>'s code in a method of its own.</summary>
+    [MethodImpl(MethodImplOptions.NoInlining)] // reached from Alternating() as Raw() is
+    public ulong Twin()
     {
         nint pointer = _pointer;
         ulong sum = 0;
