@@ -275,6 +275,12 @@ internal static unsafe class ReleaseModeScenarios
         thread.Start();
         thread.Join();
         Console.WriteLine($"main={main} thread={other}");
+        using (NativeBuffer aligned = NativeBuffer.Allocate(100, 64)) // alignments above 16 are never sampled
+        {
+            new Span<byte>((void*)aligned.Pointer, 100).Fill(0x5A);
+            Console.WriteLine($"aligned64={aligned.Pointer % 64 == 0} alignedSampled={IgLibrary.IsSampled(aligned.Pointer)}");
+        }
+
         foreach (nint p in blocks)
         {
             GuardedNativeMemory.Free((void*)p);
