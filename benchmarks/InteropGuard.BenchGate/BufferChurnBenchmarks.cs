@@ -1,6 +1,7 @@
 // BufferChurnBenchmarks.cs - the gate's native buffer churn: mixed-size native buffers allocated, written and read by
 // native code, and freed, with NativeMemory + direct P/Invoke against GuardedNativeMemory + intercepted P/Invoke
 // (release mode: plain malloc blocks, 1 in sample_rate before a guard page); run in release mode by the gate.
+using System;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using BenchmarkDotNet.Attributes;
@@ -34,7 +35,15 @@ public unsafe class BufferChurnBenchmarks
     private int _rawNext;
     private int _guardedNext;
 
-    private GateSide _side;
+    private readonly Func<nuint>[][] _sides;
+    private Func<nuint> _run;
+
+    /// <summary>Builds the copies of the three sides (<see cref="GateCopies"/>).</summary>
+    public BufferChurnBenchmarks()
+    {
+        _sides = GateCopies.Delegates<Func<nuint>>(this);
+        _run = _sides[0][0];
+    }
 
     [GlobalCleanup]
     public void Cleanup()
@@ -49,15 +58,16 @@ public unsafe class BufferChurnBenchmarks
     }
 
     [IterationSetup(Target = nameof(Alternating))]
-    public void NextSide() => _side = GateAlternation.Next();
+    public void NextSide() => _run = GateCopies.Next(_sides);
 
     /// <summary>What the gate measures: each iteration runs the side <see cref="GateAlternation"/> hands out.</summary>
     [Benchmark]
-    public nuint Alternating() => _side switch { GateSide.Guarded => Guarded(), GateSide.Twin => Twin(), _ => Raw() };
+    public nuint Alternating() => _run();
 
-    [Benchmark]
-    [MethodImpl(MethodImplOptions.NoInlining)] // both sides reach Alternating() the same way
-    public nuint Raw()
+    /// <summary>The baseline: direct P/Invoke (and NativeMemory); one copy per <typeparamref name="TCopy"/> (<see cref="GateCopies"/>).</summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    public nuint Raw<TCopy>()
+        where TCopy : struct
     {
         void*[] ring = _rawRing;
         int next = _rawNext;
@@ -78,9 +88,10 @@ public unsafe class BufferChurnBenchmarks
         return crc;
     }
 
-    /// <summary>The control run's stand-in for <see cref="Guarded"/>: <see cref="Raw"/>'s code in a method of its own.</summary>
-    [MethodImpl(MethodImplOptions.NoInlining)] // reached from Alternating() as Raw() is
-    public nuint Twin()
+    /// <summary>The control run's stand-in for <see cref="Guarded{TCopy}"/>: <see cref="Raw{TCopy}"/>'s code in a method of its own.</summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    public nuint Twin<TCopy>()
+        where TCopy : struct
     {
         void*[] ring = _rawRing;
         int next = _rawNext;
@@ -101,9 +112,10 @@ public unsafe class BufferChurnBenchmarks
         return crc;
     }
 
-    [Benchmark]
-    [MethodImpl(MethodImplOptions.NoInlining)] // both sides reach Alternating() the same way
-    public nuint Guarded()
+    /// <summary>Release mode: the same work through the intercepted calls (and GuardedNativeMemory); one copy per <typeparamref name="TCopy"/>.</summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    public nuint Guarded<TCopy>()
+        where TCopy : struct
     {
         void*[] ring = _guardedRing;
         int next = _guardedNext;

@@ -27,6 +27,10 @@ internal static class GateAlternation
         s_control = control;
     }
 
+    /// <summary>The iteration pair of the last <see cref="Next"/>: 0 for the run's first two iterations (one of each
+    /// side), 1 for the next two, ...; both iterations of a pair measure the same copy (<see cref="GateCopies"/>).</summary>
+    public static int Copy => (s_sides.Count - 1) / 2;
+
     /// <summary>What the coming iteration runs; its side is recorded (guarded or not), and the next call hands out the
     /// other side. In a control run the guarded side's iterations are recorded as guarded but run the twin.</summary>
     public static GateSide Next()

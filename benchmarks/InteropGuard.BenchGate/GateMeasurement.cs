@@ -134,18 +134,31 @@ internal sealed class GateMeasurement : IDisposable
     /// <summary>Runs every side of every pair directly, in three passes with pauses between, and fixes each pair's
     /// invocations per iteration (from the baseline's time in the last pass). Before it, <c>Guarded()</c> has never run:
     /// its code would still be the unoptimized first tier during the first runs (each BenchmarkDotNet run emits new
-    /// code, and the runtime holds back tier-up while new code keeps appearing), and the gate would measure the JIT.</summary>
-    public void Prepare(IReadOnlyList<GatePair> pairs)
+    /// code, and the runtime holds back tier-up while new code keeps appearing), and the gate would measure the JIT.
+    /// <paramref name="placement"/> shifts the code heap before the first pass and before every side's run, and orders
+    /// the sides at random in every pass, so each process lays the sides' code out differently.</summary>
+    public void Prepare(IReadOnlyList<GatePair> pairs, CodePlacement placement)
     {
+        placement.Shift(maxLarge: 64);
         for (int pass = 1; pass <= 3; pass++)
         {
             foreach (GatePair pair in pairs)
             {
                 object instance = Activator.CreateInstance(pair.Benchmarks)!;
                 Invoke<GlobalSetupAttribute>(instance);
-                double baselineMs = RunFor(instance, pair.Benchmarks.GetMethod(GatePair.BaselineMethod)!);
-                RunFor(instance, pair.Benchmarks.GetMethod(GatePair.GuardedMethod)!);
-                RunFor(instance, pair.Benchmarks.GetMethod(GatePair.TwinMethod)!);
+                // Every copy of every side (GateCopies), in a random order with random distances between them.
+                string[] sides = [GatePair.BaselineMethod, GatePair.GuardedMethod, GatePair.TwinMethod];
+                double baselineMs = 0;
+                foreach (int side in placement.Order(sides.Length))
+                {
+                    foreach (int copy in placement.Order(GateCopies.Count))
+                    {
+                        placement.Shift(maxLarge: 4);
+                        double ms = RunFor(instance, GateCopies.Method(pair.Benchmarks, sides[side], copy));
+                        baselineMs += side == 0 ? ms / GateCopies.Count : 0;
+                    }
+                }
+
                 MethodInfo nextSide = pair.Benchmarks.GetMethod(GatePair.NextSideMethod)!;
                 MethodInfo alternating = pair.Benchmarks.GetMethod(GatePair.AlternatingMethod)!;
                 GateAlternation.Start(guardedFirst: false, _settings.Control);
@@ -163,12 +176,13 @@ internal sealed class GateMeasurement : IDisposable
         }
     }
 
-    // Runs the method at least 64 times and for at least 20 ms of wall time; returns ms per invocation.
+    // Runs the method at least 32 times (the runtime promotes a method after 30 calls) and for at least 4 ms of wall
+    // time; returns ms per invocation.
     private static double RunFor(object instance, MethodInfo method)
     {
         long count = 0;
         var clock = Stopwatch.StartNew();
-        while (count < 64 || clock.Elapsed.TotalMilliseconds < 20)
+        while (count < 32 || clock.Elapsed.TotalMilliseconds < 4)
         {
             method.Invoke(instance, null);
             count++;

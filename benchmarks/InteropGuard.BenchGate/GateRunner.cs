@@ -58,7 +58,9 @@ internal static class GateRunner
     private static void MeasureRounds(GateSettings settings, List<PairResult> results, int firstRound, int count)
     {
         using var measurement = new GateMeasurement(settings);
-        measurement.Prepare(results.Select(r => r.Pair).ToList());
+        var placement = new CodePlacement(settings.PlacementSeed ?? CodePlacement.NewSeed());
+        Console.WriteLine($"bench-gate: code placement seed {placement.Seed} (--placement-seed {placement.Seed} repeats this process's layout)");
+        measurement.Prepare(results.Select(r => r.Pair).ToList(), placement);
         var clock = Stopwatch.StartNew();
         for (int round = firstRound; round < firstRound + count; round++)
         {

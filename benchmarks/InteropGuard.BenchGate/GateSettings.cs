@@ -34,6 +34,10 @@ internal sealed record GateSettings(bool Short, int Launches, int RoundsPerLaunc
     /// <summary>Child process only: the number of its first round (rounds are numbered over all launches).</summary>
     public int FirstRound { get; init; } = 1;
 
+    /// <summary>The seed of the code layout (<c>--placement-seed N</c>, see <see cref="CodePlacement"/>), to repeat one
+    /// process's layout; null = a new random one in every process (the gate). Given to every child.</summary>
+    public int? PlacementSeed { get; init; }
+
     /// <summary>The pairs named with <c>--pair NAME</c> (repeatable), for a quick look at one workload while working on
     /// it; empty = every pair (the gate). A run of some pairs is never the gate's verdict: its results go to the
     /// artifacts directory.</summary>
@@ -63,7 +67,7 @@ internal sealed record GateSettings(bool Short, int Launches, int RoundsPerLaunc
     /// <paramref name="output"/> with these settings.</summary>
     public string ChildArguments(string output, int firstRound) =>
         $"{(Short ? "--short " : "")}{(Control ? "--control " : "")}--clock {(CpuClock ? "cpu" : "wall")} --launches 1 " +
-        $"--rounds {RoundsPerLaunch}{string.Concat(OnlyPairs.Select(p => $" --pair {p}"))} --budget \"{BudgetPath}\" --artifacts \"{ArtifactsDirectory}\" --child \"{output}\" --first-round {firstRound}";
+        $"--rounds {RoundsPerLaunch}{(PlacementSeed is int seed ? $" --placement-seed {seed}" : "")}{string.Concat(OnlyPairs.Select(p => $" --pair {p}"))} --budget \"{BudgetPath}\" --artifacts \"{ArtifactsDirectory}\" --child \"{output}\" --first-round {firstRound}";
 
     /// <summary>Results file name without extension.</summary>
     public string ResultName => "bench-gate" + (Control ? "-control" : "") + (OnlyPairs.Count > 0 ? "-some" : "") + (Short ? "-short" : "");
@@ -71,7 +75,7 @@ internal sealed record GateSettings(bool Short, int Launches, int RoundsPerLaunc
     /// <summary>The clock's name for the results.</summary>
     public string ClockName => CpuClock ? "thread CPU time" : "wall clock";
 
-    /// <summary>Reads <c>--short</c>, <c>--control</c>, <c>--pair NAME</c>, <c>--launches N</c>, <c>--rounds N</c> (per launch), <c>--clock cpu|wall</c>, <c>--budget FILE</c>, <c>--out DIR</c>, <c>--artifacts DIR</c>;
+    /// <summary>Reads <c>--short</c>, <c>--control</c>, <c>--pair NAME</c>, <c>--launches N</c>, <c>--rounds N</c> (per launch), <c>--clock cpu|wall</c>, <c>--placement-seed N</c>, <c>--budget FILE</c>, <c>--out DIR</c>, <c>--artifacts DIR</c>;
     /// paths default to the repository layout relative to <paramref name="repositoryRoot"/>.</summary>
     public static GateSettings Parse(string[] args, string repositoryRoot)
     {
@@ -82,6 +86,7 @@ internal sealed record GateSettings(bool Short, int Launches, int RoundsPerLaunc
         int? launches = null;
         string? child = null;
         int firstRound = 1;
+        int? placementSeed = null;
         var only = new List<string>();
         string budget = Path.Combine(repositoryRoot, "benchmarks", "bench-gate.budget.json");
         string? output = null;
@@ -108,6 +113,9 @@ internal sealed record GateSettings(bool Short, int Launches, int RoundsPerLaunc
                 case "--control":
                     control = true;
                     break;
+                case "--placement-seed":
+                    placementSeed = int.Parse(Value(args, ref i));
+                    break;
                 case "--pair":
                     only.Add(Value(args, ref i));
                     break;
@@ -130,7 +138,7 @@ internal sealed record GateSettings(bool Short, int Launches, int RoundsPerLaunc
                     artifacts = Path.GetFullPath(Value(args, ref i));
                     break;
                 default:
-                    throw new GateSetupException($"unknown argument '{args[i]}' (valid: --short, --control, --pair NAME, --launches N, --rounds N (per launch), --clock cpu|wall, --budget FILE, --out DIR, --artifacts DIR)");
+                    throw new GateSetupException($"unknown argument '{args[i]}' (valid: --short, --control, --pair NAME, --launches N, --rounds N (per launch), --clock cpu|wall, --placement-seed N, --budget FILE, --out DIR, --artifacts DIR)");
             }
         }
 
@@ -147,7 +155,7 @@ internal sealed record GateSettings(bool Short, int Launches, int RoundsPerLaunc
         GateSettings settings = isShort
             ? new GateSettings(true, launches ?? 3, rounds ?? 3, WarmupPerSide: 2, IterationsPerSide: 15, IterationMilliseconds: 20, budget, output, artifacts, cpuClock)
             : new GateSettings(false, launches ?? 7, rounds ?? 3, WarmupPerSide: 3, IterationsPerSide: 31, IterationMilliseconds: 25, budget, output, artifacts, cpuClock);
-        settings = settings with { Control = control, ChildOutput = child, FirstRound = firstRound, OnlyPairs = only };
+        settings = settings with { Control = control, ChildOutput = child, FirstRound = firstRound, OnlyPairs = only, PlacementSeed = placementSeed };
         if (child is null && settings.Rounds < 3)
         {
             throw new GateSetupException($"{settings.Launches} launches × {settings.RoundsPerLaunch} rounds: the gate takes a median over at least 3 rounds");

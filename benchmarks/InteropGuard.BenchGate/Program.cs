@@ -13,7 +13,7 @@ namespace InteropGuard.BenchGate;
 internal static class Program
 {
     /// <summary>
-    /// <c>dotnet InteropGuard.BenchGate.dll [--short] [--control] [--pair NAME]... [--launches N] [--rounds N] [--clock cpu|wall] [--budget FILE]
+    /// <c>dotnet InteropGuard.BenchGate.dll [--short] [--control] [--pair NAME]... [--launches N] [--rounds N] [--clock cpu|wall] [--placement-seed N] [--budget FILE]
     /// [--out DIR] [--artifacts DIR]</c>;
     /// normally run by <c>dotnet cake --target=BenchGate [--short=true]</c>.
     /// </summary>

@@ -28,7 +28,15 @@ public unsafe class SqliteInsertBenchmarks
     private nint _begin;
     private nint _rollback;
 
-    private GateSide _side;
+    private readonly Func<int>[][] _sides;
+    private Func<int> _run;
+
+    /// <summary>Builds the copies of the three sides (<see cref="GateCopies"/>).</summary>
+    public SqliteInsertBenchmarks()
+    {
+        _sides = GateCopies.Delegates<Func<int>>(this);
+        _run = _sides[0][0];
+    }
 
     [GlobalSetup]
     public void Setup()
@@ -73,15 +81,16 @@ public unsafe class SqliteInsertBenchmarks
     }
 
     [IterationSetup(Target = nameof(Alternating))]
-    public void NextSide() => _side = GateAlternation.Next();
+    public void NextSide() => _run = GateCopies.Next(_sides);
 
     /// <summary>What the gate measures: each iteration runs the side <see cref="GateAlternation"/> hands out.</summary>
     [Benchmark]
-    public int Alternating() => _side switch { GateSide.Guarded => Guarded(), GateSide.Twin => Twin(), _ => Raw() };
+    public int Alternating() => _run();
 
-    [Benchmark]
-    [MethodImpl(MethodImplOptions.NoInlining)] // both sides reach Alternating() the same way
-    public int Raw()
+    /// <summary>The baseline: direct P/Invoke (and NativeMemory); one copy per <typeparamref name="TCopy"/> (<see cref="GateCopies"/>).</summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    public int Raw<TCopy>()
+        where TCopy : struct
     {
         nint insert = _insert;
         Expect(RawSqlite.Step(_begin), RawSqlite.Done, "BEGIN");
@@ -103,9 +112,10 @@ public unsafe class SqliteInsertBenchmarks
         return RawSqlite.Reset(_rollback);
     }
 
-    /// <summary>The control run's stand-in for <see cref="Guarded"/>: <see cref="Raw"/>'s code in a method of its own.</summary>
-    [MethodImpl(MethodImplOptions.NoInlining)] // reached from Alternating() as Raw() is
-    public int Twin()
+    /// <summary>The control run's stand-in for <see cref="Guarded{TCopy}"/>: <see cref="Raw{TCopy}"/>'s code in a method of its own.</summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    public int Twin<TCopy>()
+        where TCopy : struct
     {
         nint insert = _insert;
         Expect(RawSqlite.Step(_begin), RawSqlite.Done, "BEGIN");
@@ -127,9 +137,10 @@ public unsafe class SqliteInsertBenchmarks
         return RawSqlite.Reset(_rollback);
     }
 
-    [Benchmark]
-    [MethodImpl(MethodImplOptions.NoInlining)] // both sides reach Alternating() the same way
-    public int Guarded()
+    /// <summary>Release mode: the same work through the intercepted calls (and GuardedNativeMemory); one copy per <typeparamref name="TCopy"/>.</summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    public int Guarded<TCopy>()
+        where TCopy : struct
     {
         nint insert = _insert;
         Expect(GuardedSqlite.Step(_begin), RawSqlite.Done, "BEGIN");

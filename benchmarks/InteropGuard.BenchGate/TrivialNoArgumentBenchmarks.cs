@@ -1,5 +1,6 @@
 // TrivialNoArgumentBenchmarks.cs - the gate's call-cost pair without arguments: ig_test_reset() direct against
 // intercepted (nothing to check; light wrappers leave such calls alone); run in release mode by the gate.
+using System;
 using System.Runtime.CompilerServices;
 using BenchmarkDotNet.Attributes;
 
@@ -14,31 +15,26 @@ public class TrivialNoArgumentBenchmarks
     /// <summary>Calls per benchmark invocation.</summary>
     public const int Calls = 1000;
 
-    private GateSide _side;
+    private readonly Action[][] _sides;
+    private Action _run;
+
+    /// <summary>Builds the copies of the three sides (<see cref="GateCopies"/>).</summary>
+    public TrivialNoArgumentBenchmarks()
+    {
+        _sides = GateCopies.Delegates<Action>(this);
+        _run = _sides[0][0];
+    }
 
     [IterationSetup(Target = nameof(Alternating))]
-    public void NextSide() => _side = GateAlternation.Next();
+    public void NextSide() => _run = GateCopies.Next(_sides);
 
     [Benchmark(OperationsPerInvoke = Calls)]
-    public void Alternating()
-    {
-        switch (_side)
-        {
-            case GateSide.Guarded:
-                Guarded();
-                break;
-            case GateSide.Twin:
-                Twin();
-                break;
-            default:
-                Raw();
-                break;
-        }
-    }
+    public void Alternating() => _run();
 
-    [Benchmark(OperationsPerInvoke = Calls)]
-    [MethodImpl(MethodImplOptions.NoInlining)] // both sides reach Alternating() the same way
-    public void Raw()
+    /// <summary>The baseline: direct P/Invoke (and NativeMemory); one copy per <typeparamref name="TCopy"/> (<see cref="GateCopies"/>).</summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    public void Raw<TCopy>()
+        where TCopy : struct
     {
         for (int i = 0; i < Calls; i++)
         {
@@ -46,9 +42,10 @@ public class TrivialNoArgumentBenchmarks
         }
     }
 
-    /// <summary>The control run's stand-in for <see cref="Guarded"/>: <see cref="Raw"/>'s code in a method of its own.</summary>
-    [MethodImpl(MethodImplOptions.NoInlining)] // reached from Alternating() as Raw() is
-    public void Twin()
+    /// <summary>The control run's stand-in for <see cref="Guarded{TCopy}"/>: <see cref="Raw{TCopy}"/>'s code in a method of its own.</summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    public void Twin<TCopy>()
+        where TCopy : struct
     {
         for (int i = 0; i < Calls; i++)
         {
@@ -56,9 +53,10 @@ public class TrivialNoArgumentBenchmarks
         }
     }
 
-    [Benchmark(OperationsPerInvoke = Calls)]
-    [MethodImpl(MethodImplOptions.NoInlining)] // both sides reach Alternating() the same way
-    public void Guarded()
+    /// <summary>Release mode: the same work through the intercepted calls (and GuardedNativeMemory); one copy per <typeparamref name="TCopy"/>.</summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    public void Guarded<TCopy>()
+        where TCopy : struct
     {
         for (int i = 0; i < Calls; i++)
         {

@@ -1,5 +1,6 @@
 // TrivialPointerBenchmarks.cs - the gate's call-cost pair with one pointer argument: ig_test_sum(p, 0) direct against
 // intercepted (the wrapper checks p against the released-range filter); run in release mode by the gate.
+using System;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using BenchmarkDotNet.Attributes;
@@ -19,7 +20,15 @@ public unsafe class TrivialPointerBenchmarks
 
     private void* _block;
     private nint _pointer;
-    private GateSide _side;
+    private readonly Func<ulong>[][] _sides;
+    private Func<ulong> _run;
+
+    /// <summary>Builds the copies of the three sides (<see cref="GateCopies"/>).</summary>
+    public TrivialPointerBenchmarks()
+    {
+        _sides = GateCopies.Delegates<Func<ulong>>(this);
+        _run = _sides[0][0];
+    }
 
     [GlobalSetup]
     public void Setup()
@@ -32,14 +41,15 @@ public unsafe class TrivialPointerBenchmarks
     public void Cleanup() => NativeMemory.Free(_block);
 
     [IterationSetup(Target = nameof(Alternating))]
-    public void NextSide() => _side = GateAlternation.Next();
+    public void NextSide() => _run = GateCopies.Next(_sides);
 
     [Benchmark(OperationsPerInvoke = Calls)]
-    public ulong Alternating() => _side switch { GateSide.Guarded => Guarded(), GateSide.Twin => Twin(), _ => Raw() };
+    public ulong Alternating() => _run();
 
-    [Benchmark(OperationsPerInvoke = Calls)]
-    [MethodImpl(MethodImplOptions.NoInlining)] // both sides reach Alternating() the same way
-    public ulong Raw()
+    /// <summary>The baseline: direct P/Invoke (and NativeMemory); one copy per <typeparamref name="TCopy"/> (<see cref="GateCopies"/>).</summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    public ulong Raw<TCopy>()
+        where TCopy : struct
     {
         nint pointer = _pointer;
         ulong sum = 0;
@@ -51,9 +61,10 @@ public unsafe class TrivialPointerBenchmarks
         return sum;
     }
 
-    /// <summary>The control run's stand-in for <see cref="Guarded"/>: <see cref="Raw"/>'s code in a method of its own.</summary>
-    [MethodImpl(MethodImplOptions.NoInlining)] // reached from Alternating() as Raw() is
-    public ulong Twin()
+    /// <summary>The control run's stand-in for <see cref="Guarded{TCopy}"/>: <see cref="Raw{TCopy}"/>'s code in a method of its own.</summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    public ulong Twin<TCopy>()
+        where TCopy : struct
     {
         nint pointer = _pointer;
         ulong sum = 0;
@@ -65,9 +76,10 @@ public unsafe class TrivialPointerBenchmarks
         return sum;
     }
 
-    [Benchmark(OperationsPerInvoke = Calls)]
-    [MethodImpl(MethodImplOptions.NoInlining)] // both sides reach Alternating() the same way
-    public ulong Guarded()
+    /// <summary>Release mode: the same work through the intercepted calls (and GuardedNativeMemory); one copy per <typeparamref name="TCopy"/>.</summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    public ulong Guarded<TCopy>()
+        where TCopy : struct
     {
         nint pointer = _pointer;
         ulong sum = 0;

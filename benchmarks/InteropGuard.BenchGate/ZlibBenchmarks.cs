@@ -26,7 +26,15 @@ public unsafe class ZlibBenchmarks
     private readonly nint[] _offsets = new nint[Records];
     private readonly int[] _lengths = WorkloadData.Sizes(Records, 64, 4096, seed: 0x5EED_0001);
 
-    private GateSide _side;
+    private readonly Func<nuint>[][] _sides;
+    private Func<nuint> _run;
+
+    /// <summary>Builds the copies of the three sides (<see cref="GateCopies"/>).</summary>
+    public ZlibBenchmarks()
+    {
+        _sides = GateCopies.Delegates<Func<nuint>>(this);
+        _run = _sides[0][0];
+    }
 
     [GlobalSetup]
     public void Setup()
@@ -59,15 +67,16 @@ public unsafe class ZlibBenchmarks
     }
 
     [IterationSetup(Target = nameof(Alternating))]
-    public void NextSide() => _side = GateAlternation.Next();
+    public void NextSide() => _run = GateCopies.Next(_sides);
 
     /// <summary>What the gate measures: each iteration runs the side <see cref="GateAlternation"/> hands out.</summary>
     [Benchmark]
-    public nuint Alternating() => _side switch { GateSide.Guarded => Guarded(), GateSide.Twin => Twin(), _ => Raw() };
+    public nuint Alternating() => _run();
 
-    [Benchmark]
-    [MethodImpl(MethodImplOptions.NoInlining)] // both sides reach Alternating() the same way
-    public nuint Raw()
+    /// <summary>The baseline: direct P/Invoke (and NativeMemory); one copy per <typeparamref name="TCopy"/> (<see cref="GateCopies"/>).</summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    public nuint Raw<TCopy>()
+        where TCopy : struct
     {
         nuint crc = 0;
         for (int i = 0; i < Records; i++)
@@ -87,9 +96,10 @@ public unsafe class ZlibBenchmarks
         return crc;
     }
 
-    /// <summary>The control run's stand-in for <see cref="Guarded"/>: <see cref="Raw"/>'s code in a method of its own.</summary>
-    [MethodImpl(MethodImplOptions.NoInlining)] // reached from Alternating() as Raw() is
-    public nuint Twin()
+    /// <summary>The control run's stand-in for <see cref="Guarded{TCopy}"/>: <see cref="Raw{TCopy}"/>'s code in a method of its own.</summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    public nuint Twin<TCopy>()
+        where TCopy : struct
     {
         nuint crc = 0;
         for (int i = 0; i < Records; i++)
@@ -109,9 +119,10 @@ public unsafe class ZlibBenchmarks
         return crc;
     }
 
-    [Benchmark]
-    [MethodImpl(MethodImplOptions.NoInlining)] // both sides reach Alternating() the same way
-    public nuint Guarded()
+    /// <summary>Release mode: the same work through the intercepted calls (and GuardedNativeMemory); one copy per <typeparamref name="TCopy"/>.</summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    public nuint Guarded<TCopy>()
+        where TCopy : struct
     {
         nuint crc = 0;
         for (int i = 0; i < Records; i++)

