@@ -137,8 +137,10 @@ internal sealed record TargetModel
 /// <summary>One intercepted call: where it is and what it calls.</summary>
 internal sealed record CallSiteModel
 {
-    public CallSiteModel(TargetModel target, int locationVersion, string locationData, string displayLocation, string file, int line, string caller)
+    public CallSiteModel(TargetModel target, int locationVersion, string locationData, string displayLocation, string file, int line, string caller,
+        EquatableArray<string> nullArguments = default)
     {
+        NullArguments = nullArguments;
         Target = target;
         LocationVersion = locationVersion;
         LocationData = locationData;
@@ -167,4 +169,8 @@ internal sealed record CallSiteModel
 
     /// <summary>The calling member, <c>Type.Method</c>.</summary>
     public string Caller { get; }
+
+    /// <summary>The parameters this call passes a constant null pointer or zero to (<c>null</c>, <c>0</c>,
+    /// <c>default</c>): nothing the shadow table could know, so light wrappers do not check them.</summary>
+    public EquatableArray<string> NullArguments { get; }
 }

@@ -76,8 +76,53 @@ internal static class CallSiteReader
 
         FileLinePositionSpan span = NameLocation(invocation).GetLineSpan();
         return new CallSiteModel(target, location.Version, location.Data, location.GetDisplayLocation(), invocation.SyntaxTree.FilePath,
-            span.StartLinePosition.Line + 1, CallerName(enclosing));
+            span.StartLinePosition.Line + 1, CallerName(enclosing), NullArguments(invocation, model, cancellationToken));
     }
+
+    /// <summary>The parameters whose argument is a compile-time constant null or zero (<c>null</c>, <c>0</c>,
+    /// <c>default</c>, a <c>const</c> zero); <c>IntPtr.Zero</c> is a field, not a constant, and is not among them.</summary>
+    private static EquatableArray<string> NullArguments(InvocationExpressionSyntax invocation, SemanticModel model, CancellationToken cancellationToken)
+    {
+        if (model.GetOperation(invocation, cancellationToken) is not Microsoft.CodeAnalysis.Operations.IInvocationOperation operation)
+        {
+            return EquatableArray<string>.Empty;
+        }
+
+        ImmutableArray<string>.Builder names = ImmutableArray.CreateBuilder<string>();
+        foreach (Microsoft.CodeAnalysis.Operations.IArgumentOperation argument in operation.Arguments)
+        {
+            if (argument.Parameter is not { } parameter || argument.ArgumentKind != Microsoft.CodeAnalysis.Operations.ArgumentKind.Explicit)
+            {
+                continue;
+            }
+
+            // null converted to a pointer type is not a constant itself; its operand is.
+            IOperation value = argument.Value;
+            while (!value.ConstantValue.HasValue && value is Microsoft.CodeAnalysis.Operations.IConversionOperation conversion)
+            {
+                value = conversion.Operand;
+            }
+
+            if (value.ConstantValue is { HasValue: true, Value: var constant } && IsZero(constant))
+            {
+                names.Add(parameter.Name);
+            }
+        }
+
+        return new EquatableArray<string>(names.ToImmutable());
+    }
+
+    private static bool IsZero(object? value) => value switch
+    {
+        null => true,
+        int i => i == 0,
+        long l => l == 0,
+        uint u => u == 0,
+        ulong ul => ul == 0,
+        nint n => n == 0,
+        nuint un => un == 0,
+        _ => false,
+    };
 
     /// <summary>[DllImport] (a pseudo-attribute, visible as DllImportData in source and metadata) or [LibraryImport].</summary>
     internal static bool IsPInvoke(IMethodSymbol method, out bool isLibraryImport, out bool utf16Strings)

@@ -18,7 +18,7 @@ internal static class LightInterceptorEmitter
     /// <summary>The generated source, or null when no site has a pointer argument.</summary>
     public static string? Emit(ImmutableArray<CallSiteModel> sites, bool allowUnsafe)
     {
-        List<CallSiteModel> ordered = Ordered(sites, s => Checked(s.Target, allowUnsafe).Any());
+        List<CallSiteModel> ordered = Ordered(sites, s => Checked(s, allowUnsafe).Any());
         if (ordered.Count == 0)
         {
             return null;
@@ -54,10 +54,13 @@ internal static class LightInterceptorEmitter
     }
 
     /// <summary>The arguments a light wrapper checks: the top-level pointers (<c>T*</c>, function pointers, <c>nint</c>,
-    /// <c>IntPtr</c>, and a struct pointer itself, never its fields). Without unsafe code <c>T*</c> arguments cannot
-    /// be read, so only the pointer-sized ones remain.</summary>
-    private static IEnumerable<ParameterModel> Checked(TargetModel target, bool allowUnsafe) =>
-        Effective(target, allowUnsafe).Where(p => p.Kind is ArgumentKind.Pointer or ArgumentKind.PointerSized or ArgumentKind.StructPointer);
+    /// <c>IntPtr</c>, and a struct pointer itself, never its fields), except those the call passes a constant null or
+    /// zero (a check that cannot find anything, and in release mode every check counts: the BenchGate's SQLite pair
+    /// passes <c>0</c> as a destructor on every row). Without unsafe code <c>T*</c> arguments cannot be read, so only
+    /// the pointer-sized ones remain.</summary>
+    private static IEnumerable<ParameterModel> Checked(CallSiteModel site, bool allowUnsafe) =>
+        Effective(site.Target, allowUnsafe).Where(p => p.Kind is ArgumentKind.Pointer or ArgumentKind.PointerSized or ArgumentKind.StructPointer
+            && !site.NullArguments.Contains(p.Name));
 
     private static void WriteInterceptor(SourceWriter w, CallSiteModel site, int s, int t, bool allowUnsafe)
     {
@@ -68,7 +71,7 @@ internal static class LightInterceptorEmitter
         w.Open();
         w.Line($"if ({Runtime}.IsEnabled)");
         w.Open();
-        foreach (ParameterModel p in Checked(target, allowUnsafe))
+        foreach (ParameterModel p in Checked(site, allowUnsafe))
         {
             w.Line($"{Runtime}.CheckPointer((nint){Id(p.Name)}, {Literal(p.Name)}, s_site{N(s)});");
         }

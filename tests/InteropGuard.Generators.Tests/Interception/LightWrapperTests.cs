@@ -80,7 +80,7 @@ public class LightWrapperTests
             }
             public static unsafe class User
             {
-                public static void Run(byte* b) => Native.Walk(b, b, null, 1);
+                public static void Run(byte* b, delegate* unmanaged<int, void> f) => Native.Walk(b, b, f, 1);
             }
             """);
         string g = run.Generated!;
@@ -90,6 +90,33 @@ public class LightWrapperTests
         Assert.That(g, Does.Not.Contain("\"count\""), "numbers are not checked");
         Assert.That(g, Does.Contain("global::App.Native.Walk(raw, bytes, fn, count);"));
         AssertNothingAroundTheCall(g);
+    }
+
+    [Test]
+    public void Constant_null_or_zero_arguments_are_not_checked()
+    {
+        GeneratorRun run = Light("""
+            public static unsafe class Native
+            {
+                [DllImport("x")] public static extern int Bind(nint statement, byte* text, nint destructor);
+                [DllImport("x")] public static extern int Close(nint handle);
+            }
+            public static unsafe class User
+            {
+                private const nint None = 0;
+                public static int Run(nint s, byte* t) => Native.Bind(s, t, 0) + Native.Bind(s, null, default) + Native.Bind(s, t, None);
+                public static int Field(nint s, byte* t) => Native.Bind(s, t, IntPtr.Zero);
+                public static int Nothing() => Native.Close(0);
+            }
+            """);
+        string g = run.Generated!;
+        string[] interceptors = Unindent(g).Split("internal static int Intercept").Skip(1).ToArray();
+        Assert.That(interceptors, Has.Length.EqualTo(4), "Close(0) has nothing to check and stays the direct call");
+        Assert.That(interceptors[0], Does.Contain("(nint)statement").And.Contain("(nint)text").And.Not.Contain("(nint)destructor"), "literal 0");
+        Assert.That(interceptors[1], Does.Contain("(nint)statement").And.Not.Contain("(nint)text").And.Not.Contain("(nint)destructor"), "null and default");
+        Assert.That(interceptors[2], Does.Not.Contain("(nint)destructor"), "a const zero");
+        Assert.That(interceptors[3], Does.Contain("(nint)destructor"), "IntPtr.Zero is a field: checked like any value");
+        Assert.That(g, Does.Contain("global::App.Native.Bind(statement, text, destructor);"), "every argument is still passed");
     }
 
     [Test]
@@ -156,7 +183,7 @@ public class LightWrapperTests
             }
             public static class User
             {
-                public static nint Run(Microsoft.Win32.SafeHandles.SafeFileHandle h, byte[] b) => Native.Read(h, b, null, 0);
+                public static nint Run(Microsoft.Win32.SafeHandles.SafeFileHandle h, byte[] b, nint c) => Native.Read(h, b, null, c);
             }
             """);
         string g = run.Generated!;
