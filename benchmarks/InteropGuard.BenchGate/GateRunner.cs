@@ -71,7 +71,7 @@ internal static class GateRunner
                 PairMeasurement m = measurement.Measure(pair, guardedFirst);
                 var measured = new GateRound(round, !guardedFirst, m.BaselineNs, m.GuardedNs, m.Overhead);
                 result.Rounds.Add(measured);
-                Console.WriteLine($"bench-gate: round {round}/{settings.Rounds} {pair.Name,-24} baseline {GateResults.Time(m.BaselineNs),10}  " +
+                Console.WriteLine($"bench-gate: round {round}{(settings.ChildOutput is null ? $"/{settings.Rounds}" : "")} {pair.Name,-24} baseline {GateResults.Time(m.BaselineNs),10}  " +
                     $"guarded {GateResults.Time(m.GuardedNs),10}  {GateResults.Signed(measured.Overhead, pair)}  ({clock.Elapsed:mm\\:ss})");
             }
         }
