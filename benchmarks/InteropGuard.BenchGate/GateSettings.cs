@@ -151,7 +151,7 @@ internal sealed record GateSettings(bool Short, int Launches, int RoundsPerLaunc
 
         // Load on a shared machine moves a side's time by 5–30 % between runs and by several percent between iterations,
         // so the sides alternate per iteration and the time goes into many short iterations and rounds. Here (2 cores)
-        // the short form (3 processes × 3 rounds) takes about 3 minutes and the full one (7 × 3) about 7.5 minutes.
+        // the short form (3 processes × 3 rounds) takes about 2.5 minutes and the full one (7 × 3) about 7.5 minutes.
         GateSettings settings = isShort
             ? new GateSettings(true, launches ?? 3, rounds ?? 3, WarmupPerSide: 2, IterationsPerSide: 15, IterationMilliseconds: 20, budget, output, artifacts, cpuClock)
             : new GateSettings(false, launches ?? 7, rounds ?? 3, WarmupPerSide: 3, IterationsPerSide: 31, IterationMilliseconds: 25, budget, output, artifacts, cpuClock);
