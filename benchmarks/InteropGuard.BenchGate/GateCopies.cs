@@ -34,14 +34,14 @@ internal static class GateCopies
     public static TDelegate[][] Delegates<TDelegate>(object instance)
         where TDelegate : Delegate
     {
-        string[] names = [GatePair.BaselineMethod, GatePair.GuardedMethod, GatePair.TwinMethod];
-        var sides = new TDelegate[names.Length][];
-        foreach (GateSide side in Enum.GetValues<GateSide>())
+        GateSide[] all = Enum.GetValues<GateSide>();
+        var sides = new TDelegate[all.Length][];
+        foreach (GateSide side in all)
         {
             sides[(int)side] = new TDelegate[Count];
             for (int copy = 0; copy < Count; copy++)
             {
-                sides[(int)side][copy] = Method(instance.GetType(), names[(int)side], copy).CreateDelegate<TDelegate>(instance);
+                sides[(int)side][copy] = Method(instance.GetType(), GatePair.MethodOf(side), copy).CreateDelegate<TDelegate>(instance);
             }
         }
 

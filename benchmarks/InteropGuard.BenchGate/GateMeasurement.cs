@@ -147,15 +147,15 @@ internal sealed class GateMeasurement : IDisposable
                 object instance = Activator.CreateInstance(pair.Benchmarks)!;
                 Invoke<GlobalSetupAttribute>(instance);
                 // Every copy of every side (GateCopies), in a random order with random distances between them.
-                string[] sides = [GatePair.BaselineMethod, GatePair.GuardedMethod, GatePair.TwinMethod];
+                GateSide[] sides = Enum.GetValues<GateSide>();
                 double baselineMs = 0;
                 foreach (int side in placement.Order(sides.Length))
                 {
                     foreach (int copy in placement.Order(GateCopies.Count))
                     {
                         placement.Shift(maxLarge: 4);
-                        double ms = RunFor(instance, GateCopies.Method(pair.Benchmarks, sides[side], copy));
-                        baselineMs += side == 0 ? ms / GateCopies.Count : 0;
+                        double ms = RunFor(instance, GateCopies.Method(pair.Benchmarks, GatePair.MethodOf(sides[side]), copy));
+                        baselineMs += sides[side] == GateSide.Baseline ? ms / GateCopies.Count : 0;
                     }
                 }
 

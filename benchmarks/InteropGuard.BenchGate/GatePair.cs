@@ -37,6 +37,15 @@ internal sealed record GatePair(string Name, string Title, Type Benchmarks, Over
     /// <summary>The control run's copy of the baseline in its own method (warm-up).</summary>
     public const string TwinMethod = "Twin";
 
+    /// <summary>The method that runs <paramref name="side"/>: <see cref="BaselineMethod"/>, <see cref="GuardedMethod"/> or
+    /// <see cref="TwinMethod"/>.</summary>
+    public static string MethodOf(GateSide side) => side switch
+    {
+        GateSide.Baseline => BaselineMethod,
+        GateSide.Guarded => GuardedMethod,
+        _ => TwinMethod,
+    };
+
     /// <summary>The <c>[IterationSetup]</c> of <see cref="AlternatingMethod"/>.</summary>
     public const string NextSideMethod = "NextSide";
 

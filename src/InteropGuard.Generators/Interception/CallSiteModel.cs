@@ -138,7 +138,7 @@ internal sealed record TargetModel
 internal sealed record CallSiteModel
 {
     public CallSiteModel(TargetModel target, int locationVersion, string locationData, string displayLocation, string file, int line, string caller,
-        EquatableArray<string> nullArguments = default)
+        EquatableArray<string> nullArguments)
     {
         NullArguments = nullArguments;
         Target = target;
