@@ -3,6 +3,7 @@
 #include "internal/ig_internal.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <sched.h>
 #include <stdlib.h>
 #include <sys/mman.h>
@@ -50,6 +51,17 @@ uint32_t _ig_os_tid(void) {
 }
 
 uint64_t _ig_os_pid(void) { return (uint64_t)getpid(); }
+
+uint64_t _ig_os_max_map_count(void) {
+  char text[32];
+  int fd = open("/proc/sys/vm/max_map_count", O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return 0;
+  ssize_t n = read(fd, text, sizeof text - 1);
+  close(fd);
+  uint64_t v = 0;
+  for (ssize_t i = 0; i < n && text[i] >= '0' && text[i] <= '9'; i++) v = v * 10 + (uint64_t)(text[i] - '0');
+  return v;
+}
 
 void _ig_os_write(int fd, const char *buf, size_t len) {
   while (len > 0) {

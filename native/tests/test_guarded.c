@@ -314,6 +314,78 @@ static void test_double_free_of_guarded_block(void) {
   if (!(WIFEXITED(st) && WEXITSTATUS(st) == 0)) fprintf(stderr, "%s", captured);
 }
 
+/* ---------------------------------------------------------------------------------------------------
+ * Mappings: once a slot has been used, each of its pages is a mapping of its own, so taking and freeing it changes one
+ * mapping's protection in place and never splits or merges the pool's mappings (the cost of a sample).
+ * ------------------------------------------------------------------------------------------------ */
+/* The mappings of /proc/self/maps that lie inside [lo, hi); -1 when the file cannot be read. */
+static int mappings_in(uint64_t lo, uint64_t hi) {
+  FILE *f = fopen("/proc/self/maps", "r");
+  if (f == NULL) return -1;
+  int count = 0;
+  unsigned long long a, b;
+  char line[512];
+  while (fgets(line, sizeof line, f) != NULL) {
+    if (sscanf(line, "%llx-%llx", &a, &b) == 2 && a >= lo && b <= hi) count++;
+  }
+  fclose(f);
+  return count;
+}
+
+static void child_mappings(void) {
+  int fails = 0;
+  uint64_t lo = 0, hi = 0;
+  void *slots[8];
+  for (int i = 0; i < 8; i++) slots[i] = ig_malloc(64); /* every slot taken once, in order */
+  EXPECT(ig_guarded_info(slots[0], &lo, &hi) == 1);
+  EXPECT(ig_guarded_info(slots[7], NULL, NULL) == 1);
+  EXPECT(hi - lo == 16 * (uint64_t)page);
+  EXPECT(mappings_in(lo, hi) == 16); /* one per page: 8 data pages (read-write), 8 guard pages */
+  for (int i = 0; i < 8; i++) ig_free(slots[i]);
+  EXPECT(mappings_in(lo, hi) == 16); /* freed data pages are inaccessible, still one mapping each */
+  for (int round = 0; round < 20; round++) { /* slots leave the quarantine, are reused and freed again */
+    void *live[3];
+    for (int i = 0; i < 3; i++) live[i] = ig_malloc(100);
+    EXPECT(ig_guarded_info(live[2], NULL, NULL) == 1);
+    EXPECT(mappings_in(lo, hi) == 16);
+    for (int i = 0; i < 3; i++) ig_free(live[i]);
+  }
+  EXPECT(mappings_in(lo, hi) == 16);
+  _exit(fails ? 10 + fails : 0);
+}
+
+static void test_every_page_keeps_its_own_mapping(void) {
+  int st = run("sample_rate=1:guarded_pool_pages=8:guarded_quarantine=2", child_mappings);
+  CHECK(WIFEXITED(st) && WEXITSTATUS(st) == 0);
+  if (!(WIFEXITED(st) && WEXITSTATUS(st) == 0)) fprintf(stderr, "%s", captured);
+}
+
+static void child_pool_capped(void) {
+  int fails = 0;
+  uint64_t lo = 0, hi = 0;
+  void *p = ig_malloc(64);
+  EXPECT(ig_guarded_info(p, &lo, &hi) == 1);
+  uint64_t max_maps = 0;
+  FILE *f = fopen("/proc/sys/vm/max_map_count", "r");
+  if (f != NULL) {
+    unsigned long long v = 0;
+    if (fscanf(f, "%llu", &v) == 1) max_maps = v;
+    fclose(f);
+  }
+  if (max_maps == 0) max_maps = 65530;
+  EXPECT((hi - lo) / (2 * (uint64_t)page) == max_maps / 8); /* a quarter of the mappings, two per slot */
+  memset(p, 1, 64);
+  ig_free(p);
+  _exit(fails ? 10 + fails : 0);
+}
+
+static void test_pool_too_large_for_the_mapping_limit_is_capped(void) {
+  int st = run("sample_rate=1:guarded_pool_pages=1048576", child_pool_capped);
+  CHECK(WIFEXITED(st) && WEXITSTATUS(st) == 0);
+  CHECK(strstr(captured, "guarded_pool_pages=1048576 would take too many of the process's mappings") != NULL);
+  if (!(WIFEXITED(st) && WEXITSTATUS(st) == 0)) fprintf(stderr, "%s", captured);
+}
+
 int main(void) {
   page = sysconf(_SC_PAGESIZE);
   RUN(test_placement);
@@ -331,5 +403,7 @@ int main(void) {
   RUN(test_quarantine_reuse_order);
   RUN(test_slack_canary_checked_at_free);
   RUN(test_double_free_of_guarded_block);
+  RUN(test_every_page_keeps_its_own_mapping);
+  RUN(test_pool_too_large_for_the_mapping_limit_is_capped);
   TEST_MAIN_END();
 }

@@ -69,6 +69,7 @@ void _ig_os_populate(void *p, size_t size);  /* pre-fault for writing (best effo
 uint64_t _ig_os_now_ns(void);                /* CLOCK_MONOTONIC_COARSE (same epoch as CLOCK_MONOTONIC) */
 uint32_t _ig_os_tid(void);                   /* OS thread id, cached per thread */
 uint64_t _ig_os_pid(void);
+uint64_t _ig_os_max_map_count(void);         /* vm.max_map_count (mappings per process); 0 when unreadable */
 void _ig_os_write(int fd, const char *buf, size_t len); /* write(2) until done or error */
 void _ig_os_cpu_relax(void);
 void _ig_os_yield(void);                     /* sched_yield: let a preempted lock holder run */
