@@ -3,7 +3,8 @@
  * and a SIGSEGV/SIGBUS handler reports a fault into the pool and hands every fault to the handler installed before
  * it; slot code runs on sampled ig_malloc/ig_free calls, the handler on a fault.
  *
- * Pool layout (one PROT_NONE reservation of 2 * guarded_pool_pages pages; P = page size):
+ * Pool layout (one PROT_NONE reservation of 2 * guarded_pool_pages + 1 pages: a fence page below pool_lo, then the
+ * slots, each page of a used slot a mapping of its own, see _ig_gp_separate; P = page size):
  *
  *   pool_lo                                                                                     pool_hi
  *   | slot 0                          | slot 1                          | ...   | slot n-1                   |
