@@ -13,7 +13,7 @@ namespace InteropGuard.BenchGate;
 /// Per invocation: <c>BEGIN</c>, <see cref="Rows"/> inserts of (integer, real, text of 8–64 B) with one statement
 /// prepared once (bind ×3, step, reset per row: five native calls, each with the statement handle, one with a text
 /// pointer), then <c>ROLLBACK</c>, so the table is empty again and every invocation does the same work. The database,
-/// statements and text live for the whole benchmark; each side has its own connection.
+/// statements and text live for the whole benchmark and both sides use them (the sides alternate, never overlap).
 /// </summary>
 public unsafe class SqliteInsertBenchmarks
 {

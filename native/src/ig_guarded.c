@@ -47,6 +47,7 @@ static struct {
   uint32_t quarantine;    /* guarded_quarantine */
   _ig_lock_t lock;
   uint32_t fresh;         /* slots [fresh, slots) were never used */
+  uint32_t separated;     /* slots [0, separated) have their own mappings (or are being given them) */
   uint32_t *ring;         /* freed slots, oldest first: ring[(head + i) % slots], i < count */
   uint32_t head, count;
   _ig_gslot_t *meta;
@@ -95,15 +96,18 @@ static uint32_t _ig_gp_slot_budget(uint32_t requested) {
   return (uint32_t)budget;
 }
 
-/* Gives slot i's pages mappings of their own, the first time the slot is taken (fresh slots are taken in order, so
- * slot i - 1 was separated before): its guard page is marked MADV_DONTDUMP, whose flag makes the guard page's mapping
- * differ from the data pages', so the kernel never merges a data page with a neighbour. The fence page in front of
- * slot 0 is marked the same way at initialisation, so slot 0 never merges with whatever lies below the pool. An
- * mprotect of a data page (taken, freed) then changes one mapping in place. Without this, every such mprotect split
- * the pool's mapping (a new VMA, a maple-tree update) and merged it back later: with the caches cold, as they are
- * between samples 1 in 5000 allocations apart, ~20 µs per sample (docs/design/guarded-pool.md, "Cost"). Done per
- * slot rather than for the whole pool at initialisation, where 256 splits cost ~0.8 ms of start-up. A failed madvise
- * (the mapping limit) leaves the splitting behaviour: slower, equally correct. */
+/* Gives slots their own mappings before they are first used: each guard page is marked MADV_DONTDUMP, whose flag
+ * makes the guard page's mapping differ from the data pages', so the kernel never merges a data page with a
+ * neighbour. The fence page in front of slot 0 is marked the same way at initialisation, so slot 0 never merges with
+ * whatever lies below the pool. An mprotect of a data page (taken, freed) then changes one mapping in place. Without
+ * this, every such mprotect split the pool's mapping (a new VMA, a maple-tree update) and merged it back later: with
+ * the caches cold, as they are between samples 1 in 5000 allocations apart, ~20 µs per sample
+ * (docs/design/guarded-pool.md, "Cost"). Fresh slots are taken in order, and the slot that reaches the end of the
+ * separated ones separates the next IG_GP_SEPARATE_AHEAD: one cold pass, the rest warm, where one split per fresh
+ * slot cost a cold system call each and all 256 at initialisation ~0.8 ms of start-up. A failed madvise (the mapping
+ * limit) leaves the splitting behaviour: slower, equally correct. */
+#define IG_GP_SEPARATE_AHEAD 32u
+
 static void _ig_gp_separate(uint64_t guard_page, uint64_t page) {
   (void)madvise((void *)(uintptr_t)guard_page, page, MADV_DONTDUMP);
 }
@@ -146,11 +150,15 @@ void *_ig_guarded_take(size_t size, uint32_t *out_slot) {
   if (rounded + 48 > _ig_gp.page) return NULL;
   uint32_t slot = IG_SLOT_NONE;
   _ig_qitem_t evict = {0, 0, IG_SLOT_NONE, 0, 0};
-  int fresh = 0;
   _ig_lock(&_ig_gp.lock);
+  uint32_t separate_from = 0, separate_to = 0;
   if (_ig_gp.fresh < _ig_gp.slots) {
     slot = _ig_gp.fresh++;
-    fresh = 1;
+    if (slot >= _ig_gp.separated) {
+      separate_from = _ig_gp.separated;
+      separate_to = separate_from + IG_GP_SEPARATE_AHEAD < _ig_gp.slots ? separate_from + IG_GP_SEPARATE_AHEAD : _ig_gp.slots;
+      _ig_gp.separated = separate_to;
+    }
   } else if (_ig_gp.count > _ig_gp.quarantine) { /* the oldest freed slot leaves the quarantine */
     slot = _ig_gp.ring[_ig_gp.head];
     _ig_gp.head = (_ig_gp.head + 1) % _ig_gp.slots;
@@ -165,7 +173,7 @@ void *_ig_guarded_take(size_t size, uint32_t *out_slot) {
     _ig_record_retire(evict.slot);
   }
   uint64_t lo = _ig_gp_slot_lo(slot);
-  if (fresh) _ig_gp_separate(lo + _ig_gp.page, _ig_gp.page);
+  for (uint32_t i = separate_from; i < separate_to; i++) _ig_gp_separate(_ig_gp_slot_lo(i) + _ig_gp.page, _ig_gp.page);
   if (mprotect((void *)(uintptr_t)lo, _ig_gp.page, PROT_READ | PROT_WRITE) != 0) {
     _ig_lock(&_ig_gp.lock); /* give it back as freed so the ring stays consistent */
     _ig_gp.ring[(_ig_gp.head + _ig_gp.count) % _ig_gp.slots] = slot;
