@@ -1,6 +1,6 @@
 // GateMeasurement.cs - measures one pair with BenchmarkDotNet's in-process toolchain (this process is already in release
-// mode; no project is generated or built): one run whose iterations alternate baseline and guarded, and the medians of
-// each side's iterations; runs once per pair and round.
+// mode; no project is generated or built): one run whose iterations alternate baseline and guarded in pairs, and the
+// round's overhead from them; runs once per pair and round.
 using System;
 using System.Collections.Generic;
 using System.Diagnostics;
@@ -25,21 +25,29 @@ namespace InteropGuard.BenchGate;
 /// <summary>One pair's numbers from one run.</summary>
 /// <param name="BaselineNs">Median of the baseline's iterations, ns per operation.</param>
 /// <param name="GuardedNs">Median of the guarded side's iterations, ns per operation.</param>
-/// <param name="Overhead">Median over neighbouring iteration pairs of (guarded − baseline), in the pair's unit.</param>
+/// <param name="Overhead">Median over groups of four neighbouring iterations (two pairs, one of each order) of the mean
+/// of their pairs' guarded − baseline, in the pair's unit.</param>
 internal readonly record struct PairMeasurement(double BaselineNs, double GuardedNs, double Overhead);
 
 /// <summary>One BenchmarkDotNet run per pair and round. In-process, because the mode is fixed per process and both
 /// sides must see the same one, and because a generated project per run would cost a build (minutes on two cores).
-/// The sides alternate iteration by iteration within the run (baseline, guarded, baseline, ...), so both see the same
-/// machine load within tens of milliseconds: on a shared machine the load moves a side's time by 5–30 % between
-/// separate runs, far more than the 1 % the gate must resolve. The invocation count per iteration is fixed (calibrated
-/// once per pair), so both sides run the same number of invocations per iteration and BenchmarkDotNet skips its pilot.
-/// BenchmarkDotNet's log goes to a file in the artifacts directory, not the console.</summary>
+/// The sides alternate iteration by iteration within the run (pairs of one baseline and one guarded iteration, the
+/// order flipping from pair to pair, see <see cref="GateAlternation"/>), so both see the same machine load: on a shared
+/// machine the load moves a side's time by 5–30 % between separate runs, far more than the 1 % the gate must resolve.
+/// Iterations are short (~2 ms): on this machine the speed of the whole VM switches between two levels about 2× apart
+/// every 50–150 ms, so 25 ms iterations often put the two iterations of a pair on different levels (pair differences
+/// with a standard deviation of 12–17 %); at 2 ms nearly every pair runs on one level (~5 %). The invocation count per
+/// iteration is fixed (calibrated once per pair), so both sides run the same number of invocations per iteration and
+/// BenchmarkDotNet skips its pilot.
+/// BenchmarkDotNet's log goes to a file in the artifacts directory, not the console; every measured pair of iterations
+/// goes to an <c>.iterations.csv</c> beside it (round, pair, position, which side ran first, copy, both times in ns per
+/// operation), for looking at the noise behind a verdict.</summary>
 internal sealed class GateMeasurement : IDisposable
 {
     private readonly GateSettings _settings;
     private readonly StreamWriter _log;
     private readonly string _logPath;
+    private readonly StreamWriter _iterations;
     private readonly Dictionary<Type, long> _invocations = [];
 
     public GateMeasurement(GateSettings settings)
@@ -49,11 +57,14 @@ internal sealed class GateMeasurement : IDisposable
         string launch = settings.ChildOutput is null ? "" : $".from-round{settings.FirstRound}";
         _logPath = Path.Combine(settings.ArtifactsDirectory, $"{settings.ResultName}{launch}.bdn.log");
         _log = new StreamWriter(_logPath) { AutoFlush = true };
+        _iterations = new StreamWriter(Path.Combine(settings.ArtifactsDirectory, $"{settings.ResultName}{launch}.iterations.csv"));
+        _iterations.WriteLine("round,pair,iteration_pair,first_side,copy,baseline_ns,guarded_ns");
     }
 
     /// <summary>Measures <paramref name="pair"/> once: the median of each side's actual BenchmarkDotNet iterations, in ns
-    /// per operation, and the median over neighbouring iterations (one of each side) of their overhead.</summary>
-    public PairMeasurement Measure(GatePair pair, bool guardedFirst)
+    /// per operation, and the median over groups of two neighbouring pairs of iterations (one pair of each order) of
+    /// their mean overhead.</summary>
+    public PairMeasurement Measure(GatePair pair, int round, bool guardedFirst)
     {
         long invocations = _invocations.TryGetValue(pair.Benchmarks, out long known)
             ? known
@@ -66,6 +77,7 @@ internal sealed class GateMeasurement : IDisposable
             .WithWarmupCount(2 * _settings.WarmupPerSide)
             .WithIterationCount(2 * _settings.IterationsPerSide)
             .WithEvaluateOverhead(false) // the same empty-call overhead would be subtracted from both sides
+            .WithGcForce(false) // no side allocates managed memory per invocation; a full GC before every 2 ms iteration only costs time
             .WithId(_settings.Short ? "gate-short" : "gate");
         if (_settings.CpuClock)
         {
@@ -81,7 +93,9 @@ internal sealed class GateMeasurement : IDisposable
             .WithArtifactsPath(_settings.ArtifactsDirectory)
             .WithOptions(ConfigOptions.DisableLogFile);
 
-        GateAlternation.Start(guardedFirst, _settings.Control);
+        // BenchmarkDotNet runs one jitting iteration and the warm-ups before the actual iterations (checked below).
+        int lead = 1 + 2 * _settings.WarmupPerSide;
+        GateAlternation.Start(guardedFirst, _settings.Control, lead);
         Summary summary = BenchmarkRunner.Run(pair.Benchmarks, config);
         BenchmarkReport? report = summary.Reports.SingleOrDefault();
         if (summary.HasCriticalValidationErrors || report is null || !report.Success)
@@ -100,7 +114,13 @@ internal sealed class GateMeasurement : IDisposable
                 "times, so the sides of the iterations are unknown (did BenchmarkDotNet change how it calls IterationSetup?)");
         }
 
-        // Consecutive actual iterations are one baseline and one guarded, run within tens of milliseconds of each other.
+        if (workload.TakeWhile(m => m.IterationStage != IterationStage.Actual).Count() != lead)
+        {
+            throw new GateSetupException($"{pair.Name}: BenchmarkDotNet ran {workload.TakeWhile(m => m.IterationStage != IterationStage.Actual).Count()} " +
+                $"iterations before the actual ones, not {lead}, so the pairs of sides do not line up with the actual iterations");
+        }
+
+        // Consecutive actual iterations are one baseline and one guarded, run within milliseconds of each other.
         Measurement[] actual = workload.Where(m => m.IterationStage == IterationStage.Actual).ToArray();
         bool[] actualSides = workload.Select((m, i) => (m, i)).Where(x => x.m.IterationStage == IterationStage.Actual).Select(x => sides[x.i]).ToArray();
         var baseline = new List<double>();
@@ -118,18 +138,31 @@ internal sealed class GateMeasurement : IDisposable
             (double b, double g) = actualSides[i] ? (second, first) : (first, second);
             baseline.Add(b);
             guarded.Add(g);
+            _iterations.WriteLine(FormattableString.Invariant(
+                $"{round},{pair.Name},{i / 2},{(actualSides[i] ? "guarded" : "baseline")},{(i / 2) % GateCopies.Count},{b:F3},{g:F3}"));
             paired.Add(pair.Overhead(b, g));
         }
 
-        if (baseline.Count != _settings.IterationsPerSide)
+        if (baseline.Count != _settings.IterationsPerSide || paired.Count % 2 != 0)
         {
-            throw new GateSetupException($"{pair.Name}: expected {_settings.IterationsPerSide} actual iterations per side, got {baseline.Count}");
+            throw new GateSetupException($"{pair.Name}: expected {_settings.IterationsPerSide} actual iterations per side (an even number), got {baseline.Count}");
         }
 
-        return new PairMeasurement(PairResult.Median(baseline), PairResult.Median(guarded), PairResult.Median(paired));
+        // Neighbouring pairs ran in opposite orders (GateAlternation): their mean cancels the position within a pair.
+        var quads = new List<double>();
+        for (int i = 0; i < paired.Count; i += 2)
+        {
+            quads.Add((paired[i] + paired[i + 1]) / 2);
+        }
+
+        return new PairMeasurement(PairResult.Median(baseline), PairResult.Median(guarded), PairResult.Median(quads));
     }
 
-    public void Dispose() => _log.Dispose();
+    public void Dispose()
+    {
+        _log.Dispose();
+        _iterations.Dispose();
+    }
 
     /// <summary>Runs every side of every pair directly, in three passes with pauses between, and fixes each pair's
     /// invocations per iteration (from the baseline's time in the last pass). Before it, <c>Guarded()</c> has never run:

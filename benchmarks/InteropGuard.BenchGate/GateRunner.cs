@@ -68,7 +68,7 @@ internal static class GateRunner
             foreach (PairResult result in results)
             {
                 GatePair pair = result.Pair;
-                PairMeasurement m = measurement.Measure(pair, guardedFirst);
+                PairMeasurement m = measurement.Measure(pair, round, guardedFirst);
                 var measured = new GateRound(round, !guardedFirst, m.BaselineNs, m.GuardedNs, m.Overhead);
                 result.Rounds.Add(measured);
                 Console.WriteLine($"bench-gate: round {round}{(settings.ChildOutput is null ? $"/{settings.Rounds}" : "")} {pair.Name,-24} baseline {GateResults.Time(m.BaselineNs),10}  " +

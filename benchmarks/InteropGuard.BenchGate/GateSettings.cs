@@ -14,7 +14,8 @@ namespace InteropGuard.BenchGate;
 /// <param name="RoundsPerLaunch">Rounds per process; each measures every pair once (one BenchmarkDotNet run, the sides
 /// alternating).</param>
 /// <param name="WarmupPerSide">BenchmarkDotNet warm-up iterations per side and run.</param>
-/// <param name="IterationsPerSide">BenchmarkDotNet measured iterations per side and run (the side's median is taken over them).</param>
+/// <param name="IterationsPerSide">BenchmarkDotNet measured iterations per side and run, an even number (pairs of
+/// iterations are taken two at a time, one of each order; the side's median is taken over them).</param>
 /// <param name="IterationMilliseconds">Target time of one iteration (of the baseline; the invocation count is fixed per pair).</param>
 /// <param name="BudgetPath">The budget file.</param>
 /// <param name="OutputDirectory">Where bench-gate.md/.json (full) or bench-gate-short.md/.json (short) go.</param>
@@ -150,11 +151,15 @@ internal sealed record GateSettings(bool Short, int Launches, int RoundsPerLaunc
         }
 
         // Load on a shared machine moves a side's time by 5–30 % between runs and by several percent between iterations,
-        // so the sides alternate per iteration and the time goes into many short iterations and rounds. Here (2 cores)
-        // the short form (3 processes × 3 rounds) takes about 2.5 minutes and the full one (7 × 3) about 7.5 minutes.
+        // so the sides alternate per ~2 ms iteration and the time goes into many rounds: rounds differ by more than their
+        // iterations' noise explains (each round is a new BenchmarkDotNet run, its harness compiled anew, on a machine
+        // whose state moved), so the rounds, not the iterations within one, are what the median must average over. Measured here (2 cores) with the same code
+        // on both sides (--control): rounds spread with a standard deviation of 0.5–0.8 %, so the median of 48 rounds
+        // is good to about ±0.15 %. The full form (8 processes × 6 rounds) takes about 6 minutes, the short one (3 × 4)
+        // about 2.
         GateSettings settings = isShort
-            ? new GateSettings(true, launches ?? 3, rounds ?? 3, WarmupPerSide: 2, IterationsPerSide: 15, IterationMilliseconds: 20, budget, output, artifacts, cpuClock)
-            : new GateSettings(false, launches ?? 7, rounds ?? 3, WarmupPerSide: 3, IterationsPerSide: 31, IterationMilliseconds: 25, budget, output, artifacts, cpuClock);
+            ? new GateSettings(true, launches ?? 3, rounds ?? 4, WarmupPerSide: 2, IterationsPerSide: 50, IterationMilliseconds: 2, budget, output, artifacts, cpuClock)
+            : new GateSettings(false, launches ?? 8, rounds ?? 6, WarmupPerSide: 3, IterationsPerSide: 100, IterationMilliseconds: 2, budget, output, artifacts, cpuClock);
         settings = settings with { Control = control, ChildOutput = child, FirstRound = firstRound, OnlyPairs = only, PlacementSeed = placementSeed };
         if (child is null && settings.Rounds < 3)
         {
