@@ -107,7 +107,7 @@ internal static class GateResults
         text.AppendLine($"- {settings.Rounds} rounds in {settings.Launches} processes ({settings.RoundsPerLaunch} each, after warm-up passes); per pair and round one BenchmarkDotNet run (in-process, timed by {settings.ClockName}) whose " +
             $"iterations alternate baseline and release mode: {settings.WarmupPerSide} warm-up + {settings.IterationsPerSide} measured iterations " +
             $"of ~{settings.IterationMilliseconds} ms per side, the side that starts flipped every round; per round the median of each side's iterations");
-        text.AppendLine($"- INTEROPGUARD_OPTIONS: {(run.Options is null ? "unset (defaults: sample_rate 5000 in release mode)" : "`" + run.Options + "`")}");
+        text.AppendLine($"- INTEROPGUARD_OPTIONS: {(run.Options is null ? "unset (defaults: sample_rate 10000 in release mode)" : "`" + run.Options + "`")}");
         text.AppendLine($"- guarded side: {run.Wrappers}");
         text.AppendLine($"- self-test: {run.Proof}");
         text.AppendLine($"- budget: `{RelativeBudget(budget.Path)}`");
