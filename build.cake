@@ -130,8 +130,8 @@ Task("BenchValidator")
 
 // The release-mode gate (issue 6): fixed BenchmarkDotNet pairs, the unguarded call against release mode in the same
 // process, measured in rounds spread over several processes; fails when a pair's median overhead exceeds
-// benchmarks/bench-gate.budget.json. Full form (7 processes × 3 rounds, ~4 min) writes benchmarks/results/bench-gate.*;
-// `--short=true` (or BenchGateShort: 3 × 3 rounds, ~2.5 min; what .ci/run runs) writes artifacts/bench-gate/bench-gate-short.*
+// benchmarks/bench-gate.budget.json. Full form (8 processes × 6 rounds, ~7 min) writes benchmarks/results/bench-gate.*;
+// `--short=true` (or BenchGateShort: 3 × 4 rounds, ~2 min; what .ci/run runs) writes artifacts/bench-gate/bench-gate-short.*
 // (.md, .json, .totals.txt). See benchmarks/README.md, "BenchGate".
 void RunBenchGate(bool isShort)
 {

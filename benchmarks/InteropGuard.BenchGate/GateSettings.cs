@@ -155,7 +155,7 @@ internal sealed record GateSettings(bool Short, int Launches, int RoundsPerLaunc
         // iterations' noise explains (each round is a new BenchmarkDotNet run, its harness compiled anew, on a machine
         // whose state moved), so the rounds, not the iterations within one, are what the median must average over. Measured here (2 cores) with the same code
         // on both sides (--control): rounds spread with a standard deviation of 0.5–0.8 %, so the median of 48 rounds
-        // is good to about ±0.15 %. The full form (8 processes × 6 rounds) takes about 6 minutes, the short one (3 × 4)
+        // is good to about ±0.15 %. The full form (8 processes × 6 rounds) takes about 7 minutes, the short one (3 × 4)
         // about 2.
         GateSettings settings = isShort
             ? new GateSettings(true, launches ?? 3, rounds ?? 4, WarmupPerSide: 2, IterationsPerSide: 50, IterationMilliseconds: 2, budget, output, artifacts, cpuClock)
