@@ -95,9 +95,9 @@ internal static class GateResults
         text.AppendLine();
         text.AppendLine("Times are per operation (trivial pairs: per call; workloads: per invocation): the median over rounds of each " +
             "round's median of BenchmarkDotNet iterations; the two columns come from different iterations and carry the machine's load, so " +
-            "their ratio is not the overhead. A round's overhead is the median over its neighbouring iteration pairs " +
-            "(one baseline and one release-mode iteration, back to back) of release − baseline; the gate value is the median of " +
-            "the rounds' overheads.");
+            "their ratio is not the overhead. Iterations come in pairs (one baseline and one release-mode iteration, back to back), " +
+            "the order flipping from pair to pair; a round's overhead is the median over groups of two neighbouring pairs of their " +
+            "mean release − baseline; the gate value is the median of the rounds' overheads.");
         text.AppendLine();
         text.AppendLine("## Run");
         text.AppendLine();
@@ -105,8 +105,9 @@ internal static class GateResults
         text.AppendLine($"- machine: {run.Machine}");
         text.AppendLine($"- load average before / after: {run.LoadBefore} / {run.LoadAfter}");
         text.AppendLine($"- {settings.Rounds} rounds in {settings.Launches} processes ({settings.RoundsPerLaunch} each, after warm-up passes); per pair and round one BenchmarkDotNet run (in-process, timed by {settings.ClockName}) whose " +
-            $"iterations alternate baseline and release mode: {settings.WarmupPerSide} warm-up + {settings.IterationsPerSide} measured iterations " +
-            $"of ~{settings.IterationMilliseconds} ms per side, the side that starts flipped every round; per round the median of each side's iterations");
+            $"iterations alternate baseline and release mode in pairs of both orders: {settings.WarmupPerSide} warm-up + {settings.IterationsPerSide} measured iterations " +
+            $"of ~{settings.IterationMilliseconds} ms per side, the side that starts flipped every round; per round the median of each side's iterations; " +
+            "every iteration pair in artifacts/bench-gate/*.iterations.csv");
         text.AppendLine($"- INTEROPGUARD_OPTIONS: {(run.Options is null ? "unset (defaults: sample_rate 10000 in release mode)" : "`" + run.Options + "`")}");
         text.AppendLine($"- guarded side: {run.Wrappers}");
         text.AppendLine($"- self-test: {run.Proof}");
@@ -149,7 +150,7 @@ internal static class GateResults
             budgetFile = RelativeBudget(budget.Path),
             rounds = settings.Rounds,
             launches = settings.Launches,
-            job = new { inProcess = true, clock = settings.ClockName, alternating = true, warmupPerSide = settings.WarmupPerSide, iterationsPerSide = settings.IterationsPerSide, iterationMilliseconds = settings.IterationMilliseconds },
+            job = new { inProcess = true, clock = settings.ClockName, alternating = true, pairOrder = "both orders (ABBA)", warmupPerSide = settings.WarmupPerSide, iterationsPerSide = settings.IterationsPerSide, iterationMilliseconds = settings.IterationMilliseconds },
             pairs = results.Select(r => new
             {
                 name = r.Pair.Name,
