@@ -114,9 +114,10 @@ internal sealed class GateMeasurement : IDisposable
                 "times, so the sides of the iterations are unknown (did BenchmarkDotNet change how it calls IterationSetup?)");
         }
 
-        if (workload.TakeWhile(m => m.IterationStage != IterationStage.Actual).Count() != lead)
+        int beforeActual = workload.TakeWhile(m => m.IterationStage != IterationStage.Actual).Count();
+        if (beforeActual != lead)
         {
-            throw new GateSetupException($"{pair.Name}: BenchmarkDotNet ran {workload.TakeWhile(m => m.IterationStage != IterationStage.Actual).Count()} " +
+            throw new GateSetupException($"{pair.Name}: BenchmarkDotNet ran {beforeActual} " +
                 $"iterations before the actual ones, not {lead}, so the pairs of sides do not line up with the actual iterations");
         }
 
@@ -152,6 +153,11 @@ internal sealed class GateMeasurement : IDisposable
         var quads = new List<double>();
         for (int i = 0; i < paired.Count; i += 2)
         {
+            if (actualSides[2 * i] == actualSides[2 * i + 2])
+            {
+                throw new GateSetupException($"{pair.Name}: iteration pairs {i + 1} and {i + 2} started with the same side; the order no longer flips");
+            }
+
             quads.Add((paired[i] + paired[i + 1]) / 2);
         }
 
