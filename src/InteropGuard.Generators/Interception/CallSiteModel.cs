@@ -138,9 +138,10 @@ internal sealed record TargetModel
 internal sealed record CallSiteModel
 {
     public CallSiteModel(TargetModel target, int locationVersion, string locationData, string displayLocation, string file, int line, string caller,
-        EquatableArray<string> nullArguments)
+        EquatableArray<string> nullArguments, EquatableArray<string> repeatedArguments)
     {
         NullArguments = nullArguments;
+        RepeatedArguments = repeatedArguments;
         Target = target;
         LocationVersion = locationVersion;
         LocationData = locationData;
@@ -173,4 +174,9 @@ internal sealed record CallSiteModel
     /// <summary>The parameters this call passes a constant null pointer or zero to (<c>null</c>, <c>0</c>,
     /// <c>default</c>): nothing the shadow table could know, so light wrappers do not check them.</summary>
     public EquatableArray<string> NullArguments { get; }
+
+    /// <summary>The parameters whose argument the intercepted call of the statement just before already checked, with
+    /// nothing that could release it in between (<see cref="RepeatedArgumentReader"/>): light wrappers skip their
+    /// release-mode check; modes 1 and 2 still check them.</summary>
+    public EquatableArray<string> RepeatedArguments { get; }
 }

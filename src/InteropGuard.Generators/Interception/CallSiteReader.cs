@@ -31,12 +31,14 @@ internal static class CallSiteReader
     /// <summary>The model of <paramref name="context"/>'s invocation, or null when it is not an interceptable call of a P/Invoke.</summary>
     public static CallSiteModel? Read(GeneratorSyntaxContext context, CancellationToken cancellationToken)
     {
-        if (context.Node is not InvocationExpressionSyntax invocation)
-        {
-            return null;
-        }
+        return context.Node is InvocationExpressionSyntax invocation ? Read(invocation, context.SemanticModel, readRepeated: true, cancellationToken) : null;
+    }
 
-        SemanticModel model = context.SemanticModel;
+    /// <summary>The model of <paramref name="invocation"/>, or null when it is not an interceptable call of a P/Invoke;
+    /// <paramref name="readRepeated"/> false leaves <see cref="CallSiteModel.RepeatedArguments"/> empty (the
+    /// previous call of a repeated argument is read this way).</summary>
+    internal static CallSiteModel? Read(InvocationExpressionSyntax invocation, SemanticModel model, bool readRepeated, CancellationToken cancellationToken)
+    {
         // Method groups, delegate and function-pointer invocations are not calls of the method itself.
         if (model.GetSymbolInfo(invocation, cancellationToken).Symbol is not IMethodSymbol method
             || method.MethodKind != MethodKind.Ordinary || !method.IsStatic || method.IsGenericMethod)
@@ -76,7 +78,8 @@ internal static class CallSiteReader
 
         FileLinePositionSpan span = NameLocation(invocation).GetLineSpan();
         return new CallSiteModel(target, location.Version, location.Data, location.GetDisplayLocation(), invocation.SyntaxTree.FilePath,
-            span.StartLinePosition.Line + 1, CallerName(enclosing), NullArguments(invocation, model, cancellationToken));
+            span.StartLinePosition.Line + 1, CallerName(enclosing), NullArguments(invocation, model, cancellationToken),
+            readRepeated ? RepeatedArgumentReader.Read(invocation, model, cancellationToken) : EquatableArray<string>.Empty);
     }
 
     /// <summary>The parameters whose argument is a compile-time constant null or zero (<c>null</c>, <c>0</c>,

@@ -10,7 +10,9 @@ namespace InteropGuard.Generators.Interception;
 /// (release mode)"). Only sites whose P/Invoke takes a pointer, <c>nint</c>/<c>IntPtr</c> or struct pointer are
 /// intercepted; every other call is left as the user wrote it. The interceptor is AggressiveInlining and does nothing
 /// around the call: when <c>GuardedCall.IsEnabled</c> it runs <c>GuardedCall.CheckPointer</c> on each such argument (in
-/// release mode one compare against the released-range filter), then calls the P/Invoke. Arrays, spans, strings,
+/// release mode one compare against the released-range filter), then calls the P/Invoke; an argument the previous
+/// statement's call already checked (<see cref="CallSiteModel.RepeatedArguments"/>) gets
+/// <c>GuardedCall.CheckRepeatedPointer</c>, which release mode compiles to nothing. Arrays, spans, strings,
 /// delegates, SafeHandles and struct fields pass through to the P/Invoke untouched: no <c>fixed</c>, no pins, no
 /// <c>try</c>/<c>finally</c>, no callback or handle bookkeeping.</summary>
 internal static class LightInterceptorEmitter
@@ -73,7 +75,9 @@ internal static class LightInterceptorEmitter
         w.Open();
         foreach (ParameterModel p in Checked(site, allowUnsafe))
         {
-            w.Line($"{Runtime}.CheckPointer((nint){Id(p.Name)}, {Literal(p.Name)}, s_site{N(s)});");
+            // A repeated argument: the previous statement's call checked the same local (RepeatedArgumentReader).
+            string check = site.RepeatedArguments.Contains(p.Name) ? "CheckRepeatedPointer" : "CheckPointer";
+            w.Line($"{Runtime}.{check}((nint){Id(p.Name)}, {Literal(p.Name)}, s_site{N(s)});");
         }
 
         w.Close();

@@ -57,6 +57,22 @@ public static unsafe class GuardedCall
         }
     }
 
+    /// <summary>The boundary check of a pointer argument the generator proved was checked by the intercepted call of
+    /// the statement just before, with only that call's native code and plain reads in between (docs/design/generator.md,
+    /// "Repeated arguments"). Release mode skips it: the filter would compare the same value again. Modes 1 and 2 run
+    /// the full check, as <see cref="CheckPointer(nint, string, GuardedCallSite)"/> does.</summary>
+    /// <param name="pointer">The argument's value; 0 = null (allowed).</param>
+    /// <param name="argument">The parameter (or field path) as reports name it.</param>
+    /// <param name="site">The call site.</param>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void CheckRepeatedPointer(nint pointer, string argument, GuardedCallSite site)
+    {
+        if (s_full)
+        {
+            CheckPointerInTable(pointer, argument, site);
+        }
+    }
+
     [SkipLocalsInit]
     [MethodImpl(MethodImplOptions.NoInlining)]
     private static void CheckPointerInTable(nint pointer, string argument, GuardedCallSite site)

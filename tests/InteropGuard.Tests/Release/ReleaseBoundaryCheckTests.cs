@@ -48,6 +48,29 @@ public sealed class ReleaseBoundaryCheckTests
     }
 
     [Test]
+    public void RepeatedCheck_IsSkippedInReleaseMode_TheNextFullCheckFindsTheRelease()
+    {
+        ChildResult result = ReleaseRun.Run("release_repeated_after_unpin");
+
+        Assert.That(result.Stdout, Does.Contain("repeated check passed"), "release mode compiles the repeated check to nothing\n" + result);
+        AssertOneReport(result, "use-after-unpin", "IG0005", "RepeatedAfterUnpin", "CheckedSum(p, 32");
+    }
+
+    [Test]
+    public void RepeatedCheck_RunsInFullInMode1()
+    {
+        ChildResult result = Scenario.Run("release_repeated_after_unpin", new System.Collections.Generic.Dictionary<string, string?> { ["INTEROPGUARD"] = "1" });
+
+        Assert.That(result.ExitCode, Is.EqualTo(Scenario.ExitViolation), result.ToString());
+        Assert.That(result.Stdout, Does.Not.Contain("repeated check passed"), result.ToString());
+        var reports = ReportText.Parse(result.Stderr);
+        Assert.That(reports, Has.Count.EqualTo(1), result.ToString());
+        Assert.That(reports[0].Headline, Does.Match("^ERROR: InteropGuard: use-after-unpin on address 0x[0-9a-f]+ \\[IG0005\\]$"), result.ToString());
+        int line = ReleaseRun.LineIn("private static void RepeatedAfterUnpin()", "GuardedCall.CheckRepeatedPointer(p");
+        Assert.That(reports[0].Summary, Does.EndWith($"ReleaseModeScenarios.cs:{line} in ReleaseModeScenarios.RepeatedAfterUnpin"), result.ToString());
+    }
+
+    [Test]
     public void Allows_PointerIntoLivePin()
     {
         AssertSilent(ReleaseRun.Run("release_use_after_unpin_ok"));
