@@ -358,6 +358,12 @@ IG_API const char *ig_kind_name(uint32_t kind);
  * process. Returns 0 on success (also when the kernel has no Yama: EINVAL counts as success) or the errno. */
 IG_API int ig_set_ptracer(int64_t pid);
 
+/* Zeroed read-write memory the library never frees (NULL on failure or size 0). On x86-64 Linux it is mapped below
+ * 2 GiB (MAP_32BIT) when the kernel can, so code that holds its address as a constant can encode it as a 32-bit
+ * displacement: release mode's released-range filter lives here, and the JIT folds the table's address into each
+ * inlined check instead of loading a 64-bit constant first. Elsewhere, or when that fails, anywhere. */
+IG_API void *ig_map_low(size_t size);
+
 /* ---------------------------------------------------------------------------------------------------
  * Statistics.
  * ------------------------------------------------------------------------------------------------ */

@@ -132,3 +132,13 @@ IG_API int ig_set_ptracer(int64_t pid) {
   if (prctl(PR_SET_PTRACER, who, 0, 0, 0) == 0) return 0;
   return errno == EINVAL ? 0 : errno;
 }
+
+/* MAP_32BIT (x86-64 Linux) maps in the first 2 GiB: a constant address there fits a 32-bit displacement. */
+IG_API void *ig_map_low(size_t size) {
+  if (size == 0) return NULL;
+#if defined(__x86_64__) && defined(MAP_32BIT)
+  void *low = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_32BIT, -1, 0);
+  if (low != MAP_FAILED) return low;
+#endif
+  return _ig_os_reserve(size);
+}

@@ -60,6 +60,9 @@ internal static unsafe partial class IgNative
     public static partial int ig_release_mode();
 
     [LibraryImport(Library)]
+    public static partial void* ig_map_low(nuint size);
+
+    [LibraryImport(Library)]
     public static partial uint ig_lookup(void* address, nuint length, IgRange* range);
 
     /// <summary>The hot call: lock-free lookup + classify. No GC transition (the C side never blocks).</summary>
