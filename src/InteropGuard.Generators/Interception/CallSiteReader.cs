@@ -79,7 +79,7 @@ internal static class CallSiteReader
         FileLinePositionSpan span = NameLocation(invocation).GetLineSpan();
         return new CallSiteModel(target, location.Version, location.Data, location.GetDisplayLocation(), invocation.SyntaxTree.FilePath,
             span.StartLinePosition.Line + 1, CallerName(enclosing), NullArguments(invocation, model, cancellationToken),
-            readRepeated ? RepeatedArgumentReader.Read(invocation, model, cancellationToken) : EquatableArray<string>.Empty);
+            readRepeated ? RepeatedArgumentReader.Read(invocation, target, model, cancellationToken) : EquatableArray<string>.Empty);
     }
 
     /// <summary>The parameters whose argument is a compile-time constant null or zero (<c>null</c>, <c>0</c>,

@@ -35,7 +35,7 @@ internal static class RepeatedArgumentReader
 {
     /// <summary>The parameters of <paramref name="invocation"/> (C2) whose pointer argument the previous statement's
     /// intercepted call checked; empty when none or when any rule does not hold.</summary>
-    public static EquatableArray<string> Read(InvocationExpressionSyntax invocation, SemanticModel model, CancellationToken cancellationToken)
+    public static EquatableArray<string> Read(InvocationExpressionSyntax invocation, TargetModel target, SemanticModel model, CancellationToken cancellationToken)
     {
         if (StatementOf(invocation) is not { Parent: BlockSyntax block } statement)
         {
@@ -75,7 +75,7 @@ internal static class RepeatedArgumentReader
         ImmutableArray<string>.Builder names = ImmutableArray.CreateBuilder<string>();
         foreach (IArgumentOperation argument in call.Arguments)
         {
-            if (argument.Parameter is { } parameter && IsCheckedPointer(parameter.Type, parameter.RefKind)
+            if (argument.Parameter is { } parameter && IsCheckedPointer(target, parameter.Name)
                 && Variable(argument.Value) is { } variable
                 && checkedBefore.Contains(variable)
                 && SymbolEqualityComparer.Default.Equals(variable.ContainingSymbol, enclosing)
@@ -170,7 +170,7 @@ internal static class RepeatedArgumentReader
         var result = new HashSet<ISymbol>(SymbolEqualityComparer.Default);
         foreach (IArgumentOperation argument in call.Arguments)
         {
-            if (argument.Parameter is { } parameter && IsCheckedPointer(parameter.Type, parameter.RefKind)
+            if (argument.Parameter is { } parameter && IsCheckedPointer(site.Target, parameter.Name)
                 && !site.NullArguments.Contains(parameter.Name)
                 && Variable(argument.Value) is { } variable)
             {
@@ -181,11 +181,10 @@ internal static class RepeatedArgumentReader
         return result;
     }
 
-    /// <summary>The parameter kinds a light wrapper checks (CallSiteReader's Pointer, PointerSized and StructPointer): a
-    /// pointer, function pointer or <c>nint</c>/<c>IntPtr</c> passed in.</summary>
-    private static bool IsCheckedPointer(ITypeSymbol type, RefKind refKind) =>
-        refKind == RefKind.None
-        && (type.TypeKind is TypeKind.Pointer or TypeKind.FunctionPointer || type.SpecialType == SpecialType.System_IntPtr);
+    /// <summary>Is <paramref name="name"/> a parameter a light wrapper checks (a pointer, function pointer, <c>nint</c> or
+    /// struct pointer passed in: the kinds CallSiteReader gave it)?</summary>
+    private static bool IsCheckedPointer(TargetModel target, string name) =>
+        target.Parameters.Any(p => p.Name == name && p.Kind is ArgumentKind.Pointer or ArgumentKind.PointerSized or ArgumentKind.StructPointer);
 
     /// <summary>The local or by-value parameter <paramref name="value"/> reads, built-in conversions aside.</summary>
     private static ISymbol? Variable(IOperation value) => Unwrap(value) switch
