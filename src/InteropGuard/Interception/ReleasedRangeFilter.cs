@@ -28,9 +28,10 @@ internal static unsafe class ReleasedRangeFilter
     private const ulong Empty = ulong.MaxValue; // no page number is all ones (addresses are < 2^64)
 
     // Native memory, allocated once and never freed: a static readonly pointer is a constant in optimized code, so the
-    // inlined check compares one word at a fixed address (no load of an array reference first; see CreateTable). Measured on the gate's
-    // SQLite pair (7 checks per row, 12 processes each), this and the masked index below took the pair from +1.57 % to
-    // +1.35 %: the check is now six instructions and one load.
+    // inlined check compares one word at a fixed address (no load of an array reference first; see CreateTable).
+    // Measured on the gate's SQLite pair (7 checks per row, 12 processes each), this and the masked index below took
+    // the pair from +1.57 % to +1.35 %. The check is 4-6 instructions and one load; the load is about half of its
+    // ~1.5 ns there (benchmarks/README.md, "Repeated arguments, and what one check costs").
     private static readonly ulong* s_pages = CreateTable();
 
     /// <summary>True when the page of <paramref name="pointer"/> is the page of a range released recently (the caller
