@@ -19,7 +19,10 @@ namespace InteropGuard.Generators.Interception;
 /// <item>C2 is the first thing its statement S2 evaluates: the statement is the call, <c>x = C2(..)</c>,
 /// <c>x op= C2(..)</c>, <c>var x = C2(..)</c>, <c>return C2(..)</c>, or an <c>if</c> whose condition is C2 or starts with it.</item>
 /// <item>The statement S1 just before S2 in the same block ends with an intercepted P/Invoke call C1: it is the call,
-/// <c>x = C1(..)</c>, <c>x op= C1(..)</c> or <c>var x = C1(..)</c> with built-in conversions and operators only.</item>
+/// <c>x = C1(..)</c>, <c>x op= C1(..)</c> or <c>var x = C1(..)</c> with built-in conversions and operators only; or an
+/// <c>if</c> without <c>else</c> whose condition is C1, <c>!C1</c> or C1 compared with a plain read, and whose body never
+/// completes normally (it throws, returns, breaks, continues or jumps, or ends by calling a method that never returns),
+/// so S2 runs only when the condition was false.</item>
 /// <item>The argument is a local or by-value parameter V of the method holding the calls, passed unchanged (built-in
 /// conversions aside) to a pointer parameter of C2, and C1 passes V to a pointer parameter that its light wrapper
 /// checks.</item>
@@ -51,7 +54,9 @@ internal static class RepeatedArgumentReader
         }
 
         StatementSyntax previous = block.Statements[index - 1];
-        if (EndingCall(model.GetOperation(previous, cancellationToken)) is not { Syntax: InvocationExpressionSyntax previousSyntax } previousCall
+        IOperation? previousOperation = model.GetOperation(previous, cancellationToken);
+        if ((EndingCall(previousOperation) ?? GuardingCall(previousOperation, model, cancellationToken))
+                is not { Syntax: InvocationExpressionSyntax previousSyntax } previousCall
             || CallSiteReader.Read(previousSyntax, model, readRepeated: false, cancellationToken) is not { } previousSite
             || !AllPlain(previousCall) || !AllPlain(call))
         {
@@ -146,6 +151,98 @@ internal static class RepeatedArgumentReader
                 => Unwrap(added) as IInvocationOperation,
             _ => null,
         };
+    }
+
+    /// <summary>The intercepted call an <c>if</c> without <c>else</c> ends with when its body never completes normally
+    /// (<c>if (C1(..) != Done) { throw ..; }</c>): the statement after it runs only when the condition was false, so
+    /// nothing ran after C1 but built-in operators on plain reads.</summary>
+    private static IInvocationOperation? GuardingCall(IOperation? statement, SemanticModel model, CancellationToken cancellationToken)
+    {
+        if (statement is not IConditionalOperation { WhenFalse: null, Syntax: IfStatementSyntax syntax } conditional
+            || !NeverCompletes(syntax.Statement, model, cancellationToken))
+        {
+            return null;
+        }
+
+        return LastCall(conditional.Condition);
+    }
+
+    /// <summary>The call <paramref name="condition"/> evaluates last, when everything else in it is a built-in operator
+    /// on plain reads (no short-circuit operator: it might skip the call).</summary>
+    private static IInvocationOperation? LastCall(IOperation condition) => Unwrap(condition) switch
+    {
+        IInvocationOperation invocation => invocation,
+        IUnaryOperation { OperatorMethod: null, Operand: var operand } => LastCall(operand),
+        IBinaryOperation { OperatorMethod: null, OperatorKind: not (BinaryOperatorKind.ConditionalAnd or BinaryOperatorKind.ConditionalOr) } binary
+            => IsPlainRead(binary.RightOperand) ? LastCall(binary.LeftOperand)
+                : IsPlainRead(binary.LeftOperand) ? LastCall(binary.RightOperand)
+                : null,
+        _ => null,
+    };
+
+    /// <summary>Control never leaves <paramref name="branch"/> through its end: it throws, returns, breaks, continues or
+    /// jumps (the language's reachability), or its last statement calls a method that never returns.</summary>
+    private static bool NeverCompletes(StatementSyntax branch, SemanticModel model, CancellationToken cancellationToken)
+    {
+        ControlFlowAnalysis? flow = model.AnalyzeControlFlow(branch);
+        if (flow is not { Succeeded: true })
+        {
+            return false;
+        }
+
+        if (!flow.EndPointIsReachable)
+        {
+            return true;
+        }
+
+        StatementSyntax? last = branch is BlockSyntax block ? block.Statements.LastOrDefault() : branch;
+        return last is ExpressionStatementSyntax
+            && model.GetOperation(last, cancellationToken) is IExpressionStatementOperation { Operation: IInvocationOperation call }
+            && NeverReturns(call.TargetMethod, model.Compilation, cancellationToken);
+    }
+
+    /// <summary>Does a call of <paramref name="method"/> never return normally? True for <c>[DoesNotReturn]</c>
+    /// (trusted, as the compiler's nullable analysis trusts it), and for a method of this compilation dispatched
+    /// directly (not virtual, abstract, an interface member, async or an iterator) whose body's end point is
+    /// unreachable and holds no <c>return</c>: a throw helper such as <c>void Fail(string what) { ..; throw ..; }</c>.
+    /// One level deep: a helper that calls another throw helper is not followed.</summary>
+    private static bool NeverReturns(IMethodSymbol method, Compilation compilation, CancellationToken cancellationToken)
+    {
+        if (method.GetAttributes().Any(a => a.AttributeClass?.ToDisplayString() == "System.Diagnostics.CodeAnalysis.DoesNotReturnAttribute"))
+        {
+            return true;
+        }
+
+        method = method.ReducedFrom ?? method;
+        method = method.OriginalDefinition;
+        method = method.PartialImplementationPart ?? method;
+        if (method.IsVirtual || method.IsAbstract || method.IsOverride || method.IsAsync || method.IsExtern
+            || method.ContainingType?.TypeKind == TypeKind.Interface
+            || method.DeclaringSyntaxReferences.Length != 1)
+        {
+            return false;
+        }
+
+        SyntaxReference reference = method.DeclaringSyntaxReferences[0];
+        (BlockSyntax? body, ArrowExpressionClauseSyntax? arrow) = reference.GetSyntax(cancellationToken) switch
+        {
+            MethodDeclarationSyntax declaration => (declaration.Body, declaration.ExpressionBody),
+            LocalFunctionStatementSyntax local => (local.Body, local.ExpressionBody),
+            _ => (null, null),
+        };
+        if (arrow is not null)
+        {
+            return arrow.Expression is ThrowExpressionSyntax;
+        }
+
+        if (body is null || body.Statements.Count == 0 || body.DescendantNodes().Any(n => n is YieldStatementSyntax))
+        {
+            return false;
+        }
+
+        SemanticModel bodyModel = compilation.GetSemanticModel(reference.SyntaxTree);
+        ControlFlowAnalysis? flow = bodyModel.AnalyzeControlFlow(body.Statements[0], body.Statements[body.Statements.Count - 1]);
+        return flow is { Succeeded: true, EndPointIsReachable: false } && flow.ReturnStatements.IsEmpty;
     }
 
     private static IOperation? SingleInitializer(IVariableDeclarationGroupOperation group) =>

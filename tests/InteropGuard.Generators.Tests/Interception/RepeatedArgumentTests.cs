@@ -131,6 +131,69 @@ public class RepeatedArgumentTests
         Assert.That(Full(g, "statement"), Is.EqualTo(2), g);
     }
 
+    private const string Helpers = """
+        public class Helpers
+        {
+            public bool Quiet;
+            public void Fail(string what) { string message = "sqlite: " + what; throw new InvalidOperationException(message); }
+            public static void FailStatic() => throw new InvalidOperationException();
+            [System.Diagnostics.CodeAnalysis.DoesNotReturn] public static void Annotated() => Environment.FailFast("x");
+            public void MayReturn(string what) { if (Quiet) { return; } throw new InvalidOperationException(what); }
+            public void EndsReachable() { try { throw new InvalidOperationException(); } catch (InvalidOperationException) { } }
+            public virtual void Virtual() => throw new InvalidOperationException();
+            public async void Async() { await System.Threading.Tasks.Task.Yield(); throw new InvalidOperationException(); }
+            public System.Collections.Generic.IEnumerable<int> Iterator() { yield return 1; throw new InvalidOperationException(); }
+            public void Release() { }
+        }
+        """;
+
+    private static string GenerateGuarded(string body) => Generate(Helpers + $$"""
+        public unsafe class User
+        {
+            public void Run(nint s, nint t, Helpers h, bool flag)
+            {
+                for (int i = 0; i < 2; i++)
+                {
+                    {{body}}
+                }
+            }
+        }
+        """);
+
+    [TestCase("if (Native.Step(s) != 101) { h.Fail(\"INSERT\"); } Native.Reset(s);", TestName = "An if whose body calls a throw helper")]
+    [TestCase("if (Native.Step(s) != 101) throw new InvalidOperationException(); Native.Reset(s);", TestName = "An if whose body throws")]
+    [TestCase("if (Native.Step(s) == 0) { h.Release(); return; } Native.Reset(s);", TestName = "An if whose body returns")]
+    [TestCase("if (Native.Step(s) < 0) { continue; } Native.Reset(s);", TestName = "An if whose body continues the loop")]
+    [TestCase("if (Native.Step(s) < 0) { break; } Native.Reset(s);", TestName = "An if whose body leaves the loop")]
+    [TestCase("if (Native.Step(s) != 101) Helpers.FailStatic(); Native.Reset(s);", TestName = "An expression-bodied static throw helper")]
+    [TestCase("if (Native.Step(s) != 101) { Helpers.Annotated(); } Native.Reset(s);", TestName = "A DoesNotReturn helper")]
+    [TestCase("if (i != Native.Step(s)) { h.Fail(\"x\"); } Native.Reset(s);", TestName = "The call on the right of the compare")]
+    [TestCase("if (Native.Step(s) != 101 == flag) { h.Fail(\"x\"); } Native.Reset(s);", TestName = "Two built-in compares")]
+    public void An_if_that_leaves_when_the_call_fails_carries_the_check(string body)
+    {
+        string g = GenerateGuarded(body);
+        Assert.That(Full(g, "statement"), Is.EqualTo(1), "Step checks s; Reset runs only when the if's body did not\n" + g);
+        Assert.That(Repeated(g, "statement"), Is.EqualTo(1), g);
+    }
+
+    [TestCase("if (Native.Step(s) != 101) { h.Release(); } Native.Reset(s);", TestName = "A body that completes")]
+    [TestCase("if (Native.Step(s) != 101) { h.MayReturn(\"x\"); } Native.Reset(s);", TestName = "A helper that may return")]
+    [TestCase("if (Native.Step(s) != 101) { h.EndsReachable(); } Native.Reset(s);", TestName = "A helper that catches its own throw")]
+    [TestCase("if (Native.Step(s) != 101) { h.Virtual(); } Native.Reset(s);", TestName = "A virtual helper (an override may return)")]
+    [TestCase("if (Native.Step(s) != 101) { h.Async(); } Native.Reset(s);", TestName = "An async helper (returns at its first await)")]
+    [TestCase("if (Native.Step(s) != 101) { h.Iterator(); } Native.Reset(s);", TestName = "An iterator (runs nothing when called)")]
+    [TestCase("if (Native.Step(s) != 101) { h.Fail(\"x\"); } else { h.Release(); } Native.Reset(s);", TestName = "An else branch")]
+    [TestCase("if (flag && Native.Step(s) != 101) { h.Fail(\"x\"); } Native.Reset(s);", TestName = "A call that a short-circuit may skip")]
+    [TestCase("if (Native.Step(s) != h.GetHashCode()) { h.Fail(\"x\"); } Native.Reset(s);", TestName = "A method call after the call in the condition")]
+    [TestCase("if (Native.Step(s) != 101) { h.Fail(\"x\"); h.Release(); } Native.Reset(s);", TestName = "A helper that is not the body's last statement")]
+    [TestCase("if (Native.Step(s) != 101) { s = t; throw new InvalidOperationException(); } Native.Reset(s);", TestName = "The variable written in the body")]
+    public void An_if_that_may_fall_through_keeps_the_full_check(string body)
+    {
+        string g = GenerateGuarded(body);
+        Assert.That(Repeated(g, "statement"), Is.Zero, g);
+        Assert.That(Full(g, "statement"), Is.EqualTo(2), g);
+    }
+
     [Test]
     public void The_chain_continues_through_repeated_checks()
     {
