@@ -3,6 +3,7 @@ using System.Collections.Generic;
 using System.Collections.Immutable;
 using System.Globalization;
 using System.Linq;
+using System.Text.RegularExpressions;
 using Microsoft.CodeAnalysis.CSharp;
 
 namespace InteropGuard.Generators.Interception;
@@ -187,7 +188,7 @@ internal static class InterceptorEmitter
         // 1. Checks of values that reach native code; a violation throws before anything is registered.
         foreach (ParameterModel p in parameters)
         {
-            string id = Id(p.Name);
+            string id = ParameterId(p.Name);
             switch (p.Kind)
             {
                 case ArgumentKind.Pointer:
@@ -222,7 +223,7 @@ internal static class InterceptorEmitter
         // 2. Callbacks and handles: registered or counted for the call.
         foreach (ParameterModel p in parameters)
         {
-            string id = Id(p.Name);
+            string id = ParameterId(p.Name);
             if (p.Kind == ArgumentKind.Callback)
             {
                 w.Line($"{Runtime}.TrackCallback({id}, __ig_site);");
@@ -257,7 +258,7 @@ internal static class InterceptorEmitter
             {
                 foreach (ParameterModel p in pins)
                 {
-                    w.Line($"fixed ({p.ElementTypeName}* __ig_p_{p.Name} = {Id(p.Name)})");
+                    w.Line($"fixed ({p.ElementTypeName}* __ig_p_{p.Name} = {ParameterId(p.Name)})");
                 }
 
                 w.Open();
@@ -283,7 +284,7 @@ internal static class InterceptorEmitter
 
             foreach (ParameterModel p in handles)
             {
-                w.Line($"{Runtime}.ExitHandle({Id(p.Name)}, __ig_open_{p.Name}, {Literal(p.Name)}, __ig_site);");
+                w.Line($"{Runtime}.ExitHandle({ParameterId(p.Name)}, __ig_open_{p.Name}, {Literal(p.Name)}, __ig_site);");
             }
 
             if (!target.ReturnsVoid)
@@ -328,7 +329,7 @@ internal static class InterceptorEmitter
     {
         // A null pointer from `fixed` means a null or empty argument; testing the pointer (not the argument) keeps the
         // argument's nullable state as declared, so the call after it raises no nullable warning.
-        string id = Id(p.Name);
+        string id = ParameterId(p.Name);
         return p.Kind switch
         {
             ArgumentKind.PinnedArray => $"__ig_p_{p.Name} == null ? 0 : (nint){id}!.Length * sizeof({p.ElementTypeName})",
@@ -344,14 +345,14 @@ internal static class InterceptorEmitter
     internal static string Return(TargetModel target, string call) => target.ReturnsVoid ? call + ";" : "return " + call + ";";
 
     internal static string Parameters(TargetModel target) => string.Join(", ", target.Parameters.Select(p =>
-        (p.IsScoped && p.RefKind != "out" ? "scoped " : "") + (p.IsParams ? "params " : "") + (p.RefKind.Length > 0 ? p.RefKind + " " : "") + p.TypeName + " " + Id(p.Name)));
+        (p.IsScoped && p.RefKind != "out" ? "scoped " : "") + (p.IsParams ? "params " : "") + (p.RefKind.Length > 0 ? p.RefKind + " " : "") + p.TypeName + " " + ParameterId(p.Name)));
 
     internal static string Arguments(TargetModel target) => string.Join(", ", target.Parameters.Select(p => p.RefKind switch
     {
-        "ref" => "ref " + Id(p.Name),
-        "out" => "out " + Id(p.Name),
-        "in" or "ref readonly" => "in " + Id(p.Name),
-        _ => Id(p.Name),
+        "ref" => "ref " + ParameterId(p.Name),
+        "out" => "out " + ParameterId(p.Name),
+        "in" or "ref readonly" => "in " + ParameterId(p.Name),
+        _ => ParameterId(p.Name),
     }));
 
     internal static string Prefix(string list) => list.Length == 0 ? "" : ", " + list;
@@ -359,6 +360,16 @@ internal static class InterceptorEmitter
     private static string Path(string path) => string.Join(".", path.Split('.').Select(Id));
 
     internal static string Id(string name) => SyntaxFacts.GetKeywordKind(name) != SyntaxKind.None ? "@" + name : name;
+
+    /// <summary>The identifier a wrapper declares for the P/Invoke's parameter <paramref name="name"/>: the name itself
+    /// (keywords escaped), unless it is one the generated class uses unqualified (<c>s_siteN</c>, <c>GuardedN</c>,
+    /// <c>CallN</c>, <c>FieldN_M</c>, <c>__ig_*</c>, the class's own name), which a parameter would shadow; those get
+    /// the prefix <c>__ig_user_</c>. One-to-one, and never a generated name: every prefixed result starts with
+    /// <c>__ig_user_</c>, which no generated local does. Reports still name the parameter as declared.</summary>
+    internal static string ParameterId(string name) => s_generatedName.IsMatch(name) ? "__ig_user_" + name : Id(name);
+
+    private static readonly Regex s_generatedName =
+        new(@"^(s_site[0-9]+|Guarded[0-9]+|Call[0-9]+|Field[0-9]+_[0-9]+|Intercept[0-9]+|InteropGuardInterceptors|__ig_.*)$", RegexOptions.CultureInvariant);
 
     internal static string Literal(string value) => SymbolDisplay.FormatLiteral(value, quote: true);
 

@@ -77,7 +77,7 @@ internal static class LightInterceptorEmitter
         {
             // A repeated argument: the previous statement's call checked the same local (RepeatedArgumentReader).
             string check = site.RepeatedArguments.Contains(p.Name) ? "CheckRepeatedPointer" : "CheckPointer";
-            w.Line($"{Runtime}.{check}((nint){Id(p.Name)}, {Literal(p.Name)}, s_site{N(s)});");
+            w.Line($"{Runtime}.{check}((nint){ParameterId(p.Name)}, {Literal(p.Name)}, s_site{N(s)});");
         }
 
         w.Close();

@@ -402,6 +402,25 @@ public class GeneratesTests
         Assert.That(g, Does.Contain("global::App.Native.Get(@object, ref @ref, out @out, @params)"));
     }
 
+    [Test]
+    public void Parameter_names_the_generated_class_uses_are_renamed_in_the_wrapper()
+    {
+        GeneratorRun run = Generate("""
+            public static class Native
+            {
+                [DllImport("x")] public static extern int Get(nint s_site0, byte[] __ig_site, nint Guarded0, nint Call0, nint __ig_user_s_site0, out int __ig_result);
+            }
+            public static class User
+            {
+                public static int Run(nint o, byte[] data) => Native.Get(o, data, o, o, o, out int r) + r;
+            }
+            """);
+        string g = run.Generated!;
+        Assert.That(g, Does.Contain("Guarded0(s_site0, __ig_user_s_site0, __ig_user___ig_site, __ig_user_Guarded0, __ig_user_Call0, __ig_user___ig_user_s_site0, out __ig_user___ig_result)"),
+            "the site field and the wrapper are not shadowed, and every renamed parameter stays distinct\n" + g);
+        Assert.That(g, Does.Contain("CheckPointer((nint)__ig_user_s_site0, \"s_site0\", __ig_site);"), "reports name the parameter as declared");
+    }
+
     private static int Count(string text, string part)
     {
         int count = 0;

@@ -280,6 +280,24 @@ public class LightWrapperTests
         Assert.That(g, Does.Contain("return global::App.Native.Get(@object, ref @ref, out @out, @params);"));
     }
 
+    [Test]
+    public void A_parameter_named_like_the_site_field_does_not_shadow_it()
+    {
+        GeneratorRun run = Light("""
+            public static class Native
+            {
+                [DllImport("x")] public static extern int Get(nint s_site0, nint __ig_site);
+            }
+            public static class User
+            {
+                public static int Run(nint o) => Native.Get(o, o);
+            }
+            """);
+        string g = run.Generated!;
+        Assert.That(g, Does.Contain("CheckPointer((nint)__ig_user_s_site0, \"s_site0\", s_site0);"), g);
+        Assert.That(g, Does.Contain("return global::App.Native.Get(__ig_user_s_site0, __ig_user___ig_site);"), g);
+    }
+
     [TestCase(null)]
     [TestCase("false")]
     [TestCase("")]
