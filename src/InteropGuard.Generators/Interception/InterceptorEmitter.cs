@@ -363,13 +363,13 @@ internal static class InterceptorEmitter
 
     /// <summary>The identifier a wrapper declares for the P/Invoke's parameter <paramref name="name"/>: the name itself
     /// (keywords escaped), unless it is one the generated class uses unqualified (<c>s_siteN</c>, <c>GuardedN</c>,
-    /// <c>CallN</c>, <c>FieldN_M</c>, <c>__ig_*</c>, the class's own name), which a parameter would shadow; those get
+    /// <c>CallN</c>, <c>FieldN_M</c>, <c>__ig_*</c>), which a parameter would shadow; those get
     /// the prefix <c>__ig_user_</c>. One-to-one, and never a generated name: every prefixed result starts with
     /// <c>__ig_user_</c>, which no generated local does. Reports still name the parameter as declared.</summary>
     internal static string ParameterId(string name) => s_generatedName.IsMatch(name) ? "__ig_user_" + name : Id(name);
 
     private static readonly Regex s_generatedName =
-        new(@"^(s_site[0-9]+|Guarded[0-9]+|Call[0-9]+|Field[0-9]+_[0-9]+|Intercept[0-9]+|InteropGuardInterceptors|__ig_.*)$", RegexOptions.CultureInvariant);
+        new(@"^(s_site[0-9]+|Guarded[0-9]+|Call[0-9]+|Field[0-9]+_[0-9]+|__ig_.*)$", RegexOptions.CultureInvariant);
 
     internal static string Literal(string value) => SymbolDisplay.FormatLiteral(value, quote: true);
 

@@ -158,13 +158,12 @@ internal static class RepeatedArgumentReader
     /// nothing ran after C1 but built-in operators on plain reads.</summary>
     private static IInvocationOperation? GuardingCall(IOperation? statement, SemanticModel model, CancellationToken cancellationToken)
     {
-        if (statement is not IConditionalOperation { WhenFalse: null, Syntax: IfStatementSyntax syntax } conditional
-            || !NeverCompletes(syntax.Statement, model, cancellationToken))
-        {
-            return null;
-        }
-
-        return LastCall(conditional.Condition);
+        // The syntactic test first: the control-flow analysis (and a helper's body) only for an if that ends with a call.
+        return statement is IConditionalOperation { WhenFalse: null, Syntax: IfStatementSyntax syntax } conditional
+            && LastCall(conditional.Condition) is { } call
+            && NeverCompletes(syntax.Statement, model, cancellationToken)
+            ? call
+            : null;
     }
 
     /// <summary>The call <paramref name="condition"/> evaluates last, when everything else in it is a built-in operator
