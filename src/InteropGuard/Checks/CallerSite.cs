@@ -51,7 +51,8 @@ internal static class CallerSite
                     continue;
                 }
 
-                string member = Clean(method.DeclaringTypeName, method.Name);
+                // A dynamic method (a reflection stub, emitted IL) has no declaring type: its name stands alone.
+                string member = Clean(method.DeclaringTypeName ?? "", method.Name ?? "");
                 SourceSite site = SiteRegistry.Get(member, file ?? "", frame.GetFileLineNumber());
                 return GuardRuntime.Options.CaptureStacks ? site.WithStack(SiteRegistry.StackText(trace)) : site;
             }

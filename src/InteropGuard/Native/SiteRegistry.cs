@@ -130,8 +130,7 @@ internal static unsafe class SiteRegistry
                 continue;
             }
 
-            string name = method is null ? "<unknown>" : (method.DeclaringTypeName.Length == 0 ? method.Name : method.DeclaringTypeName + "." + method.Name);
-            sb.Append(name);
+            sb.Append(FrameName(method));
             string? file = frame.GetFileName();
             if (!string.IsNullOrEmpty(file))
             {
@@ -142,6 +141,20 @@ internal static unsafe class SiteRegistry
         }
 
         return sb.ToString().TrimEnd();
+    }
+
+    /// <summary><c>Type.Method</c>, or the method alone when it has no declaring type: a dynamic method, such as the
+    /// stub reflection invokes a method with arguments through (NUnit's <c>[TestCase]</c>), reports a null type name.</summary>
+    private static string FrameName(DiagnosticMethodInfo? method)
+    {
+        string? name = method?.Name;
+        if (string.IsNullOrEmpty(name))
+        {
+            return "<unknown>";
+        }
+
+        string? type = method!.DeclaringTypeName;
+        return string.IsNullOrEmpty(type) ? name : type + "." + name;
     }
 
     private static SourceSite InternSlow(SiteKey key)
