@@ -263,7 +263,7 @@ static void _ig_gp_site(_ig_buf_t *b, const char *heading, uint32_t site, uint32
   _ig_buf_str(b, " ms ago):\n  #0 ");
   _ig_buf_str(b, fn);
   _ig_buf_str(b, "  ");
-  _ig_buf_str(b, file);
+  _ig_buf_file(b, file);
   _ig_buf_str(b, ":");
   _ig_buf_u64(b, line);
   _ig_buf_str(b, "\n");
@@ -329,7 +329,7 @@ static void _ig_gp_report(uint32_t kind, uint64_t addr, const _ig_gslot_t *m, vo
   _ig_buf_str(&b, "SUMMARY: InteropGuard: ");
   _ig_buf_str(&b, name);
   _ig_buf_str(&b, " ");
-  _ig_buf_str(&b, file);
+  _ig_buf_file(&b, file);
   _ig_buf_str(&b, ":");
   _ig_buf_u64(&b, line);
   _ig_buf_str(&b, " in ");

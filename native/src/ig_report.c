@@ -45,6 +45,16 @@ void _ig_buf_hex(_ig_buf_t *b, uint64_t v) {
   _ig_buf_str(b, out);
 }
 
+void _ig_buf_file(_ig_buf_t *b, const char *path) {
+  const char *name = path;
+  if (path != NULL) {
+    for (const char *c = path; *c; c++) {
+      if (*c == '/' && c[1] != 0) name = c + 1;
+    }
+  }
+  _ig_buf_str(b, name);
+}
+
 void _ig_warn(const char *msg) {
   char text[2304];
   _ig_buf_t b = {text, 0, sizeof text};
@@ -193,7 +203,7 @@ static void _ig_buf_site(_ig_buf_t *b, const char *heading, uint32_t site) {
   _ig_buf_str(b, "\n  #0 ");
   _ig_buf_str(b, fn);
   _ig_buf_str(b, "  ");
-  _ig_buf_str(b, file);
+  _ig_buf_file(b, file);
   _ig_buf_str(b, ":");
   _ig_buf_u64(b, line);
   _ig_buf_str(b, "\n");
@@ -287,7 +297,7 @@ static void _ig_format(_ig_buf_t *b, const ig_violation_t *v) {
   _ig_buf_str(b, "SUMMARY: InteropGuard: ");
   _ig_buf_str(b, kind);
   _ig_buf_str(b, " ");
-  _ig_buf_str(b, file);
+  _ig_buf_file(b, file);
   _ig_buf_str(b, ":");
   _ig_buf_u64(b, line);
   _ig_buf_str(b, " in ");

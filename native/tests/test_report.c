@@ -298,7 +298,7 @@ int main(void) {
   s_alloc = ig_site_intern("Decoder.cs", 40, "Decoder..ctor(Stream)");
   s_free = ig_site_intern("Decoder.cs", 131, "Decoder.Dispose()");
   s_again = ig_site_intern("Decoder.cs", 150, "Decoder.Close()");
-  s_call = ig_site_intern("Decoder.cs", 88, "Decoder.ReadRow(int)");
+  s_call = ig_site_intern("/home/dev/app/Decoder.cs", 88, "Decoder.ReadRow(int)"); /* reported by file name */
   RUN(test_double_free_golden);
   RUN(test_overflow_golden);
   RUN(test_uaf_golden);

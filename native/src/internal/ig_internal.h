@@ -86,6 +86,7 @@ void _ig_buf_str(_ig_buf_t *b, const char *s);
 void _ig_buf_u64(_ig_buf_t *b, uint64_t v);
 void _ig_buf_i64(_ig_buf_t *b, int64_t v);
 void _ig_buf_hex(_ig_buf_t *b, uint64_t v); /* 0x... */
+void _ig_buf_file(_ig_buf_t *b, const char *path); /* the file name only, as the managed reports print it */
 void _ig_warn(const char *msg);             /* "InteropGuard: WARNING: msg\n" on stderr */
 
 /* ---------------------------------------------------------------------------------------------------

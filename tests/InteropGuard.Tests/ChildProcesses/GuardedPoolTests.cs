@@ -42,9 +42,9 @@ public sealed class GuardedPoolTests
         Assert.That(reports[0].Headline, Does.Match("^ERROR: InteropGuard: native-buffer-overflow on address 0x[0-9a-f]+ \\[IG0002\\]$"), result.ToString());
         Assert.That(result.Stderr, Does.Match("WRITE at 0x[0-9a-f]+, 0 bytes after 32-byte native buffer \\[0x[0-9a-f]+, 0x[0-9a-f]+\\), caught by the guard page after it\\."), result.ToString());
         int line = LineIn("GuardedOverflowByManaged()", "NativeBuffer.Allocate(32)");
-        Assert.That(result.Stderr, Does.Contain($"  #0 GuardedOverflowByManaged  ").And.Contain($"GuardedPoolScenarios.cs:{line}\n"), result.ToString());
+        Assert.That(result.Stderr, Does.Contain($"  #0 GuardedOverflowByManaged  GuardedPoolScenarios.cs:{line}\n"), result.ToString());
         Assert.That(reports[0].Hints, Does.Contain("HINT: to turn this check off set INTEROPGUARD_OPTIONS=detect_native_buffer_overflow=0"), result.ToString());
-        Assert.That(reports[0].Summary, Does.Match($"^SUMMARY: InteropGuard: native-buffer-overflow .*GuardedPoolScenarios\\.cs:{line} in GuardedOverflowByManaged$"), result.ToString());
+        Assert.That(reports[0].Summary, Does.Match($"^SUMMARY: InteropGuard: native-buffer-overflow GuardedPoolScenarios\\.cs:{line} in GuardedOverflowByManaged$"), result.ToString());
     }
 
     [Test]
@@ -78,8 +78,8 @@ public sealed class GuardedPoolTests
         Assert.That(result.Stderr, Does.Match("READ at 0x[0-9a-f]+, 8 bytes inside of 64-byte native buffer \\[0x[0-9a-f]+, 0x[0-9a-f]+\\) that was freed [0-9]+ ms before"), result.ToString());
         int alloc = LineIn("GuardedUseAfterFreeByManaged()", "NativeBuffer.Allocate(64)");
         int free = LineIn("GuardedUseAfterFreeByManaged()", "buffer.Release()");
-        Assert.That(result.Stderr, Does.Match($"Buffer freed by \\(OS tid [0-9]+, [0-9.]+ ms ago\\):\n  #0 GuardedUseAfterFreeByManaged  .*GuardedPoolScenarios\\.cs:{free}\n"), result.ToString());
-        Assert.That(result.Stderr, Does.Match($"Buffer allocated by \\(OS tid [0-9]+, [0-9.]+ ms ago\\):\n  #0 GuardedUseAfterFreeByManaged  .*GuardedPoolScenarios\\.cs:{alloc}\n"), result.ToString());
+        Assert.That(result.Stderr, Does.Match($"Buffer freed by \\(OS tid [0-9]+, [0-9.]+ ms ago\\):\n  #0 GuardedUseAfterFreeByManaged  GuardedPoolScenarios\\.cs:{free}\n"), result.ToString());
+        Assert.That(result.Stderr, Does.Match($"Buffer allocated by \\(OS tid [0-9]+, [0-9.]+ ms ago\\):\n  #0 GuardedUseAfterFreeByManaged  GuardedPoolScenarios\\.cs:{alloc}\n"), result.ToString());
     }
 
     [Test]
