@@ -108,7 +108,7 @@ internal static class GateResults
             $"iterations alternate baseline and release mode in pairs of both orders: {settings.WarmupPerSide} warm-up + {settings.IterationsPerSide} measured iterations " +
             $"of ~{settings.IterationMilliseconds} ms per side, the side that starts flipped every round; per round the median of each side's iterations; " +
             "every iteration pair in artifacts/bench-gate/*.iterations.csv");
-        text.AppendLine($"- INTEROPGUARD_OPTIONS: {(run.Options is null ? "unset (defaults: sample_rate 10000 in release mode)" : "`" + run.Options + "`")}");
+        text.AppendLine($"- INTEROPGUARD_OPTIONS: {(run.Options is null ? "unset (defaults: sample_rate 20000 in release mode)" : "`" + run.Options + "`")}");
         text.AppendLine($"- guarded side: {run.Wrappers}");
         text.AppendLine($"- self-test: {run.Proof}");
         text.AppendLine($"- budget: `{RelativeBudget(budget.Path)}`");

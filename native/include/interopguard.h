@@ -225,10 +225,10 @@ typedef struct ig_violation {
  * are plain malloc blocks (no header, redzone, record or quarantine: freeing one costs a range compare and free()),
  * sampled blocks are guarded-pool blocks with their record as in every mode. */
 #define IG_INIT_RELEASE 0x2u
-/* 1 in 10000, not LLVM GWP-ASan's 5000: on the gate's buffer churn (~1 M allocations a second) a sample costs
- * 30-45 us, and 5000 put release mode at +0.8 ... +1.1 % there, at the 1 % budget; 10000 measured +0.5 ... +0.9 %
- * (benchmarks/README.md, "BenchGate"). */
-#define IG_RELEASE_SAMPLE_RATE 10000
+/* 1 in 20000, not LLVM GWP-ASan's 5000: on the gate's buffer churn (~1 M allocations a second) a sample costs
+ * 30-75 us by the machine's day, and 10000 read +0.8 ... +1.4 % there, over the 1 % budget on slow days; 20000 (with
+ * quarantined slots reused first) read +0.6 ... +0.7 % (benchmarks/README.md, "Reuse first, and 1 in 20000"). */
+#define IG_RELEASE_SAMPLE_RATE 20000
 
 /* 1 when the library runs in release mode (ig_init with IG_INIT_RELEASE), else 0. */
 IG_API int ig_release_mode(void);

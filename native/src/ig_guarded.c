@@ -141,8 +141,10 @@ bool _ig_guarded_owns(uint64_t a) { return a - _ig_gp.lo < _ig_gp.hi - _ig_gp.lo
 
 static uint64_t _ig_gp_slot_lo(uint32_t i) { return _ig_gp.lo + (uint64_t)i * 2 * _ig_gp.page; }
 
-/* The slow half of sampling: the countdown reached zero. Returns the user start in a fresh data page, or NULL
- * (too large, pool empty: the caller allocates normally). *out_slot receives the slot for _ig_guarded_commit. */
+/* The slow half of sampling: the countdown reached zero. Returns the user start in a data page, or NULL (too large,
+ * pool empty: the caller allocates normally). *out_slot receives the slot for _ig_guarded_commit. The oldest freed
+ * slot is reused before a never-used one once more than guarded_quarantine wait: its page is resident, where a
+ * never-used page's first write faults in a fresh page, the largest part of a sample's cost (guarded-pool.md). */
 void *_ig_guarded_take(size_t size, uint32_t *out_slot) {
   _ig_gp_countdown = (int64_t)_ig_gp_rate;
   size_t rounded = (size + 15) & ~(size_t)15;
@@ -152,18 +154,18 @@ void *_ig_guarded_take(size_t size, uint32_t *out_slot) {
   _ig_qitem_t evict = {0, 0, IG_SLOT_NONE, 0, 0};
   _ig_lock(&_ig_gp.lock);
   uint32_t separate_from = 0, separate_to = 0;
-  if (_ig_gp.fresh < _ig_gp.slots) {
+  if (_ig_gp.count > _ig_gp.quarantine) { /* the oldest freed slot leaves the quarantine */
+    slot = _ig_gp.ring[_ig_gp.head];
+    _ig_gp.head = (_ig_gp.head + 1) % _ig_gp.slots;
+    _ig_gp.count--;
+    evict = _ig_gp.meta[slot].item;
+  } else if (_ig_gp.fresh < _ig_gp.slots) {
     slot = _ig_gp.fresh++;
     if (slot >= _ig_gp.separated) {
       separate_from = _ig_gp.separated;
       separate_to = separate_from + IG_GP_SEPARATE_AHEAD < _ig_gp.slots ? separate_from + IG_GP_SEPARATE_AHEAD : _ig_gp.slots;
       _ig_gp.separated = separate_to;
     }
-  } else if (_ig_gp.count > _ig_gp.quarantine) { /* the oldest freed slot leaves the quarantine */
-    slot = _ig_gp.ring[_ig_gp.head];
-    _ig_gp.head = (_ig_gp.head + 1) % _ig_gp.slots;
-    _ig_gp.count--;
-    evict = _ig_gp.meta[slot].item;
   }
   if (slot != IG_SLOT_NONE) IG_STORE(&_ig_gp.meta[slot].state, (uint32_t)IG_GSLOT_NEVER);
   _ig_unlock(&_ig_gp.lock);

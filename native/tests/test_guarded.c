@@ -278,6 +278,33 @@ static void test_quarantine_reuse_order(void) {
   if (!(WIFEXITED(st) && WEXITSTATUS(st) == 0)) fprintf(stderr, "%s", captured);
 }
 
+/* A freed slot is reused before a never-used one once more than guarded_quarantine wait (its page is resident; a
+ * never-used page faults), and never while it is among the last guarded_quarantine freed. */
+static void child_reuse_before_fresh(void) {
+  int fails = 0;
+  void *x = ig_malloc(32), *y = ig_malloc(32), *z = ig_malloc(32); /* slots 0, 1, 2 */
+  ig_free(x);
+  ig_free(y);
+  void *a = ig_malloc(32); /* two freed, quarantine 2: not full, so a never-used slot */
+  EXPECT(ig_guarded_info(a, NULL, NULL) == 1);
+  EXPECT(a != x && a != y);
+  ig_free(z);
+  void *b = ig_malloc(32); /* three freed: the oldest, x's slot, leaves the quarantine (slots 4-7 never used) */
+  EXPECT(b == x);
+  ig_range_t r; /* the last two freed stay inaccessible, their records FREED */
+  EXPECT(ig_lookup(y, 1, &r) == IG_LOOKUP_INSIDE && r.state == IG_STATE_FREED);
+  EXPECT(ig_lookup(z, 1, &r) == IG_LOOKUP_INSIDE && r.state == IG_STATE_FREED);
+  ig_free(a);
+  ig_free(b);
+  _exit(fails ? 10 + fails : 0);
+}
+
+static void test_freed_slot_reused_before_a_never_used_one(void) {
+  int st = run("sample_rate=1:guarded_pool_pages=8:guarded_quarantine=2", child_reuse_before_fresh);
+  CHECK(WIFEXITED(st) && WEXITSTATUS(st) == 0);
+  if (!(WIFEXITED(st) && WEXITSTATUS(st) == 0)) fprintf(stderr, "%s", captured);
+}
+
 static void child_slack_canary(void) {
   int fails = 0;
   uint8_t *p = ig_malloc(10); /* 6 bytes of slack before the page end */
@@ -402,6 +429,7 @@ int main(void) {
   RUN(test_pool_fault_is_handed_to_previous_handler);
   RUN(test_fault_outside_pool_with_default_action_dies);
   RUN(test_quarantine_reuse_order);
+  RUN(test_freed_slot_reused_before_a_never_used_one);
   RUN(test_slack_canary_checked_at_free);
   RUN(test_double_free_of_guarded_block);
   RUN(test_every_page_keeps_its_own_mapping);

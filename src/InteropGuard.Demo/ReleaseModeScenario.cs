@@ -9,7 +9,7 @@ namespace InteropGuard.Demo;
 
 /// <summary>Release mode is chosen per process, and its report comes from a fault that ends the process, so this
 /// scenario runs the buggy code in a child: <c>INTEROPGUARD=release</c>, <c>sample_rate=1</c> (every native buffer
-/// ends at a guard page; the default samples 1 in 10000).</summary>
+/// ends at a guard page; the default samples 1 in 20000).</summary>
 internal static class ReleaseModeScenario
 {
     /// <summary>The argument that makes the demo run <see cref="ChildMain"/> instead of the scenarios.</summary>

@@ -15,7 +15,7 @@ public enum GuardMode
     Validator = 2,
 
     /// <summary>Release mode (<c>INTEROPGUARD=release</c>, the default of builds with <c>InteropGuardRelease=true</c>):
-    /// cheap enough to leave on. Native blocks are plain allocations except 1 in <c>sample_rate</c> (default 10000),
+    /// cheap enough to leave on. Native blocks are plain allocations except 1 in <c>sample_rate</c> (default 20000),
     /// placed before a guard page; calls check pointer arguments only against a compact filter of released ranges
     /// (about 1 ns); no call-scoped pins, callbacks or SafeHandles are recorded at calls and there is no validator.</summary>
     Release = 3,

@@ -9,7 +9,7 @@ namespace InteropGuard;
 /// <c>NativeMemory.Alloc</c>/<c>AllocZeroed</c>/<c>Free</c> with these and the blocks become visible to InteropGuard.
 /// Modes 1 and 2: shadow-allocator blocks (redzones, poisoning and quarantine after free, reports naming the allocation
 /// and free sites), like <see cref="NativeBuffer"/> without the object. Release mode: a plain <c>malloc</c> block
-/// except 1 in <c>sample_rate</c> (default 10000), which ends at a guard page, so an overflow or a use after free of a
+/// except 1 in <c>sample_rate</c> (default 20000), which ends at a guard page, so an overflow or a use after free of a
 /// sampled block faults with a report; the unsampled cost is what <see cref="NativeMemory.Alloc(nuint)"/> costs (see
 /// the BenchGate results). Mode 0: exactly <see cref="NativeMemory"/>. Free a block with <see cref="Free"/> only (a
 /// <see cref="NativeMemory.Alloc(nuint)"/> pointer freed here is an <c>invalid-free</c> in modes 1 and 2).</summary>

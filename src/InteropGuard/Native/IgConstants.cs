@@ -35,7 +35,7 @@ internal static class IgConstants
 
     public const uint InitQuiet = 0x1;
 
-    /// <summary>ig_init flag IG_INIT_RELEASE: release mode (plain unsampled blocks, sample_rate defaults to 10000).</summary>
+    /// <summary>ig_init flag IG_INIT_RELEASE: release mode (plain unsampled blocks, sample_rate defaults to 20000).</summary>
     public const uint InitRelease = 0x2;
 
     public const uint LookupUnknown = 0;

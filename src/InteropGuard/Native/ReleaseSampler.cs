@@ -5,7 +5,7 @@ using System.Runtime.CompilerServices;
 namespace InteropGuard;
 
 /// <summary>Which managed allocations release mode samples into the guarded pool (docs/design/modes.md). Each thread
-/// counts its own allocations: the first one, then every <c>sample_rate</c>-th (default 10000), is sampled, the way the
+/// counts its own allocations: the first one, then every <c>sample_rate</c>-th (default 20000), is sampled, the way the
 /// native allocator counts its callers' (the BenchGate showed a native call per allocation, just to count, costing
 /// more than the 1 % budget on small-buffer churn). The rest cost a thread-static decrement on top of
 /// <see cref="System.Runtime.InteropServices.NativeMemory"/>. Nothing is ever sampled outside release mode, with

@@ -1,6 +1,6 @@
 // ReleaseModeSelectionTests.cs - how a process gets into release mode and what that sets, in child processes:
 // INTEROPGUARD=release, the runtimeconfig knob InteropGuard.DefaultMode (and INTEROPGUARD overriding it), the native
-// library initialised in release mode (ig_release_mode, sample_rate 10000 unless the options say otherwise), and the
+// library initialised in release mode (ig_release_mode, sample_rate 20000 unless the options say otherwise), and the
 // per-call bookkeeping release mode leaves out (call-scoped pins, callbacks, SafeHandles), against mode 1.
 using System.Collections.Generic;
 using InteropGuard.Tests.TestSupport;
@@ -23,13 +23,13 @@ public sealed class ReleaseModeSelectionTests
     }
 
     [Test]
-    public void ReleaseMode_InitialisesTheNativeLibraryInReleaseMode_WithSampleRate10000()
+    public void ReleaseMode_InitialisesTheNativeLibraryInReleaseMode_WithSampleRate20000()
     {
         ChildResult result = ReleaseRun.Run("release_native_state");
 
         Assert.That(result.ExitCode, Is.EqualTo(Scenario.ExitCompleted), result.ToString());
         Assert.That(result.Stdout, Does.Contain("mode=Release enabled=True"), result.ToString());
-        Assert.That(result.Stdout, Does.Contain("native release mode=1 sample_rate=10000"), result.ToString());
+        Assert.That(result.Stdout, Does.Contain("native release mode=1 sample_rate=20000"), result.ToString());
     }
 
     [Test]
@@ -56,7 +56,7 @@ public sealed class ReleaseModeSelectionTests
 
         Assert.That(result.ExitCode, Is.EqualTo(Scenario.ExitCompleted), result.ToString());
         Assert.That(result.Stdout, Does.Contain("mode=Release enabled=True"), result.ToString());
-        Assert.That(result.Stdout, Does.Contain("native release mode=1 sample_rate=10000"), result.ToString());
+        Assert.That(result.Stdout, Does.Contain("native release mode=1 sample_rate=20000"), result.ToString());
         Assert.That(result.Stderr.Trim(), Is.Empty, result.ToString());
     }
 

@@ -10,7 +10,7 @@ public sealed class ReleaseSamplingTests
 {
     [TestCase("sample_rate=3", "main=SppSppSppS thread=SppS")]
     [TestCase("sample_rate=1", "main=SSSSSSSSSS thread=SSSS")]
-    [TestCase(null, "main=Sppppppppp thread=Sppp")] // the default, 1 in 10000
+    [TestCase(null, "main=Sppppppppp thread=Sppp")] // the default, 1 in 20000
     [TestCase("sample_rate=0", "main=pppppppppp thread=pppp")]
     public void Samples_TheFirstAllocationOfEachThread_ThenEveryNth(string? options, string pattern)
     {
