@@ -109,6 +109,12 @@ internal static unsafe partial class Scenarios
     /// reused the plain allocation's memory ("reused=True"), which is what makes the correct case meaningful.</summary>
     private static IEnumerable<ulong> NeverWritten(bool bug)
     {
+        AllocateOnStaleMemory(bug);
+        yield return 0;
+    }
+
+    private static void AllocateOnStaleMemory(bool writeAddress)
+    {
         const int size = 60_000;
         s_array = new byte[256];
         GCHandle pin = GCHandle.Alloc(s_array, GCHandleType.Pinned);
@@ -127,11 +133,9 @@ internal static unsafe partial class Scenarios
         s_block = NativeBuffer.Allocate(size);
         bool reused = s_block.Pointer >= plainStart && s_block.Pointer < plainStart + (nint)plainSize;
         Console.Error.WriteLine("reused=" + reused);
-        if (bug)
+        if (writeAddress)
         {
             *(nint*)(s_block.Pointer + 50_000) = address;
         }
-
-        yield return 0;
     }
 }
