@@ -149,7 +149,7 @@ internal static class ReportFormatter
                 return $"Native code called the callback at {Hex(v.Address)}{(v.Note is null ? "" : " (" + v.Note + ")")} {(since.Length == 0 ? "" : since + " ")}after its GuardedCallback was released. " +
                     "InteropGuard kept the callback's stub in its quarantine (callback_quarantine) and returned default without running the delegate; unguarded, native code would have called into freed memory.";
             case ViolationKind.CollectedDelegateCallback when (v.RangeFlags & IgConstants.FlagCallScoped) != 0:
-                return $"{subject} is the entry of a callback {range} that was passed to native code for one call and whose delegate the GC has collected since; native code kept the function pointer, and a call through it runs freed code.";
+                return $"{subject} is the entry of {range}, passed to native code for one call; its delegate was collected since. Native code kept the function pointer, and a call through it runs freed code.";
             case ViolationKind.CollectedDelegateCallback:
                 return $"{subject} points {Where(v)} {range} whose delegate was released {Ago(since, when)}; native code may call into freed memory.";
             case ViolationKind.HandleReleasedInUse when v.Context is ViolationContext.HandleRelease or ViolationContext.HandleReleasedByNative:
