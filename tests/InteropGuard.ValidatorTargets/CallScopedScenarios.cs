@@ -14,6 +14,7 @@ internal static unsafe partial class Scenarios
     // What a generated interceptor holds for one call site of a P/Invoke taking a TargetCallback.
     private static readonly GuardedCallSite s_callSite = new("Scenarios.HandOver", "CallScopedScenarios.cs", 30, "TargetNative.Call(TargetCallback fn, int x)");
     private static TargetCallback? s_kept;
+    private static void* s_fence;
 
     /// <summary>The qsort pattern: a fresh delegate per call, called by native code during the call only, with forced
     /// GCs in between; nothing keeps the function pointers. Correct code either way (bug and ok are the same).</summary>
@@ -106,7 +107,8 @@ internal static unsafe partial class Scenarios
     /// <summary>A 60,000-byte NativeBuffer allocated on memory a plain allocation of the same size had filled with the
     /// address of an object that was pinned then; the pin ended. Correct: the buffer is never written (nothing to report).
     /// Bug: the program writes the object's address at byte 50,000 (unpinned-managed-pointer). Prints whether the buffer
-    /// reused the plain allocation's memory ("reused=True"), which is what makes the correct case meaningful.</summary>
+    /// reused the plain allocation's memory ("reused=True") and whether byte 50,000 still held the address before any
+/// write ("stale=True": the fill stopped short of it), which is what makes the correct case meaningful.</summary>
     private static IEnumerable<ulong> NeverWritten(bool bug)
     {
         AllocateOnStaleMemory(bug);
@@ -116,11 +118,17 @@ internal static unsafe partial class Scenarios
     private static void AllocateOnStaleMemory(bool writeAddress)
     {
         const int size = 60_000;
+        using (NativeBuffer.Allocate(size))
+        {
+            // Compiles the allocation path first: the JIT's own mallocs would otherwise take the freed memory below.
+        }
+
         s_array = new byte[256];
         GCHandle pin = GCHandle.Alloc(s_array, GCHandleType.Pinned);
         nint address = pin.AddrOfPinnedObject() + 16;
-        nuint plainSize = size + 4096; // the guarded block's header and redzones fit inside
+        nuint plainSize = 120_000; // under glibc's mmap threshold; room for the block even when a small allocation splits off its front
         nint* plain = (nint*)NativeMemory.Alloc(plainSize);
+        s_fence = NativeMemory.Alloc(64); // keeps the freed memory from merging into malloc's top chunk (trimmed: zeroed pages)
         for (nuint i = 0; i < plainSize / 8; i++)
         {
             plain[i] = address;
@@ -131,8 +139,9 @@ internal static unsafe partial class Scenarios
         pin.Free(); // the array stays alive (a static), no longer pinned
 
         s_block = NativeBuffer.Allocate(size);
-        bool reused = s_block.Pointer >= plainStart && s_block.Pointer < plainStart + (nint)plainSize;
-        Console.Error.WriteLine("reused=" + reused);
+        bool reused = s_block.Pointer >= plainStart && s_block.Pointer + size <= plainStart + (nint)plainSize;
+        bool stale = *(nint*)(s_block.Pointer + 50_000) == address;
+        Console.Error.WriteLine("reused=" + reused + " stale=" + stale);
         if (writeAddress)
         {
             *(nint*)(s_block.Pointer + 50_000) = address;

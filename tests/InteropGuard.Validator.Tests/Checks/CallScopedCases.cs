@@ -62,7 +62,7 @@ public sealed class CallScopedCases
         using TargetChild child = TargetChild.Start("never-written", bug: false, Mode2Options, mode: "2");
         using Sweeper sweeper = Sweeper.Open(child.Pid, child.Table, ValidatorSettings.Parse(null));
         SweepResult result = sweeper.Sweep(SweepReason.Demand, 1);
-        Assert.That(child.Stderr, Does.Contain("reused=True"), "the buffer must sit on the stale memory for this to prove anything\n" + child.Stderr);
+        Assert.That(child.Stderr, Does.Contain("reused=True stale=False"), "the buffer sits on the stale memory, and mode 2 filled it\n" + child.Stderr);
         Assert.That(result.Findings, Is.Empty, SweepRun.Describe(result));
         Assert.That(result.Warnings, Has.None.Contains("max_malloc_fill_size"), "mode 2 fills blocks completely: " + SweepRun.Describe(result));
     }
@@ -81,9 +81,10 @@ public sealed class CallScopedCases
     [Test]
     public void Allows_NeverWrittenBuffer_InMode1_ScansOnlyTheFilledBytes_AndSaysSo()
     {
-        using TargetChild child = TargetChild.Start("never-written", bug: true);
+        using TargetChild child = TargetChild.Start("never-written", bug: false);
         using Sweeper sweeper = Sweeper.Open(child.Pid, child.Table, ValidatorSettings.Parse(null));
         SweepResult result = sweeper.Sweep(SweepReason.Demand, 1);
+        Assert.That(child.Stderr, Does.Contain("reused=True stale=True"), "mode 1 leaves the old address past 4096 bytes\n" + child.Stderr);
         Assert.That(result.Findings, Is.Empty, "past max_malloc_fill_size the bytes may be stale: not scanned\n" + SweepRun.Describe(result));
         Assert.That(result.Warnings.Count(w => w.Contains("only in their first 4096 bytes")), Is.EqualTo(1), SweepRun.Describe(result));
     }
