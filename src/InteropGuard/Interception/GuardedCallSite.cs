@@ -16,6 +16,7 @@ public sealed class GuardedCallSite
     private int _interned; // 0 = not yet, 1 = _siteId holds the interned id (0 when unguarded or the site table is full)
     private uint _siteId;
     private CallScopedCallbacks.Slot?[]? _callbackSlots;
+    private readonly Lock _slotsGate = new();
 
     /// <summary>Creates the token; the arguments are compile-time constants of the generated code.</summary>
     /// <param name="caller">The calling member as <c>Type.Method</c>; null or empty = unknown.</param>
@@ -76,7 +77,7 @@ public sealed class GuardedCallSite
 
     private CallScopedCallbacks.Slot NewCallbackSlot(int parameter)
     {
-        lock (this)
+        lock (_slotsGate)
         {
             CallScopedCallbacks.Slot?[] slots = _callbackSlots ?? [];
             if (parameter >= slots.Length)
