@@ -168,7 +168,7 @@ static void test_warning_text(void) {
   CHECK(strstr(t, "detect_leaked_pin\n"));
   t = run("quarantine_mb=abc", NULL, 0, NULL);
   CHECK(strstr(t, "InteropGuard: WARNING: bad value 'abc' for option quarantine_mb; valid values: a decimal "
-                  "integer from 0 to 1048576; keeping the default\n"));
+                  "integer from 0 to 1048576; keeping quarantine_mb=64\n"));
   t = run("halt_on_error=maybe", NULL, 0, NULL);
   CHECK(strstr(t, "valid values: 0, 1, true, false"));
   t = run("report_format=xml", NULL, 0, NULL);
@@ -184,7 +184,35 @@ static void test_warning_text(void) {
   longkey[sizeof longkey - 1] = 0;
   t = run(longkey, NULL, 0, NULL);
   CHECK_EQ(count_of(t, "WARNING"), 1);
-  CHECK(strstr(t, "...'"));
+  CHECK(strstr(t, "unknown option 'kkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkk...'"));
+  /* a long value is cut to 40 bytes; control characters, quotes and bytes above 0x7e are escaped */
+  char longval[200];
+  snprintf(longval, sizeof longval, "quarantine_mb=%0150dx", 7);
+  t = run(longval, NULL, 0, NULL);
+  CHECK(strstr(t, "bad value '0000000000000000000000000000000000000000...' for option quarantine_mb"));
+  t = run("verbosity=\033[2J\r'\\\xc3\xa9", NULL, 0, NULL);
+  CHECK(strstr(t, "bad value '\\x1b[2J\\x0d\\x27\\x5c\\xc3\\xa9' for option verbosity;"));
+  CHECK(strchr(t, '\033') == NULL && strchr(t, '\r') == NULL);
+  /* a text value too long for the table, or holding '=', is refused and the earlier value kept */
+  char longpath[400];
+  snprintf(longpath, sizeof longpath, "report_path=/tmp/a:report_path=/%0300d", 1);
+  t = run(longpath, NULL, 0, NULL);
+  CHECK(strstr(t, "valid values: text of at most 255 bytes without '='; keeping report_path=/tmp/a\n"));
+}
+
+/* Values in range on their own but contradicting each other warn, and the larger one wins. */
+static void test_consistency(void) {
+  const char *names[] = {"redzone", "max_redzone", NULL};
+  const char *t = run("max_redzone=16:redzone=2048", NULL, 0, names);
+  CHECK(strstr(t, "InteropGuard: WARNING: max_redzone=16 is below redzone=2048; using max_redzone=2048\n"));
+  CHECK(strstr(t, "max_redzone=2048\n"));
+  CHECK(strstr(t, "redzone=2048\n"));
+  t = run("max_redzone=64:redzone=64", NULL, 0, names);
+  CHECK(strstr(t, "WARNING") == NULL);
+  CHECK(strstr(t, "max_redzone=64\n"));
+  t = run("max_redzone=16:redzone=2048", NULL, IG_INIT_QUIET, names);
+  CHECK(strstr(t, "WARNING") == NULL);
+  CHECK(strstr(t, "max_redzone=2048\n"));
 }
 
 static void test_first_call_wins(void) {
@@ -215,6 +243,7 @@ int main(void) {
   RUN(test_env);
   RUN(test_malformed);
   RUN(test_warning_text);
+  RUN(test_consistency);
   RUN(test_first_call_wins);
   TEST_MAIN_END();
 }
