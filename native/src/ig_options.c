@@ -102,7 +102,7 @@ static void _ig_buf_current(_ig_buf_t *b, int id) {
 static void _ig_warn_value(int id, const char *val, size_t vlen, bool quiet) {
   if (quiet) return;
   const _ig_opt_desc_t *d = &_ig_opt_table[id];
-  char text[512];
+  char text[768]; /* two excerpts of at most 163 bytes, two names and the valid values */
   _ig_buf_t b = {text, 0, sizeof text};
   _ig_buf_str(&b, "bad value '");
   _ig_buf_excerpt(&b, val, vlen);

@@ -10,6 +10,7 @@
 /* Runs ig_init(options, flags) in a child (or with INTEROPGUARD_OPTIONS=env when options is NULL); the
  * child writes "name=value\n" for each name, then its stderr. Returns the captured text. */
 static char captured[16384];
+static int last_status; /* the child's wait status */
 static const char *run(const char *options, const char *env, uint32_t flags, const char *const *names) {
   int out[2];
   if (pipe(out) != 0) abort();
@@ -18,6 +19,7 @@ static const char *run(const char *options, const char *env, uint32_t flags, con
     dup2(out[1], 1);
     dup2(out[1], 2);
     close(out[0]);
+    alarm(10); /* a hang ends the child with SIGALRM instead of stalling the test */
     if (env) setenv("INTEROPGUARD_OPTIONS", env, 1); else unsetenv("INTEROPGUARD_OPTIONS");
     if (options || !env) ig_init(options, flags);
     for (int i = 0; names && names[i]; i++) {
@@ -33,8 +35,7 @@ static const char *run(const char *options, const char *env, uint32_t flags, con
   while ((n = read(out[0], captured + len, sizeof captured - 1 - len)) > 0) len += (size_t)n;
   captured[len] = 0;
   close(out[0]);
-  int status;
-  waitpid(pid, &status, 0);
+  waitpid(pid, &last_status, 0);
   return captured;
 }
 
@@ -215,6 +216,57 @@ static void test_consistency(void) {
   CHECK(strstr(t, "max_redzone=2048\n"));
 }
 
+/* A few hundred random strings (keys, values, separators, control and non-ASCII bytes, long runs): each
+ * child parses one and must exit normally, quickly, with one warning line at most per item plus one. */
+static uint64_t fuzz_state = 0x9e3779b97f4a7c15ull;
+static uint32_t fuzz_next(void) {
+  fuzz_state ^= fuzz_state << 13;
+  fuzz_state ^= fuzz_state >> 7;
+  fuzz_state ^= fuzz_state << 17;
+  return (uint32_t)(fuzz_state >> 32);
+}
+
+static void test_fuzz(void) {
+  static const char *const pieces[] = {
+    "halt_on_error", "redzone", "max_redzone", "report_path", "report_format", "quarantine_mb", "verbosity",
+    "max_ranges", "detect_leaked_pin", "suppressions", "=", "=", ":", ":", "::", "0", "1", "16", "2048", "true",
+    "FALSE", "json", "sarif", "-1", " ", "99999999999999999999", "2147483648", "\xc3\xa9", "\033[2J", "\r\n", "'",
+    "\\", "\x7f", "\xff", "%p"};
+  static char text[5000];
+  int failures = 0;
+  for (int round = 0; round < 300; round++) {
+    size_t n = 0;
+    int parts = (int)(fuzz_next() % 12);
+    for (int p = 0; p < parts && n < sizeof text - 1100; p++) {
+      uint32_t r = fuzz_next() % 10;
+      if (r < 7) {
+        const char *piece = pieces[fuzz_next() % (sizeof pieces / sizeof pieces[0])];
+        size_t len = strlen(piece);
+        memcpy(text + n, piece, len);
+        n += len;
+      } else if (r < 9) {
+        int len = (int)(fuzz_next() % 16);
+        for (int i = 0; i < len; i++) text[n++] = (char)(1 + fuzz_next() % 255);
+      } else {
+        size_t len = fuzz_next() % 1024;
+        memset(text + n, (int)('a' + fuzz_next() % 26), len);
+        n += len;
+      }
+    }
+    text[n] = 0;
+    size_t items = 1;
+    for (size_t i = 0; i < n; i++) items += text[i] == ':';
+    const char *t = run(text, NULL, 0, NULL);
+    int warnings = count_of(t, "InteropGuard: WARNING:");
+    if (!WIFEXITED(last_status) || WEXITSTATUS(last_status) != 0 || (size_t)warnings > items + 1 ||
+        strlen(t) > 4096 * (items + 1)) {
+      fprintf(stderr, "fuzz round %d: status %d, %d warnings for %zu items\n", round, last_status, warnings, items);
+      failures++;
+    }
+  }
+  CHECK_EQ(failures, 0);
+}
+
 static void test_first_call_wins(void) {
   const char *names[] = {"quarantine_mb", NULL};
   int out[2];
@@ -244,6 +296,7 @@ int main(void) {
   RUN(test_malformed);
   RUN(test_warning_text);
   RUN(test_consistency);
+  RUN(test_fuzz);
   RUN(test_first_call_wins);
   TEST_MAIN_END();
 }

@@ -58,7 +58,7 @@ internal static class AttachCommand
             string? path = result.GetValue(output);
             try
             {
-                reporter = FindingReporter.Open(ReportOptions.Parse(result.GetValue(report)), path, Console.Out, log, OptionsText.Get(optionText, "suppressions"));
+                reporter = FindingReporter.Open(ReportOptions.Parse(result.GetValue(report)), path, Console.Out, log, GuardOptions.Parse(optionText, null).Suppressions);
             }
             catch (Exception e) when (e is IOException or UnauthorizedAccessException or ArgumentException or NotSupportedException)
             {
