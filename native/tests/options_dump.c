@@ -26,7 +26,7 @@ int main(int argc, char **argv) {
     for (size_t i = 0; hexval(line[i]) >= 0 && hexval(line[i + 1]) >= 0 && n < sizeof text - 1; i += 2)
       text[n++] = (char)(hexval(line[i]) * 16 + hexval(line[i + 1]));
     text[n] = 0;
-    printf("#%d\n", index++);
+    printf("\001%d\n", index++); /* warnings escape control bytes, so this marker starts only a block */
     fflush(stdout);
     pid_t pid = fork();
     if (pid == 0) {
