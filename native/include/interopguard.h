@@ -85,8 +85,8 @@ typedef enum ig_range_state {
  *   16     8    size           user bytes
  *   24     8    alloc_seq      table sequence number when the range became live
  *   32     8    release_seq    sequence number when it was freed/released; 0 while live
- *   40     8    alloc_time_ns  CLOCK_MONOTONIC when it became live
- *   48     8    release_time_ns CLOCK_MONOTONIC when freed/released; 0 while live
+ *   40     8    alloc_time_ns  CLOCK_MONOTONIC_COARSE when it became live
+ *   48     8    release_time_ns CLOCK_MONOTONIC_COARSE when freed/released; 0 while live
  *   56     8    user_tag       kind-specific: a GCHandle of the pinned object or delegate; 0 if none
  *   64     4    kind           ig_range_kind_t
  *   68     4    state          ig_range_state_t; written last (release store) when a record changes
