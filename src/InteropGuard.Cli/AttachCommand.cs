@@ -39,7 +39,7 @@ internal static class AttachCommand
         {
             TextWriter log = Console.Error;
             string? optionText = result.GetValue(options) ?? Environment.GetEnvironmentVariable("INTEROPGUARD_OPTIONS");
-            ValidatorSettings settings = ValidatorSettings.Parse(optionText);
+            ValidatorSettings settings = ValidatorSettings.Parse(optionText, log); // says what the options string gets wrong, once
             int? intervalMs = result.GetValue(interval);
             if (intervalMs is <= 0)
             {

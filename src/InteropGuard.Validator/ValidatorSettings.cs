@@ -1,5 +1,6 @@
 // ValidatorSettings.cs: the options a sweep reads, parsed from INTEROPGUARD_OPTIONS by the runtime's one parser (GuardOptions).
 using System;
+using System.IO;
 using InteropGuard;
 
 namespace InteropGuard.Validator;
@@ -28,6 +29,12 @@ public sealed class ValidatorSettings
     /// <summary>Parses an options string; null or empty gives the defaults. Never throws, never warns.</summary>
     /// <param name="options">The value of <c>INTEROPGUARD_OPTIONS</c>, or null.</param>
     public static ValidatorSettings Parse(string? options) => new(GuardOptions.Parse(options, null));
+
+    /// <summary>Parses an options string a user gave the validator directly (not through a target that warned already):
+    /// unknown keys and bad values write the runtime's warnings to <paramref name="warnings"/>. Never throws.</summary>
+    /// <param name="options">Options text, or null.</param>
+    /// <param name="warnings">Receives one line per problem; null = none.</param>
+    public static ValidatorSettings Parse(string? options, TextWriter? warnings) => new(GuardOptions.Parse(options, warnings));
 
     /// <summary>Reads <c>INTEROPGUARD_OPTIONS</c> from this process's environment.</summary>
     public static ValidatorSettings FromEnvironment() => Parse(Environment.GetEnvironmentVariable("INTEROPGUARD_OPTIONS"));
