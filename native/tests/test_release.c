@@ -615,7 +615,8 @@ static void test_malloc_sampled_overflow_names_its_site(void) {
   if (!died_of(st, SIGSEGV)) fprintf(stderr, "%s", captured);
 }
 
-int main(void) {
+int main(int argc, char **argv) {
+  TEST_MAIN_BEGIN(argc, argv);
   page = sysconf(_SC_PAGESIZE);
   RUN(test_flag_sets_release_mode_and_default_rate);
   RUN(test_null_options_read_environment_in_release_mode);
