@@ -51,8 +51,10 @@ static void hook(const ig_violation_t *v, void *ctx) {
 
 static void model_add(uint64_t id) {
   ig_range_t r;
-  if (ig_range_get(id, &r) != IG_OK) fuzz_fail("ig_range_get(%#llx) of a range just made live failed", (unsigned long long)id);
-  if (r.state != IG_STATE_LIVE || r.id != id) fuzz_fail("a range just made live reads state %u id %#llx", r.state, (unsigned long long)r.id);
+  if (ig_range_get(id, &r) != IG_OK)
+    fuzz_fail("ig_range_get(%#llx) of a range just made live failed", (unsigned long long)id);
+  if (r.state != IG_STATE_LIVE || r.id != id)
+    fuzz_fail("a range just made live reads state %u id %#llx", r.state, (unsigned long long)r.id);
   model_t *m = &live[nlive++];
   m->id = id;
   m->start = r.start;
@@ -178,7 +180,8 @@ static void target(const uint8_t *data, size_t size) {
           if (st != IG_ERR_BAD_ARG) fuzz_fail("ig_range_release of a native block answered %d", (int)st);
           break;
         }
-        if (st != IG_OK) fuzz_fail("ig_range_release of live id %#llx answered %d", (unsigned long long)live[i].id, (int)st);
+        if (st != IG_OK)
+          fuzz_fail("ig_range_release of live id %#llx answered %d", (unsigned long long)live[i].id, (int)st);
         uint64_t id = live[i].id;
         model_remove(i);
         st = ig_range_release(id, 0, &r);
@@ -226,7 +229,8 @@ static void target(const uint8_t *data, size_t size) {
         uint64_t id = take(1) & 1 && nlive ? live[take(1) % nlive].id ^ (take(1) & 3) << 32 : take(8);
         ig_range_t r;
         ig_status_t st = ig_range_get(id, &r);
-        if (st == IG_OK && r.id != id) fuzz_fail("ig_range_get(%#llx) returned id %#llx", (unsigned long long)id, (unsigned long long)r.id);
+        if (st == IG_OK && r.id != id)
+          fuzz_fail("ig_range_get(%#llx) returned id %#llx", (unsigned long long)id, (unsigned long long)r.id);
         if (st != IG_OK && st != IG_ERR_NOT_FOUND) fuzz_fail("ig_range_get answered %d", (int)st);
         break;
       }

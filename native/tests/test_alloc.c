@@ -1,5 +1,6 @@
 /* test_alloc.c - unit tests of the shadow allocator: layout, fill, poison, realloc, free errors, garbage
- * pointers, canary checks and quarantine eviction; runs under CTest, one test per case (also in the ASan+UBSan and TSan builds). */
+ * pointers, canary checks and quarantine eviction; runs under CTest, one test per case (also in the ASan+UBSan and
+ * TSan builds). */
 #include "interopguard.h"
 #include "ig_test.h"
 
