@@ -14,7 +14,13 @@
 #ifndef FUZZ_DRIVER_H
 #define FUZZ_DRIVER_H
 
+/* Built with a sanitizer (the asan preset): its reports go to the real stderr, and a crash saves the input first. */
+#if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
+#define FUZZ_SANITIZED 1
 #include <sanitizer/common_interface_defs.h>
+#else
+#define FUZZ_SANITIZED 0
+#endif
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -199,7 +205,9 @@ static void fuzz_mutate(uint8_t *buf, size_t *n, size_t cap, const fuzz_input_t 
   }
 }
 
+#if FUZZ_SANITIZED
 static void fuzz_on_death(void) { fuzz_save_current(); }
+#endif
 
 static int fuzz_replay(fuzz_target_t target, const char *path) {
   FILE *f = fopen(path, "rb");
@@ -226,11 +234,15 @@ static int fuzz_main(int argc, char **argv, const char *name, fuzz_target_t targ
   if (fuzz_err == NULL) fuzz_err = stderr;
   else {
     setvbuf(fuzz_err, NULL, _IONBF, 0);
+#if FUZZ_SANITIZED
     __sanitizer_set_report_fd((void *)(intptr_t)real_stderr);
+#endif
     FILE *null = freopen("/dev/null", "w", stderr);
     (void)null;
   }
+#if FUZZ_SANITIZED
   __sanitizer_set_death_callback(fuzz_on_death);
+#endif
   if (argc > 2 && strcmp(argv[1], "--replay") == 0) return fuzz_replay(target, argv[2]);
   double seconds = argc > 1 ? atof(argv[1]) : 20.0;
   fuzz_rng = argc > 2 ? strtoull(argv[2], NULL, 10) : 1;
