@@ -228,11 +228,13 @@ typedef struct ig_violation {
 #define IG_INIT_RELEASE 0x2u
 /* mode 2 (the validator scans blocks as roots): every byte of a new block is filled with malloc_fill_byte, whatever
  * max_malloc_fill_size says, so the scan never reads a word nobody wrote (a stale pointer malloc's previous user
- * left would be reported as dangling or unpinned). Costs a memset of the whole block (benchmarks/results/). */
+ * left would be reported as dangling or unpinned). Costs a memset of the whole block (benchmarks/results/full-fill.md). */
 #define IG_INIT_FULL_FILL 0x4u
-/* 1 in 20000, not LLVM GWP-ASan's 5000: on the gate's buffer churn (~1 M allocations a second) a sample costs
- * 30-75 us by the machine's day, and 10000 read +0.8 ... +1.4 % there, over the 1 % budget on slow days; 20000 (with
- * quarantined slots reused first) read +0.6 ... +0.7 % (benchmarks/README.md, "Reuse first, and 1 in 20000"). */
+/* 1 in 20000, a quarter of LLVM GWP-ASan's 1 in 5000: a sample costs tens of microseconds (two mprotect calls and, in a
+ * never-used slot, a page fault, with caches cold between samples), so a program allocating ~1 M native buffers a
+ * second, like the release-mode gate's buffer churn, needs 1 in 20000 to stay within release mode's 1 % budget
+ * (the measurements: benchmarks/results/2026-12-06-bench-gate.md). A bug that repeats over allocations or runs is
+ * still found; sample_rate sets the rate per process. */
 #define IG_RELEASE_SAMPLE_RATE 20000
 
 /* 1 when the library runs in release mode (ig_init with IG_INIT_RELEASE), else 0. */
