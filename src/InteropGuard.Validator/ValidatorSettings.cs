@@ -20,7 +20,7 @@ public sealed class ValidatorSettings
         }
     }
 
-    /// <summary>The defaults (every check on except <c>leaked-pin</c>, 1000 ms interval, 10000 ms pin leak).</summary>
+    /// <summary>The defaults (every check on except <c>leaked-pin</c>, 1000 ms interval, 10000 ms pin leak, 30000 ms stop deadline).</summary>
     public static ValidatorSettings Default => new();
 
     /// <summary><c>validator_interval_ms</c>: milliseconds between timer sweeps; 0 = no timer sweeps.</summary>
@@ -28,6 +28,10 @@ public sealed class ValidatorSettings
 
     /// <summary><c>pin_leak_ms</c>: a pin or handle alive longer than this is a <c>leaked-pin</c>.</summary>
     public long PinLeakMs { get; private set; } = 10000;
+
+    /// <summary><c>validator_timeout_ms</c>: the hard deadline of one stop of the target, enforced by the stop sentinel
+    /// (a validator stopped longer is killed and the target resumed). The target waits as long for an answer.</summary>
+    public int TimeoutMs { get; private set; } = 30000;
 
     /// <summary><c>verbosity</c>: 1 logs every sweep on stderr.</summary>
     public int Verbosity { get; private set; }
@@ -71,6 +75,13 @@ public sealed class ValidatorSettings
                 if (TryInt(value, out long interval) && interval <= int.MaxValue)
                 {
                     IntervalMs = (int)interval;
+                }
+
+                return;
+            case "validator_timeout_ms":
+                if (TryInt(value, out long timeout) && timeout is >= 1 and <= int.MaxValue)
+                {
+                    TimeoutMs = (int)timeout;
                 }
 
                 return;
