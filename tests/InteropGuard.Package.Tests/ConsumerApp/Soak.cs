@@ -127,9 +127,15 @@ internal static unsafe class Program
             sum += items[i];
         }
 
-        Compare compare = (a, b) => (*a).CompareTo(*b);
+        int comparisons = 0;
+        Compare compare = (a, b) => // a new delegate per call (it captures the counter), collected soon after
+        {
+            comparisons++;
+            return (*a).CompareTo(*b);
+        };
         Native.Sort(items, (nuint)items.Length, sizeof(int), compare);
         GC.KeepAlive(compare); // alive across the call: the only time qsort calls it
+        Expect(comparisons >= items.Length - 1);
         for (int i = 0; i < items.Length; i++)
         {
             sum -= items[i];
