@@ -118,7 +118,7 @@ internal sealed class Suppressions
 
         if (length > MaxFileBytes)
         {
-            problems.Add($"it is larger than {MaxFileBytes / 1024} KiB (the limit for a suppressions file); it is not read");
+            problems.Add($"it is larger than {MaxFileBytes / 1024} KiB (the limit); it is not read");
             return Empty;
         }
 
