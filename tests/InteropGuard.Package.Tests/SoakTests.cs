@@ -28,7 +28,7 @@ public sealed class SoakTests
         (int exit, string output) = SoakApp.Build.RunApp("Debug", environment, _ => { }, SoakApp.Timeout(seconds),
             seconds.ToString(CultureInfo.InvariantCulture));
 
-        TestContext.Out.WriteLine($"mode {mode}, {seconds} s: {SoakApp.Summary(output)}");
+        TestContext.Out.WriteLine($"mode {mode}, {seconds} s: {SoakApp.Summary(output)}; {Regex.Match(output, "longest stall .*").Value}");
         Assert.That(exit, Is.EqualTo(0), output);
         Assert.That(output, Does.Contain("soak: data intact"), output);
         Assert.That(output, Does.Match(@"soak: 8 threads, [1-9]\d* rounds, \d+ forced GCs, 0 checksum mismatches"), output);

@@ -33,7 +33,7 @@ public sealed partial class ValidatorFaultTests
         (int exit, string output) = Run(Options, pid => validator = SignalMidSweep(pid, SigKill));
 
         AssertFinishedIntact(exit, output);
-        Assert.That(Count(output, $"the validator (pid {validator}) stopped ("), Is.EqualTo(1), output);
+        Assert.That(Count(output, $"the validator (pid {validator}) stopped (it was killed by signal 9 (SIGKILL))"), Is.EqualTo(1), output);
         Assert.That(Count(output, "validation is off"), Is.EqualTo(1), "one message\n" + output);
     }
 
@@ -79,7 +79,9 @@ public sealed partial class ValidatorFaultTests
     private static (int ExitCode, string Output) Run(string options, Action<int> inject)
     {
         var environment = new Dictionary<string, string?> { ["INTEROPGUARD"] = "2", ["INTEROPGUARD_OPTIONS"] = options };
-        return SoakApp.Build.RunApp("Debug", environment, inject, SoakApp.Timeout(6), SoakSeconds);
+        (int exit, string output) = SoakApp.Build.RunApp("Debug", environment, inject, SoakApp.Timeout(6), SoakSeconds);
+        TestContext.Out.WriteLine($"{options}: {SoakApp.Summary(output)}; {Regex.Match(output, "longest stall .*").Value}");
+        return (exit, output);
     }
 
     private static void AssertFinishedIntact(int exit, string output)

@@ -29,6 +29,7 @@ internal static unsafe class Program
     private static long s_rounds;
     private static long s_mismatches;
     private static long s_gcs;
+    private static double s_longestStallMs;
 
     private static int Main(string[] args)
     {
@@ -45,13 +46,17 @@ internal static unsafe class Program
 
         var collector = new Thread(() => Collect(stop, seconds)) { Name = "soak gc" };
         collector.Start();
+        var ticker = new Thread(() => Tick(stop, seconds)) { Name = "soak ticker", IsBackground = true };
+        ticker.Start();
         foreach (Thread worker in workers)
         {
             worker.Join();
         }
 
         collector.Join();
+        ticker.Join();
         Console.WriteLine($"soak: {Threads} threads, {s_rounds} rounds, {s_gcs} forced GCs, {s_mismatches} checksum mismatches, {Guard.ReportCount} reports");
+        Console.WriteLine($"soak: longest stall {s_longestStallMs:F1} ms");
         Console.WriteLine(s_mismatches == 0 ? "soak: data intact" : "soak: DATA DAMAGED");
         return 0;
     }
@@ -64,6 +69,19 @@ internal static unsafe class Program
             Thread.Sleep(rng.Next(20, 80));
             GC.Collect(rng.Next(0, 3), GCCollectionMode.Forced, blocking: true, compacting: true);
             Interlocked.Increment(ref s_gcs);
+        }
+    }
+
+    // The longest time a thread that wakes every 5 ms went without running: sweeps stop the whole program.
+    private static void Tick(Stopwatch stop, double seconds)
+    {
+        double last = stop.Elapsed.TotalMilliseconds;
+        while (stop.Elapsed.TotalSeconds < seconds)
+        {
+            Thread.Sleep(5);
+            double now = stop.Elapsed.TotalMilliseconds;
+            s_longestStallMs = Math.Max(s_longestStallMs, now - last);
+            last = now;
         }
     }
 
