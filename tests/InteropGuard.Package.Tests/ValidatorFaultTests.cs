@@ -20,7 +20,7 @@ public sealed partial class ValidatorFaultTests
     private const int SigKill = 9;
     private const int SigCont = 18;
     private const int SigStop = 19;
-    private const string SoakSeconds = "6";
+    private const string SoakSeconds = "8"; // long enough that the validator (a cold start of ~1 s) sweeps while the soak runs
 
     // Sweeps back to back, so a signal finds one in progress; the deadline short, so the test is.
     private const string Options = "validator_interval_ms=10:validator_timeout_ms=1000";
@@ -79,7 +79,7 @@ public sealed partial class ValidatorFaultTests
     private static (int ExitCode, string Output) Run(string options, Action<int> inject)
     {
         var environment = new Dictionary<string, string?> { ["INTEROPGUARD"] = "2", ["INTEROPGUARD_OPTIONS"] = options };
-        (int exit, string output) = SoakApp.Build.RunApp("Debug", environment, inject, SoakApp.Timeout(6), SoakSeconds);
+        (int exit, string output) = SoakApp.Build.RunApp("Debug", environment, inject, SoakApp.Timeout(8), SoakSeconds);
         TestContext.Out.WriteLine($"{options}: {SoakApp.Summary(output)}; {Regex.Match(output, "longest stall .*").Value}");
         return (exit, output);
     }
