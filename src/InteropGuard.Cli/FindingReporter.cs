@@ -57,7 +57,7 @@ internal sealed class FindingReporter : IDisposable
             suppressions = Suppressions.Load(suppressionsPath, problems);
             if (problems.Count > 0)
             {
-                log.WriteLine($"interopguard: warning: suppressions file '{Suppressions.Excerpt(suppressionsPath, 200)}': {string.Join("; ", problems)}; valid lines are kind:pattern (# comments), e.g. unpinned-managed-pointer:MyApp.Decoder");
+                log.WriteLine($"interopguard: warning: suppressions file '{suppressionsPath}': {string.Join("; ", problems)}; valid lines are kind:pattern (# comments), e.g. unpinned-managed-pointer:MyApp.Decoder");
             }
         }
 

@@ -205,7 +205,7 @@ internal static class Reporter
                 s_suppressionsPath = path;
                 if (problems.Count > 0)
                 {
-                    Write(Error, $"InteropGuard: warning: suppressions file '{Suppressions.Excerpt(path, 200)}': {string.Join("; ", problems)}; valid lines are kind:pattern (# comments), kinds as in reports, e.g. native-use-after-free:MyApp.Decoder\n");
+                    Write(Error, $"InteropGuard: warning: suppressions file '{path}': {string.Join("; ", problems)}; valid lines are kind:pattern (# comments), kinds as in reports, e.g. native-use-after-free:MyApp.Decoder\n");
                 }
             }
 

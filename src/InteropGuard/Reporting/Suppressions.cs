@@ -1,7 +1,6 @@
 // Suppressions.cs: the suppressions file (option suppressions): kind:pattern lines that silence accepted findings.
 using System;
 using System.Collections.Generic;
-using System.Globalization;
 using System.IO;
 using System.Text;
 
@@ -34,7 +33,7 @@ internal sealed class Suppressions
             number++;
             if (raw.Length > MaxLineLength)
             {
-                problems.Add($"line {number} is longer than {MaxLineLength} characters (the limit); it is ignored: '{Excerpt(raw)}'");
+                problems.Add($"line {number} is longer than {MaxLineLength} characters (the limit); it is ignored: '{OptionGrammar.Excerpt(raw)}'");
                 continue;
             }
 
@@ -54,7 +53,7 @@ internal sealed class Suppressions
             int colon = line.IndexOf(':', StringComparison.Ordinal);
             if (colon <= 0 || colon == line.Length - 1)
             {
-                problems.Add($"line {number}: '{Excerpt(raw.Trim())}' is not kind:pattern");
+                problems.Add($"line {number}: '{OptionGrammar.Excerpt(raw.Trim())}' is not kind:pattern");
                 continue;
             }
 
@@ -70,7 +69,7 @@ internal sealed class Suppressions
             }
             else
             {
-                problems.Add($"line {number}: unknown kind '{Excerpt(kindText)}'");
+                problems.Add($"line {number}: unknown kind '{OptionGrammar.Excerpt(kindText)}'");
             }
         }
 
@@ -134,31 +133,6 @@ internal sealed class Suppressions
 
         problems.AddRange(lineProblems);
         return rules;
-    }
-
-    /// <summary>At most <paramref name="max"/> characters of <paramref name="text"/>, control characters escaped
-    /// (<c>\n</c>, <c>\x01</c>), "..." when cut: what a warning may quote of a line.</summary>
-    internal static string Excerpt(string text, int max = 60)
-    {
-        var b = new StringBuilder();
-        foreach (char c in text)
-        {
-            if (b.Length >= max)
-            {
-                return b.Append("...").ToString();
-            }
-
-            _ = c switch
-            {
-                '\n' => b.Append("\\n"),
-                '\r' => b.Append("\\r"),
-                '\t' => b.Append("\\t"),
-                _ when char.IsControl(c) || char.IsSurrogate(c) || c == '\uFFFD' => b.Append("\\x").Append(((int)c).ToString("x2", CultureInfo.InvariantCulture)),
-                _ => b.Append(c),
-            };
-        }
-
-        return b.ToString();
     }
 
     /// <summary>True when a rule silences <paramref name="v"/>.</summary>
