@@ -54,7 +54,8 @@ public sealed partial class ValidatorFaultTests
     }
 
     // The same stop with the deadline out of reach: the program stays stopped (all threads in tracing stop) until the
-    // test continues the validator. Two seconds of it are checked; with the 1000 ms deadline the sentinel ends it first.
+    // test continues the validator. Two seconds of it are checked (the soak's ticker then reports a stall that long);
+    // with the 1000 ms deadline the sentinel ends it first.
     [Test]
     public void Stalls_ValidatorStoppedMidSweep_WithoutAReachableDeadline()
     {
@@ -66,7 +67,7 @@ public sealed partial class ValidatorFaultTests
             stayedStopped = Enumerable.Range(0, 20).All(_ =>
             {
                 Thread.Sleep(100);
-                return State(pid) == 't';
+                return AllThreadsTraced(pid);
             });
             _ = kill(validator, SigCont);
         });
@@ -92,7 +93,8 @@ public sealed partial class ValidatorFaultTests
     }
 
     /// <summary>Waits for the validator child of <paramref name="target"/> to stop it, and sends <paramref name="signal"/>
-    /// to the validator while the target is in tracing stop (retried when the sweep ended first). Returns the validator's pid.</summary>
+    /// to the validator while every thread of the target is in tracing stop (retried when the sweep ended first).
+    /// Returns the validator's pid.</summary>
     private static int SignalMidSweep(int target, int signal)
     {
         DateTime giveUp = DateTime.UtcNow.AddSeconds(30);
@@ -100,7 +102,7 @@ public sealed partial class ValidatorFaultTests
         while (DateTime.UtcNow < giveUp)
         {
             validator = validator != 0 ? validator : FindChild(target, "serve");
-            if (validator == 0 || State(target) != 't')
+            if (validator == 0 || !AllThreadsTraced(target))
             {
                 Thread.Sleep(1);
                 continue;
@@ -114,7 +116,7 @@ public sealed partial class ValidatorFaultTests
 
             Assert.That(kill(validator, SigStop), Is.EqualTo(0));
             Thread.Sleep(20);
-            if (State(validator) == 'T' && State(target) == 't')
+            if (State(validator) == 'T' && AllThreadsTraced(target))
             {
                 return validator; // stopped while the target is stopped
             }
@@ -155,12 +157,27 @@ public sealed partial class ValidatorFaultTests
         return 0;
     }
 
-    /// <summary>The state letter of <paramref name="pid"/> (R, S, T stopped, t tracing stop, Z), or '?' when it is gone.</summary>
-    private static char State(int pid)
+    /// <summary>True when every thread of <paramref name="pid"/> is in tracing stop: the sweep's attach is complete.</summary>
+    private static bool AllThreadsTraced(int pid)
     {
         try
         {
-            Match m = Regex.Match(File.ReadAllText($"/proc/{pid}/status"), @"^State:\s+(\S)", RegexOptions.Multiline);
+            string[] tasks = Directory.GetDirectories($"/proc/{pid}/task");
+            return tasks.Length > 0 && tasks.All(t => State(pid, Path.GetFileName(t)) == 't');
+        }
+        catch (IOException)
+        {
+            return false;
+        }
+    }
+
+    /// <summary>The state letter of <paramref name="pid"/> (R, S, T stopped, t tracing stop, Z), or '?' when it is gone.</summary>
+    private static char State(int pid, string? thread = null)
+    {
+        try
+        {
+            string path = thread is null ? $"/proc/{pid}/status" : $"/proc/{pid}/task/{thread}/status";
+            Match m = Regex.Match(File.ReadAllText(path), @"^State:\s+(\S)", RegexOptions.Multiline);
             return m.Success ? m.Groups[1].Value[0] : '?';
         }
         catch (IOException)
