@@ -36,9 +36,6 @@ internal static class IgConstants
     /// <summary><c>IG_MAX_ALIGN</c>: the largest alignment <c>ig_malloc_at</c> supports.</summary>
     public const int MaxAlignment = 32768;
 
-    /// <summary>errno <c>ENOSPC</c> after a null <c>ig_malloc_at</c>: the shadow table is full (max_ranges).</summary>
-    public const int ErrnoTableFull = 28;
-
     public const uint InitQuiet = 0x1;
 
     /// <summary>ig_init flag IG_INIT_RELEASE: release mode (plain unsampled blocks, sample_rate defaults to 20000).</summary>

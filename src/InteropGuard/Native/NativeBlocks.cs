@@ -17,6 +17,10 @@ internal static unsafe class NativeBlocks
 {
     private static readonly bool s_release = GuardRuntime.Enabled && GuardRuntime.Mode == GuardMode.Release;
 
+    /// <summary>errno <c>ENOSPC</c> (Linux, every architecture) after a null <c>ig_malloc_at</c>: the shadow table is
+    /// full, the memory was there (interopguard.h).</summary>
+    private const int ErrnoTableFull = 28;
+
     // Blocks handed out untracked because the table was full; s_anyUntracked keeps the free path at one branch until then.
     private static readonly ConcurrentDictionary<nint, byte> s_untracked = new();
     private static bool s_anyUntracked;
@@ -59,7 +63,7 @@ internal static unsafe class NativeBlocks
     [MethodImpl(MethodImplOptions.NoInlining)]
     private static void* AllocateUntracked(nuint length, nuint alignment, int errno)
     {
-        if (errno != IgConstants.ErrnoTableFull)
+        if (errno != ErrnoTableFull)
         {
             return null;
         }
