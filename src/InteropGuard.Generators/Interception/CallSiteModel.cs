@@ -180,3 +180,73 @@ internal sealed record CallSiteModel
     /// release-mode check; modes 1 and 2 still check them.</summary>
     public EquatableArray<string> RepeatedArguments { get; }
 }
+
+/// <summary>Why a P/Invoke call site got no wrapper (each reason is one build diagnostic).</summary>
+internal enum SkipReason
+{
+    /// <summary>The signature names a private or protected nested type outside a partial type chain (IG1101).</summary>
+    TypeNotNameable,
+    /// <summary>No interceptor can replace the call (IG1103).</summary>
+    NotInterceptable,
+}
+
+/// <summary>A P/Invoke call site the generator does not intercept, with what the diagnostic says about it. The
+/// location is kept as text and numbers (no syntax tree), so the model stays equatable.</summary>
+internal sealed record SkippedCallSite
+{
+    public SkippedCallSite(SkipReason reason, string target, string problem, string wayOut, string file, int start, int length, int line, int column, int endLine, int endColumn)
+    {
+        Reason = reason;
+        Target = target;
+        Problem = problem;
+        WayOut = wayOut;
+        File = file;
+        Start = start;
+        Length = length;
+        Line = line;
+        Column = column;
+        EndLine = endLine;
+        EndColumn = endColumn;
+    }
+
+    public SkipReason Reason { get; }
+
+    /// <summary>The P/Invoke, <c>Native.Sort</c>.</summary>
+    public string Target { get; }
+
+    /// <summary>IG1101: the type that cannot be named; IG1103: why the call cannot be intercepted.</summary>
+    public string Problem { get; }
+
+    /// <summary>IG1101: the containing type to make partial; IG1103: what to change.</summary>
+    public string WayOut { get; }
+
+    public string File { get; }
+
+    public int Start { get; }
+
+    public int Length { get; }
+
+    /// <summary>0-based, as <c>LinePosition</c>.</summary>
+    public int Line { get; }
+
+    public int Column { get; }
+
+    public int EndLine { get; }
+
+    public int EndColumn { get; }
+}
+
+/// <summary>What stage 3 read from one invocation: a site to intercept, a P/Invoke call it must skip, or neither
+/// (null from the reader: not a P/Invoke call, or opted out with [NotIntercepted]).</summary>
+internal sealed record CallSiteRead
+{
+    public CallSiteRead(CallSiteModel? site, SkippedCallSite? skipped)
+    {
+        Site = site;
+        Skipped = skipped;
+    }
+
+    public CallSiteModel? Site { get; }
+
+    public SkippedCallSite? Skipped { get; }
+}

@@ -28,22 +28,35 @@ internal static class CallSiteReader
     private static readonly SymbolDisplayFormat ShortTypeFormat = SymbolDisplayFormat.MinimallyQualifiedFormat
         .WithMiscellaneousOptions(SymbolDisplayMiscellaneousOptions.UseSpecialTypes);
 
-    /// <summary>The model of <paramref name="context"/>'s invocation, or null when it is not an interceptable call of a P/Invoke.</summary>
-    public static CallSiteModel? Read(GeneratorSyntaxContext context, CancellationToken cancellationToken)
+    /// <summary>What <paramref name="context"/>'s invocation is: a site to intercept, a P/Invoke call the generator
+    /// must skip (and say so), or null when it is not a call of a P/Invoke or the user opted out.</summary>
+    public static CallSiteRead? Read(GeneratorSyntaxContext context, CancellationToken cancellationToken)
     {
-        return context.Node is InvocationExpressionSyntax invocation ? Read(invocation, context.SemanticModel, readRepeated: true, cancellationToken) : null;
+        return context.Node is InvocationExpressionSyntax invocation ? ReadSite(invocation, context.SemanticModel, readRepeated: true, cancellationToken) : null;
     }
 
     /// <summary>The model of <paramref name="invocation"/>, or null when it is not an interceptable call of a P/Invoke;
     /// <paramref name="readRepeated"/> false leaves <see cref="CallSiteModel.RepeatedArguments"/> empty (the
     /// previous call of a repeated argument is read this way).</summary>
-    internal static CallSiteModel? Read(InvocationExpressionSyntax invocation, SemanticModel model, bool readRepeated, CancellationToken cancellationToken)
+    internal static CallSiteModel? Read(InvocationExpressionSyntax invocation, SemanticModel model, bool readRepeated, CancellationToken cancellationToken) =>
+        ReadSite(invocation, model, readRepeated, cancellationToken)?.Site;
+
+    private static CallSiteRead? ReadSite(InvocationExpressionSyntax invocation, SemanticModel model, bool readRepeated, CancellationToken cancellationToken)
     {
         // Method groups, delegate and function-pointer invocations are not calls of the method itself.
         if (model.GetSymbolInfo(invocation, cancellationToken).Symbol is not IMethodSymbol method
-            || method.MethodKind != MethodKind.Ordinary || !method.IsStatic || method.IsGenericMethod)
+            || !method.IsStatic || method.IsGenericMethod)
         {
             return null;
+        }
+
+        if (method.MethodKind != MethodKind.Ordinary)
+        {
+            // A local `static extern` function is a P/Invoke the generated file cannot name.
+            return method.MethodKind == MethodKind.LocalFunction && IsPInvoke(method, out _, out _)
+                ? Skipped(SkipReason.NotInterceptable, method, invocation, "it is a local extern function, which generated code cannot call",
+                    "declare the P/Invoke as a static method of a type")
+                : null;
         }
 
         IMethodSymbol declaration = method.PartialDefinitionPart ?? method;
@@ -64,22 +77,33 @@ internal static class CallSiteReader
         }
 
         Compilation compilation = model.Compilation;
-        TargetModel? target = ReadTarget(declaration, compilation, isLibraryImport, utf16Strings);
+        TargetModel? target = ReadTarget(declaration, compilation, isLibraryImport, utf16Strings, out SkipReason reason, out string problem, out string wayOut);
         if (target is null)
         {
-            return null;
+            return Skipped(reason, declaration, invocation, problem, wayOut);
         }
 
         InterceptableLocation? location = model.GetInterceptableLocation(invocation, cancellationToken);
         if (location is null)
         {
-            return null;
+            return Skipped(SkipReason.NotInterceptable, declaration, invocation, "the compiler offers no interceptable location for this call",
+                "call it by name, Type.Method(...)");
         }
 
         FileLinePositionSpan span = NameLocation(invocation).GetLineSpan();
-        return new CallSiteModel(target, location.Version, location.Data, location.GetDisplayLocation(), invocation.SyntaxTree.FilePath,
+        return new CallSiteRead(new CallSiteModel(target, location.Version, location.Data, location.GetDisplayLocation(), invocation.SyntaxTree.FilePath,
             span.StartLinePosition.Line + 1, CallerName(enclosing), NullArguments(invocation, model, cancellationToken),
-            readRepeated ? RepeatedArgumentReader.Read(invocation, target, model, cancellationToken) : EquatableArray<string>.Empty);
+            readRepeated ? RepeatedArgumentReader.Read(invocation, target, model, cancellationToken) : EquatableArray<string>.Empty), null);
+    }
+
+    /// <summary>A skipped call of <paramref name="method"/>, located at the called name.</summary>
+    private static CallSiteRead Skipped(SkipReason reason, IMethodSymbol method, InvocationExpressionSyntax invocation, string problem, string wayOut)
+    {
+        Location where = NameLocation(invocation);
+        FileLinePositionSpan lines = where.GetLineSpan();
+        string target = (method.ContainingType is { } type ? type.Name + "." : "") + method.Name;
+        return new CallSiteRead(null, new SkippedCallSite(reason, target, problem, wayOut, invocation.SyntaxTree.FilePath, where.SourceSpan.Start, where.SourceSpan.Length,
+            lines.StartLinePosition.Line, lines.StartLinePosition.Character, lines.EndLinePosition.Line, lines.EndLinePosition.Character));
     }
 
     /// <summary>The parameters whose argument is a compile-time constant null or zero (<c>null</c>, <c>0</c>,
@@ -161,24 +185,47 @@ internal static class CallSiteReader
         return false;
     }
 
-    private static TargetModel? ReadTarget(IMethodSymbol method, Compilation compilation, bool isLibraryImport, bool utf16Strings)
+    private static TargetModel? ReadTarget(IMethodSymbol method, Compilation compilation, bool isLibraryImport, bool utf16Strings,
+        out SkipReason reason, out string problem, out string wayOut)
     {
         IAssemblySymbol assembly = compilation.Assembly;
         INamedTypeSymbol? containing = method.ContainingType;
-        if (containing is null || containing.IsGenericType || method.ReturnsByRef || method.ReturnsByRefReadonly)
+        reason = SkipReason.NotInterceptable;
+        problem = "";
+        wayOut = "";
+        if (containing is null || containing.IsGenericType)
         {
+            problem = "it is declared in a generic type, which an interceptor cannot name for every instantiation";
+            wayOut = "declare the P/Invoke in a non-generic type";
+            return null;
+        }
+
+        if (method.ReturnsByRef || method.ReturnsByRefReadonly)
+        {
+            problem = "it returns by reference";
+            wayOut = "return a pointer or a value instead";
             return null;
         }
 
         if (!IsAccessible(method.ReturnType, compilation))
         {
-            return null;
+            return NotNameable(method.ReturnType, out reason, out problem, out wayOut);
         }
 
         bool accessible = compilation.IsSymbolAccessibleWithin(method, assembly);
         if (!accessible && compilation.GetTypeByMetadataName(UnsafeAccessorTypeAttribute) is null)
         {
-            return null; // a private P/Invoke needs [UnsafeAccessorType] (.NET 10)
+            problem = "it is private, and calling a private P/Invoke from generated code needs UnsafeAccessorTypeAttribute (.NET 10)";
+            wayOut = "make the P/Invoke internal, or target .NET 10";
+            return null;
+        }
+
+        foreach (IParameterSymbol parameter in method.Parameters)
+        {
+            if (!IsAccessible(parameter.Type, compilation))
+            {
+                return NotNameable(parameter.Type, out reason, out problem, out wayOut);
+            }
         }
 
         var parameters = ImmutableArray.CreateBuilder<ParameterModel>(method.Parameters.Length);
@@ -186,11 +233,6 @@ internal static class CallSiteReader
         display.Append(containing.Name).Append('.').Append(method.Name).Append('(');
         foreach (IParameterSymbol parameter in method.Parameters)
         {
-            if (!IsAccessible(parameter.Type, compilation))
-            {
-                return null; // the wrapper could not name the type
-            }
-
             parameters.Add(ReadParameter(parameter, compilation, isLibraryImport, utf16Strings));
             if (parameter.Ordinal > 0)
             {
@@ -219,6 +261,22 @@ internal static class CallSiteReader
             accessible,
             display.ToString(),
             new EquatableArray<ParameterModel>(parameters.MoveToImmutable()));
+    }
+
+    /// <summary>IG1101 for a signature type generated code cannot name (a private or protected nested type).</summary>
+    private static TargetModel? NotNameable(ITypeSymbol type, out SkipReason reason, out string problem, out string wayOut)
+    {
+        reason = SkipReason.TypeNotNameable;
+        ITypeSymbol named = type;
+        while (named is IPointerTypeSymbol or IArrayTypeSymbol)
+        {
+            named = named is IPointerTypeSymbol pointer ? pointer.PointedAtType : ((IArrayTypeSymbol)named).ElementType;
+        }
+
+        string accessibility = named.DeclaredAccessibility.ToString().ToLowerInvariant();
+        problem = $"the {accessibility} type '{named.ToDisplayString(ShortTypeFormat)}'";
+        wayOut = $"make '{named.ToDisplayString(ShortTypeFormat)}' internal";
+        return null;
     }
 
     private static ParameterModel ReadParameter(IParameterSymbol parameter, Compilation compilation, bool isLibraryImport, bool utf16Strings)
