@@ -273,9 +273,15 @@ internal static class CallSiteReader
             named = named is IPointerTypeSymbol pointer ? pointer.PointedAtType : ((IArrayTypeSymbol)named).ElementType;
         }
 
+        string name = named.Name;
+        for (INamedTypeSymbol? outer = named.ContainingType; outer is not null; outer = outer.ContainingType)
+        {
+            name = outer.Name + "." + name;
+        }
+
         string accessibility = named.DeclaredAccessibility.ToString().ToLowerInvariant();
-        problem = $"the {accessibility} type '{named.ToDisplayString(ShortTypeFormat)}'";
-        wayOut = $"make '{named.ToDisplayString(ShortTypeFormat)}' internal";
+        problem = $"the {accessibility} type '{name}'";
+        wayOut = $"make '{name}' internal";
         return null;
     }
 
