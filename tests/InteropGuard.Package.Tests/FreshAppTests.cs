@@ -11,6 +11,7 @@ namespace InteropGuard.Package.Tests;
 public sealed class FreshAppTests
 {
     private ConsumerBuild? _withPackage;
+    private string _withPackageLog = "";
     private ConsumerBuild? _withoutPackage;
     private string _package = "";
 
@@ -35,14 +36,14 @@ public sealed class FreshAppTests
         ["LD_LIBRARY_PATH"] = ConsumerBuild.NativeDirectory,
     };
 
-    private ConsumerBuild WithPackage() => _withPackage ??= Built(withPackage: true);
+    private ConsumerBuild WithPackage() => _withPackage ??= Built(withPackage: true, out _withPackageLog);
 
-    private ConsumerBuild WithoutPackage() => _withoutPackage ??= Built(withPackage: false);
+    private ConsumerBuild WithoutPackage() => _withoutPackage ??= Built(withPackage: false, out _);
 
-    private ConsumerBuild Built(bool withPackage)
+    private ConsumerBuild Built(bool withPackage, out string log)
     {
         ConsumerBuild app = ConsumerBuild.CreateFresh(_package, withPackage);
-        (int code, string log) = app.BuildFresh();
+        (int code, log) = app.BuildFresh();
         Assert.That(code, Is.EqualTo(0), "a fresh console app builds as dotnet new left it:\n" + log);
         Assert.That(File.ReadAllText(Path.Combine(app.ProjectDirectory, "Consumer.csproj")), Does.Not.Contain("AllowUnsafeBlocks"), "no project edit");
         return app;
@@ -85,6 +86,36 @@ public sealed class FreshAppTests
     }
 
     [Test]
+    public void Detects_ACollectedDelegateTheLibraryStillHolds_WithOnlyThePackageReference()
+    {
+        (int exit, string output) = WithPackage().RunApp("Debug", Environment("2"), "callback");
+
+        Assert.That(exit, Is.EqualTo(0), output);
+        Assert.That(output, Does.Contain("ERROR: InteropGuard: collected-delegate-callback"), output);
+        Assert.That(output, Does.Contain("libigsample.so"), output);
+        Assert.That(output, Does.Contain("done"), output);
+    }
+
+    [Test]
+    public void Detects_NoCollectedDelegateWithTheCheckOff_SameApp()
+    {
+        (int exit, string output) = WithPackage().RunApp("Debug", Environment("2", "detect_collected_delegate_callback=0"), "callback");
+
+        Assert.That(exit, Is.EqualTo(0), output);
+        Assert.That(output, Does.Not.Contain("ERROR: InteropGuard"), output);
+    }
+
+    [Test]
+    public void Allows_ADelegateKeptInAStaticWhileTheLibraryHoldsIt()
+    {
+        (int exit, string output) = WithPackage().RunApp("Debug", Environment("2"), "callback-kept");
+
+        Assert.That(exit, Is.EqualTo(0), output);
+        Assert.That(output, Does.Not.Contain("ERROR: InteropGuard"), output);
+        Assert.That(output, Does.Contain("done"), output);
+    }
+
+    [Test]
     public void Detects_APointerKeptThroughNativeLibraryAndAFunctionPointer_TheValidatorStartsBeforeMain()
     {
         (int exit, string output) = WithPackage().RunApp("Debug", Environment("2", "verbosity=1"), "function-pointer");
@@ -94,6 +125,20 @@ public sealed class FreshAppTests
         Assert.That(output, Does.Match(@"InteropGuard: mode 2 \(Validator\), enabled, validator pid \d+, .*; options: .*; not checked: "), "one start-up line\n" + output);
         Assert.That(output, Does.Contain("ERROR: InteropGuard: unpinned-managed-pointer"), output);
         Assert.That(output, Does.Contain("the data segment (.data/.bss) of libigsample.so"), output);
+    }
+
+    [Test]
+    public void AQsortComparerOfAPrivateDelegateType_IsInterceptedInsideItsPartialClass_AndTheBuildNamesTheOneThatIsNot()
+    {
+        ConsumerBuild app = WithPackage();
+
+        Assert.That(_withPackageLog, Does.Match(@"Program\.cs\(\d+,\d+\): warning IG1101: This call of PlainSorter\.QSort is not checked by InteropGuard"), _withPackageLog);
+        Assert.That(_withPackageLog, Does.Not.Contain("This call of Sorter.QSort"), "the partial class hosts its wrapper\n" + _withPackageLog);
+        (int exit, string output) = app.RunApp("Debug", Environment("1", "verbosity=1"), "qsort");
+        Assert.That(exit, Is.EqualTo(0), output);
+        Assert.That(output, Does.Contain("1,2,3 4,5,6"), output);
+        Assert.That(output, Does.Contain("not checked: Consumer: 1 P/Invoke call site(s) not intercepted (IG1101: 1)"), "the start-up line repeats the gap\n" + output);
+        Assert.That(ConsumerFacts.TypeNames(app.AssemblyPath("Debug")), Has.Member(".InteropGuardInterceptors"), "a nested class of Sorter holds the wrapper");
     }
 
     [Test]

@@ -93,12 +93,34 @@ internal sealed record ParameterModel
     public EquatableArray<FieldModel> Fields { get; }
 }
 
+/// <summary>A partial type of the project inside which wrappers are generated because the P/Invoke's signature names
+/// a private nested type of it (docs/design/generator.md, "Private nested types").</summary>
+internal sealed record HostModel
+{
+    public HostModel(string namespaceName, EquatableArray<string> declarations, string hintName)
+    {
+        NamespaceName = namespaceName;
+        Declarations = declarations;
+        HintName = hintName;
+    }
+
+    /// <summary>The namespace, <c>App.Interop</c> (never the global namespace: it cannot be listed in InterceptorsNamespaces).</summary>
+    public string NamespaceName { get; }
+
+    /// <summary>The partial declarations from the outermost type in, e.g. <c>static partial class Outer</c>, <c>partial class Sorter</c>.</summary>
+    public EquatableArray<string> Declarations { get; }
+
+    /// <summary>The name of the generated file, unique per host type.</summary>
+    public string HintName { get; }
+}
+
 /// <summary>The P/Invoke a call site calls.</summary>
 internal sealed record TargetModel
 {
     public TargetModel(string key, string containingTypeName, string accessorTypeName, string methodName, string returnTypeName, bool returnsVoid,
-        bool isAccessible, string display, EquatableArray<ParameterModel> parameters)
+        bool isAccessible, string display, EquatableArray<ParameterModel> parameters, HostModel? host = null)
     {
+        Host = host;
         Key = key;
         ContainingTypeName = containingTypeName;
         AccessorTypeName = accessorTypeName;
@@ -132,6 +154,9 @@ internal sealed record TargetModel
     public string Display { get; }
 
     public EquatableArray<ParameterModel> Parameters { get; }
+
+    /// <summary>Null: wrappers go to the shared generated class. Else the partial type they are generated in.</summary>
+    public HostModel? Host { get; }
 }
 
 /// <summary>One intercepted call: where it is and what it calls.</summary>

@@ -1,5 +1,6 @@
 // CallSiteReader.cs: the transform stage of the interceptor generator: turns an invocation of a [DllImport]/[LibraryImport] method into a CallSiteModel; runs per invocation, reads symbols and keeps none.
 using System.Collections.Immutable;
+using System.Linq;
 using System.Threading;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
@@ -77,7 +78,8 @@ internal static class CallSiteReader
         }
 
         Compilation compilation = model.Compilation;
-        TargetModel? target = ReadTarget(declaration, compilation, isLibraryImport, utf16Strings, out SkipReason reason, out string problem, out string wayOut);
+        TargetModel? target = ReadTarget(declaration, compilation, isLibraryImport, utf16Strings, InterceptorsNamespaces(invocation.SyntaxTree),
+            out SkipReason reason, out string problem, out string wayOut);
         if (target is null)
         {
             return Skipped(reason, declaration, invocation, problem, wayOut);
@@ -185,7 +187,7 @@ internal static class CallSiteReader
         return false;
     }
 
-    private static TargetModel? ReadTarget(IMethodSymbol method, Compilation compilation, bool isLibraryImport, bool utf16Strings,
+    private static TargetModel? ReadTarget(IMethodSymbol method, Compilation compilation, bool isLibraryImport, bool utf16Strings, string[] interceptorsNamespaces,
         out SkipReason reason, out string problem, out string wayOut)
     {
         IAssemblySymbol assembly = compilation.Assembly;
@@ -207,25 +209,25 @@ internal static class CallSiteReader
             return null;
         }
 
-        if (!IsAccessible(method.ReturnType, compilation))
+        // A signature naming a private nested type: the wrappers go inside the P/Invoke's type when it can host them.
+        ITypeSymbol? hidden = !IsAccessible(method.ReturnType, compilation) ? method.ReturnType
+            : method.Parameters.Select(p => p.Type).FirstOrDefault(t => !IsAccessible(t, compilation));
+        HostModel? host = null;
+        if (hidden is not null)
         {
-            return NotNameable(method.ReturnType, out reason, out problem, out wayOut);
+            host = Host(containing, compilation, interceptorsNamespaces, out string why);
+            if (host is null)
+            {
+                return NotNameable(hidden, why, out reason, out problem, out wayOut);
+            }
         }
 
-        bool accessible = compilation.IsSymbolAccessibleWithin(method, assembly);
+        bool accessible = host is not null || compilation.IsSymbolAccessibleWithin(method, assembly);
         if (!accessible && compilation.GetTypeByMetadataName(UnsafeAccessorTypeAttribute) is null)
         {
             problem = "it is private, and calling a private P/Invoke from generated code needs UnsafeAccessorTypeAttribute (.NET 10)";
             wayOut = "make the P/Invoke internal, or target .NET 10";
             return null;
-        }
-
-        foreach (IParameterSymbol parameter in method.Parameters)
-        {
-            if (!IsAccessible(parameter.Type, compilation))
-            {
-                return NotNameable(parameter.Type, out reason, out problem, out wayOut);
-            }
         }
 
         var parameters = ImmutableArray.CreateBuilder<ParameterModel>(method.Parameters.Length);
@@ -260,11 +262,60 @@ internal static class CallSiteReader
             method.ReturnsVoid,
             accessible,
             display.ToString(),
-            new EquatableArray<ParameterModel>(parameters.MoveToImmutable()));
+            new EquatableArray<ParameterModel>(parameters.MoveToImmutable()),
+            host);
     }
 
-    /// <summary>IG1101 for a signature type generated code cannot name (a private or protected nested type).</summary>
-    private static TargetModel? NotNameable(ITypeSymbol type, out SkipReason reason, out string problem, out string wayOut)
+    /// <summary>The namespaces the compilation allows interceptors in (<c>InterceptorsNamespaces</c>, as the compiler
+    /// reads it from the parse options' features).</summary>
+    private static string[] InterceptorsNamespaces(SyntaxTree tree) =>
+        tree.Options.Features.TryGetValue("InterceptorsNamespaces", out string? list)
+            ? list.Split(';').Select(n => n.Trim()).Where(n => n.Length > 0).ToArray()
+            : System.Array.Empty<string>();
+
+    /// <summary>The host of wrappers generated inside <paramref name="type"/>: every type from it outwards declared
+    /// <c>partial</c> in this project, none generic, in a namespace InterceptorsNamespaces covers (the compiler's rule:
+    /// a listed namespace or one inside it). Null with the reason otherwise.</summary>
+    private static HostModel? Host(INamedTypeSymbol type, Compilation compilation, string[] interceptorsNamespaces, out string why)
+    {
+        var declarations = new System.Collections.Generic.List<string>();
+        for (INamedTypeSymbol? t = type; t is not null; t = t.ContainingType)
+        {
+            bool partial = t.DeclaringSyntaxReferences.Length > 0 && !t.IsGenericType && SymbolEqualityComparer.Default.Equals(t.ContainingAssembly, compilation.Assembly)
+                && t.DeclaringSyntaxReferences.All(r => r.GetSyntax() is TypeDeclarationSyntax d && d.Modifiers.Any(m => m.IsKind(SyntaxKind.PartialKeyword)));
+            if (!partial)
+            {
+                why = $"make '{t.Name}' partial (the wrapper is then generated inside it) or make";
+                return null;
+            }
+
+            string keyword = t.IsRecord ? (t.IsValueType ? "record struct" : "record") : t.TypeKind switch
+            {
+                TypeKind.Struct => "struct",
+                TypeKind.Interface => "interface",
+                _ => "class",
+            };
+            declarations.Insert(0, (t.IsStatic ? "static " : "") + "partial " + keyword + " " + t.Name);
+        }
+
+        INamespaceSymbol ns = type.ContainingNamespace;
+        string name = ns.IsGlobalNamespace ? "" : ns.ToDisplayString();
+        if (name.Length == 0 || !interceptorsNamespaces.Any(n => name == n || name.StartsWith(n + ".", System.StringComparison.Ordinal)))
+        {
+            why = name.Length == 0
+                ? $"move '{type.Name}' into a namespace listed in InterceptorsNamespaces (the package lists the project's RootNamespace) or make"
+                : $"add {name} to <InterceptorsNamespaces> (the package lists the project's RootNamespace) or make";
+            return null;
+        }
+
+        why = "";
+        string hint = "InteropGuard.Interceptors." + name + "." + string.Join(".", declarations.Select(d => d.Substring(d.LastIndexOf(' ') + 1))) + ".g.cs";
+        return new HostModel(name, new EquatableArray<string>(declarations.ToImmutableArray()), hint);
+    }
+
+    /// <summary>IG1101 for a signature type generated code cannot name (a private or protected nested type) whose
+    /// containing type cannot host the wrapper (<paramref name="why"/> ends with "or make").</summary>
+    private static TargetModel? NotNameable(ITypeSymbol type, string why, out SkipReason reason, out string problem, out string wayOut)
     {
         reason = SkipReason.TypeNotNameable;
         ITypeSymbol named = type;
@@ -281,7 +332,7 @@ internal static class CallSiteReader
 
         string accessibility = named.DeclaredAccessibility.ToString().ToLowerInvariant();
         problem = $"the {accessibility} type '{name}'";
-        wayOut = $"make '{name}' internal";
+        wayOut = $"{why} '{name}' internal";
         return null;
     }
 

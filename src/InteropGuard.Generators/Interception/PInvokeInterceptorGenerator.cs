@@ -91,12 +91,16 @@ public sealed class PInvokeInterceptorGenerator : IIncrementalGenerator
                 return;
             }
 
-            string? source = mode == WrapperMode.Light
-                ? LightInterceptorEmitter.Emit(sites, allowUnsafe)
-                : InterceptorEmitter.Emit(sites, allowUnsafe);
-            if (source is not null)
+            // One file for the shared class, one per partial type that hosts wrappers for its private nested types.
+            foreach ((string hintName, ImmutableArray<CallSiteModel> group) in InterceptorEmitter.ByHost(sites))
             {
-                output.AddSource(InterceptorEmitter.HintName, source);
+                string? source = mode == WrapperMode.Light
+                    ? LightInterceptorEmitter.Emit(group, allowUnsafe)
+                    : InterceptorEmitter.Emit(group, allowUnsafe);
+                if (source is not null)
+                {
+                    output.AddSource(hintName, source);
+                }
             }
         });
     }

@@ -1,10 +1,11 @@
-// SkippedCallSiteTests.cs: call sites the generator cannot wrap are reported at build time (IG1101, IG1103), never skipped silently, and the module initializer that starts the runtime is emitted in every build with full wrappers.
+// SkippedCallSiteTests.cs: a private nested type in a P/Invoke signature is generated against inside its partial type; call sites the generator cannot wrap are reported at build time (IG1101, IG1103), never skipped silently; and the module initializer that starts the runtime is emitted in every build with full wrappers.
 using System;
 using System.Globalization;
 using System.Linq;
 using InteropGuard.Generators.Interception;
 using InteropGuard.Generators.Tests.TestSupport;
 using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
 using NUnit.Framework;
 
 namespace InteropGuard.Generators.Tests.Interception;
@@ -38,10 +39,59 @@ public class SkippedCallSiteTests
         Diagnostic d = run.Problems.Single();
         Assert.That(d.Id, Is.EqualTo("IG1101"), run.Describe());
         Assert.That(Message(d), Does.StartWith("This call of Sorter.qsort is not checked by InteropGuard: its signature uses the private type 'Sorter.Comparer'"));
-        Assert.That(Message(d), Does.EndWith("make 'Sorter.Comparer' internal"));
+        Assert.That(Message(d), Does.EndWith("make 'Sorter' partial (the wrapper is then generated inside it) or make 'Sorter.Comparer' internal"));
         Assert.That(d.Location.GetLineSpan().StartLinePosition.Line, Is.EqualTo(7), "located at the call");
         Assert.That(run.Generated, Is.Null.Or.Not.Contain("qsort"), "no wrapper was generated for it");
         Assert.That(Startup(run), Does.Contain("1 P/Invoke call site(s) not intercepted (IG1101: 1)"), "the start-up line names the gap too");
+    }
+
+    private const string PartialSorter = """
+        using System;
+        using System.Runtime.InteropServices;
+        namespace App.Interop;
+
+        public static partial class Sorter
+        {
+            private delegate int Comparer(nint a, nint b);
+            [DllImport("libc")] private static extern void qsort(nint items, nuint count, nuint size, Comparer compare);
+            public static void Sort(nint items, nuint count) => qsort(items, count, 4, (a, b) => 0);
+        }
+        """;
+
+    /// <summary>A compilation whose InterceptorsNamespaces lists <paramref name="namespaces"/> besides the generated one.</summary>
+    private static CSharpCompilation WithNamespaces(string source, string namespaces)
+    {
+        var options = InterceptorCompilation.ParseOptions.WithFeatures(
+            [new System.Collections.Generic.KeyValuePair<string, string>("InterceptorsNamespaces", InterceptorEmitter.Namespace + ";" + namespaces)]);
+        return CSharpCompilation.Create("Consumer", [CSharpSyntaxTree.ParseText(source, options, path: "/src/File0.cs")], InterceptorCompilation.References,
+            new CSharpCompilationOptions(OutputKind.DynamicallyLinkedLibrary, allowUnsafe: true, nullableContextOptions: NullableContextOptions.Enable));
+    }
+
+    [Test]
+    public void Generates_inside_a_partial_type_whose_private_delegate_the_signature_names()
+    {
+        GeneratorRun run = InterceptorCompilation.Run(WithNamespaces(PartialSorter, "App"));
+
+        Assert.That(run.Problems, Is.Empty, run.Describe());
+        string hosted = run.Driver.GetRunResult().GeneratedTrees
+            .Single(t => t.FilePath.EndsWith("InteropGuard.Interceptors.App.Interop.Sorter.g.cs", StringComparison.Ordinal)).ToString();
+        Assert.That(hosted, Does.Contain("namespace App.Interop"));
+        Assert.That(hosted, Does.Contain("static partial class Sorter"));
+        Assert.That(hosted, Does.Contain("private static unsafe class InteropGuardInterceptors"));
+        Assert.That(hosted, Does.Contain("global::App.Interop.Sorter.Comparer compare"), "the private type named where it is visible");
+        Assert.That(hosted, Does.Contain("TrackCallback(compare, __ig_site);"));
+        Assert.That(hosted, Does.Contain("global::App.Interop.Sorter.qsort(items, count, size, compare)"), "called directly, no accessor");
+        Assert.That(Startup(run), Does.Contain("Initialize(\"Consumer\", \"\")"), "nothing left unchecked");
+    }
+
+    [Test]
+    public void Detects_a_partial_type_outside_the_listed_namespaces_IG1101()
+    {
+        GeneratorRun run = InterceptorCompilation.Run(WithNamespaces(PartialSorter, "Other"));
+
+        Diagnostic d = run.Problems.Single();
+        Assert.That(d.Id, Is.EqualTo("IG1101"), run.Describe());
+        Assert.That(Message(d), Does.EndWith("add App.Interop to <InterceptorsNamespaces> (the package lists the project's RootNamespace) or make 'Sorter.Comparer' internal"));
     }
 
     [Test]
