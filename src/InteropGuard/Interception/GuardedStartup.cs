@@ -13,9 +13,9 @@ namespace InteropGuard.Interception;
 [EditorBrowsable(EditorBrowsableState.Never)]
 public static class GuardedStartup
 {
-    /// <summary>What the build of a program without the package cannot check (the startup hook's case).</summary>
+    /// <summary>What a program whose entry assembly the generator did not instrument cannot have checked (the startup hook's case).</summary>
     internal const string NotCheckedWithoutPackage =
-        "P/Invoke call boundaries (the program was not built with the InteropGuard package: no call is intercepted, so no pointer argument is checked and no call-scoped pin, callback or SafeHandle is recorded; reference the package for them)";
+        "P/Invoke call boundaries (the program was built without the InteropGuard package's generator, with no package or as a Release build: no call is intercepted, so no pointer argument is checked and no call-scoped pin, callback or SafeHandle is recorded; a Debug build with the package reference gets them)";
 
     private static int s_started;
 
