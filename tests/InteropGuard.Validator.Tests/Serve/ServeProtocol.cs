@@ -68,6 +68,8 @@ public sealed class ServeProtocol
         var (second, _) = serve.ReadUntil("swept"); // a second timer sweep
         Assert.That(second.GetProperty("id").GetInt64(), Is.EqualTo(0), "timer sweeps answer no request");
         Assert.That(second.GetProperty("n").GetInt64(), Is.EqualTo(2), "but are numbered like every sweep, as attach numbers its own");
+        // A sweep's log line follows its swept line on another pipe: wait (bounded) until stderr has caught up.
+        SpinWait.SpinUntil(() => serve.Stderr.Contains("sweep 2 (timer): pause", StringComparison.Ordinal), TimeSpan.FromSeconds(10));
         Assert.That(serve.Stderr, Does.Contain("InteropGuard validator: sweep 1 (timer): pause"));
         Assert.That(serve.Stderr, Does.Contain("InteropGuard validator: sweep 2 (timer): pause"));
         Assert.That(serve.Stderr, Does.Not.Contain("sweep 0"));
