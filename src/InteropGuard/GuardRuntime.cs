@@ -34,6 +34,11 @@ internal static unsafe class GuardRuntime
             ValidatorSession.Begin((nint)IgNative.ig_table(), s_options.ValidatorPath);
         }
 
+        if (Enabled)
+        {
+            ExitStatus.Hook(); // after the validator's exit hook: findings of the exit sweep count
+        }
+
         if (s_options.Verbosity >= 1)
         {
             warnings.WriteLine($"InteropGuard: mode {ModeName(Mode)} ({Mode}), {(Enabled ? "enabled" : "disabled")}, native library: {NativeLibraryResolver.LoadedPath ?? "(not loaded)"}");

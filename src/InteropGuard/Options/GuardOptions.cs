@@ -12,11 +12,13 @@ public sealed class GuardOptions
 {
     private readonly long[] _numbers;
     private readonly string[] _texts;
+    private readonly bool[] _given;
 
-    private GuardOptions(long[] numbers, string[] texts, string? text)
+    private GuardOptions(long[] numbers, string[] texts, bool[] given, string? text)
     {
         _numbers = numbers;
         _texts = texts;
+        _given = given;
         Text = text;
     }
 
@@ -124,6 +126,16 @@ public sealed class GuardOptions
     /// memory; a pointer that reaches a checked call or sits in scanned native memory is still reported). 0 = none.</summary>
     public int CallbackQuarantine => (int)_numbers[OptionTable.CallbackQuarantine];
 
+    /// <summary><c>exit_code</c> in <paramref name="mode"/>: the exit status a process that reported anything and would
+    /// exit 0 ends with instead (LeakSanitizer's <c>exitcode</c>), so <c>dotnet test</c> and CI fail on findings; 0 = the
+    /// program's own status stays. Unset, it is 23 in mode 2 (where validator findings arrive asynchronously and nothing
+    /// else reaches the program) and 0 in the other modes (where a report is an exception at the call the program sees).</summary>
+    public int ExitCodeIn(GuardMode mode) =>
+        _given[OptionTable.ExitCode] ? (int)_numbers[OptionTable.ExitCode] : mode == GuardMode.Validator ? DefaultValidatorExitCode : 0;
+
+    /// <summary>The <c>exit_code</c> of mode 2 when the option is unset (LeakSanitizer's default).</summary>
+    public const int DefaultValidatorExitCode = 23;
+
     /// <summary>True when the <c>detect_</c> option of <paramref name="kind"/> is on (all are on by default except
     /// <c>detect_leaked_pin</c>); false for <see cref="ViolationKind.None"/> and unknown kinds.</summary>
     public bool IsDetected(ViolationKind kind)
@@ -158,6 +170,7 @@ public sealed class GuardOptions
         var defs = OptionTable.All;
         var numbers = new long[defs.Length];
         var texts = new string[defs.Length];
+        var given = new bool[defs.Length];
         for (int i = 0; i < defs.Length; i++)
         {
             texts[i] = defs[i].Type == OptionType.Text ? defs[i].Default : "";
@@ -197,10 +210,12 @@ public sealed class GuardOptions
                 if (d.Type == OptionType.Text)
                 {
                     texts[index] = value;
+                    given[index] = true;
                 }
                 else if (d.TryParse(value, out long number, out string? valid))
                 {
                     numbers[index] = number;
+                    given[index] = true;
                 }
                 else
                 {
@@ -209,7 +224,7 @@ public sealed class GuardOptions
             }
         }
 
-        return new GuardOptions(numbers, texts, text);
+        return new GuardOptions(numbers, texts, given, text);
     }
 
     /// <summary>Every option as <c>name=value</c>, joined with ':' (the syntax Parse reads).</summary>

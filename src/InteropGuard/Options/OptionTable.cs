@@ -30,9 +30,10 @@ internal static class OptionTable
     public const int SampleRate = 23;
     public const int GuardedPoolPages = 24;
     public const int GuardedQuarantine = 25;
+    public const int ExitCode = 26;
 
     /// <summary>Index of <c>detect_native_use_after_free</c>; <c>detect_</c> of kind k is at FirstDetect + k - 1.</summary>
-    public const int FirstDetect = 26;
+    public const int FirstDetect = 27;
 
     public static readonly OptionDefinition[] All =
     [
@@ -62,6 +63,7 @@ internal static class OptionTable
         new("sample_rate", "0", "1 in N native buffers goes to the guarded pool: it ends at an inaccessible page, so an overflow or a use after free faults at the access and is reported with the buffer's sites (native side). 0 = off; non-sampled buffers cost what they cost without it.", OptionType.Int, 0, int.MaxValue),
         new("guarded_pool_pages", "256", "Slots of the guarded pool (one data page plus one guard page each; buffers up to a page minus 48 bytes). When all are in use, sampled buffers are allocated normally.", OptionType.Int, 1, 1 << 20),
         new("guarded_quarantine", "64", "Freed guarded slots kept inaccessible before one can be reused (FIFO); a use after free is caught while its slot is held.", OptionType.Int, 0, 1 << 20),
+        new("exit_code", "0", "Exit status of a process that reported anything (Guard.ReportCount > 0) and would otherwise exit 0, so CI fails on findings (LeakSanitizer's exitcode). 0 = keep the program's exit status. Unset: 23 in mode 2, 0 in the other modes (there a report is an exception the program sees).", OptionType.Int, 0, 255),
         new("detect_native_use_after_free", "1", "Report native-use-after-free.", OptionType.Bool),
         new("detect_native_buffer_overflow", "1", "Report native-buffer-overflow.", OptionType.Bool),
         new("detect_double_free", "1", "Report double-free.", OptionType.Bool),

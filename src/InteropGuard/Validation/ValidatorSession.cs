@@ -39,7 +39,7 @@ internal static class ValidatorSession
             return;
         }
 
-        AppDomain.CurrentDomain.ProcessExit += (_, _) => OnProcessExit();
+        AppDomain.CurrentDomain.ProcessExit += (_, _) => FinishAtExit();
         var starter = new Thread(() => Start(table, validatorPath)) { IsBackground = true, Name = "InteropGuard validator start" };
         starter.Start();
     }
@@ -123,10 +123,11 @@ internal static class ValidatorSession
     }
 
     /// <summary>The exit sweep (reason exit, bounded wait), then end of file on the child's stdin, a short wait for it
-    /// to leave, and a kill if it does not.</summary>
-    private static void OnProcessExit()
+    /// to leave, and a kill if it does not. Runs once, from whichever <c>ProcessExit</c> handler comes first (its own,
+    /// or <see cref="ExitStatus"/>'s, which needs the exit sweep's findings counted); does nothing outside mode 2.</summary>
+    internal static void FinishAtExit()
     {
-        if (Interlocked.Exchange(ref s_exited, 1) != 0)
+        if (!IsActive || Interlocked.Exchange(ref s_exited, 1) != 0)
         {
             return;
         }
