@@ -16,18 +16,19 @@ public sealed class ValidatorSettings
     {
         foreach (string kind in FindingKinds.All)
         {
-            _detect[kind] = kind != FindingKinds.LeakedPin; // leaked-pin is informational and off by default
+            _detect[kind] = true;
         }
     }
 
-    /// <summary>The defaults (every check on except <c>leaked-pin</c>, 1000 ms interval, 10000 ms pin leak).</summary>
+    /// <summary>The defaults (every check on, 1000 ms interval, pins checked for leaks only at exit).</summary>
     public static ValidatorSettings Default => new();
 
     /// <summary><c>validator_interval_ms</c>: milliseconds between timer sweeps; 0 = no timer sweeps.</summary>
     public int IntervalMs { get; private set; } = 1000;
 
-    /// <summary><c>pin_leak_ms</c>: a pin or handle alive longer than this is a <c>leaked-pin</c>.</summary>
-    public long PinLeakMs { get; private set; } = 10000;
+    /// <summary><c>pin_leak_ms</c>: a pin or callback alive longer than this is a <c>leaked-pin</c> at any sweep; 0 (the
+    /// default) = only pins still alive at the exit sweep are.</summary>
+    public long PinLeakMs { get; private set; }
 
     /// <summary><c>verbosity</c>: 1 logs every sweep on stderr.</summary>
     public int Verbosity { get; private set; }

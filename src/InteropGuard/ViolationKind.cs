@@ -30,6 +30,6 @@ public enum ViolationKind
     HandleReleasedInUse = 11,
     /// <summary><c>use-after-unmap</c>: a pointer into a memory-mapped view that was unmapped.</summary>
     UseAfterUnmap = 12,
-    /// <summary><c>leaked-pin</c>: a pin or handle alive longer than <c>pin_leak_ms</c> (informational).</summary>
+    /// <summary><c>leaked-pin</c>: a pin or pinned GCHandle still alive at exit (or older than <c>pin_leak_ms</c>), a GuardedSafeHandle only its finalizer released.</summary>
     LeakedPin = 13,
 }

@@ -92,8 +92,8 @@ public sealed class GuardOptions
     /// (each sweep stops the process for tens of ms).</summary>
     public int ValidatorIntervalMs => (int)_numbers[OptionTable.ValidatorIntervalMs];
 
-    /// <summary><c>pin_leak_ms</c> (default 10000): a pin or handle alive longer than this is a <c>leaked-pin</c>
-    /// (only with <c>detect_leaked_pin=1</c>).</summary>
+    /// <summary><c>pin_leak_ms</c> (default 0): mode 2, a pin or callback alive longer than this many milliseconds is a
+    /// <c>leaked-pin</c> at any validator sweep; 0 = only pins still alive at the exit sweep are.</summary>
     public long PinLeakMs => _numbers[OptionTable.PinLeakMs];
 
     /// <summary><c>suppressions</c>: path of a file of <c>kind:pattern</c> lines; null (the default) = none.</summary>
@@ -136,8 +136,7 @@ public sealed class GuardOptions
     /// <summary>The <c>exit_code</c> of mode 2 when the option is unset (LeakSanitizer's default).</summary>
     public const int DefaultValidatorExitCode = 23;
 
-    /// <summary>True when the <c>detect_</c> option of <paramref name="kind"/> is on (all are on by default except
-    /// <c>detect_leaked_pin</c>); false for <see cref="ViolationKind.None"/> and unknown kinds.</summary>
+    /// <summary>True when the <c>detect_</c> option of <paramref name="kind"/> is on (all are on by default); false for <see cref="ViolationKind.None"/> and unknown kinds.</summary>
     public bool IsDetected(ViolationKind kind)
     {
         int k = (int)kind;

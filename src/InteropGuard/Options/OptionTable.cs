@@ -53,7 +53,7 @@ internal static class OptionTable
         new("max_reports", "100", "Reports printed before further ones are only counted.", OptionType.Int, 0, int.MaxValue),
         new("dedupe_reports", "1", "1: a kind reported at one site is printed once.", OptionType.Bool),
         new("validator_interval_ms", "1000", "Mode 2: milliseconds between validator sweeps; 0 = no timer sweeps (only Guard.Validate and the exit sweep).", OptionType.Int, 0, 86_400_000),
-        new("pin_leak_ms", "10000", "A pin or handle alive longer than this is a leaked-pin (only when detect_leaked_pin=1).", OptionType.Int, 0, int.MaxValue),
+        new("pin_leak_ms", "0", "Mode 2: a pin or callback alive longer than this many milliseconds is a leaked-pin at any validator sweep. 0 = only pins still alive at the exit sweep are.", OptionType.Int, 0, int.MaxValue),
         new("suppressions", "", "File of kind:pattern lines; a report whose kind matches and whose site/function contains the pattern is silenced.", OptionType.Text),
         new("verbosity", "0", "1: print the mode, options and native library path at start-up.", OptionType.Int, 0, 3),
         new("validator_path", "", "Mode 2: the validator to start: a .dll (run with dotnet) or an executable. Empty = InteropGuard.Cli.dll next to InteropGuard.dll, then next to the app, then interopguard on PATH.", OptionType.Text),
@@ -76,7 +76,7 @@ internal static class OptionTable
         new("detect_array_pool_use_after_return", "1", "Report array-pool-use-after-return.", OptionType.Bool),
         new("detect_handle_released_in_use", "1", "Report handle-released-in-use.", OptionType.Bool),
         new("detect_use_after_unmap", "1", "Report use-after-unmap.", OptionType.Bool),
-        new("detect_leaked_pin", "0", "Report leaked-pin (informational, off by default).", OptionType.Bool),
+        new("detect_leaked_pin", "1", "Report leaked-pin: pins and pinned GCHandles alive at exit (mode 2), older than pin_leak_ms, GuardedSafeHandles only their finalizer released.", OptionType.Bool),
     ];
 
     /// <summary>The index of <paramref name="name"/>, or -1.</summary>

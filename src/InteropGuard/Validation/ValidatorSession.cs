@@ -3,6 +3,7 @@ using System;
 using System.Collections.Generic;
 using System.ComponentModel;
 using System.Threading;
+using InteropGuard.Interception;
 
 namespace InteropGuard;
 
@@ -134,6 +135,7 @@ internal static class ValidatorSession
 
         try
         {
+            PinnedHandles.ReleaseFreedElsewhere(); // the exit sweep reports every pin still live as a leak
             int timeout = GuardRuntime.Options.ValidatorTimeoutMs;
             if (!s_started.Wait(timeout) || s_channel is not { } channel)
             {
