@@ -192,11 +192,11 @@ public sealed class ValidatorChildProcessTests
             + "\"evidence\":\"a 64-byte pin made at Demo.cs:7 is still live at exit.\"}'";
         using var fake = FakeValidator.With(onSweep: "if [ \"$reason\" = exit ]; then " + leak + "; fi; " + FakeValidator.Swept);
 
-        ChildResult off = fake.Run("validator_idle");
-        ChildResult on = fake.Run("validator_idle", "detect_leaked_pin=1");
+        ChildResult off = fake.Run("validator_idle", "detect_leaked_pin=0");
+        ChildResult on = fake.Run("validator_idle");
 
         AssertFinishedIntact(off);
-        Assert.That(ReportText.CountHeadlines(off.Stderr), Is.Zero, "leaked-pin is off by default\n" + off);
+        Assert.That(ReportText.CountHeadlines(off.Stderr), Is.Zero, "detect_leaked_pin=0 silences it\n" + off);
         AssertFinishedIntact(on);
         ReportText report = ReportText.Parse(on.Stderr).Single();
         Assert.That(report.Headline, Is.EqualTo("ERROR: InteropGuard: leaked-pin on address 0x7f0000001000 [IG0013]"));
