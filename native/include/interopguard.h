@@ -37,25 +37,16 @@ typedef enum ig_status {
 } ig_status_t;
 
 /* ---------------------------------------------------------------------------------------------------
- * Violation kinds. The numeric value is the report id (IG0001 = 1); the kind string is the contract
- * (ig_kind_name). Runtime checks own IG0001-IG0999. Identical in C# (ViolationKind).
+ * Violation kinds, one line each in ig_kinds.inc. The numeric value is the report id (IG0001 = 1); the
+ * kind string is the contract (ig_kind_name). Runtime checks own IG0001-IG0999. C# (ViolationKind) is
+ * generated from the same table.
  * ------------------------------------------------------------------------------------------------ */
 typedef enum ig_kind {
   IG_KIND_NONE = 0,
-  IG_KIND_NATIVE_USE_AFTER_FREE = 1,       /* "native-use-after-free"        */
-  IG_KIND_NATIVE_BUFFER_OVERFLOW = 2,      /* "native-buffer-overflow"       */
-  IG_KIND_DOUBLE_FREE = 3,                 /* "double-free"                  */
-  IG_KIND_INVALID_FREE = 4,                /* "invalid-free"                 */
-  IG_KIND_USE_AFTER_UNPIN = 5,             /* "use-after-unpin"              */
-  IG_KIND_UNPINNED_MANAGED_POINTER = 6,    /* "unpinned-managed-pointer"     */
-  IG_KIND_DANGLING_MANAGED_POINTER = 7,    /* "dangling-managed-pointer"     */
-  IG_KIND_COLLECTED_DELEGATE_CALLBACK = 8, /* "collected-delegate-callback"  */
-  IG_KIND_INVALID_HANDLE = 9,              /* "invalid-handle"               */
-  IG_KIND_ARRAY_POOL_USE_AFTER_RETURN = 10,/* "array-pool-use-after-return"  */
-  IG_KIND_HANDLE_RELEASED_IN_USE = 11,     /* "handle-released-in-use"       */
-  IG_KIND_USE_AFTER_UNMAP = 12,            /* "use-after-unmap"              */
-  IG_KIND_LEAKED_PIN = 13,                 /* "leaked-pin"                   */
-  IG_KIND_COUNT = 14
+#define IG_KIND(ENUM, ident, name, id, def, page, what, note) IG_KIND_##ENUM = id,
+#include "ig_kinds.inc"
+#undef IG_KIND
+  IG_KIND_COUNT
 } ig_kind_t;
 
 /* ---------------------------------------------------------------------------------------------------
@@ -94,8 +85,8 @@ typedef enum ig_range_state {
  *   16     8    size           user bytes
  *   24     8    alloc_seq      table sequence number when the range became live
  *   32     8    release_seq    sequence number when it was freed/released; 0 while live
- *   40     8    alloc_time_ns  CLOCK_MONOTONIC when it became live
- *   48     8    release_time_ns CLOCK_MONOTONIC when freed/released; 0 while live
+ *   40     8    alloc_time_ns  CLOCK_MONOTONIC_COARSE when it became live
+ *   48     8    release_time_ns CLOCK_MONOTONIC_COARSE when freed/released; 0 while live
  *   56     8    user_tag       kind-specific: a GCHandle of the pinned object or delegate; 0 if none
  *   64     4    kind           ig_range_kind_t
  *   68     4    state          ig_range_state_t; written last (release store) when a record changes

@@ -50,11 +50,26 @@ static bool _ig_token_is(const char *s, size_t n, const char *word) {
   return strlen(word) == n && memcmp(s, word, n) == 0;
 }
 
-static void _ig_buf_token(_ig_buf_t *b, const char *s, size_t n) {
-  char tmp[96];
-  size_t m = n < sizeof tmp - 4 ? n : sizeof tmp - 4;
-  memcpy(tmp, s, m);
-  if (m < n) memcpy(tmp + m, "...", 4); else tmp[m] = 0;
+/* A short, printable excerpt of user text for a warning: at most IG_EXCERPT_MAX bytes, each byte that is not
+ * printable ASCII (or is ' or \) as \xNN, then "..." when cut. The managed parser quotes identically. */
+#define IG_EXCERPT_MAX 40
+static void _ig_buf_excerpt(_ig_buf_t *b, const char *s, size_t n) {
+  static const char hex[] = "0123456789abcdef";
+  char tmp[IG_EXCERPT_MAX * 4 + 4];
+  size_t m = 0;
+  for (size_t i = 0; i < n && i < IG_EXCERPT_MAX; i++) {
+    unsigned char c = (unsigned char)s[i];
+    if (c >= 0x20 && c < 0x7f && c != '\'' && c != '\\') {
+      tmp[m++] = (char)c;
+    } else {
+      tmp[m++] = '\\';
+      tmp[m++] = 'x';
+      tmp[m++] = hex[c >> 4];
+      tmp[m++] = hex[c & 15];
+    }
+  }
+  if (n > IG_EXCERPT_MAX) { memcpy(tmp + m, "...", 3); m += 3; }
+  tmp[m] = 0;
   _ig_buf_str(b, tmp);
 }
 
@@ -63,7 +78,7 @@ static void _ig_warn_unknown(const char *key, size_t klen, bool quiet) {
   char text[2048];
   _ig_buf_t b = {text, 0, sizeof text};
   _ig_buf_str(&b, "unknown option '");
-  _ig_buf_token(&b, key, klen);
+  _ig_buf_excerpt(&b, key, klen);
   _ig_buf_str(&b, "' in INTEROPGUARD_OPTIONS is ignored; valid options: ");
   for (int i = 0; i < IG_OPT_COUNT; i++) {
     if (i) _ig_buf_str(&b, ", ");
@@ -72,19 +87,32 @@ static void _ig_warn_unknown(const char *key, size_t klen, bool quiet) {
   _ig_warn(text);
 }
 
+/* "name=value" of an option's current value, as the warnings quote it. */
+static void _ig_buf_current(_ig_buf_t *b, int id) {
+  const _ig_opt_desc_t *d = &_ig_opt_table[id];
+  _ig_buf_str(b, d->name);
+  _ig_buf_str(b, "=");
+  switch (d->type) {
+    case IG_OT_STR: _ig_buf_excerpt(b, _ig_opt.s[id], strlen(_ig_opt.s[id])); break;
+    case IG_OT_FORMAT: _ig_buf_str(b, _ig_formats[_ig_opt.v[id] & 3]); break;
+    default: _ig_buf_i64(b, _ig_opt.v[id]); break;
+  }
+}
+
 static void _ig_warn_value(int id, const char *val, size_t vlen, bool quiet) {
   if (quiet) return;
   const _ig_opt_desc_t *d = &_ig_opt_table[id];
-  char text[512];
+  char text[768]; /* two excerpts of at most 163 bytes, two names and the valid values */
   _ig_buf_t b = {text, 0, sizeof text};
   _ig_buf_str(&b, "bad value '");
-  _ig_buf_token(&b, val, vlen);
+  _ig_buf_excerpt(&b, val, vlen);
   _ig_buf_str(&b, "' for option ");
   _ig_buf_str(&b, d->name);
   _ig_buf_str(&b, "; valid values: ");
   switch (d->type) {
     case IG_OT_BOOL: _ig_buf_str(&b, "0, 1, true, false"); break;
     case IG_OT_FORMAT: _ig_buf_str(&b, "text, json, sarif"); break;
+    case IG_OT_STR: _ig_buf_str(&b, "text of at most 255 bytes without '='"); break;
     case IG_OT_POW2:
       _ig_buf_str(&b, "a power of two from ");
       _ig_buf_i64(&b, d->lo);
@@ -98,7 +126,8 @@ static void _ig_warn_value(int id, const char *val, size_t vlen, bool quiet) {
       _ig_buf_i64(&b, d->hi);
       break;
   }
-  _ig_buf_str(&b, "; keeping the default");
+  _ig_buf_str(&b, "; keeping ");
+  _ig_buf_current(&b, id);
   _ig_warn(text);
 }
 
@@ -138,6 +167,24 @@ static void _ig_option_set(const char *key, size_t klen, const char *val, size_t
   _ig_opt.v[id] = v;
 }
 
+/* Values that are each in range but contradict each other; the managed parser checks the same pairs. */
+static void _ig_options_reconcile(bool quiet) {
+  if (IG_OPT(max_redzone) < IG_OPT(redzone)) {
+    if (!quiet) {
+      char text[160];
+      _ig_buf_t b = {text, 0, sizeof text};
+      _ig_buf_str(&b, "max_redzone=");
+      _ig_buf_i64(&b, IG_OPT(max_redzone));
+      _ig_buf_str(&b, " is below redzone=");
+      _ig_buf_i64(&b, IG_OPT(redzone));
+      _ig_buf_str(&b, "; using max_redzone=");
+      _ig_buf_i64(&b, IG_OPT(redzone));
+      _ig_warn(text);
+    }
+    IG_OPT(max_redzone) = IG_OPT(redzone);
+  }
+}
+
 void _ig_options_parse(const char *text, bool quiet) {
   if (text == NULL) return;
   const char *p = text;
@@ -152,7 +199,7 @@ void _ig_options_parse(const char *text, bool quiet) {
     if (!end) break;
     p = end + 1;
   }
-  if (IG_OPT(max_redzone) < IG_OPT(redzone)) IG_OPT(max_redzone) = IG_OPT(redzone);
+  _ig_options_reconcile(quiet);
 }
 
 int64_t ig_option_int(const char *name) {

@@ -67,13 +67,18 @@ void _ig_warn(const char *msg) {
 /* ---------------------------------------------------------------------------------------------------
  * Kinds.
  * ------------------------------------------------------------------------------------------------ */
-static const char *const _ig_kind_names[IG_KIND_COUNT] = {
-  "", "native-use-after-free", "native-buffer-overflow", "double-free", "invalid-free", "use-after-unpin",
-  "unpinned-managed-pointer", "dangling-managed-pointer", "collected-delegate-callback", "invalid-handle",
-  "array-pool-use-after-return", "handle-released-in-use", "use-after-unmap", "leaked-pin",
+static const char *const _ig_kind_names[] = {
+  "",
+#define IG_KIND(ENUM, ident, name, id, def, page, what, note) name,
+#include "ig_kinds.inc"
+#undef IG_KIND
 };
 
-static const char *const _ig_kind_hints[IG_KIND_COUNT] = {
+/* ig_kinds.inc lists the ids ascending from 1 without gaps, so a kind's id is its index in the tables. */
+_Static_assert(sizeof _ig_kind_names / sizeof *_ig_kind_names == IG_KIND_COUNT, "ig_kinds.inc: ids have a gap");
+
+/* The first HINT line of each kind, in the order of ig_kinds.inc. */
+static const char *const _ig_kind_hints[] = {
   "",
   "the buffer was freed while a pointer to it was still in use; free it only after the last use.",
   "an access went past the end of the buffer; check the length passed with the pointer against the size "
@@ -90,23 +95,14 @@ static const char *const _ig_kind_hints[IG_KIND_COUNT] = {
   "dispose the view only after native code stops using the pointer.",
   "release every Pin (using/Dispose); long-lived pins fragment the GC heap.",
 };
+_Static_assert(sizeof _ig_kind_hints / sizeof *_ig_kind_hints == IG_KIND_COUNT, "a kind of ig_kinds.inc has no hint");
 
 /* The detect_<kind> option of each kind. */
 static const _ig_opt_id_t _ig_kind_option[IG_KIND_COUNT] = {
   IG_OPT_COUNT,
-  IG_OPT_ID_detect_native_use_after_free,
-  IG_OPT_ID_detect_native_buffer_overflow,
-  IG_OPT_ID_detect_double_free,
-  IG_OPT_ID_detect_invalid_free,
-  IG_OPT_ID_detect_use_after_unpin,
-  IG_OPT_ID_detect_unpinned_managed_pointer,
-  IG_OPT_ID_detect_dangling_managed_pointer,
-  IG_OPT_ID_detect_collected_delegate_callback,
-  IG_OPT_ID_detect_invalid_handle,
-  IG_OPT_ID_detect_array_pool_use_after_return,
-  IG_OPT_ID_detect_handle_released_in_use,
-  IG_OPT_ID_detect_use_after_unmap,
-  IG_OPT_ID_detect_leaked_pin,
+#define IG_KIND(ENUM, ident, name, id, def, page, what, note) IG_OPT_ID_detect_##ident,
+#include "ig_kinds.inc"
+#undef IG_KIND
 };
 
 const char *ig_kind_name(uint32_t kind) { return kind < IG_KIND_COUNT ? _ig_kind_names[kind] : ""; }

@@ -10,6 +10,7 @@
 /* Runs ig_init(options, flags) in a child (or with INTEROPGUARD_OPTIONS=env when options is NULL); the
  * child writes "name=value\n" for each name, then its stderr. Returns the captured text. */
 static char captured[16384];
+static int last_status; /* the child's wait status */
 static const char *run(const char *options, const char *env, uint32_t flags, const char *const *names) {
   int out[2];
   if (pipe(out) != 0) abort();
@@ -18,6 +19,7 @@ static const char *run(const char *options, const char *env, uint32_t flags, con
     dup2(out[1], 1);
     dup2(out[1], 2);
     close(out[0]);
+    alarm(10); /* a hang ends the child with SIGALRM instead of stalling the test */
     if (env) setenv("INTEROPGUARD_OPTIONS", env, 1); else unsetenv("INTEROPGUARD_OPTIONS");
     if (options || !env) ig_init(options, flags);
     for (int i = 0; names && names[i]; i++) {
@@ -33,8 +35,7 @@ static const char *run(const char *options, const char *env, uint32_t flags, con
   while ((n = read(out[0], captured + len, sizeof captured - 1 - len)) > 0) len += (size_t)n;
   captured[len] = 0;
   close(out[0]);
-  int status;
-  waitpid(pid, &status, 0);
+  waitpid(pid, &last_status, 0);
   return captured;
 }
 
@@ -168,7 +169,7 @@ static void test_warning_text(void) {
   CHECK(strstr(t, "detect_leaked_pin\n"));
   t = run("quarantine_mb=abc", NULL, 0, NULL);
   CHECK(strstr(t, "InteropGuard: WARNING: bad value 'abc' for option quarantine_mb; valid values: a decimal "
-                  "integer from 0 to 1048576; keeping the default\n"));
+                  "integer from 0 to 1048576; keeping quarantine_mb=64\n"));
   t = run("halt_on_error=maybe", NULL, 0, NULL);
   CHECK(strstr(t, "valid values: 0, 1, true, false"));
   t = run("report_format=xml", NULL, 0, NULL);
@@ -184,7 +185,86 @@ static void test_warning_text(void) {
   longkey[sizeof longkey - 1] = 0;
   t = run(longkey, NULL, 0, NULL);
   CHECK_EQ(count_of(t, "WARNING"), 1);
-  CHECK(strstr(t, "...'"));
+  CHECK(strstr(t, "unknown option 'kkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkk...'"));
+  /* a long value is cut to 40 bytes; control characters, quotes and bytes above 0x7e are escaped */
+  char longval[200];
+  snprintf(longval, sizeof longval, "quarantine_mb=%0150dx", 7);
+  t = run(longval, NULL, 0, NULL);
+  CHECK(strstr(t, "bad value '0000000000000000000000000000000000000000...' for option quarantine_mb"));
+  t = run("verbosity=\033[2J\r'\\\xc3\xa9", NULL, 0, NULL);
+  CHECK(strstr(t, "bad value '\\x1b[2J\\x0d\\x27\\x5c\\xc3\\xa9' for option verbosity;"));
+  CHECK(strchr(t, '\033') == NULL && strchr(t, '\r') == NULL);
+  /* a text value too long for the table, or holding '=', is refused and the earlier value kept */
+  char longpath[400];
+  snprintf(longpath, sizeof longpath, "report_path=/tmp/a:report_path=/%0300d", 1);
+  t = run(longpath, NULL, 0, NULL);
+  CHECK(strstr(t, "valid values: text of at most 255 bytes without '='; keeping report_path=/tmp/a\n"));
+}
+
+/* Values in range on their own but contradicting each other warn, and the larger one wins. */
+static void test_consistency(void) {
+  const char *names[] = {"redzone", "max_redzone", NULL};
+  const char *t = run("max_redzone=16:redzone=2048", NULL, 0, names);
+  CHECK(strstr(t, "InteropGuard: WARNING: max_redzone=16 is below redzone=2048; using max_redzone=2048\n"));
+  CHECK(strstr(t, "max_redzone=2048\n"));
+  CHECK(strstr(t, "redzone=2048\n"));
+  t = run("max_redzone=64:redzone=64", NULL, 0, names);
+  CHECK(strstr(t, "WARNING") == NULL);
+  CHECK(strstr(t, "max_redzone=64\n"));
+  t = run("max_redzone=16:redzone=2048", NULL, IG_INIT_QUIET, names);
+  CHECK(strstr(t, "WARNING") == NULL);
+  CHECK(strstr(t, "max_redzone=2048\n"));
+}
+
+/* A few hundred random strings (keys, values, separators, control and non-ASCII bytes, long runs): each
+ * child parses one and must exit normally, quickly, with one warning line at most per item plus one. */
+static uint64_t fuzz_state = 0x9e3779b97f4a7c15ull;
+static uint32_t fuzz_next(void) {
+  fuzz_state ^= fuzz_state << 13;
+  fuzz_state ^= fuzz_state >> 7;
+  fuzz_state ^= fuzz_state << 17;
+  return (uint32_t)(fuzz_state >> 32);
+}
+
+static void test_fuzz(void) {
+  static const char *const pieces[] = {
+    "halt_on_error", "redzone", "max_redzone", "report_path", "report_format", "quarantine_mb", "verbosity",
+    "max_ranges", "detect_leaked_pin", "suppressions", "=", "=", ":", ":", "::", "0", "1", "16", "2048", "true",
+    "FALSE", "json", "sarif", "-1", " ", "99999999999999999999", "2147483648", "\xc3\xa9", "\033[2J", "\r\n", "'",
+    "\\", "\x7f", "\xff", "%p"};
+  static char text[5000];
+  int failures = 0;
+  for (int round = 0; round < 300; round++) {
+    size_t n = 0;
+    int parts = (int)(fuzz_next() % 12);
+    for (int p = 0; p < parts && n < sizeof text - 1100; p++) {
+      uint32_t r = fuzz_next() % 10;
+      if (r < 7) {
+        const char *piece = pieces[fuzz_next() % (sizeof pieces / sizeof pieces[0])];
+        size_t len = strlen(piece);
+        memcpy(text + n, piece, len);
+        n += len;
+      } else if (r < 9) {
+        int len = (int)(fuzz_next() % 16);
+        for (int i = 0; i < len; i++) text[n++] = (char)(1 + fuzz_next() % 255);
+      } else {
+        size_t len = fuzz_next() % 1024;
+        memset(text + n, (int)('a' + fuzz_next() % 26), len);
+        n += len;
+      }
+    }
+    text[n] = 0;
+    size_t items = 1;
+    for (size_t i = 0; i < n; i++) items += text[i] == ':';
+    const char *t = run(text, NULL, 0, NULL);
+    int warnings = count_of(t, "InteropGuard: WARNING:");
+    if (!WIFEXITED(last_status) || WEXITSTATUS(last_status) != 0 || (size_t)warnings > items + 1 ||
+        strlen(t) > 4096 * (items + 1)) {
+      fprintf(stderr, "fuzz round %d: status %d, %d warnings for %zu items\n", round, last_status, warnings, items);
+      failures++;
+    }
+  }
+  CHECK_EQ(failures, 0);
 }
 
 static void test_first_call_wins(void) {
@@ -215,6 +295,8 @@ int main(void) {
   RUN(test_env);
   RUN(test_malformed);
   RUN(test_warning_text);
+  RUN(test_consistency);
+  RUN(test_fuzz);
   RUN(test_first_call_wins);
   TEST_MAIN_END();
 }

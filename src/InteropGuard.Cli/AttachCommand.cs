@@ -39,7 +39,7 @@ internal static class AttachCommand
         {
             TextWriter log = Console.Error;
             string? optionText = result.GetValue(options) ?? Environment.GetEnvironmentVariable("INTEROPGUARD_OPTIONS");
-            ValidatorSettings settings = ValidatorSettings.Parse(optionText);
+            ValidatorSettings settings = ValidatorSettings.Parse(optionText, log); // says what the options string gets wrong, once
             int? intervalMs = result.GetValue(interval);
             if (intervalMs is <= 0)
             {
@@ -58,7 +58,7 @@ internal static class AttachCommand
             string? path = result.GetValue(output);
             try
             {
-                reporter = FindingReporter.Open(ReportOptions.Parse(result.GetValue(report)), path, Console.Out, log, OptionsText.Get(optionText, "suppressions"));
+                reporter = FindingReporter.Open(ReportOptions.Parse(result.GetValue(report)), path, Console.Out, log, GuardOptions.Parse(optionText, null).Suppressions);
             }
             catch (Exception e) when (e is IOException or UnauthorizedAccessException or ArgumentException or NotSupportedException)
             {

@@ -1,54 +1,32 @@
-// OptionsText.cs: reads and edits INTEROPGUARD_OPTIONS strings (key=value:key=value) for attach and run; runs once at command start.
+// OptionsText.cs: edits INTEROPGUARD_OPTIONS strings for attach and run with the runtime's grammar (GuardOptions); runs once at command start.
 using System;
 using System.Collections.Generic;
 using System.Text;
 
 namespace InteropGuard.Cli;
 
-/// <summary>The option syntax of docs/design/options.md: items separated by ':', each <c>key=value</c>; the last item of
-/// a key wins (as in the runtime's parser). Values cannot contain ':'.</summary>
+/// <summary>Rewrites option strings item by item as <see cref="GuardOptions.Split"/> splits them, so the tool and the
+/// program it starts agree on every item: keys are exact (case-sensitive), the last valid item of a key wins, values
+/// cannot contain ':'. What a string means is read with <see cref="GuardOptions.Parse"/>.</summary>
 internal static class OptionsText
 {
-    /// <summary>The value of the last <paramref name="key"/> item, or null when there is none.</summary>
-    public static string? Get(string? options, string key)
-    {
-        string? value = null;
-        foreach ((string k, string v) in Items(options))
-        {
-            if (string.Equals(k, key, StringComparison.OrdinalIgnoreCase))
-            {
-                value = v;
-            }
-        }
-
-        return value;
-    }
-
     /// <summary><paramref name="options"/> without the items of <paramref name="keys"/>; the removed keys go to <paramref name="removed"/>.</summary>
     public static string Without(string? options, IReadOnlyCollection<string> keys, List<string> removed)
     {
         var sb = new StringBuilder();
-        foreach (string raw in (options ?? "").Split(':'))
+        foreach (OptionItem item in GuardOptions.Split(options))
         {
-            string item = raw.Trim();
-            if (item.Length == 0)
+            if (Contains(keys, item.Key))
             {
-                continue;
-            }
-
-            int eq = item.IndexOf('=', StringComparison.Ordinal);
-            string key = (eq < 0 ? item : item[..eq]).Trim();
-            if (Contains(keys, key))
-            {
-                if (!removed.Contains(key))
+                if (!removed.Contains(item.Key))
                 {
-                    removed.Add(key);
+                    removed.Add(item.Key);
                 }
 
                 continue;
             }
 
-            Append(sb, item);
+            Append(sb, item.ToString());
         }
 
         return sb.ToString();
@@ -62,24 +40,11 @@ internal static class OptionsText
         return sb.ToString();
     }
 
-    private static IEnumerable<(string Key, string Value)> Items(string? options)
-    {
-        foreach (string raw in (options ?? "").Split(':'))
-        {
-            string item = raw.Trim();
-            int eq = item.IndexOf('=', StringComparison.Ordinal);
-            if (eq > 0)
-            {
-                yield return (item[..eq].Trim(), item[(eq + 1)..].Trim());
-            }
-        }
-    }
-
     private static bool Contains(IReadOnlyCollection<string> keys, string key)
     {
         foreach (string k in keys)
         {
-            if (string.Equals(k, key, StringComparison.OrdinalIgnoreCase))
+            if (string.Equals(k, key, StringComparison.Ordinal))
             {
                 return true;
             }

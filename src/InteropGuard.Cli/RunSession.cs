@@ -66,7 +66,13 @@ internal static class RunSession
 
         options = OptionsText.With(options, "report_path", path);
         options = OptionsText.With(options, "report_format", ReportOptions.Name(fileFormat));
-        if (string.IsNullOrEmpty(OptionsText.Get(options, "validator_path")))
+        if (GuardOptions.Parse(options, null).Get("report_path") != path)
+        {
+            log.WriteLine($"interopguard: --out '{path}' cannot be passed in INTEROPGUARD_OPTIONS (a path of at most 255 bytes without '=' or ':'); choose a shorter plain path.");
+            return Error;
+        }
+
+        if (GuardOptions.Parse(options, null).ValidatorPath is null)
         {
             string? validator = OwnValidator();
             if (validator is null)

@@ -1,34 +1,36 @@
-// FindingKinds.cs: the kind strings the validator reports (the contract shared with the target and the report writers).
+// FindingKinds.cs: the kinds a sweep can report, named through the runtime's kind table (generated from ig_kinds.inc).
 using System;
+using InteropGuard;
 
 namespace InteropGuard.Validator;
 
-/// <summary>The kinds a sweep can report, spelled as in reports and <c>detect_&lt;kind&gt;</c> options.</summary>
+/// <summary>The kinds a sweep can report, spelled as in reports and <c>detect_&lt;kind&gt;</c> options
+/// (<see cref="ViolationKinds"/>).</summary>
 public static class FindingKinds
 {
     /// <summary>Native memory holds a pointer into a live managed object that nothing pins.</summary>
-    public const string UnpinnedManagedPointer = "unpinned-managed-pointer";
+    public static readonly string UnpinnedManagedPointer = ViolationKinds.GetName(ViolationKind.UnpinnedManagedPointer);
 
     /// <summary>Native memory holds a pointer into the GC heap where no live object is.</summary>
-    public const string DanglingManagedPointer = "dangling-managed-pointer";
+    public static readonly string DanglingManagedPointer = ViolationKinds.GetName(ViolationKind.DanglingManagedPointer);
 
     /// <summary>Native memory holds a pointer into a freed (quarantined) native block.</summary>
-    public const string NativeUseAfterFree = "native-use-after-free";
+    public static readonly string NativeUseAfterFree = ViolationKinds.GetName(ViolationKind.NativeUseAfterFree);
 
     /// <summary>Native memory holds a pointer into a released pin.</summary>
-    public const string UseAfterUnpin = "use-after-unpin";
+    public static readonly string UseAfterUnpin = ViolationKinds.GetName(ViolationKind.UseAfterUnpin);
 
     /// <summary>A redzone canary of a live native block was overwritten.</summary>
-    public const string NativeBufferOverflow = "native-buffer-overflow";
+    public static readonly string NativeBufferOverflow = ViolationKinds.GetName(ViolationKind.NativeBufferOverflow);
 
     /// <summary>A pin or handle alive longer than <c>pin_leak_ms</c>, or still alive at exit.</summary>
-    public const string LeakedPin = "leaked-pin";
+    public static readonly string LeakedPin = ViolationKinds.GetName(ViolationKind.LeakedPin);
 
     /// <summary>A retained callback whose delegate was collected, or native memory holding the entry of a released callback.</summary>
-    public const string CollectedDelegateCallback = "collected-delegate-callback";
+    public static readonly string CollectedDelegateCallback = ViolationKinds.GetName(ViolationKind.CollectedDelegateCallback);
 
     /// <summary>Native memory holds a pointer into a memory-mapped view that was released (unmapped).</summary>
-    public const string UseAfterUnmap = "use-after-unmap";
+    public static readonly string UseAfterUnmap = ViolationKinds.GetName(ViolationKind.UseAfterUnmap);
 
     /// <summary>Every kind above.</summary>
     public static readonly string[] All =
@@ -37,24 +39,16 @@ public static class FindingKinds
         NativeBufferOverflow, LeakedPin, CollectedDelegateCallback, UseAfterUnmap,
     ];
 
-    /// <summary>The option that turns <paramref name="kind"/> off: <c>detect_</c> + the kind with '-' as '_'.</summary>
+    /// <summary>The option that turns <paramref name="kind"/> off, e.g. <c>detect_leaked_pin</c>; the empty string for
+    /// text that is not a kind string.</summary>
     /// <param name="kind">A kind string.</param>
-    public static string OptionName(string kind) => "detect_" + kind.Replace('-', '_');
+    public static string OptionName(string kind) => Kind(kind) is { } k ? ViolationKinds.GetOptionName(k) : "";
 
-    /// <summary>The report id of a kind (IG0001-style number of interopguard.h's ig_kind_t); 0 if unknown.</summary>
+    /// <summary>The report id of a kind (IG0001-style number of ig_kinds.inc); 0 if unknown.</summary>
     /// <param name="kind">A kind string.</param>
-    public static int Id(string kind) => kind switch
-    {
-        NativeUseAfterFree => 1,
-        NativeBufferOverflow => 2,
-        UseAfterUnpin => 5,
-        UnpinnedManagedPointer => 6,
-        DanglingManagedPointer => 7,
-        CollectedDelegateCallback => 8,
-        UseAfterUnmap => 12,
-        LeakedPin => 13,
-        _ => 0,
-    };
+    public static int Id(string kind) => Kind(kind) is { } k ? (int)k : 0;
 
-    internal static bool IsKnown(string kind) => Array.IndexOf(All, kind) >= 0;
+    /// <summary>The kind a kind string names exactly (as reports spell it), or null.</summary>
+    internal static ViolationKind? Kind(string kind) =>
+        ViolationKinds.TryParse(kind, out ViolationKind k) && string.Equals(ViolationKinds.GetName(k), kind, StringComparison.Ordinal) ? k : null;
 }

@@ -66,8 +66,9 @@ internal static unsafe class GuardRuntime
     internal static string ModeName(GuardMode mode) => mode == GuardMode.Release ? "release" : ((int)mode).ToString(System.Globalization.CultureInfo.InvariantCulture);
 
     /// <summary>Parses an <c>INTEROPGUARD</c> value: null/empty = the build's default (<paramref name="buildDefault"/>,
-    /// from the <see cref="DefaultModeSwitch"/> knob), else 1; 0, 1, 2, release (also off/boundary/validator);
-    /// anything else warns naming the valid values and gives the default.</summary>
+    /// from the <see cref="DefaultModeSwitch"/> knob), else 1; 0, 1, 2, release, or the names off, boundary, validator
+    /// (any case, surrounding spaces ignored; docs/design/options.md, "Mode"); anything else warns, quoting a short
+    /// escaped excerpt and naming the valid values, and gives the default.</summary>
     internal static GuardMode ParseMode(string? value, string? buildDefault, TextWriter? warnings)
     {
         GuardMode fallback = GuardMode.Boundary;
@@ -76,7 +77,7 @@ internal static unsafe class GuardRuntime
             GuardMode? fromBuild = TryParseMode(buildDefault);
             if (fromBuild is null)
             {
-                warnings?.WriteLine($"InteropGuard: warning: the build's default mode '{buildDefault}' ({DefaultModeSwitch} in runtimeconfig.json) is not a valid mode (valid: 0, 1, 2, release); using 1");
+                warnings?.WriteLine($"InteropGuard: warning: the build's default mode '{OptionGrammar.Excerpt(buildDefault)}' ({DefaultModeSwitch} in runtimeconfig.json) is not a valid mode (valid: 0, 1, 2, release); using 1");
             }
             else
             {
@@ -92,7 +93,7 @@ internal static unsafe class GuardRuntime
         GuardMode? mode = TryParseMode(value);
         if (mode is null)
         {
-            warnings?.WriteLine($"InteropGuard: warning: INTEROPGUARD='{value}' is not a valid mode (valid: 0 = off, 1 = call-boundary checks, 2 = adds the validator, release = sampled guard pages and light checks); using {ModeName(fallback)}");
+            warnings?.WriteLine($"InteropGuard: warning: INTEROPGUARD='{OptionGrammar.Excerpt(value)}' is not a valid mode (valid: 0 = off, 1 = call-boundary checks, 2 = adds the validator, release = sampled guard pages and light checks; off, boundary and validator also name 0, 1 and 2); using {ModeName(fallback)}");
             return fallback;
         }
 

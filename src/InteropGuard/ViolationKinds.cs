@@ -1,4 +1,4 @@
-// ViolationKinds.cs: the three names of every kind (kind string, IG id, detect_ option) and parsing back.
+// ViolationKinds.cs: the names of every kind (kind string, IG id, detect_ option, doc page; from ig_kinds.inc) and parsing back.
 using System;
 
 namespace InteropGuard;
@@ -7,18 +7,13 @@ namespace InteropGuard;
 /// (<c>IG0001</c>) and its option (<c>detect_native_use_after_free</c>), and back.</summary>
 public static class ViolationKinds
 {
-    private static readonly string[] s_names =
-    [
-        "none", "native-use-after-free", "native-buffer-overflow", "double-free", "invalid-free", "use-after-unpin",
-        "unpinned-managed-pointer", "dangling-managed-pointer", "collected-delegate-callback", "invalid-handle",
-        "array-pool-use-after-return", "handle-released-in-use", "use-after-unmap", "leaked-pin",
-    ];
+    private static readonly string[] s_names = KindTable.Names;
 
     private static readonly string[] s_ids = BuildIds();
     private static readonly string[] s_options = BuildOptions();
 
     /// <summary>The number of kinds including <see cref="ViolationKind.None"/> (<c>IG_KIND_COUNT</c>).</summary>
-    internal const int Count = 14;
+    internal const int Count = KindTable.Count;
 
     /// <summary>The kind string used in reports, e.g. <c>native-use-after-free</c>; <c>none</c> for
     /// <see cref="ViolationKind.None"/>, <c>unknown</c> for values outside the enum.</summary>
@@ -31,6 +26,10 @@ public static class ViolationKinds
     /// <summary>The option that turns the check off, e.g. <c>detect_native_use_after_free</c>; the empty string
     /// for <see cref="ViolationKind.None"/> and values outside the enum.</summary>
     public static string GetOptionName(ViolationKind kind) => IsDefined(kind) && kind != ViolationKind.None ? s_options[(int)kind] : "";
+
+    /// <summary>The check's page under the repository root, e.g. <c>docs/checks/double-free.md</c>; the empty string
+    /// for <see cref="ViolationKind.None"/> and values outside the enum.</summary>
+    public static string GetDocPage(ViolationKind kind) => IsDefined(kind) ? KindTable.DocPages[(int)kind] : "";
 
     /// <summary>Parses a kind string (<c>double-free</c>), an id (<c>IG0003</c>) or the enum name (<c>DoubleFree</c>),
     /// case-insensitively. Returns false (and <see cref="ViolationKind.None"/>) for null, empty or unknown text.</summary>

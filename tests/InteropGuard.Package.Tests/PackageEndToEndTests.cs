@@ -91,6 +91,39 @@ public sealed class PackageEndToEndTests
     }
 
     [Test]
+    public void BadOptions_ProgramAndValidatorReadThemAlike_WarnOnce_KeepTheChecks()
+    {
+        ConsumerBuild app = Build("Buggy.cs", "Debug");
+
+        // Upper-case keys are not the option names: the program warns and keeps the checks on, and its validator (which
+        // once lower-cased keys and turned them off) reads the string the same way, silently.
+        (int exit, string output) = app.RunApp("Debug", new Dictionary<string, string?>
+        {
+            ["INTEROPGUARD"] = "2",
+            ["INTEROPGUARD_OPTIONS"] = "DETECT_USE_AFTER_UNPIN=0:DETECT_UNPINNED_MANAGED_POINTER=0:max_redzone=16:redzone=2048:verbosity=\u001b[2J",
+        });
+
+        Assert.That(exit, Is.EqualTo(FindingsExitCode), "the checks stayed on, so the run fails on its finding\n" + output);
+        Assert.That(output, Does.Match("ERROR: InteropGuard: (use-after-unpin|unpinned-managed-pointer)"), output);
+        string[] warnings = output.Split('\n').Where(l => l.Contains("warning", StringComparison.Ordinal)).ToArray();
+        Assert.That(warnings, Is.EqualTo(new[]
+        {
+            "InteropGuard: warning: unknown option 'DETECT_USE_AFTER_UNPIN' in INTEROPGUARD_OPTIONS is ignored; valid options: " + string.Join(", ", OptionNames()),
+            "InteropGuard: warning: unknown option 'DETECT_UNPINNED_MANAGED_POINTER' in INTEROPGUARD_OPTIONS is ignored; valid options: " + string.Join(", ", OptionNames()),
+            "InteropGuard: warning: bad value '\\x1b[2J' for option verbosity; valid values: a decimal integer from 0 to 3; keeping verbosity=0",
+            "InteropGuard: warning: max_redzone=16 is below redzone=2048; using max_redzone=2048",
+        }), output);
+        Assert.That(output.Contains('\u001b', StringComparison.Ordinal), Is.False, "no raw control character is echoed\n" + output);
+        Assert.That(output, Does.Contain("done"), output);
+    }
+
+    // The option names in table order, from the documentation the user reads (docs/design/options.md).
+    private static IEnumerable<string> OptionNames() =>
+        File.ReadLines(Path.Combine(ConsumerBuild.RepoRoot, "docs", "design", "options.md"))
+            .Where(l => l.StartsWith("| `", StringComparison.Ordinal))
+            .Select(l => l[3..l.IndexOf('`', 3)]);
+
+    [Test]
     public void Allows_TheFixedApp_ReportsNothing()
     {
         ConsumerBuild app = Build("Fixed.cs", "Debug");

@@ -1,4 +1,4 @@
-// TableLayout.cs: offsets and sizes of the shadow table's version-1 binary layout (native/include/interopguard.h, docs/design/shadow-table.md).
+// TableLayout.cs: offsets and sizes of the shadow table's version-1 binary layout, named after the fields of native/include/interopguard.h (checked equal by TableConstantsAgreeTests).
 namespace InteropGuard.Validator.Table;
 
 /// <summary>The version-1 layout the validator reads from outside the process; any other version is refused.</summary>
@@ -30,8 +30,8 @@ internal static class TableLayout
     public const int RangeSizeField = 16;
     public const int RangeAllocSeq = 24;
     public const int RangeReleaseSeq = 32;
-    public const int RangeAllocTime = 40;
-    public const int RangeReleaseTime = 48;
+    public const int RangeAllocTimeNs = 40;
+    public const int RangeReleaseTimeNs = 48;
     public const int RangeUserTag = 56;
     public const int RangeKind = 64;
     public const int RangeState = 68;

@@ -1,4 +1,4 @@
-// IgConstants.cs: status codes, range states, flags and init flags of interopguard.h.
+// IgConstants.cs: status codes, range states, flags and init flags of interopguard.h (checked equal by the validator tests' TableConstantsAgreeTests).
 namespace InteropGuard;
 
 /// <summary><c>ig_status_t</c>.</summary>

@@ -1,4 +1,4 @@
-// MonotonicClock.cs: the clock native range times use (CLOCK_MONOTONIC_COARSE), read from managed code when a report or a handle free needs "now".
+// MonotonicClock.cs: the clock native range times use (CLOCK_MONOTONIC_COARSE), read by the runtime and the validator when a report, a handle free or a sweep needs "now".
 using System;
 using System.Diagnostics;
 using System.Runtime.InteropServices;
@@ -7,14 +7,16 @@ namespace InteropGuard;
 
 /// <summary>Nanoseconds on the clock of <c>ig_range_t.alloc_time_ns/release_time_ns</c>. The native library stamps
 /// ranges with CLOCK_MONOTONIC_COARSE (one scheduler tick of resolution, ~5 ns a read); comparing those stamps with the
-/// fine clock would overstate every "freed N ms before" by up to a tick, so the managed side reads the same clock.</summary>
-internal static partial class MonotonicClock
+/// fine clock would overstate every "freed N ms before" by up to a tick, so the runtime and the validator (another
+/// process; the clock is system-wide) read the same clock through this class.</summary>
+public static partial class MonotonicClock
 {
     private const int ClockMonotonicCoarse = 6;
 
     private static bool s_unavailable = !OperatingSystem.IsLinux();
 
-    /// <summary>CLOCK_MONOTONIC_COARSE in ns; the fine monotonic clock (Stopwatch) where it cannot be read.</summary>
+    /// <summary>CLOCK_MONOTONIC_COARSE in ns; the fine monotonic clock (Stopwatch) where it cannot be read. Never 0 on
+    /// Linux; cheap (a vDSO read, ~5 ns).</summary>
     public static unsafe ulong NowNs()
     {
         if (!s_unavailable)

@@ -1,5 +1,6 @@
 // GuardOptions.cs: the parsed INTEROPGUARD_OPTIONS (key=value:key=value), a read-only view of the option table.
 using System;
+using System.Collections.Generic;
 using System.Globalization;
 using System.IO;
 using System.Text;
@@ -161,9 +162,11 @@ public sealed class GuardOptions
         };
     }
 
-    /// <summary>Parses options text in <c>INTEROPGUARD_OPTIONS</c> syntax (<c>key=value:key=value</c>). Never
-    /// throws: an unknown key or a bad value writes one warning line to <paramref name="warnings"/> (null = no
-    /// warnings) naming the valid keys or values, and the default stays. Null or empty text gives the defaults.</summary>
+    /// <summary>Parses options text in <c>INTEROPGUARD_OPTIONS</c> syntax (<c>key=value:key=value</c>) with the native
+    /// library's grammar (docs/design/options.md, "Syntax"): both sides accept the same strings and warn in the same words.
+    /// Never throws: an unknown key, a bad value or two contradicting values write one warning line each to
+    /// <paramref name="warnings"/> (null = no warnings), quoting at most 40 bytes of the text with control characters
+    /// escaped, and naming the valid keys or values and the value kept. Null or empty text gives the defaults.</summary>
     public static GuardOptions Parse(string? text, TextWriter? warnings)
     {
         var defs = OptionTable.All;
@@ -175,56 +178,52 @@ public sealed class GuardOptions
             texts[i] = defs[i].Type == OptionType.Text ? defs[i].Default : "";
             if (defs[i].Type != OptionType.Text)
             {
-                defs[i].TryParse(defs[i].Default, out numbers[i], out _);
+                OptionGrammar.TryParseNumber(defs[i], defs[i].Default, out numbers[i]);
             }
         }
 
-        if (!string.IsNullOrWhiteSpace(text))
+        foreach (OptionItem item in OptionGrammar.Split(text))
         {
-            foreach (string raw in text.Split(':'))
+            int index = OptionTable.IndexOf(item.Key);
+            if (index < 0)
             {
-                string item = raw.Trim();
-                if (item.Length == 0)
-                {
-                    continue;
-                }
+                Warn(warnings, OptionGrammar.UnknownKey(item.Key));
+                continue;
+            }
 
-                int eq = item.IndexOf('=', StringComparison.Ordinal);
-                string key = (eq < 0 ? item : item[..eq]).Trim();
-                string value = eq < 0 ? "" : item[(eq + 1)..].Trim();
-                int index = OptionTable.IndexOf(key);
-                if (index < 0)
-                {
-                    Warn(warnings, $"unknown option '{key}' in INTEROPGUARD_OPTIONS is ignored; valid options: {OptionTable.ValidNames()}");
-                    continue;
-                }
-
-                OptionDefinition d = defs[index];
-                if (eq < 0)
-                {
-                    Warn(warnings, $"option '{key}' has no value (write {key}=VALUE); keeping the default {Shown(d.Default)}");
-                    continue;
-                }
-
-                if (d.Type == OptionType.Text)
+            OptionDefinition d = defs[index];
+            string value = item.Value ?? "";
+            if (d.Type == OptionType.Text)
+            {
+                if (item.Value is not null && OptionGrammar.IsValidText(value))
                 {
                     texts[index] = value;
                     given[index] = true;
-                }
-                else if (d.TryParse(value, out long number, out string? valid))
-                {
-                    numbers[index] = number;
-                    given[index] = true;
-                }
-                else
-                {
-                    Warn(warnings, $"bad value '{value}' for option '{key}' (valid: {valid}); keeping the default {Shown(d.Default)}");
+                    continue;
                 }
             }
+            else if (item.Value is not null && OptionGrammar.TryParseNumber(d, value, out long number))
+            {
+                numbers[index] = number;
+                given[index] = true;
+                continue;
+            }
+
+            Warn(warnings, OptionGrammar.BadValue(d, value, Shown(d, numbers[index], texts[index])));
+        }
+
+        if (numbers[OptionTable.MaxRedzone] < numbers[OptionTable.Redzone])
+        {
+            Warn(warnings, OptionGrammar.MaxRedzoneBelowRedzone(numbers[OptionTable.MaxRedzone], numbers[OptionTable.Redzone]));
+            numbers[OptionTable.MaxRedzone] = numbers[OptionTable.Redzone];
         }
 
         return new GuardOptions(numbers, texts, given, text);
     }
+
+    /// <summary>The items of an options string as the grammar splits it (empty items left out), for tools that read or
+    /// rewrite option strings; what they mean is <see cref="Parse"/>'s business.</summary>
+    public static IReadOnlyList<OptionItem> Split(string? text) => OptionGrammar.Split(text);
 
     /// <summary>Every option as <c>name=value</c>, joined with ':' (the syntax Parse reads).</summary>
     public override string ToString()
@@ -243,7 +242,12 @@ public sealed class GuardOptions
         return sb.ToString();
     }
 
-    private static string Shown(string value) => value.Length == 0 ? "(empty)" : value;
+    private static string Shown(OptionDefinition d, long number, string text) => d.Type switch
+    {
+        OptionType.Text => OptionGrammar.Excerpt(text),
+        OptionType.Format => ((ReportFormat)number).ToString().ToLowerInvariant(),
+        _ => number.ToString(CultureInfo.InvariantCulture),
+    };
 
     private static void Warn(TextWriter? warnings, string message)
     {

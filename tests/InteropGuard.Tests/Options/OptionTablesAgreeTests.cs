@@ -1,12 +1,10 @@
-// OptionTablesAgreeTests.cs - the C option table (native/src/ig_options.inc) and the C# one (OptionTable) describe the
-// same options: names, order of the detect_ block, defaults and bounds. A value one side accepts and the other rejects
-// silently does different things on each side (max_ranges=8 was taken by C# and ignored by C).
+// OptionTablesAgreeTests.cs - the contracts declared once in the native tables reach every other copy: the option table
+// of docs/design/options.md is the generated OptionTable row for row, every kind has its doc page and its detect_ option
+// (OptionParsersAgreeTests compares the generated table with what the compiled C library parses).
 using System;
 using System.Collections.Generic;
-using System.Globalization;
 using System.IO;
 using System.Linq;
-using System.Text.RegularExpressions;
 using InteropGuard.Tests.TestSupport;
 using NUnit.Framework;
 
@@ -14,50 +12,52 @@ namespace InteropGuard.Tests.Options;
 
 public sealed class OptionTablesAgreeTests
 {
-    private sealed record NativeOption(string Name, string Type, string Default, long Min, long Max);
+    private static string Repo => Path.GetFullPath(Path.Combine(Path.GetDirectoryName(Here.File())!, "..", "..", ".."));
 
-    private static readonly Regex Line = new(@"^IG_OPTION\((\w+),\s*(\w+),\s*(-?\d+),\s*(-?\d+),\s*(-?\d+),", RegexOptions.Compiled);
-
-    private static List<NativeOption> NativeTable()
+    /// <summary>The row options.md shows for an option: name, default, description (the ig_options.inc text).</summary>
+    private static string DocRow(OptionDefinition d)
     {
-        string repo = Path.GetFullPath(Path.Combine(Path.GetDirectoryName(Here.File())!, "..", "..", ".."));
-        string file = Path.Combine(repo, "native", "src", "ig_options.inc");
-        var options = new List<NativeOption>();
-        foreach (string text in File.ReadLines(file))
-        {
-            Match m = Line.Match(text);
-            if (m.Success)
-            {
-                options.Add(new NativeOption(m.Groups[1].Value, m.Groups[2].Value, m.Groups[3].Value,
-                    long.Parse(m.Groups[4].Value, CultureInfo.InvariantCulture), long.Parse(m.Groups[5].Value, CultureInfo.InvariantCulture)));
-            }
-        }
-
-        Assert.That(options, Is.Not.Empty, "no IG_OPTION lines read from " + file);
-        return options;
+        string shown = d.Type == OptionType.Text ? "(empty)" : d.Default;
+        return $"| `{d.Name}` | {shown} | {d.Description} |";
     }
 
     [Test]
-    public void SameNames_InTheSameOrder()
+    public void OptionsDoc_TableIsTheOptionTable()
     {
-        Assert.That(OptionTable.All.Select(o => o.Name), Is.EqualTo(NativeTable().Select(o => o.Name)));
+        string[] doc = File.ReadAllLines(Path.Combine(Repo, "docs", "design", "options.md"));
+        int header = Array.FindIndex(doc, l => l.StartsWith("| name | default |", StringComparison.Ordinal));
+        Assert.That(header, Is.GreaterThanOrEqualTo(0), "options.md has no '| name | default |' table");
+        string[] rows = doc.Skip(header + 2).TakeWhile(l => l.StartsWith('|')).ToArray();
+        string[] expected = OptionTable.All.Select(DocRow).ToArray();
+
+        Assert.That(rows, Is.EqualTo(expected),
+            "docs/design/options.md's table must be native/src/ig_options.inc's rows; the table as it should read:\n" + string.Join("\n", expected));
     }
 
     [Test]
-    public void SameDefaultsAndBounds_ForNumbers()
+    public void EveryKind_HasItsDocPage()
     {
-        var managed = OptionTable.All.ToDictionary(o => o.Name, StringComparer.Ordinal);
-        var differences = new List<string>();
-        foreach (NativeOption n in NativeTable().Where(o => o.Type is "IG_OT_INT" or "IG_OT_POW2" or "IG_OT_BOOL"))
+        var missing = new List<string>();
+        foreach (ViolationKind kind in Enum.GetValues<ViolationKind>().Where(k => k != ViolationKind.None))
         {
-            OptionDefinition m = managed[n.Name];
-            (long min, long max) = m.Type == OptionType.Bool ? (0, 1) : (m.Min, m.Max);
-            if (m.Default != n.Default || min != n.Min || max != n.Max)
+            string page = ViolationKinds.GetDocPage(kind);
+            if (page != $"docs/checks/{ViolationKinds.GetName(kind)}.md" || !File.Exists(Path.Combine(Repo, page)))
             {
-                differences.Add($"{n.Name}: C default {n.Default} [{n.Min}, {n.Max}], C# default {m.Default} [{min}, {max}]");
+                missing.Add($"{kind}: '{page}'");
             }
         }
 
-        Assert.That(differences, Is.Empty, string.Join("\n", differences));
+        Assert.That(missing, Is.Empty);
+    }
+
+    [Test]
+    public void EveryKind_HasItsDetectOption_InKindOrder()
+    {
+        for (int k = 1; k < ViolationKinds.Count; k++)
+        {
+            Assert.That(OptionTable.All[OptionTable.FirstDetect + k - 1].Name, Is.EqualTo(ViolationKinds.GetOptionName((ViolationKind)k)));
+        }
+
+        Assert.That(OptionTable.All, Has.Length.EqualTo(OptionTable.FirstDetect + ViolationKinds.Count - 1), "the detect_ options end the table");
     }
 }

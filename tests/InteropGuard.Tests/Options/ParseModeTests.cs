@@ -91,6 +91,17 @@ public sealed class ParseModeTests
     }
 
     [Test]
+    public void Invalid_IsQuotedAsAShortEscapedExcerpt()
+    {
+        var (mode, warnings) = Parse("\u001b[31m" + new string('x', 5000), null);
+
+        Assert.That(mode, Is.EqualTo(GuardMode.Boundary));
+        Assert.That(warnings, Does.StartWith(@"InteropGuard: warning: INTEROPGUARD='\x1b[31m" + new string('x', 35) + "...' is not a valid mode"));
+        Assert.That(warnings.Contains('\u001b', System.StringComparison.Ordinal), Is.False, "no raw escape character reaches the terminal");
+        Assert.That(warnings.Length, Is.LessThan(400));
+    }
+
+    [Test]
     public void Invalid_WithReleaseBuildDefault_WarnsAndUsesTheBuildDefault()
     {
         var (mode, warnings) = Parse("fast", "release");

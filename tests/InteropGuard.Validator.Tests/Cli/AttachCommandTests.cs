@@ -47,6 +47,19 @@ public sealed class AttachCommandTests
         Assert.That(result.ExitCode, Is.EqualTo(0), result.ToString());
         Assert.That(result.Stdout, Is.Empty, result.ToString());
         Assert.That(result.Stderr, Does.Contain("interopguard: no violations in process "), result.ToString());
+        Assert.That(result.Stderr, Does.Not.Contain("warning"), result.ToString());
+    }
+
+    [Test]
+    public void BadOptions_WarnAsInTheProgram_AndKeepTheirDefaults()
+    {
+        using TargetChild target = TargetChild.Start("poh", bug: true);
+
+        CliResult result = CliChild.Run(["attach", Pid(target), "--options", "detect_unpinned_managed_pointer=off:Detect_leaked_pin=1"]);
+
+        Assert.That(result.ExitCode, Is.EqualTo(1), "the check stays on: " + result);
+        Assert.That(result.Stderr, Does.Contain("InteropGuard: warning: bad value 'off' for option detect_unpinned_managed_pointer; valid values: 0, 1, true, false; keeping detect_unpinned_managed_pointer=1"), result.ToString());
+        Assert.That(result.Stderr, Does.Contain("InteropGuard: warning: unknown option 'Detect_leaked_pin' in INTEROPGUARD_OPTIONS is ignored"), result.ToString());
     }
 
     [Test]
