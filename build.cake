@@ -58,7 +58,39 @@ Task("Build")
     DotNetBuild(solution.FullPath, new DotNetBuildSettings { Configuration = configuration });
 });
 
-// ctest and NUnit; both always run, the totals of both go to artifacts/test-results/totals.txt.
+// Builds and runs the native library and its tests (with the fuzz drivers) under one sanitizer preset of
+// native/CMakePresets.json ("asan": ASan+UBSan, "tsan"); JUnit to artifacts/test-results/ctest-<preset>.xml.
+// Returns the test counts; a build that fails counts as one failed test.
+(int passed, int failed) RunSanitizerPreset(string preset)
+{
+    var native = root.Combine("native");
+    var junit = testResults.CombineWithFilePath($"ctest-{preset}.xml");
+    if (Run("cmake", $"--preset {preset}", native) != 0 || Run("cmake", $"--build --preset {preset}", native) != 0)
+    {
+        Error($"native {preset} build failed");
+        return (0, 1);
+    }
+    var code = Run("ctest", $"--preset {preset} --output-junit \"{junit}\"", native);
+    var (passed, failed) = CountJUnit(junit.FullPath);
+    if (code != 0 && failed == 0)
+        failed = 1; // ctest itself failed (no tests found, crash before results)
+    Information($"native under {preset}: {passed} passed, {failed} failed");
+    return (passed, failed);
+}
+
+// The native suite under ASan+UBSan and TSan alone (what the Test target also runs).
+Task("Sanitizers")
+    .Does(() =>
+{
+    EnsureDirectoryExists(testResults);
+    var asan = RunSanitizerPreset("asan");
+    var tsan = RunSanitizerPreset("tsan");
+    if (asan.failed + tsan.failed > 0)
+        throw new Exception($"sanitizer runs failed: asan {asan.failed}, tsan {tsan.failed} failed");
+});
+
+// ctest (plain, then under ASan+UBSan and TSan) and NUnit; all always run, the totals of all go to
+// artifacts/test-results/totals.txt.
 Task("Test")
     .IsDependentOn("Pack") // the package end-to-end test consumes artifacts/packages
     .Does(() =>
@@ -71,6 +103,12 @@ Task("Test")
     var (nativePassed, nativeFailed) = CountJUnit(junit.FullPath);
     if (ctestCode != 0 && nativeFailed == 0)
         nativeFailed = 1; // ctest itself failed (no tests found, crash before results)
+    foreach (var preset in new[] { "asan", "tsan" })
+    {
+        var (passed, failed) = RunSanitizerPreset(preset);
+        nativePassed += passed;
+        nativeFailed += failed;
+    }
 
     var managedCode = 0;
     try

@@ -216,9 +216,11 @@ typedef struct ig_violation {
  * are plain malloc blocks (no header, redzone, record or quarantine: freeing one costs a range compare and free()),
  * sampled blocks are guarded-pool blocks with their record as in every mode. */
 #define IG_INIT_RELEASE 0x2u
-/* 1 in 20000, not LLVM GWP-ASan's 5000: on the gate's buffer churn (~1 M allocations a second) a sample costs
- * 30-75 us by the machine's day, and 10000 read +0.8 ... +1.4 % there, over the 1 % budget on slow days; 20000 (with
- * quarantined slots reused first) read +0.6 ... +0.7 % (benchmarks/README.md, "Reuse first, and 1 in 20000"). */
+/* 1 in 20000, a quarter of LLVM GWP-ASan's 1 in 5000: a sample costs tens of microseconds (two mprotect calls and, in a
+ * never-used slot, a page fault, with caches cold between samples), so a program allocating ~1 M native buffers a
+ * second, like the release-mode gate's buffer churn, needs 1 in 20000 to stay within release mode's 1 % budget
+ * (the measurements: benchmarks/results/2026-12-06-bench-gate.md). A bug that repeats over allocations or runs is
+ * still found; sample_rate sets the rate per process. */
 #define IG_RELEASE_SAMPLE_RATE 20000
 
 /* 1 when the library runs in release mode (ig_init with IG_INIT_RELEASE), else 0. */

@@ -386,7 +386,7 @@ size_t ig_verify(ig_violation_t *out, size_t max) {
   uint32_t limit = _ig_slot_limit();
   for (uint32_t slot = 0; slot < limit; slot++) {
     const ig_range_t *rec = _ig_record(slot);
-    if (IG_LOAD_ACQ(&rec->state) != IG_STATE_LIVE || rec->kind != IG_RANGE_NATIVE_BLOCK) continue;
+    if (IG_LOAD_ACQ(&rec->state) != IG_STATE_LIVE || IG_LOAD(&rec->kind) != IG_RANGE_NATIVE_BLOCK) continue;
     ig_range_t r;
     _ig_record_snapshot(slot, &r);
     if (r.state != IG_STATE_LIVE || r.kind != IG_RANGE_NATIVE_BLOCK) continue;
