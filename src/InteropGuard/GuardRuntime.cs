@@ -36,6 +36,11 @@ internal static unsafe class GuardRuntime
             ValidatorSession.Begin((nint)IgNative.ig_table(), s_options.ValidatorPath);
         }
 
+        if (Enabled)
+        {
+            ExitStatus.Hook(); // after the validator's exit hook: findings of the exit sweep count
+        }
+
         if (s_options.Verbosity >= 1 && !Interception.GuardedStartup.Starting)
         {
             // First used by code the generator did not instrument (no module initializer ran): the start-up line here.

@@ -477,9 +477,18 @@ internal sealed class SweepPass
     // ---------------------------------------------------------------------------------------------------------------
     // 4. Leaked pins (and other tracked handles: callbacks).
 
+    // At exit (LeakSanitizer's moment) every pin still live is a leak: InteropGuard's pins and the pinned GCHandles the
+    // generator saw allocated; a call-scoped pin is not (it ends with its call, which another thread may still be in), nor
+    // is a callback (one kept for the whole run is common). Before exit only with pin_leak_ms > 0: pins and callbacks
+    // older than that.
     private void FindLeakedPins()
     {
         bool exit = _reason == SweepReason.Exit;
+        if (!exit && _settings.PinLeakMs == 0)
+        {
+            return;
+        }
+
         ulong limitNs = (ulong)Math.Min(_settings.PinLeakMs, long.MaxValue / 1_000_000) * 1_000_000UL;
         foreach (RangeRecord r in _records)
         {
@@ -493,6 +502,11 @@ internal sealed class SweepPass
                 continue; // live only while its call runs: a long native call, not a forgotten handle
             }
 
+            if (exit && (r.Kind != TableLayout.KindManagedPin || (r.Flags & TableLayout.FlagCallScoped) != 0))
+            {
+                continue; // at exit: pins only, and not the pins of calls still running
+            }
+
             ulong age = _nowNs > r.AllocTimeNs ? _nowNs - r.AllocTimeNs : 0;
             if (!exit && age <= limitNs)
             {
@@ -502,7 +516,7 @@ internal sealed class SweepPass
             string what = r.Kind == TableLayout.KindCallback ? "a callback handle" : $"a pin of {r.Size} bytes [0x{r.Start:x}, 0x{r.End:x})";
             string made = Site(r.AllocSite)?.Short ?? "an unknown site";
             string text = exit
-                ? $"{what} made at {made} is still alive at exit ({age / 1_000_000.0:F0} ms old); forgot to Dispose() it?"
+                ? $"{what} made at {made} is still alive at exit ({age / 1_000_000.0:F0} ms old); forgot to Dispose() the pin or Free() the GCHandle?"
                 : $"{what} made at {made} has been alive for {age / 1_000_000.0:F0} ms (pin_leak_ms={_settings.PinLeakMs}); forgot to Dispose() it?";
             Finding f = RangeFinding(FindingKinds.LeakedPin, r, r.Start, text);
             f.SinceReleaseMs = age / 1_000_000.0;
