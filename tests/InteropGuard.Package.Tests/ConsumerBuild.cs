@@ -40,7 +40,12 @@ internal sealed class ConsumerBuild
             : null;
 
     /// <summary>Writes the app (csproj, the variant's source, nuget.config, the sample library) into a new temp folder.</summary>
-    public static ConsumerBuild Create(string packagePath, string variantSource)
+    public static ConsumerBuild Create(string packagePath, string variantSource) =>
+        Create(packagePath, "ConsumerApp", "Consumer.csproj.template", variantSource);
+
+    /// <summary>Writes an app whose project template and source come from <paramref name="assetsFolder"/> (copied into
+    /// the test's output), with the same nuget.config and sample library, into a new temp folder.</summary>
+    public static ConsumerBuild Create(string packagePath, string assetsFolder, string projectTemplate, string variantSource)
     {
         string name = Path.GetFileNameWithoutExtension(packagePath); // InteropGuard.0.1.0
         string version = name.Substring("InteropGuard.".Length);
@@ -51,10 +56,10 @@ internal sealed class ConsumerBuild
         Directory.CreateDirectory(app);
         File.Copy(packagePath, Path.Combine(feed, Path.GetFileName(packagePath)));
 
-        string assets = Path.Combine(AppContext.BaseDirectory, "ConsumerApp");
-        File.Copy(Path.Combine(assets, "Consumer.csproj.template"), Path.Combine(app, "Consumer.csproj"));
+        string assets = Path.Combine(AppContext.BaseDirectory, assetsFolder);
+        File.Copy(Path.Combine(assets, projectTemplate), Path.Combine(app, "Consumer.csproj"));
         File.Copy(Path.Combine(assets, variantSource), Path.Combine(app, "Program.cs"));
-        File.Copy(Path.Combine(assets, "libigsample.so"), Path.Combine(app, "libigsample.so"));
+        File.Copy(Path.Combine(AppContext.BaseDirectory, "ConsumerApp", "libigsample.so"), Path.Combine(app, "libigsample.so"));
         // The local feed first; the machine's own sources stay (the SDK may still want its packs).
         File.WriteAllText(Path.Combine(app, "nuget.config"), $"""
             <?xml version="1.0" encoding="utf-8"?>
@@ -79,6 +84,12 @@ internal sealed class ConsumerBuild
     /// <summary>Runs the built app with the given InteropGuard environment (null values remove a variable) and arguments.</summary>
     public (int ExitCode, string Output) RunApp(string configuration, IDictionary<string, string?> environment, params string[] arguments) =>
         Run("dotnet", [AssemblyPath(configuration), .. arguments], environment);
+
+    /// <summary>Runs the built app under the validator the package copied into its output, as
+    /// <c>dotnet interopguard/InteropGuard.Cli.dll run [runOptions] -- dotnet Consumer.dll [arguments]</c>.</summary>
+    public (int ExitCode, string Output) RunUnderCli(string configuration, IDictionary<string, string?> environment, string[] runOptions, params string[] arguments) =>
+        Run("dotnet", [Path.Combine(Path.GetDirectoryName(AssemblyPath(configuration))!, "interopguard", "InteropGuard.Cli.dll"), "run", .. runOptions, "--",
+            "dotnet", AssemblyPath(configuration), .. arguments], environment);
 
     /// <summary>Removes the temp folder (best effort).</summary>
     public void Delete()
