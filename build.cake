@@ -8,6 +8,8 @@ var configuration = Argument("configuration", "Debug");
 var benchFilter = Argument("filter", "*");
 var benchQuick = Argument("quick", true);
 var benchGateShort = Argument("short", false);
+// Seconds of each soak run (the stress test in tests/InteropGuard.Package.Tests/SoakTests.cs); empty = its CI default.
+var soakSeconds = Argument("soak-seconds", "");
 
 var root = MakeAbsolute(Directory("."));
 var nativeBuild = root.Combine("build/native");
@@ -119,6 +121,7 @@ Task("Test")
             NoBuild = true,
             ResultsDirectory = testResults,
             Loggers = new[] { "trx", "console;verbosity=normal" },
+            EnvironmentVariables = SoakEnvironment(),
         });
     }
     catch (Exception e)
@@ -137,6 +140,25 @@ Task("Test")
     if (nativeFailed + managedFailed > 0)
         throw new Exception("tests failed: " + totals);
 });
+
+// The stress test alone at nightly length: `dotnet cake --target=Soak --soak-seconds=3600` runs the soak in mode 1 and
+// mode 2 for that long each, and the validator fault injection.
+Task("Soak")
+    .IsDependentOn("Pack")
+    .Does(() =>
+{
+    DotNetTest("tests/InteropGuard.Package.Tests/InteropGuard.Package.Tests.csproj", new DotNetTestSettings
+    {
+        Configuration = configuration,
+        NoBuild = true,
+        Filter = "FullyQualifiedName~SoakTests|FullyQualifiedName~ValidatorFaultTests",
+        Loggers = new[] { "console;verbosity=normal" },
+        EnvironmentVariables = SoakEnvironment(),
+    });
+});
+
+Dictionary<string, string> SoakEnvironment() =>
+    soakSeconds == "" ? new Dictionary<string, string>() : new Dictionary<string, string> { ["INTEROPGUARD_SOAK_SECONDS"] = soakSeconds };
 
 // The sample program: real reports on stderr, exit 0 when every expected report appeared.
 Task("Demo")

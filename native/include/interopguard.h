@@ -250,8 +250,13 @@ IG_API void ig_free(void *ptr);
  * glibc: passing anything else is undefined there, as it is for malloc_usable_size. */
 IG_API size_t ig_usable_size(const void *ptr);
 
+/* The largest alignment the allocator supports: the left redzone must fit redzone_left (16 bits). */
+#define IG_MAX_ALIGN 32768u
+
 /* Site-aware forms used by the managed runtime. alignment 0 = default (16). On a detected problem the
- * function fills *out (when out is not NULL) instead of reporting, and returns the status. */
+ * function fills *out (when out is not NULL) instead of reporting, and returns the status. ig_malloc_at returns NULL
+ * with errno EINVAL for an alignment that is not a power of two or above IG_MAX_ALIGN, ENOSPC when the shadow table is
+ * full (max_ranges; the memory itself was available), ENOMEM when the memory was not. */
 IG_API void *ig_malloc_at(size_t size, size_t alignment, uint32_t site);
 IG_API ig_status_t ig_free_at(void *ptr, uint32_t site, ig_violation_t *out);
 /* Sets the allocation site of the live block at ptr (its first user byte): for callers that learn the site is worth

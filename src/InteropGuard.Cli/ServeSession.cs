@@ -7,6 +7,7 @@ using System.Text;
 using System.Text.Json;
 using System.Threading;
 using InteropGuard.Validator;
+using InteropGuard.Validator.Target;
 
 namespace InteropGuard.Cli;
 
@@ -92,7 +93,7 @@ internal sealed class ServeSession
     {
         try
         {
-            _sweeper = Sweeper.Open(pid, table, _settings);
+            _sweeper = Sweeper.Open(pid, table, _settings, StopNotice.Protocol);
         }
         catch (ValidatorException e)
         {

@@ -52,19 +52,23 @@ public sealed class Sweeper : IDisposable
     /// <param name="pid">The target process.</param>
     /// <param name="tableAddress">The address of its <c>ig_table_header_t</c> (the value of <c>ig_shadow_table</c>); 0 = find it
     /// through the export of libinteropguard.so in the target.</param>
-    /// <param name="settings">What to check; null = <see cref="ValidatorSettings.Default"/>.</param>
+    /// <param name="settings">What to check; null = <see cref="ValidatorSettings.Default"/>. Its <c>validator_timeout_ms</c>
+    /// is the hard deadline of every stop: a stop that lasts longer (this process stopped or hung) gets this process
+    /// killed by its stop sentinel, which then resumes the target.</param>
+    /// <param name="notice">Where the sentinel says why, when it kills this process: stderr (default) or, for
+    /// <c>serve</c>, a fatal <c>error</c> event on stdout.</param>
     /// <exception cref="ValidatorException">The process is gone or not .NET, ptrace refused the attach, or there is no valid
     /// table; the message says the fix.</exception>
-    public static Sweeper Open(int pid, ulong tableAddress, ValidatorSettings? settings = null)
+    public static Sweeper Open(int pid, ulong tableAddress, ValidatorSettings? settings = null, StopNotice notice = StopNotice.Log)
     {
         settings ??= ValidatorSettings.Default;
         var watch = Stopwatch.StartNew();
         ulong address = tableAddress;
         // Before the first stop: if this process dies while the target is stopped, the sentinel resumes it.
-        StopSentinel sentinel = StopSentinel.Start(pid);
+        StopSentinel sentinel = StopSentinel.Start(pid, settings.TimeoutMs, notice);
         try
         {
-            address = OpenStopped(pid, address);
+            address = OpenStopped(pid, address, sentinel);
         }
         catch
         {
@@ -75,10 +79,12 @@ public sealed class Sweeper : IDisposable
         return new Sweeper(pid, address, settings, watch.Elapsed.TotalMilliseconds, sentinel);
     }
 
-    private static ulong OpenStopped(int pid, ulong address)
+    private static ulong OpenStopped(int pid, ulong address, StopSentinel sentinel)
     {
-        using (DataTarget target = TargetProcess.Stop(pid))
+        sentinel.StopBegins();
+        try
         {
+            using DataTarget target = TargetProcess.Stop(pid);
             var memory = new TargetMemory(target.DataReader, pid);
             if (address == 0)
             {
@@ -88,6 +94,10 @@ public sealed class Sweeper : IDisposable
             new ShadowTableReader(address, pid).ReadHeader(memory); // throws when it is not a table
             using ClrRuntime runtime = TargetProcess.CreateRuntime(target, pid);
             _ = runtime.Heap.Segments.Length; // warm the DAC and the heap's code paths
+        }
+        finally
+        {
+            sentinel.StopEnded();
         }
 
         return address;
@@ -189,7 +199,18 @@ public sealed class Sweeper : IDisposable
         torn = unreadable = 0;
         pauseMs = 0;
         long start = Stopwatch.GetTimestamp();
-        DataTarget target = TargetProcess.Stop(ProcessId);
+        _sentinel.StopBegins();
+        DataTarget target;
+        try
+        {
+            target = TargetProcess.Stop(ProcessId);
+        }
+        catch
+        {
+            _sentinel.StopEnded();
+            throw;
+        }
+
         try
         {
             var memory = new TargetMemory(target.DataReader, ProcessId);
@@ -229,6 +250,7 @@ public sealed class Sweeper : IDisposable
         finally
         {
             target.Dispose(); // resumes the target
+            _sentinel.StopEnded();
             pauseMs = Stopwatch.GetElapsedTime(start).TotalMilliseconds;
         }
     }

@@ -91,6 +91,13 @@ internal sealed class ConsumerBuild
         Run("dotnet", [Path.Combine(Path.GetDirectoryName(AssemblyPath(configuration))!, "interopguard", "InteropGuard.Cli.dll"), "run", .. runOptions, "--",
             "dotnet", AssemblyPath(configuration), .. arguments], environment);
 
+    /// <summary>Runs the built app as <see cref="RunApp(string, IDictionary{string, string?}, string[])"/> does, calling
+    /// <paramref name="whileRunning"/> with its pid once it started (fault injection), and waits up to
+    /// <paramref name="timeout"/>.</summary>
+    public (int ExitCode, string Output) RunApp(string configuration, IDictionary<string, string?> environment, Action<int> whileRunning,
+        TimeSpan timeout, params string[] arguments) =>
+        Run("dotnet", [AssemblyPath(configuration), .. arguments], environment, whileRunning, timeout);
+
     /// <summary>Removes the temp folder (best effort).</summary>
     public void Delete()
     {
@@ -106,7 +113,8 @@ internal sealed class ConsumerBuild
         }
     }
 
-    private (int ExitCode, string Output) Run(string file, string[] arguments, IDictionary<string, string?>? environment)
+    private (int ExitCode, string Output) Run(string file, string[] arguments, IDictionary<string, string?>? environment,
+        Action<int>? whileRunning = null, TimeSpan? timeout = null)
     {
         var info = new ProcessStartInfo(file)
         {
@@ -147,10 +155,12 @@ internal sealed class ConsumerBuild
         process.ErrorDataReceived += (_, e) => { if (e.Data is not null) { lock (output) { output.AppendLine(e.Data); } } };
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
-        if (!process.WaitForExit(TimeSpan.FromMinutes(5)))
+        whileRunning?.Invoke(process.Id);
+        TimeSpan limit = timeout ?? TimeSpan.FromMinutes(5);
+        if (!process.WaitForExit(limit))
         {
             process.Kill(entireProcessTree: true);
-            return (-1, output + "\n(timed out after 5 minutes)");
+            return (-1, output + $"\n(timed out after {limit.TotalSeconds} s)");
         }
 
         process.WaitForExit();

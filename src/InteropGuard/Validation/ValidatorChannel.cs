@@ -34,6 +34,12 @@ internal sealed class ValidatorChannel
     /// <summary>How long a failed write waits for the reader to drain what the child said last (a fatal error, its exit).</summary>
     private const int DrainMs = 1000;
 
+    /// <summary>How much longer than <c>validator_timeout_ms</c> a sweep waits for its answer. The validator's stop
+    /// sentinel kills a validator whose stop overran the same deadline and writes why; while this process was stopped its
+    /// clock ran on, so on resuming the timed-out wait and the reader race: the grace lets the reader take the
+    /// sentinel's message, which says more than "no answer".</summary>
+    private const int LastWordsMs = 500;
+
     private readonly ManualResetEventSlim _readerDone = new(false);
     private bool _readerStarted;
     private long _nextId;
@@ -107,7 +113,7 @@ internal sealed class ValidatorChannel
         }
 
         string idText = id.ToString(CultureInfo.InvariantCulture);
-        if (Send("{\"op\":\"sweep\",\"id\":" + idText + ",\"reason\":\"" + reason + "\"}") && !sweep.Wait(timeoutMs))
+        if (Send("{\"op\":\"sweep\",\"id\":" + idText + ",\"reason\":\"" + reason + "\"}") && !sweep.Wait(timeoutMs) && !sweep.Wait(LastWordsMs))
         {
             Stop($"no answer to sweep {idText} within {timeoutMs.ToString(CultureInfo.InvariantCulture)} ms (validator_timeout_ms)", warn: true, kill: true);
         }

@@ -77,7 +77,7 @@ internal sealed class ValidatorProcess
         {
             if (_process.WaitForExit(milliseconds))
             {
-                return "it exited with code " + _process.ExitCode.ToString(CultureInfo.InvariantCulture);
+                return Describe(_process.ExitCode);
             }
         }
         catch (SystemException)
@@ -86,6 +86,27 @@ internal sealed class ValidatorProcess
         }
 
         return "its output ended";
+    }
+
+    /// <summary>"it exited with code N", or for a child ended by a signal (exit code 128 + N, as .NET reports it)
+    /// "it was killed by signal N (SIGKILL)".</summary>
+    internal static string Describe(int exitCode)
+    {
+        if (exitCode is > 128 and <= 128 + 64)
+        {
+            int signal = exitCode - 128;
+            string name = signal switch
+            {
+                6 => " (SIGABRT)",
+                9 => " (SIGKILL)",
+                11 => " (SIGSEGV)",
+                15 => " (SIGTERM)",
+                _ => "",
+            };
+            return "it was killed by signal " + signal.ToString(CultureInfo.InvariantCulture) + name;
+        }
+
+        return "it exited with code " + exitCode.ToString(CultureInfo.InvariantCulture);
     }
 
     /// <summary>Waits up to <paramref name="milliseconds"/> for the child to exit.</summary>
