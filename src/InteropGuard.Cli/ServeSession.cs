@@ -253,6 +253,7 @@ internal sealed class ServeSession
                 {
                     "exit" => SweepReason.Exit,
                     "timer" => SweepReason.Timer,
+                    "start" => SweepReason.Start,
                     _ => SweepReason.Demand,
                 };
                 return new Request(op.GetString()!, id, parsed, pid, table);

@@ -25,6 +25,7 @@ public sealed class Sweeper : IDisposable
     private readonly HashSet<string> _warned = new(StringComparer.Ordinal);
     private readonly StopSentinel _sentinel;
     private bool _disposed;
+    private long _sweeps;
 
     private Sweeper(int pid, ulong tableAddress, ValidatorSettings settings, double warmupMs, StopSentinel sentinel)
     {
@@ -111,7 +112,7 @@ public sealed class Sweeper : IDisposable
     public SweepResult Sweep(SweepReason reason, long id = 0)
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
-        var result = new SweepResult(id, reason);
+        var result = new SweepResult(id, reason) { Number = ++_sweeps };
         if (_sentinel.Problem is { } problem)
         {
             Warn(result, "stop-sentinel", problem);
@@ -176,6 +177,7 @@ public sealed class Sweeper : IDisposable
             if (Settings.IsEnabled(f.Kind) && _reported.Add(f.Key))
             {
                 f.Sweep = id;
+                f.SweepNumber = result.Number;
                 result.FindingList.Add(f);
             }
         }

@@ -48,6 +48,7 @@ internal sealed class ValidatorProcess
         }
 
         info.Environment["INTEROPGUARD"] = "0"; // the validator never guards itself
+        info.Environment.Remove("DOTNET_STARTUP_HOOKS"); // nor loads the hook `interopguard run` gave the target
         Process process = Process.Start(info) ?? throw new InvalidOperationException("Process.Start returned no process");
         return new ValidatorProcess(process);
     }
