@@ -40,12 +40,7 @@ internal sealed class ConsumerBuild
             : null;
 
     /// <summary>Writes the app (csproj, the variant's source, nuget.config, the sample library) into a new temp folder.</summary>
-    public static ConsumerBuild Create(string packagePath, string variantSource) =>
-        Create(packagePath, "ConsumerApp", "Consumer.csproj.template", variantSource);
-
-    /// <summary>Writes an app whose project template and source come from <paramref name="assetsFolder"/> (copied into
-    /// the test's output), with the same nuget.config and sample library, into a new temp folder.</summary>
-    public static ConsumerBuild Create(string packagePath, string assetsFolder, string projectTemplate, string variantSource)
+    public static ConsumerBuild Create(string packagePath, string variantSource)
     {
         string name = Path.GetFileNameWithoutExtension(packagePath); // InteropGuard.0.1.0
         string version = name.Substring("InteropGuard.".Length);
@@ -56,10 +51,10 @@ internal sealed class ConsumerBuild
         Directory.CreateDirectory(app);
         File.Copy(packagePath, Path.Combine(feed, Path.GetFileName(packagePath)));
 
-        string assets = Path.Combine(AppContext.BaseDirectory, assetsFolder);
-        File.Copy(Path.Combine(assets, projectTemplate), Path.Combine(app, "Consumer.csproj"));
+        string assets = Path.Combine(AppContext.BaseDirectory, "ConsumerApp");
+        File.Copy(Path.Combine(assets, "Consumer.csproj.template"), Path.Combine(app, "Consumer.csproj"));
         File.Copy(Path.Combine(assets, variantSource), Path.Combine(app, "Program.cs"));
-        File.Copy(Path.Combine(AppContext.BaseDirectory, "ConsumerApp", "libigsample.so"), Path.Combine(app, "libigsample.so"));
+        File.Copy(Path.Combine(assets, "libigsample.so"), Path.Combine(app, "libigsample.so"));
         // The local feed first; the machine's own sources stay (the SDK may still want its packs).
         File.WriteAllText(Path.Combine(app, "nuget.config"), $"""
             <?xml version="1.0" encoding="utf-8"?>
@@ -75,7 +70,13 @@ internal sealed class ConsumerBuild
     /// <summary>A fresh console app as a user makes one: <c>dotnet new console</c>, a nuget.config naming the local feed,
     /// <c>dotnet add package InteropGuard</c> when <paramref name="withPackage"/> (no other edit of the project file), and
     /// FreshApp/Program.cs as its Program.cs. The sample library is found through LD_LIBRARY_PATH (<see cref="NativeDirectory"/>).</summary>
-    public static ConsumerBuild CreateFresh(string packagePath, bool withPackage)
+    public static ConsumerBuild CreateFresh(string packagePath, bool withPackage) =>
+        CreateFresh(packagePath, withPackage, Path.Combine("FreshApp", "Program.cs"), []);
+
+    /// <summary>A fresh console app as <see cref="CreateFresh(string, bool)"/> makes it, with <paramref name="program"/>
+    /// (a path under the test's output) as its Program.cs and <c>dotnet add package</c> of each of
+    /// <paramref name="otherPackages"/> (exact versions) after InteropGuard's.</summary>
+    public static ConsumerBuild CreateFresh(string packagePath, bool withPackage, string program, IReadOnlyList<(string Id, string Version)> otherPackages)
     {
         string name = Path.GetFileNameWithoutExtension(packagePath);
         string version = name.Substring("InteropGuard.".Length);
@@ -108,7 +109,16 @@ internal sealed class ConsumerBuild
             }
         }
 
-        File.Copy(Path.Combine(AppContext.BaseDirectory, "FreshApp", "Program.cs"), Path.Combine(build.ProjectDirectory, "Program.cs"), overwrite: true);
+        foreach ((string id, string packageVersion) in otherPackages)
+        {
+            (int added, string addLog) = build.Run("dotnet", ["add", "package", id, "--version", packageVersion], null);
+            if (added != 0)
+            {
+                throw new InvalidOperationException($"dotnet add package {id} failed:\n" + addLog);
+            }
+        }
+
+        File.Copy(Path.Combine(AppContext.BaseDirectory, program), Path.Combine(build.ProjectDirectory, "Program.cs"), overwrite: true);
         return build;
     }
 

@@ -1,5 +1,6 @@
 // RealLibrariesTests.cs: a correct program using real native libraries (SQLite, libgit2, Skia, zstd) through their NuGet
-// packages, with compacting GCs in between, stays silent in mode 1, in mode 2 and under `interopguard run`.
+// packages, added with `dotnet add package` to a fresh `dotnet new console` app beside InteropGuard's, with compacting GCs
+// in between, stays silent in mode 1, in mode 2 and under `interopguard run`.
 using System;
 using System.Collections.Generic;
 using System.IO;
@@ -15,6 +16,17 @@ public sealed class RealLibrariesTests
     // Five rounds of SQLite, git, Skia and zstd work: a few seconds per run, enough for dozens of 100 ms sweeps.
     private const string Rounds = "5";
 
+    // The libraries' usual NuGet packages, exact versions. Skia's Linux build without fontconfig/freetype system
+    // dependencies loads on a bare container.
+    private static readonly (string Id, string Version)[] Libraries =
+    [
+        ("Microsoft.Data.Sqlite", "11.0.0"),
+        ("LibGit2Sharp", "0.32.0"),
+        ("SkiaSharp", "4.156.1"),
+        ("SkiaSharp.NativeAssets.Linux.NoDependencies", "4.156.1"),
+        ("ZstdNet", "1.5.7"),
+    ];
+
     private ConsumerBuild? _app;
     private (int ExitCode, string Output) _build;
 
@@ -23,8 +35,8 @@ public sealed class RealLibrariesTests
     {
         string package = ConsumerBuild.FindPackage()
             ?? throw new InvalidOperationException("No InteropGuard package in artifacts/packages: run `dotnet cake --target=Pack` (the Test target does it first).");
-        _app = ConsumerBuild.Create(package, "RealLibraries", "RealLibraries.csproj.template", "RealLibraries.cs");
-        _build = _app.Build("Debug");
+        _app = ConsumerBuild.CreateFresh(package, withPackage: true, Path.Combine("RealLibraries", "RealLibraries.cs"), Libraries);
+        _build = _app.BuildFresh();
     }
 
     [OneTimeTearDown]

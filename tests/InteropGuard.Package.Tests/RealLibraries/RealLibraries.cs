@@ -1,8 +1,8 @@
 // RealLibraries.cs: a correct program doing real work through four native libraries (SQLite via Microsoft.Data.Sqlite,
 // libgit2 via LibGit2Sharp, Skia via SkiaSharp, zstd via ZstdNet) with compacting GCs between the steps; it checks its
-// own results and prints one line per round, so a run that reports nothing also proves the work was done. Its own two
-// [DllImport]s into libzstd (the copy ZstdNet ships) are the calls InteropGuard's generator wraps; the first one runs
-// before any library is loaded, so InteropGuard is running from the start.
+// own results and prints one line per round, so a run that reports nothing also proves the work was done. Its own
+// [DllImport]s into libzstd (the copy ZstdNet ships) are the calls InteropGuard's generator wraps; the libraries' own
+// P/Invokes are in their assemblies, which the generator never sees.
 using System;
 using System.Collections.Generic;
 using System.IO;
