@@ -125,7 +125,13 @@ internal static unsafe class GuardRuntime
                 return false;
             }
 
-            uint flags = IgConstants.InitQuiet | (Mode == GuardMode.Release ? IgConstants.InitRelease : 0);
+            // Mode 2 fills new blocks completely: the validator scans them and must never read a word nobody wrote.
+            uint flags = IgConstants.InitQuiet | Mode switch
+            {
+                GuardMode.Release => IgConstants.InitRelease,
+                GuardMode.Validator => IgConstants.InitFullFill,
+                _ => 0u,
+            };
             IgStatus status = IgNative.ig_init(optionsText ?? "", flags);
             if (status != IgStatus.Ok)
             {

@@ -119,6 +119,54 @@ public sealed class PackageEndToEndTests
             "the package copies the validator into the Debug output");
     }
 
+    // Mode 2, a fresh delegate per qsort call and forced GCs: the delegates are call-scoped (used only during the call),
+    // so their collection is no finding, however many there are.
+    [Test]
+    public void Allows_AFreshDelegatePerQsortCall_WithForcedGCs_InMode2()
+    {
+        ConsumerBuild app = Build("Callbacks.cs", "Debug");
+
+        (int exit, string output) = app.RunApp("Debug", Mode2);
+
+        Assert.That(exit, Is.EqualTo(0), output);
+        Assert.That(output, Does.Not.Contain("ERROR: InteropGuard"), output);
+        Assert.That(output, Does.Not.Contain("warning"), "the validator was found and ran\n" + output);
+        Assert.That(output, Does.Contain("done"), output);
+    }
+
+    // The same app, plus one delegate a library keeps in a C static and nothing keeps alive: the validator's scan of the
+    // library's data finds the function pointer once the delegate was collected (the exit sweep at the latest).
+    [Test]
+    public void Detects_ADelegateALibraryKeptInAStatic_AfterItWasCollected_InMode2()
+    {
+        ConsumerBuild app = Build("Callbacks.cs", "Debug");
+
+        (int exit, string output) = app.RunApp("Debug", Mode2, "keep");
+
+        Assert.That(exit, Is.EqualTo(0), output);
+        int keepLine = ConsumerFacts.LineOf("Callbacks.cs", "Native.Keep((a, b)");
+        Assert.That(output, Does.Contain("ERROR: InteropGuard: collected-delegate-callback"), output);
+        Assert.That(output, Does.Contain("libigsample.so"), "the report names the library whose data holds the pointer\n" + output);
+        Assert.That(output, Does.Contain($"passed to native code for the P/Invoke call at Program.cs:{keepLine}"), output);
+        Assert.That(output, Does.Contain("done"), output);
+    }
+
+    [Test]
+    public void Detects_ADelegateALibraryKeptInAStatic_IsOffWithItsOption()
+    {
+        ConsumerBuild app = Build("Callbacks.cs", "Debug");
+
+        (int exit, string output) = app.RunApp("Debug", new Dictionary<string, string?>
+        {
+            ["INTEROPGUARD"] = "2",
+            ["INTEROPGUARD_OPTIONS"] = "detect_collected_delegate_callback=0",
+        }, "keep");
+
+        Assert.That(exit, Is.EqualTo(0), output);
+        Assert.That(output, Does.Not.Contain("ERROR: InteropGuard"), output);
+        Assert.That(output, Does.Contain("done"), output);
+    }
+
     [Test]
     public void Release_Build_ContainsNoGeneratedCode()
     {

@@ -255,11 +255,11 @@ internal static class InterceptorEmitter
             }
         }
 
-        // 2. Callbacks and handles: registered or counted for the call.
+        // 2. Retained callbacks and handles: registered or counted for the call.
         foreach (ParameterModel p in parameters)
         {
             string id = ParameterId(p.Name);
-            if (p.Kind == ArgumentKind.Callback)
+            if (p.Kind == ArgumentKind.RetainedCallback)
             {
                 w.Line($"{Runtime}.TrackCallback({id}, __ig_site);");
             }
@@ -269,11 +269,12 @@ internal static class InterceptorEmitter
             }
         }
 
-        // 3. The call, with what the marshaller pins recorded as call-scoped pins around it.
+        // 3. The call, with what the marshaller pins and the call-scoped callbacks recorded around it.
         List<ParameterModel> pins = parameters.Where(p => p.Kind is ArgumentKind.PinnedArray or ArgumentKind.PinnedSpan or ArgumentKind.PinnedString).ToList();
+        List<ParameterModel> callbacks = parameters.Where(p => p.Kind == ArgumentKind.Callback).ToList();
         List<ParameterModel> handles = parameters.Where(p => p.Kind == ArgumentKind.SafeHandle).ToList();
         string call = Call(target, t);
-        if (pins.Count == 0 && handles.Count == 0)
+        if (pins.Count == 0 && callbacks.Count == 0 && handles.Count == 0)
         {
             w.Line(Return(target, call));
         }
@@ -285,7 +286,7 @@ internal static class InterceptorEmitter
             }
 
             string assign = target.ReturnsVoid ? call + ";" : "__ig_result = " + call + ";";
-            if (pins.Count == 0)
+            if (pins.Count == 0 && callbacks.Count == 0)
             {
                 w.Line(assign);
             }
@@ -302,12 +303,29 @@ internal static class InterceptorEmitter
                     w.Line($"ulong __ig_pin_{p.Name} = {Runtime}.PinArgument(__ig_p_{p.Name}, {PinLength(p)}, __ig_site);");
                 }
 
+                // The index among the delegate parameters names the site's slot for this parameter.
+                int delegates = 0;
+                foreach (ParameterModel p in parameters.Where(p => p.Kind is ArgumentKind.Callback or ArgumentKind.RetainedCallback))
+                {
+                    if (p.Kind == ArgumentKind.Callback)
+                    {
+                        w.Line($"ulong __ig_cb_{p.Name} = {Runtime}.EnterCallback({ParameterId(p.Name)}, __ig_site, {N(delegates)});");
+                    }
+
+                    delegates++;
+                }
+
                 w.Line("try");
                 w.Open();
                 w.Line(assign);
                 w.Close();
                 w.Line("finally");
                 w.Open();
+                for (int i = callbacks.Count - 1; i >= 0; i--)
+                {
+                    w.Line($"{Runtime}.ExitCallback(__ig_cb_{callbacks[i].Name}, __ig_site);");
+                }
+
                 for (int i = pins.Count - 1; i >= 0; i--)
                 {
                     w.Line($"{Runtime}.ReleaseArgument(__ig_pin_{pins[i].Name}, __ig_site);");
