@@ -70,7 +70,13 @@ internal sealed class ConsumerBuild
     /// <summary>A fresh console app as a user makes one: <c>dotnet new console</c>, a nuget.config naming the local feed,
     /// <c>dotnet add package InteropGuard</c> when <paramref name="withPackage"/> (no other edit of the project file), and
     /// FreshApp/Program.cs as its Program.cs. The sample library is found through LD_LIBRARY_PATH (<see cref="NativeDirectory"/>).</summary>
-    public static ConsumerBuild CreateFresh(string packagePath, bool withPackage)
+    public static ConsumerBuild CreateFresh(string packagePath, bool withPackage) =>
+        CreateFresh(packagePath, withPackage, Path.Combine("FreshApp", "Program.cs"), []);
+
+    /// <summary>A fresh console app as <see cref="CreateFresh(string, bool)"/> makes it, with <paramref name="program"/>
+    /// (a path under the test's output) as its Program.cs and <c>dotnet add package</c> of each of
+    /// <paramref name="otherPackages"/> (exact versions) after InteropGuard's.</summary>
+    public static ConsumerBuild CreateFresh(string packagePath, bool withPackage, string program, IReadOnlyList<(string Id, string Version)> otherPackages)
     {
         string name = Path.GetFileNameWithoutExtension(packagePath);
         string version = name.Substring("InteropGuard.".Length);
@@ -103,7 +109,16 @@ internal sealed class ConsumerBuild
             }
         }
 
-        File.Copy(Path.Combine(AppContext.BaseDirectory, "FreshApp", "Program.cs"), Path.Combine(build.ProjectDirectory, "Program.cs"), overwrite: true);
+        foreach ((string id, string packageVersion) in otherPackages)
+        {
+            (int added, string addLog) = build.Run("dotnet", ["add", "package", id, "--version", packageVersion], null);
+            if (added != 0)
+            {
+                throw new InvalidOperationException($"dotnet add package {id} failed:\n" + addLog);
+            }
+        }
+
+        File.Copy(Path.Combine(AppContext.BaseDirectory, program), Path.Combine(build.ProjectDirectory, "Program.cs"), overwrite: true);
         return build;
     }
 
@@ -129,6 +144,12 @@ internal sealed class ConsumerBuild
     /// <summary>Runs the built app with the given InteropGuard environment (null values remove a variable) and arguments.</summary>
     public (int ExitCode, string Output) RunApp(string configuration, IDictionary<string, string?> environment, params string[] arguments) =>
         Run("dotnet", [AssemblyPath(configuration), .. arguments], environment);
+
+    /// <summary>Runs the built app under the validator the package copied into its output, as
+    /// <c>dotnet interopguard/InteropGuard.Cli.dll run [runOptions] -- dotnet Consumer.dll [arguments]</c>.</summary>
+    public (int ExitCode, string Output) RunUnderCli(string configuration, IDictionary<string, string?> environment, string[] runOptions, params string[] arguments) =>
+        Run("dotnet", [Path.Combine(Path.GetDirectoryName(AssemblyPath(configuration))!, "interopguard", "InteropGuard.Cli.dll"), "run", .. runOptions, "--",
+            "dotnet", AssemblyPath(configuration), .. arguments], environment);
 
     /// <summary>Runs the built app as <see cref="RunApp(string, IDictionary{string, string?}, string[])"/> does, calling
     /// <paramref name="whileRunning"/> with its pid once it started (fault injection), and waits up to
