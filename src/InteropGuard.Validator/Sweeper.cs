@@ -62,9 +62,10 @@ public sealed class Sweeper : IDisposable
         ulong address = tableAddress;
         // Before the first stop: if this process dies while the target is stopped, the sentinel resumes it.
         StopSentinel sentinel = StopSentinel.Start(pid);
+        (ulong Lo, ulong Hi) reserved;
         try
         {
-            address = OpenStopped(pid, address);
+            address = OpenStopped(pid, address, out reserved);
         }
         catch
         {
@@ -72,10 +73,10 @@ public sealed class Sweeper : IDisposable
             throw;
         }
 
-        return new Sweeper(pid, address, settings, watch.Elapsed.TotalMilliseconds, sentinel);
+        return new Sweeper(pid, address, settings, watch.Elapsed.TotalMilliseconds, sentinel) { ReservedRange = reserved };
     }
 
-    private static ulong OpenStopped(int pid, ulong address)
+    private static ulong OpenStopped(int pid, ulong address, out (ulong Lo, ulong Hi) reserved)
     {
         using (DataTarget target = TargetProcess.Stop(pid))
         {
@@ -88,6 +89,7 @@ public sealed class Sweeper : IDisposable
             new ShadowTableReader(address, pid).ReadHeader(memory); // throws when it is not a table
             using ClrRuntime runtime = TargetProcess.CreateRuntime(target, pid);
             _ = runtime.Heap.Segments.Length; // warm the DAC and the heap's code paths
+            reserved = HeapView.FixedReservation(runtime.Heap);
         }
 
         return address;
@@ -172,6 +174,67 @@ public sealed class Sweeper : IDisposable
 
         return result;
     }
+
+    /// <summary>Classifies the addresses a call's nested pointers hold (the protocol's <c>classify</c>): stops the target
+    /// once, builds a <see cref="HeapView"/> and asks it about each address; retries while a GC is in progress and answers
+    /// <see cref="AddressClass.Unknown"/> when it stays in progress. The target is resumed before this returns. Cost: the stop
+    /// and the runtime (a few ms warm) plus, for an address in an object no handle pins, the pinned stack roots.</summary>
+    /// <param name="addresses">The values to classify.</param>
+    /// <param name="pauseMs">How long the target was stopped, over all attempts.</param>
+    /// <exception cref="ValidatorException">The target exited or refuses the attach.</exception>
+    public IReadOnlyList<AddressVerdict> Classify(IReadOnlyList<ulong> addresses, out double pauseMs)
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        pauseMs = 0;
+        for (int attempt = 0; attempt < MaxRetries; attempt++)
+        {
+            long start = Stopwatch.GetTimestamp();
+            DataTarget target = TargetProcess.Stop(ProcessId);
+            try
+            {
+                using ClrRuntime runtime = TargetProcess.CreateRuntime(target, ProcessId);
+                if (runtime.Heap.CanWalkHeap)
+                {
+                    var heap = new HeapView(runtime);
+                    var verdicts = new AddressVerdict[addresses.Count];
+                    for (int i = 0; i < addresses.Count; i++)
+                    {
+                        ManagedVerdict v = heap.Classify(addresses[i]);
+                        verdicts[i] = new AddressVerdict(addresses[i], ToClass(v.Kind), v.ObjectAddress, v.ObjectType, v.ObjectSize, v.Why);
+                    }
+
+                    return verdicts;
+                }
+            }
+            finally
+            {
+                target.Dispose(); // resumes the target
+                pauseMs += Stopwatch.GetElapsedTime(start).TotalMilliseconds;
+            }
+
+            Thread.Sleep(2 + attempt * 2); // let the GC finish
+        }
+
+        var unknown = new AddressVerdict[addresses.Count];
+        for (int i = 0; i < addresses.Count; i++)
+        {
+            unknown[i] = new AddressVerdict(addresses[i], AddressClass.Unknown, 0, null, 0, "a garbage collection stayed in progress");
+        }
+
+        return unknown;
+    }
+
+    /// <summary>The low end and one past the high end of the GC's fixed reservation (regions GC), or (0, 0) when the heap
+    /// has none (segments GC: segments come and go, so no range is fixed for the process).</summary>
+    public (ulong Lo, ulong Hi) ReservedRange { get; private set; }
+
+    private static AddressClass ToClass(VerdictKind kind) => kind switch
+    {
+        VerdictKind.Pinned => AddressClass.Pinned,
+        VerdictKind.Unpinned => AddressClass.Unpinned,
+        VerdictKind.Dangling => AddressClass.Dangling,
+        _ => AddressClass.NotManaged,
+    };
 
     /// <summary>Marks this sweeper unusable and ends its stop sentinel (nothing stays attached between sweeps).</summary>
     public void Dispose()

@@ -30,6 +30,11 @@ internal static class ValidatorSession
     /// <summary>The channel when the validator runs; null before it started, when it could not start, or in mode 0/1.</summary>
     internal static ValidatorChannel? Channel => s_channel;
 
+    /// <summary>The channel once the validator is ready (waits up to <paramref name="timeoutMs"/> for its start and its
+    /// <c>ready</c>); null when it is not running, could not start, or is not ready in time.</summary>
+    internal static ValidatorChannel? ReadyChannel(int timeoutMs) =>
+        IsActive && s_started.Wait(timeoutMs) && s_channel is { } channel && channel.WaitReady(timeoutMs) ? channel : null;
+
     /// <summary>Starts the validator on a background thread and hooks the exit sweep. Called once by
     /// <see cref="GuardRuntime"/> in mode 2; returns at once.</summary>
     public static void Begin(nint table, string? validatorPath)
