@@ -193,7 +193,7 @@ public sealed class Sweeper : IDisposable
             try
             {
                 using ClrRuntime runtime = TargetProcess.CreateRuntime(target, ProcessId);
-                if (runtime.Heap.CanWalkHeap)
+                if (runtime.Heap.CanWalkHeap && !SuspendingForGc(runtime))
                 {
                     var heap = new HeapView(runtime);
                     var verdicts = new AddressVerdict[addresses.Count];
@@ -227,6 +227,21 @@ public sealed class Sweeper : IDisposable
     /// <summary>The low end and one past the high end of the GC's fixed reservation (regions GC), or (0, 0) when the heap
     /// has none (segments GC: segments come and go, so no range is fixed for the process).</summary>
     public (ulong Lo, ulong Hi) ReservedRange { get; private set; }
+
+    /// <summary>True while the runtime suspends threads for a GC: a thread caught on its way to a safe point (hijacked
+    /// return address, no frame at its instruction) may show none of its stack roots, so a pinned object would look unpinned.</summary>
+    private static bool SuspendingForGc(ClrRuntime runtime)
+    {
+        foreach (ClrThread thread in runtime.Threads)
+        {
+            if (thread.IsAlive && (thread.State & ClrThreadState.TS_GCSuspendPending) != 0)
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
 
     private static AddressClass ToClass(VerdictKind kind) => kind switch
     {

@@ -144,9 +144,9 @@ public static unsafe class GuardedCall
     /// a pointer into a managed object (pinned, or a bug the check of its fields reports too), which the callee reads.</summary>
     private static bool InGcHeap(void* pointer, nuint size)
     {
-        if (!s_consult || ValidatorSession.Channel is not { IsReady: true } channel)
+        if (!s_consult || ValidatorSession.ReadyChannel(GuardRuntime.Options.ValidatorTimeoutMs) is not { } channel)
         {
-            return false;
+            return false; // the first such call waits for the validator's ready, which names the range
         }
 
         (nint lo, nint hi) = channel.GcRange;
