@@ -8,6 +8,8 @@ var configuration = Argument("configuration", "Debug");
 var benchFilter = Argument("filter", "*");
 var benchQuick = Argument("quick", true);
 var benchGateShort = Argument("short", false);
+// Seconds of each soak run (the stress test in tests/InteropGuard.Package.Tests/SoakTests.cs); empty = its CI default.
+var soakSeconds = Argument("soak-seconds", "");
 
 var root = MakeAbsolute(Directory("."));
 var nativeBuild = root.Combine("build/native");
@@ -58,7 +60,39 @@ Task("Build")
     DotNetBuild(solution.FullPath, new DotNetBuildSettings { Configuration = configuration });
 });
 
-// ctest and NUnit; both always run, the totals of both go to artifacts/test-results/totals.txt.
+// Builds and runs the native library and its tests (with the fuzz drivers) under one sanitizer preset of
+// native/CMakePresets.json ("asan": ASan+UBSan, "tsan"); JUnit to artifacts/test-results/ctest-<preset>.xml.
+// Returns the test counts; a build that fails counts as one failed test.
+(int passed, int failed) RunSanitizerPreset(string preset)
+{
+    var native = root.Combine("native");
+    var junit = testResults.CombineWithFilePath($"ctest-{preset}.xml");
+    if (Run("cmake", $"--preset {preset}", native) != 0 || Run("cmake", $"--build --preset {preset}", native) != 0)
+    {
+        Error($"native {preset} build failed");
+        return (0, 1);
+    }
+    var code = Run("ctest", $"--preset {preset} --output-junit \"{junit}\"", native);
+    var (passed, failed) = CountJUnit(junit.FullPath);
+    if (code != 0 && failed == 0)
+        failed = 1; // ctest itself failed (no tests found, crash before results)
+    Information($"native under {preset}: {passed} passed, {failed} failed");
+    return (passed, failed);
+}
+
+// The native suite under ASan+UBSan and TSan alone (what the Test target also runs).
+Task("Sanitizers")
+    .Does(() =>
+{
+    EnsureDirectoryExists(testResults);
+    var asan = RunSanitizerPreset("asan");
+    var tsan = RunSanitizerPreset("tsan");
+    if (asan.failed + tsan.failed > 0)
+        throw new Exception($"sanitizer runs failed: asan {asan.failed}, tsan {tsan.failed} failed");
+});
+
+// ctest (plain, then under ASan+UBSan and TSan) and NUnit; all always run, the totals of all go to
+// artifacts/test-results/totals.txt.
 Task("Test")
     .IsDependentOn("Pack") // the package end-to-end test consumes artifacts/packages
     .Does(() =>
@@ -71,6 +105,12 @@ Task("Test")
     var (nativePassed, nativeFailed) = CountJUnit(junit.FullPath);
     if (ctestCode != 0 && nativeFailed == 0)
         nativeFailed = 1; // ctest itself failed (no tests found, crash before results)
+    foreach (var preset in new[] { "asan", "tsan" })
+    {
+        var (passed, failed) = RunSanitizerPreset(preset);
+        nativePassed += passed;
+        nativeFailed += failed;
+    }
 
     var managedCode = 0;
     try
@@ -81,6 +121,7 @@ Task("Test")
             NoBuild = true,
             ResultsDirectory = testResults,
             Loggers = new[] { "trx", "console;verbosity=normal" },
+            EnvironmentVariables = SoakEnvironment(),
         });
     }
     catch (Exception e)
@@ -99,6 +140,25 @@ Task("Test")
     if (nativeFailed + managedFailed > 0)
         throw new Exception("tests failed: " + totals);
 });
+
+// The stress test alone at nightly length: `dotnet cake --target=Soak --soak-seconds=3600` runs the soak in mode 1 and
+// mode 2 for that long each, and the validator fault injection.
+Task("Soak")
+    .IsDependentOn("Pack")
+    .Does(() =>
+{
+    DotNetTest("tests/InteropGuard.Package.Tests/InteropGuard.Package.Tests.csproj", new DotNetTestSettings
+    {
+        Configuration = configuration,
+        NoBuild = true,
+        Filter = "FullyQualifiedName~SoakTests|FullyQualifiedName~ValidatorFaultTests",
+        Loggers = new[] { "console;verbosity=normal" },
+        EnvironmentVariables = SoakEnvironment(),
+    });
+});
+
+Dictionary<string, string> SoakEnvironment() =>
+    soakSeconds == "" ? new Dictionary<string, string>() : new Dictionary<string, string> { ["INTEROPGUARD_SOAK_SECONDS"] = soakSeconds };
 
 // The sample program: real reports on stderr, exit 0 when every expected report appeared.
 Task("Demo")

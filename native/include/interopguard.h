@@ -216,9 +216,11 @@ typedef struct ig_violation {
  * are plain malloc blocks (no header, redzone, record or quarantine: freeing one costs a range compare and free()),
  * sampled blocks are guarded-pool blocks with their record as in every mode. */
 #define IG_INIT_RELEASE 0x2u
-/* 1 in 20000, not LLVM GWP-ASan's 5000: on the gate's buffer churn (~1 M allocations a second) a sample costs
- * 30-75 us by the machine's day, and 10000 read +0.8 ... +1.4 % there, over the 1 % budget on slow days; 20000 (with
- * quarantined slots reused first) read +0.6 ... +0.7 % (benchmarks/README.md, "Reuse first, and 1 in 20000"). */
+/* 1 in 20000, a quarter of LLVM GWP-ASan's 1 in 5000: a sample costs tens of microseconds (two mprotect calls and, in a
+ * never-used slot, a page fault, with caches cold between samples), so a program allocating ~1 M native buffers a
+ * second, like the release-mode gate's buffer churn, needs 1 in 20000 to stay within release mode's 1 % budget
+ * (the measurements: benchmarks/results/2026-12-06-bench-gate.md). A bug that repeats over allocations or runs is
+ * still found; sample_rate sets the rate per process. */
 #define IG_RELEASE_SAMPLE_RATE 20000
 
 /* 1 when the library runs in release mode (ig_init with IG_INIT_RELEASE), else 0. */
@@ -248,8 +250,13 @@ IG_API void ig_free(void *ptr);
  * glibc: passing anything else is undefined there, as it is for malloc_usable_size. */
 IG_API size_t ig_usable_size(const void *ptr);
 
+/* The largest alignment the allocator supports: the left redzone must fit redzone_left (16 bits). */
+#define IG_MAX_ALIGN 32768u
+
 /* Site-aware forms used by the managed runtime. alignment 0 = default (16). On a detected problem the
- * function fills *out (when out is not NULL) instead of reporting, and returns the status. */
+ * function fills *out (when out is not NULL) instead of reporting, and returns the status. ig_malloc_at returns NULL
+ * with errno EINVAL for an alignment that is not a power of two or above IG_MAX_ALIGN, ENOSPC when the shadow table is
+ * full (max_ranges; the memory itself was available), ENOMEM when the memory was not. */
 IG_API void *ig_malloc_at(size_t size, size_t alignment, uint32_t site);
 IG_API ig_status_t ig_free_at(void *ptr, uint32_t site, ig_violation_t *out);
 /* Sets the allocation site of the live block at ptr (its first user byte): for callers that learn the site is worth

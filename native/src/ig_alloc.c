@@ -43,7 +43,6 @@ _Static_assert(offsetof(_ig_block_header_t, right) == 30, "header.right");
 #define IG_BLOCK_MAGIC 0x49474231u /* "IGB1" */
 #define IG_LEFT_CANARY 16u
 #define IG_LEFT_MIN (sizeof(_ig_block_header_t) + IG_LEFT_CANARY) /* 48 */
-#define IG_MAX_ALIGN 32768u       /* the left redzone must fit redzone_left (16 bits) */
 #define IG_MAX_ALLOC (((size_t)1) << 46)
 #define IG_EVICT_POISON_CHECK 64u /* eviction re-checks this many poisoned bytes at the block start */
 
@@ -128,7 +127,7 @@ static void *_ig_alloc(size_t size, size_t align, uint32_t site, bool zero) {
     } else {
       free(base);
     }
-    errno = ENOMEM;
+    errno = ENOSPC; /* the table is full, not the memory: ig_malloc_at's callers hand out an untracked block */
     return NULL;
   }
   uint8_t *start = base + left;
@@ -386,7 +385,7 @@ size_t ig_verify(ig_violation_t *out, size_t max) {
   uint32_t limit = _ig_slot_limit();
   for (uint32_t slot = 0; slot < limit; slot++) {
     const ig_range_t *rec = _ig_record(slot);
-    if (IG_LOAD_ACQ(&rec->state) != IG_STATE_LIVE || rec->kind != IG_RANGE_NATIVE_BLOCK) continue;
+    if (IG_LOAD_ACQ(&rec->state) != IG_STATE_LIVE || IG_LOAD(&rec->kind) != IG_RANGE_NATIVE_BLOCK) continue;
     ig_range_t r;
     _ig_record_snapshot(slot, &r);
     if (r.state != IG_STATE_LIVE || r.kind != IG_RANGE_NATIVE_BLOCK) continue;

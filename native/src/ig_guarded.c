@@ -99,13 +99,13 @@ static uint32_t _ig_gp_slot_budget(uint32_t requested) {
 /* Gives slots their own mappings before they are first used: each guard page is marked MADV_DONTDUMP, whose flag
  * makes the guard page's mapping differ from the data pages', so the kernel never merges a data page with a
  * neighbour. The fence page in front of slot 0 is marked the same way at initialisation, so slot 0 never merges with
- * whatever lies below the pool. An mprotect of a data page (taken, freed) then changes one mapping in place. Without
- * this, every such mprotect split the pool's mapping (a new VMA, a maple-tree update) and merged it back later: with
- * the caches cold, as they are between samples 1 in 5000 allocations apart, ~20 µs per sample
- * (docs/design/guarded-pool.md, "Cost"). Fresh slots are taken in order, and the slot that reaches the end of the
- * separated ones separates the next IG_GP_SEPARATE_AHEAD: one cold pass, the rest warm, where one split per fresh
- * slot cost a cold system call each and all 256 at initialisation ~0.8 ms of start-up. A failed madvise (the mapping
- * limit) leaves the splitting behaviour: slower, equally correct. */
+ * whatever lies below the pool. An mprotect of a data page (taken, freed) then changes one mapping in place instead of
+ * splitting the pool's mapping (a new VMA, a maple-tree update) and merging it back later, kernel work that is slow
+ * with the caches cold, as they are between samples thousands of allocations apart (docs/design/guarded-pool.md,
+ * "Cost"). Fresh slots are taken in order, and the slot that reaches the end of the separated ones separates the next
+ * IG_GP_SEPARATE_AHEAD: one cold pass, the rest warm, where a split per fresh slot would cost a cold system call each
+ * and marking the whole pool at initialisation would lengthen start-up. A failed madvise (the mapping limit) leaves
+ * the splitting behaviour: slower, equally correct. */
 #define IG_GP_SEPARATE_AHEAD 32u
 
 static void _ig_gp_separate(uint64_t guard_page, uint64_t page) {

@@ -274,7 +274,7 @@ uint64_t _ig_record_publish(uint32_t slot, uint32_t kind, uint64_t start, uint64
   r->alloc_time_ns = _ig_os_now_ns();
   r->release_time_ns = 0;
   r->user_tag = user_tag;
-  r->kind = kind;
+  IG_STORE(&r->kind, kind); /* atomic: ig_verify reads kind before it takes a snapshot */
   IG_STORE(&r->flags, flags);
   r->alloc_site = site;
   r->release_site = 0;

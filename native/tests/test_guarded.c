@@ -414,7 +414,8 @@ static void test_pool_too_large_for_the_mapping_limit_is_capped(void) {
   if (!(WIFEXITED(st) && WEXITSTATUS(st) == 0)) fprintf(stderr, "%s", captured);
 }
 
-int main(void) {
+int main(int argc, char **argv) {
+  TEST_MAIN_BEGIN(argc, argv);
   page = sysconf(_SC_PAGESIZE);
   RUN(test_placement);
   RUN(test_non_sampled_unaffected);

@@ -289,7 +289,8 @@ static void test_first_call_wins(void) {
   CHECK_STR(buf, "q=5\n");
 }
 
-int main(void) {
+int main(int argc, char **argv) {
+  TEST_MAIN_BEGIN(argc, argv);
   RUN(test_defaults);
   RUN(test_good_values);
   RUN(test_env);

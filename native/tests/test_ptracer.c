@@ -71,7 +71,8 @@ static void test_child_may_attach(void) {
   ig_set_ptracer(0);
 }
 
-int main(void) {
+int main(int argc, char **argv) {
+  TEST_MAIN_BEGIN(argc, argv);
   RUN(test_return_values);
   RUN(test_child_may_attach);
   TEST_MAIN_END();

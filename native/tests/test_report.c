@@ -288,7 +288,8 @@ static void test_report_path(void) {
   CHECK(strstr(file_text, "SUMMARY: InteropGuard: invalid-free") != NULL);
 }
 
-int main(void) {
+int main(int argc, char **argv) {
+  TEST_MAIN_BEGIN(argc, argv);
   /* children first: they must initialise the library themselves (the parent has not yet) */
   RUN(test_detect_off);
   RUN(test_halt_on_error);

@@ -6,13 +6,14 @@
 #include "ig_test.h"
 
 #include <pthread.h>
+#include <stdatomic.h>
 #include <time.h>
 
 #define THREADS 6
 #define LIVE 512
 #define SECONDS 3
 
-static volatile int stop;
+static atomic_int stop; /* set by main: the threads stop their loops */
 static long false_results[THREADS];
 static long ops[THREADS];
 static long unexpected_status[THREADS];
@@ -156,18 +157,20 @@ static void *racer(void *arg) {
   return NULL;
 }
 
-int main(int argc, char **argv) {
-  /* argv[1]: other options (CTest also runs it with the quarantine and history off) */
-  ig_init(argc > 1 ? argv[1] : "quarantine_mb=8:release_history=4096", 0);
-  ig_stats_t before;
-  ig_get_stats(&before);
+/* Stats when main initialised the library: every case must leave the counts as it found them. */
+static ig_stats_t before;
+
+/* Threads allocate, free, pin, release and look up their own blocks and pins while one thread verifies every
+ * live block's canaries. */
+static void test_concurrent_alloc_pin_lookup(void) {
+  atomic_store(&stop, 0);
   pthread_t th[THREADS];
   for (int i = 0; i < THREADS; i++) pthread_create(&th[i], NULL, worker, (void *)(intptr_t)i);
   pthread_t vt;
   pthread_create(&vt, NULL, verifier, NULL);
   struct timespec ts = {SECONDS, 0};
   nanosleep(&ts, NULL);
-  stop = 1;
+  atomic_store(&stop, 1);
   pthread_join(vt, NULL);
   printf("%ld concurrent ig_verify rounds, %ld damaged blocks\n", verify_rounds, verify_found);
   CHECK_EQ(verify_found, 0);
@@ -188,12 +191,16 @@ int main(int argc, char **argv) {
   CHECK_EQ(after.live_ranges, before.live_ranges);
   CHECK_EQ(after.total_allocs - before.total_allocs, after.total_frees - before.total_frees);
   CHECK_EQ(ig_verify(NULL, 0), 0);
+}
 
-  stop = 0;
+/* Threads register, release and look up pins in the same few index bins. */
+static void test_same_bin_race(void) {
+  atomic_store(&stop, 0);
+  pthread_t th[THREADS];
   for (int i = 0; i < THREADS; i++) pthread_create(&th[i], NULL, bin_racer, (void *)(intptr_t)i);
   struct timespec race = {1, 0};
   nanosleep(&race, NULL);
-  stop = 1;
+  atomic_store(&stop, 1);
   long race_ops = 0, race_bad = 0;
   for (int i = 0; i < THREADS; i++) {
     pthread_join(th[i], NULL);
@@ -202,9 +209,13 @@ int main(int argc, char **argv) {
   }
   printf("%ld same-bin operations, %ld false results\n", race_ops, race_bad);
   CHECK_EQ(race_bad, 0);
+  ig_stats_t after;
   ig_get_stats(&after);
   CHECK_EQ(after.live_ranges, before.live_ranges);
+}
 
+/* Two threads free the same 20000 blocks at once: each block is freed exactly once. */
+static void test_racing_double_free(void) {
   ig_set_report_hook(NULL, NULL);
   for (int i = 0; i < 20000; i++) shared[i] = ig_malloc(16);
   pthread_barrier_init(&barrier, NULL, 2);
@@ -214,8 +225,19 @@ int main(int argc, char **argv) {
   pthread_join(r0, NULL);
   pthread_join(r1, NULL);
   CHECK_EQ(wins[0] + wins[1], 20000);
+  ig_stats_t after;
   ig_get_stats(&after);
   CHECK_EQ(after.live_blocks, before.live_blocks);
   CHECK_EQ(after.live_ranges, before.live_ranges);
+}
+
+int main(int argc, char **argv) {
+  TEST_MAIN_BEGIN(argc, argv);
+  /* argv[2]: other options (CTest also runs every case with the quarantine and release history off) */
+  ig_init(argc > 2 ? argv[2] : "quarantine_mb=8:release_history=4096", 0);
+  ig_get_stats(&before);
+  RUN(test_concurrent_alloc_pin_lookup);
+  RUN(test_same_bin_race);
+  RUN(test_racing_double_free);
   TEST_MAIN_END();
 }

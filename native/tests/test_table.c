@@ -328,7 +328,7 @@ static void test_sites(void) {
   CHECK_EQ(strlen(s.function), 119);
   CHECK_EQ(ig_site_intern(longpath, 5, longfn), l);
   const ig_table_header_t *h = ig_table();
-  CHECK(h->site_count >= 5);
+  CHECK(h->site_count >= 4); /* a, c, d and l at least */
   const ig_site_t *arr = (const ig_site_t *)(uintptr_t)h->sites;
   CHECK_EQ(arr[a - 1].id, a);
   CHECK_EQ(ig_kind_name(IG_KIND_DOUBLE_FREE)[0], 'd');
@@ -427,7 +427,8 @@ static void test_index_model(void) {
   CHECK_EQ(bad_check, 0);
 }
 
-int main(void) {
+int main(int argc, char **argv) {
+  TEST_MAIN_BEGIN(argc, argv);
   ig_init("max_ranges=4096:release_history=64:quarantine_mb=0", 0);
   RUN(test_header_layout);
   RUN(test_register_release);

@@ -116,8 +116,10 @@ internal static class AttachSession
 
         request.Reporter.Finish();
         string end = !request.Watch ? "" : exited ? "; the process exited" : failed ? "" : "; stopped";
+        int repeats = request.Reporter.Repeats;
+        string repeated = repeats == 0 ? "" : string.Create(CultureInfo.InvariantCulture, $", {repeats} {(repeats == 1 ? "repeat" : "repeats")} of a printed site not shown");
         log.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"interopguard: {request.Reporter.Tally} in process {request.Pid} ({sweeps} {(sweeps == 1 ? "sweep" : "sweeps")}, longest pause {longestPause:F1} ms{end})"));
+            $"interopguard: {request.Reporter.Tally} in process {request.Pid} ({sweeps} {(sweeps == 1 ? "sweep" : "sweeps")}, longest pause {longestPause:F1} ms{repeated}{end})"));
         return failed ? Error : request.Reporter.Tally.Total > 0 ? Found : Clean;
     }
 

@@ -14,6 +14,7 @@ namespace InteropGuard.Cli;
 /// <see cref="JsonReportFormatter"/> or <see cref="SarifReportFormatter"/>. Those are pure: nothing here touches
 /// <c>GuardRuntime</c> (whose options, native library and validator belong to a guarded program, not to this tool), so
 /// the <c>Reporter</c> (which reads <c>GuardRuntime.Options</c>) is not used; suppressions are applied here instead.
+/// Each site is printed once, as in a guarded program (<c>dedupe_reports=1</c>); repeats are counted (<see cref="Repeats"/>).
 /// Text and JSON are written as findings arrive; SARIF is one document, rewritten on each finding when it goes to a file
 /// and written once by <see cref="Finish"/> when it goes to stdout.</summary>
 internal sealed class FindingReporter : IDisposable
@@ -25,6 +26,7 @@ internal sealed class FindingReporter : IDisposable
     private readonly Suppressions _suppressions;
     private readonly List<Violation> _reported = new();
     private readonly HashSet<string> _badKinds = new(StringComparer.Ordinal);
+    private readonly HashSet<string> _printedSites = new(StringComparer.Ordinal);
     private bool _finished;
 
     private FindingReporter(ReportFormat format, string? path, TextWriter output, TextWriter log, Suppressions suppressions)
@@ -38,6 +40,10 @@ internal sealed class FindingReporter : IDisposable
 
     /// <summary>Reported violations by kind.</summary>
     public ViolationTally Tally { get; } = new();
+
+    /// <summary>Findings counted in <see cref="Tally"/> but not printed: same kind and site as one printed before (the
+    /// key of a guarded program's <c>dedupe_reports=1</c>, <c>Reporter.DedupeKey</c>).</summary>
+    public int Repeats { get; private set; }
 
     /// <summary>Opens the destination: <paramref name="path"/> (created or truncated now, so an old report never
     /// survives) or <paramref name="stdout"/> when null. Throws <see cref="IOException"/>,
@@ -90,8 +96,14 @@ internal sealed class FindingReporter : IDisposable
             return false;
         }
 
-        _reported.Add(v);
         Tally.Add(v.KindName);
+        if (!_printedSites.Add(Reporter.DedupeKey(v)))
+        {
+            Repeats++; // a site already printed: counted, not printed again (as a guarded program's dedupe_reports=1)
+            return true;
+        }
+
+        _reported.Add(v);
         switch (_format)
         {
             case ReportFormat.Json:

@@ -16,7 +16,7 @@ internal static class RunCommand
         };
         Option<string> report = ReportOptions.Format("Report format of --out: text, json (one object per line) or sarif (SARIF 2.1.0). Without --out, json and sarif are printed on stdout after the program ends; text is on the program's stderr.");
         Option<string?> output = ReportOptions.Out("The report file (replaced). run owns report_path/report_format of INTEROPGUARD_OPTIONS.");
-        var command = new Command("run", "Run a .NET program that uses InteropGuard with INTEROPGUARD=2 (call-boundary checks plus its validator), then summarise the violations. " +
+        var command = new Command("run", "Run a .NET program with INTEROPGUARD=2 (its validator from start-up; call-boundary checks when it was built with the InteropGuard package, which it need not be), then summarise the violations. " +
             "Exit code 1 when any violation was reported, else the program's exit code (2 when run cannot start it).");
         command.Arguments.Add(program);
         command.Options.Add(report);

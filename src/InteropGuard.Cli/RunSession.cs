@@ -17,11 +17,14 @@ namespace InteropGuard.Cli;
 internal sealed record RunRequest(IReadOnlyList<string> Command, ReportFormat Format, string? OutPath, string? Options);
 
 /// <summary>Runs a program under InteropGuard mode 2. This tool does not sweep: the program's own runtime starts its
-/// validator child (<c>INTEROPGUARD=2</c>), which sweeps on its timer and at exit, and reports go through the program's
-/// reporter: text on the program's stderr, and the file this session names in <c>report_path</c>. So the program is
-/// started directly (a <c>Process</c> child), which is fine because nothing here attaches to it
-/// (docs/design/validator-protocol.md, Faults). run owns <c>report_path</c> and <c>report_format</c>; the user's other
-/// options pass through, and <c>validator_path</c> defaults to this tool's own InteropGuard.Cli.dll.</summary>
+/// validator child (<c>INTEROPGUARD=2</c>), which sweeps at start-up, on its timer and at exit, and reports go through
+/// the program's reporter: text on the program's stderr, and the file this session names in <c>report_path</c>. So the
+/// program is started directly (a <c>Process</c> child), which is fine because nothing here attaches to it
+/// (docs/design/validator-protocol.md, Faults). The program need not reference the package: <c>DOTNET_STARTUP_HOOKS</c>
+/// names this tool's <see cref="StartupHook"/>, which starts the runtime before Main (from this tool's InteropGuard.dll
+/// when the program has none), so the validator checks native memory of any .NET program without recompiling; the
+/// summary then says which checks needed the package. run owns <c>report_path</c> and <c>report_format</c>; the
+/// user's other options pass through, and <c>validator_path</c> defaults to this tool's own InteropGuard.Cli.dll.</summary>
 internal static class RunSession
 {
     /// <summary>Exit code when run itself fails (bad options, the program cannot be started).</summary>
@@ -97,6 +100,16 @@ internal static class RunSession
 
             info.Environment["INTEROPGUARD"] = "2";
             info.Environment["INTEROPGUARD_OPTIONS"] = options;
+            if (OwnStartupHook() is { } hook)
+            {
+                info.Environment.TryGetValue(StartupHooksVariable, out string? hooks);
+                info.Environment[StartupHooksVariable] = string.IsNullOrEmpty(hooks) ? hook : hooks + Path.PathSeparator + hook;
+            }
+            else
+            {
+                log.WriteLine("interopguard: warning: this tool's InteropGuard.Cli.dll was not found next to it; a program built without the InteropGuard package runs unchecked.");
+            }
+
             Process? process;
             try
             {
@@ -132,6 +145,12 @@ internal static class RunSession
         Deliver(request, path, fileFormat, temporary, stdout, log);
         string where = temporary ? "" : "; report: " + path;
         log.WriteLine(string.Create(CultureInfo.InvariantCulture, $"interopguard: {tally} in {shown}; program exit code {exitCode}{where}"));
+        if (ProgramBuild.PackageUseOf(request.Command) == PackageUse.NotReferenced)
+        {
+            log.WriteLine("interopguard: the program was built without the InteropGuard package: the validator checked native memory (library data) "
+                + "from start-up to exit; the call-boundary checks need the package (pointer arguments, call-scoped pins of arrays, spans and strings, "
+                + "callbacks, SafeHandles at each P/Invoke): add <PackageReference Include=\"InteropGuard\" /> to get them.");
+        }
         return tally.Total > 0 ? Found : exitCode;
     }
 
@@ -161,6 +180,16 @@ internal static class RunSession
         {
             log.WriteLine($"interopguard: warning: the report '{path}': {e.Message}");
         }
+    }
+
+    /// <summary>The environment variable of .NET startup hooks (assembly paths separated by ':').</summary>
+    private const string StartupHooksVariable = "DOTNET_STARTUP_HOOKS";
+
+    /// <summary>This tool's assembly, which holds the <see cref="StartupHook"/>, or null.</summary>
+    private static string? OwnStartupHook()
+    {
+        string dll = Path.Combine(AppContext.BaseDirectory, "InteropGuard.Cli.dll");
+        return File.Exists(dll) && !dll.Contains(Path.PathSeparator, StringComparison.Ordinal) ? dll : null;
     }
 
     /// <summary>This tool's InteropGuard.Cli.dll (what the program's runtime starts as its validator), or null.</summary>

@@ -9,6 +9,7 @@ using System.Text.Json;
 using System.Threading;
 using InteropGuard.Validator;
 using InteropGuard.Validator.Heap;
+using InteropGuard.Validator.Target;
 
 namespace InteropGuard.Cli;
 
@@ -106,7 +107,7 @@ internal sealed class ServeSession
     {
         try
         {
-            _sweeper = Sweeper.Open(pid, table, _settings);
+            _sweeper = Sweeper.Open(pid, table, _settings, StopNotice.Protocol);
         }
         catch (ValidatorException e)
         {
@@ -338,6 +339,7 @@ internal sealed class ServeSession
                 {
                     "exit" => SweepReason.Exit,
                     "timer" => SweepReason.Timer,
+                    "start" => SweepReason.Start,
                     _ => SweepReason.Demand,
                 };
                 var addresses = new List<ulong>();

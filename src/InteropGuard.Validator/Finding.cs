@@ -21,6 +21,9 @@ public sealed class Finding
     /// <summary>The sweep id this finding belongs to (the protocol's <c>sweep</c>; 0 for timer sweeps).</summary>
     public long Sweep { get; internal set; }
 
+    /// <summary>The number of the sweep that found it in its sweeper's life (the protocol's <c>n</c>; see <see cref="SweepResult.Number"/>).</summary>
+    public long SweepNumber { get; internal set; }
+
     /// <summary>The kind string, e.g. <c>unpinned-managed-pointer</c> (<see cref="FindingKinds"/>).</summary>
     public string Kind { get; }
 
@@ -110,6 +113,7 @@ public sealed class Finding
             w.WriteStartObject();
             w.WriteString("ev", "finding");
             w.WriteNumber("sweep", Sweep);
+            w.WriteNumber("n", SweepNumber);
             w.WriteString("kind", Kind);
             w.WriteString("address", Hex(Address));
             WriteNumber(w, "size", Size);

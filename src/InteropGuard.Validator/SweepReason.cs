@@ -1,7 +1,7 @@
 // SweepReason.cs: why a sweep runs (the protocol's "reason"); decides whether leaked pins are every live pin.
 namespace InteropGuard.Validator;
 
-/// <summary>Why a sweep runs. The protocol spells them <c>timer</c>, <c>demand</c>, <c>exit</c>.</summary>
+/// <summary>Why a sweep runs. The protocol spells them <c>timer</c>, <c>demand</c>, <c>exit</c>, <c>start</c>.</summary>
 public enum SweepReason
 {
     /// <summary>The validator's own timer (every <c>validator_interval_ms</c>).</summary>
@@ -12,4 +12,7 @@ public enum SweepReason
 
     /// <summary>The last sweep before the target exits: with <c>detect_leaked_pin=1</c> every live pin is a leak.</summary>
     Exit,
+
+    /// <summary>The first sweep, asked for by the target's runtime at start-up (mode 2), before the program's Main runs.</summary>
+    Start,
 }

@@ -19,6 +19,10 @@ public sealed class SweepResult
     /// <summary>The sweep id passed in (the protocol's <c>id</c>; 0 for timer sweeps).</summary>
     public long Id { get; }
 
+    /// <summary>The sweep's number in this sweeper's life, 1 for the first: what logs, reports and <c>attach</c> call
+    /// "sweep N" (the protocol's <c>n</c>), whatever asked for it.</summary>
+    public long Number { get; internal set; }
+
     /// <summary>Why it ran.</summary>
     public SweepReason Reason { get; }
 
@@ -60,6 +64,7 @@ public sealed class SweepResult
     {
         SweepReason.Timer => "timer",
         SweepReason.Exit => "exit",
+        SweepReason.Start => "start",
         _ => "demand",
     };
 
@@ -73,6 +78,7 @@ public sealed class SweepResult
             w.WriteString("ev", "swept");
             w.WriteNumber("id", Id);
             w.WriteString("reason", ReasonName(Reason));
+            w.WriteNumber("n", Number);
             w.WriteNumber("pauseMs", double.Round(PauseMs, 2));
             w.WriteNumber("findings", FindingList.Count);
             w.WriteNumber("blocks", Blocks);
@@ -88,5 +94,5 @@ public sealed class SweepResult
 
     /// <summary>One log line for stderr (verbosity 1).</summary>
     public string ToLogLine() => string.Create(CultureInfo.InvariantCulture,
-        $"InteropGuard validator: sweep {Id} ({ReasonName(Reason)}): pause {PauseMs:F2} ms, {FindingList.Count} new findings, {Blocks} blocks, {Bytes} bytes, {Pins} pins, {Threads} threads, {Retries} retries");
+        $"InteropGuard validator: sweep {Number} ({ReasonName(Reason)}): pause {PauseMs:F2} ms, {FindingList.Count} new findings, {Blocks} blocks, {Bytes} bytes, {Pins} pins, {Threads} threads, {Retries} retries");
 }

@@ -25,6 +25,7 @@ public sealed class Sweeper : IDisposable
     private readonly HashSet<string> _warned = new(StringComparer.Ordinal);
     private readonly StopSentinel _sentinel;
     private bool _disposed;
+    private long _sweeps;
 
     private Sweeper(int pid, ulong tableAddress, ValidatorSettings settings, double warmupMs, StopSentinel sentinel)
     {
@@ -52,20 +53,24 @@ public sealed class Sweeper : IDisposable
     /// <param name="pid">The target process.</param>
     /// <param name="tableAddress">The address of its <c>ig_table_header_t</c> (the value of <c>ig_shadow_table</c>); 0 = find it
     /// through the export of libinteropguard.so in the target.</param>
-    /// <param name="settings">What to check; null = <see cref="ValidatorSettings.Default"/>.</param>
+    /// <param name="settings">What to check; null = <see cref="ValidatorSettings.Default"/>. Its <c>validator_timeout_ms</c>
+    /// is the hard deadline of every stop: a stop that lasts longer (this process stopped or hung) gets this process
+    /// killed by its stop sentinel, which then resumes the target.</param>
+    /// <param name="notice">Where the sentinel says why, when it kills this process: stderr (default) or, for
+    /// <c>serve</c>, a fatal <c>error</c> event on stdout.</param>
     /// <exception cref="ValidatorException">The process is gone or not .NET, ptrace refused the attach, or there is no valid
     /// table; the message says the fix.</exception>
-    public static Sweeper Open(int pid, ulong tableAddress, ValidatorSettings? settings = null)
+    public static Sweeper Open(int pid, ulong tableAddress, ValidatorSettings? settings = null, StopNotice notice = StopNotice.Log)
     {
         settings ??= ValidatorSettings.Default;
         var watch = Stopwatch.StartNew();
         ulong address = tableAddress;
         // Before the first stop: if this process dies while the target is stopped, the sentinel resumes it.
-        StopSentinel sentinel = StopSentinel.Start(pid);
+        StopSentinel sentinel = StopSentinel.Start(pid, settings.TimeoutMs, notice);
         (ulong Lo, ulong Hi) reserved;
         try
         {
-            address = OpenStopped(pid, address, out reserved);
+            address = OpenStopped(pid, address, sentinel, out reserved);
         }
         catch
         {
@@ -76,10 +81,12 @@ public sealed class Sweeper : IDisposable
         return new Sweeper(pid, address, settings, watch.Elapsed.TotalMilliseconds, sentinel) { ReservedRange = reserved };
     }
 
-    private static ulong OpenStopped(int pid, ulong address, out (ulong Lo, ulong Hi) reserved)
+    private static ulong OpenStopped(int pid, ulong address, StopSentinel sentinel, out (ulong Lo, ulong Hi) reserved)
     {
-        using (DataTarget target = TargetProcess.Stop(pid))
+        sentinel.StopBegins();
+        try
         {
+            using DataTarget target = TargetProcess.Stop(pid);
             var memory = new TargetMemory(target.DataReader, pid);
             if (address == 0)
             {
@@ -90,6 +97,10 @@ public sealed class Sweeper : IDisposable
             using ClrRuntime runtime = TargetProcess.CreateRuntime(target, pid);
             _ = runtime.Heap.Segments.Length; // warm the DAC and the heap's code paths
             reserved = HeapView.FixedReservation(runtime.Heap);
+        }
+        finally
+        {
+            sentinel.StopEnded();
         }
 
         return address;
@@ -103,7 +114,7 @@ public sealed class Sweeper : IDisposable
     public SweepResult Sweep(SweepReason reason, long id = 0)
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
-        var result = new SweepResult(id, reason);
+        var result = new SweepResult(id, reason) { Number = ++_sweeps };
         if (_sentinel.Problem is { } problem)
         {
             Warn(result, "stop-sentinel", problem);
@@ -168,6 +179,7 @@ public sealed class Sweeper : IDisposable
             if (Settings.IsEnabled(f.Kind) && _reported.Add(f.Key))
             {
                 f.Sweep = id;
+                f.SweepNumber = result.Number;
                 result.FindingList.Add(f);
             }
         }
@@ -189,7 +201,18 @@ public sealed class Sweeper : IDisposable
         for (int attempt = 0; attempt < MaxRetries; attempt++)
         {
             long start = Stopwatch.GetTimestamp();
-            DataTarget target = TargetProcess.Stop(ProcessId);
+            _sentinel.StopBegins(); // if this process dies while the target is stopped, the sentinel resumes it
+            DataTarget target;
+            try
+            {
+                target = TargetProcess.Stop(ProcessId);
+            }
+            catch
+            {
+                _sentinel.StopEnded();
+                throw;
+            }
+
             try
             {
                 using ClrRuntime runtime = TargetProcess.CreateRuntime(target, ProcessId);
@@ -209,6 +232,7 @@ public sealed class Sweeper : IDisposable
             finally
             {
                 target.Dispose(); // resumes the target
+                _sentinel.StopEnded();
                 pauseMs += Stopwatch.GetElapsedTime(start).TotalMilliseconds;
             }
 
@@ -267,7 +291,18 @@ public sealed class Sweeper : IDisposable
         torn = unreadable = 0;
         pauseMs = 0;
         long start = Stopwatch.GetTimestamp();
-        DataTarget target = TargetProcess.Stop(ProcessId);
+        _sentinel.StopBegins();
+        DataTarget target;
+        try
+        {
+            target = TargetProcess.Stop(ProcessId);
+        }
+        catch
+        {
+            _sentinel.StopEnded();
+            throw;
+        }
+
         try
         {
             var memory = new TargetMemory(target.DataReader, ProcessId);
@@ -307,6 +342,7 @@ public sealed class Sweeper : IDisposable
         finally
         {
             target.Dispose(); // resumes the target
+            _sentinel.StopEnded();
             pauseMs = Stopwatch.GetElapsedTime(start).TotalMilliseconds;
         }
     }

@@ -14,7 +14,7 @@ public sealed class ValidatorSettings
 
     private ValidatorSettings(GuardOptions options) => _options = options;
 
-    /// <summary>The defaults (every check on except <c>leaked-pin</c>, 1000 ms interval, 10000 ms pin leak).</summary>
+    /// <summary>The defaults (every check on except <c>leaked-pin</c>, 1000 ms interval, 10000 ms pin leak, 30000 ms stop deadline).</summary>
     public static ValidatorSettings Default { get; } = new(GuardOptions.Default);
 
     /// <summary><c>validator_interval_ms</c>: milliseconds between timer sweeps; 0 = no timer sweeps.</summary>
@@ -22,6 +22,11 @@ public sealed class ValidatorSettings
 
     /// <summary><c>pin_leak_ms</c>: a pin or handle alive longer than this is a <c>leaked-pin</c>.</summary>
     public long PinLeakMs => _options.PinLeakMs;
+
+    /// <summary><c>validator_timeout_ms</c>: the hard deadline of one stop of the target, enforced by the stop sentinel
+    /// (a validator that keeps the target stopped longer is killed and the target resumed). The target waits as long for
+    /// an answer.</summary>
+    public int TimeoutMs => _options.ValidatorTimeoutMs;
 
     /// <summary><c>verbosity</c>: 1 logs every sweep on stderr.</summary>
     public int Verbosity => _options.Verbosity;

@@ -259,6 +259,11 @@ public static unsafe class Guard
         int count = (int)Math.Min((ulong)found, (ulong)capacity);
         for (int i = 0; i < count; i++)
         {
+            if (records[i].HasRange != 0 && !ReportedOverflows.Add(records[i].Range.Id))
+            {
+                continue; // reported by an earlier Verify: one overflow, one report
+            }
+
             Violation? v = RedzoneCheck.Detect(in records[i], site);
             if (v is not null && Reporter.Report(v, throwOnReport: false))
             {

@@ -5,8 +5,9 @@ using System.IO;
 
 namespace InteropGuard;
 
-/// <summary>Mode, options and native-library state of the process. Initialised once, on first use of any guard type;
-/// never throws (a failure prints one warning and leaves the runtime unguarded).</summary>
+/// <summary>Mode, options and native-library state of the process. Initialised once, by the module initializer of an
+/// instrumented assembly or the startup hook of <c>interopguard run</c> (<see cref="Interception.GuardedStartup"/>), else
+/// on first use of any guard type; never throws (a failure prints one warning and leaves the runtime unguarded).</summary>
 internal static unsafe class GuardRuntime
 {
     /// <summary>The mode from <c>INTEROPGUARD</c>, read once.</summary>
@@ -30,14 +31,15 @@ internal static unsafe class GuardRuntime
 
         if (Mode == GuardMode.Validator && Enabled)
         {
-            // Mode 2: the validator child starts in the background (a cold start takes ~300 ms; nothing waits for it here).
+            // Mode 2: the validator child is started here (a fork and exec); its warm-up (~300 ms) runs in the child.
+            // GuardedStartup waits for its first sweep when a module initializer or the startup hook started the runtime.
             ValidatorSession.Begin((nint)IgNative.ig_table(), s_options.ValidatorPath);
         }
 
-        if (s_options.Verbosity >= 1)
+        if (s_options.Verbosity >= 1 && !Interception.GuardedStartup.Starting)
         {
-            warnings.WriteLine($"InteropGuard: mode {ModeName(Mode)} ({Mode}), {(Enabled ? "enabled" : "disabled")}, native library: {NativeLibraryResolver.LoadedPath ?? "(not loaded)"}");
-            warnings.WriteLine("InteropGuard: options: " + s_options);
+            // First used by code the generator did not instrument (no module initializer ran): the start-up line here.
+            warnings.WriteLine(Interception.GuardedStartup.StartLine("P/Invoke calls of assemblies built without the InteropGuard package's generator"));
         }
     }
 

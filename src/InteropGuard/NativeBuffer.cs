@@ -43,22 +43,30 @@ public sealed unsafe class NativeBuffer : IDisposable
     /// <summary>True once <see cref="Dispose()"/> ran.</summary>
     public bool IsDisposed => Volatile.Read(ref _disposed) != 0;
 
+    /// <summary>The largest alignment <see cref="Allocate"/> accepts (32 KiB, in every mode: the shadow allocator keeps
+    /// the distance to an aligned start in 16 bits).</summary>
+    public const int MaxAlignment = IgConstants.MaxAlignment;
+
     /// <summary>Allocates a block. <paramref name="length"/> 0 is allowed (a unique non-null pointer);
-    /// <paramref name="alignment"/> 0 = the default (16), else a power of two.</summary>
+    /// <paramref name="alignment"/> 0 = the default (16), else a power of two up to <see cref="MaxAlignment"/>. When the
+    /// shadow table is full (<c>max_ranges</c>) the block is still allocated but not tracked (no redzones, no
+    /// use-after-free detection), and the first such block prints one warning.</summary>
     /// <param name="length">User bytes, 0 or more.</param>
-    /// <param name="alignment">0 = 16; otherwise a power of two.</param>
+    /// <param name="alignment">0 = 16; otherwise a power of two up to <see cref="MaxAlignment"/>.</param>
     /// <param name="member">Calling member (compiler-filled).</param>
     /// <param name="file">Calling file (compiler-filled).</param>
     /// <param name="line">Calling line (compiler-filled).</param>
-    /// <exception cref="ArgumentOutOfRangeException">A negative length, or an alignment that is negative or not a power of two.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">A negative length, or an alignment that is negative, not a power of two
+    /// or above <see cref="MaxAlignment"/>.</exception>
     /// <exception cref="OutOfMemoryException">The allocator could not supply the memory.</exception>
     public static NativeBuffer Allocate(nint length, nint alignment = 0,
         [CallerMemberName] string member = "", [CallerFilePath] string file = "", [CallerLineNumber] int line = 0)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(length);
-        if (alignment < 0 || (alignment & (alignment - 1)) != 0)
+        if (alignment < 0 || (alignment & (alignment - 1)) != 0 || alignment > MaxAlignment)
         {
-            throw new ArgumentOutOfRangeException(nameof(alignment), alignment, "NativeBuffer.Allocate: alignment must be 0 (the default, 16) or a power of two.");
+            throw new ArgumentOutOfRangeException(nameof(alignment), alignment,
+                $"NativeBuffer.Allocate: alignment {alignment} is not supported: it must be 0 (the default, 16) or a power of two up to {MaxAlignment} (the InteropGuard allocator's limit, in every mode).");
         }
 
         if (!GuardRuntime.Enabled)

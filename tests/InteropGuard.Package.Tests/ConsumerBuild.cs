@@ -67,6 +67,56 @@ internal sealed class ConsumerBuild
         return new ConsumerBuild(root, version);
     }
 
+    /// <summary>A fresh console app as a user makes one: <c>dotnet new console</c>, a nuget.config naming the local feed,
+    /// <c>dotnet add package InteropGuard</c> when <paramref name="withPackage"/> (no other edit of the project file), and
+    /// FreshApp/Program.cs as its Program.cs. The sample library is found through LD_LIBRARY_PATH (<see cref="NativeDirectory"/>).</summary>
+    public static ConsumerBuild CreateFresh(string packagePath, bool withPackage)
+    {
+        string name = Path.GetFileNameWithoutExtension(packagePath);
+        string version = name.Substring("InteropGuard.".Length);
+        string root = Path.Combine(Path.GetTempPath(), "ig-fresh-" + Guid.NewGuid().ToString("N")[..8]);
+        string feed = Path.Combine(root, "feed");
+        Directory.CreateDirectory(feed);
+        File.Copy(packagePath, Path.Combine(feed, Path.GetFileName(packagePath)));
+        var build = new ConsumerBuild(root, version);
+        Directory.CreateDirectory(root);
+        (int created, string log) = build.Run("dotnet", ["new", "console", "-o", build.ProjectDirectory, "-n", "Consumer", "--no-restore"], null, workingDirectory: root);
+        if (created != 0)
+        {
+            throw new InvalidOperationException("dotnet new console failed:\n" + log);
+        }
+
+        File.WriteAllText(Path.Combine(build.ProjectDirectory, "nuget.config"), $"""
+            <?xml version="1.0" encoding="utf-8"?>
+            <configuration>
+              <packageSources>
+                <add key="interopguard-local" value="{feed}" />
+              </packageSources>
+            </configuration>
+            """);
+        if (withPackage)
+        {
+            (int added, string addLog) = build.Run("dotnet", ["add", "package", "InteropGuard", "--version", version], null);
+            if (added != 0)
+            {
+                throw new InvalidOperationException("dotnet add package failed:\n" + addLog);
+            }
+        }
+
+        File.Copy(Path.Combine(AppContext.BaseDirectory, "FreshApp", "Program.cs"), Path.Combine(build.ProjectDirectory, "Program.cs"), overwrite: true);
+        return build;
+    }
+
+    /// <summary>The folder holding libigsample.so (the test's output), for LD_LIBRARY_PATH.</summary>
+    public static string NativeDirectory => Path.Combine(AppContext.BaseDirectory, "ConsumerApp");
+
+    /// <summary>dotnet build of a fresh app (no extra properties: the project is as <c>dotnet new</c> left it).</summary>
+    public (int ExitCode, string Output) BuildFresh() => Run("dotnet", ["build", "--nologo"], null);
+
+    /// <summary>Runs <paramref name="arguments"/> (a whole command line) in the project folder.</summary>
+    public (int ExitCode, string Output) RunCommand(IDictionary<string, string?> environment, params string[] arguments) =>
+        Run(arguments[0], arguments[1..], environment);
+
     /// <summary>dotnet build in <paramref name="configuration"/> with extra <paramref name="properties"/>
     /// (<c>-p:Name=Value</c>); returns the exit code and the build output.</summary>
     public (int ExitCode, string Output) Build(string configuration, params string[] properties) =>
@@ -79,6 +129,13 @@ internal sealed class ConsumerBuild
     /// <summary>Runs the built app with the given InteropGuard environment (null values remove a variable) and arguments.</summary>
     public (int ExitCode, string Output) RunApp(string configuration, IDictionary<string, string?> environment, params string[] arguments) =>
         Run("dotnet", [AssemblyPath(configuration), .. arguments], environment);
+
+    /// <summary>Runs the built app as <see cref="RunApp(string, IDictionary{string, string?}, string[])"/> does, calling
+    /// <paramref name="whileRunning"/> with its pid once it started (fault injection), and waits up to
+    /// <paramref name="timeout"/>.</summary>
+    public (int ExitCode, string Output) RunApp(string configuration, IDictionary<string, string?> environment, Action<int> whileRunning,
+        TimeSpan timeout, params string[] arguments) =>
+        Run("dotnet", [AssemblyPath(configuration), .. arguments], environment, whileRunning, timeout);
 
     /// <summary>Removes the temp folder (best effort).</summary>
     public void Delete()
@@ -95,11 +152,12 @@ internal sealed class ConsumerBuild
         }
     }
 
-    private (int ExitCode, string Output) Run(string file, string[] arguments, IDictionary<string, string?>? environment)
+    private (int ExitCode, string Output) Run(string file, string[] arguments, IDictionary<string, string?>? environment,
+        Action<int>? whileRunning = null, TimeSpan? timeout = null, string? workingDirectory = null)
     {
         var info = new ProcessStartInfo(file)
         {
-            WorkingDirectory = ProjectDirectory,
+            WorkingDirectory = workingDirectory ?? ProjectDirectory,
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             UseShellExecute = false,
@@ -136,10 +194,12 @@ internal sealed class ConsumerBuild
         process.ErrorDataReceived += (_, e) => { if (e.Data is not null) { lock (output) { output.AppendLine(e.Data); } } };
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
-        if (!process.WaitForExit(TimeSpan.FromMinutes(5)))
+        whileRunning?.Invoke(process.Id);
+        TimeSpan limit = timeout ?? TimeSpan.FromMinutes(5);
+        if (!process.WaitForExit(limit))
         {
             process.Kill(entireProcessTree: true);
-            return (-1, output + "\n(timed out after 5 minutes)");
+            return (-1, output + $"\n(timed out after {limit.TotalSeconds} s)");
         }
 
         process.WaitForExit();

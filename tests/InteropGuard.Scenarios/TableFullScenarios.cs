@@ -1,4 +1,4 @@
-// TableFullScenarios.cs - a full shadow table (max_ranges) is news, not an error: trackers keep working untracked and
+// TableFullScenarios.cs - a full shadow table (max_ranges) is news, not an error: trackers and allocations keep working untracked and
 // each kind of tracker says so once. Run with INTEROPGUARD_OPTIONS=max_ranges=16 (the smallest table).
 using System;
 using System.Collections.Generic;
@@ -39,6 +39,30 @@ internal static class TableFullScenarios
             pool.Return(array);
         }
 
-        Console.WriteLine($"table_full: {pins.Count} pins, {arrays.Count} rents, sum {sum}");
+        // More native buffers than the table holds: each is allocated (untracked once the table is full) and freed quietly.
+        var buffers = new List<NativeBuffer>();
+        var raw = new List<nint>();
+        for (int i = 0; i < 20; i++)
+        {
+            NativeBuffer buffer = NativeBuffer.Allocate(64, i % 2 == 0 ? 0 : 4096);
+            buffer.Span.Fill((byte)i);
+            buffers.Add(buffer);
+            raw.Add((nint)GuardedNativeMemory.AllocZeroed(32));
+        }
+
+        long bufferSum = 0;
+        foreach (NativeBuffer buffer in buffers)
+        {
+            bufferSum += buffer.Span[63];
+            buffer.Dispose();
+        }
+
+        foreach (nint p in raw)
+        {
+            bufferSum += *(byte*)p; // zeroed, tracked or not
+            GuardedNativeMemory.Free((void*)p);
+        }
+
+        Console.WriteLine($"table_full: {pins.Count} pins, {arrays.Count} rents, sum {sum}; {buffers.Count} buffers, {raw.Count} blocks, sum {bufferSum}");
     }
 }

@@ -24,6 +24,7 @@ internal static unsafe partial class Scenarios
         ["redzone"] = Redzone,
         ["redzone-left"] = RedzoneLeft,
         ["two-holders"] = TwoHolders,
+        ["same-site"] = SameSite,
         ["unpin"] = Unpin,
         ["use-after-free"] = UseAfterFree,
         ["leak"] = Leak,
@@ -215,6 +216,30 @@ internal static unsafe partial class Scenarios
             {
                 TargetNative.KeepIn((void*)s_block.Pointer, 8, p + 32);
                 TargetNative.KeepPointer(p + 40);
+            }
+        }
+
+        yield return 0;
+    }
+
+    /// <summary>Three native blocks allocated at one line, each holding a pointer into its own array: unpinned (bug),
+    /// pinned (correct). Three findings with one site: a reporter that dedupes by site prints one.</summary>
+    private static IEnumerable<ulong> SameSite(bool bug)
+    {
+        s_heap = [];
+        s_buffers = [];
+        for (int i = 0; i < 3; i++)
+        {
+            byte[] array = bug ? new byte[200] : GC.AllocateArray<byte>(200, pinned: true);
+            NativeBuffer block = NativeBuffer.Allocate(64);
+            s_heap.Add(array);
+            s_buffers.Add(block);
+            unsafe
+            {
+                fixed (byte* p = array)
+                {
+                    TargetNative.KeepIn((void*)block.Pointer, 8, p + 16);
+                }
             }
         }
 

@@ -1,7 +1,7 @@
 /* igsample.c - a plain native library with no InteropGuard inside: what a user's own C library looks like. The
  * package end-to-end test calls it through ordinary [DllImport]/[LibraryImport] declarations.
  * sample_keep stores the pointer it was given past the call (the lifetime bug the test makes); sample_kept returns it;
- * sample_sum reads n bytes at a pointer. */
+ * sample_sum reads n bytes at a pointer; sample_set_callback keeps a callback past the call, sample_fire calls it. */
 #include <stddef.h>
 #include <stdint.h>
 
@@ -25,4 +25,14 @@ SAMPLE_API uint64_t sample_sum(const uint8_t *p, size_t n) {
   if (p == NULL) return 0;
   for (size_t i = 0; i < n; i++) sum += p[i];
   return sum;
+}
+
+static void (*callback)(int);
+
+/* Keeps cb after returning: a registration API whose callback native code may call any time later. */
+SAMPLE_API void sample_set_callback(void (*cb)(int)) { callback = cb; }
+
+/* Calls the kept callback with value (nothing when none is kept). */
+SAMPLE_API void sample_fire(int value) {
+  if (callback != NULL) callback(value);
 }

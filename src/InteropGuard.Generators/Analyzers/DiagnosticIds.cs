@@ -1,4 +1,4 @@
-// DiagnosticIds.cs: the ids of the IG1xxx analyzer diagnostics (analyzers own IG1000-IG1999; runtime checks IG0001-IG0999).
+// DiagnosticIds.cs: the ids of the IG1xxx build diagnostics: analyzers IG1001-IG1099, the interceptor generator IG1101-IG1199 (runtime checks own IG0001-IG0999).
 namespace InteropGuard.Generators.Analyzers;
 
 /// <summary>Ids of the analyzer diagnostics. Stable: users suppress and configure them by id.</summary>
@@ -24,4 +24,16 @@ internal static class DiagnosticIds
 
     /// <summary>An array returned to an ArrayPool is used afterwards.</summary>
     public const string PooledArrayUseAfterReturn = "IG1007";
+
+    /// <summary>Interceptor generator: a P/Invoke call site is not checked because its signature names a type the
+    /// generated wrapper cannot name (a private or protected nested type).</summary>
+    public const string CallSiteTypeNotNameable = "IG1101";
+
+    /// <summary>Interceptor generator: arrays, spans and UTF-16 strings passed to P/Invokes are not recorded because the
+    /// project does not allow unsafe code.</summary>
+    public const string PinsNeedUnsafeCode = "IG1102";
+
+    /// <summary>Interceptor generator: a P/Invoke call site cannot be intercepted at all (generic declaring type, ref
+    /// return, local extern function, private P/Invoke before .NET 10).</summary>
+    public const string CallSiteNotInterceptable = "IG1103";
 }

@@ -100,12 +100,34 @@ internal sealed record ParameterModel
     public EquatableArray<FieldModel> Fields { get; }
 }
 
+/// <summary>A partial type of the project inside which wrappers are generated because the P/Invoke's signature names
+/// a private nested type of it (docs/design/generator.md, "Private nested types").</summary>
+internal sealed record HostModel
+{
+    public HostModel(string namespaceName, EquatableArray<string> declarations, string hintName)
+    {
+        NamespaceName = namespaceName;
+        Declarations = declarations;
+        HintName = hintName;
+    }
+
+    /// <summary>The namespace, <c>App.Interop</c> (never the global namespace: it cannot be listed in InterceptorsNamespaces).</summary>
+    public string NamespaceName { get; }
+
+    /// <summary>The partial declarations from the outermost type in, e.g. <c>static partial class Outer</c>, <c>partial class Sorter</c>.</summary>
+    public EquatableArray<string> Declarations { get; }
+
+    /// <summary>The name of the generated file, unique per host type.</summary>
+    public string HintName { get; }
+}
+
 /// <summary>The P/Invoke a call site calls.</summary>
 internal sealed record TargetModel
 {
     public TargetModel(string key, string containingTypeName, string accessorTypeName, string methodName, string returnTypeName, bool returnsVoid,
-        bool isAccessible, string display, EquatableArray<ParameterModel> parameters)
+        bool isAccessible, string display, EquatableArray<ParameterModel> parameters, HostModel? host = null)
     {
+        Host = host;
         Key = key;
         ContainingTypeName = containingTypeName;
         AccessorTypeName = accessorTypeName;
@@ -139,6 +161,9 @@ internal sealed record TargetModel
     public string Display { get; }
 
     public EquatableArray<ParameterModel> Parameters { get; }
+
+    /// <summary>Null: wrappers go to the shared generated class. Else the partial type they are generated in.</summary>
+    public HostModel? Host { get; }
 }
 
 /// <summary>One intercepted call: where it is and what it calls.</summary>
@@ -186,4 +211,74 @@ internal sealed record CallSiteModel
     /// nothing that could release it in between (<see cref="RepeatedArgumentReader"/>): light wrappers skip their
     /// release-mode check; modes 1 and 2 still check them.</summary>
     public EquatableArray<string> RepeatedArguments { get; }
+}
+
+/// <summary>Why a P/Invoke call site got no wrapper (each reason is one build diagnostic).</summary>
+internal enum SkipReason
+{
+    /// <summary>The signature names a private or protected nested type outside a partial type chain (IG1101).</summary>
+    TypeNotNameable,
+    /// <summary>No interceptor can replace the call (IG1103).</summary>
+    NotInterceptable,
+}
+
+/// <summary>A P/Invoke call site the generator does not intercept, with what the diagnostic says about it. The
+/// location is kept as text and numbers (no syntax tree), so the model stays equatable.</summary>
+internal sealed record SkippedCallSite
+{
+    public SkippedCallSite(SkipReason reason, string target, string problem, string wayOut, string file, int start, int length, int line, int column, int endLine, int endColumn)
+    {
+        Reason = reason;
+        Target = target;
+        Problem = problem;
+        WayOut = wayOut;
+        File = file;
+        Start = start;
+        Length = length;
+        Line = line;
+        Column = column;
+        EndLine = endLine;
+        EndColumn = endColumn;
+    }
+
+    public SkipReason Reason { get; }
+
+    /// <summary>The P/Invoke, <c>Native.Sort</c>.</summary>
+    public string Target { get; }
+
+    /// <summary>IG1101: the type that cannot be named; IG1103: why the call cannot be intercepted.</summary>
+    public string Problem { get; }
+
+    /// <summary>IG1101: the containing type to make partial; IG1103: what to change.</summary>
+    public string WayOut { get; }
+
+    public string File { get; }
+
+    public int Start { get; }
+
+    public int Length { get; }
+
+    /// <summary>0-based, as <c>LinePosition</c>.</summary>
+    public int Line { get; }
+
+    public int Column { get; }
+
+    public int EndLine { get; }
+
+    public int EndColumn { get; }
+}
+
+/// <summary>What stage 3 read from one invocation: a site to intercept, a P/Invoke call it must skip, or neither
+/// (null from the reader: not a P/Invoke call, or opted out with [NotIntercepted]).</summary>
+internal sealed record CallSiteRead
+{
+    public CallSiteRead(CallSiteModel? site, SkippedCallSite? skipped)
+    {
+        Site = site;
+        Skipped = skipped;
+    }
+
+    public CallSiteModel? Site { get; }
+
+    public SkippedCallSite? Skipped { get; }
 }

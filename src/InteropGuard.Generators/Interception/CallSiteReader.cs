@@ -1,5 +1,6 @@
 // CallSiteReader.cs: the transform stage of the interceptor generator: turns an invocation of a [DllImport]/[LibraryImport] method into a CallSiteModel; runs per invocation, reads symbols and keeps none.
 using System.Collections.Immutable;
+using System.Linq;
 using System.Threading;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
@@ -28,22 +29,35 @@ internal static class CallSiteReader
     private static readonly SymbolDisplayFormat ShortTypeFormat = SymbolDisplayFormat.MinimallyQualifiedFormat
         .WithMiscellaneousOptions(SymbolDisplayMiscellaneousOptions.UseSpecialTypes);
 
-    /// <summary>The model of <paramref name="context"/>'s invocation, or null when it is not an interceptable call of a P/Invoke.</summary>
-    public static CallSiteModel? Read(GeneratorSyntaxContext context, CancellationToken cancellationToken)
+    /// <summary>What <paramref name="context"/>'s invocation is: a site to intercept, a P/Invoke call the generator
+    /// must skip (and say so), or null when it is not a call of a P/Invoke or the user opted out.</summary>
+    public static CallSiteRead? Read(GeneratorSyntaxContext context, CancellationToken cancellationToken)
     {
-        return context.Node is InvocationExpressionSyntax invocation ? Read(invocation, context.SemanticModel, readRepeated: true, cancellationToken) : null;
+        return context.Node is InvocationExpressionSyntax invocation ? ReadSite(invocation, context.SemanticModel, readRepeated: true, cancellationToken) : null;
     }
 
     /// <summary>The model of <paramref name="invocation"/>, or null when it is not an interceptable call of a P/Invoke;
     /// <paramref name="readRepeated"/> false leaves <see cref="CallSiteModel.RepeatedArguments"/> empty (the
     /// previous call of a repeated argument is read this way).</summary>
-    internal static CallSiteModel? Read(InvocationExpressionSyntax invocation, SemanticModel model, bool readRepeated, CancellationToken cancellationToken)
+    internal static CallSiteModel? Read(InvocationExpressionSyntax invocation, SemanticModel model, bool readRepeated, CancellationToken cancellationToken) =>
+        ReadSite(invocation, model, readRepeated, cancellationToken)?.Site;
+
+    private static CallSiteRead? ReadSite(InvocationExpressionSyntax invocation, SemanticModel model, bool readRepeated, CancellationToken cancellationToken)
     {
         // Method groups, delegate and function-pointer invocations are not calls of the method itself.
         if (model.GetSymbolInfo(invocation, cancellationToken).Symbol is not IMethodSymbol method
-            || method.MethodKind != MethodKind.Ordinary || !method.IsStatic || method.IsGenericMethod)
+            || !method.IsStatic || method.IsGenericMethod)
         {
             return null;
+        }
+
+        if (method.MethodKind != MethodKind.Ordinary)
+        {
+            // A local `static extern` function is a P/Invoke the generated file cannot name.
+            return method.MethodKind == MethodKind.LocalFunction && IsPInvoke(method, out _, out _)
+                ? Skipped(SkipReason.NotInterceptable, method, invocation, "it is a local extern function, which generated code cannot call",
+                    "declare the P/Invoke as a static method of a type")
+                : null;
         }
 
         IMethodSymbol declaration = method.PartialDefinitionPart ?? method;
@@ -64,22 +78,34 @@ internal static class CallSiteReader
         }
 
         Compilation compilation = model.Compilation;
-        TargetModel? target = ReadTarget(declaration, compilation, isLibraryImport, utf16Strings);
+        TargetModel? target = ReadTarget(declaration, compilation, isLibraryImport, utf16Strings, InterceptorsNamespaces(invocation.SyntaxTree),
+            out SkipReason reason, out string problem, out string wayOut);
         if (target is null)
         {
-            return null;
+            return Skipped(reason, declaration, invocation, problem, wayOut);
         }
 
         InterceptableLocation? location = model.GetInterceptableLocation(invocation, cancellationToken);
         if (location is null)
         {
-            return null;
+            return Skipped(SkipReason.NotInterceptable, declaration, invocation, "the compiler offers no interceptable location for this call",
+                "call it by name, Type.Method(...)");
         }
 
         FileLinePositionSpan span = NameLocation(invocation).GetLineSpan();
-        return new CallSiteModel(target, location.Version, location.Data, location.GetDisplayLocation(), invocation.SyntaxTree.FilePath,
+        return new CallSiteRead(new CallSiteModel(target, location.Version, location.Data, location.GetDisplayLocation(), invocation.SyntaxTree.FilePath,
             span.StartLinePosition.Line + 1, CallerName(enclosing), NullArguments(invocation, model, cancellationToken),
-            readRepeated ? RepeatedArgumentReader.Read(invocation, target, model, cancellationToken) : EquatableArray<string>.Empty);
+            readRepeated ? RepeatedArgumentReader.Read(invocation, target, model, cancellationToken) : EquatableArray<string>.Empty), null);
+    }
+
+    /// <summary>A skipped call of <paramref name="method"/>, located at the called name.</summary>
+    private static CallSiteRead Skipped(SkipReason reason, IMethodSymbol method, InvocationExpressionSyntax invocation, string problem, string wayOut)
+    {
+        Location where = NameLocation(invocation);
+        FileLinePositionSpan lines = where.GetLineSpan();
+        string target = (method.ContainingType is { } type ? type.Name + "." : "") + method.Name;
+        return new CallSiteRead(null, new SkippedCallSite(reason, target, problem, wayOut, invocation.SyntaxTree.FilePath, where.SourceSpan.Start, where.SourceSpan.Length,
+            lines.StartLinePosition.Line, lines.StartLinePosition.Character, lines.EndLinePosition.Line, lines.EndLinePosition.Character));
     }
 
     /// <summary>The parameters whose argument is a compile-time constant null or zero (<c>null</c>, <c>0</c>,
@@ -161,24 +187,47 @@ internal static class CallSiteReader
         return false;
     }
 
-    private static TargetModel? ReadTarget(IMethodSymbol method, Compilation compilation, bool isLibraryImport, bool utf16Strings)
+    private static TargetModel? ReadTarget(IMethodSymbol method, Compilation compilation, bool isLibraryImport, bool utf16Strings, string[] interceptorsNamespaces,
+        out SkipReason reason, out string problem, out string wayOut)
     {
         IAssemblySymbol assembly = compilation.Assembly;
         INamedTypeSymbol? containing = method.ContainingType;
-        if (containing is null || containing.IsGenericType || method.ReturnsByRef || method.ReturnsByRefReadonly)
+        reason = SkipReason.NotInterceptable;
+        problem = "";
+        wayOut = "";
+        if (containing is null || containing.IsGenericType)
         {
+            problem = "it is declared in a generic type, which an interceptor cannot name for every instantiation";
+            wayOut = "declare the P/Invoke in a non-generic type";
             return null;
         }
 
-        if (!IsAccessible(method.ReturnType, compilation))
+        if (method.ReturnsByRef || method.ReturnsByRefReadonly)
         {
+            problem = "it returns by reference";
+            wayOut = "return a pointer or a value instead";
             return null;
         }
 
-        bool accessible = compilation.IsSymbolAccessibleWithin(method, assembly);
+        // A signature naming a private nested type: the wrappers go inside the P/Invoke's type when it can host them.
+        ITypeSymbol? hidden = !IsAccessible(method.ReturnType, compilation) ? method.ReturnType
+            : method.Parameters.Select(p => p.Type).FirstOrDefault(t => !IsAccessible(t, compilation));
+        HostModel? host = null;
+        if (hidden is not null)
+        {
+            host = Host(containing, compilation, interceptorsNamespaces, out string why);
+            if (host is null)
+            {
+                return NotNameable(hidden, why, out reason, out problem, out wayOut);
+            }
+        }
+
+        bool accessible = host is not null || compilation.IsSymbolAccessibleWithin(method, assembly);
         if (!accessible && compilation.GetTypeByMetadataName(UnsafeAccessorTypeAttribute) is null)
         {
-            return null; // a private P/Invoke needs [UnsafeAccessorType] (.NET 10)
+            problem = "it is private, and calling a private P/Invoke from generated code needs UnsafeAccessorTypeAttribute (.NET 10)";
+            wayOut = "make the P/Invoke internal, or target .NET 10";
+            return null;
         }
 
         var parameters = ImmutableArray.CreateBuilder<ParameterModel>(method.Parameters.Length);
@@ -186,11 +235,6 @@ internal static class CallSiteReader
         display.Append(containing.Name).Append('.').Append(method.Name).Append('(');
         foreach (IParameterSymbol parameter in method.Parameters)
         {
-            if (!IsAccessible(parameter.Type, compilation))
-            {
-                return null; // the wrapper could not name the type
-            }
-
             parameters.Add(ReadParameter(parameter, compilation, isLibraryImport, utf16Strings));
             if (parameter.Ordinal > 0)
             {
@@ -218,7 +262,78 @@ internal static class CallSiteReader
             method.ReturnsVoid,
             accessible,
             display.ToString(),
-            new EquatableArray<ParameterModel>(parameters.MoveToImmutable()));
+            new EquatableArray<ParameterModel>(parameters.MoveToImmutable()),
+            host);
+    }
+
+    /// <summary>The namespaces the compilation allows interceptors in (<c>InterceptorsNamespaces</c>, as the compiler
+    /// reads it from the parse options' features).</summary>
+    private static string[] InterceptorsNamespaces(SyntaxTree tree) =>
+        tree.Options.Features.TryGetValue("InterceptorsNamespaces", out string? list)
+            ? list.Split(';').Select(n => n.Trim()).Where(n => n.Length > 0).ToArray()
+            : System.Array.Empty<string>();
+
+    /// <summary>The host of wrappers generated inside <paramref name="type"/>: every type from it outwards declared
+    /// <c>partial</c> in this project, none generic, in a namespace InterceptorsNamespaces covers (the compiler's rule:
+    /// a listed namespace or one inside it). Null with the reason otherwise.</summary>
+    private static HostModel? Host(INamedTypeSymbol type, Compilation compilation, string[] interceptorsNamespaces, out string why)
+    {
+        var declarations = new System.Collections.Generic.List<string>();
+        for (INamedTypeSymbol? t = type; t is not null; t = t.ContainingType)
+        {
+            bool partial = t.DeclaringSyntaxReferences.Length > 0 && !t.IsGenericType && SymbolEqualityComparer.Default.Equals(t.ContainingAssembly, compilation.Assembly)
+                && t.DeclaringSyntaxReferences.All(r => r.GetSyntax() is TypeDeclarationSyntax d && d.Modifiers.Any(m => m.IsKind(SyntaxKind.PartialKeyword)));
+            if (!partial)
+            {
+                why = $"make '{t.Name}' partial (the wrapper is then generated inside it) or make";
+                return null;
+            }
+
+            string keyword = t.IsRecord ? (t.IsValueType ? "record struct" : "record") : t.TypeKind switch
+            {
+                TypeKind.Struct => "struct",
+                TypeKind.Interface => "interface",
+                _ => "class",
+            };
+            declarations.Insert(0, (t.IsStatic ? "static " : "") + "partial " + keyword + " " + t.Name);
+        }
+
+        INamespaceSymbol ns = type.ContainingNamespace;
+        string name = ns.IsGlobalNamespace ? "" : ns.ToDisplayString();
+        if (name.Length == 0 || !interceptorsNamespaces.Any(n => name == n || name.StartsWith(n + ".", System.StringComparison.Ordinal)))
+        {
+            why = name.Length == 0
+                ? $"move '{type.Name}' into a namespace listed in InterceptorsNamespaces (the package lists the project's RootNamespace) or make"
+                : $"add {name} to <InterceptorsNamespaces> (the package lists the project's RootNamespace) or make";
+            return null;
+        }
+
+        why = "";
+        string hint = "InteropGuard.Interceptors." + name + "." + string.Join(".", declarations.Select(d => d.Substring(d.LastIndexOf(' ') + 1))) + ".g.cs";
+        return new HostModel(name, new EquatableArray<string>(declarations.ToImmutableArray()), hint);
+    }
+
+    /// <summary>IG1101 for a signature type generated code cannot name (a private or protected nested type) whose
+    /// containing type cannot host the wrapper (<paramref name="why"/> ends with "or make").</summary>
+    private static TargetModel? NotNameable(ITypeSymbol type, string why, out SkipReason reason, out string problem, out string wayOut)
+    {
+        reason = SkipReason.TypeNotNameable;
+        ITypeSymbol named = type;
+        while (named is IPointerTypeSymbol or IArrayTypeSymbol)
+        {
+            named = named is IPointerTypeSymbol pointer ? pointer.PointedAtType : ((IArrayTypeSymbol)named).ElementType;
+        }
+
+        string name = named.Name;
+        for (INamedTypeSymbol? outer = named.ContainingType; outer is not null; outer = outer.ContainingType)
+        {
+            name = outer.Name + "." + name;
+        }
+
+        string accessibility = named.DeclaredAccessibility.ToString().ToLowerInvariant();
+        problem = $"the {accessibility} type '{name}'";
+        wayOut = $"{why} '{name}' internal";
+        return null;
     }
 
     private static ParameterModel ReadParameter(IParameterSymbol parameter, Compilation compilation, bool isLibraryImport, bool utf16Strings)

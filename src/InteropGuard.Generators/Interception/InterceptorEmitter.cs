@@ -23,7 +23,8 @@ internal static class InterceptorEmitter
     private const string SiteType = "global::InteropGuard.Interception.GuardedCallSite";
     private const string CompilerServices = "global::System.Runtime.CompilerServices";
 
-    /// <summary>The generated source, or null when no site needs a wrapper.</summary>
+    /// <summary>The generated source, or null when no site needs a wrapper. <paramref name="sites"/> share one
+    /// <see cref="TargetModel.Host"/> (see <see cref="ByHost"/>).</summary>
     public static string? Emit(ImmutableArray<CallSiteModel> sites, bool allowUnsafe)
     {
         List<CallSiteModel> ordered = Ordered(sites, s => Effective(s.Target, allowUnsafe).Any(p => p.Kind != ArgumentKind.PassThrough));
@@ -52,9 +53,25 @@ internal static class InterceptorEmitter
             WriteWrapper(w, targetList[t], t, allowUnsafe);
         }
 
-        w.Close();
-        w.Close();
+        CloseClass(w, ordered);
         return w.ToString();
+    }
+
+    /// <summary>The sites grouped by where their wrappers are generated: the shared class (host null) and each partial
+    /// host type, each group with the name of its file.</summary>
+    internal static IEnumerable<(string HintName, ImmutableArray<CallSiteModel> Sites)> ByHost(ImmutableArray<CallSiteModel> sites) => sites
+        .GroupBy(s => s.Target.Host?.HintName ?? HintName, System.StringComparer.Ordinal)
+        .OrderBy(g => g.Key, System.StringComparer.Ordinal)
+        .Select(g => (g.Key, g.ToImmutableArray()));
+
+    /// <summary>Closes what <see cref="WriteClassOpening"/> opened.</summary>
+    internal static void CloseClass(SourceWriter w, List<CallSiteModel> ordered)
+    {
+        int depth = 2 + (ordered[0].Target.Host?.Declarations.Count ?? 0);
+        for (int i = 0; i < depth; i++)
+        {
+            w.Close();
+        }
     }
 
     /// <summary>The sites <paramref name="intercepted"/> accepts, in a stable order (file, line, position), so the
@@ -103,10 +120,28 @@ internal static class InterceptorEmitter
         w.Close();
         w.Close();
         w.Line();
-        w.Line("namespace " + Namespace);
-        w.Open();
-        w.Line("file static " + (allowUnsafe ? "unsafe " : "") + "class InteropGuardInterceptors");
-        w.Open();
+        if (ordered[0].Target.Host is { } host)
+        {
+            // Inside the P/Invoke's partial type, where its private nested types can be named.
+            w.Line("namespace " + host.NamespaceName);
+            w.Open();
+            foreach (string declaration in host.Declarations)
+            {
+                w.Line(declaration);
+                w.Open();
+            }
+
+            w.Line("private static " + (allowUnsafe ? "unsafe " : "") + "class InteropGuardInterceptors");
+            w.Open();
+        }
+        else
+        {
+            w.Line("namespace " + Namespace);
+            w.Open();
+            w.Line("file static " + (allowUnsafe ? "unsafe " : "") + "class InteropGuardInterceptors");
+            w.Open();
+        }
+
         for (int s = 0; s < ordered.Count; s++)
         {
             CallSiteModel site = ordered[s];

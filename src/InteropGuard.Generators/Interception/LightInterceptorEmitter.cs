@@ -50,8 +50,7 @@ internal static class LightInterceptorEmitter
             }
         }
 
-        w.Close();
-        w.Close();
+        CloseClass(w, ordered);
         return w.ToString();
     }
 

@@ -5,6 +5,7 @@ using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
 using Microsoft.CodeAnalysis.Diagnostics;
+using Microsoft.CodeAnalysis.Text;
 
 namespace InteropGuard.Generators.Interception;
 
@@ -41,15 +42,23 @@ public sealed class PInvokeInterceptorGenerator : IIncrementalGenerator
             compilation is CSharpCompilation { Options.AllowUnsafe: true });
 
         // Stage 3, call sites: every invocation, syntactically; then the semantic model decides whether it calls a P/Invoke and
-        // describes it as an equatable CallSiteModel (strings and flags; symbols are read here and never kept). Unchanged
-        // files keep their models, so an edit elsewhere re-reads only the edited file.
-        IncrementalValuesProvider<CallSiteModel> sites = context.SyntaxProvider
+        // describes it as an equatable CallSiteModel (strings and flags; symbols are read here and never kept), or as a
+        // SkippedCallSite when no wrapper can be generated for it. Unchanged files keep their models, so an edit elsewhere
+        // re-reads only the edited file.
+        IncrementalValuesProvider<CallSiteRead> reads = context.SyntaxProvider
             .CreateSyntaxProvider(
                 static (node, _) => node is InvocationExpressionSyntax,
                 static (syntax, cancellationToken) => CallSiteReader.Read(syntax, cancellationToken))
-            .Where(static site => site is not null)
-            .Select(static (site, _) => site!)
+            .Where(static read => read is not null)
+            .Select(static (read, _) => read!);
+        IncrementalValuesProvider<CallSiteModel> sites = reads
+            .Where(static read => read.Site is not null)
+            .Select(static (read, _) => read.Site!)
             .WithTrackingName(CallSitesStep);
+        IncrementalValueProvider<ImmutableArray<SkippedCallSite>> skipped = reads
+            .Where(static read => read.Skipped is not null)
+            .Select(static (read, _) => read.Skipped!)
+            .Collect();
 
         // Stage 4, the whole project's sites with the switches: one value, equal (and cached) while no site changed.
         IncrementalValueProvider<(ImmutableArray<CallSiteModel> Sites, (WrapperMode Mode, bool AllowUnsafe) Switches)> input = sites
@@ -57,22 +66,70 @@ public sealed class PInvokeInterceptorGenerator : IIncrementalGenerator
             .Combine(mode.Combine(allowUnsafe))
             .WithTrackingName(OutputInputStep);
 
-        // Stage 5, output: one file with an interceptor per site and, for full wrappers, a wrapper per P/Invoke.
-        context.RegisterSourceOutput(input, static (output, value) =>
+        // The module the start-up code goes into: its name, and whether the runtime it calls is referenced.
+        IncrementalValueProvider<(string Name, bool HasRuntime)> module = context.CompilationProvider.Select(static (compilation, _) =>
+            (compilation.AssemblyName ?? "", compilation.GetTypeByMetadataName(StartupEmitter.StartupType) is not null));
+
+        // Stage 5, output: one file with an interceptor per site and, for full wrappers, a wrapper per P/Invoke; for full
+        // wrappers also the module initializer that starts the runtime; and one diagnostic per call site not (fully) checked.
+        context.RegisterSourceOutput(input.Combine(skipped).Combine(module), static (output, value) =>
         {
-            if (value.Switches.Mode == WrapperMode.Off || value.Sites.IsDefaultOrEmpty)
+            ((ImmutableArray<CallSiteModel> sites, (WrapperMode mode, bool allowUnsafe)), ImmutableArray<SkippedCallSite> skips) = value.Left;
+            if (mode == WrapperMode.Off)
             {
                 return;
             }
 
-            string? source = value.Switches.Mode == WrapperMode.Light
-                ? LightInterceptorEmitter.Emit(value.Sites, value.Switches.AllowUnsafe)
-                : InterceptorEmitter.Emit(value.Sites, value.Switches.AllowUnsafe);
-            if (source is not null)
+            Report(output, skips, mode == WrapperMode.Full ? sites : ImmutableArray<CallSiteModel>.Empty, allowUnsafe);
+            if (mode == WrapperMode.Full && value.Right.HasRuntime)
             {
-                output.AddSource(InterceptorEmitter.HintName, source);
+                output.AddSource(StartupEmitter.HintName, StartupEmitter.Emit(value.Right.Name, StartupEmitter.NotChecked(sites, skips, allowUnsafe)));
+            }
+
+            if (sites.IsDefaultOrEmpty)
+            {
+                return;
+            }
+
+            // One file for the shared class, one per partial type that hosts wrappers for its private nested types.
+            foreach ((string hintName, ImmutableArray<CallSiteModel> group) in InterceptorEmitter.ByHost(sites))
+            {
+                string? source = mode == WrapperMode.Light
+                    ? LightInterceptorEmitter.Emit(group, allowUnsafe)
+                    : InterceptorEmitter.Emit(group, allowUnsafe);
+                if (source is not null)
+                {
+                    output.AddSource(hintName, source);
+                }
             }
         });
+    }
+
+    /// <summary>IG1101/IG1103 per skipped call site; IG1102 once, at the first site whose pins need unsafe code.</summary>
+    private static void Report(SourceProductionContext output, ImmutableArray<SkippedCallSite> skips, ImmutableArray<CallSiteModel> fullSites, bool allowUnsafe)
+    {
+        foreach (SkippedCallSite skip in skips.IsDefault ? ImmutableArray<SkippedCallSite>.Empty : skips)
+        {
+            Location where = Location.Create(skip.File, new TextSpan(skip.Start, skip.Length),
+                new LinePositionSpan(new LinePosition(skip.Line, skip.Column), new LinePosition(skip.EndLine, skip.EndColumn)));
+            output.ReportDiagnostic(skip.Reason == SkipReason.TypeNotNameable
+                ? Diagnostic.Create(InterceptionDiagnostics.TypeNotNameable, where, skip.Target, skip.Problem, skip.WayOut)
+                : Diagnostic.Create(InterceptionDiagnostics.NotInterceptable, where, skip.Target, skip.Problem, skip.WayOut));
+        }
+
+        if (allowUnsafe)
+        {
+            return;
+        }
+
+        System.Collections.Generic.List<CallSiteModel> pinSites = StartupEmitter.PinSites(fullSites);
+        if (pinSites.Count > 0)
+        {
+            CallSiteModel first = pinSites[0];
+            var line = new LinePosition(first.Line - 1, 0);
+            output.ReportDiagnostic(Diagnostic.Create(InterceptionDiagnostics.PinsNeedUnsafe, Location.Create(first.File, default, new LinePositionSpan(line, line)),
+                InterceptorEmitter.N(pinSites.Count), first.Target.Display));
+        }
     }
 
     private static bool IsTrue(AnalyzerConfigOptions options, string key) =>

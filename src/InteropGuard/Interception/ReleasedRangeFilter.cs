@@ -31,7 +31,7 @@ internal static unsafe class ReleasedRangeFilter
     // inlined check compares one word at a fixed address (no load of an array reference first; see CreateTable).
     // Measured on the gate's SQLite pair (7 checks per row, 12 processes each), this and the masked index below took
     // the pair from +1.57 % to +1.35 %. The check is 4-6 instructions and one load; the load is about half of its
-    // ~1.5 ns there (benchmarks/README.md, "Repeated arguments, and what one check costs").
+    // ~1.5 ns there (benchmarks/results/2026-11-22-bench-gate.md, "Repeated arguments, and what one check costs").
     private static readonly ulong* s_pages = CreateTable();
 
     /// <summary>True when the page of <paramref name="pointer"/> is the page of a range released recently (the caller

@@ -33,6 +33,9 @@ internal static class IgConstants
     /// <summary>A managed range that is an array of a GuardedArrayPool: live = rented (POH arrays only), released = returned.</summary>
     public const uint FlagPooledArray = 0x2_0000;
 
+    /// <summary><c>IG_MAX_ALIGN</c>: the largest alignment <c>ig_malloc_at</c> supports.</summary>
+    public const int MaxAlignment = 32768;
+
     public const uint InitQuiet = 0x1;
 
     /// <summary>ig_init flag IG_INIT_RELEASE: release mode (plain unsampled blocks, sample_rate defaults to 20000).</summary>

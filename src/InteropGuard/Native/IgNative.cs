@@ -26,7 +26,8 @@ internal static unsafe partial class IgNative
     [LibraryImport(Library)]
     public static partial nuint ig_usable_size(void* ptr);
 
-    [LibraryImport(Library)]
+    // SetLastError: errno tells a full table (ENOSPC) from a lack of memory (ENOMEM).
+    [LibraryImport(Library, SetLastError = true)]
     public static partial void* ig_malloc_at(nuint size, nuint alignment, uint site);
 
     [LibraryImport(Library)]

@@ -1,7 +1,9 @@
 // NativeBlocks.cs: allocating and freeing blocks of the InteropGuard allocator for NativeBuffer and GuardedNativeMemory, in modes 1, 2 and release.
 using System;
+using System.Collections.Concurrent;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
+using System.Threading;
 using InteropGuard.Interception;
 
 namespace InteropGuard;
@@ -14,6 +16,14 @@ namespace InteropGuard;
 internal static unsafe class NativeBlocks
 {
     private static readonly bool s_release = GuardRuntime.Enabled && GuardRuntime.Mode == GuardMode.Release;
+
+    /// <summary>errno <c>ENOSPC</c> (Linux, every architecture) after a null <c>ig_malloc_at</c>: the shadow table is
+    /// full, the memory was there (interopguard.h).</summary>
+    private const int ErrnoTableFull = 28;
+
+    // Blocks handed out untracked because the table was full; s_anyUntracked keeps the free path at one branch until then.
+    private static readonly ConcurrentDictionary<nint, byte> s_untracked = new();
+    private static bool s_anyUntracked;
 
     /// <summary>Allocates <paramref name="length"/> bytes (alignment 0 = 16); null when the allocator cannot.</summary>
     /// <param name="length">User bytes.</param>
@@ -34,11 +44,44 @@ internal static unsafe class NativeBlocks
         }
 
         void* p = IgNative.ig_malloc_at(length, alignment, SiteRegistry.Intern(member, file, line));
-        if (p != null && GuardRuntime.Options.CaptureStacks)
+        if (p == null)
+        {
+            return AllocateUntracked(length, alignment, Marshal.GetLastPInvokeError());
+        }
+
+        if (GuardRuntime.Options.CaptureStacks)
         {
             RecordAllocStack(p, 3); // RecordAllocStack, Allocate, and the public API
         }
 
+        return p;
+    }
+
+    /// <summary>The block of a full table (errno ENOSPC: the memory was there, the table had no room): a zeroed plain
+    /// block nobody tracks, remembered so that its free releases it quietly, and said once ("new native buffers are not
+    /// tracked"). Any other failure is a real lack of memory: null.</summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static void* AllocateUntracked(nuint length, nuint alignment, int errno)
+    {
+        if (errno != ErrnoTableFull)
+        {
+            return null;
+        }
+
+        void* p;
+        try
+        {
+            p = NativeMemory.AlignedAlloc(length == 0 ? 1 : length, alignment == 0 ? 16 : alignment);
+        }
+        catch (OutOfMemoryException)
+        {
+            return null;
+        }
+
+        NativeMemory.Clear(p, length);
+        s_untracked.TryAdd((nint)p, 0);
+        Volatile.Write(ref s_anyUntracked, true);
+        RangeRegistration.WarnTableFull("native buffers");
         return p;
     }
 
@@ -74,10 +117,12 @@ internal static unsafe class NativeBlocks
         }
     }
 
-    /// <summary>True when <paramref name="pointer"/> is a plain block of release mode (not sampled): it is freed with
-    /// <see cref="NativeMemory.Free"/> and nothing is checked.</summary>
+    /// <summary>True when <paramref name="pointer"/> is a plain block: of release mode (not sampled), or given untracked
+    /// because the table was full (forgotten here: true once per block). It is freed with <see cref="NativeMemory.Free"/>
+    /// and nothing is checked.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static bool IsPlain(nint pointer) => s_release && !GuardedPool.Contains(pointer);
+    public static bool IsPlain(nint pointer) =>
+        s_release ? !GuardedPool.Contains(pointer) : Volatile.Read(ref s_anyUntracked) && s_untracked.TryRemove(pointer, out _);
 
     /// <summary>Frees a tracked block (modes 1 and 2, or a sampled block in release mode) and reports a double or invalid
     /// free, or a damaged redzone, as an <see cref="InteropViolationException"/>.</summary>
@@ -113,6 +158,11 @@ internal static unsafe class NativeBlocks
             }
 
             return;
+        }
+
+        if (status == IgStatus.Overflow && native.HasRange != 0 && ReportedOverflows.TakeAtFree(native.Range.Id))
+        {
+            return; // Guard.Verify reported this damage already; the block is freed
         }
 
         // A bad free is rare: name the real caller of a plain Dispose() now (the stack walk is affordable here).

@@ -67,8 +67,10 @@ internal static unsafe class RangeRegistration
         }
     }
 
+    /// <summary>Says once per <paramref name="what"/> (plural noun: "pins", "native buffers") that the table is full and
+    /// new ones are not tracked.</summary>
     [MethodImpl(MethodImplOptions.NoInlining)]
-    private static void WarnTableFull(string what)
+    public static void WarnTableFull(string what)
     {
         if (s_tableFullWarned.TryAdd(what, true))
         {

@@ -2,13 +2,15 @@
 using System;
 using System.Collections.Generic;
 using System.IO;
+using System.Text;
 
 namespace InteropGuard;
 
 /// <summary>Parsed <c>kind:pattern</c> lines (<c>#</c> starts a comment; kind <c>*</c> matches every kind; <c>*</c> in a
 /// pattern matches any text). A report is silenced when its kind matches and the member or file of its access,
 /// allocation or release site, or (validator findings) of the site that allocated the holding block or the holding
-/// library's path, contains the pattern.</summary>
+/// library's path, contains the pattern. The file is bounded: regular files only, at most <see cref="MaxFileBytes"/>,
+/// lines of at most <see cref="MaxLineLength"/> characters.</summary>
 internal sealed class Suppressions
 {
     private readonly List<(ViolationKind? Kind, string Pattern)> _rules;
@@ -29,6 +31,12 @@ internal sealed class Suppressions
         foreach (string raw in lines)
         {
             number++;
+            if (raw.Length > MaxLineLength)
+            {
+                problems.Add($"line {number} is longer than {MaxLineLength} characters (the limit); it is ignored: '{OptionGrammar.Excerpt(raw)}'");
+                continue;
+            }
+
             string line = raw;
             int hash = line.IndexOf('#', StringComparison.Ordinal);
             if (hash >= 0)
@@ -45,7 +53,7 @@ internal sealed class Suppressions
             int colon = line.IndexOf(':', StringComparison.Ordinal);
             if (colon <= 0 || colon == line.Length - 1)
             {
-                problems.Add($"line {number}: '{raw.Trim()}' is not kind:pattern");
+                problems.Add($"line {number}: '{OptionGrammar.Excerpt(raw.Trim())}' is not kind:pattern");
                 continue;
             }
 
@@ -61,25 +69,70 @@ internal sealed class Suppressions
             }
             else
             {
-                problems.Add($"line {number}: unknown kind '{kindText}'");
+                problems.Add($"line {number}: unknown kind '{OptionGrammar.Excerpt(kindText)}'");
             }
         }
 
         return new Suppressions(rules);
     }
 
-    /// <summary>Loads a file; a missing or unreadable file gives <see cref="Empty"/> and a problem.</summary>
+    /// <summary>The largest suppressions file read (1 MiB: tens of thousands of rules); a larger one is refused whole.</summary>
+    public const int MaxFileBytes = 1 << 20;
+
+    /// <summary>The longest line kept (4096 characters); a longer one is a problem and ignored.</summary>
+    public const int MaxLineLength = 4096;
+
+    /// <summary>How many bad lines a warning lists (the rest are counted).</summary>
+    public const int MaxProblemsListed = 5;
+
+    /// <summary>Loads a file; a missing, unreadable, non-regular (device, FIFO, directory) or too large
+    /// (<see cref="MaxFileBytes"/>) file gives <see cref="Empty"/> and a problem naming the reason and the limit. Never
+    /// blocks on a FIFO and never reads more than <see cref="MaxFileBytes"/> + 1 bytes.</summary>
     public static Suppressions Load(string path, List<string> problems)
     {
+        if (RegularFile.WhatElse(path) is { } what)
+        {
+            problems.Add($"it is {what}, not a regular file; it is not read");
+            return Empty;
+        }
+
+        byte[] bytes;
+        int length;
         try
         {
-            return Parse(File.ReadAllLines(path), problems);
+            using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite, bufferSize: 1);
+            bytes = new byte[MaxFileBytes + 1];
+            length = 0;
+            int read;
+            while (length < bytes.Length && (read = stream.Read(bytes, length, bytes.Length - length)) > 0)
+            {
+                length += read;
+            }
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException or ArgumentException or NotSupportedException)
         {
             problems.Add("cannot read the file: " + e.Message);
             return Empty;
         }
+
+        if (length > MaxFileBytes)
+        {
+            problems.Add($"it is larger than {MaxFileBytes / 1024} KiB (the limit); it is not read");
+            return Empty;
+        }
+
+        string text = new UTF8Encoding(false, false).GetString(bytes, 0, length);
+        var lineProblems = new List<string>();
+        Suppressions rules = Parse(text.Split('\n'), lineProblems);
+        if (lineProblems.Count > MaxProblemsListed)
+        {
+            int more = lineProblems.Count - MaxProblemsListed;
+            lineProblems.RemoveRange(MaxProblemsListed, more);
+            lineProblems.Add($"and {more} more bad lines");
+        }
+
+        problems.AddRange(lineProblems);
+        return rules;
     }
 
     /// <summary>True when a rule silences <paramref name="v"/>.</summary>

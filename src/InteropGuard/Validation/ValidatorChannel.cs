@@ -35,6 +35,12 @@ internal sealed class ValidatorChannel
     /// <summary>How long a failed write waits for the reader to drain what the child said last (a fatal error, its exit).</summary>
     private const int DrainMs = 1000;
 
+    /// <summary>How much longer than <c>validator_timeout_ms</c> a sweep waits for its answer. The validator's stop
+    /// sentinel kills a validator whose stop overran the same deadline and writes why; while this process was stopped its
+    /// clock ran on, so on resuming the timed-out wait and the reader race: the grace lets the reader take the
+    /// sentinel's message, which says more than "no answer".</summary>
+    private const int LastWordsMs = 500;
+
     private readonly ManualResetEventSlim _readerDone = new(false);
     private readonly ManualResetEventSlim _readyOrStopped = new(false);
     private bool _readerStarted;
@@ -157,7 +163,7 @@ internal sealed class ValidatorChannel
         }
 
         string idText = id.ToString(CultureInfo.InvariantCulture);
-        if (Send("{\"op\":\"sweep\",\"id\":" + idText + ",\"reason\":\"" + reason + "\"}") && !sweep.Wait(timeoutMs))
+        if (Send("{\"op\":\"sweep\",\"id\":" + idText + ",\"reason\":\"" + reason + "\"}") && !sweep.Wait(timeoutMs) && !sweep.Wait(LastWordsMs))
         {
             Stop($"no answer to sweep {idText} within {timeoutMs.ToString(CultureInfo.InvariantCulture)} ms (validator_timeout_ms)", warn: true, kill: true);
         }
@@ -261,7 +267,7 @@ internal sealed class ValidatorChannel
     private void OnFinding(JsonElement root)
     {
         long sweepId = JsonFields.Int64(root, "sweep", NoSweep);
-        Violation? v = ValidatorFindingParser.ToViolation(root, FoundBy(sweepId), out string? badKind);
+        Violation? v = ValidatorFindingParser.ToViolation(root, FoundBy(sweepId, JsonFields.Int64(root, "n", 0)), out string? badKind);
         if (v is null)
         {
             SayOnce("kind:" + badKind, $"InteropGuard: warning: the validator (pid {_pid}) reported a finding of unknown kind '{badKind}'; it is ignored (is InteropGuard.Cli newer than InteropGuard.dll?)");
@@ -465,13 +471,17 @@ internal sealed class ValidatorChannel
         }
     }
 
-    /// <summary>The "found by" text of a finding of sweep <paramref name="sweepId"/>.</summary>
-    private string FoundBy(long sweepId)
+    /// <summary>The "found by" text of a finding of the sweep the target asked for as <paramref name="sweepId"/> (0 for
+    /// the validator's timer); <paramref name="number"/> is the validator's own count of its sweeps (1..N, 0 when an
+    /// older validator did not send it), the number every log line and <c>attach</c> use.</summary>
+    private string FoundBy(long sweepId, long number)
     {
         string who = $"the validator (pid {_pid})";
+        long shown = number > 0 ? number : sweepId;
+        string numbered = shown > 0 ? who + " in sweep " + shown.ToString(CultureInfo.InvariantCulture) : who;
         if (sweepId == 0)
         {
-            return who + " in a timer sweep";
+            return number > 0 ? numbered + " (timer)" : who + " in a timer sweep";
         }
 
         ValidatorSweep? sweep;
@@ -482,16 +492,21 @@ internal sealed class ValidatorChannel
 
         if (sweep is null)
         {
-            return sweepId == NoSweep ? who : who + " in sweep " + sweepId.ToString(CultureInfo.InvariantCulture);
+            return numbered;
         }
 
         if (sweep.Reason == "exit")
         {
-            return who + " in the exit sweep";
+            return numbered + " (the exit sweep)";
+        }
+
+        if (sweep.Reason == "start")
+        {
+            return numbered + " (at start-up, before Main)";
         }
 
         string asked = sweep.Site is { IsUnknown: false } site ? ", asked for by Guard.Validate in " + site : ", asked for by Guard.Validate";
-        return who + " in sweep " + sweepId.ToString(CultureInfo.InvariantCulture) + asked;
+        return numbered + asked;
     }
 
     private void SayOnce(string key, string text)

@@ -48,6 +48,7 @@ internal sealed class ValidatorProcess
         }
 
         info.Environment["INTEROPGUARD"] = "0"; // the validator never guards itself
+        info.Environment.Remove("DOTNET_STARTUP_HOOKS"); // nor loads the hook `interopguard run` gave the target
         Process process = Process.Start(info) ?? throw new InvalidOperationException("Process.Start returned no process");
         return new ValidatorProcess(process);
     }
@@ -77,7 +78,7 @@ internal sealed class ValidatorProcess
         {
             if (_process.WaitForExit(milliseconds))
             {
-                return "it exited with code " + _process.ExitCode.ToString(CultureInfo.InvariantCulture);
+                return Describe(_process.ExitCode);
             }
         }
         catch (SystemException)
@@ -86,6 +87,27 @@ internal sealed class ValidatorProcess
         }
 
         return "its output ended";
+    }
+
+    /// <summary>"it exited with code N", or for a child ended by a signal (exit code 128 + N, as .NET reports it)
+    /// "it was killed by signal N (SIGKILL)".</summary>
+    internal static string Describe(int exitCode)
+    {
+        if (exitCode is > 128 and <= 128 + 64)
+        {
+            int signal = exitCode - 128;
+            string name = signal switch
+            {
+                6 => " (SIGABRT)",
+                9 => " (SIGKILL)",
+                11 => " (SIGSEGV)",
+                15 => " (SIGTERM)",
+                _ => "",
+            };
+            return "it was killed by signal " + signal.ToString(CultureInfo.InvariantCulture) + name;
+        }
+
+        return "it exited with code " + exitCode.ToString(CultureInfo.InvariantCulture);
     }
 
     /// <summary>Waits up to <paramref name="milliseconds"/> for the child to exit.</summary>

@@ -1,4 +1,4 @@
-// ValidatorSession.cs: the process's one validator in mode 2: started in the background at runtime start-up, asked by Guard.Validate, swept once more and closed at ProcessExit.
+// ValidatorSession.cs: the process's one validator in mode 2: started at runtime start-up, swept once before Main, asked by Guard.Validate, swept once more and closed at ProcessExit.
 using System;
 using System.Collections.Generic;
 using System.ComponentModel;
@@ -6,9 +6,9 @@ using System.Threading;
 
 namespace InteropGuard;
 
-/// <summary>Owns the validator child of this process. Start-up never blocks the program (the child is started on a
-/// background thread); every wait is bounded by <c>validator_timeout_ms</c>; every failure is one warning and leaves
-/// the call-boundary checks running.</summary>
+/// <summary>Owns the validator child of this process. Starting it is a fork and exec on the starting thread (so the
+/// start-up line can name its pid); its warm-up runs in the child. Every wait is bounded by <c>validator_timeout_ms</c>;
+/// every failure is one warning and leaves the call-boundary checks running.</summary>
 internal static class ValidatorSession
 {
     /// <summary>How long the exit path waits for the child to leave after its stdin closed, before killing it.</summary>
@@ -31,6 +31,9 @@ internal static class ValidatorSession
     /// <summary>The channel when the validator runs; null before it started, when it could not start, or in mode 0/1.</summary>
     internal static ValidatorChannel? Channel => s_channel;
 
+    /// <summary>The validator child's pid once it was started; null before, in mode 0/1, or when it could not start.</summary>
+    public static int? Pid => s_process?.Pid;
+
     /// <summary>The channel once the validator is ready (waits up to <paramref name="timeoutMs"/> for its start and its
     /// <c>ready</c>, once per process: after a wait that timed out later calls do not wait); null when it is not
     /// running, could not start, or is not ready in time.</summary>
@@ -51,8 +54,8 @@ internal static class ValidatorSession
         return null;
     }
 
-    /// <summary>Starts the validator on a background thread and hooks the exit sweep. Called once by
-    /// <see cref="GuardRuntime"/> in mode 2; returns at once.</summary>
+    /// <summary>Starts the validator child and hooks the exit sweep. Called once by <see cref="GuardRuntime"/> in mode 2;
+    /// returns once the child runs (its warm-up and attach go on in the child).</summary>
     public static void Begin(nint table, string? validatorPath)
     {
         if (Interlocked.Exchange(ref s_begun, 1) != 0)
@@ -61,8 +64,18 @@ internal static class ValidatorSession
         }
 
         AppDomain.CurrentDomain.ProcessExit += (_, _) => OnProcessExit();
-        var starter = new Thread(() => Start(table, validatorPath)) { IsBackground = true, Name = "InteropGuard validator start" };
-        starter.Start();
+        Start(table, validatorPath);
+    }
+
+    /// <summary>The start-up sweep (reason <c>start</c>): waits, bounded by <c>validator_timeout_ms</c>, until the
+    /// validator has attached and swept once, so native memory is checked before <c>Main</c> runs. Its findings are
+    /// reported like any sweep's. Nothing happens when the validator is not running (its start said why).</summary>
+    public static void SweepAtStart()
+    {
+        if (s_channel is { } channel)
+        {
+            channel.Sweep("start", null, GuardRuntime.Options.ValidatorTimeoutMs);
+        }
     }
 
     /// <summary>Guard.Validate: one demand sweep, its reported findings; empty (and one warning per process) when the
@@ -116,7 +129,7 @@ internal static class ValidatorSession
                 return;
             }
 
-            if (GuardRuntime.Options.Verbosity >= 1)
+            if (GuardRuntime.Options.Verbosity >= 2)
             {
                 Reporter.Warn($"InteropGuard: started the validator (pid {process.Pid}): {command.Shown} {string.Join(' ', ValidatorProcess.Arguments(command, self, table)[command.LeadingArguments.Count..])}");
             }

@@ -440,7 +440,9 @@ public class GeneratesTests
             }
             """], allowUnsafe: false);
         GeneratorRun run = InterceptorCompilation.Run(compilation);
-        Assert.That(run.Problems, Is.Empty, run.Describe());
+        Assert.That(run.Problems.Select(d => d.Id), Is.EqualTo(new[] { "IG1102" }), run.Describe());
+        Assert.That(run.Problems[0].GetMessage(System.Globalization.CultureInfo.InvariantCulture), Does.StartWith("2 call site(s), this one first (Native.Send(nint p, byte[] data))"));
+        Assert.That(run.Problems[0].GetMessage(System.Globalization.CultureInfo.InvariantCulture), Does.Contain("<AllowUnsafeBlocks>true</AllowUnsafeBlocks>"));
         Assert.That(run.Generated, Does.Contain("file static class InteropGuardInterceptors"), "no unsafe modifier");
         Assert.That(run.Generated, Does.Contain("CheckPointer((nint)p, \"p\", __ig_site);"));
         Assert.That(run.Generated, Does.Not.Contain("fixed"));

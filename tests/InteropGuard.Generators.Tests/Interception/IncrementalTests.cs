@@ -1,4 +1,5 @@
 // IncrementalTests.cs: the generator's caching: an unrelated edit leaves every call-site model and the output cached; a new call site changes them.
+using System;
 using System.Linq;
 using InteropGuard.Generators.Interception;
 using InteropGuard.Generators.Tests.TestSupport;
@@ -37,7 +38,7 @@ public class IncrementalTests
     {
         CSharpCompilation first = InterceptorCompilation.Create([NativeSource, Unrelated]);
         GeneratorDriver driver = InterceptorCompilation.CreateDriver().RunGenerators(first);
-        string generated = driver.GetRunResult().GeneratedTrees.Single().ToString();
+        string generated = driver.GetRunResult().GeneratedTrees.Single(t => t.FilePath.EndsWith(InterceptorEmitter.HintName, StringComparison.Ordinal)).ToString();
 
         SyntaxTree old = first.SyntaxTrees.Last();
         SyntaxTree edited = CSharpSyntaxTree.ParseText(Unrelated.Replace("x * 2", "x + x", System.StringComparison.Ordinal), InterceptorCompilation.ParseOptions, path: old.FilePath);
@@ -51,7 +52,7 @@ public class IncrementalTests
         Assert.That(output.Select(o => o.Reason), Is.All.AnyOf(IncrementalStepRunReason.Cached, IncrementalStepRunReason.Unchanged));
         Assert.That(result.TrackedOutputSteps.SelectMany(s => s.Value).SelectMany(s => s.Outputs).Select(o => o.Reason),
             Is.All.AnyOf(IncrementalStepRunReason.Cached, IncrementalStepRunReason.Unchanged));
-        Assert.That(result.GeneratedSources.Single().SourceText.ToString(), Is.EqualTo(generated));
+        Assert.That(result.GeneratedSources.Single(s => s.HintName == InterceptorEmitter.HintName).SourceText.ToString(), Is.EqualTo(generated));
     }
 
     [Test]
@@ -68,6 +69,6 @@ public class IncrementalTests
         GeneratorRunResult result = driver.GetRunResult().Results.Single();
         var output = result.TrackedSteps[PInvokeInterceptorGenerator.OutputInputStep].SelectMany(s => s.Outputs).ToList();
         Assert.That(output.Select(o => o.Reason), Has.Some.EqualTo(IncrementalStepRunReason.Modified));
-        Assert.That(result.GeneratedSources.Single().SourceText.ToString(), Does.Contain("\"Other.Twice\""));
+        Assert.That(result.GeneratedSources.Single(s => s.HintName == InterceptorEmitter.HintName).SourceText.ToString(), Does.Contain("\"Other.Twice\""));
     }
 }

@@ -1,5 +1,6 @@
 // LightWrapperTests.cs: the generator with InteropGuardRelease=true (release mode): light interceptors only around calls with pointer arguments, one CheckPointer per pointer, nothing else; every output compiles with no warnings.
 using System.Linq;
+using InteropGuard.Generators.Interception;
 using InteropGuard.Generators.Tests.TestSupport;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
@@ -333,7 +334,7 @@ public class LightWrapperTests
         const string unrelated = "namespace App;\npublic static class Other { public static int Twice(int x) => x * 2; }\n";
         CSharpCompilation first = InterceptorCompilation.Create([Usings + SumSource, unrelated]);
         GeneratorDriver driver = InterceptorCompilation.CreateDriver(enabled: "false", release: "true").RunGenerators(first);
-        string generated = driver.GetRunResult().GeneratedTrees.Single().ToString();
+        string generated = driver.GetRunResult().GeneratedTrees.Single(t => t.FilePath.EndsWith(InterceptorEmitter.HintName, System.StringComparison.Ordinal)).ToString();
 
         SyntaxTree old = first.SyntaxTrees.Last();
         SyntaxTree edited = CSharpSyntaxTree.ParseText(unrelated.Replace("x * 2", "x + x", System.StringComparison.Ordinal), InterceptorCompilation.ParseOptions, path: old.FilePath);
@@ -351,7 +352,7 @@ public class LightWrapperTests
     {
         CSharpCompilation compilation = InterceptorCompilation.Create([Usings + SumSource]);
         GeneratorDriver driver = InterceptorCompilation.CreateDriver(enabled: "true", release: "true").RunGenerators(compilation);
-        Assert.That(driver.GetRunResult().GeneratedTrees.Single().ToString(), Does.Contain("Guarded0("));
+        Assert.That(driver.GetRunResult().GeneratedTrees.Single(t => t.FilePath.EndsWith(InterceptorEmitter.HintName, System.StringComparison.Ordinal)).ToString(), Does.Contain("Guarded0("));
 
         driver = InterceptorCompilation.WithSwitches(driver, enabled: "false", release: "true").RunGenerators(compilation);
 

@@ -55,7 +55,9 @@ internal static class InterceptorCompilation
     /// and InteropGuardRelease = <paramref name="release"/> (null = unset).</summary>
     public static GeneratorRun Run(CSharpCompilation compilation, string? enabled = "true", string? release = null)
     {
-        GeneratorDriver driver = CreateDriver(enabled, release);
+        // Generated files are parsed with the compilation's own options (its InterceptorsNamespaces).
+        var parseOptions = (CSharpParseOptions?)compilation.SyntaxTrees.FirstOrDefault()?.Options;
+        GeneratorDriver driver = CreateDriver(new TestOptionsProvider(Properties(enabled, release)), parseOptions);
         driver = driver.RunGeneratorsAndUpdateCompilation(compilation, out Compilation output, out ImmutableArray<Diagnostic> diagnostics);
         return new GeneratorRun(compilation, output, driver, diagnostics);
     }
@@ -84,11 +86,11 @@ internal static class InterceptorCompilation
         return properties;
     }
 
-    private static GeneratorDriver CreateDriver(AnalyzerConfigOptionsProvider options)
+    private static GeneratorDriver CreateDriver(AnalyzerConfigOptionsProvider options, CSharpParseOptions? parseOptions = null)
     {
         return CSharpGeneratorDriver.Create(
             [new PInvokeInterceptorGenerator().AsSourceGenerator()],
-            parseOptions: ParseOptions,
+            parseOptions: parseOptions ?? ParseOptions,
             optionsProvider: options,
             driverOptions: new GeneratorDriverOptions(IncrementalGeneratorOutputKind.None, trackIncrementalGeneratorSteps: true));
     }

@@ -121,8 +121,21 @@ public sealed class NativeBufferOverflowTests : GuardedFixture
         Assert.That(found[0].Address, Is.EqualTo(p + 48));
         Assert.That(recorder.Violations.Any(v => v.RangeStart == p), Is.True, "Verify reports what it finds");
         Assert.That(buffer.IsDisposed, Is.False, "Verify does not free");
-        // Freeing the damaged block reports it again (Dispose throws); clean up so later Verify calls stay quiet.
-        Assert.Throws<InteropViolationException>(buffer.Dispose);
+        Assert.That(Guard.Verify().Where(v => v.RangeStart == p), Is.Empty, "a later Verify does not report the same damage again");
+        Assert.DoesNotThrow(buffer.Dispose, "the free finds the damage Verify reported: one overflow, one report");
+        Assert.That(buffer.IsDisposed, Is.True);
+        Assert.That(recorder.Violations.Count(v => v.RangeStart == p), Is.EqualTo(1), "reported once, by Verify");
+    }
+
+    [Test]
+    public void Detects_OverflowAfterVerifiedClean_AtDispose()
+    {
+        var buffer = NativeBuffer.Allocate(48);
+        nint p = buffer.Pointer;
+        Assert.That(Guard.Verify().Where(v => v.RangeStart == p), Is.Empty);
+        TestNative.Fill(p, 49, 7);
+
+        Assert.Throws<InteropViolationException>(buffer.Dispose, "damage Verify never reported is reported by the free");
     }
 
     [Test]

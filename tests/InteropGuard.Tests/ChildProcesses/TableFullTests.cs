@@ -17,8 +17,9 @@ public sealed class TableFullTests
 
         Assert.That(result.ExitCode, Is.EqualTo(Scenario.ExitCompleted), result.ToString());
         // 20 pins of arrays whose first byte is i: the untracked pins point at the right data (0 + 1 + ... + 19).
-        Assert.That(result.Stdout, Does.Contain("table_full: 20 pins, 20 rents, sum 190"), result.ToString());
+        Assert.That(result.Stdout, Does.Contain("table_full: 20 pins, 20 rents, sum 190; 20 buffers, 20 blocks, sum 190"), result.ToString());
         Assert.That(Count(result.Stderr, "new pins are not tracked"), Is.EqualTo(1), result.ToString());
+        Assert.That(Count(result.Stderr, "new native buffers are not tracked"), Is.EqualTo(1), result.ToString());
         Assert.That(Count(result.Stderr, "new pooled arrays are not tracked"), Is.EqualTo(1), result.ToString());
         Assert.That(result.Stderr, Does.Contain("max_ranges=16"), result.ToString());
         Assert.That(result.Stderr, Does.Not.Contain("ERROR: InteropGuard"), result.ToString());
@@ -30,7 +31,7 @@ public sealed class TableFullTests
         ChildResult result = Scenario.Run("table_full", new Dictionary<string, string?>());
 
         Assert.That(result.ExitCode, Is.EqualTo(Scenario.ExitCompleted), result.ToString());
-        Assert.That(result.Stdout, Does.Contain("table_full: 20 pins, 20 rents, sum 190"), result.ToString());
+        Assert.That(result.Stdout, Does.Contain("table_full: 20 pins, 20 rents, sum 190; 20 buffers, 20 blocks, sum 190"), result.ToString());
         Assert.That(result.Stderr, Does.Not.Contain("not tracked"), result.ToString());
     }
 

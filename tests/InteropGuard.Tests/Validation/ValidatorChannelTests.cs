@@ -132,6 +132,23 @@ public sealed class ValidatorChannelTests
     }
 
     [Test]
+    public void FoundBy_UsesTheValidatorsSweepNumber_ForTimerAndDemandSweepsAlike()
+    {
+        var (channel, input, _) = NewChannel();
+        using var recorder = new TestSupport.ReportRecorder();
+
+        Task<ValidatorSweep?> task = StartSweep(channel, input, 10_000);
+        channel.Handle(Finding(0).Replace("{\"ev\"", "{\"n\":3,\"ev\"", StringComparison.Ordinal).Replace("Demo.Keep", "Demo.Timer", StringComparison.Ordinal));
+        channel.Handle("{\"ev\":\"swept\",\"id\":0,\"n\":3,\"reason\":\"timer\"}");
+        channel.Handle(Finding(1).Replace("{\"ev\"", "{\"n\":4,\"ev\"", StringComparison.Ordinal));
+        channel.Handle("{\"ev\":\"swept\",\"id\":1,\"n\":4,\"reason\":\"demand\",\"findings\":1}");
+        ValidatorSweep sweep = task.Result!;
+
+        Assert.That(recorder.Violations[0].FoundBy, Is.EqualTo("the validator (pid 4242) in sweep 3 (timer)"));
+        Assert.That(sweep.Findings[0].FoundBy, Is.EqualTo("the validator (pid 4242) in sweep 4, asked for by Guard.Validate in Tests.Caller  Caller.cs:12"));
+    }
+
+    [Test]
     public void FindingWithoutSweepId_BelongsToTheNextSwept()
     {
         var (channel, input, _) = NewChannel();

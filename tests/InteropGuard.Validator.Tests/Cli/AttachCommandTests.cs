@@ -224,6 +224,36 @@ public sealed class AttachCommandTests
     }
 
     [Test]
+    public void Watch_PrintsASiteOnce_CountsEveryFinding()
+    {
+        using TargetChild target = TargetChild.Start("same-site", bug: true);
+        using CliChild watch = CliChild.Start(["attach", Pid(target), "--watch", "--interval-ms", "100", "--verbose"]);
+        watch.WaitForLine("SUMMARY: InteropGuard: unpinned-managed-pointer", onStderr: false);
+        watch.WaitForLine("interopguard: sweep 3: pause ", onStderr: true);
+
+        target.Dispose();
+        CliResult result = watch.WaitForExit(60);
+
+        Assert.That(result.ExitCode, Is.EqualTo(1), result.ToString());
+        Assert.That(result.Headlines("unpinned-managed-pointer"), Is.EqualTo(1), "three findings of one site: printed once\n" + result);
+        Assert.That(result.Stderr, Does.Match(@"interopguard: 3 violations \(unpinned-managed-pointer x3\) in process \d+ \(\d+ sweeps, longest pause [0-9.]+ ms, 2 repeats of a printed site not shown; the process exited\)"), result.ToString());
+    }
+
+    [Test]
+    public void Watch_SameSiteCorrectCode_Silent()
+    {
+        using TargetChild target = TargetChild.Start("same-site", bug: false);
+        using CliChild watch = CliChild.Start(["attach", Pid(target), "--watch", "--interval-ms", "100", "--verbose"]);
+        watch.WaitForLine("interopguard: sweep 3: pause ", onStderr: true);
+
+        target.Dispose();
+        CliResult result = watch.WaitForExit(60);
+
+        Assert.That(result.ExitCode, Is.EqualTo(0), result.ToString());
+        Assert.That(result.Stderr, Does.Contain("interopguard: no violations in process"), result.ToString());
+    }
+
+    [Test]
     public void Watch_StopsOnCtrlC_LeavingTheTargetRunning()
     {
         using TargetChild target = TargetChild.Start("poh", bug: false);

@@ -34,8 +34,10 @@ public sealed class ServeProtocol
         JsonElement finding = before.Single(l => l.GetProperty("ev").GetString() == "finding");
         Assert.That(finding.GetProperty("kind").GetString(), Is.EqualTo("unpinned-managed-pointer"));
         Assert.That(finding.GetProperty("sweep").GetInt64(), Is.EqualTo(7));
+        Assert.That(finding.GetProperty("n").GetInt64(), Is.EqualTo(1), "the validator's first sweep, whatever id the target gave it");
         Assert.That(finding.GetProperty("evidence").GetString(), Does.Contain("System.Byte[]"));
         Assert.That(swept.GetProperty("id").GetInt64(), Is.EqualTo(7));
+        Assert.That(swept.GetProperty("n").GetInt64(), Is.EqualTo(1));
         Assert.That(swept.GetProperty("reason").GetString(), Is.EqualTo("demand"));
         Assert.That(swept.GetProperty("findings").GetInt32(), Is.EqualTo(1));
         Assert.That(swept.GetProperty("pauseMs").GetDouble(), Is.GreaterThan(0));
@@ -43,6 +45,7 @@ public sealed class ServeProtocol
         serve.Send("{\"op\":\"sweep\",\"id\":8,\"reason\":\"demand\"}");
         var (again, _) = serve.ReadUntil("swept");
         Assert.That(again.GetProperty("findings").GetInt32(), Is.EqualTo(0), "a finding is reported once per validator lifetime");
+        Assert.That(again.GetProperty("n").GetInt64(), Is.EqualTo(2));
         Assert.That(target.Responds(TimeSpan.FromSeconds(10)), Is.True);
 
         serve.CloseInput();
@@ -61,8 +64,15 @@ public sealed class ServeProtocol
         Assert.That(swept.GetProperty("id").GetInt64(), Is.EqualTo(0));
         Assert.That(swept.GetProperty("reason").GetString(), Is.EqualTo("timer"));
         Assert.That(before.Select(l => l.GetProperty("kind").GetString()), Has.Member("native-buffer-overflow"));
-        serve.ReadUntil("swept"); // a second timer sweep
-        Assert.That(serve.Stderr, Does.Contain("InteropGuard validator: sweep 0 (timer): pause"));
+        Assert.That(swept.GetProperty("n").GetInt64(), Is.EqualTo(1));
+        var (second, _) = serve.ReadUntil("swept"); // a second timer sweep
+        Assert.That(second.GetProperty("id").GetInt64(), Is.EqualTo(0), "timer sweeps answer no request");
+        Assert.That(second.GetProperty("n").GetInt64(), Is.EqualTo(2), "but are numbered like every sweep, as attach numbers its own");
+        // A sweep's log line follows its swept line on another pipe: wait (bounded) until stderr has caught up.
+        SpinWait.SpinUntil(() => serve.Stderr.Contains("sweep 2 (timer): pause", StringComparison.Ordinal), TimeSpan.FromSeconds(10));
+        Assert.That(serve.Stderr, Does.Contain("InteropGuard validator: sweep 1 (timer): pause"));
+        Assert.That(serve.Stderr, Does.Contain("InteropGuard validator: sweep 2 (timer): pause"));
+        Assert.That(serve.Stderr, Does.Not.Contain("sweep 0"));
     }
 
     [Test]

@@ -19,7 +19,7 @@ public sealed class TableConstantsAgreeTests
 {
     private static readonly Regex LayoutRow = new(@"^\s*\*\s+(\d+)\s+(\d+)?\s+(\w+|\(sizeof\))", RegexOptions.Compiled);
     private static readonly Regex StructStart = new(@"^typedef struct (ig_range|ig_site|ig_table_header) \{", RegexOptions.Compiled);
-    private static readonly Regex Define = new(@"^#define (IG_RANGE_F_\w+|IG_INIT_\w+|IG_TABLE_VERSION) (0x[0-9A-Fa-f]+|\d+)u", RegexOptions.Compiled);
+    private static readonly Regex Define = new(@"^#define (IG_RANGE_F_\w+|IG_INIT_\w+|IG_TABLE_VERSION|IG_MAX_ALIGN) (0x[0-9A-Fa-f]+|\d+)u", RegexOptions.Compiled);
     private static readonly Regex EnumValue = new(@"^\s*(IG_RANGE_\w+|IG_STATE_\w+|IG_LOOKUP_\w+) = (\d+)", RegexOptions.Compiled);
 
     /// <summary>Constants with no value of their own in the header, and why.</summary>
@@ -72,7 +72,11 @@ public sealed class TableConstantsAgreeTests
                 string v = m.Groups[2].Value;
                 ulong value = v.StartsWith("0x", StringComparison.Ordinal) ? ulong.Parse(v[2..], NumberStyles.HexNumber, CultureInfo.InvariantCulture) : ulong.Parse(v, CultureInfo.InvariantCulture);
                 string c = m.Groups[1].Value;
-                if (c == "IG_TABLE_VERSION")
+                if (c == "IG_MAX_ALIGN")
+                {
+                    values["MaxAlignment"] = value;
+                }
+                else if (c == "IG_TABLE_VERSION")
                 {
                     values["Version"] = value;
                     values["TableVersion"] = value;

@@ -1,0 +1,279 @@
+/* fuzz_table.c - fuzzes the shadow table's readers (ig_lookup, ig_check, ig_range_get) over tables built by fuzzed
+ * sequences of writes (register, release, set_flags, malloc, free); built and run by the ASan+UBSan preset
+ * (native/CMakePresets.json) for a bounded time.
+ *
+ * The input is a little program: each operation is one byte (its low bits pick it) followed by its arguments. A
+ * model keeps every range and block the input made live, in the order it made them. Oracle, for every lookup at an
+ * address near the arena of pins or near a block: when a live range contains the address (its user bytes or
+ * redzones; a size-0 pin is one byte), ig_lookup finds the newest such range, LIVE, classified INSIDE exactly when
+ * the access lies in its user bytes; otherwise it finds nothing or a dead record. Whatever it finds contains the
+ * address. ig_check answers NONE when a live range holds the whole access, NONE for an unknown address, an
+ * overflow for a live range the access leaves, and the dead record's kind otherwise. At the end of each input every
+ * pin is released and every block freed; dead records stay in the history and the quarantine for later inputs. */
+#include "interopguard.h"
+#include "fuzz_driver.h"
+
+#define ARENA (1u << 16)
+#define MAX_LIVE 96
+
+static char arena[ARENA] __attribute__((aligned(4096)));
+
+typedef struct model_s {
+  uint64_t id;
+  uint64_t lo, hi;       /* what contains an address: [start - redzone_left, end + redzone_right) */
+  uint64_t start, size;  /* user bytes */
+  uint32_t kind;
+  char *block;           /* ig_malloc's pointer, NULL for a registered range */
+} model_t;
+
+static model_t live[MAX_LIVE]; /* oldest first */
+static size_t nlive;
+
+static const uint8_t *in;
+static size_t left;
+
+static uint64_t take(size_t bytes) {
+  uint64_t v = 0;
+  for (size_t i = 0; i < bytes; i++) {
+    v <<= 8;
+    if (left) {
+      v |= *in++;
+      left--;
+    }
+  }
+  return v;
+}
+
+static void hook(const ig_violation_t *v, void *ctx) {
+  (void)v;
+  (void)ctx;
+}
+
+static void model_add(uint64_t id) {
+  ig_range_t r;
+  if (ig_range_get(id, &r) != IG_OK)
+    fuzz_fail("ig_range_get(%#llx) of a range just made live failed", (unsigned long long)id);
+  if (r.state != IG_STATE_LIVE || r.id != id)
+    fuzz_fail("a range just made live reads state %u id %#llx", r.state, (unsigned long long)r.id);
+  model_t *m = &live[nlive++];
+  m->id = id;
+  m->start = r.start;
+  m->size = r.size;
+  m->lo = r.start - r.redzone_left;
+  m->hi = r.start + (r.size ? r.size : 1) + r.redzone_right;
+  if (r.kind == IG_RANGE_NATIVE_BLOCK) m->hi = r.start + r.size + r.redzone_right;
+  m->kind = r.kind;
+  m->block = NULL;
+}
+
+static void model_remove(size_t i) {
+  memmove(&live[i], &live[i + 1], (nlive - i - 1) * sizeof live[0]);
+  nlive--;
+}
+
+static ig_lookup_result_t classify(uint64_t start, uint64_t size, uint64_t a, uint64_t len) {
+  uint64_t end = start + size;
+  if (a < start) return IG_LOOKUP_OUTSIDE;
+  if (len == 0) return a <= end ? IG_LOOKUP_INSIDE : IG_LOOKUP_OUTSIDE;
+  if (a >= end || len > end - a) return IG_LOOKUP_OUTSIDE;
+  return IG_LOOKUP_INSIDE;
+}
+
+static ig_kind_t dead_kind(const ig_range_t *r) {
+  if (r->state == IG_STATE_FREED) return IG_KIND_NATIVE_USE_AFTER_FREE;
+  switch (r->kind) {
+    case IG_RANGE_MANAGED_PIN: return IG_KIND_USE_AFTER_UNPIN;
+    case IG_RANGE_MAPPED_VIEW: return IG_KIND_USE_AFTER_UNMAP;
+    case IG_RANGE_CALLBACK: return IG_KIND_COLLECTED_DELEGATE_CALLBACK;
+    default: return IG_KIND_NATIVE_USE_AFTER_FREE;
+  }
+}
+
+/* Looks up and checks [a, a + len) and holds both answers against the model. */
+static void probe(uint64_t a, uint64_t len) {
+  const model_t *newest = NULL;
+  bool held = false; /* a live range's user bytes hold the whole access (len >= 1) */
+  for (size_t i = 0; i < nlive; i++) {
+    const model_t *m = &live[i];
+    if (a >= m->lo && a < m->hi) newest = m;
+    if (len > 0 && a >= m->start && a + len <= m->start + m->size) held = true;
+  }
+  ig_range_t r;
+  memset(&r, 0, sizeof r);
+  ig_lookup_result_t res = ig_lookup((const void *)(uintptr_t)a, (size_t)len, &r);
+  if (res != IG_LOOKUP_UNKNOWN) {
+    uint64_t lo = r.start - r.redzone_left, hi = r.start + (r.size ? r.size : 1) + r.redzone_right;
+    if (r.kind == IG_RANGE_NATIVE_BLOCK) hi = r.start + r.size + r.redzone_right;
+    if (a < lo || a >= hi)
+      fuzz_fail("ig_lookup(%#llx) found id %#llx [%#llx, %#llx), which does not contain the address",
+                (unsigned long long)a, (unsigned long long)r.id, (unsigned long long)lo, (unsigned long long)hi);
+    if (res != classify(r.start, r.size, a, len))
+      fuzz_fail("ig_lookup(%#llx, %llu) answered %d for id %#llx", (unsigned long long)a, (unsigned long long)len,
+                (int)res, (unsigned long long)r.id);
+  }
+  if (newest != NULL) {
+    if (res == IG_LOOKUP_UNKNOWN || r.id != newest->id || r.state != IG_STATE_LIVE)
+      fuzz_fail("ig_lookup(%#llx) answered %d with id %#llx state %u; the newest live range there is %#llx",
+                (unsigned long long)a, (int)res, (unsigned long long)r.id, r.state, (unsigned long long)newest->id);
+  } else if (res != IG_LOOKUP_UNKNOWN && r.state == IG_STATE_LIVE) {
+    fuzz_fail("ig_lookup(%#llx) found live id %#llx; no live range contains the address", (unsigned long long)a,
+              (unsigned long long)r.id);
+  }
+
+  ig_violation_t v;
+  ig_kind_t kind = ig_check((const void *)(uintptr_t)a, (size_t)len, &v);
+  if (len == 0) return; /* one past the end with len 0 is allowed by one path and not looked at by the other */
+  ig_kind_t want;
+  if (held || res == IG_LOOKUP_UNKNOWN) want = IG_KIND_NONE;
+  else if (r.state == IG_STATE_LIVE) want = res == IG_LOOKUP_INSIDE ? IG_KIND_NONE : IG_KIND_NATIVE_BUFFER_OVERFLOW;
+  else want = dead_kind(&r);
+  if (kind != want)
+    fuzz_fail("ig_check(%#llx, %llu) answered kind %d, the model says %d (lookup: %d, id %#llx state %u)",
+              (unsigned long long)a, (unsigned long long)len, (int)kind, (int)want, (int)res,
+              (unsigned long long)r.id, r.state);
+  if (kind != IG_KIND_NONE && (v.kind != kind || v.address != a))
+    fuzz_fail("ig_check's violation says kind %u address %#llx", v.kind, (unsigned long long)v.address);
+}
+
+static uint64_t pick_len(void) {
+  switch (take(1) % 5) {
+    case 0: return 0;
+    case 1: return 1;
+    case 2: return take(1) % 64;
+    case 3: return take(2);
+    default: return (uint64_t)1 << (take(1) % 48);
+  }
+}
+
+static void target(const uint8_t *data, size_t size) {
+  in = data;
+  left = size;
+  nlive = 0;
+  while (left) {
+    uint8_t op = (uint8_t)take(1);
+    switch (op % 12) {
+      case 0:
+      case 1: { /* register a range in the arena */
+        uint32_t kind = (uint32_t)(take(1) % 7);
+        uint64_t off = take(2) % ARENA, sz;
+        switch (take(1) % 4) {
+          case 0: sz = take(1) % 33; break;
+          case 1: sz = take(2) % 4096; break;
+          case 2: sz = take(2) * 16; break;
+          default: sz = (uint64_t)1 << (20 + take(1) % 20); break;
+        }
+        if (nlive == MAX_LIVE) break;
+        uint64_t id = 0;
+        ig_status_t st = ig_range_register(kind, arena + off, (size_t)sz, (uint32_t)take(1) << 16, 0, 0, &id);
+        bool valid_kind = kind >= IG_RANGE_MANAGED_PIN && kind <= IG_RANGE_NATIVE_REGION;
+        if (!valid_kind && st != IG_ERR_BAD_ARG) fuzz_fail("ig_range_register of kind %u answered %d", kind, (int)st);
+        if (valid_kind && st != IG_OK && st != IG_ERR_TABLE_FULL) fuzz_fail("ig_range_register answered %d", (int)st);
+        if (st == IG_OK) model_add(id);
+        break;
+      }
+      case 2: { /* release a live range (or a block: that is ig_free's job) */
+        if (nlive == 0) break;
+        size_t i = take(1) % nlive;
+        ig_range_t r;
+        ig_status_t st = ig_range_release(live[i].id, 0, &r);
+        if (live[i].block != NULL) {
+          if (st != IG_ERR_BAD_ARG) fuzz_fail("ig_range_release of a native block answered %d", (int)st);
+          break;
+        }
+        if (st != IG_OK)
+          fuzz_fail("ig_range_release of live id %#llx answered %d", (unsigned long long)live[i].id, (int)st);
+        uint64_t id = live[i].id;
+        model_remove(i);
+        st = ig_range_release(id, 0, &r);
+        if (st != IG_ERR_STATE && st != IG_ERR_NOT_FOUND) fuzz_fail("a second release answered %d", (int)st);
+        break;
+      }
+      case 3: { /* allocate a block */
+        size_t sz = (size_t)(take(2) % 3000);
+        if (nlive == MAX_LIVE) break;
+        char *p = ig_malloc(sz);
+        if (p == NULL) fuzz_fail("ig_malloc(%zu) failed", sz);
+        ig_range_t r;
+        if (ig_lookup(p, sz, &r) != IG_LOOKUP_INSIDE || r.start != (uintptr_t)p || r.size != sz)
+          fuzz_fail("a new block of %zu bytes is not found INSIDE at its start", sz);
+        model_add(r.id);
+        live[nlive - 1].block = p;
+        break;
+      }
+      case 4: { /* free a block */
+        if (nlive == 0) break;
+        size_t i = take(1) % nlive;
+        if (live[i].block == NULL) break;
+        ig_violation_t v;
+        ig_status_t st = ig_free_at(live[i].block, 0, &v);
+        if (st != IG_OK) fuzz_fail("ig_free_at of a live block answered %d", (int)st);
+        model_remove(i);
+        break;
+      }
+      case 5:
+      case 6:
+      case 7: { /* look up near the arena (from 256 bytes before it) */
+        uint64_t a = (uint64_t)(uintptr_t)arena - 256 + take(3) % (ARENA + 512);
+        probe(a, pick_len());
+        break;
+      }
+      case 8: { /* look up near a live range's start or end */
+        if (nlive == 0) break;
+        const model_t *m = &live[take(1) % nlive];
+        int64_t d = (int64_t)(take(1) % 160) - 80;
+        uint64_t base = take(1) & 1 ? m->start + m->size : m->start;
+        probe(base + (uint64_t)d, pick_len());
+        break;
+      }
+      case 9: { /* read a record by an arbitrary or a known id */
+        uint64_t id = take(1) & 1 && nlive ? live[take(1) % nlive].id ^ (take(1) & 3) << 32 : take(8);
+        ig_range_t r;
+        ig_status_t st = ig_range_get(id, &r);
+        if (st == IG_OK && r.id != id)
+          fuzz_fail("ig_range_get(%#llx) returned id %#llx", (unsigned long long)id, (unsigned long long)r.id);
+        if (st != IG_OK && st != IG_ERR_NOT_FOUND) fuzz_fail("ig_range_get answered %d", (int)st);
+        break;
+      }
+      case 10: { /* set and clear user flags of a live range */
+        if (nlive == 0) break;
+        const model_t *m = &live[take(1) % nlive];
+        uint32_t set = (uint32_t)take(2) << 16, clear = (uint32_t)take(2) << 16;
+        ig_status_t st = ig_range_set_flags(m->id, set, clear);
+        ig_range_t r;
+        if (st == IG_OK && (ig_range_get(m->id, &r) != IG_OK || (r.flags & set & ~clear) != (set & ~clear)))
+          fuzz_fail("flags %#x set on id %#llx do not read back", set & ~clear, (unsigned long long)m->id);
+        break;
+      }
+      default: { /* look up an address no range should hold: the null page, or far above */
+        probe(take(1) & 1 ? take(2) : ((uint64_t)1 << 46) + take(4), pick_len());
+        break;
+      }
+    }
+  }
+  for (size_t i = nlive; i-- > 0;) {
+    ig_status_t st;
+    if (live[i].block != NULL) {
+      ig_violation_t v;
+      st = ig_free_at(live[i].block, 0, &v);
+    } else {
+      st = ig_range_release(live[i].id, 0, NULL);
+    }
+    if (st != IG_OK) fuzz_fail("cleanup of id %#llx answered %d", (unsigned long long)live[i].id, (int)st);
+  }
+  nlive = 0;
+}
+
+/* Seeds: short programs of writes and lookups (no NUL byte: the driver takes seeds as strings; op 12 is op 0). */
+static const char *const seeds[] = {
+  "\x0c\x02\x01\x10\x04\x10\x01\x05\x01\x01\x10\x01",
+  "\x01\x03\x01\x01\x05\x05\x05\x01\x01\x01\x01\x01\x06\x01\x01\x01\x02",
+  "\x03\x01\x40\x08\x01\x01\x01\x08\x01\x01\x02\x04\x01",
+  "\x0c\x02\x01\x01\x03\x01\x01\x02\x01\x01\x01\x03\x05\x01\x01\x01\x01\x02\x01\x05\x01\x01\x20\x02",
+  "\x0d\x03\x7f\x7f\x03\x10\x0a\x01\x02\x03\x04\x09\x01\x01\x07\x01\x7f\x7f\x03\x04",
+};
+
+int main(int argc, char **argv) {
+  ig_init("max_ranges=4096:release_history=64:quarantine_mb=1", IG_INIT_QUIET);
+  ig_set_report_hook(hook, NULL);
+  return fuzz_main(argc, argv, "fuzz_table", target, seeds, sizeof seeds / sizeof seeds[0], NULL, 0, 512);
+}

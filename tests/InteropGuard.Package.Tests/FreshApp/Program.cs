@@ -1,0 +1,113 @@
+// The Program.cs of a fresh `dotnet new console` app (top-level statements, no project edits): plain [DllImport] and
+// NativeLibrary calls into a C library that keeps the pointer it was given in a static. The first argument picks the
+// scenario; no InteropGuard code.
+using System.Runtime.InteropServices;
+
+byte[] rows = new byte[64];
+Holder.Rows = rows;
+switch (args[0])
+{
+    case "retained":
+        Native.Keep(rows);                                   // BUG: the library keeps a pointer into rows
+        break;
+    case "retained-pinned":
+        GCHandle pin = GCHandle.Alloc(rows, GCHandleType.Pinned);
+        Native.Keep(rows);                                   // the pinned handle keeps rows in place while the library holds it
+        Native.Keep(null);
+        pin.Free();
+        break;
+    case "callback":
+        Registration.RegisterTemporary();                    // BUG: the library keeps a callback whose delegate nothing keeps
+        GC.Collect();
+        GC.WaitForPendingFinalizers();
+        GC.Collect();
+        GC.WaitForPendingFinalizers();
+        break;
+    case "callback-kept":
+        Registration.RegisterKept();                         // the delegate stays in a static while the library holds it
+        GC.Collect();
+        GC.WaitForPendingFinalizers();
+        break;
+    case "qsort":
+        Console.WriteLine(string.Join(",", Consumer.Sorter.Sort([3, 1, 2])) + " " + string.Join(",", Consumer.PlainSorter.Sort([6, 5, 4])));
+        break;
+    case "function-pointer":
+        nint library = NativeLibrary.Load("libigsample.so");
+        var keep = Marshal.GetDelegateForFunctionPointer<KeepFunction>(NativeLibrary.GetExport(library, "sample_keep"));
+        keep(rows);                                          // BUG: through a function pointer, no [DllImport] at all
+        break;
+}
+
+Console.WriteLine("done");
+
+internal delegate void KeepFunction(byte[]? data);
+
+internal delegate void Callback(int value);
+
+internal static class Registration
+{
+    private static Callback? s_kept;
+
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
+    public static void RegisterTemporary()
+    {
+        int seen = 0;
+        Native.SetCallback(value => seen += value);          // a new closure: collectable once this returns
+    }
+
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
+    public static void RegisterKept()
+    {
+        int seen = 0;
+        s_kept = value => seen += value;
+        Native.SetCallback(s_kept);
+    }
+}
+
+internal static class Holder
+{
+    public static byte[]? Rows;
+}
+
+internal static class Native
+{
+    [DllImport("igsample", EntryPoint = "sample_keep")]
+    public static extern void Keep(byte[]? data);
+
+    [DllImport("igsample", EntryPoint = "sample_set_callback")]
+    public static extern void SetCallback(Callback callback);
+}
+
+namespace Consumer
+{
+    // A qsort comparer of a private delegate type: the wrapper is generated inside this partial class, where the type
+    // can be named.
+    internal static partial class Sorter
+    {
+        private delegate int Comparer(nint a, nint b);
+
+        [DllImport("libc.so.6", EntryPoint = "qsort")] // libc.so.6: "libc" resolves to a linker script on some systems
+        private static extern void QSort(int[] items, nuint count, nuint size, Comparer compare);
+
+        public static int[] Sort(int[] items)
+        {
+            QSort(items, (nuint)items.Length, sizeof(int), (a, b) => Marshal.ReadInt32(a).CompareTo(Marshal.ReadInt32(b)));
+            return items;
+        }
+    }
+
+    // The same in a class that is not partial: not intercepted, and the build says so (IG1101).
+    internal static class PlainSorter
+    {
+        private delegate int Comparer(nint a, nint b);
+
+        [DllImport("libc.so.6", EntryPoint = "qsort")] // libc.so.6: "libc" resolves to a linker script on some systems
+        private static extern void QSort(int[] items, nuint count, nuint size, Comparer compare);
+
+        public static int[] Sort(int[] items)
+        {
+            QSort(items, (nuint)items.Length, sizeof(int), (a, b) => Marshal.ReadInt32(a).CompareTo(Marshal.ReadInt32(b)));
+            return items;
+        }
+    }
+}

@@ -1,0 +1,186 @@
+// FreshAppTests.cs: what a new user gets: `dotnet new console`, `dotnet add package InteropGuard`, plain [DllImport] and NativeLibrary code, no project edits; and `interopguard run` on the same app built without the package.
+using System;
+using System.Collections.Generic;
+using System.IO;
+using NUnit.Framework;
+
+namespace InteropGuard.Package.Tests;
+
+[TestFixture]
+[NonParallelizable]
+public sealed class FreshAppTests
+{
+    private ConsumerBuild? _withPackage;
+    private string _withPackageLog = "";
+    private ConsumerBuild? _withoutPackage;
+    private string _package = "";
+
+    [OneTimeSetUp]
+    public void FindPackage()
+    {
+        _package = ConsumerBuild.FindPackage()
+            ?? throw new InvalidOperationException("No InteropGuard package in artifacts/packages: run `dotnet cake --target=Pack` (the Test target does it first).");
+    }
+
+    [OneTimeTearDown]
+    public void Delete()
+    {
+        _withPackage?.Delete();
+        _withoutPackage?.Delete();
+    }
+
+    private static Dictionary<string, string?> Environment(string? mode, string? options = null) => new()
+    {
+        ["INTEROPGUARD"] = mode,
+        ["INTEROPGUARD_OPTIONS"] = options,
+        ["LD_LIBRARY_PATH"] = ConsumerBuild.NativeDirectory,
+    };
+
+    private ConsumerBuild WithPackage() => _withPackage ??= Built(withPackage: true, out _withPackageLog);
+
+    private ConsumerBuild WithoutPackage() => _withoutPackage ??= Built(withPackage: false, out _);
+
+    private ConsumerBuild Built(bool withPackage, out string log)
+    {
+        ConsumerBuild app = ConsumerBuild.CreateFresh(_package, withPackage);
+        (int code, log) = app.BuildFresh();
+        Assert.That(code, Is.EqualTo(0), "a fresh console app builds as dotnet new left it:\n" + log);
+        Assert.That(File.ReadAllText(Path.Combine(app.ProjectDirectory, "Consumer.csproj")), Does.Not.Contain("AllowUnsafeBlocks"), "no project edit");
+        return app;
+    }
+
+    private static int KeepLine => ConsumerFacts.LineOf("../FreshApp/Program.cs", "BUG: the library keeps");
+
+    [Test]
+    public void Detects_TheRetainedByteArray_WithOnlyThePackageReference()
+    {
+        (int exit, string output) = WithPackage().RunApp("Debug", Environment("2"), "retained");
+
+        Assert.That(exit, Is.EqualTo(0), output);
+        Assert.That(output, Does.Contain("ERROR: InteropGuard: use-after-unpin"), output);
+        Assert.That(output, Does.Contain($"pinned only for the P/Invoke call at Program.cs:{KeepLine}"),
+            "the array argument was recorded as a call-scoped pin without AllowUnsafeBlocks in the project\n" + output);
+        Assert.That(output, Does.Contain("libigsample.so"), output);
+        Assert.That(output, Does.Not.Contain("warning"), output);
+    }
+
+    [Test]
+    public void Detects_NothingWithTheChecksOff_SameApp()
+    {
+        (int exit, string output) = WithPackage().RunApp("Debug",
+            Environment("2", "detect_use_after_unpin=0:detect_unpinned_managed_pointer=0:detect_dangling_managed_pointer=0"), "retained");
+
+        Assert.That(exit, Is.EqualTo(0), output);
+        Assert.That(output, Does.Not.Contain("ERROR: InteropGuard"), output);
+        Assert.That(output, Does.Contain("done"), output);
+    }
+
+    [Test]
+    public void Allows_TheArrayPinnedWhileTheLibraryHoldsIt()
+    {
+        (int exit, string output) = WithPackage().RunApp("Debug", Environment("2"), "retained-pinned");
+
+        Assert.That(exit, Is.EqualTo(0), output);
+        Assert.That(output, Does.Not.Contain("ERROR: InteropGuard"), output);
+        Assert.That(output, Does.Contain("done"), output);
+    }
+
+    [Test]
+    public void Detects_ACollectedDelegateTheLibraryStillHolds_WithOnlyThePackageReference()
+    {
+        (int exit, string output) = WithPackage().RunApp("Debug", Environment("2"), "callback");
+
+        Assert.That(exit, Is.EqualTo(0), output);
+        Assert.That(output, Does.Contain("ERROR: InteropGuard: collected-delegate-callback"), output);
+        Assert.That(output, Does.Contain("libigsample.so"), output);
+        Assert.That(output, Does.Contain("done"), output);
+    }
+
+    [Test]
+    public void Detects_NoCollectedDelegateWithTheCheckOff_SameApp()
+    {
+        (int exit, string output) = WithPackage().RunApp("Debug", Environment("2", "detect_collected_delegate_callback=0"), "callback");
+
+        Assert.That(exit, Is.EqualTo(0), output);
+        Assert.That(output, Does.Not.Contain("ERROR: InteropGuard"), output);
+    }
+
+    [Test]
+    public void Allows_ADelegateKeptInAStaticWhileTheLibraryHoldsIt()
+    {
+        (int exit, string output) = WithPackage().RunApp("Debug", Environment("2"), "callback-kept");
+
+        Assert.That(exit, Is.EqualTo(0), output);
+        Assert.That(output, Does.Not.Contain("ERROR: InteropGuard"), output);
+        Assert.That(output, Does.Contain("done"), output);
+    }
+
+    [Test]
+    public void Detects_APointerKeptThroughNativeLibraryAndAFunctionPointer_TheValidatorStartsBeforeMain()
+    {
+        (int exit, string output) = WithPackage().RunApp("Debug", Environment("2", "verbosity=1"), "function-pointer");
+
+        Assert.That(exit, Is.EqualTo(0), output);
+        Assert.That(output, Does.Match(@"InteropGuard validator: sweep 1 \(start\)"), "the module initializer had the validator sweep before Main\n" + output);
+        Assert.That(output, Does.Match(@"InteropGuard: mode 2 \(Validator\), enabled, validator pid \d+, .*; options: .*; not checked: "), "one start-up line\n" + output);
+        Assert.That(output, Does.Contain("ERROR: InteropGuard: unpinned-managed-pointer"), output);
+        Assert.That(output, Does.Contain("the data segment (.data/.bss) of libigsample.so"), output);
+    }
+
+    [Test]
+    public void AQsortComparerOfAPrivateDelegateType_IsInterceptedInsideItsPartialClass_AndTheBuildNamesTheOneThatIsNot()
+    {
+        ConsumerBuild app = WithPackage();
+
+        Assert.That(_withPackageLog, Does.Match(@"Program\.cs\(\d+,\d+\): warning IG1101: This call of PlainSorter\.QSort is not checked by InteropGuard"), _withPackageLog);
+        Assert.That(_withPackageLog, Does.Not.Contain("This call of Sorter.QSort"), "the partial class hosts its wrapper\n" + _withPackageLog);
+        (int exit, string output) = app.RunApp("Debug", Environment("1", "verbosity=1"), "qsort");
+        Assert.That(exit, Is.EqualTo(0), output);
+        Assert.That(output, Does.Contain("1,2,3 4,5,6"), output);
+        Assert.That(output, Does.Contain("not checked: Consumer: 1 P/Invoke call site(s) not intercepted (IG1101: 1)"), "the start-up line repeats the gap\n" + output);
+        Assert.That(ConsumerFacts.TypeNames(app.AssemblyPath("Debug")), Has.Member(".InteropGuardInterceptors"), "a nested class of Sorter holds the wrapper");
+    }
+
+    [Test]
+    public void Run_DetectsTheRetainedByteArray_InAnAppBuiltWithoutThePackage()
+    {
+        ConsumerBuild app = WithoutPackage();
+        Assert.That(File.Exists(Path.Combine(Path.GetDirectoryName(app.AssemblyPath("Debug"))!, "InteropGuard.dll")), Is.False, "no package in this build");
+
+        (int exit, string output) = app.RunCommand(Environment(null), "dotnet", Cli, "run", "--", "dotnet", app.AssemblyPath("Debug"), "retained");
+
+        Assert.That(exit, Is.EqualTo(1), "run exits 1 on findings\n" + output);
+        Assert.That(output, Does.Contain("ERROR: InteropGuard: unpinned-managed-pointer"), output);
+        Assert.That(output, Does.Contain("libigsample.so"), output);
+        Assert.That(output, Does.Contain("the program was built without the InteropGuard package"), output);
+        Assert.That(output, Does.Contain("the call-boundary checks need the package"), output);
+    }
+
+    [Test]
+    public void Run_ReportsNothingWithTheCheckOff_AppWithoutThePackage()
+    {
+        ConsumerBuild app = WithoutPackage();
+
+        (int exit, string output) = app.RunCommand(Environment(null, "detect_unpinned_managed_pointer=0:detect_dangling_managed_pointer=0"),
+            "dotnet", Cli, "run", "--", "dotnet", app.AssemblyPath("Debug"), "retained");
+
+        Assert.That(exit, Is.EqualTo(0), output);
+        Assert.That(output, Does.Not.Contain("ERROR: InteropGuard"), output);
+    }
+
+    [Test]
+    public void Run_AllowsThePinnedArray_AppWithoutThePackage()
+    {
+        ConsumerBuild app = WithoutPackage();
+
+        (int exit, string output) = app.RunCommand(Environment(null), "dotnet", Cli, "run", "--", "dotnet", app.AssemblyPath("Debug"), "retained-pinned");
+
+        Assert.That(exit, Is.EqualTo(0), output);
+        Assert.That(output, Does.Not.Contain("ERROR: InteropGuard"), output);
+        Assert.That(output, Does.Contain("done"), output);
+        Assert.That(output, Does.Contain("no violations"), output);
+    }
+
+    /// <summary>The tool as Pack publishes it.</summary>
+    private static string Cli => Path.Combine(ConsumerBuild.RepoRoot, "artifacts", "validator", "InteropGuard.Cli.dll");
+}
