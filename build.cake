@@ -166,8 +166,9 @@ Task("Demo")
     .Does(() =>
 {
     // Mode 2: the call-boundary checks and the validator (the last scenario needs it).
+    // exit_code=0: the demo's own exit status says whether every expected report appeared (the reports are its point).
     RunOrFail("dotnet", $"run --no-build -c {configuration} --project src/InteropGuard.Demo",
-        new Dictionary<string, string> { ["INTEROPGUARD"] = "2" });
+        new Dictionary<string, string> { ["INTEROPGUARD"] = "2", ["INTEROPGUARD_OPTIONS"] = "exit_code=0" });
 });
 
 // BenchmarkDotNet suite, guarded and unguarded side by side: `dotnet cake --target=Bench --filter=*Allocator*`;
@@ -215,7 +216,8 @@ Task("BenchGateShort")
     .Does(() => RunBenchGate(true));
 
 // The NuGet packages, into artifacts/packages: InteropGuard (runtime, native library, generator and analyzers, build
-// targets, the mode-2 validator under tools/validator) and dotnet-interopguard (the `interopguard` tool: run, attach).
+// targets, the mode-2 validator under tools/validator), dotnet-interopguard (the `interopguard` tool: run, attach) and
+// InteropGuard.NUnit (fails the NUnit test during which InteropGuard reported).
 Task("Pack")
     .IsDependentOn("Build")
     .Does(() =>
@@ -229,7 +231,7 @@ Task("Pack")
         NoBuild = true,
         OutputDirectory = validator,
     });
-    foreach (var project in new[] { "src/InteropGuard/InteropGuard.csproj", "src/InteropGuard.Cli/InteropGuard.Cli.csproj" })
+    foreach (var project in new[] { "src/InteropGuard/InteropGuard.csproj", "src/InteropGuard.Cli/InteropGuard.Cli.csproj", "src/InteropGuard.NUnit/InteropGuard.NUnit.csproj" })
     {
         DotNetPack(project, new DotNetPackSettings
         {

@@ -158,7 +158,9 @@ typedef struct ig_site {
  *   96     8    quarantine_bytes user bytes of freed blocks held in quarantine
  *   104    8    pid              the owning process
  *   112    8    canary_byte      the value every right-redzone byte holds (low 8 bits)
- *   120    8    reserved[17]
+ *   120    8    fill_flags       IG_TABLE_F_*: how much of a new block the allocator writes
+ *   128    8    fill_size        with IG_TABLE_F_PARTIAL_FILL: bytes at the start of a new block filled (or zeroed)
+ *   136    8    reserved[15]
  *   256         (sizeof)
  */
 #define IG_TABLE_MAGIC "IGTABLE"
@@ -182,8 +184,16 @@ typedef struct ig_table_header {
   uint64_t quarantine_bytes;
   uint64_t pid;
   uint64_t canary_byte;
-  uint64_t reserved[17];
+  uint64_t fill_flags;
+  uint64_t fill_size;
+  uint64_t reserved[15];
 } ig_table_header_t;
+
+/* fill_flags: new blocks that are not zeroed are filled with malloc_fill_byte only in their first fill_size bytes
+ * (max_malloc_fill_size; not IG_INIT_FULL_FILL): bytes past that hold whatever malloc's previous user left, so a
+ * scan of native memory reads a block only up to fill_size unless the program wrote it. Without the flag every
+ * byte of a new block is written (filled or zeroed) before the block is returned. */
+#define IG_TABLE_F_PARTIAL_FILL 0x1u
 
 /* The table header of this process (never NULL once the library is initialised). */
 IG_API extern ig_table_header_t *ig_shadow_table;
@@ -216,6 +226,10 @@ typedef struct ig_violation {
  * are plain malloc blocks (no header, redzone, record or quarantine: freeing one costs a range compare and free()),
  * sampled blocks are guarded-pool blocks with their record as in every mode. */
 #define IG_INIT_RELEASE 0x2u
+/* mode 2 (the validator scans blocks as roots): every byte of a new block is filled with malloc_fill_byte, whatever
+ * max_malloc_fill_size says, so the scan never reads a word nobody wrote (a stale pointer malloc's previous user
+ * left would be reported as dangling or unpinned). Costs a memset of the whole block (benchmarks/results/full-fill.md). */
+#define IG_INIT_FULL_FILL 0x4u
 /* 1 in 20000, a quarter of LLVM GWP-ASan's 1 in 5000: a sample costs tens of microseconds (two mprotect calls and, in a
  * never-used slot, a page fault, with caches cold between samples), so a program allocating ~1 M native buffers a
  * second, like the release-mode gate's buffer churn, needs 1 in 20000 to stay within release mode's 1 % budget

@@ -148,6 +148,8 @@ static void *_ig_alloc(size_t size, size_t align, uint32_t site, bool zero) {
   memset(start + size, IG_CANARY_BYTE, right);
   if (zero) {
     memset(start, 0, size);
+  } else if (_ig_full_fill) {
+    memset(start, (int)IG_OPT(malloc_fill_byte), size); /* mode 2: the validator scans every byte */
   } else if (IG_OPT(max_malloc_fill_size) > 0) {
     size_t n = size < (size_t)IG_OPT(max_malloc_fill_size) ? size : (size_t)IG_OPT(max_malloc_fill_size);
     memset(start, (int)IG_OPT(malloc_fill_byte), n);

@@ -9,6 +9,7 @@
 _ig_options_t _ig_opt;
 uint32_t _ig_initialized;
 uint32_t _ig_release;
+uint32_t _ig_full_fill;
 
 typedef struct _ig_opt_desc_s {
   const char *name;
@@ -231,6 +232,7 @@ static void _ig_init_once(void) {
     _ig_options_parse(rate, true);
   }
   _ig_options_parse(text, (_ig_pending_flags & IG_INIT_QUIET) != 0);
+  if (_ig_pending_explicit && (_ig_pending_flags & IG_INIT_FULL_FILL)) _ig_full_fill = 1;
   _ig_report_init();
   _ig_sites_init();
   _ig_table_init();

@@ -54,7 +54,9 @@ _Static_assert(offsetof(ig_table_header_t, live_ranges) == 88, "header.live_rang
 _Static_assert(offsetof(ig_table_header_t, quarantine_bytes) == 96, "header.quarantine_bytes");
 _Static_assert(offsetof(ig_table_header_t, pid) == 104, "header.pid");
 _Static_assert(offsetof(ig_table_header_t, canary_byte) == 112, "header.canary_byte");
-_Static_assert(offsetof(ig_table_header_t, reserved) == 120, "header.reserved");
+_Static_assert(offsetof(ig_table_header_t, fill_flags) == 120, "header.fill_flags");
+_Static_assert(offsetof(ig_table_header_t, fill_size) == 128, "header.fill_size");
+_Static_assert(offsetof(ig_table_header_t, reserved) == 136, "header.reserved");
 
 _Static_assert(sizeof(ig_violation_t) == 136, "ig_violation_t is 136 bytes");
 _Static_assert(offsetof(ig_violation_t, range) == 40, "violation.range");
@@ -164,6 +166,10 @@ void _ig_table_init(void) {
   h->chunks = (uint64_t)(uintptr_t)_ig_slots.dir;
   h->pid = _ig_os_pid();
   h->canary_byte = IG_CANARY_BYTE;
+  if (!_ig_full_fill) {
+    h->fill_flags = IG_TABLE_F_PARTIAL_FILL;
+    h->fill_size = (uint64_t)IG_OPT(max_malloc_fill_size);
+  }
 }
 
 /* Maps the chunk that holds `slot` if needed. Called with the slots lock held. */

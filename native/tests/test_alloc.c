@@ -397,6 +397,16 @@ static void test_stats(void) {
   CHECK_EQ(b.live_blocks, a.live_blocks);
 }
 
+/* The default fill (max_malloc_fill_size=4096) is partial, and the table header says so for the validator. */
+static void test_partial_fill_is_published(void) {
+  CHECK_EQ(ig_table()->fill_flags, IG_TABLE_F_PARTIAL_FILL);
+  CHECK_EQ(ig_table()->fill_size, 4096);
+  unsigned char *p = ig_malloc(60000);
+  CHECK(p != NULL);
+  CHECK_EQ(p[4095], 0xbe);
+  ig_free(p);
+}
+
 int main(int argc, char **argv) {
   TEST_MAIN_BEGIN(argc, argv);
   ig_init("quarantine_mb=1", 0);
@@ -418,5 +428,6 @@ int main(int argc, char **argv) {
   RUN(test_quarantine_bound);
   RUN(test_quarantine_threads);
   RUN(test_stats);
+  RUN(test_partial_fill_is_published);
   TEST_MAIN_END();
 }

@@ -49,7 +49,7 @@ static const char *const all_names[] = {
   "halt_on_error", "report_format", "quarantine_mb", "redzone", "max_redzone", "malloc_fill_byte",
   "max_malloc_fill_size", "free_fill_byte", "poison_freed", "release_history", "max_ranges",
   "capture_stacks", "max_reports", "dedupe_reports", "validator_interval_ms", "pin_leak_ms", "verbosity",
-  "validator_timeout_ms", "validator_path",
+  "validator_timeout_ms", "validator_path", "exit_code",
   "detect_native_use_after_free", "detect_native_buffer_overflow", "detect_double_free",
   "detect_invalid_free", "detect_use_after_unpin", "detect_unpinned_managed_pointer",
   "detect_dangling_managed_pointer", "detect_collected_delegate_callback", "detect_invalid_handle",
@@ -73,14 +73,15 @@ static void test_defaults(void) {
   CHECK(strstr(t, "max_reports=100\n"));
   CHECK(strstr(t, "dedupe_reports=1\n"));
   CHECK(strstr(t, "validator_interval_ms=1000\n"));
-  CHECK(strstr(t, "pin_leak_ms=10000\n"));
+  CHECK(strstr(t, "pin_leak_ms=0\n"));
+  CHECK(strstr(t, "exit_code=0\n"));
   CHECK(strstr(t, "verbosity=0\n"));
   CHECK(strstr(t, "validator_timeout_ms=30000\n"));
   CHECK(strstr(t, "validator_path=-1\n")); /* a string option */
   CHECK_EQ(count_of(t, "detect_") - count_of(t, "detect_leaked_pin"), 12);
   CHECK(strstr(t, "detect_native_use_after_free=1\n"));
   CHECK(strstr(t, "detect_use_after_unmap=1\n"));
-  CHECK(strstr(t, "detect_leaked_pin=0\n"));
+  CHECK(strstr(t, "detect_leaked_pin=1\n"));
   CHECK(strstr(t, "report_path=-1\n"));
   CHECK(strstr(t, "no_such_option=-1\n"));
   CHECK(strstr(t, "WARNING") == NULL);

@@ -1,4 +1,4 @@
-// SweepReason.cs: why a sweep runs (the protocol's "reason"); decides whether leaked pins are every live pin.
+// SweepReason.cs: why a sweep runs (the protocol's "reason"); decides whether every live pin is a leak.
 namespace InteropGuard.Validator;
 
 /// <summary>Why a sweep runs. The protocol spells them <c>timer</c>, <c>demand</c>, <c>exit</c>, <c>start</c>.</summary>
@@ -10,7 +10,7 @@ public enum SweepReason
     /// <summary>The target asked (<c>Guard.Validate()</c>), or a one-shot <c>interopguard attach</c>.</summary>
     Demand,
 
-    /// <summary>The last sweep before the target exits: with <c>detect_leaked_pin=1</c> every live pin is a leak.</summary>
+    /// <summary>The last sweep before the target exits: every live pin is a leak (<c>detect_leaked_pin</c>, on by default).</summary>
     Exit,
 
     /// <summary>The first sweep, asked for by the target's runtime at start-up (mode 2), before the program's Main runs.</summary>

@@ -58,6 +58,9 @@ public sealed class SweepResult
 
     internal List<string> WarningList { get; } = new();
 
+    /// <summary>What a pass could not check, by key (the sweeper passes each key on as a warning once).</summary>
+    internal List<(string Key, string Message)> PassNotes { get; } = new();
+
     /// <summary>The protocol spelling of a reason.</summary>
     /// <param name="reason">The reason.</param>
     public static string ReasonName(SweepReason reason) => reason switch

@@ -155,6 +155,11 @@ public sealed class Sweeper : IDisposable
             }
 
             CopyCounts(scratch, result);
+            foreach ((string key, string message) in scratch.PassNotes)
+            {
+                Warn(result, key, message);
+            }
+
             result.HeapChecked = useHeap;
             if (!useHeap)
             {

@@ -14,13 +14,14 @@ public sealed class ValidatorSettings
 
     private ValidatorSettings(GuardOptions options) => _options = options;
 
-    /// <summary>The defaults (every check on except <c>leaked-pin</c>, 1000 ms interval, 10000 ms pin leak, 30000 ms stop deadline).</summary>
+    /// <summary>The defaults (every check on, 1000 ms interval, pins checked for leaks only at exit, 30000 ms stop deadline).</summary>
     public static ValidatorSettings Default { get; } = new(GuardOptions.Default);
 
     /// <summary><c>validator_interval_ms</c>: milliseconds between timer sweeps; 0 = no timer sweeps.</summary>
     public int IntervalMs => _options.ValidatorIntervalMs;
 
-    /// <summary><c>pin_leak_ms</c>: a pin or handle alive longer than this is a <c>leaked-pin</c>.</summary>
+    /// <summary><c>pin_leak_ms</c>: a pin or callback alive longer than this is a <c>leaked-pin</c> at any sweep; 0 (the
+    /// default) = only pins still alive at the exit sweep are.</summary>
     public long PinLeakMs => _options.PinLeakMs;
 
     /// <summary><c>validator_timeout_ms</c>: the hard deadline of one stop of the target, enforced by the stop sentinel

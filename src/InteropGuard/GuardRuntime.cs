@@ -36,6 +36,11 @@ internal static unsafe class GuardRuntime
             ValidatorSession.Begin((nint)IgNative.ig_table(), s_options.ValidatorPath);
         }
 
+        if (Enabled)
+        {
+            ExitStatus.Hook(); // after the validator's exit hook: findings of the exit sweep count
+        }
+
         if (s_options.Verbosity >= 1 && !Interception.GuardedStartup.Starting)
         {
             // First used by code the generator did not instrument (no module initializer ran): the start-up line here.
@@ -125,7 +130,13 @@ internal static unsafe class GuardRuntime
                 return false;
             }
 
-            uint flags = IgConstants.InitQuiet | (Mode == GuardMode.Release ? IgConstants.InitRelease : 0);
+            // Mode 2 fills new blocks completely: the validator scans them and must never read a word nobody wrote.
+            uint flags = IgConstants.InitQuiet | Mode switch
+            {
+                GuardMode.Release => IgConstants.InitRelease,
+                GuardMode.Validator => IgConstants.InitFullFill,
+                _ => 0u,
+            };
             IgStatus status = IgNative.ig_init(optionsText ?? "", flags);
             if (status != IgStatus.Ok)
             {

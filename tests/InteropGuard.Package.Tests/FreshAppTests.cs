@@ -56,7 +56,7 @@ public sealed class FreshAppTests
     {
         (int exit, string output) = WithPackage().RunApp("Debug", Environment("2"), "retained");
 
-        Assert.That(exit, Is.EqualTo(0), output);
+        Assert.That(exit, Is.EqualTo(23), "a mode-2 process that reported exits with exit_code (23)\n" + output);
         Assert.That(output, Does.Contain("ERROR: InteropGuard: use-after-unpin"), output);
         Assert.That(output, Does.Contain($"pinned only for the P/Invoke call at Program.cs:{KeepLine}"),
             "the array argument was recorded as a call-scoped pin without AllowUnsafeBlocks in the project\n" + output);
@@ -90,7 +90,7 @@ public sealed class FreshAppTests
     {
         (int exit, string output) = WithPackage().RunApp("Debug", Environment("2"), "callback");
 
-        Assert.That(exit, Is.EqualTo(0), output);
+        Assert.That(exit, Is.EqualTo(23), "a mode-2 process that reported exits with exit_code (23)\n" + output);
         Assert.That(output, Does.Contain("ERROR: InteropGuard: collected-delegate-callback"), output);
         Assert.That(output, Does.Contain("libigsample.so"), output);
         Assert.That(output, Does.Contain("done"), output);
@@ -120,7 +120,7 @@ public sealed class FreshAppTests
     {
         (int exit, string output) = WithPackage().RunApp("Debug", Environment("2", "verbosity=1"), "function-pointer");
 
-        Assert.That(exit, Is.EqualTo(0), output);
+        Assert.That(exit, Is.EqualTo(23), "a mode-2 process that reported exits with exit_code (23)\n" + output);
         Assert.That(output, Does.Match(@"InteropGuard validator: sweep 1 \(start\)"), "the module initializer had the validator sweep before Main\n" + output);
         Assert.That(output, Does.Match(@"InteropGuard: mode 2 \(Validator\), enabled, validator pid \d+, .*; options: .*; not checked: "), "one start-up line\n" + output);
         Assert.That(output, Does.Contain("ERROR: InteropGuard: unpinned-managed-pointer"), output);

@@ -37,6 +37,9 @@ public sealed class PackageEndToEndTests
     // package, finds the word at the exit sweep at the latest and names the call that pinned the array.
     private static readonly Dictionary<string, string?> Mode2 = new() { ["INTEROPGUARD"] = "2" };
 
+    // exit_code's default in mode 2 (docs/design/options.md): a process that reported anything exits with it.
+    private const int FindingsExitCode = 23;
+
     [Test]
     public void Detects_PointerKeptPastThePInvoke_InAFreshAppWithOnlyThePackage()
     {
@@ -44,7 +47,8 @@ public sealed class PackageEndToEndTests
 
         (int exit, string output) = app.RunApp("Debug", Mode2);
 
-        Assert.That(exit, Is.EqualTo(0), output);
+        Assert.That(exit, Is.EqualTo(FindingsExitCode), "a run with findings fails (exit_code, mode 2's default)\n" + output);
+        Assert.That(output, Does.Contain($"exit code {FindingsExitCode} instead of 0"), "the changed exit status is explained\n" + output);
         int keepLine = ConsumerFacts.LineOf("Buggy.cs", "BUG: the library keeps");
         Assert.That(output, Does.Match("ERROR: InteropGuard: (use-after-unpin|unpinned-managed-pointer)"), output);
         Assert.That(output, Does.Contain("libigsample.so"), "the report names the library whose data holds the pointer\n" + output);
@@ -71,6 +75,22 @@ public sealed class PackageEndToEndTests
     }
 
     [Test]
+    public void Detects_FindingsButKeepsTheExitStatus_WithExitCodeZero()
+    {
+        ConsumerBuild app = Build("Buggy.cs", "Debug");
+
+        (int exit, string output) = app.RunApp("Debug", new Dictionary<string, string?>
+        {
+            ["INTEROPGUARD"] = "2",
+            ["INTEROPGUARD_OPTIONS"] = "exit_code=0",
+        });
+
+        Assert.That(output, Does.Match("ERROR: InteropGuard: (use-after-unpin|unpinned-managed-pointer)"), output);
+        Assert.That(exit, Is.EqualTo(0), "exit_code=0 keeps the program's own exit status\n" + output);
+        Assert.That(output, Does.Not.Contain("instead of 0"), output);
+    }
+
+    [Test]
     public void BadOptions_ProgramAndValidatorReadThemAlike_WarnOnce_KeepTheChecks()
     {
         ConsumerBuild app = Build("Buggy.cs", "Debug");
@@ -83,7 +103,7 @@ public sealed class PackageEndToEndTests
             ["INTEROPGUARD_OPTIONS"] = "DETECT_USE_AFTER_UNPIN=0:DETECT_UNPINNED_MANAGED_POINTER=0:max_redzone=16:redzone=2048:verbosity=\u001b[2J",
         });
 
-        Assert.That(exit, Is.EqualTo(0), output);
+        Assert.That(exit, Is.EqualTo(FindingsExitCode), "the checks stayed on, so the run fails on its finding\n" + output);
         Assert.That(output, Does.Match("ERROR: InteropGuard: (use-after-unpin|unpinned-managed-pointer)"), output);
         string[] warnings = output.Split('\n').Where(l => l.Contains("warning", StringComparison.Ordinal)).ToArray();
         Assert.That(warnings, Is.EqualTo(new[]
@@ -117,6 +137,54 @@ public sealed class PackageEndToEndTests
         Assert.That(ConsumerFacts.References(app.AssemblyPath("Debug")), Does.Contain("InteropGuard"), "Debug builds are intercepted");
         Assert.That(File.Exists(Path.Combine(Path.GetDirectoryName(app.AssemblyPath("Debug"))!, "interopguard", "InteropGuard.Cli.dll")),
             "the package copies the validator into the Debug output");
+    }
+
+    // Mode 2, a fresh delegate per qsort call and forced GCs: the delegates are call-scoped (used only during the call),
+    // so their collection is no finding, however many there are.
+    [Test]
+    public void Allows_AFreshDelegatePerQsortCall_WithForcedGCs_InMode2()
+    {
+        ConsumerBuild app = Build("Callbacks.cs", "Debug");
+
+        (int exit, string output) = app.RunApp("Debug", Mode2);
+
+        Assert.That(exit, Is.EqualTo(0), output);
+        Assert.That(output, Does.Not.Contain("ERROR: InteropGuard"), output);
+        Assert.That(output, Does.Not.Contain("warning"), "the validator was found and ran\n" + output);
+        Assert.That(output, Does.Contain("done"), output);
+    }
+
+    // The same app, plus one delegate a library keeps in a C static and nothing keeps alive: the validator's scan of the
+    // library's data finds the function pointer once the delegate was collected (the exit sweep at the latest).
+    [Test]
+    public void Detects_ADelegateALibraryKeptInAStatic_AfterItWasCollected_InMode2()
+    {
+        ConsumerBuild app = Build("Callbacks.cs", "Debug");
+
+        (int exit, string output) = app.RunApp("Debug", Mode2, "keep");
+
+        Assert.That(exit, Is.EqualTo(0), output);
+        int keepLine = ConsumerFacts.LineOf("Callbacks.cs", "Native.Keep((a, b)");
+        Assert.That(output, Does.Contain("ERROR: InteropGuard: collected-delegate-callback"), output);
+        Assert.That(output, Does.Contain("libigsample.so"), "the report names the library whose data holds the pointer\n" + output);
+        Assert.That(output, Does.Contain($"passed to native code for the P/Invoke call at Program.cs:{keepLine}"), output);
+        Assert.That(output, Does.Contain("done"), output);
+    }
+
+    [Test]
+    public void Detects_ADelegateALibraryKeptInAStatic_IsOffWithItsOption()
+    {
+        ConsumerBuild app = Build("Callbacks.cs", "Debug");
+
+        (int exit, string output) = app.RunApp("Debug", new Dictionary<string, string?>
+        {
+            ["INTEROPGUARD"] = "2",
+            ["INTEROPGUARD_OPTIONS"] = "detect_collected_delegate_callback=0",
+        }, "keep");
+
+        Assert.That(exit, Is.EqualTo(0), output);
+        Assert.That(output, Does.Not.Contain("ERROR: InteropGuard"), output);
+        Assert.That(output, Does.Contain("done"), output);
     }
 
     [Test]

@@ -36,6 +36,10 @@ internal static unsafe partial class Scenarios
         ["view-kept"] = ViewKept,
         ["callback-kept"] = CallbackKept,
         ["string-kept"] = StringKept,
+        ["callback-loop"] = CallbackLoop,
+        ["callscoped-kept"] = CallScopedKept,
+        ["callscoped-superseded"] = CallScopedSuperseded,
+        ["never-written"] = NeverWritten,
     };
 
     // Everything the scenarios keep alive between phases.

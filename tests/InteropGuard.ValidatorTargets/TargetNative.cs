@@ -16,6 +16,9 @@ internal static unsafe partial class TargetNative
     [DllImport(Test, EntryPoint = "ig_test_keep_pointer")]
     internal static extern void KeepArray(byte[] array);
 
+    [DllImport(Test, EntryPoint = "ig_test_call")]
+    internal static extern int Call(TargetCallback fn, int x);
+
     [LibraryImport(Test, EntryPoint = "ig_test_reset")]
     internal static partial void Reset();
 

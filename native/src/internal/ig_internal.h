@@ -119,6 +119,7 @@ const char *_ig_option_name(int id);
  * ------------------------------------------------------------------------------------------------ */
 extern uint32_t _ig_initialized;
 extern uint32_t _ig_release;      /* ig_init with IG_INIT_RELEASE: unsampled blocks are plain malloc blocks */
+extern uint32_t _ig_full_fill;    /* ig_init with IG_INIT_FULL_FILL: every byte of a new block is filled */
 void _ig_init_slow(void);
 #define IG_ENSURE_INIT()                                                                                  \
   do {                                                                                                    \

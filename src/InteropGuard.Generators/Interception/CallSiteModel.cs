@@ -27,8 +27,11 @@ internal enum ArgumentKind
     PinnedSpan,
     /// <summary>A string marshalled as UTF-16 (pinned, not copied): a call-scoped pin.</summary>
     PinnedString,
-    /// <summary>A delegate marshalled to a function pointer: a callback range.</summary>
+    /// <summary>A delegate marshalled to a function pointer that native code uses only during the call: a call-scoped callback range.</summary>
     Callback,
+    /// <summary>A delegate native code keeps after the call (<c>[RetainedByNative]</c>, a known registration API): a
+    /// retained callback range, tracked until the delegate is collected.</summary>
+    RetainedCallback,
     /// <summary>A SafeHandle: in flight during the call, handle-released-in-use when closed meanwhile.</summary>
     SafeHandle,
 }

@@ -406,7 +406,10 @@ internal static class CallSiteReader
         }
         else if (type.TypeKind == TypeKind.Delegate && byValue && type is INamedTypeSymbol { IsGenericType: false })
         {
-            kind = ArgumentKind.Callback;
+            // The analyzer's rule (IG1003) decides whether native code keeps the delegate after the call.
+            kind = parameter.ContainingSymbol is IMethodSymbol pinvoke && Analyzers.RetainingNativeApis.WhyRetained(pinvoke, parameter) is not null
+                ? ArgumentKind.RetainedCallback
+                : ArgumentKind.Callback;
         }
         else if (byValue && DerivesFrom(type, "System.Runtime.InteropServices.SafeHandle"))
         {

@@ -252,11 +252,11 @@ internal static class InterceptorEmitter
             NestedPointerEmitter.Write(w, parameters, accessors, t);
         }
 
-        // 2. Callbacks and handles: registered or counted for the call.
+        // 2. Retained callbacks and handles: registered or counted for the call.
         foreach (ParameterModel p in parameters)
         {
             string id = ParameterId(p.Name);
-            if (p.Kind == ArgumentKind.Callback)
+            if (p.Kind == ArgumentKind.RetainedCallback)
             {
                 w.Line($"{Runtime}.TrackCallback({id}, __ig_site);");
             }
@@ -266,11 +266,12 @@ internal static class InterceptorEmitter
             }
         }
 
-        // 3. The call, with what the marshaller pins recorded as call-scoped pins around it; nested pointers are checked
-        // inside them, so a pointer into another argument of the same call counts as pinned.
+        // 3. The call, with what the marshaller pins and the call-scoped callbacks recorded around it; nested pointers are
+        // checked inside them, so a pointer into another argument of the same call counts as pinned.
+        List<ParameterModel> callbacks = parameters.Where(p => p.Kind == ArgumentKind.Callback).ToList();
         List<ParameterModel> handles = parameters.Where(p => p.Kind == ArgumentKind.SafeHandle).ToList();
         string call = Call(target, t);
-        if (pins.Count == 0 && handles.Count == 0)
+        if (pins.Count == 0 && callbacks.Count == 0 && handles.Count == 0)
         {
             w.Line(Return(target, call));
         }
@@ -282,7 +283,7 @@ internal static class InterceptorEmitter
             }
 
             string assign = target.ReturnsVoid ? call + ";" : "__ig_result = " + call + ";";
-            if (pins.Count == 0)
+            if (pins.Count == 0 && callbacks.Count == 0)
             {
                 w.Line(assign);
             }
@@ -299,13 +300,34 @@ internal static class InterceptorEmitter
                     w.Line($"ulong __ig_pin_{p.Name} = {Runtime}.PinArgument(__ig_p_{p.Name}, {PinLength(p)}, __ig_site);");
                 }
 
+                // The index among the delegate parameters names the site's slot for this parameter.
+                int delegates = 0;
+                foreach (ParameterModel p in parameters.Where(p => p.Kind is ArgumentKind.Callback or ArgumentKind.RetainedCallback))
+                {
+                    if (p.Kind == ArgumentKind.Callback)
+                    {
+                        w.Line($"ulong __ig_cb_{p.Name} = {Runtime}.EnterCallback({ParameterId(p.Name)}, __ig_site, {N(delegates)});");
+                    }
+
+                    delegates++;
+                }
+
                 w.Line("try");
                 w.Open();
-                NestedPointerEmitter.Write(w, parameters, accessors, t);
+                if (pins.Count > 0)
+                {
+                    NestedPointerEmitter.Write(w, parameters, accessors, t); // without pins they were checked in 1b
+                }
+
                 w.Line(assign);
                 w.Close();
                 w.Line("finally");
                 w.Open();
+                for (int i = callbacks.Count - 1; i >= 0; i--)
+                {
+                    w.Line($"{Runtime}.ExitCallback(__ig_cb_{callbacks[i].Name}, __ig_site);");
+                }
+
                 for (int i = pins.Count - 1; i >= 0; i--)
                 {
                     w.Line($"{Runtime}.ReleaseArgument(__ig_pin_{pins[i].Name}, __ig_site);");

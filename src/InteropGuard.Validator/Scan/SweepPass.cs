@@ -27,6 +27,8 @@ internal sealed class SweepPass
     private RangeIndex _live = new(new());
     private RangeIndex _dead = new(new());
     private byte _canary;
+    private ulong _fillLimit = ulong.MaxValue;
+    private bool _partialFillNoted;
     private ulong _nowNs;
 
     public SweepPass(TargetMemory memory, ShadowTableReader table, HeapView? heap, ValidatorSettings settings, SweepResult result, List<Finding> findings)
@@ -48,6 +50,7 @@ internal sealed class SweepPass
     {
         TableHeader header = _table.ReadHeader(_memory);
         _canary = header.CanaryByte;
+        _fillLimit = header.FillLimit;
         _nowNs = MonotonicClock.NowNs();
         _records = _table.ReadRecords(_memory, out int torn, out int unreadable);
         Torn = torn;
@@ -192,6 +195,16 @@ internal sealed class SweepPass
         int damaged = 0;
         byte found = 0;
         ulong canaryStart = r.Start - TableLayout.LeftCanaryBytes;
+
+        // Words nobody wrote are never scanned: past the fill limit a block holds what malloc's previous user left.
+        ulong scanEnd = r.Size > _fillLimit ? r.Start + _fillLimit : r.End;
+        if (scanEnd != r.End && !_partialFillNoted)
+        {
+            _partialFillNoted = true;
+            _result.PassNotes.Add(("partial-fill", string.Create(CultureInfo.InvariantCulture,
+                $"the target fills new native blocks only in their first {_fillLimit} bytes (max_malloc_fill_size; mode 2 fills them completely), so bytes past that in bigger blocks may hold what an earlier allocation left there; they are not scanned for pointers (redzones still are).")));
+        }
+
         for (ulong at = baseAddress; at < extentEnd;)
         {
             int n = (int)Math.Min((ulong)_buffer.Length, extentEnd - at);
@@ -214,7 +227,7 @@ internal sealed class SweepPass
 
             // user bytes in this piece, word by word
             ulong userLo = Math.Max(at, r.Start);
-            ulong userHi = Math.Min(at + (ulong)n, r.End);
+            ulong userHi = Math.Min(at + (ulong)n, scanEnd);
             if (userHi > userLo)
             {
                 ScanWords(piece.Slice((int)(userLo - at), (int)(userHi - userLo)), userLo, holder);
@@ -382,6 +395,25 @@ internal sealed class SweepPass
             f = WordFinding(FindingKinds.UseAfterUnmap, w, at, holder,
                 $"{Offset(w, r)} a {r.Size}-byte mapped view [0x{r.Start:x}, 0x{r.End:x}) mapped at {alloc} and unmapped at {release} {sinceMs:F1} ms ago: the next access faults or reads whatever is mapped there now.");
         }
+        else if (r.Kind == TableLayout.KindCallback && (r.Flags & TableLayout.FlagCallScoped) != 0)
+        {
+            // Released when its call returned, not when its delegate died: a kept pointer is a bug only once the delegate is gone.
+            CallbackFate fate = FateOf(r);
+            if (fate == CallbackFate.Alive)
+            {
+                return;
+            }
+
+            if (fate == CallbackFate.Unknown)
+            {
+                _result.PassNotes.Add(("callback-unknown:" + r.AllocSite.ToString(CultureInfo.InvariantCulture),
+                    $"native memory holds the function pointer of a delegate passed for one call at {alloc}, and later calls there passed other delegates; InteropGuard follows only the latest delegate per call site and cannot tell whether this one is still alive. If native code keeps the callback, mark the P/Invoke parameter [RetainedByNative]."));
+                return;
+            }
+
+            f = WordFinding(FindingKinds.CollectedDelegateCallback, w, at, holder,
+                $"the entry of a callback passed to native code for the P/Invoke call at {alloc}, whose delegate the GC has collected since: native code kept the function pointer after the call, and a call through it runs freed code.");
+        }
         else if (r.Kind == TableLayout.KindCallback)
         {
             f = WordFinding(FindingKinds.CollectedDelegateCallback, w, at, holder,
@@ -420,18 +452,59 @@ internal sealed class SweepPass
         _findings.Add(f);
     }
 
+    private enum CallbackFate
+    {
+        Alive,
+        Collected,
+        Unknown,
+    }
+
+    /// <summary>The fate of a call-scoped callback's delegate, from the slot cell its user_tag points at (16 bytes:
+    /// the id of the latest range registered through the slot, then the address of a weak GC handle to that range's
+    /// delegate; src/InteropGuard/Interception/CallScopedCallbacks.cs). A superseded range, or a cell that cannot be
+    /// read, is unknown.</summary>
+    private CallbackFate FateOf(RangeRecord r)
+    {
+        if (r.UserTag == 0 || !_memory.TryReadUInt64(r.UserTag, out ulong latest) || latest != r.Id ||
+            !_memory.TryReadUInt64(r.UserTag + 8, out ulong handle) || handle == 0 || !_memory.TryReadUInt64(handle, out ulong target))
+        {
+            return CallbackFate.Unknown;
+        }
+
+        return target == 0 ? CallbackFate.Collected : CallbackFate.Alive;
+    }
+
     // ---------------------------------------------------------------------------------------------------------------
     // 4. Leaked pins (and other tracked handles: callbacks).
 
+    // At exit (LeakSanitizer's moment) every pin still live is a leak: InteropGuard's pins and the pinned GCHandles the
+    // generator saw allocated; a call-scoped pin is not (it ends with its call, which another thread may still be in), nor
+    // is a callback (one kept for the whole run is common). Before exit only with pin_leak_ms > 0: pins and callbacks
+    // older than that.
     private void FindLeakedPins()
     {
         bool exit = _reason == SweepReason.Exit;
+        if (!exit && _settings.PinLeakMs == 0)
+        {
+            return;
+        }
+
         ulong limitNs = (ulong)Math.Min(_settings.PinLeakMs, long.MaxValue / 1_000_000) * 1_000_000UL;
         foreach (RangeRecord r in _records)
         {
             if (!r.IsLive || (r.Kind != TableLayout.KindManagedPin && r.Kind != TableLayout.KindCallback))
             {
                 continue;
+            }
+
+            if (r.Kind == TableLayout.KindCallback && (r.Flags & TableLayout.FlagCallScoped) != 0)
+            {
+                continue; // live only while its call runs: a long native call, not a forgotten handle
+            }
+
+            if (exit && (r.Kind != TableLayout.KindManagedPin || (r.Flags & TableLayout.FlagCallScoped) != 0))
+            {
+                continue; // at exit: pins only, and not the pins of calls still running
             }
 
             ulong age = _nowNs > r.AllocTimeNs ? _nowNs - r.AllocTimeNs : 0;
@@ -443,7 +516,7 @@ internal sealed class SweepPass
             string what = r.Kind == TableLayout.KindCallback ? "a callback handle" : $"a pin of {r.Size} bytes [0x{r.Start:x}, 0x{r.End:x})";
             string made = Site(r.AllocSite)?.Short ?? "an unknown site";
             string text = exit
-                ? $"{what} made at {made} is still alive at exit ({age / 1_000_000.0:F0} ms old); forgot to Dispose() it?"
+                ? $"{what} made at {made} is still alive at exit ({age / 1_000_000.0:F0} ms old); forgot to Dispose() the pin or Free() the GCHandle?"
                 : $"{what} made at {made} has been alive for {age / 1_000_000.0:F0} ms (pin_leak_ms={_settings.PinLeakMs}); forgot to Dispose() it?";
             Finding f = RangeFinding(FindingKinds.LeakedPin, r, r.Start, text);
             f.SinceReleaseMs = age / 1_000_000.0;

@@ -8,7 +8,7 @@ namespace InteropGuard.Validator.Table;
 
 /// <summary>The fields of <c>ig_table_header_t</c> the validator uses, after validation.</summary>
 internal readonly record struct TableHeader(
-    ulong RangesPerChunk, ulong ChunkCount, ulong Chunks, ulong Sites, ulong SiteCount, ulong Pid, byte CanaryByte)
+    ulong RangesPerChunk, ulong ChunkCount, ulong Chunks, ulong Sites, ulong SiteCount, ulong Pid, byte CanaryByte, ulong FillLimit = ulong.MaxValue)
 {
     /// <summary>Upper bounds that keep a garbage header from making the validator read or allocate without end.</summary>
     private const ulong MaxRangesPerChunk = 1UL << 20;
@@ -51,6 +51,11 @@ internal readonly record struct TableHeader(
         ulong pid = BinaryPrimitives.ReadUInt64LittleEndian(h[TableLayout.HeaderPid..]);
         byte canary = h[TableLayout.HeaderCanaryByte];
 
+        // Bytes of a new block the allocator wrote: all of them (mode 2), or the first fill_size (max_malloc_fill_size).
+        ulong fillLimit = (BinaryPrimitives.ReadUInt64LittleEndian(h[TableLayout.HeaderFillFlags..]) & TableLayout.TableFlagPartialFill) != 0
+            ? BinaryPrimitives.ReadUInt64LittleEndian(h[TableLayout.HeaderFillSize..])
+            : ulong.MaxValue;
+
         if (perChunk == 0 || perChunk > MaxRangesPerChunk || maxChunks > MaxChunks || chunkCount > maxChunks ||
             chunkCount * perChunk > MaxRecords || siteCapacity > MaxSites || siteCount > siteCapacity ||
             (chunkCount > 0 && (chunks == 0 || chunks >= TableLayout.UserSpaceEnd)) ||
@@ -65,7 +70,7 @@ internal readonly record struct TableHeader(
             throw Invalid(address, string.Create(CultureInfo.InvariantCulture, $"it belongs to process {pid}, not {expectedPid}"));
         }
 
-        return new TableHeader(perChunk, chunkCount, chunks, sites, siteCount, pid, canary);
+        return new TableHeader(perChunk, chunkCount, chunks, sites, siteCount, pid, canary, fillLimit);
     }
 
     private static ValidatorException Invalid(ulong address, string why) =>

@@ -23,6 +23,11 @@ internal static class TableLayout
     public const int HeaderSiteCount = 72;
     public const int HeaderPid = 104;
     public const int HeaderCanaryByte = 112;
+    public const int HeaderFillFlags = 120;
+    public const int HeaderFillSize = 128;
+
+    /// <summary>IG_TABLE_F_PARTIAL_FILL: new blocks are filled only in their first fill_size bytes.</summary>
+    public const ulong TableFlagPartialFill = 0x1;
 
     // ig_range_t
     public const int RangeId = 0;

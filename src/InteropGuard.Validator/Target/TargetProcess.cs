@@ -45,13 +45,31 @@ internal static class TargetProcess
 
         try
         {
-            return target.ClrVersions[0].CreateRuntime();
+            // The DAC beside the target's libcoreclr.so when it is there (always, for an installed runtime): CreateRuntime()
+            // without a path goes through ClrMD's symbol-server locator, which loads its Azure authentication stack. That DAC
+            // is the target's own, so the version check (which cannot read a live module's version: "expected 0.0.") is off.
+            ClrInfo clr = target.ClrVersions[0];
+            string? local = LocalDac(clr);
+            return local is not null ? clr.CreateRuntime(local, ignoreMismatch: true) : clr.CreateRuntime();
         }
         catch (Exception e) when (e is not OutOfMemoryException)
         {
             throw new ValidatorException(ValidatorErrorKind.TargetUnavailable,
                 $"cannot read the .NET runtime of process {pid} ({e.Message}); the DAC (libmscordaccore.so) of its runtime version must be readable.", e);
         }
+    }
+
+    /// <summary>libmscordaccore.so next to the target's libcoreclr.so, or null when it is not there.</summary>
+    private static string? LocalDac(ClrInfo clr)
+    {
+        string? directory = Path.GetDirectoryName(clr.ModuleInfo.FileName ?? "");
+        if (string.IsNullOrEmpty(directory))
+        {
+            return null;
+        }
+
+        string dac = Path.Combine(directory, "libmscordaccore.so");
+        return File.Exists(dac) ? dac : null;
     }
 
     /// <summary>The address of the table header: the value of the pointer <c>ig_shadow_table</c> exported by libinteropguard.so.</summary>

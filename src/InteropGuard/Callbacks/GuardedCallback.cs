@@ -9,7 +9,7 @@ namespace InteropGuard;
 /// <summary>A callback for native code (from <see cref="Guard.Callback{T}(T, string, string, int)"/>): the function pointer
 /// <see cref="Pointer"/> stays valid, and the delegate alive, until <see cref="Dispose()"/> or
 /// <see cref="Release(string, string, int)"/> — even if nothing else references this object (a strong GC handle holds it;
-/// a callback never released is a leak the validator reports as <c>leaked-pin</c> with detect_leaked_pin=1).
+/// a callback alive past pin_leak_ms (when set) is a leak the validator reports as <c>leaked-pin</c>).
 /// <para>In modes 1 and 2 native code gets the stub of a small wrapper delegate of the same type T, which tests a released
 /// flag and then calls <see cref="Callback"/>. After release the wrapper is held in a quarantine of
 /// <c>callback_quarantine</c> callbacks (default 16): a late call from native code is reported as

@@ -42,12 +42,12 @@ internal static class HandleReleasedInUseCheck
             RangeKind.None, 0, 0, tracker.TrackedAt, unknown, null, note: note);
     }
 
-    /// <summary>A GuardedSafeHandle finalized without Dispose, not in use: a leak (<c>leaked-pin</c>, off by default).</summary>
+    /// <summary>A GuardedSafeHandle finalized without Dispose, not in use: a leak (<c>leaked-pin</c>).</summary>
     public static Violation? Leak(GuardedSafeHandle handle)
     {
         if (!GuardRuntime.Options.IsDetected(ViolationKind.LeakedPin))
         {
-            return null; // detect_leaked_pin=0 (the default)
+            return null; // detect_leaked_pin=0
         }
 
         nint value = handle.DangerousGetHandle();

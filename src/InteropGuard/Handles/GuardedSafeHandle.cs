@@ -17,7 +17,7 @@ namespace InteropGuard;
 /// <item>while intercepted P/Invoke calls take it: the release site is recorded and the call reports
 /// <c>handle-released-in-use</c> naming both when it returns;</item>
 /// <item>by its own finalizer, never disposed and not in use: a <c>leaked-pin</c> naming the creation site, when
-/// <c>detect_leaked_pin=1</c> (off by default).</item>
+/// <c>detect_leaked_pin=1</c> (the default).</item>
 /// </list>
 /// A release costs one check of two counters; the stack walk that names a Dispose caller happens only when something is
 /// reported. In mode 0 it is a plain SafeHandle.</summary>

@@ -1,4 +1,4 @@
-// CallbackRegistry.cs: delegates passed to intercepted P/Invokes, each registered once as a CALLBACK range at its function pointer and released when the GC collects the delegate.
+// CallbackRegistry.cs: delegates passed to retaining parameters of intercepted P/Invokes, each registered once as a RETAINED CALLBACK range at its function pointer and released when the GC collects the delegate.
 using System;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
@@ -6,7 +6,9 @@ using System.Threading;
 
 namespace InteropGuard.Interception;
 
-/// <summary>The callback ranges of marshalled delegates. A delegate handed to native code is registered once
+/// <summary>The callback ranges of delegates native code keeps: passed to a parameter marked <c>[RetainedByNative]</c> or of
+/// a known registration API (the generator decides; every other delegate is a call-scoped callback,
+/// <see cref="CallScopedCallbacks"/>). Such a delegate is registered once
 /// (kind CALLBACK, start = <see cref="Marshal.GetFunctionPointerForDelegate{TDelegate}(TDelegate)"/>, size 1, flag RETAINED
 /// because native code may call it at any later time, user_tag = a weak GC handle to the delegate). The entry is
 /// the value of a <see cref="ConditionalWeakTable{TKey, TValue}"/> keyed by the delegate, so it becomes unreachable
@@ -16,6 +18,7 @@ namespace InteropGuard.Interception;
 internal static unsafe class CallbackRegistry
 {
     private static readonly ConditionalWeakTable<Delegate, Entry> s_entries = new();
+    private static long s_live;
     private static SourceSite? s_collectedSite;
 
     /// <summary>Registers <paramref name="callback"/> the first time it is seen (later calls cost one table lookup).</summary>
@@ -34,6 +37,9 @@ internal static unsafe class CallbackRegistry
 
         Register(callback, site);
     }
+
+    /// <summary>Delegates registered and not yet finalized: each holds an entry, a weak GC handle and a range.</summary>
+    public static long LiveCount => Interlocked.Read(ref s_live);
 
     /// <summary>The range id of a tracked delegate, 0 when it is not tracked (tests and diagnostics).</summary>
     public static ulong IdOf(Delegate callback) => s_entries.TryGetValue(callback, out Entry? e) ? e.Id : 0;
@@ -77,6 +83,7 @@ internal static unsafe class CallbackRegistry
         }
 
         created.Attach(id, weak);
+        Interlocked.Increment(ref s_live);
     }
 
     /// <summary>The release site of collected delegates (no user code releases them).</summary>
@@ -106,6 +113,7 @@ internal static unsafe class CallbackRegistry
                 return;
             }
 
+            Interlocked.Decrement(ref s_live);
             try
             {
                 IgNative.ig_range_release(id, CollectedSite().Id, null);

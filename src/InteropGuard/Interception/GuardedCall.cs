@@ -9,7 +9,7 @@ namespace InteropGuard.Interception;
 /// <summary>What a generated interceptor does around one P/Invoke call (see docs/design/generator.md). A wrapper reads
 /// <see cref="IsEnabled"/> first and makes the direct call when it is false, so mode 0 costs nothing; otherwise it
 /// checks each pointer-like argument before the call, records what the marshaller pins for the call and releases it
-/// after, registers delegates as callbacks and watches SafeHandles. Violations found before the call throw
+/// after, records delegates as call-scoped or retained callbacks and watches SafeHandles. Violations found before the call throw
 /// <see cref="InteropViolationException"/> (or halt with halt_on_error=1) and the call does not run; every method is
 /// safe to call in every mode. In release mode only pointer arguments are checked, against a filter of recently released
 /// ranges; call-scoped pins, callbacks and SafeHandles are not recorded. For generated code only.</summary>
@@ -303,9 +303,11 @@ public static unsafe class GuardedCall
         InterceptionNative.RangeRelease(id, site.SiteId, null);
     }
 
-    /// <summary>Registers a delegate the call marshals to a function pointer as a callback range (once per delegate;
-    /// released when the GC collects it), so a collected delegate's function pointer is reported as
-    /// <c>collected-delegate-callback</c> when it reaches a checked call or is found in native memory.</summary>
+    /// <summary>Registers a delegate passed to a parameter that native code keeps (<c>[RetainedByNative]</c> or a known
+    /// registration API, decided by the generator) as a retained callback range: once per delegate, released when the GC
+    /// collects it, so a collected delegate's function pointer is reported as <c>collected-delegate-callback</c> when it
+    /// reaches a checked call or is found in native memory, and a retained range whose delegate is gone is reported by
+    /// the validator.</summary>
     /// <typeparam name="TDelegate">The parameter's delegate type (the one the marshaller marshals).</typeparam>
     /// <param name="callback">The delegate argument; null is ignored.</param>
     /// <param name="site">The call site (recorded as where the callback was created).</param>
@@ -318,6 +320,39 @@ public static unsafe class GuardedCall
         }
 
         CallbackRegistry.Track(callback, site);
+    }
+
+    /// <summary>Records a delegate passed to a parameter native code uses only during the call (the <c>qsort</c> kind)
+    /// as a call-scoped callback: a CALLBACK range flagged CALL_SCOPED for the call, and the site's weak reference to
+    /// the latest delegate, so a function pointer native code kept anyway is reported only once its delegate was
+    /// collected. Costs a register and a release without a GC transition and no lasting entry. Returns the id for
+    /// <see cref="ExitCallback"/>; 0 when off, for null, or when the delegate is tracked otherwise.</summary>
+    /// <typeparam name="TDelegate">The parameter's delegate type (the one the marshaller marshals).</typeparam>
+    /// <param name="callback">The delegate argument; null is ignored.</param>
+    /// <param name="site">The call site.</param>
+    /// <param name="parameter">The 0-based index of the parameter among the P/Invoke's delegate parameters.</param>
+    public static ulong EnterCallback<TDelegate>(TDelegate? callback, GuardedCallSite site, int parameter)
+        where TDelegate : Delegate
+    {
+        if (!s_full || callback is null)
+        {
+            return 0;
+        }
+
+        return CallScopedCallbacks.Enter(callback, site, parameter);
+    }
+
+    /// <summary>Releases a call-scoped callback after the call returned (or threw); 0 is ignored.</summary>
+    /// <param name="id">What <see cref="EnterCallback{TDelegate}"/> returned.</param>
+    /// <param name="site">The call site (recorded as the release site).</param>
+    public static void ExitCallback(ulong id, GuardedCallSite site)
+    {
+        if (id == 0 || !s_full)
+        {
+            return;
+        }
+
+        CallScopedCallbacks.Exit(id, site);
     }
 
     /// <summary>Counts a SafeHandle argument as in flight for the call. Returns the value to pass to

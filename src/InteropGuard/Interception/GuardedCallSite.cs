@@ -1,4 +1,5 @@
 // GuardedCallSite.cs: one intercepted P/Invoke call site (caller, file, line, target), created once per site by generated code and interned natively on first need.
+using System;
 using System.ComponentModel;
 using System.Globalization;
 using System.Threading;
@@ -14,6 +15,8 @@ public sealed class GuardedCallSite
     private SourceSite? _source;
     private int _interned; // 0 = not yet, 1 = _siteId holds the interned id (0 when unguarded or the site table is full)
     private uint _siteId;
+    private CallScopedCallbacks.Slot?[]? _callbackSlots;
+    private readonly Lock _slotsGate = new();
 
     /// <summary>Creates the token; the arguments are compile-time constants of the generated code.</summary>
     /// <param name="caller">The calling member as <c>Type.Method</c>; null or empty = unknown.</param>
@@ -56,6 +59,35 @@ public sealed class GuardedCallSite
             _siteId = Source.Id;
             Volatile.Write(ref _interned, 1);
             return _siteId;
+        }
+    }
+
+    /// <summary>The call-scoped callback slot of the <paramref name="parameter"/>-th delegate parameter (0-based among
+    /// the P/Invoke's delegate parameters), made on first use and kept with the site.</summary>
+    internal CallScopedCallbacks.Slot CallbackSlot(int parameter)
+    {
+        CallScopedCallbacks.Slot?[]? slots = Volatile.Read(ref _callbackSlots);
+        if (slots is not null && (uint)parameter < (uint)slots.Length && slots[parameter] is { } slot)
+        {
+            return slot;
+        }
+
+        return NewCallbackSlot(parameter);
+    }
+
+    private CallScopedCallbacks.Slot NewCallbackSlot(int parameter)
+    {
+        lock (_slotsGate)
+        {
+            CallScopedCallbacks.Slot?[] slots = _callbackSlots ?? [];
+            if (parameter >= slots.Length)
+            {
+                Array.Resize(ref slots, parameter + 1);
+            }
+
+            CallScopedCallbacks.Slot slot = slots[parameter] ??= new CallScopedCallbacks.Slot();
+            Volatile.Write(ref _callbackSlots, slots);
+            return slot;
         }
     }
 

@@ -41,6 +41,9 @@ internal static class IgConstants
     /// <summary>ig_init flag IG_INIT_RELEASE: release mode (plain unsampled blocks, sample_rate defaults to 20000).</summary>
     public const uint InitRelease = 0x2;
 
+    /// <summary>ig_init flag IG_INIT_FULL_FILL: mode 2, every byte of a new block is filled (max_malloc_fill_size does not apply).</summary>
+    public const uint InitFullFill = 0x4;
+
     public const uint LookupUnknown = 0;
     public const uint LookupInside = 1;
     public const uint LookupOutside = 2;

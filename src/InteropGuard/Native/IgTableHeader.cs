@@ -24,7 +24,9 @@ internal unsafe struct IgTableHeader
     public ulong QuarantineBytes;
     public ulong Pid;
     public ulong CanaryByte;
-    public fixed ulong Reserved[17];
+    public ulong FillFlags;
+    public ulong FillSize;
+    public fixed ulong Reserved[15];
 
     public const int ExpectedSize = 256;
 }

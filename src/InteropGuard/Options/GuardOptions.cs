@@ -13,11 +13,13 @@ public sealed class GuardOptions
 {
     private readonly long[] _numbers;
     private readonly string[] _texts;
+    private readonly bool[] _given;
 
-    private GuardOptions(long[] numbers, string[] texts, string? text)
+    private GuardOptions(long[] numbers, string[] texts, bool[] given, string? text)
     {
         _numbers = numbers;
         _texts = texts;
+        _given = given;
         Text = text;
     }
 
@@ -91,8 +93,8 @@ public sealed class GuardOptions
     /// (each sweep stops the process for tens of ms).</summary>
     public int ValidatorIntervalMs => (int)_numbers[OptionTable.ValidatorIntervalMs];
 
-    /// <summary><c>pin_leak_ms</c> (default 10000): a pin or handle alive longer than this is a <c>leaked-pin</c>
-    /// (only with <c>detect_leaked_pin=1</c>).</summary>
+    /// <summary><c>pin_leak_ms</c> (default 0): mode 2, a pin or callback alive longer than this many milliseconds is a
+    /// <c>leaked-pin</c> at any validator sweep; 0 = only pins still alive at the exit sweep are.</summary>
     public long PinLeakMs => _numbers[OptionTable.PinLeakMs];
 
     /// <summary><c>suppressions</c>: path of a file of <c>kind:pattern</c> lines; null (the default) = none.</summary>
@@ -125,8 +127,17 @@ public sealed class GuardOptions
     /// memory; a pointer that reaches a checked call or sits in scanned native memory is still reported). 0 = none.</summary>
     public int CallbackQuarantine => (int)_numbers[OptionTable.CallbackQuarantine];
 
-    /// <summary>True when the <c>detect_</c> option of <paramref name="kind"/> is on (all are on by default except
-    /// <c>detect_leaked_pin</c>); false for <see cref="ViolationKind.None"/> and unknown kinds.</summary>
+    /// <summary><c>exit_code</c> in <paramref name="mode"/>: the exit status a process that reported anything and would
+    /// exit 0 ends with instead (LeakSanitizer's <c>exitcode</c>), so <c>dotnet test</c> and CI fail on findings; 0 = the
+    /// program's own status stays. Unset, it is 23 in mode 2 (where validator findings arrive asynchronously and nothing
+    /// else reaches the program) and 0 in the other modes (where a report is an exception at the call the program sees).</summary>
+    public int ExitCodeIn(GuardMode mode) =>
+        _given[OptionTable.ExitCode] ? (int)_numbers[OptionTable.ExitCode] : mode == GuardMode.Validator ? DefaultValidatorExitCode : 0;
+
+    /// <summary>The <c>exit_code</c> of mode 2 when the option is unset (LeakSanitizer's default).</summary>
+    public const int DefaultValidatorExitCode = 23;
+
+    /// <summary>True when the <c>detect_</c> option of <paramref name="kind"/> is on (all are on by default); false for <see cref="ViolationKind.None"/> and unknown kinds.</summary>
     public bool IsDetected(ViolationKind kind)
     {
         int k = (int)kind;
@@ -161,6 +172,7 @@ public sealed class GuardOptions
         var defs = OptionTable.All;
         var numbers = new long[defs.Length];
         var texts = new string[defs.Length];
+        var given = new bool[defs.Length];
         for (int i = 0; i < defs.Length; i++)
         {
             texts[i] = defs[i].Type == OptionType.Text ? defs[i].Default : "";
@@ -186,12 +198,14 @@ public sealed class GuardOptions
                 if (item.Value is not null && OptionGrammar.IsValidText(value))
                 {
                     texts[index] = value;
+                    given[index] = true;
                     continue;
                 }
             }
             else if (item.Value is not null && OptionGrammar.TryParseNumber(d, value, out long number))
             {
                 numbers[index] = number;
+                given[index] = true;
                 continue;
             }
 
@@ -204,7 +218,7 @@ public sealed class GuardOptions
             numbers[OptionTable.MaxRedzone] = numbers[OptionTable.Redzone];
         }
 
-        return new GuardOptions(numbers, texts, text);
+        return new GuardOptions(numbers, texts, given, text);
     }
 
     /// <summary>The items of an options string as the grammar splits it (empty items left out), for tools that read or

@@ -152,6 +152,8 @@ internal static class ReportFormatter
             case ViolationKind.CollectedDelegateCallback when v.Context == ViolationContext.CallbackInvoke:
                 return $"Native code called the callback at {Hex(v.Address)}{(v.Note is null ? "" : " (" + v.Note + ")")} {(since.Length == 0 ? "" : since + " ")}after its GuardedCallback was released. " +
                     "InteropGuard kept the callback's stub in its quarantine (callback_quarantine) and returned default without running the delegate; unguarded, native code would have called into freed memory.";
+            case ViolationKind.CollectedDelegateCallback when (v.RangeFlags & IgConstants.FlagCallScoped) != 0:
+                return $"{subject} is the entry of {range}, passed to native code for one call; its delegate was collected since. Native code kept the function pointer, and a call through it runs freed code.";
             case ViolationKind.CollectedDelegateCallback:
                 return $"{subject} points {Where(v)} {range} whose delegate was released {Ago(since, when)}; native code may call into freed memory.";
             case ViolationKind.HandleReleasedInUse when v.Context is ViolationContext.HandleRelease or ViolationContext.HandleReleasedByNative:
@@ -221,6 +223,8 @@ internal static class ReportFormatter
         ViolationKind.DanglingManagedPointer => "native code still holds a pointer to managed memory whose object is gone; clear the native copy before releasing the object.",
         ViolationKind.CollectedDelegateCallback when v.Context == ViolationContext.CallbackInvoke =>
             "native code called the callback after its GuardedCallback was disposed: unregister the function pointer in native code first, and dispose the GuardedCallback after that (or keep it for as long as native code may call it).",
+        ViolationKind.CollectedDelegateCallback when (v.RangeFlags & IgConstants.FlagCallScoped) != 0 =>
+            "native code keeps the function pointer after the call: keep the delegate alive for as long as native code may call it (a field, or Guard.Callback(...) disposed after native code unregistered it), and mark the P/Invoke parameter [RetainedByNative].",
         ViolationKind.CollectedDelegateCallback =>
             "keep the delegate alive for as long as native code may call it: hold it in Guard.Callback(...) and dispose the GuardedCallback only after native code has unregistered the function pointer.",
         ViolationKind.InvalidHandle => "free each CheckedHandle once, and clear native copies of the cookie when you free it.",

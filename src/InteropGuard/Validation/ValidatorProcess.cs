@@ -29,7 +29,7 @@ internal sealed class ValidatorProcess
     public Stream Output => _process.StandardOutput.BaseStream;
 
     /// <summary>Starts <c>command serve --pid targetPid --table 0x..</c> with the target's environment and
-    /// <c>INTEROPGUARD=0</c>. Throws <see cref="Win32Exception"/> (or <see cref="InvalidOperationException"/>) when the
+    /// <c>INTEROPGUARD=0</c> (and a small gen0 budget, no W^X, unless the environment sets them). Throws <see cref="Win32Exception"/> (or <see cref="InvalidOperationException"/>) when the
     /// program cannot be started.</summary>
     public static ValidatorProcess Start(ValidatorCommand command, int targetPid, nint table)
     {
@@ -49,8 +49,21 @@ internal sealed class ValidatorProcess
 
         info.Environment["INTEROPGUARD"] = "0"; // the validator never guards itself
         info.Environment.Remove("DOTNET_STARTUP_HOOKS"); // nor loads the hook `interopguard run` gave the target
+        // Its footprint: a 2 MiB gen0 budget (the default follows the cache size; the validator's garbage is per sweep) and
+        // no double-mapped code pages (W^X). Together ~16 MB less RSS on the 500 MiB-heap benchmark target (README).
+        // A value the user's environment already sets for the process wins.
+        SetUnlessSet(info, "DOTNET_GCgen0size", "0x200000");
+        SetUnlessSet(info, "DOTNET_EnableWriteXorExecute", "0");
         Process process = Process.Start(info) ?? throw new InvalidOperationException("Process.Start returned no process");
         return new ValidatorProcess(process);
+    }
+
+    private static void SetUnlessSet(ProcessStartInfo info, string name, string value)
+    {
+        if (string.IsNullOrEmpty(info.Environment.TryGetValue(name, out string? set) ? set : null))
+        {
+            info.Environment[name] = value;
+        }
     }
 
     /// <summary>The arguments after the program: leading ones, then <c>serve --pid N --table 0x..</c>.</summary>

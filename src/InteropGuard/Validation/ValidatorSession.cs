@@ -3,6 +3,7 @@ using System;
 using System.Collections.Generic;
 using System.ComponentModel;
 using System.Threading;
+using InteropGuard.Interception;
 
 namespace InteropGuard;
 
@@ -63,7 +64,7 @@ internal static class ValidatorSession
             return;
         }
 
-        AppDomain.CurrentDomain.ProcessExit += (_, _) => OnProcessExit();
+        AppDomain.CurrentDomain.ProcessExit += (_, _) => FinishAtExit();
         Start(table, validatorPath);
     }
 
@@ -157,16 +158,18 @@ internal static class ValidatorSession
     }
 
     /// <summary>The exit sweep (reason exit, bounded wait), then end of file on the child's stdin, a short wait for it
-    /// to leave, and a kill if it does not.</summary>
-    private static void OnProcessExit()
+    /// to leave, and a kill if it does not. Runs once, from whichever <c>ProcessExit</c> handler comes first (its own,
+    /// or <see cref="ExitStatus"/>'s, which needs the exit sweep's findings counted); does nothing outside mode 2.</summary>
+    internal static void FinishAtExit()
     {
-        if (Interlocked.Exchange(ref s_exited, 1) != 0)
+        if (!IsActive || Interlocked.Exchange(ref s_exited, 1) != 0)
         {
             return;
         }
 
         try
         {
+            PinnedHandles.ReleaseFreedElsewhere(); // the exit sweep reports every pin still live as a leak
             int timeout = GuardRuntime.Options.ValidatorTimeoutMs;
             if (!s_started.Wait(timeout) || s_channel is not { } channel)
             {

@@ -313,20 +313,50 @@ public class GeneratesTests
     }
 
     [Test]
-    public void Delegates_are_tracked_as_callbacks()
+    public void Delegates_used_during_the_call_are_call_scoped_callbacks()
     {
         GeneratorRun run = Generate("""
-            public delegate void Progress(int percent);
+            public delegate int Compare(nint a, nint b);
             public static class Native
             {
-                [DllImport("x")] public static extern void Start(Progress? progress);
+                [DllImport("libc", EntryPoint = "qsort")] public static extern void Sort(nint items, nuint count, nuint size, Compare? compare);
             }
             public static class User
             {
-                public static void Run() => Native.Start(p => { });
+                public static void Run(nint p) => Native.Sort(p, 4, 8, (a, b) => 0);
             }
             """);
-        Assert.That(run.Generated, Does.Contain("GuardedCall.TrackCallback(progress, __ig_site);"));
+        string g = run.Generated ?? "";
+        Assert.That(g, Does.Contain("ulong __ig_cb_compare = global::InteropGuard.Interception.GuardedCall.EnterCallback(compare, __ig_site, 0);"), g);
+        Assert.That(g, Does.Contain("finally"), g);
+        Assert.That(g, Does.Contain("global::InteropGuard.Interception.GuardedCall.ExitCallback(__ig_cb_compare, __ig_site);"), g);
+        Assert.That(g, Does.Not.Contain("TrackCallback"), "not a retained callback: " + g);
+    }
+
+    [Test]
+    public void Delegates_native_code_keeps_are_retained_callbacks()
+    {
+        GeneratorRun run = Generate("""
+            public delegate void Progress(int percent);
+            public delegate void Log(int level);
+            public static class Native
+            {
+                [DllImport("x")] public static extern void Start([InteropGuard.RetainedByNative] Progress? progress, Log? log);
+                [DllImport("x")] public static extern void codec_set_log_callback(Log? log);
+            }
+            public static class User
+            {
+                public static void Run()
+                {
+                    Native.Start(p => { }, l => { });
+                    Native.codec_set_log_callback(l => { });
+                }
+            }
+            """);
+        string g = run.Generated ?? "";
+        Assert.That(g, Does.Contain("GuardedCall.TrackCallback(progress, __ig_site);"), "[RetainedByNative]: " + g);
+        Assert.That(g, Does.Contain("GuardedCall.EnterCallback(log, __ig_site, 1);"), "the second delegate parameter has slot 1: " + g);
+        Assert.That(g, Does.Contain("GuardedCall.TrackCallback(log, __ig_site);"), "a registration by its name: " + g);
     }
 
     [Test]

@@ -17,6 +17,9 @@ internal static class ProbeProgram
 
         public delegate void Callback(int x);
 
+        [UnmanagedFunctionPointer(CallingConvention.Cdecl)]
+        public delegate int IntCallback(int x);
+
         public struct Holder
         {
             public nint Data;
@@ -32,6 +35,8 @@ internal static class ProbeProgram
             [DllImport(Lib, EntryPoint = "ig_test_keep_pointer")] public static extern void KeepPointer(nint p);
             [DllImport(Lib, EntryPoint = "ig_test_keep_pointer")] public static extern void KeepArray(byte[] a);
             [DllImport(Lib, EntryPoint = "ig_test_keep_pointer")] public static extern void KeepCallback(Callback cb);
+            [DllImport(Lib, EntryPoint = "ig_test_keep_pointer")] public static extern void KeepRetained([RetainedByNative] Callback cb);
+            [DllImport(Lib, EntryPoint = "ig_test_call")] public static extern int CallNow(IntCallback cb, int x);
             [DllImport(Lib, EntryPoint = "ig_test_keep_pointer")] public static extern void KeepHolder(ref Holder h);
             [DllImport(Lib, EntryPoint = "ig_test_keep_pointer")] public static extern void KeepHolderPointer(Holder* h);
             [DllImport(Lib, EntryPoint = "ig_test_kept_pointer")] public static extern nint KeptPointer();
@@ -120,6 +125,9 @@ internal static class ProbeProgram
                     case "array-pin": ArrayPin(); break;
                     case "callback": CollectedCallback(keepAlive: false); break;
                     case "callback-alive": CollectedCallback(keepAlive: true); break;
+                    case "retained-callback": CollectedRetainedCallback(keepAlive: false); break;
+                    case "retained-callback-alive": CollectedRetainedCallback(keepAlive: true); break;
+                    case "callback-loop": CallbackLoop(); break;
                     case "struct-field": StructField(freed: true); break;
                     case "struct-field-ok": StructField(freed: false); break;
                     case "struct-pointer": StructPointer(freed: true); break;
@@ -163,10 +171,9 @@ internal static class ProbeProgram
 
             private static void CollectedCallback(bool keepAlive)
             {
-                Callback cb = MakeAndHandOver();
                 ulong before = Shadow.LiveRanges();
-                TestNative.KeepCallback(cb); // the same delegate again: registered once
-                Console.WriteLine("second hand-over added " + (Shadow.LiveRanges() - before) + " ranges");
+                Callback cb = MakeAndHandOver();
+                Console.WriteLine("live ranges added by the call " + (Shadow.LiveRanges() - before));
                 if (!keepAlive) cb = null!;
                 for (int i = 0; i < 3; i++)
                 {
@@ -187,6 +194,51 @@ internal static class ProbeProgram
                 Callback cb = x => Console.WriteLine(x + seed); // captures: a new delegate, not a cached static one
                 TestNative.KeepCallback(cb); // CALL:callback-keep
                 return cb;
+            }
+
+            private static void CollectedRetainedCallback(bool keepAlive)
+            {
+                Callback cb = MakeAndRegister();
+                ulong before = Shadow.LiveRanges();
+                TestNative.KeepRetained(cb); // the same delegate again: registered once
+                Console.WriteLine("second registration added " + (Shadow.LiveRanges() - before) + " ranges");
+                if (!keepAlive) cb = null!;
+                for (int i = 0; i < 3; i++)
+                {
+                    GC.Collect();
+                    GC.WaitForPendingFinalizers();
+                }
+
+                nint kept = TestNative.KeptPointer();
+                Console.WriteLine("callback " + Shadow.Describe(kept));
+                TestNative.KeepPointer(kept); // CALL:retained-use
+                GC.KeepAlive(cb);
+            }
+
+            [MethodImpl(MethodImplOptions.NoInlining)]
+            private static Callback MakeAndRegister()
+            {
+                int seed = Environment.TickCount;
+                Callback cb = x => Console.WriteLine(x + seed);
+                TestNative.KeepRetained(cb); // CALL:retained-keep
+                return cb;
+            }
+
+            // The qsort pattern: a fresh delegate per call, used by native code only during the call, forced GCs between.
+            private static void CallbackLoop()
+            {
+                ulong before = Shadow.LiveRanges();
+                long sum = 0;
+                for (int i = 0; i < 20000; i++)
+                {
+                    int seed = i;
+                    sum += TestNative.CallNow(x => x + seed, 1); // CALL:callback-loop
+                    if (i % 1000 == 0) GC.Collect();
+                }
+
+                GC.Collect();
+                GC.WaitForPendingFinalizers();
+                Console.WriteLine("sum=" + sum + " live ranges added " + (Shadow.LiveRanges() - before));
             }
 
             private static void StructField(bool freed)

@@ -87,25 +87,30 @@ public class RuntimeTests
         AssertSilent(r);
     }
 
+    // A delegate passed to a parameter that does not retain it is a call-scoped callback (kind 4, state 3 RELEASED after
+    // the call, flags 2 CALL_SCOPED). Native code kept its pointer anyway; once the GC collected the delegate the pointer
+    // reaching a call is reported, while the delegate lives it is not.
     [Test]
-    public void Detects_a_collected_delegate_whose_function_pointer_reaches_a_call()
+    public void Detects_a_collected_call_scoped_delegate_whose_function_pointer_reaches_a_call()
     {
         ProbeResult r = _probe.Run("callback");
         int use = _probe.LineOf("callback-use");
         int created = _probe.LineOf("callback-keep");
-        Assert.That(r.Stdout, Does.Contain("callback kind=4 state=3 flags=1 alloc=Program.MakeAndHandOver@Program.cs:" + created), r.ToString());
+        Assert.That(r.Stdout, Does.Contain("live ranges added by the call 0"), "call-scoped: nothing lasts beyond the call\n" + r);
+        Assert.That(r.Stdout, Does.Contain($"callback kind=4 state=3 flags=2 alloc=Program.MakeAndHandOver@Program.cs:{created} release=Program.MakeAndHandOver@Program.cs:{created}"), r.ToString());
         Assert.That(r.Stdout, Does.Contain("caught collected-delegate-callback argument=p"), r.ToString());
         Assert.That(r.Stderr, Does.Contain("ERROR: InteropGuard: collected-delegate-callback on address 0x"), r.ToString());
+        Assert.That(r.Stderr, Does.Contain("P/Invoke argument 'p' is the entry of a 1-byte callback [0x").And.Contain("), passed to native code for one call; its delegate was collected since."), r.ToString());
         Assert.That(r.Stderr, Does.Contain("Callback created by:\n  #0 Program.MakeAndHandOver  Program.cs:" + created), r.ToString());
+        Assert.That(r.Stderr, Does.Contain("mark the P/Invoke parameter [RetainedByNative]"), r.ToString());
         Assert.That(r.Stderr, Does.Contain("SUMMARY: InteropGuard: collected-delegate-callback Program.cs:" + use + " in Program.CollectedCallback"), r.ToString());
     }
 
     [Test]
-    public void Allows_a_delegate_kept_alive_while_native_code_holds_it()
+    public void Allows_a_call_scoped_delegate_kept_alive_while_native_code_holds_it()
     {
         ProbeResult r = _probe.Run("callback-alive");
-        Assert.That(r.Stdout, Does.Contain("callback kind=4 state=1 flags=1"), "live and retained: " + r);
-        Assert.That(r.Stdout, Does.Contain("second hand-over added 0 ranges"), "one range per delegate: " + r);
+        Assert.That(r.Stdout, Does.Contain("callback kind=4 state=3 flags=2"), "released with its call: " + r);
         AssertSilent(r);
     }
 
@@ -114,6 +119,46 @@ public class RuntimeTests
     {
         ProbeResult r = _probe.Run("callback", Options("detect_collected_delegate_callback=0"));
         Assert.That(r.Stdout, Does.Contain("callback kind=4 state=3"), "the delegate was still collected: " + r);
+        AssertSilent(r);
+    }
+
+    // A [RetainedByNative] parameter: the delegate is registered once as a retained range (flags 1) and released when the
+    // GC collects it.
+    [Test]
+    public void Detects_a_collected_retained_delegate_whose_function_pointer_reaches_a_call()
+    {
+        ProbeResult r = _probe.Run("retained-callback");
+        int use = _probe.LineOf("retained-use");
+        int created = _probe.LineOf("retained-keep");
+        Assert.That(r.Stdout, Does.Contain("second registration added 0 ranges"), "one range per delegate: " + r);
+        Assert.That(r.Stdout, Does.Contain("callback kind=4 state=3 flags=1 alloc=Program.MakeAndRegister@Program.cs:" + created), r.ToString());
+        Assert.That(r.Stdout, Does.Contain("caught collected-delegate-callback argument=p"), r.ToString());
+        Assert.That(r.Stderr, Does.Contain("Callback created by:\n  #0 Program.MakeAndRegister  Program.cs:" + created), r.ToString());
+        Assert.That(r.Stderr, Does.Contain("SUMMARY: InteropGuard: collected-delegate-callback Program.cs:" + use + " in Program.CollectedRetainedCallback"), r.ToString());
+    }
+
+    [Test]
+    public void Allows_a_retained_delegate_kept_alive_while_native_code_holds_it()
+    {
+        ProbeResult r = _probe.Run("retained-callback-alive");
+        Assert.That(r.Stdout, Does.Contain("callback kind=4 state=1 flags=1"), "live and retained: " + r);
+        AssertSilent(r);
+    }
+
+    [Test]
+    public void Detects_collected_retained_delegate_is_off_with_its_option()
+    {
+        ProbeResult r = _probe.Run("retained-callback", Options("detect_collected_delegate_callback=0"));
+        Assert.That(r.Stdout, Does.Contain("callback kind=4 state=3 flags=1"), "the delegate was still collected: " + r);
+        AssertSilent(r);
+    }
+
+    // 20,000 qsort-style calls, a fresh delegate each, forced GCs: silent, and no range outlives its call.
+    [Test]
+    public void Allows_a_fresh_delegate_per_call_used_only_during_the_call()
+    {
+        ProbeResult r = _probe.Run("callback-loop");
+        Assert.That(r.Stdout, Does.Contain("sum=").And.Contain("live ranges added 0"), r.ToString());
         AssertSilent(r);
     }
 

@@ -230,9 +230,9 @@ public sealed class HandleReleasedInUseTests : GuardedFixture
     }
 
     [Test]
-    public void Detects_HandleOnlyItsFinalizerReleased_AsALeak_WhenLeakReportsAreOn()
+    public void Detects_HandleOnlyItsFinalizerReleased_AsALeak_ByDefault()
     {
-        GuardRuntime.Options = GuardOptions.Parse("detect_leaked_pin=1", null);
+        GuardRuntime.Options = GuardOptions.Parse(null, null);
         using var recorder = new ReportRecorder();
         nint value = DropHandle();
 
@@ -249,16 +249,19 @@ public sealed class HandleReleasedInUseTests : GuardedFixture
     [Test]
     public void Allows_FinalizedHandle_WhenLeakReportsAreOff_AndDisposedHandles()
     {
+        GuardRuntime.Options = GuardOptions.Parse("detect_leaked_pin=0", null);
         using var recorder = new ReportRecorder();
         nint dropped = DropHandle();
-        GuardRuntime.Options = GuardOptions.Parse("detect_leaked_pin=1", null);
+        GC.Collect();
+        GC.WaitForPendingFinalizers(); // finalized while the check is off
+
+        GuardRuntime.Options = GuardOptions.Parse(null, null);
         var disposed = new TestHandle();
         nint disposedValue = disposed.DangerousGetHandle();
         disposed.Dispose();
-        GuardRuntime.Options = _saved;
-
         GC.Collect();
-        GC.WaitForPendingFinalizers();
+        GC.WaitForPendingFinalizers(); // the check is on: a disposed handle is no leak
+        GuardRuntime.Options = _saved;
 
         Assert.That(recorder.Violations.Where(r => r.Address == dropped || r.Address == disposedValue), Is.Empty);
     }

@@ -95,13 +95,14 @@ internal sealed class FakeValidator : IDisposable
         With(onSweep: "if [ \"$reason\" = demand ]; then " + SendFinding + "; fi; " + Swept);
 
     /// <summary>Runs scenario <paramref name="name"/> with INTEROPGUARD=<paramref name="mode"/> and
-    /// INTEROPGUARD_OPTIONS=validator_path=&lt;script&gt;[:<paramref name="options"/>].</summary>
+    /// INTEROPGUARD_OPTIONS=validator_path=&lt;script&gt;:exit_code=0[:<paramref name="options"/>]: the scenario's own exit
+    /// code says how it ended (exit_code is tested on its own; a later exit_code in <paramref name="options"/> wins).</summary>
     internal ChildResult Run(string name, string options = "", string mode = "2", IReadOnlyDictionary<string, string?>? more = null)
     {
         var environment = new Dictionary<string, string?>
         {
             ["INTEROPGUARD"] = mode,
-            ["INTEROPGUARD_OPTIONS"] = "validator_path=" + Script + (options.Length > 0 ? ":" + options : ""),
+            ["INTEROPGUARD_OPTIONS"] = "validator_path=" + Script + ":exit_code=0" + (options.Length > 0 ? ":" + options : ""),
         };
         if (more is not null)
         {

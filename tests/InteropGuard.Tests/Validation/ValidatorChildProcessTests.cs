@@ -162,7 +162,7 @@ public sealed class ValidatorChildProcessTests
         Assert.That(args.Success, Is.True, log);
         Assert.That(int.Parse(args.Groups[1].Value), Is.EqualTo(result.ProcessId), log);
         Assert.That(log, Does.Contain("env INTEROPGUARD=0\n"), "the validator never guards itself\n" + log);
-        Assert.That(log, Does.Contain("env INTEROPGUARD_OPTIONS=validator_path=" + fake.Script + ":verbosity=0\n"), log);
+        Assert.That(log, Does.Contain("env INTEROPGUARD_OPTIONS=validator_path=" + fake.Script + ":exit_code=0:verbosity=0\n"), log);
         Assert.That(log, Does.Contain($"in: {{\"op\":\"hello\",\"pid\":{result.ProcessId},\"table\":\"{args.Groups[2].Value}\"}}"), log);
         Assert.That(log, Does.Contain("in: {\"op\":\"sweep\",\"id\":1,\"reason\":\"demand\"}"), log);
         Assert.That(log, Does.Contain("in: {\"op\":\"sweep\",\"id\":2,\"reason\":\"demand\"}"), log);
@@ -192,11 +192,11 @@ public sealed class ValidatorChildProcessTests
             + "\"evidence\":\"a 64-byte pin made at Demo.cs:7 is still live at exit.\"}'";
         using var fake = FakeValidator.With(onSweep: "if [ \"$reason\" = exit ]; then " + leak + "; fi; " + FakeValidator.Swept);
 
-        ChildResult off = fake.Run("validator_idle");
-        ChildResult on = fake.Run("validator_idle", "detect_leaked_pin=1");
+        ChildResult off = fake.Run("validator_idle", "detect_leaked_pin=0");
+        ChildResult on = fake.Run("validator_idle");
 
         AssertFinishedIntact(off);
-        Assert.That(ReportText.CountHeadlines(off.Stderr), Is.Zero, "leaked-pin is off by default\n" + off);
+        Assert.That(ReportText.CountHeadlines(off.Stderr), Is.Zero, "detect_leaked_pin=0 silences it\n" + off);
         AssertFinishedIntact(on);
         ReportText report = ReportText.Parse(on.Stderr).Single();
         Assert.That(report.Headline, Is.EqualTo("ERROR: InteropGuard: leaked-pin on address 0x7f0000001000 [IG0013]"));
@@ -205,6 +205,45 @@ public sealed class ValidatorChildProcessTests
         Assert.That(report.After("Range:"), Is.EqualTo("  a 64-byte pinned managed range [0x7f0000001000, 0x7f0000001040)"));
         Assert.That(report.After("Pinned by:"), Is.EqualTo("  #0 Demo.Hold  Demo.cs:7"));
         Assert.That(report.Summary, Is.EqualTo("SUMMARY: InteropGuard: leaked-pin Demo.cs:7 in Demo.Hold"));
+    }
+
+    // exit_code: unset in mode 2 it is 23, applied after the exit sweep (whose finding must already count).
+    private const string ExitLeak = "say '{\"ev\":\"finding\",\"sweep\":'$id',\"kind\":\"leaked-pin\",\"address\":\"0x7f0000001000\",\"size\":0,"
+        + "\"rangeStart\":\"0x7f0000001000\",\"rangeSize\":64,\"evidence\":\"a 64-byte pin is still alive at exit.\"}'";
+
+    [Test]
+    public void Detects_AFindingOfTheExitSweep_MakesTheProcessExit23()
+    {
+        using var fake = FakeValidator.With(onSweep: "if [ \"$reason\" = exit ]; then " + ExitLeak + "; fi; " + FakeValidator.Swept);
+
+        ChildResult result = fake.Run("validator_idle", "exit_code=23");
+        ChildResult unset = fake.Run("validator_idle", "", more: new Dictionary<string, string?> { ["INTEROPGUARD_OPTIONS"] = "validator_path=" + fake.Script });
+
+        Assert.That(result.ExitCode, Is.EqualTo(23), result.ToString());
+        Assert.That(result.Stderr, Does.Contain("InteropGuard: 1 report(s) in this process: exit code 23 instead of 0."), result.ToString());
+        Assert.That(unset.ExitCode, Is.EqualTo(23), "23 is mode 2's default\n" + unset);
+    }
+
+    [Test]
+    public void Detects_NothingChangesTheExitCode_WhenTheExitSweepFindingIsOff()
+    {
+        using var fake = FakeValidator.With(onSweep: "if [ \"$reason\" = exit ]; then " + ExitLeak + "; fi; " + FakeValidator.Swept);
+
+        ChildResult result = fake.Run("validator_idle", "exit_code=23:detect_leaked_pin=0");
+
+        AssertFinishedIntact(result);
+        Assert.That(result.Stderr, Does.Not.Contain("instead of 0"), result.ToString());
+    }
+
+    [Test]
+    public void Allows_ACleanRun_KeepsExitCodeZero_InMode2()
+    {
+        using var fake = FakeValidator.With();
+
+        ChildResult result = fake.Run("validator_idle", "", more: new Dictionary<string, string?> { ["INTEROPGUARD_OPTIONS"] = "validator_path=" + fake.Script });
+
+        AssertFinishedIntact(result);
+        Assert.That(result.Stderr, Does.Not.Contain("instead of 0"), result.ToString());
     }
 
     [Test]
@@ -336,7 +375,7 @@ public sealed class ValidatorChildProcessTests
         ChildResult result = Scenario.Run("validate_then_check", new Dictionary<string, string?>
         {
             ["INTEROPGUARD"] = "2",
-            ["INTEROPGUARD_OPTIONS"] = "validator_path=" + missing,
+            ["INTEROPGUARD_OPTIONS"] = "validator_path=" + missing + ":exit_code=0", // the boundary check's report must not change the scenario's code
         });
 
         AssertFinishedIntact(result);

@@ -98,16 +98,47 @@ public sealed class FindingDetails
     }
 
     [Test]
-    public void LeakedPin_IsOffByDefault()
+    public void Detects_LeakedPin_AtTheExitSweep_ByDefault()
     {
-        SweepResult result = SweepRun.Once("leak", bug: true, "pin_leak_ms=1");
-        Assert.That(result.Findings, Is.Empty, SweepRun.Describe(result));
+        using TargetChild child = TargetChild.Start("leak", bug: true);
+        using Sweeper sweeper = Sweeper.Open(child.Pid, child.Table, ValidatorSettings.Default);
+        Assert.That(sweeper.Sweep(SweepReason.Demand, 1).Findings, Is.Empty, "before exit only with pin_leak_ms > 0");
+        SweepResult exit = sweeper.Sweep(SweepReason.Exit, 2);
+        Assert.That(exit.Findings.Single().Kind, Is.EqualTo(FindingKinds.LeakedPin), SweepRun.Describe(exit));
+        Assert.That(exit.Findings[0].Evidence, Does.Contain("still alive at exit"));
     }
 
     [Test]
-    public void LeakedPin_ExitSweepReportsEveryLivePin()
+    public void Detects_NoLeakedPin_WhenTheCheckIsOff()
     {
-        const string options = "detect_leaked_pin=1:pin_leak_ms=600000";
+        const string options = "detect_leaked_pin=0";
+        using TargetChild child = TargetChild.Start("leak", bug: true, options);
+        using Sweeper sweeper = Sweeper.Open(child.Pid, child.Table, ValidatorSettings.Parse(options));
+        SweepResult exit = sweeper.Sweep(SweepReason.Exit, 1);
+        Assert.That(exit.Findings, Is.Empty, SweepRun.Describe(exit));
+    }
+
+    [Test]
+    public void Allows_APinReleasedBeforeExit()
+    {
+        using TargetChild child = TargetChild.Start("leak", bug: false);
+        using Sweeper sweeper = Sweeper.Open(child.Pid, child.Table, ValidatorSettings.Default);
+        SweepResult exit = sweeper.Sweep(SweepReason.Exit, 1);
+        Assert.That(exit.Findings, Is.Empty, SweepRun.Describe(exit));
+    }
+
+    [Test]
+    public void Detects_LeakedPin_BeforeExit_PastPinLeakMs()
+    {
+        SweepResult result = SweepRun.Once("leak", bug: true, "pin_leak_ms=1");
+        Assert.That(result.Findings.Single().Kind, Is.EqualTo(FindingKinds.LeakedPin), SweepRun.Describe(result));
+        Assert.That(result.Findings[0].Evidence, Does.Contain("pin_leak_ms=1"));
+    }
+
+    [Test]
+    public void LeakedPin_ExitSweepReportsEveryLivePin_EvenYoungerThanPinLeakMs()
+    {
+        const string options = "pin_leak_ms=600000";
         using TargetChild child = TargetChild.Start("leak", bug: true, options);
         using Sweeper sweeper = Sweeper.Open(child.Pid, child.Table, ValidatorSettings.Parse(options));
         Assert.That(sweeper.Sweep(SweepReason.Demand, 1).Findings, Is.Empty, "younger than pin_leak_ms");

@@ -49,7 +49,7 @@ public sealed class RunCommandTests
 
         Assert.That(result.ExitCode, Is.EqualTo(1), result.ToString());
         Assert.That(result.Stderr, Does.Contain("interopguard: 1 violation (use-after-unpin x1) in dotnet "), result.ToString());
-        Assert.That(result.Stderr, Does.Contain("unpin bug; program exit code 0; report: " + report), result.ToString());
+        Assert.That(result.Stderr, Does.Contain("unpin bug; program exit code 23; report: " + report), "the program itself fails on its findings (exit_code)\n" + result);
         Assert.That(result.Stderr, Does.Contain("ERROR: InteropGuard: use-after-unpin on address 0x"), "the program's own stderr (its text report) passes through\n" + result);
         Assert.That(result.Stderr, Does.Contain("found by the validator (pid "), "found by the program's validator child\n" + result);
         string[] lines = File.ReadAllLines(report).Where(l => l.Length > 0).ToArray();

@@ -1,6 +1,6 @@
 // TableConstantsAgreeTests.cs - the shadow-table constants the validator (TableLayout) and the runtime (IgConstants)
 // declare are the values of native/include/interopguard.h: offsets and sizes from the header's layout drawings, range
-// kinds, states, flags, init flags, lookup results and the table version. A constant either side adds or changes without
+// kinds, states, range and table flags, init flags, lookup results and the table version. A constant either side adds or changes without
 // the header fails here.
 using System;
 using System.Collections.Generic;
@@ -19,7 +19,7 @@ public sealed class TableConstantsAgreeTests
 {
     private static readonly Regex LayoutRow = new(@"^\s*\*\s+(\d+)\s+(\d+)?\s+(\w+|\(sizeof\))", RegexOptions.Compiled);
     private static readonly Regex StructStart = new(@"^typedef struct (ig_range|ig_site|ig_table_header) \{", RegexOptions.Compiled);
-    private static readonly Regex Define = new(@"^#define (IG_RANGE_F_\w+|IG_INIT_\w+|IG_TABLE_VERSION|IG_MAX_ALIGN) (0x[0-9A-Fa-f]+|\d+)u", RegexOptions.Compiled);
+    private static readonly Regex Define = new(@"^#define (IG_RANGE_F_\w+|IG_INIT_\w+|IG_TABLE_F_\w+|IG_TABLE_VERSION|IG_MAX_ALIGN) (0x[0-9A-Fa-f]+|\d+)u", RegexOptions.Compiled);
     private static readonly Regex EnumValue = new(@"^\s*(IG_RANGE_\w+|IG_STATE_\w+|IG_LOOKUP_\w+) = (\d+)", RegexOptions.Compiled);
 
     /// <summary>Constants with no value of their own in the header, and why.</summary>
@@ -83,7 +83,9 @@ public sealed class TableConstantsAgreeTests
                 }
                 else
                 {
-                    values[(c.StartsWith("IG_RANGE_F_", StringComparison.Ordinal) ? "Flag" + Pascal(c["IG_RANGE_F_".Length..]) : "Init" + Pascal(c["IG_INIT_".Length..]))] = value;
+                    values[c.StartsWith("IG_RANGE_F_", StringComparison.Ordinal) ? "Flag" + Pascal(c["IG_RANGE_F_".Length..])
+                        : c.StartsWith("IG_TABLE_F_", StringComparison.Ordinal) ? "TableFlag" + Pascal(c["IG_TABLE_F_".Length..])
+                        : "Init" + Pascal(c["IG_INIT_".Length..])] = value;
                 }
             }
             else if ((m = EnumValue.Match(line)).Success)

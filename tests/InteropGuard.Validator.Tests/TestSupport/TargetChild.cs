@@ -30,8 +30,9 @@ internal sealed class TargetChild : IDisposable
 
     public static string TargetsDirectory => Path.Combine(TestContext.CurrentContext.TestDirectory, "targets");
 
-    /// <summary>Starts <paramref name="scenario"/> in mode bug or ok with INTEROPGUARD=1 and the given options, and waits for READY.</summary>
-    public static TargetChild Start(string scenario, bool bug, string? options = null)
+    /// <summary>Starts <paramref name="scenario"/> in mode bug or ok with INTEROPGUARD=<paramref name="mode"/> (1: the
+    /// validator attaches from outside, as <c>interopguard attach</c> does) and the given options, and waits for READY.</summary>
+    public static TargetChild Start(string scenario, bool bug, string? options = null, string mode = "1")
     {
         // Through /bin/sh, not as our own child: this process's SIGCHLD handling (System.Diagnostics.Process reaps its
         // children with waitpid) would otherwise take the ptrace-stop notifications ClrMD's attach waits for, and hang it.
@@ -48,7 +49,7 @@ internal sealed class TargetChild : IDisposable
         info.ArgumentList.Add(Path.Combine(TargetsDirectory, "InteropGuard.ValidatorTargets.dll"));
         info.ArgumentList.Add(scenario);
         info.ArgumentList.Add(bug ? "bug" : "ok");
-        info.Environment["INTEROPGUARD"] = "1";
+        info.Environment["INTEROPGUARD"] = mode;
         info.Environment["INTEROPGUARD_OPTIONS"] = options ?? "";
         var process = Process.Start(info) ?? throw new InvalidOperationException("could not start the target");
         var child = new TargetChild(process);

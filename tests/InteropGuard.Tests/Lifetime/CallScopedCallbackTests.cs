@@ -1,0 +1,147 @@
+// CallScopedCallbackTests.cs - in-process tests of call-scoped callbacks (delegates passed for one intercepted call): no
+// lasting entry however many fresh delegates pass through calls; the kept pointer of a collected one is reported at a
+// checked call, of a live one not; a superseded one is not guessed about.
+using System;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using InteropGuard.Interception;
+using InteropGuard.Tests.TestSupport;
+using NUnit.Framework;
+
+namespace InteropGuard.Tests.Lifetime;
+
+[NonParallelizable]
+public sealed class CallScopedCallbackTests : GuardedFixture
+{
+    private static IntCallback? s_alive;
+
+    [Test]
+    public void Allows_ManyFreshDelegatesThroughCalls_LeaveNoLastingEntry()
+    {
+        var site = new GuardedCallSite("CallScopedCallbackTests.Loop", Here.File(), Here.Line(), "LifetimeNative.Call(IntCallback fn, int x)");
+        GC.Collect();
+        GC.WaitForPendingFinalizers();
+        ulong liveBefore = NativeStats.Get().LiveRanges;
+        long registryBefore = CallbackRegistry.LiveCount;
+        using var recorder = new ReportRecorder();
+
+        long sum = 0;
+        for (int i = 0; i < 50_000; i++)
+        {
+            sum += CallOnce(site, i);
+            if (i % 5_000 == 0)
+            {
+                GC.Collect();
+            }
+        }
+
+        GC.Collect();
+        GC.WaitForPendingFinalizers();
+        Assert.That(sum, Is.EqualTo(50_000L * 49_999 / 2 + 50_000), "native code called every delegate during its call");
+        Assert.That(NativeStats.Get().LiveRanges, Is.EqualTo(liveBefore), "no range outlives its call");
+        Assert.That(CallbackRegistry.LiveCount, Is.EqualTo(registryBefore), "no registry entry (weak handle, finalizable entry) per delegate");
+        Assert.That(recorder.Violations, Is.Empty);
+    }
+
+    [Test]
+    public void Detects_KeptPointerOfACollectedCallScopedDelegate_AtACheckedCall()
+    {
+        var site = new GuardedCallSite("CallScopedCallbackTests.Kept", Here.File(), Here.Line(), "LifetimeNative.KeepCallback(IntCallback fn)");
+        nint entry = HandOverAndKeep(site, keep: false);
+        GC.Collect();
+        GC.WaitForPendingFinalizers();
+        GC.Collect();
+
+        using var recorder = new ReportRecorder();
+        Assert.Throws<InteropViolationException>(() => Guard.Check(entry, 0));
+        Assert.That(recorder.Violations, Has.Count.EqualTo(1));
+        Assert.That(recorder.Violations[0].Kind, Is.EqualTo(ViolationKind.CollectedDelegateCallback));
+    }
+
+    [Test]
+    public void Detects_KeptPointerOfACollectedCallScopedDelegate_IsOffWithItsOption()
+    {
+        GuardOptions saved = GuardRuntime.Options;
+        try
+        {
+            var site = new GuardedCallSite("CallScopedCallbackTests.KeptOff", Here.File(), Here.Line(), "LifetimeNative.KeepCallback(IntCallback fn)");
+            nint entry = HandOverAndKeep(site, keep: false);
+            GC.Collect();
+            GC.WaitForPendingFinalizers();
+            GC.Collect();
+            GuardRuntime.Options = GuardOptions.Parse("detect_collected_delegate_callback=0", null);
+            using var recorder = new ReportRecorder();
+            Assert.DoesNotThrow(() => Guard.Check(entry, 0));
+            Assert.That(recorder.Violations, Is.Empty);
+        }
+        finally
+        {
+            GuardRuntime.Options = saved;
+        }
+    }
+
+    [Test]
+    public void Allows_KeptPointerOfALiveCallScopedDelegate_AtACheckedCall()
+    {
+        var site = new GuardedCallSite("CallScopedCallbackTests.Alive", Here.File(), Here.Line(), "LifetimeNative.KeepCallback(IntCallback fn)");
+        nint entry = HandOverAndKeep(site, keep: true);
+        GC.Collect();
+        GC.WaitForPendingFinalizers();
+
+        using var recorder = new ReportRecorder();
+        Assert.DoesNotThrow(() => Guard.Check(entry, 0));
+        Assert.That(recorder.Violations, Is.Empty);
+        Assert.That(LifetimeNative.Call(entry, 1), Is.EqualTo(8), "the delegate lives: native code may still call it");
+        s_alive = null;
+    }
+
+    [Test]
+    public void Superseded_CallScopedDelegate_IsNotReported()
+    {
+        var site = new GuardedCallSite("CallScopedCallbackTests.Superseded", Here.File(), Here.Line(), "LifetimeNative.KeepCallback(IntCallback fn)");
+        nint first = HandOverAndKeep(site, keep: false);
+        HandOverAndKeep(site, keep: true); // the site's slot now follows the second delegate
+        GC.Collect();
+        GC.WaitForPendingFinalizers();
+        GC.Collect();
+
+        using var recorder = new ReportRecorder();
+        Assert.DoesNotThrow(() => Guard.Check(first, 0));
+        Assert.That(recorder.Violations, Is.Empty, "whether the first delegate lives is unknown: not reported");
+        s_alive = null;
+    }
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static int CallOnce(GuardedCallSite site, int i)
+    {
+        IntCallback callback = x => x + i;
+        ulong id = GuardedCall.EnterCallback(callback, site, 0);
+        try
+        {
+            return LifetimeNative.Call(Marshal.GetFunctionPointerForDelegate(callback), 1);
+        }
+        finally
+        {
+            GuardedCall.ExitCallback(id, site);
+            GC.KeepAlive(callback);
+        }
+    }
+
+    /// <summary>One intercepted call that hands a fresh delegate to native code, which keeps the function pointer.</summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static nint HandOverAndKeep(GuardedCallSite site, bool keep)
+    {
+        int seven = 7;
+        IntCallback callback = x => x + seven;
+        nint entry = Marshal.GetFunctionPointerForDelegate(callback);
+        ulong id = GuardedCall.EnterCallback(callback, site, 0);
+        Assert.That(id, Is.Not.Zero, "recorded for the call");
+        GuardedCall.ExitCallback(id, site);
+        if (keep)
+        {
+            s_alive = callback;
+        }
+
+        return entry;
+    }
+}

@@ -1,0 +1,91 @@
+// CallScopedCases.cs: the validator and call-scoped callbacks (a delegate passed for one call) and never-written block
+// bytes: a qsort-style loop with forced GCs is silent; a kept function pointer is reported once its delegate was
+// collected, not while it lives; a fresh buffer on memory an earlier allocation filled is silent until the program writes it.
+using System.Linq;
+using InteropGuard.Validator.Tests.TestSupport;
+using NUnit.Framework;
+
+namespace InteropGuard.Validator.Tests.Checks;
+
+[TestFixture]
+[Parallelizable(ParallelScope.None)]
+public sealed class CallScopedCases
+{
+    // Mode 2 in the target (blocks filled completely); its own validator is pointed nowhere so only the test sweeps it.
+    private const string Mode2Options = "validator_path=/nonexistent/InteropGuard.Cli.dll";
+
+    [Test]
+    public void Allows_CallbackLoop_FreshDelegatePerCall_WithForcedGCs()
+    {
+        SweepResult result = SweepRun.Once("callback-loop", bug: false);
+        Assert.That(result.Findings, Is.Empty, SweepRun.Describe(result));
+    }
+
+    [Test]
+    public void Detects_CallScopedCallbackKeptByNativeCode_AfterItsDelegateWasCollected()
+    {
+        SweepResult result = SweepRun.Once("callscoped-kept", bug: true);
+        Finding f = result.Findings.Single();
+        Assert.That(f.Kind, Is.EqualTo(FindingKinds.CollectedDelegateCallback), f.ToJson());
+        Assert.That(f.RangeKind, Is.EqualTo("callback"), f.ToJson());
+        Assert.That(f.RangeFlags, Is.EqualTo(0x2u), "CALL_SCOPED: " + f.ToJson());
+        Assert.That(f.HolderOffset, Is.EqualTo(8UL), f.ToJson());
+        Assert.That(f.AllocSite!.Function, Is.EqualTo("Scenarios.HandOver"), f.ToJson());
+        Assert.That(f.Evidence, Does.Contain("passed to native code for the P/Invoke call at").And.Contain("collected"), f.ToJson());
+    }
+
+    [Test]
+    public void Allows_CallScopedCallbackKeptByNativeCode_WhileItsDelegateLives()
+    {
+        SweepResult result = SweepRun.Once("callscoped-kept", bug: false);
+        Assert.That(result.Findings, Is.Empty, SweepRun.Describe(result));
+    }
+
+    [Test]
+    public void Detects_CallScopedCallbackKept_IsOff_WithDetectOption()
+    {
+        SweepResult result = SweepRun.Once("callscoped-kept", bug: true, "detect_collected_delegate_callback=0");
+        Assert.That(result.Findings, Is.Empty, SweepRun.Describe(result));
+    }
+
+    [Test]
+    public void Superseded_CallScopedCallback_IsNotGuessed_AndSaysSoOnce()
+    {
+        SweepResult result = SweepRun.Once("callscoped-superseded", bug: true);
+        Assert.That(result.Findings, Is.Empty, SweepRun.Describe(result));
+        Assert.That(result.Warnings.Count(w => w.Contains("cannot tell whether this one is still alive")), Is.EqualTo(1), SweepRun.Describe(result));
+    }
+
+    [Test]
+    public void Allows_NeverWrittenBuffer_OnMemoryThatHeldAManagedAddress_InMode2()
+    {
+        using TargetChild child = TargetChild.Start("never-written", bug: false, Mode2Options, mode: "2");
+        using Sweeper sweeper = Sweeper.Open(child.Pid, child.Table, ValidatorSettings.Parse(null));
+        SweepResult result = sweeper.Sweep(SweepReason.Demand, 1);
+        Assert.That(child.Stderr, Does.Contain("reused=True stale=False"), "the buffer sits on the stale memory, and mode 2 filled it\n" + child.Stderr);
+        Assert.That(result.Findings, Is.Empty, SweepRun.Describe(result));
+        Assert.That(result.Warnings, Has.None.Contains("max_malloc_fill_size"), "mode 2 fills blocks completely: " + SweepRun.Describe(result));
+    }
+
+    [Test]
+    public void Detects_ManagedAddressWrittenDeepInAFreshBuffer_InMode2()
+    {
+        using TargetChild child = TargetChild.Start("never-written", bug: true, Mode2Options, mode: "2");
+        using Sweeper sweeper = Sweeper.Open(child.Pid, child.Table, ValidatorSettings.Parse(null));
+        SweepResult result = sweeper.Sweep(SweepReason.Demand, 1);
+        Finding f = result.Findings.Single();
+        Assert.That(f.Kind, Is.EqualTo(FindingKinds.UnpinnedManagedPointer), f.ToJson());
+        Assert.That(f.HolderOffset, Is.EqualTo(50_000UL), f.ToJson());
+    }
+
+    [Test]
+    public void Allows_NeverWrittenBuffer_InMode1_ScansOnlyTheFilledBytes_AndSaysSo()
+    {
+        using TargetChild child = TargetChild.Start("never-written", bug: false);
+        using Sweeper sweeper = Sweeper.Open(child.Pid, child.Table, ValidatorSettings.Parse(null));
+        SweepResult result = sweeper.Sweep(SweepReason.Demand, 1);
+        Assert.That(child.Stderr, Does.Contain("reused=True stale=True"), "mode 1 leaves the old address past 4096 bytes\n" + child.Stderr);
+        Assert.That(result.Findings, Is.Empty, "past max_malloc_fill_size the bytes may be stale: not scanned\n" + SweepRun.Describe(result));
+        Assert.That(result.Warnings.Count(w => w.Contains("only in their first 4096 bytes")), Is.EqualTo(1), SweepRun.Describe(result));
+    }
+}

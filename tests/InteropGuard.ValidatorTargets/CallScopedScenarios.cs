@@ -1,0 +1,150 @@
+// CallScopedScenarios.cs: target states for call-scoped callbacks and never-written block bytes: delegates passed to an
+// intercepted P/Invoke (recorded the way generated wrappers do) that native code uses during the call or keeps, and a
+// fresh 60,000-byte NativeBuffer on memory an earlier allocation filled with a managed address.
+using System;
+using System.Collections.Generic;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using InteropGuard.Interception;
+
+namespace InteropGuard.ValidatorTargets;
+
+internal static unsafe partial class Scenarios
+{
+    // What a generated interceptor holds for one call site of a P/Invoke taking a TargetCallback.
+    private static readonly GuardedCallSite s_callSite = new("Scenarios.HandOver", "CallScopedScenarios.cs", 30, "TargetNative.Call(TargetCallback fn, int x)");
+    private static TargetCallback? s_kept;
+    private static void* s_fence;
+
+    /// <summary>The qsort pattern: a fresh delegate per call, called by native code during the call only, with forced
+    /// GCs in between; nothing keeps the function pointers. Correct code either way (bug and ok are the same).</summary>
+    private static IEnumerable<ulong> CallbackLoop(bool bug)
+    {
+        _ = bug;
+        long sum = 0;
+        for (int i = 0; i < 2000; i++)
+        {
+            sum += CallOnce(i);
+            if (i % 250 == 0)
+            {
+                GC.Collect();
+                GC.WaitForPendingFinalizers();
+            }
+        }
+
+        GC.Collect();
+        GC.WaitForPendingFinalizers();
+        GC.Collect();
+        Console.Error.WriteLine("sum=" + sum);
+        yield return 0;
+    }
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static int CallOnce(int i)
+    {
+        TargetCallback callback = x => x + i; // captures: a new delegate (and stub) per call
+        ulong id = GuardedCall.EnterCallback(callback, s_callSite, 0);
+        try
+        {
+            return TargetNative.Call(callback, i);
+        }
+        finally
+        {
+            GuardedCall.ExitCallback(id, s_callSite);
+        }
+    }
+
+    /// <summary>Native code keeps the function pointer of a delegate passed for one call (in a native block); the
+    /// delegate is collected (bug) or kept in a static (correct).</summary>
+    private static IEnumerable<ulong> CallScopedKept(bool bug)
+    {
+        s_block = NativeBuffer.Allocate(64);
+        HandOver(s_block, 8, keepDelegate: !bug);
+        GC.Collect();
+        GC.WaitForPendingFinalizers();
+        GC.Collect();
+        yield return 0;
+    }
+
+    /// <summary>Native code keeps the pointer of a first delegate, then the same call site passes a second one; the first
+    /// is collected. Its fate can no longer be told (the site follows its latest delegate): silent, with a warning.</summary>
+    private static IEnumerable<ulong> CallScopedSuperseded(bool bug)
+    {
+        _ = bug;
+        s_block = NativeBuffer.Allocate(64);
+        HandOver(s_block, 8, keepDelegate: false);
+        HandOver(s_block, 16, keepDelegate: true);
+        KeepIn(s_block, 16, 0);
+        GC.Collect();
+        GC.WaitForPendingFinalizers();
+        GC.Collect();
+        yield return 0;
+    }
+
+    /// <summary>One intercepted call: the delegate is recorded as call-scoped, and native code stores its function pointer
+    /// at <paramref name="offset"/> of <paramref name="holder"/> (a registration the P/Invoke does not declare).</summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static void HandOver(NativeBuffer holder, nuint offset, bool keepDelegate)
+    {
+        int seed = Environment.TickCount;
+        TargetCallback callback = x => x + seed;
+        ulong id = GuardedCall.EnterCallback(callback, s_callSite, 0);
+        try
+        {
+            KeepIn(holder, offset, Marshal.GetFunctionPointerForDelegate(callback));
+        }
+        finally
+        {
+            GuardedCall.ExitCallback(id, s_callSite);
+        }
+
+        if (keepDelegate)
+        {
+            s_kept = callback;
+        }
+    }
+
+    /// <summary>A 60,000-byte NativeBuffer allocated on memory a plain allocation of the same size had filled with the
+    /// address of an object that was pinned then; the pin ended. Correct: the buffer is never written (nothing to report).
+    /// Bug: the program writes the object's address at byte 50,000 (unpinned-managed-pointer). Prints whether the buffer
+    /// reused the plain allocation's memory ("reused=True") and whether byte 50,000 still held the address before any
+/// write ("stale=True": the fill stopped short of it), which is what makes the correct case meaningful.</summary>
+    private static IEnumerable<ulong> NeverWritten(bool bug)
+    {
+        AllocateOnStaleMemory(bug);
+        yield return 0;
+    }
+
+    private static void AllocateOnStaleMemory(bool writeAddress)
+    {
+        const int size = 60_000;
+        using (NativeBuffer.Allocate(size))
+        {
+            // Compiles the allocation path first: the JIT's own mallocs would otherwise take the freed memory below.
+        }
+
+        s_array = new byte[256];
+        GCHandle pin = GCHandle.Alloc(s_array, GCHandleType.Pinned);
+        nint address = pin.AddrOfPinnedObject() + 16;
+        nuint plainSize = 120_000; // under glibc's mmap threshold; room for the block even when a small allocation splits off its front
+        nint* plain = (nint*)NativeMemory.Alloc(plainSize);
+        s_fence = NativeMemory.Alloc(64); // keeps the freed memory from merging into malloc's top chunk (trimmed: zeroed pages)
+        for (nuint i = 0; i < plainSize / 8; i++)
+        {
+            plain[i] = address;
+        }
+
+        nint plainStart = (nint)plain;
+        NativeMemory.Free(plain);
+        pin.Free(); // the array stays alive (a static), no longer pinned
+
+        s_block = NativeBuffer.Allocate(size);
+        bool reused = s_block.Pointer >= plainStart && s_block.Pointer + size <= plainStart + (nint)plainSize;
+        bool stale = *(nint*)(s_block.Pointer + 50_000) == address;
+        Console.Error.WriteLine("reused=" + reused + " stale=" + stale);
+        if (writeAddress)
+        {
+            *(nint*)(s_block.Pointer + 50_000) = address;
+        }
+    }
+}
