@@ -1,12 +1,14 @@
 // ServeSession.cs: one validator lifetime under `serve`: reads requests on stdin, sweeps on demand and on a timer, writes JSON lines on stdout.
 using System;
 using System.Collections.Concurrent;
+using System.Collections.Generic;
 using System.Diagnostics;
 using System.IO;
 using System.Text;
 using System.Text.Json;
 using System.Threading;
 using InteropGuard.Validator;
+using InteropGuard.Validator.Heap;
 using InteropGuard.Validator.Target;
 
 namespace InteropGuard.Cli;
@@ -73,6 +75,18 @@ internal sealed class ServeSession
                     }
 
                     break;
+                case "classify":
+                    if (_sweeper is null && !OpenTarget(_pid, _table))
+                    {
+                        return 2;
+                    }
+
+                    if (!ClassifyAndAnswer(request))
+                    {
+                        return 2;
+                    }
+
+                    break;
                 case "sweep":
                     if (_sweeper is null && !OpenTarget(_pid, _table))
                     {
@@ -111,6 +125,11 @@ internal sealed class ServeSession
             w.WriteString("ev", "ready");
             w.WriteNumber("pid", Environment.ProcessId);
             w.WriteNumber("warmupMs", Math.Round(_sweeper.WarmupMs, 1));
+            if (_sweeper.ReservedRange.Hi > _sweeper.ReservedRange.Lo)
+            {
+                w.WriteString("gcLo", "0x" + _sweeper.ReservedRange.Lo.ToString("x", System.Globalization.CultureInfo.InvariantCulture));
+                w.WriteString("gcHi", "0x" + _sweeper.ReservedRange.Hi.ToString("x", System.Globalization.CultureInfo.InvariantCulture));
+            }
         });
         if (_settings.Verbosity >= 1)
         {
@@ -180,6 +199,73 @@ internal sealed class ServeSession
         return true;
     }
 
+    /// <summary>One classify request and its <c>classified</c> answer (docs/design/validator-protocol.md); false after a fatal error.</summary>
+    private bool ClassifyAndAnswer(Request request)
+    {
+        IReadOnlyList<AddressVerdict> verdicts;
+        double pauseMs;
+        try
+        {
+            verdicts = _sweeper!.Classify(request.Addresses, out pauseMs);
+        }
+        catch (ValidatorException e)
+        {
+            Fatal(e.Message);
+            return false;
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            // Answer every address as unknown: the target must not wait for an answer that never comes.
+            var unknown = new AddressVerdict[request.Addresses.Count];
+            for (int i = 0; i < unknown.Length; i++)
+            {
+                unknown[i] = new AddressVerdict(request.Addresses[i], AddressClass.Unknown, 0, null, 0, $"classify failed: {e.GetType().Name}: {e.Message}");
+            }
+
+            verdicts = unknown;
+            pauseMs = 0;
+        }
+
+        Write(w =>
+        {
+            w.WriteString("ev", "classified");
+            w.WriteNumber("id", request.Id);
+            w.WriteNumber("pauseMs", Math.Round(pauseMs, 2));
+            w.WriteStartArray("verdicts");
+            foreach (AddressVerdict v in verdicts)
+            {
+                w.WriteStartObject();
+                w.WriteString("address", Hex(v.Address));
+                w.WriteString("verdict", v.Verdict switch
+                {
+                    AddressClass.Pinned => "pinned",
+                    AddressClass.Unpinned => "unpinned",
+                    AddressClass.Dangling => "dangling",
+                    AddressClass.Unknown => "unknown",
+                    _ => "native",
+                });
+                if (v.ObjectAddress != 0)
+                {
+                    w.WriteString("objectAddress", Hex(v.ObjectAddress));
+                    w.WriteNumber("objectSize", v.ObjectSize);
+                }
+
+                if (v.ObjectType is not null)
+                {
+                    w.WriteString("objectType", v.ObjectType);
+                }
+
+                w.WriteString("why", v.Why);
+                w.WriteEndObject();
+            }
+
+            w.WriteEndArray();
+        });
+        return true;
+    }
+
+    private static string Hex(ulong value) => "0x" + value.ToString("x", System.Globalization.CultureInfo.InvariantCulture);
+
     private void ReadRequests()
     {
         try
@@ -199,7 +285,7 @@ internal sealed class ServeSession
             // the pipe broke: same as end of input
         }
 
-        _requests.Add(new Request("eof", 0, SweepReason.Demand, null, 0));
+        _requests.Add(new Request("eof", 0, SweepReason.Demand, null, 0, []));
     }
 
     private void Fatal(string message)
@@ -231,7 +317,7 @@ internal sealed class ServeSession
     }
 
     /// <summary>One request line. Unknown ops and malformed lines are ignored.</summary>
-    private sealed record Request(string Op, long Id, SweepReason Reason, int? Pid, ulong Table)
+    private sealed record Request(string Op, long Id, SweepReason Reason, int? Pid, ulong Table, IReadOnlyList<ulong> Addresses)
     {
         public static Request? Parse(string line)
         {
@@ -256,7 +342,19 @@ internal sealed class ServeSession
                     "start" => SweepReason.Start,
                     _ => SweepReason.Demand,
                 };
-                return new Request(op.GetString()!, id, parsed, pid, table);
+                var addresses = new List<ulong>();
+                if (root.TryGetProperty("addresses", out JsonElement list) && list.ValueKind == JsonValueKind.Array)
+                {
+                    foreach (JsonElement a in list.EnumerateArray())
+                    {
+                        if (a.ValueKind == JsonValueKind.String && ServeCommand.TryParseAddress(a.GetString()!, out ulong value))
+                        {
+                            addresses.Add(value);
+                        }
+                    }
+                }
+
+                return new Request(op.GetString()!, id, parsed, pid, table, addresses);
             }
             catch (JsonException)
             {

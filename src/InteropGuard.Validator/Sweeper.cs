@@ -67,9 +67,10 @@ public sealed class Sweeper : IDisposable
         ulong address = tableAddress;
         // Before the first stop: if this process dies while the target is stopped, the sentinel resumes it.
         StopSentinel sentinel = StopSentinel.Start(pid, settings.TimeoutMs, notice);
+        (ulong Lo, ulong Hi) reserved;
         try
         {
-            address = OpenStopped(pid, address, sentinel);
+            address = OpenStopped(pid, address, sentinel, out reserved);
         }
         catch
         {
@@ -77,10 +78,10 @@ public sealed class Sweeper : IDisposable
             throw;
         }
 
-        return new Sweeper(pid, address, settings, watch.Elapsed.TotalMilliseconds, sentinel);
+        return new Sweeper(pid, address, settings, watch.Elapsed.TotalMilliseconds, sentinel) { ReservedRange = reserved };
     }
 
-    private static ulong OpenStopped(int pid, ulong address, StopSentinel sentinel)
+    private static ulong OpenStopped(int pid, ulong address, StopSentinel sentinel, out (ulong Lo, ulong Hi) reserved)
     {
         sentinel.StopBegins();
         try
@@ -95,6 +96,7 @@ public sealed class Sweeper : IDisposable
             new ShadowTableReader(address, pid).ReadHeader(memory); // throws when it is not a table
             using ClrRuntime runtime = TargetProcess.CreateRuntime(target, pid);
             _ = runtime.Heap.Segments.Length; // warm the DAC and the heap's code paths
+            reserved = HeapView.FixedReservation(runtime.Heap);
         }
         finally
         {
@@ -189,6 +191,94 @@ public sealed class Sweeper : IDisposable
 
         return result;
     }
+
+    /// <summary>Classifies the addresses a call's nested pointers hold (the protocol's <c>classify</c>): stops the target
+    /// once, builds a <see cref="HeapView"/> and asks it about each address; retries while a GC is in progress and answers
+    /// <see cref="AddressClass.Unknown"/> when it stays in progress. The target is resumed before this returns. Cost: the stop
+    /// and the runtime (a few ms warm) plus, for an address in an object no handle pins, the pinned stack roots.</summary>
+    /// <param name="addresses">The values to classify.</param>
+    /// <param name="pauseMs">How long the target was stopped, over all attempts.</param>
+    /// <exception cref="ValidatorException">The target exited or refuses the attach.</exception>
+    public IReadOnlyList<AddressVerdict> Classify(IReadOnlyList<ulong> addresses, out double pauseMs)
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        pauseMs = 0;
+        for (int attempt = 0; attempt < MaxRetries; attempt++)
+        {
+            long start = Stopwatch.GetTimestamp();
+            _sentinel.StopBegins(); // if this process dies while the target is stopped, the sentinel resumes it
+            DataTarget target;
+            try
+            {
+                target = TargetProcess.Stop(ProcessId);
+            }
+            catch
+            {
+                _sentinel.StopEnded();
+                throw;
+            }
+
+            try
+            {
+                using ClrRuntime runtime = TargetProcess.CreateRuntime(target, ProcessId);
+                if (runtime.Heap.CanWalkHeap && !SuspendingForGc(runtime))
+                {
+                    var heap = new HeapView(runtime);
+                    var verdicts = new AddressVerdict[addresses.Count];
+                    for (int i = 0; i < addresses.Count; i++)
+                    {
+                        ManagedVerdict v = heap.Classify(addresses[i]);
+                        verdicts[i] = new AddressVerdict(addresses[i], ToClass(v.Kind), v.ObjectAddress, v.ObjectType, v.ObjectSize, v.Why);
+                    }
+
+                    return verdicts;
+                }
+            }
+            finally
+            {
+                target.Dispose(); // resumes the target
+                _sentinel.StopEnded();
+                pauseMs += Stopwatch.GetElapsedTime(start).TotalMilliseconds;
+            }
+
+            Thread.Sleep(2 + attempt * 2); // let the GC finish
+        }
+
+        var unknown = new AddressVerdict[addresses.Count];
+        for (int i = 0; i < addresses.Count; i++)
+        {
+            unknown[i] = new AddressVerdict(addresses[i], AddressClass.Unknown, 0, null, 0, "a garbage collection stayed in progress");
+        }
+
+        return unknown;
+    }
+
+    /// <summary>The low end and one past the high end of the GC's fixed reservation (regions GC), or (0, 0) when the heap
+    /// has none (segments GC: segments come and go, so no range is fixed for the process).</summary>
+    public (ulong Lo, ulong Hi) ReservedRange { get; private set; }
+
+    /// <summary>True while the runtime suspends threads for a GC: a thread caught on its way to a safe point (hijacked
+    /// return address, no frame at its instruction) may show none of its stack roots, so a pinned object would look unpinned.</summary>
+    private static bool SuspendingForGc(ClrRuntime runtime)
+    {
+        foreach (ClrThread thread in runtime.Threads)
+        {
+            if (thread.IsAlive && (thread.State & ClrThreadState.TS_GCSuspendPending) != 0)
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    private static AddressClass ToClass(VerdictKind kind) => kind switch
+    {
+        VerdictKind.Pinned => AddressClass.Pinned,
+        VerdictKind.Unpinned => AddressClass.Unpinned,
+        VerdictKind.Dangling => AddressClass.Dangling,
+        _ => AddressClass.NotManaged,
+    };
 
     /// <summary>Marks this sweeper unusable and ends its stop sentinel (nothing stays attached between sweeps).</summary>
     public void Dispose()

@@ -12,9 +12,16 @@ internal enum ArgumentKind
     PointerSized,
     /// <summary><c>S*</c> where S has pointer fields: the check over sizeof(S), then S's pointer fields when the block is tracked.</summary>
     StructPointer,
-    /// <summary>A struct with pointer fields by value, <c>ref</c> or <c>in</c>: the check of each pointer field.</summary>
+    /// <summary>A struct with pointer fields by value, <c>ref</c> or <c>in</c>: the nested check of each pointer field.</summary>
     StructFields,
-    /// <summary>An array of blittable elements the marshaller pins: a call-scoped pin.</summary>
+    /// <summary><c>T**</c>, <c>void**</c>, <c>nint*</c>: the boundary check of the pointer, then the nested check of the
+    /// word it points at when that word is readable.</summary>
+    PointerSlot,
+    /// <summary><c>ref</c>/<c>in</c> of <c>nint</c>, <c>IntPtr</c> or <c>T*</c>: the nested check of the value (the
+    /// marshaller pins the reference itself).</summary>
+    RefPointer,
+    /// <summary>An array of blittable elements the marshaller pins: a call-scoped pin; <c>nint[]</c>/<c>IntPtr[]</c>
+    /// elements get the nested check too (argv-style tables).</summary>
     PinnedArray,
     /// <summary><c>Span&lt;T&gt;</c>/<c>ReadOnlySpan&lt;T&gt;</c> of a [LibraryImport]: a call-scoped pin.</summary>
     PinnedSpan,

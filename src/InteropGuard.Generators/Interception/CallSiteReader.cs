@@ -354,7 +354,16 @@ internal static class CallSiteReader
         string? element = null;
         var fields = EquatableArray<FieldModel>.Empty;
 
-        if (type is IPointerTypeSymbol pointer && flowsIn)
+        if (!byValue && flowsIn && (type.SpecialType == SpecialType.System_IntPtr || type.TypeKind == TypeKind.Pointer))
+        {
+            kind = ArgumentKind.RefPointer; // ref to a pointer slot (an element of an nint[], a pointer field)
+        }
+        else if (type is IPointerTypeSymbol slot && flowsIn && (slot.PointedAtType.TypeKind is TypeKind.Pointer or TypeKind.FunctionPointer
+            || slot.PointedAtType.SpecialType == SpecialType.System_IntPtr))
+        {
+            kind = ArgumentKind.PointerSlot;
+        }
+        else if (type is IPointerTypeSymbol pointer && flowsIn)
         {
             kind = ArgumentKind.Pointer;
             if (IsPlainStruct(pointer.PointedAtType))

@@ -175,6 +175,10 @@ internal static class InterceptorEmitter
                 case ArgumentKind.PinnedString:
                 case ArgumentKind.Pointer:
                 case ArgumentKind.StructPointer:
+                case ArgumentKind.PointerSlot:
+                    yield return WithKind(p, ArgumentKind.PassThrough, p.Fields);
+                    break;
+                case ArgumentKind.RefPointer when p.TypeName.EndsWith("*", System.StringComparison.Ordinal):
                     yield return WithKind(p, ArgumentKind.PassThrough, p.Fields);
                     break;
                 case ArgumentKind.StructFields:
@@ -233,26 +237,19 @@ internal static class InterceptorEmitter
                     w.Line($"{Runtime}.CheckPointer((nint){id}, {Literal(p.Name)}, __ig_site);");
                     break;
                 case ArgumentKind.StructPointer:
-                    w.Line($"if ({Runtime}.CheckStructPointer({id}, sizeof({p.ElementTypeName}), {Literal(p.Name)}, __ig_site))");
-                    w.Open();
-                    foreach (FieldModel f in p.Fields)
-                    {
-                        string read = f.AccessorFieldName is null ? $"{id}->{Path(f.Path)}" : $"{Accessor(accessors, t, f)}(ref *{id})";
-                        w.Line($"{Runtime}.CheckPointer((nint){read}, {Literal(p.Name + "->" + f.Path)}, __ig_site);");
-                    }
-
-                    w.Close();
+                    w.Line($"bool __ig_read_{p.Name} = {Runtime}.CheckStructPointer({id}, sizeof({p.ElementTypeName}), {Literal(p.Name)}, __ig_site);");
                     break;
-                case ArgumentKind.StructFields:
-                    foreach (FieldModel f in p.Fields)
-                    {
-                        string self = p.RefKind is "in" or "ref readonly" ? $"ref {CompilerServices}.Unsafe.AsRef(in {id})" : $"ref {id}";
-                        string read = f.AccessorFieldName is null ? $"{id}.{Path(f.Path)}" : $"{Accessor(accessors, t, f)}({self})";
-                        w.Line($"{Runtime}.CheckPointer((nint){read}, {Literal(p.Name + "." + f.Path)}, __ig_site);");
-                    }
-
+                case ArgumentKind.PointerSlot:
+                    w.Line($"{Runtime}.CheckPointer((void*){id}, {Literal(p.Name)}, __ig_site);");
                     break;
             }
+        }
+
+        // 1b. Without pins of its own the call's nested pointers are checked here, before anything is counted.
+        List<ParameterModel> pins = parameters.Where(p => p.Kind is ArgumentKind.PinnedArray or ArgumentKind.PinnedSpan or ArgumentKind.PinnedString).ToList();
+        if (pins.Count == 0)
+        {
+            NestedPointerEmitter.Write(w, parameters, accessors, t);
         }
 
         // 2. Retained callbacks and handles: registered or counted for the call.
@@ -269,8 +266,8 @@ internal static class InterceptorEmitter
             }
         }
 
-        // 3. The call, with what the marshaller pins and the call-scoped callbacks recorded around it.
-        List<ParameterModel> pins = parameters.Where(p => p.Kind is ArgumentKind.PinnedArray or ArgumentKind.PinnedSpan or ArgumentKind.PinnedString).ToList();
+        // 3. The call, with what the marshaller pins and the call-scoped callbacks recorded around it; nested pointers are
+        // checked inside them, so a pointer into another argument of the same call counts as pinned.
         List<ParameterModel> callbacks = parameters.Where(p => p.Kind == ArgumentKind.Callback).ToList();
         List<ParameterModel> handles = parameters.Where(p => p.Kind == ArgumentKind.SafeHandle).ToList();
         string call = Call(target, t);
@@ -317,6 +314,11 @@ internal static class InterceptorEmitter
 
                 w.Line("try");
                 w.Open();
+                if (pins.Count > 0)
+                {
+                    NestedPointerEmitter.Write(w, parameters, accessors, t); // without pins they were checked in 1b
+                }
+
                 w.Line(assign);
                 w.Close();
                 w.Line("finally");
@@ -364,7 +366,7 @@ internal static class InterceptorEmitter
     }
 
     /// <summary>The UnsafeAccessor of a private field (declared once per field and wrapper) and returns its name.</summary>
-    private static string Accessor(List<(string Key, string Declaration)> accessors, int t, FieldModel f)
+    internal static string Accessor(List<(string Key, string Declaration)> accessors, int t, FieldModel f)
     {
         string key = f.DeclaringTypeName + "::" + f.AccessorFieldName;
         int index = accessors.FindIndex(a => a.Key == key);
@@ -410,7 +412,7 @@ internal static class InterceptorEmitter
 
     internal static string Prefix(string list) => list.Length == 0 ? "" : ", " + list;
 
-    private static string Path(string path) => string.Join(".", path.Split('.').Select(Id));
+    internal static string Path(string path) => string.Join(".", path.Split('.').Select(Id));
 
     internal static string Id(string name) => SyntaxFacts.GetKeywordKind(name) != SyntaxKind.None ? "@" + name : name;
 

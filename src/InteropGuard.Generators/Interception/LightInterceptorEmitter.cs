@@ -61,7 +61,7 @@ internal static class LightInterceptorEmitter
     /// the pointer-sized ones remain.</summary>
     private static IEnumerable<ParameterModel> Checked(CallSiteModel site, bool allowUnsafe) =>
         Effective(site.Target, allowUnsafe).Where(p => p.Kind is ArgumentKind.Pointer or ArgumentKind.PointerSized or ArgumentKind.StructPointer
-            && !site.NullArguments.Contains(p.Name));
+            or ArgumentKind.PointerSlot or ArgumentKind.RefPointer && !site.NullArguments.Contains(p.Name));
 
     private static void WriteInterceptor(SourceWriter w, CallSiteModel site, int s, int t, bool allowUnsafe)
     {

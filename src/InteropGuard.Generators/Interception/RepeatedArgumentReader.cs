@@ -280,7 +280,7 @@ internal static class RepeatedArgumentReader
     /// <summary>Is <paramref name="name"/> a parameter a light wrapper checks (a pointer, function pointer, <c>nint</c> or
     /// struct pointer passed in: the kinds CallSiteReader gave it)?</summary>
     private static bool IsCheckedPointer(TargetModel target, string name) =>
-        target.Parameters.Any(p => p.Name == name && p.Kind is ArgumentKind.Pointer or ArgumentKind.PointerSized or ArgumentKind.StructPointer);
+        target.Parameters.Any(p => p.Name == name && p.Kind is ArgumentKind.Pointer or ArgumentKind.PointerSized or ArgumentKind.StructPointer or ArgumentKind.PointerSlot);
 
     /// <summary>The local or by-value parameter <paramref name="value"/> reads, built-in conversions aside.</summary>
     private static ISymbol? Variable(IOperation value) => Unwrap(value) switch

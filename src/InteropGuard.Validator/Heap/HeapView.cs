@@ -54,6 +54,22 @@ internal sealed class HeapView
         Hi = Math.Max(hi, _reservedHi);
     }
 
+    /// <summary>The regions GC's fixed reservation [lo, hi) over all sub-heaps, or (0, 0) without regions.</summary>
+    public static (ulong Lo, ulong Hi) FixedReservation(ClrHeap heap)
+    {
+        ulong lo = 0, hi = 0;
+        foreach (ClrSubHeap sub in heap.SubHeaps)
+        {
+            if (sub.HasRegions && sub.HighestAddress > sub.LowestAddress)
+            {
+                lo = lo == 0 ? sub.LowestAddress : Math.Min(lo, sub.LowestAddress);
+                hi = Math.Max(hi, sub.HighestAddress);
+            }
+        }
+
+        return hi > lo ? (lo, hi) : (0, 0);
+    }
+
     /// <summary>Lowest address the GC owns (quick reject: below it nothing is managed).</summary>
     public ulong Lo { get; }
 

@@ -26,6 +26,10 @@ public static unsafe class GuardedCall
     // Modes 1 and 2: every check runs in full.
     private static readonly bool s_full = s_enabled && !s_light;
 
+    // Mode 2 with detect_unpinned_managed_pointer=1: nested pointers into the GC heap are decided with the validator.
+    private static readonly bool s_consult = s_full && GuardRuntime.Mode == GuardMode.Validator
+        && GuardRuntime.Options.IsDetected(ViolationKind.UnpinnedManagedPointer);
+
     /// <summary>True when calls are checked (mode 1, 2 or release and the native library loaded); false makes every
     /// generated wrapper a direct call.</summary>
     public static bool IsEnabled => s_enabled;
@@ -128,7 +132,142 @@ public static unsafe class GuardedCall
         }
 
         IgRange range;
-        return InterceptionNative.Lookup(pointer, (nuint)size, &range) == IgConstants.LookupInside && range.State == IgConstants.StateLive;
+        if (InterceptionNative.Lookup(pointer, (nuint)size, &range) == IgConstants.LookupInside && range.State == IgConstants.StateLive)
+        {
+            return true;
+        }
+
+        return ThreadStack.Contains(pointer, (nuint)size) || InGcHeap(pointer, (nuint)size);
+    }
+
+    /// <summary>True when the validator (mode 2) named the GC's reservation and [p, p+size) lies in it: the caller passed
+    /// a pointer into a managed object (pinned, or a bug the check of its fields reports too), which the callee reads.</summary>
+    private static bool InGcHeap(void* pointer, nuint size)
+    {
+        if (!s_consult || ValidatorSession.ReadyChannel(GuardRuntime.Options.ValidatorTimeoutMs) is not { } channel)
+        {
+            return false; // the first such call waits for the validator's ready, which names the range
+        }
+
+        (nint lo, nint hi) = channel.GcRange;
+        nuint offset = (nuint)((nint)pointer - lo);
+        return hi != 0 && offset < (nuint)(hi - lo) && (nuint)(hi - lo) - offset >= size;
+    }
+
+    /// <summary>The check of a pointer held inside an argument (a struct field, an array element, what a pointer or
+    /// <c>ref</c> argument points at), as Go's cgocheck=1 follows one level: the boundary check of
+    /// <see cref="CheckPointer(nint, string, GuardedCallSite)"/>, and in mode 2 <c>unpinned-managed-pointer</c> when the value
+    /// points into a managed object nothing pins (asked of the validator unless InteropGuard's own pins, the GC range or a
+    /// verdict since the last GC decide it; docs/design/generator.md, "Nested pointers"). Wrappers call it after the
+    /// call's own pins are in place.</summary>
+    /// <param name="value">The nested pointer's value; 0 = null (allowed).</param>
+    /// <param name="path">Where it sits, as reports name it: <c>box-&gt;data</c>, <c>u.p</c>, <c>*slot</c>.</param>
+    /// <param name="site">The call site.</param>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void CheckNestedPointer(nint value, string path, GuardedCallSite site)
+    {
+        if (s_light)
+        {
+            if (ReleasedRangeFilter.MayContain(value))
+            {
+                CheckPointerInTable(value, path, site);
+            }
+
+            return;
+        }
+
+        if (s_full && value != 0)
+        {
+            CheckNested(value, path, site);
+        }
+    }
+
+    /// <summary>The nested check of what <paramref name="slot"/> points at, one pointer-sized word (<c>T**</c>
+    /// arguments), when the word is readable: inside a live range InteropGuard tracks, on the calling thread's stack, or
+    /// in the GC heap (mode 2). Anything else is not read (the sanitizer never dereferences memory it cannot vouch for).</summary>
+    /// <param name="slot">The argument; null is allowed.</param>
+    /// <param name="path">The slot as reports name it (<c>*argv</c>).</param>
+    /// <param name="site">The call site.</param>
+    public static void CheckPointerSlot(void* slot, string path, GuardedCallSite site)
+    {
+        if (!s_full || slot == null)
+        {
+            return;
+        }
+
+        IgRange range;
+        bool readable = (InterceptionNative.Lookup(slot, (nuint)sizeof(nint), &range) == IgConstants.LookupInside && range.State == IgConstants.StateLive)
+            || ThreadStack.Contains(slot, (nuint)sizeof(nint)) || InGcHeap(slot, (nuint)sizeof(nint));
+        if (readable && *(nint*)slot is var value && value != 0)
+        {
+            CheckNested(value, path, site);
+        }
+    }
+
+    /// <summary>The nested check of each element of a pointer-sized array argument (<c>nint[]</c>, <c>IntPtr[]</c>, an
+    /// argv-style table); reports name the element (<c>argv[1]</c>).</summary>
+    /// <param name="elements">The argument; null or empty is allowed.</param>
+    /// <param name="name">The parameter as reports name it.</param>
+    /// <param name="site">The call site.</param>
+    public static void CheckNestedElements(ReadOnlySpan<nint> elements, string name, GuardedCallSite site)
+    {
+        if (!s_full)
+        {
+            return;
+        }
+
+        for (int i = 0; i < elements.Length; i++)
+        {
+            if (elements[i] != 0)
+            {
+                CheckNestedElement(elements[i], name, i, site);
+            }
+        }
+    }
+
+    [SkipLocalsInit]
+    private static void CheckNestedElement(nint value, string name, int index, GuardedCallSite site)
+    {
+        IgViolation native;
+        uint kind = IgNative.ig_check((void*)value, 0, &native);
+        if (kind != 0)
+        {
+            InterceptedFinding.Report(kind, in native, ElementPath(name, index), site);
+        }
+
+        if (s_consult)
+        {
+            CheckPinned(value, name, index, site);
+        }
+    }
+
+    private static string ElementPath(string name, int index) => name + "[" + index.ToString(System.Globalization.CultureInfo.InvariantCulture) + "]";
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static void CheckNested(nint value, string path, GuardedCallSite site)
+    {
+        CheckPointerInTable(value, path, site);
+        if (s_consult)
+        {
+            CheckPinned(value, path, -1, site);
+        }
+    }
+
+    /// <summary>Mode 2: reports <c>unpinned-managed-pointer</c> (throws, or halts) when the validator says nothing pins
+    /// the object <paramref name="value"/> points into.</summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static void CheckPinned(nint value, string path, int index, GuardedCallSite site)
+    {
+        if (PinConsult.IsKnownAllowed(value))
+        {
+            return; // the common case of a hot loop: found pinned since the last GC
+        }
+
+        Violation? violation = UnpinnedManagedPointerCheck.Check(value, index < 0 ? path : ElementPath(path, index), site);
+        if (violation is not null)
+        {
+            Reporter.Report(violation, throwOnReport: true);
+        }
     }
 
     /// <summary>Records managed memory the marshaller pins for one call (an array, span or UTF-16 string the wrapper

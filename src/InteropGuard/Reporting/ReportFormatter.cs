@@ -140,6 +140,10 @@ internal static class ReportFormatter
                 return $"Free of {Hex(v.Address)}: it points {Where(v)} {range}, which is not a block of the InteropGuard allocator.";
             case ViolationKind.UseAfterUnpin:
                 return $"{subject} points {Where(v)} {range} that was released {Ago(since, when)}; the object is no longer pinned, so the GC may move it at any moment.";
+            case ViolationKind.UnpinnedManagedPointer when v.ManagedObject is { } obj:
+                string type = obj.TypeName ?? "an object of unknown type";
+                return $"{subject} holds {Hex(v.Address)}, {obj.Offset.ToString(Inv)} bytes into {type} ({obj.Size.ToString(Inv)} bytes) at {Hex(obj.Address)}, " +
+                    "which no fixed statement, pinned GCHandle, Guard.Pin or pinned object heap pins; the GC may move or free it while native code uses it.";
             case ViolationKind.UseAfterUnmap:
                 string unmapped = $"{subject} points {Where(v)} {range} that was unmapped {Ago(since, when)}.";
                 return v.Note is null ? unmapped : unmapped + " " + v.Note;

@@ -27,6 +27,7 @@ internal sealed class ValidatorChannel
     private readonly object _writeLock = new();
     private readonly Dictionary<long, ValidatorSweep> _pending = [];
     private readonly Dictionary<long, List<Violation>> _batches = [];
+    private readonly Dictionary<long, ValidatorClassify> _classifies = [];
     private readonly HashSet<string> _said = new(StringComparer.Ordinal);
     [ThreadStatic]
     private static bool t_onReader;
@@ -41,6 +42,7 @@ internal sealed class ValidatorChannel
     private const int LastWordsMs = 500;
 
     private readonly ManualResetEventSlim _readerDone = new(false);
+    private readonly ManualResetEventSlim _readyOrStopped = new(false);
     private bool _readerStarted;
     private long _nextId;
     private bool _stopped;
@@ -82,6 +84,54 @@ internal sealed class ValidatorChannel
 
     /// <summary>True once the validator said <c>ready</c>.</summary>
     public bool IsReady { get; private set; }
+
+    /// <summary>The GC heap's fixed reservation [lo, hi) the validator read at warm-up (regions GC); (0, 0) before
+    /// <c>ready</c> or when the GC has no fixed range (segments GC).</summary>
+    public (nint Lo, nint Hi) GcRange { get; private set; }
+
+    /// <summary>Waits up to <paramref name="timeoutMs"/> for <c>ready</c>; true when the validator is ready and running.</summary>
+    public bool WaitReady(int timeoutMs)
+    {
+        if (!IsReady)
+        {
+            _readyOrStopped.Wait(timeoutMs);
+        }
+
+        return IsReady && IsRunning;
+    }
+
+    /// <summary>Asks the validator to classify <paramref name="addresses"/> (is each inside a live object, and is that object
+    /// pinned?) and waits up to <paramref name="timeoutMs"/> for the answer; the target is stopped while it looks. Returns
+    /// the request (completed, or failed when the validator stopped; no answer in time stops the validator), or null when
+    /// the channel was stopped before.</summary>
+    public ValidatorClassify? Classify(IReadOnlyList<nint> addresses, int timeoutMs)
+    {
+        long id = Interlocked.Increment(ref _nextId);
+        var request = new ValidatorClassify(id);
+        lock (_lock)
+        {
+            if (_stopped)
+            {
+                return null;
+            }
+
+            _classifies[id] = request;
+        }
+
+        var line = new StringBuilder("{\"op\":\"classify\",\"id\":").Append(id.ToString(CultureInfo.InvariantCulture)).Append(",\"addresses\":[");
+        for (int i = 0; i < addresses.Count; i++)
+        {
+            line.Append(i == 0 ? "\"" : ",\"").Append(ReportFormatter.Hex(addresses[i])).Append('"');
+        }
+
+        line.Append("]}");
+        if (Send(line.ToString()) && !request.Wait(timeoutMs))
+        {
+            Stop($"no answer to classify {id.ToString(CultureInfo.InvariantCulture)} within {timeoutMs.ToString(CultureInfo.InvariantCulture)} ms (validator_timeout_ms)", warn: true, kill: true);
+        }
+
+        return request;
+    }
 
     /// <summary>Starts the background reader thread.</summary>
     public void Start()
@@ -151,7 +201,10 @@ internal sealed class ValidatorChannel
         switch (message.Event)
         {
             case ValidatorEvent.Ready:
+                nint gcLo = JsonFields.Address(root, "gcLo"), gcHi = JsonFields.Address(root, "gcHi");
+                GcRange = (ulong)gcHi > (ulong)gcLo ? (gcLo, gcHi) : (0, 0);
                 IsReady = true;
+                _readyOrStopped.Set();
                 if (GuardRuntime.Options.Verbosity >= 1)
                 {
                     double? warmup = JsonFields.Double(root, "warmupMs");
@@ -164,6 +217,9 @@ internal sealed class ValidatorChannel
                 break;
             case ValidatorEvent.Swept:
                 OnSwept(root);
+                break;
+            case ValidatorEvent.Classified:
+                OnClassified(root);
                 break;
             case ValidatorEvent.Error when JsonFields.Bool(root, "fatal"):
                 OnFatal(JsonFields.String(root, "message") ?? "(no message)");
@@ -263,6 +319,33 @@ internal sealed class ValidatorChannel
         sweep?.Complete(findings);
     }
 
+    private void OnClassified(JsonElement root)
+    {
+        long id = JsonFields.Int64(root, "id", NoSweep);
+        ValidatorClassify? request;
+        lock (_lock)
+        {
+            _classifies.Remove(id, out request);
+        }
+
+        if (request is null)
+        {
+            return; // answers nobody (it timed out)
+        }
+
+        var verdicts = new Dictionary<nint, PinVerdict>();
+        if (root.TryGetProperty("verdicts", out JsonElement list) && list.ValueKind == JsonValueKind.Array)
+        {
+            foreach (JsonElement v in list.EnumerateArray())
+            {
+                verdicts[JsonFields.Address(v, "address")] = new PinVerdict(JsonFields.String(v, "verdict") ?? "unknown", JsonFields.Address(v, "objectAddress"),
+                    JsonFields.String(v, "objectType"), (nint)JsonFields.Int64(v, "objectSize", 0), JsonFields.String(v, "why") ?? "");
+            }
+        }
+
+        request.Complete(verdicts);
+    }
+
     private void OnFatal(string message)
     {
         lock (_lock)
@@ -284,6 +367,7 @@ internal sealed class ValidatorChannel
     private void Stop(string reason, bool warn, bool kill)
     {
         List<ValidatorSweep> pending;
+        List<ValidatorClassify> classifies;
         bool quiet;
         lock (_lock)
         {
@@ -296,6 +380,8 @@ internal sealed class ValidatorChannel
             quiet = _closing || _fatal;
             pending = [.. _pending.Values];
             _pending.Clear();
+            classifies = [.. _classifies.Values];
+            _classifies.Clear();
             _batches.Clear();
         }
 
@@ -308,6 +394,13 @@ internal sealed class ValidatorChannel
         {
             sweep.Fail();
         }
+
+        foreach (ValidatorClassify request in classifies)
+        {
+            request.Fail();
+        }
+
+        _readyOrStopped.Set();
 
         if (kill)
         {

@@ -18,6 +18,8 @@ internal enum ValidatorEvent
     Error,
     /// <summary><c>warning</c>: news for the user, once.</summary>
     Warning,
+    /// <summary><c>classified</c>: the answer to a <c>classify</c>.</summary>
+    Classified,
 }
 
 /// <summary>A parsed validator line: its event and its whole object (a detached copy, safe to keep).</summary>
@@ -63,6 +65,7 @@ internal sealed class ValidatorMessage
             "swept" => ValidatorEvent.Swept,
             "error" => ValidatorEvent.Error,
             "warning" => ValidatorEvent.Warning,
+            "classified" => ValidatorEvent.Classified,
             _ => ValidatorEvent.Unknown,
         };
         return new ValidatorMessage(kind, root);

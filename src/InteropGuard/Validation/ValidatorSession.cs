@@ -24,6 +24,7 @@ internal static class ValidatorSession
     private static int s_begun;
     private static int s_notRunningSaid;
     private static int s_exited;
+    private static int s_readyWaitFailed;
 
     /// <summary>True once <see cref="Begin"/> ran (mode 2 with the native library loaded).</summary>
     public static bool IsActive => Volatile.Read(ref s_begun) != 0;
@@ -33,6 +34,26 @@ internal static class ValidatorSession
 
     /// <summary>The validator child's pid once it was started; null before, in mode 0/1, or when it could not start.</summary>
     public static int? Pid => s_process?.Pid;
+
+    /// <summary>The channel once the validator is ready (waits up to <paramref name="timeoutMs"/> for its start and its
+    /// <c>ready</c>, once per process: after a wait that timed out later calls do not wait); null when it is not
+    /// running, could not start, or is not ready in time.</summary>
+    internal static ValidatorChannel? ReadyChannel(int timeoutMs)
+    {
+        if (s_channel is { IsReady: true, IsRunning: true } ready)
+        {
+            return ready;
+        }
+
+        int wait = Volatile.Read(ref s_readyWaitFailed) != 0 ? 0 : timeoutMs;
+        if (IsActive && s_started.Wait(wait) && s_channel is { } channel && channel.WaitReady(wait))
+        {
+            return channel;
+        }
+
+        Volatile.Write(ref s_readyWaitFailed, 1); // never stall every call on a validator that does not come up
+        return null;
+    }
 
     /// <summary>Starts the validator child and hooks the exit sweep. Called once by <see cref="GuardRuntime"/> in mode 2;
     /// returns once the child runs (its warm-up and attach go on in the child).</summary>

@@ -134,11 +134,11 @@ public class GeneratesTests
             }
             """);
         string g = run.Generated!;
-        Assert.That(g, Does.Contain("CheckPointer((nint)r.Data, \"r.Data\", __ig_site);"));
-        Assert.That(g, Does.Contain("CheckPointer((nint)r.Handle, \"r.Handle\", __ig_site);"));
-        Assert.That(g, Does.Contain("CheckPointer((nint)r.Nested.Next, \"r.Nested.Next\", __ig_site);"), "one level of embedded structs");
-        Assert.That(g, Does.Contain("CheckPointer((nint)i.Data, \"i.Data\", __ig_site);"));
-        Assert.That(g, Does.Contain("CheckPointer((nint)v.Data, \"v.Data\", __ig_site);"), "by value: the fields reach native code too");
+        Assert.That(g, Does.Contain("CheckNestedPointer((nint)r.Data, \"r.Data\", __ig_site);"));
+        Assert.That(g, Does.Contain("CheckNestedPointer((nint)r.Handle, \"r.Handle\", __ig_site);"));
+        Assert.That(g, Does.Contain("CheckNestedPointer((nint)r.Nested.Next, \"r.Nested.Next\", __ig_site);"), "one level of embedded structs");
+        Assert.That(g, Does.Contain("CheckNestedPointer((nint)i.Data, \"i.Data\", __ig_site);"));
+        Assert.That(g, Does.Contain("CheckNestedPointer((nint)v.Data, \"v.Data\", __ig_site);"), "by value: the fields reach native code too");
         Assert.That(g, Does.Contain("(ref global::System.Runtime.CompilerServices.Unsafe.AsRef(in i)), \"i._cookie\""), "private fields through an accessor");
         Assert.That(g, Does.Contain("UnsafeAccessorKind.Field, Name = \"_cookie\")]"));
         Assert.That(g, Does.Not.Contain("\"o."), "out: nothing flows in");
@@ -160,11 +160,78 @@ public class GeneratesTests
             }
             """);
         string g = run.Generated!;
-        Assert.That(g, Does.Contain("if (global::InteropGuard.Interception.GuardedCall.CheckStructPointer(head, sizeof(global::App.Node), \"head\", __ig_site))"));
-        Assert.That(g, Does.Contain("CheckPointer((nint)head->Next, \"head->Next\", __ig_site);"));
-        Assert.That(g, Does.Contain("CheckPointer((nint)head->Payload, \"head->Payload\", __ig_site);"));
+        Assert.That(g, Does.Contain("bool __ig_read_head = global::InteropGuard.Interception.GuardedCall.CheckStructPointer(head, sizeof(global::App.Node), \"head\", __ig_site);"));
+        Assert.That(g, Does.Contain("if (__ig_read_head)"));
+        Assert.That(g, Does.Contain("CheckNestedPointer((nint)head->Next, \"head->Next\", __ig_site);"));
+        Assert.That(g, Does.Contain("CheckNestedPointer((nint)head->Payload, \"head->Payload\", __ig_site);"));
         Assert.That(g, Does.Contain("CheckPointer((void*)raw, \"raw\", __ig_site);"));
         Assert.That(g, Does.Contain("CheckPointer((void*)fn, \"fn\", __ig_site);"), "function pointers are pointers");
+    }
+
+    [Test]
+    public void Nested_pointers_are_followed_one_level_with_the_paths_reports_name()
+    {
+        GeneratorRun run = Generate("""
+            [StructLayout(LayoutKind.Explicit)] public unsafe struct Union { [FieldOffset(0)] public long Number; [FieldOffset(0)] public void* P; }
+            public unsafe struct Big { public long A0, A1, A2, A3, A4, A5, A6, A7, A8; public void* Tail; }
+            public static unsafe class Native
+            {
+                [DllImport("x")] public static extern void Slots(int** pp, byte** bp, nint* np, ref nint r, in nint i, ref byte* rb, out nint o);
+                [DllImport("x")] public static extern void Argv(int argc, nint[] argv, int[] plain);
+                [DllImport("x")] public static extern void Shapes(Union u, Big big);
+            }
+            public static unsafe class User
+            {
+                public static void Run(int** pp, byte** bp, nint* np, nint[] argv, Union u, Big big)
+                {
+                    nint r = 0; byte* rb = null;
+                    Native.Slots(pp, bp, np, ref r, in r, ref rb, out nint o);
+                    Native.Argv(argv.Length, argv, new int[1]);
+                    Native.Shapes(u, big);
+                }
+            }
+            """);
+        string g = run.Generated!;
+        Assert.That(g, Does.Contain("CheckPointer((void*)pp, \"pp\", __ig_site);"), "the slot pointer itself");
+        Assert.That(g, Does.Contain("CheckPointerSlot((void*)pp, \"*pp\", __ig_site);"), "int**: the word it points at");
+        Assert.That(g, Does.Contain("CheckPointerSlot((void*)bp, \"*bp\", __ig_site);"));
+        Assert.That(g, Does.Contain("CheckPointerSlot((void*)np, \"*np\", __ig_site);"), "nint*: a slot of pointer-sized words");
+        Assert.That(g, Does.Contain("CheckNestedPointer((nint)r, \"*r\", __ig_site);"), "ref nint: the value, nested");
+        Assert.That(g, Does.Contain("CheckNestedPointer((nint)i, \"*i\", __ig_site);"));
+        Assert.That(g, Does.Contain("CheckNestedPointer((nint)rb, \"*rb\", __ig_site);"), "ref byte*");
+        Assert.That(g, Does.Not.Contain("\"*o\""), "out: nothing flows in");
+        Assert.That(g, Does.Contain("CheckNestedElements(argv, \"argv\", __ig_site);"), "nint[]: each element");
+        Assert.That(g, Does.Not.Contain("CheckNestedElements(plain"), "int[] elements are numbers");
+        Assert.That(g, Does.Contain("CheckNestedPointer((nint)u.P, \"u.P\", __ig_site);"), "the union's pointer arm");
+        Assert.That(g, Does.Not.Contain("u.Number"));
+        Assert.That(g, Does.Contain("CheckNestedPointer((nint)big.Tail, \"big.Tail\", __ig_site);"), "the void* at offset 72 of an 80-byte struct");
+
+        // The elements are checked inside the call's own pin, right before the call.
+        int pin = g.IndexOf("PinArgument(__ig_p_argv", System.StringComparison.Ordinal);
+        int elements = g.IndexOf("CheckNestedElements(argv", System.StringComparison.Ordinal);
+        int call = g.LastIndexOf("global::App.Native.Argv(argc, argv, plain)", System.StringComparison.Ordinal);
+        Assert.That(pin, Is.LessThan(elements));
+        Assert.That(elements, Is.LessThan(call));
+    }
+
+    [Test]
+    public void Without_unsafe_code_only_pointer_sized_nested_values_are_checked()
+    {
+        GeneratorRun run = InterceptorCompilation.Run(InterceptorCompilation.Create(new[] { Usings + """
+            public struct Box { public nint Data; public int Length; }
+            public static class Native
+            {
+                [DllImport("x")] public static extern void Use(Box b, ref nint r);
+            }
+            public static class User
+            {
+                public static void Run(Box b) { nint r = 0; Native.Use(b, ref r); }
+            }
+            """ }, allowUnsafe: false));
+        Assert.That(run.Problems, Is.Empty, run.Describe());
+        string g = run.Generated!;
+        Assert.That(g, Does.Contain("CheckNestedPointer((nint)b.Data, \"b.Data\", __ig_site);"));
+        Assert.That(g, Does.Contain("CheckNestedPointer((nint)r, \"*r\", __ig_site);"));
     }
 
     [Test]

@@ -62,6 +62,36 @@ public sealed class ValidatorChannelTests
     }
 
     [Test]
+    public void Classify_SendsTheAddressesAndReturnsTheVerdictsOfItsAnswer()
+    {
+        var (channel, input, _) = NewChannel();
+        channel.Handle("{\"ev\":\"ready\",\"pid\":9,\"gcLo\":\"0x10000000\",\"gcHi\":\"0x20000000\"}");
+        Assert.That(channel.GcRange, Is.EqualTo(((nint)0x10000000, (nint)0x20000000)));
+
+        Task<ValidatorClassify?> task = Task.Run(() => channel.Classify([(nint)0x10001010, (nint)0x5500], 10_000));
+        Assert.That(SpinWait.SpinUntil(() => input.Lines.Count > 0, 10_000), Is.True, "the classify line was not written");
+        Assert.That(input.Lines[0], Is.EqualTo("{\"op\":\"classify\",\"id\":1,\"addresses\":[\"0x10001010\",\"0x5500\"]}"));
+        channel.Handle("{\"ev\":\"classified\",\"id\":1,\"verdicts\":[{\"address\":\"0x10001010\",\"verdict\":\"unpinned\",\"objectAddress\":\"0x10001000\",\"objectType\":\"System.Int32[]\",\"objectSize\":88,\"why\":\"nothing pins it\"},{\"address\":\"0x5500\",\"verdict\":\"native\",\"why\":\"\"}]}");
+
+        ValidatorClassify request = task.Result!;
+        Assert.That(request.Completed, Is.True);
+        Assert.That(request.Verdicts[(nint)0x10001010], Is.EqualTo(new PinVerdict("unpinned", (nint)0x10001000, "System.Int32[]", 88, "nothing pins it")));
+        Assert.That(request.Verdicts[(nint)0x5500].Verdict, Is.EqualTo("native"));
+    }
+
+    [Test]
+    public void Classify_FailsWhenTheValidatorStopsBeforeAnswering()
+    {
+        var (channel, input, _) = NewChannel();
+        Task<ValidatorClassify?> task = Task.Run(() => channel.Classify([(nint)0x10001010], 10_000));
+        Assert.That(SpinWait.SpinUntil(() => input.Lines.Count > 0, 10_000), Is.True);
+        channel.Close();
+
+        Assert.That(task.Result!.Completed, Is.False);
+        Assert.That(channel.WaitReady(10), Is.False, "a stopped validator is never ready");
+    }
+
+    [Test]
     public void Hello_And_Sweep_LinesFollowTheProtocol()
     {
         var (channel, input, _) = NewChannel();
