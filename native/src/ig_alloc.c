@@ -137,13 +137,11 @@ static void *_ig_alloc(size_t size, size_t align, uint32_t site, bool zero) {
   _ig_entry_t e = {(uint64_t)(uintptr_t)base, (uint64_t)(uintptr_t)(start + size + right), 0, id,
                    _ig_record(slot)->alloc_seq, (uint16_t)left, (uint16_t)right, IG_STATE_LIVE,
                    IG_RANGE_NATIVE_BLOCK, 0};
-  _ig_block_header_t *h = (_ig_block_header_t *)(void *)(start - left);
-  h->id = id;
-  h->size = size;
-  h->base = (uint64_t)(uintptr_t)base;
-  h->magic = IG_BLOCK_MAGIC ^ (uint32_t)id;
-  h->left = (uint16_t)left;
-  h->right = (uint16_t)right;
+  /* The record is visible to the validator from here on, but the block is not finished: a thread stopped by a sweep
+   * part-way through the canaries or the fill leaves old bytes (a freed block's poison, stale pointers) where the
+   * validator would read damage or dangling words. The validator trusts a block only once its header's id and size
+   * match the record, so those two are written last, after everything else, in program order (a signal fence keeps
+   * the compiler from moving them up; a sweep stops the thread, so program order is what it sees). */
   memset(start - IG_LEFT_CANARY, IG_CANARY_BYTE, IG_LEFT_CANARY);
   memset(start + size, IG_CANARY_BYTE, right);
   if (zero) {
@@ -154,6 +152,14 @@ static void *_ig_alloc(size_t size, size_t align, uint32_t site, bool zero) {
     size_t n = size < (size_t)IG_OPT(max_malloc_fill_size) ? size : (size_t)IG_OPT(max_malloc_fill_size);
     memset(start, (int)IG_OPT(malloc_fill_byte), n);
   }
+  _ig_block_header_t *h = (_ig_block_header_t *)(void *)(start - left);
+  h->base = (uint64_t)(uintptr_t)base;
+  h->magic = IG_BLOCK_MAGIC ^ (uint32_t)id;
+  h->left = (uint16_t)left;
+  h->right = (uint16_t)right;
+  atomic_signal_fence(memory_order_seq_cst);
+  h->size = size;
+  h->id = id;
   if (gslot != IG_SLOT_NONE) {
     _ig_qitem_t item = {(uint64_t)(uintptr_t)start, size, slot, (uint16_t)left, (uint16_t)right};
     _ig_guarded_commit(gslot, &item, site);
