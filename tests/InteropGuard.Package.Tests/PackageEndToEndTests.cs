@@ -163,7 +163,7 @@ public sealed class PackageEndToEndTests
 
         (int exit, string output) = app.RunApp("Debug", Mode2, "keep");
 
-        Assert.That(exit, Is.EqualTo(0), output);
+        Assert.That(exit, Is.EqualTo(23), "a mode-2 process that reported exits with exit_code (23)\n" + output);
         int keepLine = ConsumerFacts.LineOf("Callbacks.cs", "Native.Keep((a, b)");
         Assert.That(output, Does.Contain("ERROR: InteropGuard: collected-delegate-callback"), output);
         Assert.That(output, Does.Contain("libigsample.so"), "the report names the library whose data holds the pointer\n" + output);
