@@ -79,7 +79,7 @@ public class SkippedCallSiteTests
         Assert.That(hosted, Does.Contain("static partial class Sorter"));
         Assert.That(hosted, Does.Contain("private static unsafe class InteropGuardInterceptors"));
         Assert.That(hosted, Does.Contain("global::App.Interop.Sorter.Comparer compare"), "the private type named where it is visible");
-        Assert.That(hosted, Does.Contain("TrackCallback(compare, __ig_site);"));
+        Assert.That(hosted, Does.Contain("EnterCallback(compare, __ig_site,"), "qsort uses its comparer during the call only: a call-scoped callback");
         Assert.That(hosted, Does.Contain("global::App.Interop.Sorter.qsort(items, count, size, compare)"), "called directly, no accessor");
         Assert.That(Startup(run), Does.Contain("Initialize(\"Consumer\", \"\")"), "nothing left unchecked");
     }
@@ -95,7 +95,7 @@ public class SkippedCallSiteTests
     }
 
     [Test]
-    public void Allows_the_same_comparer_declared_internal_and_registers_it_as_a_callback()
+    public void Allows_the_same_comparer_declared_internal_and_registers_it_as_a_call_scoped_callback()
     {
         GeneratorRun run = InterceptorCompilation.Run(InterceptorCompilation.Create([Usings + """
             public static class Sorter
@@ -107,7 +107,7 @@ public class SkippedCallSiteTests
             """]));
 
         Assert.That(run.Problems, Is.Empty, run.Describe());
-        Assert.That(run.Generated, Does.Contain("TrackCallback(compare, __ig_site);"));
+        Assert.That(run.Generated, Does.Contain("EnterCallback(compare, __ig_site,"), "qsort uses its comparer during the call only: a call-scoped callback");
         Assert.That(Startup(run), Does.Contain("Initialize(\"Consumer\", \"\")"), "nothing left unchecked");
     }
 
