@@ -277,8 +277,8 @@ static void _ig_sub_rebuild(_ig_bin_t *bin, _ig_arr_t *arr, uint32_t n) {
   if (!ok) return;
   uint32_t g = 0;
   for (uint32_t i = 0; i < n && g < IG_GRANULES; i++) /* entry i counts for the granules above its lo */
-    for (uint32_t above = _ig_granule_above(bin, arr->e[i].lo); g < above; g++) arr->sub[g] = (uint16_t)i;
-  for (; g < IG_GRANULES; g++) arr->sub[g] = (uint16_t)n;
+    for (uint32_t above = _ig_granule_above(bin, arr->e[i].lo); g < above; g++) IG_STORE(&arr->sub[g], (uint16_t)i);
+  for (; g < IG_GRANULES; g++) IG_STORE(&arr->sub[g], (uint16_t)n); /* readers load sub[] racily: relaxed stores */
 }
 
 /* A word with a 1 in each 16-bit lane l < n (n <= 4). */
@@ -301,7 +301,8 @@ static void _ig_sub_shift(_ig_bin_t *bin, uint64_t from, uint64_t to, int delta)
   for (uint32_t k = g0 / 4; k * 4 < g1; k++) {
     uint32_t l0 = g0 > k * 4 ? g0 - k * 4 : 0, l1 = g1 - k * 4;
     uint64_t m = _ig_lanes_below(l1) & ~_ig_lanes_below(l0);
-    arr->subw[k] = delta > 0 ? arr->subw[k] + m : arr->subw[k] - m;
+    uint64_t w = IG_LOAD(&arr->subw[k]); /* one writer (the bin lock); readers load lanes racily */
+    IG_STORE(&arr->subw[k], delta > 0 ? w + m : w - m);
   }
 }
 
