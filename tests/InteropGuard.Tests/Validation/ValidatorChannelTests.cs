@@ -293,6 +293,8 @@ public sealed class ValidatorChannelTests
 
         Assert.That(SpinWait.SpinUntil(() => !channel.IsRunning, 10_000), Is.True);
         Assert.That(channel.IsReady, Is.True);
+        // The channel marks itself stopped before it warns (outside its lock): wait for the line, not just the flag.
+        SpinWait.SpinUntil(() => _stderr.ToString().Length > 0, 10_000);
         Assert.That(_stderr.ToString(), Is.EqualTo("InteropGuard: warning: the validator (pid 4242) stopped (it exited with code 9); validation is off, call-boundary checks continue\n"));
     }
 
