@@ -89,7 +89,7 @@ public static class GuardedStartup
             GuardMode.Release => "no validator (release mode)",
             _ => "no validator (INTEROPGUARD=2 adds it)",
         };
-        // Always true today, so always said: calls inside referenced packages are compiled elsewhere and never
+        // No build checks these, so the line always names them: calls inside referenced packages are compiled elsewhere, never
         // intercepted, and the validator scans InteropGuard's blocks and libraries' .data/.bss, not native heaps.
         const string Everywhere = "P/Invoke calls compiled into other assemblies (packages) at the call boundary; "
             + "memory native libraries allocate themselves (the scan covers InteropGuard's blocks and libraries' .data/.bss)";
