@@ -2,11 +2,9 @@
 // packed InteropGuard package, builds and runs it; used by PackageEndToEndTests.
 using System;
 using System.Collections.Generic;
-using System.Diagnostics;
 using System.IO;
 using System.Linq;
 using System.Reflection;
-using System.Text;
 
 namespace InteropGuard.Package.Tests;
 
@@ -174,59 +172,7 @@ internal sealed class ConsumerBuild
     }
 
     private (int ExitCode, string Output) Run(string file, string[] arguments, IDictionary<string, string?>? environment,
-        Action<int>? whileRunning = null, TimeSpan? timeout = null, string? workingDirectory = null)
-    {
-        var info = new ProcessStartInfo(file)
-        {
-            WorkingDirectory = workingDirectory ?? ProjectDirectory,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        foreach (string a in arguments)
-        {
-            info.ArgumentList.Add(a);
-        }
-
+        Action<int>? whileRunning = null, TimeSpan? timeout = null, string? workingDirectory = null) =>
         // A private package cache: the same version packed again must not be served from ~/.nuget/packages.
-        info.Environment["NUGET_PACKAGES"] = Path.Combine(_root, "packages");
-        info.Environment["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1";
-        info.Environment["DOTNET_NOLOGO"] = "1";
-        info.Environment.Remove("INTEROPGUARD");
-        info.Environment.Remove("INTEROPGUARD_OPTIONS");
-        if (environment is not null)
-        {
-            foreach (KeyValuePair<string, string?> pair in environment)
-            {
-                if (pair.Value is null)
-                {
-                    info.Environment.Remove(pair.Key);
-                }
-                else
-                {
-                    info.Environment[pair.Key] = pair.Value;
-                }
-            }
-        }
-
-        using var process = Process.Start(info)!;
-        var output = new StringBuilder();
-        process.OutputDataReceived += (_, e) => { if (e.Data is not null) { lock (output) { output.AppendLine(e.Data); } } };
-        process.ErrorDataReceived += (_, e) => { if (e.Data is not null) { lock (output) { output.AppendLine(e.Data); } } };
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
-        whileRunning?.Invoke(process.Id);
-        TimeSpan limit = timeout ?? TimeSpan.FromMinutes(5);
-        if (!process.WaitForExit(limit))
-        {
-            process.Kill(entireProcessTree: true);
-            return (-1, output + $"\n(timed out after {limit.TotalSeconds} s)");
-        }
-
-        process.WaitForExit();
-        lock (output)
-        {
-            return (process.ExitCode, output.ToString());
-        }
-    }
+        DotnetCommand.Run(workingDirectory ?? ProjectDirectory, Path.Combine(_root, "packages"), file, arguments, environment, whileRunning, timeout);
 }

@@ -12,9 +12,10 @@ internal static class DotnetCommand
     /// <summary>Runs <paramref name="file"/> in <paramref name="directory"/>. NuGet restores into
     /// <paramref name="packages"/> (a freshly packed version must not be served from ~/.nuget/packages);
     /// INTEROPGUARD and INTEROPGUARD_OPTIONS are removed, then <paramref name="environment"/> applied (null removes).
-    /// Exit code -1 after 5 minutes (the process tree is killed).</summary>
+    /// <paramref name="whileRunning"/> gets the pid once the process started (fault injection). Exit code -1 after
+    /// <paramref name="timeout"/> (default 5 minutes; the process tree is killed).</summary>
     public static (int ExitCode, string Output) Run(string directory, string packages, string file, IEnumerable<string> arguments,
-        IDictionary<string, string?>? environment = null)
+        IDictionary<string, string?>? environment = null, Action<int>? whileRunning = null, TimeSpan? timeout = null)
     {
         var info = new ProcessStartInfo(file)
         {
@@ -54,10 +55,12 @@ internal static class DotnetCommand
         process.ErrorDataReceived += (_, e) => { if (e.Data is not null) { lock (output) { output.AppendLine(e.Data); } } };
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
-        if (!process.WaitForExit(TimeSpan.FromMinutes(5)))
+        whileRunning?.Invoke(process.Id);
+        TimeSpan limit = timeout ?? TimeSpan.FromMinutes(5);
+        if (!process.WaitForExit(limit))
         {
             process.Kill(entireProcessTree: true);
-            return (-1, output + "\n(timed out after 5 minutes)");
+            return (-1, output + $"\n(timed out after {limit.TotalSeconds} s)");
         }
 
         process.WaitForExit();
