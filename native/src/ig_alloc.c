@@ -111,6 +111,59 @@ static void _ig_poison(uint8_t *p, size_t n, uint8_t value) {
 }
 
 /* ---------------------------------------------------------------------------------------------------
+ * Reuse cache (see _ig_reuse_t): blocks of up to IG_REUSE_MAX_TOTAL extent bytes, at most IG_REUSE_MAX_BYTES per
+ * thread. A program that frees and allocates blocks of one size (the common case) then pays neither libc's malloc
+ * and free nor an index remove and insert per block: the block keeps its place in the index while it waits.
+ * ------------------------------------------------------------------------------------------------ */
+#define IG_REUSE_MAX_TOTAL ((uint64_t)128 << 10)
+#define IG_REUSE_MAX_BYTES ((uint64_t)2 << 20)
+
+IG_INLINE _ig_reuse_t *_ig_reuse_bucket(_ig_thread_t *t, uint64_t total) {
+  return &t->reuse[(total >> 4) & (IG_REUSE_BUCKETS - 1)];
+}
+
+/* A held block of exactly `total` extent bytes (its FREED record's id in *id), or NULL. */
+static uint8_t *_ig_reuse_take(uint64_t total, uint64_t *id) {
+  _ig_thread_t *t = _ig_thread();
+  _ig_reuse_t *b = _ig_reuse_bucket(t, total);
+  if (b->count == 0 || b->total != total) return NULL;
+  uint32_t k = --b->count;
+  t->reuse_bytes -= total;
+  *id = b->id[k];
+  return (uint8_t *)(uintptr_t)b->base[k];
+}
+
+/* Keeps an evicted block (already checked, still FREED in the index and the table); false when it does not fit. */
+static bool _ig_reuse_put(const _ig_qitem_t *it) {
+  uint64_t total = (uint64_t)it->rz_left + it->size + it->rz_right;
+  if (it->rz_left != IG_LEFT_MIN || total > IG_REUSE_MAX_TOTAL) return false; /* aligned blocks and big ones: libc */
+  _ig_thread_t *t = _ig_thread();
+  _ig_reuse_t *b = _ig_reuse_bucket(t, total);
+  if (t->reuse_bytes + total > IG_REUSE_MAX_BYTES || (b->count != 0 && (b->total != total || b->count == IG_REUSE_DEPTH)))
+    return false;
+  b->total = total;
+  b->base[b->count] = it->start - it->rz_left;
+  b->id[b->count] = IG_LOAD(&_ig_record(it->slot)->id);
+  b->count++;
+  t->reuse_bytes += total;
+  return true;
+}
+
+void _ig_reuse_flush(_ig_thread_t *t) {
+  for (uint32_t i = 0; i < IG_REUSE_BUCKETS; i++) {
+    _ig_reuse_t *b = &t->reuse[i];
+    while (b->count > 0) {
+      uint32_t k = --b->count;
+      uint32_t slot = _ig_id_slot(b->id[k]);
+      _ig_index_remove(slot, b->base[k], b->base[k] + b->total);
+      free((void *)(uintptr_t)b->base[k]);
+      _ig_record_retire(slot);
+    }
+  }
+  t->reuse_bytes = 0;
+}
+
+/* ---------------------------------------------------------------------------------------------------
  * Allocation.
  * ------------------------------------------------------------------------------------------------ */
 /* Release mode's unsampled block: what malloc gives, nothing else (no header, record or redzone). */
@@ -137,11 +190,13 @@ static void *_ig_alloc(size_t size, size_t align, uint32_t site, bool zero) {
   }
   /* release mode: only a sampled block that found a slot is made the guarded way */
   if (_ig_release && base == NULL) return _ig_plain_alloc(size, align, zero);
+  uint64_t reused = 0; /* the FREED record id of a block taken from the reuse cache */
   if (IG_LIKELY(base == NULL)) {
     right = _ig_right_redzone(size);
     size_t total = left + size + right;
     if (align <= 16) {
-      base = malloc(total);
+      base = _ig_reuse_take(total, &reused);
+      if (base == NULL) base = malloc(total);
     } else {
       void *p = NULL;
       base = posix_memalign(&p, align, total) == 0 ? p : NULL;
@@ -150,7 +205,7 @@ static void *_ig_alloc(size_t size, size_t align, uint32_t site, bool zero) {
   } else {
     right = size == 0 ? 16 : ((16 - (size & 15)) & 15);
   }
-  uint32_t slot = _ig_slot_alloc();
+  uint32_t slot = reused != 0 ? _ig_id_slot(reused) : _ig_slot_alloc();
   if (IG_UNLIKELY(slot == IG_SLOT_NONE)) { /* table full (warned once): no untracked blocks */
     if (gslot != IG_SLOT_NONE) {
       _ig_qitem_t none = {(uint64_t)(uintptr_t)(base + left), size, IG_SLOT_NONE, (uint16_t)left, (uint16_t)right};
@@ -197,7 +252,8 @@ static void *_ig_alloc(size_t size, size_t align, uint32_t site, bool zero) {
     _ig_qitem_t item = {(uint64_t)(uintptr_t)start, size, slot, (uint16_t)left, (uint16_t)right};
     _ig_guarded_commit(gslot, &item, site);
   }
-  _ig_index_insert(&e);
+  if (reused != 0) _ig_index_replace(reused, &e);
+  else _ig_index_insert(&e);
   _ig_thread_t *t = _ig_thread();
   _ig_stat_add(&t->allocs, 1);
   _ig_stat_add(&t->alloc_bytes, size);
@@ -373,6 +429,7 @@ void _ig_block_evict(const _ig_qitem_t *it) {
       ig_report(&v);
     }
   }
+  if (_ig_reuse_put(it)) return;
   _ig_index_remove(it->slot, it->start - it->rz_left, it->start + it->size + it->rz_right);
   _ig_block_release(it);
 }

@@ -538,6 +538,33 @@ void _ig_index_remove(uint32_t slot, uint64_t lo, uint64_t hi) {
   }
 }
 
+/* Rewrites old_id's entry in one bin as `in` (same extent, so pmax and the sub-index stay as they are). */
+static bool _ig_bin_replace(_ig_bin_t *bin, uint64_t old_id, const _ig_entry_t *in) {
+  _ig_bin_wlock(bin);
+  uint32_t i = _ig_bin_find_id(bin, in->lo, old_id);
+  bool ok = i < bin->count;
+  if (ok) {
+    _ig_entry_t x = *in;
+    x.pmax = bin->arr->e[i].pmax;
+    _ig_entry_put(bin->arr, i, &x);
+  }
+  _ig_bin_wunlock(bin);
+  return ok;
+}
+
+void _ig_index_replace(uint64_t old_id, const _ig_entry_t *in) {
+  int level = _ig_level_for(in->lo, in->hi);
+  if (level < 0) {
+    IG_ASSERT(_ig_bin_replace(&_ig_huge, old_id, in));
+    return;
+  }
+  _ig_level_t *lv = &_ig_levels[level];
+  for (uint64_t b = in->lo >> lv->shift, last = (in->hi - 1) >> lv->shift; b <= last; b++) {
+    _ig_bin_t *bin = _ig_bin_peek(lv, b);
+    IG_ASSERT(bin != NULL && _ig_bin_replace(bin, old_id, in)); /* the caller owns the FREED block: its entries stay */
+  }
+}
+
 /* Sets the state of id's entry in one bin; with `claim` only a LIVE entry changes. */
 static bool _ig_bin_set_state(_ig_bin_t *bin, uint64_t id, uint64_t lo, uint32_t state, bool claim) {
   _ig_bin_wlock(bin);
