@@ -356,16 +356,20 @@ static ig_status_t _ig_free_impl(void *ptr, uint32_t site, ig_violation_t *out) 
     return IG_OK;
   }
   _ig_entry_t e;
-  /* The index decides whether this is a block at all; nothing at `ptr` is read before it says so. */
-  if (IG_UNLIKELY(!_ig_index_find_block(a, &e))) return _ig_free_error(a, site, out, false, NULL);
-  /* Exactly one free wins the block: the first bin of its extent moves LIVE to FREED under its lock
-   * (with the quarantine off, the same critical section also takes the block out of the index). */
+  /* The index decides whether this is a block at all; nothing at `ptr` is read before it says so. Exactly one free
+   * wins the block: the first bin of its extent moves LIVE to FREED under its lock (with the quarantine off, the same
+   * critical section also takes the block out of the index). */
   bool guarded = IG_UNLIKELY(_ig_gp_rate != 0) && _ig_guarded_owns(a);
   bool now = !guarded && _ig_quarantine_off(); /* a guarded block keeps its FREED record until its slot is reused */
-  if (IG_UNLIKELY(e.state != IG_STATE_LIVE ||
-                  !(now ? _ig_index_claim_remove(e.id, e.lo, e.hi, site)
-                        : _ig_index_claim(e.id, e.lo, e.hi, IG_STATE_FREED))))
-    return _ig_free_error(a, site, out, true, &e);
+  if (IG_LIKELY(!now)) {
+    int claim = _ig_index_find_claim(a, &e, IG_STATE_FREED); /* find and claim under one bin lock */
+    if (IG_UNLIKELY(claim != IG_CLAIM_WON))
+      return _ig_free_error(a, site, out, claim == IG_CLAIM_NOT_LIVE, claim == IG_CLAIM_NOT_LIVE ? &e : NULL);
+  } else {
+    if (IG_UNLIKELY(!_ig_index_find_block(a, &e))) return _ig_free_error(a, site, out, false, NULL);
+    if (IG_UNLIKELY(e.state != IG_STATE_LIVE || !_ig_index_claim_remove(e.id, e.lo, e.hi, site)))
+      return _ig_free_error(a, site, out, true, &e);
+  }
   /* We own the block now. */
   uint32_t slot = _ig_id_slot(e.id);
   uint64_t size = _ig_entry_size(&e);

@@ -290,6 +290,12 @@ void _ig_index_replace(uint64_t old_id, const _ig_entry_t *e);
 bool _ig_index_claim(uint64_t id, uint64_t lo, uint64_t hi, uint32_t state);
 /* Best range (live beats not live, newest wins) whose extent contains addr; false if none. */
 bool _ig_index_find(uint64_t addr, _ig_entry_t *out);
+/* The free path: finds the native block whose user start is exactly addr and, when it is LIVE, claims it (moves it to
+ * `state`; exactly one caller wins, as with _ig_index_claim). IG_CLAIM_WON: claimed, *out is the entry as it was;
+ * IG_CLAIM_NOT_LIVE: found but freed already or claimed by another caller first (*out holds what was found);
+ * IG_CLAIM_NONE: no block starts at addr. */
+enum { IG_CLAIM_NONE = 0, IG_CLAIM_WON = 1, IG_CLAIM_NOT_LIVE = 2 };
+int _ig_index_find_claim(uint64_t addr, _ig_entry_t *out, uint32_t state);
 /* A native block whose user start is exactly addr (live or freed); false if none. */
 bool _ig_index_find_block(uint64_t addr, _ig_entry_t *out);
 /* Copies the record of a found entry (state = the entry's state); false when the record was recycled
