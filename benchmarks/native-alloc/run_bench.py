@@ -22,12 +22,12 @@ VARIANTS = [  # (column, executable, extra arguments)
 
 
 def pairs_for(size):
-    """Pairs per timed run: about 20-50 ms of InteropGuard or ASan work per run on a quiet machine."""
+    """Pairs per timed run: about 10-30 ms of InteropGuard or ASan work per run on a quiet machine."""
     if size >= 65536:
-        return 20000
+        return 10000
     if size >= 4096:
-        return 100000
-    return 300000
+        return 50000
+    return 150000
 
 
 def run_one(build, exe, size, threads, extra):
@@ -42,7 +42,7 @@ def run_one(build, exe, size, threads, extra):
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--build", default=os.path.join(os.path.dirname(__file__), "..", "..", "build", "native-alloc"))
-    ap.add_argument("--rounds", type=int, default=5)
+    ap.add_argument("--rounds", type=int, default=3)
     ap.add_argument("--sizes", default="16,64,256,1024,4096,65536")
     ap.add_argument("--threads", default="1,2")
     ap.add_argument("--markdown", help="also write the table as Markdown to this file")
