@@ -3,9 +3,10 @@
  * pair as one thread sees it (each thread runs PAIRS pairs at once with the others; its CPU time / PAIRS, averaged
  * over the threads).
  *
- * Each thread first runs PAIRS / 2 + enough pairs to cycle its share of the quarantine once (64 MiB for
- * InteropGuard's default, 256 MiB for ASan's; at most 2 * PAIRS more), so eviction is part of what is timed, as it is
- * in a program that has run for a while. `mode2` (InteropGuard only) initialises the library as mode 2 does (IG_INIT_FULL_FILL). */
+ * Each thread first runs PAIRS / 2 + enough pairs to cycle its share of its allocator's quarantine once (64 MiB for
+ * InteropGuard's default, 256 MiB for ASan's), so eviction is part of what is timed and no fresh memory is, as in a
+ * program that has run for a while. `mode2` (InteropGuard only) initialises the library as mode 2 does
+ * (IG_INIT_FULL_FILL). */
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -16,9 +17,18 @@
 #include "interopguard.h"
 #define ALLOC(n) ig_malloc(n)
 #define FREE(p) ig_free(p)
+#define QUARANTINE_BYTES (64ull << 20) /* quarantine_mb's default */
+#define BLOCK_OVERHEAD 64              /* header and left canary (48) + the smallest right redzone (16) */
+#elif defined(__SANITIZE_ADDRESS__)
+#define ALLOC(n) malloc(n)
+#define FREE(p) free(p)
+#define QUARANTINE_BYTES (256ull << 20) /* ASan's quarantine_size_mb default on x86-64 Linux */
+#define BLOCK_OVERHEAD 32               /* chunk header (16) + the smallest redzone (16) */
 #else
 #define ALLOC(n) malloc(n)
 #define FREE(p) free(p)
+#define QUARANTINE_BYTES 0ull
+#define BLOCK_OVERHEAD 0
 #endif
 
 static void *volatile sink;
@@ -74,9 +84,10 @@ int main(int argc, char **argv) {
 #ifdef ALLOC_IG
   ig_init(NULL, argc > 4 && strcmp(argv[4], "mode2") == 0 ? IG_INIT_FULL_FILL : 0);
 #endif
-  /* enough warm-up pairs to cycle the larger (ASan's 256 MiB) quarantine once across all threads */
-  long cycle = (long)((256ull << 20) / (size + 64) / (unsigned)threads) + 1;
-  long warm = pairs / 2 + (cycle < 2 * pairs ? cycle : 2 * pairs);
+  /* warm-up: enough pairs to cycle this allocator's quarantine once (its bound over a lower bound of the bytes one
+   * block holds in it), shared by the threads; until then every allocation takes fresh memory (page faults) */
+  long cycle = QUARANTINE_BYTES == 0 ? 0 : (long)(QUARANTINE_BYTES / (size + BLOCK_OVERHEAD) / (unsigned)threads) + 1;
+  long warm = pairs / 2 + cycle;
   pthread_t th[8];
   job_t jobs[8];
   pthread_barrier_init(&barrier, NULL, (unsigned)threads);
