@@ -4,6 +4,8 @@ using System.Collections.Generic;
 using System.IO;
 using System.Text;
 using System.Text.Json;
+using InteropGuard.Reporting;
+using InteropGuard.Validation;
 using InteropGuard.Validator;
 
 namespace InteropGuard.Cli;

@@ -6,6 +6,7 @@ using System.Diagnostics;
 using System.Globalization;
 using System.IO;
 using System.Text;
+using InteropGuard.Reporting;
 
 namespace InteropGuard.Cli;
 

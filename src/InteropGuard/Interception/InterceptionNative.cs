@@ -1,6 +1,7 @@
 // InterceptionNative.cs: the shadow-table entry points the per-call paths of generated wrappers use, bound without the GC transition; called only when the runtime is enabled.
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
+using InteropGuard.Native;
 
 namespace InteropGuard.Interception;
 

@@ -3,7 +3,7 @@ using System;
 using System.Diagnostics;
 using System.Runtime.InteropServices;
 
-namespace InteropGuard;
+namespace InteropGuard.Native;
 
 /// <summary>Nanoseconds on the clock of <c>ig_range_t.alloc_time_ns/release_time_ns</c>. The native library stamps
 /// ranges with CLOCK_MONOTONIC_COARSE (one scheduler tick of resolution, ~5 ns a read); comparing those stamps with the

@@ -3,8 +3,9 @@ using System;
 using System.Collections.Generic;
 using System.IO;
 using System.Text;
+using InteropGuard.Options;
 
-namespace InteropGuard;
+namespace InteropGuard.Reporting;
 
 /// <summary>Parsed <c>kind:pattern</c> lines (<c>#</c> starts a comment; kind <c>*</c> matches every kind; <c>*</c> in a
 /// pattern matches any text). A report is silenced when its kind matches and the member or file of its access,
