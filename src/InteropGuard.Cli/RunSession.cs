@@ -163,7 +163,7 @@ internal static class RunSession
         {
             if (!File.Exists(path))
             {
-                File.WriteAllText(path, format == ReportFormat.Sarif ? SarifReportFormatter.Format([]) + "\n" : "", new UTF8Encoding(false));
+                File.WriteAllText(path, format == ReportFormat.Sarif ? FindingReports.Sarif([]) + "\n" : "", new UTF8Encoding(false));
             }
 
             if (temporary)
