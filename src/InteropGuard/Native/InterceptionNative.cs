@@ -1,9 +1,8 @@
 // InterceptionNative.cs: the shadow-table entry points the per-call paths of generated wrappers use, bound without the GC transition; called only when the runtime is enabled.
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
-using InteropGuard.Native;
 
-namespace InteropGuard.Interception;
+namespace InteropGuard.Native;
 
 /// <summary>Bindings of <c>ig_range_register</c>, <c>ig_range_release</c> and <c>ig_lookup</c> with
 /// <c>[SuppressGCTransition]</c>, for the paths every intercepted call takes (call-scoped pins, struct pointers).
