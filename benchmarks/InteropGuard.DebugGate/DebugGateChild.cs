@@ -14,7 +14,8 @@ namespace InteropGuard.DebugGate;
 /// The side process's loop. Protocol, one line each way per command: the process first writes <c>ready &lt;account&gt;</c>;
 /// then for <c>run &lt;pair index&gt; &lt;invocations&gt;</c> it runs that many invocations of its side of the pair and
 /// writes <c>ok &lt;wall ns&gt; &lt;process CPU ns&gt;</c> (CPU time of all the process's threads:
-/// <c>CLOCK_PROCESS_CPUTIME_ID</c>); for <c>quit</c> it frees the workloads, checks that no report came besides the
+/// <c>CLOCK_PROCESS_CPUTIME_ID</c>); for <c>validator-cpu</c> it writes <c>ok &lt;ns&gt; 0</c>, the CPU time its
+/// validator process has used (mode 2; 0 otherwise); for <c>quit</c> it frees the workloads, checks that no report came besides the
 /// self-test's and (mode 2) that its validator is still running, writes <c>bye</c> and exits. A failure writes
 /// <c>error &lt;message&gt;</c> and exits 2.
 /// </summary>
@@ -50,6 +51,15 @@ internal static class DebugGateChild
                 Console.Out.WriteLine("bye");
                 Console.Out.Flush();
                 return 0;
+            }
+
+            if (words[0] == "validator-cpu")
+            {
+                // Mode 2: CPU time its validator process has used so far (0 for the other sides).
+                long validatorCpu = side == DebugSide.Mode2 && DebugModeProof.ValidatorChild() is int pid ? ValidatorCpu.Nanoseconds(pid) : 0;
+                Console.Out.WriteLine(FormattableString.Invariant($"ok {validatorCpu} 0"));
+                Console.Out.Flush();
+                continue;
             }
 
             if (words.Length != 3 || words[0] != "run")

@@ -89,8 +89,8 @@ internal static class DebugGateResults
         text.AppendLine($"- date: {run.StartedUtc:yyyy-MM-dd HH:mm} UTC, commit `{run.Commit}`, measuring took {run.Elapsed:mm\\:ss}");
         text.AppendLine($"- machine: {run.Machine}; load average before {run.LoadBefore}, after {run.LoadAfter}");
         text.AppendLine($"- {settings.Launches} launch(es) × {settings.RoundsPerLaunch} rounds; per round and pair {settings.IterationsPerSide} iterations of each side (~{settings.IterationMilliseconds} ms unguarded), the three sides' iterations next to each other");
-        text.AppendLine($"- budget: `{Path.GetFileName(budget.Path)}`; value = the mode's process CPU time over every round / the unguarded process's, mode 2 divided by (1 − the share of time its sweeps stopped it)");
-        text.AppendLine($"- mode-2 sweeps while measuring: {run.Pauses.Sweeps} in {run.Pauses.WindowMs / 1000:F1} s, {run.Pauses.PausedMs:F1} ms stopped in all (mean {run.Pauses.MeanMs:F1} ms), share {run.Pauses.Share * 100:F2} %");
+        text.AppendLine($"- budget: `{Path.GetFileName(budget.Path)}`; value = the mode's process CPU time over every round / the unguarded process's, mode 2 divided by (1 − the share of time its sweeps stop it, each charged its logged pause but at most the validator's CPU time per sweep)");
+        text.AppendLine($"- mode-2 sweeps while measuring: {run.Pauses.Sweeps} in {run.Pauses.WindowMs / 1000:F1} s; logged pauses {run.Pauses.PausedMs:F0} ms in all (mean {run.Pauses.MeanMs:F1} ms, {run.Pauses.LoggedShare * 100:F1} % of the time on this machine's load); validator CPU {run.Pauses.ValidatorCpuMs:F0} ms ({run.Pauses.CpuPerSweepMs:F1} ms per sweep); charged per sweep {run.Pauses.ChargedMs:F1} ms, every {DebugSides.SweepIntervalMs} ms: share {run.Pauses.Share * 100:F2} %");
         foreach (string proof in run.Proofs)
         {
             text.AppendLine($"- {proof}");
@@ -136,7 +136,16 @@ internal static class DebugGateResults
             roundsPerLaunch = settings.RoundsPerLaunch,
             iterationsPerSide = settings.IterationsPerSide,
             proofs = run.Proofs,
-            sweeps = new { count = run.Pauses.Sweeps, pausedMs = run.Pauses.PausedMs, windowMs = run.Pauses.WindowMs, share = run.Pauses.Share },
+            sweeps = new
+            {
+                count = run.Pauses.Sweeps,
+                pausedMs = run.Pauses.PausedMs,
+                validatorCpuMs = run.Pauses.ValidatorCpuMs,
+                windowMs = run.Pauses.WindowMs,
+                chargedMs = run.Pauses.ChargedMs,
+                share = run.Pauses.Share,
+                loggedShare = run.Pauses.LoggedShare,
+            },
             pairs = results.Select(r => new
             {
                 name = r.Pair.Name,

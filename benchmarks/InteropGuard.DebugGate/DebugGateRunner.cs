@@ -36,7 +36,7 @@ internal static class DebugGateRunner
         Directory.CreateDirectory(settings.ArtifactsDirectory);
         var csv = new StringBuilder("launch,round,pair,iteration,side,invocations,wall_ns,process_cpu_ns\n");
         var clock = Stopwatch.StartNew();
-        var pauses = new PauseSummary(0, 0, 0);
+        var pauses = new PauseSummary(0, 0, 0, 0);
         for (int launch = 1; launch <= settings.Launches; launch++)
         {
             Console.WriteLine($"debug-gate: launch {launch}/{settings.Launches}: starting the unguarded, mode-1 and mode-2 processes");
@@ -50,6 +50,7 @@ internal static class DebugGateRunner
                 }
 
                 int[] invocations = pairs.Select((p, i) => Calibrate(sides[(int)DebugSide.Unguarded], i, settings.IterationMilliseconds)).ToArray();
+                long validatorStart = sides[(int)DebugSide.Mode2].ValidatorCpu();
                 long windowStart = Stopwatch.GetTimestamp();
                 for (int r = 0; r < settings.RoundsPerLaunch; r++)
                 {
@@ -77,9 +78,10 @@ internal static class DebugGateRunner
                 }
 
                 long windowEnd = Stopwatch.GetTimestamp();
+                double validatorMs = (sides[(int)DebugSide.Mode2].ValidatorCpu() - validatorStart) / 1e6;
                 (int sweeps, double paused) = sides[(int)DebugSide.Mode2].Pauses.Between(windowStart, windowEnd);
-                pauses = pauses.Add(sweeps, paused, Stopwatch.GetElapsedTime(windowStart, windowEnd).TotalMilliseconds);
-                Console.WriteLine($"debug-gate: launch {launch}: mode 2 was swept {sweeps} times while measuring, stopped {paused:F1} ms in all");
+                pauses = pauses.Add(sweeps, paused, validatorMs, Stopwatch.GetElapsedTime(windowStart, windowEnd).TotalMilliseconds);
+                Console.WriteLine($"debug-gate: launch {launch}: mode 2 was swept {sweeps} times while measuring, stopped {paused:F1} ms in all (logged); its validator used {validatorMs:F0} ms of CPU");
 
                 foreach (SideProcess side in sides)
                 {

@@ -112,8 +112,8 @@ internal sealed record DebugGateSettings(bool Short, int Launches, int RoundsPer
         // total time over every iteration of every round (see DebugGateRunner); the forms differ in how much time that
         // total covers (a mode-2 sweep lands in a mode-2 iteration about once per second of its measured time).
         DebugGateSettings settings = isShort
-            ? new DebugGateSettings(true, launches ?? 1, rounds ?? 6, iterations ?? 12, IterationMilliseconds: 10, budget, output, artifacts)
-            : new DebugGateSettings(false, launches ?? 3, rounds ?? 8, iterations ?? 24, IterationMilliseconds: 10, budget, output, artifacts);
+            ? new DebugGateSettings(true, launches ?? 1, rounds ?? 4, iterations ?? 12, IterationMilliseconds: 10, budget, output, artifacts)
+            : new DebugGateSettings(false, launches ?? 3, rounds ?? 5, iterations ?? 18, IterationMilliseconds: 10, budget, output, artifacts);
         if (settings.IterationsPerSide % 6 != 0)
         {
             throw new GateSetupException($"--iterations {settings.IterationsPerSide}: a multiple of 6 (every order of the three sides equally often)");

@@ -30,14 +30,14 @@ internal sealed class DebugPairResult(DebugPair pair, IReadOnlyDictionary<DebugS
     /// <summary>Every round measured.</summary>
     public List<DebugRound> Rounds { get; } = [];
 
-    /// <summary>The share of wall time the mode-2 process spent stopped by validator sweeps while the gate measured (the
-    /// same for every pair: sweeps run on a timer, whatever the program does); set once after measuring.</summary>
+    /// <summary>The share of time sweeps stop a mode-2 program (<see cref="PauseSummary.Share"/>: the same for every
+    /// pair, sweeps run on a timer whatever the program does); set once after measuring.</summary>
     public double PausedShare { get; set; }
 
     /// <summary>The gate's value for <paramref name="mode"/>: the process's CPU time over every round divided by the
     /// unguarded process's, and for mode 2 divided again by the share of time the program runs between sweeps
     /// (1 − <see cref="PausedShare"/>): a program that needs C seconds of CPU in mode 2 takes C / (1 − share) seconds
-    /// when every second it is stopped for share × 1 s. CPU time, because on this shared machine a process waits for a
+    /// when a sweep stops it for share of every second. CPU time, because on this shared machine a process waits for a
     /// core for longer than the whole overhead being measured (wall time is reported beside it); a total, not a median,
     /// so the rare slow iteration (a GC, a quarantine flush) counts as often as it happens.</summary>
     public double Ratio(DebugSide mode) => CpuRatio(mode) / (mode == DebugSide.Mode2 ? 1 - PausedShare : 1);

@@ -21,11 +21,17 @@ internal enum DebugSide
 /// <summary>Names and environments of the sides.</summary>
 internal static class DebugSides
 {
+    /// <summary>Milliseconds between the mode-2 side's validator sweeps (<c>validator_interval_ms</c>).</summary>
+    public const int SweepIntervalMs = 1000;
+
     /// <summary>The sides a ratio is measured for (every side but <see cref="DebugSide.Unguarded"/>).</summary>
     public static IReadOnlyList<DebugSide> Guarded { get; } = [DebugSide.Mode1, DebugSide.Mode2];
 
     /// <summary>All sides, in their index order.</summary>
     public static IReadOnlyList<DebugSide> All { get; } = [DebugSide.Unguarded, DebugSide.Mode1, DebugSide.Mode2];
+
+    private const string MmapThreshold = "MALLOC_MMAP_THRESHOLD_";
+    private const string FixedMmapThreshold = "4194304";
 
     /// <summary>The key in the budget file, the results and the command line: <c>unguarded</c>, <c>mode1</c>, <c>mode2</c>.</summary>
     public static string Key(this DebugSide side) => side switch
@@ -44,19 +50,23 @@ internal static class DebugSides
         _ => null,
     };
 
-    /// <summary>The environment a side's process starts with. The guarded sides keep their exit code (<c>exit_code=0</c>:
+    /// <summary>The environment a side's process starts with. Every side gets the same fixed malloc mmap threshold
+    /// (<c>MALLOC_MMAP_THRESHOLD_</c>, 4 MiB): with glibc's dynamic threshold, whether zlib's ~270 KiB deflate state is
+    /// mmapped (and its pages faulted in) on every compress2 depended on what the process had freed before, so the
+    /// zlib pair read 1.4 ms or 5 ms per invocation by process, not by mode. The guarded sides keep their exit code (<c>exit_code=0</c>:
     /// the self-test's expected report would otherwise make it 23; the side process checks itself that no other report
-    /// came). Mode 2 sweeps every second (<c>validator_interval_ms=1000</c>) with the validator built next to the gate
+    /// came). Mode 2 sweeps every second (<see cref="SweepIntervalMs"/>) with the validator built next to the gate
     /// (<paramref name="validator"/>, InteropGuard.Cli.dll), which logs every sweep's pause (<c>verbosity=1</c>, see
     /// <see cref="SweepPauses"/>).</summary>
     public static IReadOnlyDictionary<string, string> Environment(this DebugSide side, string validator) => side switch
     {
-        DebugSide.Unguarded => new Dictionary<string, string> { ["INTEROPGUARD"] = "0", ["INTEROPGUARD_OPTIONS"] = "" },
-        DebugSide.Mode1 => new Dictionary<string, string> { ["INTEROPGUARD"] = "1", ["INTEROPGUARD_OPTIONS"] = "exit_code=0" },
+        DebugSide.Unguarded => new Dictionary<string, string> { [MmapThreshold] = FixedMmapThreshold, ["INTEROPGUARD"] = "0", ["INTEROPGUARD_OPTIONS"] = "" },
+        DebugSide.Mode1 => new Dictionary<string, string> { [MmapThreshold] = FixedMmapThreshold, ["INTEROPGUARD"] = "1", ["INTEROPGUARD_OPTIONS"] = "exit_code=0" },
         _ => new Dictionary<string, string>
         {
+            [MmapThreshold] = FixedMmapThreshold,
             ["INTEROPGUARD"] = "2",
-            ["INTEROPGUARD_OPTIONS"] = $"validator_path={validator}:validator_interval_ms=1000:verbosity=1:exit_code=0",
+            ["INTEROPGUARD_OPTIONS"] = $"validator_path={validator}:validator_interval_ms={SweepIntervalMs}:verbosity=1:exit_code=0",
         },
     };
 }

@@ -89,6 +89,16 @@ internal sealed class SideProcess : IDisposable
         return (long.Parse(words[1], CultureInfo.InvariantCulture), long.Parse(words[2], CultureInfo.InvariantCulture));
     }
 
+    /// <summary>The CPU time the process's validator has used so far, ns (mode 2; 0 for the other sides).</summary>
+    public long ValidatorCpu()
+    {
+        _process.StandardInput.WriteLine("validator-cpu");
+        _process.StandardInput.Flush();
+        string answer = ReadLine(s_commandTimeout, "validator-cpu");
+        string[] words = answer.Split(' ');
+        return words.Length == 3 && words[0] == "ok" ? long.Parse(words[1], CultureInfo.InvariantCulture) : throw Failure($"answered '{answer}' to validator-cpu");
+    }
+
     /// <summary>Ends the process (<c>quit</c>) and checks that it ended well.</summary>
     public void Quit()
     {
