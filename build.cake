@@ -217,8 +217,8 @@ Task("BenchGateShort")
 
 // The Debug-mode gate: the release gate's workloads and two that pass managed objects, run by an unguarded process and by
 // Debug-wrapper processes in mode 1 and mode 2 (validator sweeping every second), their iterations alternating; fails when
-// a mode exceeds its ratio in benchmarks/debug-gate.budget.json. Full form (3 launches × 8 rounds, ~5 min) writes
-// benchmarks/results/debug-gate.*; `--short=true` (or DebugGateShort: 1 × 6 rounds, ~1 min; what .ci/run runs) writes
+// a mode exceeds its ratio in benchmarks/debug-gate.budget.json. Full form (3 launches × 5 rounds, ~4 min quiet) writes
+// benchmarks/results/debug-gate.*; `--short=true` (or DebugGateShort: 1 × 4 rounds, ~1–2 min; what .ci/run runs) writes
 // artifacts/debug-gate/debug-gate-short.* (.md, .json, .totals.txt). See benchmarks/README.md, "DebugGate".
 Task("DebugGate")
     .IsDependentOn("Native")
