@@ -4,7 +4,7 @@ using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Threading;
 
-namespace InteropGuard;
+namespace InteropGuard.Handles;
 
 /// <summary>What a pin recorded: a weak handle to the object and where its bytes started. A ring of the last
 /// <c>release_history</c> released pins (the oldest entry and its weak handle are freed when a new one takes its
