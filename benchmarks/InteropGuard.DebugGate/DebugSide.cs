@@ -32,6 +32,8 @@ internal static class DebugSides
 
     private const string MmapThreshold = "MALLOC_MMAP_THRESHOLD_";
     private const string FixedMmapThreshold = "4194304";
+    private const string TrimThreshold = "MALLOC_TRIM_THRESHOLD_";
+    private const string FixedTrimThreshold = "268435456";
 
     /// <summary>The key in the budget file, the results and the command line: <c>unguarded</c>, <c>mode1</c>, <c>mode2</c>.</summary>
     public static string Key(this DebugSide side) => side switch
@@ -50,21 +52,22 @@ internal static class DebugSides
         _ => null,
     };
 
-    /// <summary>The environment a side's process starts with. Every side gets the same fixed malloc mmap threshold
-    /// (<c>MALLOC_MMAP_THRESHOLD_</c>, 4 MiB): with glibc's dynamic threshold, whether zlib's ~270 KiB deflate state is
-    /// mmapped (and its pages faulted in) on every compress2 depended on what the process had freed before, so the
-    /// zlib pair read 1.4 ms or 5 ms per invocation by process, not by mode. The guarded sides keep their exit code (<c>exit_code=0</c>:
+    /// <summary>The environment a side's process starts with. Every side gets the same fixed malloc thresholds
+    /// (<c>MALLOC_MMAP_THRESHOLD_</c> 4 MiB, <c>MALLOC_TRIM_THRESHOLD_</c> 256 MiB): with glibc's dynamic ones, whether
+    /// zlib's ~270 KiB deflate state came from fresh pages (mmapped, or the heap top trimmed after the last free and
+    /// faulted in again) on every compress2 depended on what else the process had allocated, so the zlib pair read
+    /// 1.5–2.6 ms or 5 ms per invocation by process and moment, not by mode. The guarded sides keep their exit code (<c>exit_code=0</c>:
     /// the self-test's expected report would otherwise make it 23; the side process checks itself that no other report
     /// came). Mode 2 sweeps every second (<see cref="SweepIntervalMs"/>) with the validator built next to the gate
     /// (<paramref name="validator"/>, InteropGuard.Cli.dll), which logs every sweep's pause (<c>verbosity=1</c>, see
     /// <see cref="SweepPauses"/>).</summary>
     public static IReadOnlyDictionary<string, string> Environment(this DebugSide side, string validator) => side switch
     {
-        DebugSide.Unguarded => new Dictionary<string, string> { [MmapThreshold] = FixedMmapThreshold, ["INTEROPGUARD"] = "0", ["INTEROPGUARD_OPTIONS"] = "" },
-        DebugSide.Mode1 => new Dictionary<string, string> { [MmapThreshold] = FixedMmapThreshold, ["INTEROPGUARD"] = "1", ["INTEROPGUARD_OPTIONS"] = "exit_code=0" },
+        DebugSide.Unguarded => new Dictionary<string, string> { [MmapThreshold] = FixedMmapThreshold, [TrimThreshold] = FixedTrimThreshold, ["INTEROPGUARD"] = "0", ["INTEROPGUARD_OPTIONS"] = "" },
+        DebugSide.Mode1 => new Dictionary<string, string> { [MmapThreshold] = FixedMmapThreshold, [TrimThreshold] = FixedTrimThreshold, ["INTEROPGUARD"] = "1", ["INTEROPGUARD_OPTIONS"] = "exit_code=0" },
         _ => new Dictionary<string, string>
         {
-            [MmapThreshold] = FixedMmapThreshold,
+            [MmapThreshold] = FixedMmapThreshold, [TrimThreshold] = FixedTrimThreshold,
             ["INTEROPGUARD"] = "2",
             ["INTEROPGUARD_OPTIONS"] = $"validator_path={validator}:validator_interval_ms={SweepIntervalMs}:verbosity=1:exit_code=0",
         },
