@@ -1,5 +1,7 @@
 // Program.cs: entry point of the validator benchmark: the pause table (default) or BenchmarkDotNet (--bdn).
 using System;
+using System.Collections.Generic;
+using System.Globalization;
 using System.Linq;
 using BenchmarkDotNet.Running;
 
@@ -7,7 +9,8 @@ namespace InteropGuard.ValidatorBench;
 
 internal static class Program
 {
-    /// <summary><c>--sweeps N</c> (default 30) warm sweeps per shape for the pause table; <c>--bdn</c> runs the
+    /// <summary><c>--sweeps N</c> (default 30) warm sweeps per shape for the pause table, <c>--shapes 4,6</c> only those
+    /// shapes (indexes into <see cref="PauseTable.Shapes"/>); <c>--bdn</c> runs the
     /// BenchmarkDotNet cases instead (other arguments go to BenchmarkSwitcher).</summary>
     private static int Main(string[] args)
     {
@@ -19,7 +22,11 @@ internal static class Program
 
         int at = Array.IndexOf(args, "--sweeps");
         int sweeps = at >= 0 && at + 1 < args.Length && int.TryParse(args[at + 1], out int n) ? n : 30;
-        PauseTable.Run(sweeps);
+        int shapesAt = Array.IndexOf(args, "--shapes");
+        HashSet<int>? only = shapesAt >= 0 && shapesAt + 1 < args.Length
+            ? args[shapesAt + 1].Split(',').Select(x => int.Parse(x, CultureInfo.InvariantCulture)).ToHashSet()
+            : null;
+        PauseTable.Run(sweeps, only);
         return 0;
     }
 }
