@@ -4,6 +4,7 @@ using System.Collections.Generic;
 using System.IO;
 using System.Text;
 using System.Text.Json;
+using InteropGuard.Findings;
 using InteropGuard.Validator;
 
 namespace InteropGuard.Cli;

@@ -1,4 +1,5 @@
 // SweepResult.cs: what one sweep found and what it cost (the protocol's "swept" line).
+using InteropGuard.Findings;
 using System.Collections.Generic;
 using System.Globalization;
 using System.IO;

@@ -1,4 +1,5 @@
 // Sweeper.cs: the validator's engine: opens a target once, then sweeps it on request (stop, check, resume) and reports each finding once.
+using InteropGuard.Findings;
 using System;
 using System.Collections.Generic;
 using System.Diagnostics;
@@ -181,11 +182,9 @@ public sealed class Sweeper : IDisposable
 
         foreach (Finding f in raw)
         {
-            if (Settings.IsEnabled(f.Kind) && _reported.Add(f.Key))
+            if (Settings.IsEnabled(f.Kind ?? "") && _reported.Add(Key(f)))
             {
-                f.Sweep = id;
-                f.SweepNumber = result.Number;
-                result.FindingList.Add(f);
+                result.FindingList.Add(f with { Sweep = id, SweepNumber = result.Number });
             }
         }
 
@@ -367,4 +366,9 @@ public sealed class Sweeper : IDisposable
             result.WarningList.Add(message);
         }
     }
+
+    /// <summary>The identity a finding is reported once by: (kind, holder address, value) for words, (kind, range id) for ranges.</summary>
+    internal static string Key(Finding f) => f.HolderAddress is ulong at
+        ? string.Create(CultureInfo.InvariantCulture, $"{f.Kind}|{at:x}|{f.Address:x}")
+        : string.Create(CultureInfo.InvariantCulture, $"{f.Kind}|range|{f.RangeId ?? f.Address:x}");
 }

@@ -1,5 +1,5 @@
-// FindingSite.cs: a source site read from the target's site table (who allocated, pinned or released a range).
-namespace InteropGuard.Validator;
+// FindingSite.cs: a source site of the target's site table as a finding carries it (who allocated, pinned or released a range).
+namespace InteropGuard.Findings;
 
 /// <summary>A site of the target's shadow table: function, file and line (0 = unknown line).</summary>
 /// <param name="Function">The function or member; empty if unknown.</param>
