@@ -35,7 +35,7 @@ internal static class ValidatorFindingParser
             releaseSite: Site(f.ReleaseSite),
             sinceRelease: since,
             detail: f.Detail ?? 0,
-            note: null,
+            facts: null,
             thread: new ThreadInfo(0, null, 0),
             time: null,
             holder: Holder(f),
