@@ -1,10 +1,10 @@
 // SweepResult.cs: what one sweep found and what it cost (the protocol's "swept" line).
-using InteropGuard.Findings;
 using System.Collections.Generic;
 using System.Globalization;
 using System.IO;
 using System.Text;
 using System.Text.Json;
+using InteropGuard.Findings;
 
 namespace InteropGuard.Validator;
 

@@ -1,10 +1,10 @@
 // Sweeper.cs: the validator's engine: opens a target once, then sweeps it on request (stop, check, resume) and reports each finding once.
-using InteropGuard.Findings;
 using System;
 using System.Collections.Generic;
 using System.Diagnostics;
 using System.Globalization;
 using System.Threading;
+using InteropGuard.Findings;
 using InteropGuard.Validator.Heap;
 using InteropGuard.Validator.Scan;
 using InteropGuard.Validator.Table;

@@ -1,9 +1,9 @@
 // ShadowTableReader.cs: walks the stopped target's shadow table (header, chunk directory, records, sites) as docs/design/shadow-table.md says an outside reader must.
-using InteropGuard.Findings;
 using System;
 using System.Buffers.Binary;
 using System.Collections.Generic;
 using System.Text;
+using InteropGuard.Findings;
 using InteropGuard.Validator.Target;
 
 namespace InteropGuard.Validator.Table;

@@ -2,10 +2,10 @@
 // bytes: a qsort-style loop with forced GCs is silent; a kept function pointer is reported once its delegate was
 // collected, not while it lives; a fresh buffer on memory an earlier allocation filled is silent until the program writes it.
 using System.Linq;
-using InteropGuard.Validator.Tests.TestSupport;
-using NUnit.Framework;
 using InteropGuard.Findings;
 using InteropGuard.Reporting;
+using InteropGuard.Validator.Tests.TestSupport;
+using NUnit.Framework;
 
 namespace InteropGuard.Validator.Tests.Checks;
 

@@ -1,10 +1,10 @@
 // FindingDetails.cs: what a finding says beyond its kind: holders, offsets, sites, redzone distances, leaks at exit, once-only reporting.
 using System.Linq;
 using System.Text.Json;
-using InteropGuard.Validator.Tests.TestSupport;
-using NUnit.Framework;
 using InteropGuard.Findings;
 using InteropGuard.Reporting;
+using InteropGuard.Validator.Tests.TestSupport;
+using NUnit.Framework;
 
 namespace InteropGuard.Validator.Tests.Checks;
 

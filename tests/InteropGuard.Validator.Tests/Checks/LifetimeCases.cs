@@ -4,10 +4,10 @@
 // vanishes with its detect_ option off.
 using System.Collections.Generic;
 using System.Linq;
-using InteropGuard.Validator.Tests.TestSupport;
-using NUnit.Framework;
 using InteropGuard.Findings;
 using InteropGuard.Reporting;
+using InteropGuard.Validator.Tests.TestSupport;
+using NUnit.Framework;
 
 namespace InteropGuard.Validator.Tests.Checks;
 
