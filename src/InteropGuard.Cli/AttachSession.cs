@@ -4,6 +4,7 @@ using System.Globalization;
 using System.IO;
 using System.Threading;
 using InteropGuard.Findings;
+using InteropGuard.Reporting;
 using InteropGuard.Validator;
 
 namespace InteropGuard.Cli;

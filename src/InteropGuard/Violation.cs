@@ -1,6 +1,7 @@
 // Violation.cs: one violation as data (kind, address, range, sites, thread); formatting lives in Reporting/.
 using System;
 using InteropGuard.Facts;
+using InteropGuard.Reporting;
 
 namespace InteropGuard;
 

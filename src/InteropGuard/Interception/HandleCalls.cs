@@ -3,6 +3,8 @@ using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Threading;
 using InteropGuard.Facts;
+using InteropGuard.Handles;
+using InteropGuard.Reporting;
 
 namespace InteropGuard.Interception;
 

@@ -3,6 +3,7 @@ using System;
 using System.Globalization;
 using System.IO;
 using InteropGuard.Findings;
+using InteropGuard.Native;
 
 namespace InteropGuard.Reporting;
 

@@ -4,7 +4,7 @@ using System.Text.Json;
 using InteropGuard.Findings;
 using InteropGuard.Reporting;
 
-namespace InteropGuard;
+namespace InteropGuard.Validation;
 
 /// <summary>Builds a <see cref="Violation"/> (context Validator) from a finding line of the protocol
 /// (docs/design/validator-protocol.md), read by <see cref="FindingJson"/>. Missing fields stay unknown (0 / null); only
