@@ -1,4 +1,5 @@
 // Finding.cs: one finding of a validator sweep as data (the protocol's finding line): the fields every shape shares; a line whose shape this runtime does not know reads as this base record.
+using System.ComponentModel;
 using System.Text.Json.Serialization;
 using InteropGuard.Findings.Json;
 
@@ -9,6 +10,7 @@ namespace InteropGuard.Findings;
 /// record derived from this one, adding what its sentence needs (docs/design/validator-protocol.md lists them); this base
 /// is a finding of a shape the reader does not know (a newer validator), reported from its common fields. Null means
 /// unknown (the line leaves the field out).</summary>
+[EditorBrowsable(EditorBrowsableState.Never)]
 public record Finding
 {
     /// <summary>The protocol event, always <c>finding</c>.</summary>

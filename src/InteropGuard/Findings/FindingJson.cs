@@ -1,6 +1,7 @@
 // FindingJson.cs: the finding line of the validator protocol: the table of shapes (name and record type) and the one reader and writer of it, used by the validator and the target's runtime alike.
 using System;
 using System.Collections.Generic;
+using System.ComponentModel;
 using System.Text.Json;
 using System.Text.Json.Serialization.Metadata;
 using InteropGuard.Findings.Json;
@@ -10,6 +11,7 @@ namespace InteropGuard.Findings;
 /// <summary>Reads and writes <c>{"ev":"finding","shape":"..",...}</c> lines (docs/design/validator-protocol.md). The
 /// shape names the record type; its fields are the record's properties in camelCase. Reading never throws: a missing
 /// or mistyped field is null, an unknown or missing shape reads as the base <see cref="Finding"/>.</summary>
+[EditorBrowsable(EditorBrowsableState.Never)]
 public static class FindingJson
 {
     // The shapes: the one place a shape's protocol name is declared (add a row, a record and a case in FindingEvidence).

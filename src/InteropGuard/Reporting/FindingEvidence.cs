@@ -1,5 +1,6 @@
 // FindingEvidence.cs: the evidence sentence of each validator finding shape (where the word sits, its value, what it points at): the one place a validator finding is put into words.
 using System;
+using System.ComponentModel;
 using System.Globalization;
 using System.IO;
 using InteropGuard.Findings;
@@ -10,6 +11,7 @@ namespace InteropGuard.Reporting;
 /// <summary>Finding → the one sentence a report prints under its headline. Pure; the validator never words a finding,
 /// the reports of the target and of <c>interopguard attach</c> call this. A finding of a shape this runtime does not
 /// know has no sentence here (the report then describes it from its common fields).</summary>
+[EditorBrowsable(EditorBrowsableState.Never)]
 public static class FindingEvidence
 {
     private const string UnknownSite = "an unknown site";
