@@ -229,8 +229,8 @@ void _ig_guarded_release(const _ig_qitem_t *item, uint32_t site) {
 }
 
 /* ---------------------------------------------------------------------------------------------------
- * The fault handler. Async-signal-safe: a stack buffer, the _ig_buf_* formatters (no allocation, no locks),
- * write(2), open(2); it takes no lock a faulting thread may hold and never calls the report hook (managed code).
+ * The fault handler. Async-signal-safe: it reads the slot's metadata and hands the fault, as data, to
+ * _ig_report_fault (ig_report.c); it takes no lock a faulting thread may hold and never calls the report hook.
  * ------------------------------------------------------------------------------------------------ */
 static struct sigaction *_ig_gp_prev(int sig) { return sig == SIGBUS ? &_ig_gp.prev_bus : &_ig_gp.prev_segv; }
 
@@ -251,94 +251,37 @@ static void _ig_gp_chain(int sig, siginfo_t *si, void *ctx) {
   p->sa_handler(sig);
 }
 
-static void _ig_gp_site(_ig_buf_t *b, const char *heading, uint32_t site, uint32_t tid, uint64_t ago_ns) {
-  const char *fn, *file;
-  uint32_t line;
-  _ig_site_lookup(site, &fn, &file, &line);
-  _ig_buf_str(b, heading);
-  _ig_buf_str(b, " (OS tid ");
-  _ig_buf_u64(b, tid);
-  _ig_buf_str(b, ", ");
-  _ig_buf_u64(b, ago_ns / 1000000);
-  _ig_buf_str(b, ".");
-  _ig_buf_u64(b, (ago_ns / 100000) % 10);
-  _ig_buf_str(b, " ms ago):\n  #0 ");
-  _ig_buf_str(b, fn);
-  _ig_buf_str(b, "  ");
-  _ig_buf_file(b, file);
-  _ig_buf_str(b, ":");
-  _ig_buf_u64(b, line);
-  _ig_buf_str(b, "\n");
-}
-
-static const char *_ig_gp_access(void *ctx) {
+static _ig_fault_access_t _ig_gp_access(void *ctx) {
 #if defined(__x86_64__)
   const ucontext_t *uc = ctx;
-  return (uc->uc_mcontext.gregs[REG_ERR] & 2) ? "WRITE" : "READ";
+  return (uc->uc_mcontext.gregs[REG_ERR] & 2) ? IG_FAULT_WRITE : IG_FAULT_READ;
 #else
   (void)ctx;
-  return "ACCESS";
+  return IG_FAULT_ACCESS;
 #endif
 }
 
+/* The fault as data, from the slot's metadata; ig_report.c words it. */
 static void _ig_gp_report(uint32_t kind, uint64_t addr, const _ig_gslot_t *m, void *ctx, bool guard) {
-  char text[3072];
-  _ig_buf_t b = {text, 0, sizeof text};
-  const char *name = ig_kind_name(kind);
   uint64_t now = _ig_os_now_ns();
-  _ig_buf_str(&b, "=================================================================\n");
-  _ig_buf_str(&b, "ERROR: InteropGuard: ");
-  _ig_buf_str(&b, name);
-  _ig_buf_str(&b, " on address ");
-  _ig_buf_hex(&b, addr);
-  _ig_buf_str(&b, kind == IG_KIND_NATIVE_USE_AFTER_FREE ? " [IG0001]\n" : " [IG0002]\n");
-  _ig_buf_str(&b, _ig_gp_access(ctx));
-  _ig_buf_str(&b, " at ");
-  _ig_buf_hex(&b, addr);
-  _ig_buf_str(&b, ", ");
-  uint64_t end = m->start + m->size;
-  if (addr >= end) { _ig_buf_u64(&b, addr - end); _ig_buf_str(&b, " bytes after "); }
-  else if (addr >= m->start) { _ig_buf_u64(&b, addr - m->start); _ig_buf_str(&b, " bytes inside of "); }
-  else { _ig_buf_u64(&b, m->start - addr); _ig_buf_str(&b, " bytes before "); }
-  _ig_buf_u64(&b, m->size);
-  _ig_buf_str(&b, "-byte native buffer [");
-  _ig_buf_hex(&b, m->start);
-  _ig_buf_str(&b, ", ");
-  _ig_buf_hex(&b, end);
-  _ig_buf_str(&b, ")");
-  if (kind == IG_KIND_NATIVE_USE_AFTER_FREE) {
-    _ig_buf_str(&b, " that was freed ");
-    _ig_buf_u64(&b, (now - m->free_ns) / 1000000);
-    _ig_buf_str(&b, " ms before");
-  }
-  _ig_buf_str(&b, guard ? ", caught by the guard page after it.\n" : ", caught by its inaccessible page.\n");
-  _ig_buf_str(&b, "  faulting thread (OS tid ");
-  _ig_buf_u64(&b, _ig_os_tid());
-  _ig_buf_str(&b, "), a sampled guarded allocation (sample_rate=");
-  _ig_buf_u64(&b, _ig_gp_rate);
-  _ig_buf_str(&b, ")\n");
-  if (m->state == IG_GSLOT_FREED) _ig_gp_site(&b, "Buffer freed by", m->free_site, m->free_tid, now - m->free_ns);
-  _ig_gp_site(&b, "Buffer allocated by", m->alloc_site, m->alloc_tid, now - m->alloc_ns);
-  _ig_buf_str(&b, kind == IG_KIND_NATIVE_USE_AFTER_FREE
-                      ? "HINT: the buffer was freed while a pointer to it was still in use; free it only after the last use.\n"
-                      : "HINT: an access went past the end of the buffer; check the length passed with the pointer against the size allocated.\n");
-  _ig_buf_str(&b, "HINT: to turn this check off set INTEROPGUARD_OPTIONS=");
-  _ig_buf_str(&b, kind == IG_KIND_NATIVE_USE_AFTER_FREE ? "detect_native_use_after_free" : "detect_native_buffer_overflow");
-  _ig_buf_str(&b, "=0\nHINT: this block was sampled into the guarded pool; sample_rate=0 turns the pool off\n");
-  const char *fn, *file;
-  uint32_t line;
-  _ig_site_lookup(m->alloc_site, &fn, &file, &line);
-  _ig_buf_str(&b, "SUMMARY: InteropGuard: ");
-  _ig_buf_str(&b, name);
-  _ig_buf_str(&b, " ");
-  _ig_buf_file(&b, file);
-  _ig_buf_str(&b, ":");
-  _ig_buf_u64(&b, line);
-  _ig_buf_str(&b, " in ");
-  _ig_buf_str(&b, fn);
-  _ig_buf_str(&b, "\n=================================================================\n");
-  _ig_os_write(2, b.p, b.len);
-  _ig_report_write_file(b.p, b.len);
+  _ig_fault_t f = {
+    .kind = kind,
+    .access = _ig_gp_access(ctx),
+    .guard = guard,
+    .freed = m->state == IG_GSLOT_FREED,
+    .address = addr,
+    .start = m->start,
+    .size = m->size,
+    .sample_rate = _ig_gp_rate,
+    .fault_tid = _ig_os_tid(),
+    .alloc_site = m->alloc_site,
+    .alloc_tid = m->alloc_tid,
+    .free_site = m->free_site,
+    .free_tid = m->free_tid,
+    .alloc_age_ns = now - m->alloc_ns,
+    .free_age_ns = now - m->free_ns,
+  };
+  _ig_report_fault(&f);
 }
 
 static void _ig_gp_handler(int sig, siginfo_t *si, void *ctx) {

@@ -1,6 +1,6 @@
 /* ig_report.c - the one place that turns violations into text: kind names, hints, the ASan-like report on
- * stderr (and report_path), dedupe, the report cap and halt_on_error; runs only when something is reported
- * or warned about, and never allocates, uses stdio or recurses. */
+ * stderr (and report_path) of a violation and of a guarded-pool fault, dedupe, the report cap and halt_on_error;
+ * runs only when something is reported or warned about, and never allocates, uses stdio or recurses. */
 #include "internal/ig_internal.h"
 
 #include <fcntl.h>
@@ -216,20 +216,49 @@ static void _ig_buf_range_sites(_ig_buf_t *b, const ig_range_t *r, bool released
   _ig_buf_site(b, made_by[k], r->alloc_site);
 }
 
-static void _ig_format(_ig_buf_t *b, const ig_violation_t *v) {
-  const char *kind = ig_kind_name(v->kind);
-  const ig_range_t *r = v->has_range ? &v->range : NULL;
-  bool released = r && (r->state == IG_STATE_FREED || r->state == IG_STATE_RELEASED);
+/* The frame's first line and the headline: "ERROR: InteropGuard: <kind> on address 0x.. [IGnnnn]". */
+static void _ig_buf_headline(_ig_buf_t *b, uint32_t kind, uint64_t address) {
   _ig_buf_str(b, "=================================================================\n");
   _ig_buf_str(b, "ERROR: InteropGuard: ");
-  _ig_buf_str(b, kind);
+  _ig_buf_str(b, ig_kind_name(kind));
   _ig_buf_str(b, " on address ");
-  _ig_buf_hex(b, v->address);
+  _ig_buf_hex(b, address);
   _ig_buf_str(b, " [IG");
-  char id[5] = {(char)('0' + v->kind / 1000 % 10), (char)('0' + v->kind / 100 % 10),
-                (char)('0' + v->kind / 10 % 10), (char)('0' + v->kind % 10), 0};
+  char id[5] = {(char)('0' + kind / 1000 % 10), (char)('0' + kind / 100 % 10), (char)('0' + kind / 10 % 10),
+                (char)('0' + kind % 10), 0};
   _ig_buf_str(b, id);
   _ig_buf_str(b, "]\n");
+}
+
+/* The two HINT lines every report ends with: the kind's likely fix and the option that turns it off. */
+static void _ig_buf_hints(_ig_buf_t *b, uint32_t kind) {
+  _ig_buf_str(b, "HINT: ");
+  _ig_buf_str(b, kind < IG_KIND_COUNT ? _ig_kind_hints[kind] : "");
+  _ig_buf_str(b, "\nHINT: to turn this check off set INTEROPGUARD_OPTIONS=");
+  _ig_buf_str(b, _ig_option_name((int)_ig_kind_option[kind < IG_KIND_COUNT ? kind : 0]));
+  _ig_buf_str(b, "=0\n");
+}
+
+/* "SUMMARY: InteropGuard: <kind> file:line in function" and the frame's last line. */
+static void _ig_buf_summary(_ig_buf_t *b, uint32_t kind, uint32_t site) {
+  const char *fn, *file;
+  uint32_t line;
+  _ig_site_lookup(site, &fn, &file, &line);
+  _ig_buf_str(b, "SUMMARY: InteropGuard: ");
+  _ig_buf_str(b, ig_kind_name(kind));
+  _ig_buf_str(b, " ");
+  _ig_buf_file(b, file);
+  _ig_buf_str(b, ":");
+  _ig_buf_u64(b, line);
+  _ig_buf_str(b, " in ");
+  _ig_buf_str(b, fn);
+  _ig_buf_str(b, "\n=================================================================\n");
+}
+
+static void _ig_format(_ig_buf_t *b, const ig_violation_t *v) {
+  const ig_range_t *r = v->has_range ? &v->range : NULL;
+  bool released = r && (r->state == IG_STATE_FREED || r->state == IG_STATE_RELEASED);
+  _ig_buf_headline(b, v->kind, v->address);
 
   switch (v->kind) {
     case IG_KIND_DOUBLE_FREE:
@@ -282,23 +311,75 @@ static void _ig_format(_ig_buf_t *b, const ig_violation_t *v) {
       break;
   }
   if (r) _ig_buf_range_sites(b, r, released);
-  _ig_buf_str(b, "HINT: ");
-  _ig_buf_str(b, v->kind < IG_KIND_COUNT ? _ig_kind_hints[v->kind] : "");
-  _ig_buf_str(b, "\nHINT: to turn this check off set INTEROPGUARD_OPTIONS=");
-  _ig_buf_str(b, _ig_option_name((int)_ig_kind_option[v->kind]));
-  _ig_buf_str(b, "=0\n");
+  _ig_buf_hints(b, v->kind);
+  _ig_buf_summary(b, v->kind, v->access_site);
+}
+
+/* "Buffer freed by (OS tid N, 1.2 ms ago):" and the site's frame. */
+static void _ig_buf_fault_site(_ig_buf_t *b, const char *heading, uint32_t site, uint32_t tid, uint64_t age_ns) {
   const char *fn, *file;
   uint32_t line;
-  _ig_site_lookup(v->access_site, &fn, &file, &line);
-  _ig_buf_str(b, "SUMMARY: InteropGuard: ");
-  _ig_buf_str(b, kind);
-  _ig_buf_str(b, " ");
+  _ig_site_lookup(site, &fn, &file, &line);
+  _ig_buf_str(b, heading);
+  _ig_buf_str(b, " (OS tid ");
+  _ig_buf_u64(b, tid);
+  _ig_buf_str(b, ", ");
+  _ig_buf_u64(b, age_ns / 1000000);
+  _ig_buf_str(b, ".");
+  _ig_buf_u64(b, (age_ns / 100000) % 10);
+  _ig_buf_str(b, " ms ago):\n  #0 ");
+  _ig_buf_str(b, fn);
+  _ig_buf_str(b, "  ");
   _ig_buf_file(b, file);
   _ig_buf_str(b, ":");
   _ig_buf_u64(b, line);
-  _ig_buf_str(b, " in ");
-  _ig_buf_str(b, fn);
-  _ig_buf_str(b, "\n=================================================================\n");
+  _ig_buf_str(b, "\n");
+}
+
+/* A guarded-pool fault. No dedupe, cap or hook: the fault cannot be resumed, so this is the process's last report
+ * unless a previous handler recovers (then each fault is reported once, when it happens). */
+static void _ig_format_fault(_ig_buf_t *b, const _ig_fault_t *f) {
+  static const char *const access[] = {"ACCESS", "READ", "WRITE"};
+  bool uaf = f->kind == IG_KIND_NATIVE_USE_AFTER_FREE;
+  uint64_t end = f->start + f->size;
+  _ig_buf_headline(b, f->kind, f->address);
+  _ig_buf_str(b, access[f->access <= IG_FAULT_WRITE ? f->access : IG_FAULT_ACCESS]);
+  _ig_buf_str(b, " at ");
+  _ig_buf_hex(b, f->address);
+  _ig_buf_str(b, ", ");
+  if (f->address >= end) { _ig_buf_u64(b, f->address - end); _ig_buf_str(b, " bytes after "); }
+  else if (f->address >= f->start) { _ig_buf_u64(b, f->address - f->start); _ig_buf_str(b, " bytes inside of "); }
+  else { _ig_buf_u64(b, f->start - f->address); _ig_buf_str(b, " bytes before "); }
+  _ig_buf_u64(b, f->size);
+  _ig_buf_str(b, "-byte native buffer [");
+  _ig_buf_hex(b, f->start);
+  _ig_buf_str(b, ", ");
+  _ig_buf_hex(b, end);
+  _ig_buf_str(b, ")");
+  if (uaf) {
+    _ig_buf_str(b, " that was freed ");
+    _ig_buf_u64(b, f->free_age_ns / 1000000);
+    _ig_buf_str(b, " ms before");
+  }
+  _ig_buf_str(b, f->guard ? ", caught by the guard page after it.\n" : ", caught by its inaccessible page.\n");
+  _ig_buf_str(b, "  faulting thread (OS tid ");
+  _ig_buf_u64(b, f->fault_tid);
+  _ig_buf_str(b, "), a sampled guarded allocation (sample_rate=");
+  _ig_buf_u64(b, f->sample_rate);
+  _ig_buf_str(b, ")\n");
+  if (f->freed) _ig_buf_fault_site(b, "Buffer freed by", f->free_site, f->free_tid, f->free_age_ns);
+  _ig_buf_fault_site(b, "Buffer allocated by", f->alloc_site, f->alloc_tid, f->alloc_age_ns);
+  _ig_buf_hints(b, f->kind);
+  _ig_buf_str(b, "HINT: this block was sampled into the guarded pool; sample_rate=0 turns the pool off\n");
+  _ig_buf_summary(b, f->kind, f->alloc_site);
+}
+
+void _ig_report_fault(const _ig_fault_t *f) {
+  char text[3072];
+  _ig_buf_t b = {text, 0, sizeof text};
+  _ig_format_fault(&b, f);
+  _ig_os_write(2, b.p, b.len);
+  _ig_report_write_file(b.p, b.len);
 }
 
 void _ig_report_write_file(const char *text, size_t len) {

@@ -153,6 +153,100 @@ static void test_use_after_free_check_off(void) {
 }
 
 /* ---------------------------------------------------------------------------------------------------
+ * Golden fault reports: the whole text, line by line. The child prints its block's address before the fault; the
+ * OS thread id and the times ("N ms", "N.N ms ago") vary and are matched by '*' (any run of characters but '\n').
+ * ------------------------------------------------------------------------------------------------ */
+static int glob_line_match(const char *text, const char *pattern) {
+  if (*pattern == 0) return *text == 0;
+  if (*pattern == '*') {
+    for (const char *t = text;; t++) {
+      if (glob_line_match(t, pattern + 1)) return 1;
+      if (*t == 0 || *t == '\n') return 0;
+    }
+  }
+  return *text == *pattern && glob_line_match(text + 1, pattern + 1);
+}
+
+static uint64_t printed_block(const char *text) {
+  const char *at = strstr(text, "block=0x");
+  return at ? strtoull(at + 8, NULL, 16) : 0;
+}
+
+static void child_overflow_golden(void) {
+  uint32_t site = ig_site_intern("/home/dev/codec/src/decoder.c", 42, "make_row");
+  uint8_t *p = ig_malloc_at(32, 0, site);
+  fprintf(stderr, "block=%p\n", (void *)p);
+  fflush(stderr);
+  p[32] = 1;
+  _exit(0);
+}
+
+static void test_overflow_fault_golden(void) {
+  int st = run("sample_rate=1", child_overflow_golden);
+  unsigned long long b = (unsigned long long)printed_block(captured);
+  char want[4096];
+  snprintf(want, sizeof want,
+           "block=0x%llx\n"
+           "=================================================================\n"
+           "ERROR: InteropGuard: native-buffer-overflow on address 0x%llx [IG0002]\n"
+           "WRITE at 0x%llx, 0 bytes after 32-byte native buffer [0x%llx, 0x%llx), caught by the guard page after it.\n"
+           "  faulting thread (OS tid *), a sampled guarded allocation (sample_rate=1)\n"
+           "Buffer allocated by (OS tid *, * ms ago):\n"
+           "  #0 make_row  decoder.c:42\n"
+           "HINT: an access went past the end of the buffer; check the length passed with the pointer against the size "
+           "allocated.\n"
+           "HINT: to turn this check off set INTEROPGUARD_OPTIONS=detect_native_buffer_overflow=0\n"
+           "HINT: this block was sampled into the guarded pool; sample_rate=0 turns the pool off\n"
+           "SUMMARY: InteropGuard: native-buffer-overflow decoder.c:42 in make_row\n"
+           "=================================================================\n",
+           b, b + 32, b + 32, b, b + 32);
+  CHECK(died_of(st, SIGSEGV));
+#if defined(__x86_64__)
+  CHECK(b != 0 && glob_line_match(captured, want));
+  if (!glob_line_match(captured, want)) fprintf(stderr, "--- got ---\n%s--- want ---\n%s", captured, want);
+#endif
+}
+
+static void child_uaf_golden(void) {
+  uint32_t a = ig_site_intern("decoder.c", 40, "decoder_new");
+  uint32_t f = ig_site_intern("decoder.c", 131, "decoder_dispose");
+  uint8_t *p = ig_malloc_at(64, 0, a);
+  fprintf(stderr, "block=%p\n", (void *)p);
+  fflush(stderr);
+  ig_free_at(p, f, NULL);
+  sink = p[16];
+  _exit(0);
+}
+
+static void test_use_after_free_fault_golden(void) {
+  int st = run("sample_rate=1", child_uaf_golden);
+  unsigned long long b = (unsigned long long)printed_block(captured);
+  char want[4096];
+  snprintf(want, sizeof want,
+           "block=0x%llx\n"
+           "=================================================================\n"
+           "ERROR: InteropGuard: native-use-after-free on address 0x%llx [IG0001]\n"
+           "READ at 0x%llx, 16 bytes inside of 64-byte native buffer [0x%llx, 0x%llx) that was freed * ms before, "
+           "caught by its inaccessible page.\n"
+           "  faulting thread (OS tid *), a sampled guarded allocation (sample_rate=1)\n"
+           "Buffer freed by (OS tid *, * ms ago):\n"
+           "  #0 decoder_dispose  decoder.c:131\n"
+           "Buffer allocated by (OS tid *, * ms ago):\n"
+           "  #0 decoder_new  decoder.c:40\n"
+           "HINT: the buffer was freed while a pointer to it was still in use; free it only after the last use.\n"
+           "HINT: to turn this check off set INTEROPGUARD_OPTIONS=detect_native_use_after_free=0\n"
+           "HINT: this block was sampled into the guarded pool; sample_rate=0 turns the pool off\n"
+           "SUMMARY: InteropGuard: native-use-after-free decoder.c:40 in decoder_new\n"
+           "=================================================================\n",
+           b, b + 16, b + 16, b, b + 64);
+  CHECK(died_of(st, SIGSEGV));
+#if defined(__x86_64__)
+  CHECK(b != 0 && glob_line_match(captured, want));
+  if (!glob_line_match(captured, want)) fprintf(stderr, "--- got ---\n%s--- want ---\n%s", captured, want);
+#endif
+}
+
+/* ---------------------------------------------------------------------------------------------------
  * Signal handler installation and chaining.
  * ------------------------------------------------------------------------------------------------ */
 static void test_handler(int sig, siginfo_t *si, void *ctx) {
@@ -425,6 +519,8 @@ int main(int argc, char **argv) {
   RUN(test_in_bounds_is_silent);
   RUN(test_use_after_free_faults_and_reports);
   RUN(test_use_after_free_check_off);
+  RUN(test_overflow_fault_golden);
+  RUN(test_use_after_free_fault_golden);
   RUN(test_sample_rate_0_installs_nothing);
   RUN(test_fault_outside_pool_reaches_previous_handler);
   RUN(test_pool_fault_is_handed_to_previous_handler);

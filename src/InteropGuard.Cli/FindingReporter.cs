@@ -3,6 +3,8 @@ using System;
 using System.Collections.Generic;
 using System.IO;
 using System.Text;
+using System.Text.Json;
+using InteropGuard.Findings;
 using InteropGuard.Reporting;
 using InteropGuard.Validator;
 

@@ -7,6 +7,7 @@ using System.IO;
 using System.Text;
 using System.Text.Json;
 using System.Threading;
+using InteropGuard.Findings;
 using InteropGuard.Validator;
 using InteropGuard.Validator.Heap;
 using InteropGuard.Validator.Target;

@@ -4,6 +4,7 @@ using System.Globalization;
 using System.IO;
 using System.Text;
 using System.Text.Json;
+using InteropGuard.Findings;
 
 namespace InteropGuard.Validator;
 

@@ -4,6 +4,7 @@ using System.Collections.Generic;
 using System.Diagnostics;
 using System.Globalization;
 using System.Threading;
+using InteropGuard.Findings;
 using InteropGuard.Validator.Heap;
 using InteropGuard.Validator.Scan;
 using InteropGuard.Validator.Table;
@@ -195,11 +196,9 @@ public sealed class Sweeper : IDisposable
         result.StackReuses = _stackRoots.Reused - reused;
         foreach (Finding f in raw)
         {
-            if (Settings.IsEnabled(f.Kind) && _reported.Add(f.Key))
+            if (Settings.IsEnabled(f.Kind ?? "") && _reported.Add(Key(f)))
             {
-                f.Sweep = id;
-                f.SweepNumber = result.Number;
-                result.FindingList.Add(f);
+                result.FindingList.Add(f with { Sweep = id, SweepNumber = result.Number });
             }
         }
 
@@ -382,4 +381,9 @@ public sealed class Sweeper : IDisposable
             result.WarningList.Add(message);
         }
     }
+
+    /// <summary>The identity a finding is reported once by: (kind, holder address, value) for words, (kind, range id) for ranges.</summary>
+    internal static string Key(Finding f) => f.HolderAddress is ulong at
+        ? string.Create(CultureInfo.InvariantCulture, $"{f.Kind}|{at:x}|{f.Address:x}")
+        : string.Create(CultureInfo.InvariantCulture, $"{f.Kind}|range|{f.RangeId ?? f.Address:x}");
 }

@@ -3,6 +3,7 @@ using System;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using InteropGuard.Checks;
+using InteropGuard.Facts;
 using InteropGuard.Handles;
 using InteropGuard.Reporting;
 using InteropGuard.Shadow;
@@ -138,19 +139,12 @@ public readonly struct CheckedHandle : IEquatable<CheckedHandle>
             since = TimeSpan.FromTicks((long)((now > evidence.FreeTimeNs ? now - evidence.FreeTimeNs : 0) / 100));
         }
 
-        string action = context == ViolationContext.HandleFree ? "this second Free" : "this use";
-        string reason = problem switch
-        {
-            HandleTable.Problem.Freed when since is { } t => $"was freed {ReportFormatter.Duration(t)} before {action}",
-            HandleTable.Problem.Freed => $"was freed before {action} (its slot has been reused since)",
-            _ when _value == 0 => "is 0 (default(CheckedHandle)); it was never issued by CheckedHandle.Alloc",
-            _ => "was never issued by CheckedHandle.Alloc (or it is corrupted)",
-        };
+        var reason = new RejectedHandleFacts(problem == HandleTable.Problem.Freed, context == ViolationContext.HandleFree);
         SourceSite? issued = evidence?.Issued ?? HandleTable.IssuedSite(_value);
         Violation? v = InvalidHandleCheck.Detect(_value, context, reason, site, issued, evidence?.FreeSite, since);
         if (v is null)
         {
-            throw new InvalidOperationException($"CheckedHandle {ReportFormatter.Hex(_value)} {reason} (invalid-handle reports are off: detect_invalid_handle=0).");
+            throw new InvalidOperationException($"CheckedHandle {ReportFormatter.Hex(_value)} {FactsWording.RejectedHandle(reason, _value, since)} (invalid-handle reports are off: detect_invalid_handle=0).");
         }
 
         Reporter.Report(v, throwOnReport: true);

@@ -1,5 +1,6 @@
 // Violation.cs: one violation as data (kind, address, range, sites, thread); formatting lives in Reporting/.
 using System;
+using InteropGuard.Facts;
 using InteropGuard.Reporting;
 
 namespace InteropGuard;
@@ -22,7 +23,7 @@ public sealed class Violation
         SourceSite? releaseSite,
         TimeSpan? sinceRelease,
         long detail = 0,
-        string? note = null,
+        ViolationFacts? facts = null,
         ThreadInfo? thread = null,
         DateTimeOffset? time = null,
         ViolationHolder? holder = null,
@@ -44,7 +45,7 @@ public sealed class Violation
         ReleaseSite = releaseSite;
         SinceRelease = sinceRelease;
         Detail = detail;
-        Note = note;
+        Facts = facts;
         ThreadInfo info = thread ?? ThreadInfo.Current();
         ThreadId = info.ManagedId;
         ThreadName = info.Name;
@@ -143,8 +144,9 @@ public sealed class Violation
     /// <summary>The <c>IG_RANGE_F_*</c> flags of the range involved (string pin, pooled array, ...); 0 when none or unknown.</summary>
     internal uint RangeFlags { get; }
 
-    /// <summary>Extra kind-specific text for the description (e.g. why a handle is invalid).</summary>
-    internal string? Note { get; }
+    /// <summary>What the check knew beyond the common fields, as data (why a handle is invalid, who released a handle,
+    /// a pooled array's type); null when nothing more. Worded by the formatter.</summary>
+    internal ViolationFacts? Facts { get; }
 
     /// <summary>The headline: <c>ERROR: InteropGuard: &lt;kind&gt; on address 0x.. [IGnnnn]</c>.</summary>
     internal string Headline => ReportFormatter.Headline(this);

@@ -349,6 +349,26 @@ bool _ig_site_lookup(uint32_t id, const char **function, const char **file, uint
 /* Appends a finished report to report_path (open/write/close: async-signal-safe; no lock). */
 void _ig_report_write_file(const char *text, size_t len);
 
+/* A fault in the guarded pool, as data: the pool's signal handler (ig_guarded.c) fills it from the slot's metadata,
+ * _ig_report_fault words it. Times are ages at the fault; a site or thread id 0 is unknown. */
+typedef enum { IG_FAULT_ACCESS = 0, IG_FAULT_READ = 1, IG_FAULT_WRITE = 2 } _ig_fault_access_t;
+typedef struct _ig_fault_s {
+  uint32_t kind;                 /* IG_KIND_NATIVE_BUFFER_OVERFLOW (guard page) or IG_KIND_NATIVE_USE_AFTER_FREE */
+  _ig_fault_access_t access;     /* what the faulting instruction did; ACCESS where the CPU does not say */
+  bool guard;                    /* on the guard page after the block, else on its own (inaccessible) page */
+  bool freed;                    /* the block was freed: its free site and age are known */
+  uint64_t address;              /* the faulting address */
+  uint64_t start, size;          /* the block's user bytes */
+  uint64_t sample_rate;          /* sample_rate in force */
+  uint32_t fault_tid;            /* the faulting thread */
+  uint32_t alloc_site, alloc_tid, free_site, free_tid;
+  uint64_t alloc_age_ns, free_age_ns;
+} _ig_fault_t;
+
+/* Writes the report of a guarded-pool fault to stderr and report_path. Async-signal-safe: a stack buffer, no
+ * allocation, no lock, never the report hook (managed code cannot run in a fault handler). */
+void _ig_report_fault(const _ig_fault_t *f);
+
 /* ---------------------------------------------------------------------------------------------------
  * Guarded pool (ig_guarded.c), only with sample_rate > 0. The sampling decision is a per-thread countdown:
  * the non-sampled path reads one global and decrements one thread-local.

@@ -1,9 +1,9 @@
-// SweepPass.cs: the work of one stop of the target: read the table, check retained ranges, scan native memory as roots, check redzones, find leaked pins.
+// SweepPass.cs: the scan of one stop of the target: read the table, walk retained ranges, native memory as roots, redzones and pin ages; what a word or range is, SweepClassifier decides.
 using System;
 using System.Buffers.Binary;
 using System.Collections.Generic;
 using System.Globalization;
-using System.IO;
+using InteropGuard.Findings;
 using InteropGuard.Native;
 using InteropGuard.Validator.Heap;
 using InteropGuard.Validator.Table;
@@ -13,7 +13,9 @@ using Microsoft.Diagnostics.Runtime;
 namespace InteropGuard.Validator.Scan;
 
 /// <summary>One stop. Every read is bounded and checked; a record or block that cannot be read is skipped and counted,
-/// never trusted. Produces raw findings (the <see cref="Sweeper"/> filters detect_ options and duplicates).</summary>
+/// never trusted. The scan finds candidates (a word in a dead range or the GC heap, a retained range, damaged canary
+/// bytes, an old pin) and hands them to <see cref="SweepClassifier"/>, which makes the typed findings (the
+/// <see cref="Sweeper"/> filters detect_ options and duplicates; the target's report formatter words them).</summary>
 internal sealed class SweepPass
 {
     private readonly TargetMemory _memory;
@@ -31,6 +33,7 @@ internal sealed class SweepPass
     private ulong _fillLimit = ulong.MaxValue;
     private bool _partialFillNoted;
     private ulong _nowNs;
+    private SweepClassifier _classify = null!;
 
     public SweepPass(TargetMemory memory, ShadowTableReader table, HeapView? heap, ValidatorSettings settings, SweepResult result, List<Finding> findings)
     {
@@ -57,6 +60,7 @@ internal sealed class SweepPass
         Torn = torn;
         Unreadable = unreadable;
         BuildIndexes();
+        _classify = new SweepClassifier(_memory, _table, _heap, _result, _records, _live, _dead, _nowNs);
         CheckRetainedRanges();
 
         for (int i = 0; i < _records.Count; i++)
@@ -73,13 +77,13 @@ internal sealed class SweepPass
             }
             else if (r.Kind == TableLayout.KindNativeRegion)
             {
-                ScanRange(r.Start, r.End, new Holder(HolderKind.NativeRegion, r.Start, r.Size, Site(r.AllocSite), null));
+                ScanRange(r.Start, r.End, new ScanHolder(HolderKind.NativeRegion, r.Start, r.Size, _table.GetSite(_memory, r.AllocSite), null));
             }
         }
 
         foreach (LibraryData data in libraries)
         {
-            ScanRange(data.Start, data.End, new Holder(HolderKind.LibraryData, data.Start, data.End - data.Start, null, data.Path));
+            ScanRange(data.Start, data.End, new ScanHolder(HolderKind.LibraryData, data.Start, data.End - data.Start, null, data.Path));
         }
 
         FindLeakedPins();
@@ -135,40 +139,15 @@ internal sealed class SweepPass
             {
                 if (_memory.TryReadUInt64(r.UserTag, out ulong target) && target == 0)
                 {
-                    Finding f = RangeFinding(FindingKinds.CollectedDelegateCallback, r, r.Start,
-                        $"a callback (entry 0x{r.Start:x}) registered at {Site(r.AllocSite)?.Short ?? "an unknown site"} is still retained by native code, but its delegate was collected; the next call through it jumps into freed code.");
-                    _findings.Add(f);
+                    _findings.Add(_classify.CollectedRetainedCallback(r));
                 }
 
                 continue;
             }
 
-            if (r.Kind != TableLayout.KindManagedPin || _heap is null || !_memory.TryReadUInt64(r.UserTag, out ulong obj))
+            if (r.Kind == TableLayout.KindManagedPin && _heap is not null && _memory.TryReadUInt64(r.UserTag, out ulong obj) &&
+                _classify.RetainedPin(r, obj) is { } f)
             {
-                continue;
-            }
-
-            string pin = $"a retained {r.Size}-byte pin [0x{r.Start:x}, 0x{r.End:x}) made at {Site(r.AllocSite)?.Short ?? "an unknown site"}";
-            if (obj == 0)
-            {
-                _findings.Add(RangeFinding(FindingKinds.DanglingManagedPointer, r, r.Start,
-                    $"{pin} is still live, but its object was collected: native code holds memory the GC may reuse."));
-                continue;
-            }
-
-            ManagedVerdict v = _heap.ClassifyObjectAt(obj);
-            if (v.Kind == VerdictKind.Dangling || (v.ObjectSize != 0 && (r.Start < obj || r.Start >= obj + Math.Max(v.ObjectSize, 8) + 8)))
-            {
-                Finding f = RangeFinding(FindingKinds.DanglingManagedPointer, r, r.Start,
-                    $"{pin} no longer covers its object: {v.ObjectType ?? "the object"} now lives at 0x{obj:x}, so native code holds stale memory.");
-                SetObject(f, v, r.Start);
-                _findings.Add(f);
-            }
-            else if (v.Kind == VerdictKind.Unpinned)
-            {
-                Finding f = RangeFinding(FindingKinds.UnpinnedManagedPointer, r, r.Start,
-                    $"{pin} covers {v.ObjectType} ({v.ObjectSize} bytes) at 0x{obj:x}, which no pinned handle, POH/frozen segment or fixed stack root pins: the GC may move it under native code.");
-                SetObject(f, v, r.Start);
                 _findings.Add(f);
             }
         }
@@ -181,7 +160,7 @@ internal sealed class SweepPass
     {
         ulong baseAddress = r.Start - r.RedzoneLeft;
         ulong extentEnd = r.End + r.RedzoneRight;
-        var holder = new Holder(HolderKind.NativeBlock, r.Start, r.Size, null, null, r);
+        var holder = new ScanHolder(HolderKind.NativeBlock, r.Start, r.Size, null, null, r);
         _result.Blocks++;
 
         // One read from the block's base (header, left canary, user bytes, right redzone), in 64 KiB pieces. The header
@@ -240,13 +219,7 @@ internal sealed class SweepPass
 
         if (damaged > 0)
         {
-            string where = firstDamage < 0
-                ? $"{-firstDamage} bytes before its start (the left canary)"
-                : firstDamage == 0 ? "its first byte past the end" : $"{firstDamage} bytes past its end";
-            Finding f = RangeFinding(FindingKinds.NativeBufferOverflow, r, (ulong)((long)(firstDamage < 0 ? r.Start : r.End) + firstDamage),
-                $"a redzone of the {r.Size}-byte native block [0x{r.Start:x}, 0x{r.End:x}) allocated at {Site(r.AllocSite)?.Short ?? "an unknown site"} was overwritten from {where}: {damaged} damaged bytes (canary 0x{_canary:x2}, found 0x{found:x2}); native code wrote outside the block between calls.");
-            f.Detail = firstDamage;
-            _findings.Add(f);
+            _findings.Add(_classify.DamagedRedzone(r, firstDamage, damaged, _canary, found));
         }
     }
 
@@ -281,7 +254,7 @@ internal sealed class SweepPass
         }
     }
 
-    private void ScanRange(ulong start, ulong end, Holder holder)
+    private void ScanRange(ulong start, ulong end, ScanHolder holder)
     {
         ulong at = (start + 7) & ~7UL;
         if (holder.Kind == HolderKind.NativeRegion)
@@ -308,7 +281,7 @@ internal sealed class SweepPass
     /// <summary>The hot loop: two unsigned range compares per word (dead ranges, GC heap); everything else is rare.
     /// Optimized at once (no tier-0 code for a loop that runs millions of times in a short-lived validator).</summary>
     [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-    private void ScanWords(ReadOnlySpan<byte> bytes, ulong address, Holder holder)
+    private void ScanWords(ReadOnlySpan<byte> bytes, ulong address, ScanHolder holder)
     {
         // Align to the first 8-byte boundary inside the span.
         int skip = (int)((8 - (address & 7)) & 7);
@@ -335,144 +308,12 @@ internal sealed class SweepPass
     }
 
     [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
-    private void ClassifyWord(ulong w, ulong at, Holder holder, bool maybeDead, bool maybeHeap)
+    private void ClassifyWord(ulong w, ulong at, ScanHolder holder, bool maybeDead, bool maybeHeap)
     {
-        if (maybeDead)
+        if (_classify.Word(w, at, holder, maybeDead, maybeHeap) is { } f)
         {
-            int dead = _dead.Find(w);
-            if (dead >= 0)
-            {
-                int live = _live.Find(w);
-                if (live >= 0)
-                {
-                    return; // a live range containing the word wins over a released one
-                }
-
-                ReportDeadRange(w, at, holder, _records[dead]);
-                return;
-            }
-        }
-
-        if (!maybeHeap || _heap is null)
-        {
-            return;
-        }
-
-        int liveRange = _live.Find(w);
-        if (liveRange >= 0 && _records[liveRange].Kind == TableLayout.KindManagedPin)
-        {
-            return; // inside a live tracked pin: pinned by its handle
-        }
-
-        ManagedVerdict v = _heap.Classify(w);
-        if (v.Kind == VerdictKind.Unpinned)
-        {
-            Finding f = WordFinding(FindingKinds.UnpinnedManagedPointer, w, at, holder,
-                $"{w - v.ObjectAddress} bytes into {v.ObjectType} ({v.ObjectSize} bytes) at 0x{v.ObjectAddress:x}, which no pinned handle, POH/frozen segment or fixed stack root pins: the GC may move it while native code still points at it.");
-            SetObject(f, v, w);
             _findings.Add(f);
         }
-        else if (v.Kind == VerdictKind.Dangling)
-        {
-            Finding f = WordFinding(FindingKinds.DanglingManagedPointer, w, at, holder,
-                $"memory of the GC heap where no live object is ({v.Why}): the object it pointed at was moved or collected.");
-            _findings.Add(f);
-        }
-    }
-
-    private void ReportDeadRange(ulong w, ulong at, Holder holder, RangeRecord r)
-    {
-        double sinceMs = SinceMs(r.ReleaseTimeNs);
-        string alloc = Site(r.AllocSite)?.Short ?? "an unknown site";
-        string release = Site(r.ReleaseSite)?.Short ?? "an unknown site";
-        Finding f;
-        if (r.Kind == TableLayout.KindNativeBlock)
-        {
-            f = WordFinding(FindingKinds.NativeUseAfterFree, w, at, holder,
-                $"{Offset(w, r)} a {r.Size}-byte native block [0x{r.Start:x}, 0x{r.End:x}) allocated at {alloc} and freed at {release} {sinceMs:F1} ms ago.");
-        }
-        else if (r.Kind == TableLayout.KindMappedView)
-        {
-            f = WordFinding(FindingKinds.UseAfterUnmap, w, at, holder,
-                $"{Offset(w, r)} a {r.Size}-byte mapped view [0x{r.Start:x}, 0x{r.End:x}) mapped at {alloc} and unmapped at {release} {sinceMs:F1} ms ago: the next access faults or reads whatever is mapped there now.");
-        }
-        else if (r.Kind == TableLayout.KindCallback && (r.Flags & TableLayout.FlagCallScoped) != 0)
-        {
-            // Released when its call returned, not when its delegate died: a kept pointer is a bug only once the delegate is gone.
-            CallbackFate fate = FateOf(r);
-            if (fate == CallbackFate.Alive)
-            {
-                return;
-            }
-
-            if (fate == CallbackFate.Unknown)
-            {
-                _result.PassNotes.Add(("callback-unknown:" + r.AllocSite.ToString(CultureInfo.InvariantCulture),
-                    $"native memory holds the function pointer of a delegate passed for one call at {alloc}, and later calls there passed other delegates; InteropGuard follows only the latest delegate per call site and cannot tell whether this one is still alive. If native code keeps the callback, mark the P/Invoke parameter [RetainedByNative]."));
-                return;
-            }
-
-            f = WordFinding(FindingKinds.CollectedDelegateCallback, w, at, holder,
-                $"the entry of a callback passed to native code for the P/Invoke call at {alloc}, whose delegate the GC has collected since: native code kept the function pointer after the call, and a call through it runs freed code.");
-        }
-        else if (r.Kind == TableLayout.KindCallback)
-        {
-            f = WordFinding(FindingKinds.CollectedDelegateCallback, w, at, holder,
-                $"the entry of a callback created at {alloc} and released at {release} {sinceMs:F1} ms ago: native code still holds the function pointer, and a call through it runs a stub whose delegate may be gone.");
-        }
-        else
-        {
-            string obj = "";
-            ManagedVerdict v = default;
-            if (r.UserTag != 0 && _heap is not null && _memory.TryReadUInt64(r.UserTag, out ulong target) && target != 0)
-            {
-                v = _heap.ClassifyObjectAt(target);
-                obj = v.ObjectType is null ? "" : $" of {v.ObjectType} (now at 0x{target:x})";
-            }
-            else if (r.UserTag != 0)
-            {
-                obj = " of an object that was collected since";
-            }
-
-            string noun = (r.Flags & TableLayout.FlagManagedString) != 0 ? "pinned string" : "pin";
-            string span = (r.Flags & TableLayout.FlagCallScoped) != 0
-                ? $"pinned only for the P/Invoke call at {alloc}"   // generated code: the pin ends with the call
-                : $"made at {alloc} and released at {release}";
-            f = WordFinding(FindingKinds.UseAfterUnpin, w, at, holder,
-                $"{Offset(w, r)} a {r.Size}-byte {noun} [0x{r.Start:x}, 0x{r.End:x}){obj} {span} {sinceMs:F1} ms ago: the GC may move or free that memory.");
-            if (v.ObjectType is not null)
-            {
-                f.ObjectAddress = v.ObjectAddress;
-                f.ObjectType = v.ObjectType;
-                f.ObjectSize = v.ObjectSize;
-            }
-        }
-
-        SetRange(f, r);
-        f.SinceReleaseMs = sinceMs;
-        _findings.Add(f);
-    }
-
-    private enum CallbackFate
-    {
-        Alive,
-        Collected,
-        Unknown,
-    }
-
-    /// <summary>The fate of a call-scoped callback's delegate, from the slot cell its user_tag points at (16 bytes:
-    /// the id of the latest range registered through the slot, then the address of a weak GC handle to that range's
-    /// delegate; src/InteropGuard/Interception/CallScopedCallbacks.cs). A superseded range, or a cell that cannot be
-    /// read, is unknown.</summary>
-    private CallbackFate FateOf(RangeRecord r)
-    {
-        if (r.UserTag == 0 || !_memory.TryReadUInt64(r.UserTag, out ulong latest) || latest != r.Id ||
-            !_memory.TryReadUInt64(r.UserTag + 8, out ulong handle) || handle == 0 || !_memory.TryReadUInt64(handle, out ulong target))
-        {
-            return CallbackFate.Unknown;
-        }
-
-        return target == 0 ? CallbackFate.Collected : CallbackFate.Alive;
     }
 
     // ---------------------------------------------------------------------------------------------------------------
@@ -514,87 +355,8 @@ internal sealed class SweepPass
                 continue;
             }
 
-            string what = r.Kind == TableLayout.KindCallback ? "a callback handle" : $"a pin of {r.Size} bytes [0x{r.Start:x}, 0x{r.End:x})";
-            string made = Site(r.AllocSite)?.Short ?? "an unknown site";
-            string text = exit
-                ? $"{what} made at {made} is still alive at exit ({age / 1_000_000.0:F0} ms old); forgot to Dispose() the pin or Free() the GCHandle?"
-                : $"{what} made at {made} has been alive for {age / 1_000_000.0:F0} ms (pin_leak_ms={_settings.PinLeakMs}); forgot to Dispose() it?";
-            Finding f = RangeFinding(FindingKinds.LeakedPin, r, r.Start, text);
-            f.SinceReleaseMs = age / 1_000_000.0;
+            Finding f = _classify.LeakedPin(r, exit, age, _settings.PinLeakMs);
             _findings.Add(f);
         }
     }
-
-    // ---------------------------------------------------------------------------------------------------------------
-    // Finding construction.
-
-    private Finding WordFinding(string kind, ulong value, ulong at, Holder holder, string pointsAt)
-    {
-        string holderText = holder.Kind switch
-        {
-            HolderKind.NativeBlock => $"{at - holder.Start} bytes into a {holder.Size}-byte native block [0x{holder.Start:x}, 0x{holder.Start + holder.Size:x}) allocated at {Site(holder.Record!.Value.AllocSite)?.Short ?? "an unknown site"}",
-            HolderKind.NativeRegion => $"{at - holder.Start} bytes into a {holder.Size}-byte native region [0x{holder.Start:x}, 0x{holder.Start + holder.Size:x}) registered at {holder.Site?.Short ?? "an unknown site"}",
-            _ => $"the data segment (.data/.bss) of {Path.GetFileName(holder.Library)} at 0x{at:x}",
-        };
-        var f = new Finding(kind, value, string.Create(CultureInfo.InvariantCulture, $"{holderText} holds 0x{value:x}, {pointsAt}"))
-        {
-            Size = 8,
-            Holder = holder.Kind,
-            HolderAddress = at,
-            HolderStart = holder.Start,
-            HolderSize = holder.Size,
-            HolderOffset = at - holder.Start,
-            HolderSite = holder.Record is RangeRecord rec ? Site(rec.AllocSite) : holder.Site,
-            Library = holder.Library,
-        };
-        return f;
-    }
-
-    private Finding RangeFinding(string kind, RangeRecord r, ulong address, string evidence)
-    {
-        var f = new Finding(kind, address, evidence) { Size = r.Size, Holder = HolderKind.Range };
-        SetRange(f, r);
-        return f;
-    }
-
-    private void SetRange(Finding f, RangeRecord r)
-    {
-        f.RangeId = r.Id;
-        f.RangeKind = TableLayout.KindName(r.Kind);
-        f.RangeFlags = r.Flags & TableLayout.FlagsReported;
-        f.RangeStart = r.Start;
-        f.RangeSize = r.Size;
-        f.AllocSite = Site(r.AllocSite);
-        f.ReleaseSite = Site(r.ReleaseSite);
-        if (r.ReleaseTimeNs != 0 && !r.IsLive)
-        {
-            f.SinceReleaseMs = SinceMs(r.ReleaseTimeNs);
-        }
-    }
-
-    private static void SetObject(Finding f, ManagedVerdict v, ulong address)
-    {
-        if (v.ObjectAddress == 0)
-        {
-            return;
-        }
-
-        f.ObjectAddress = v.ObjectAddress;
-        f.ObjectType = v.ObjectType;
-        f.ObjectSize = v.ObjectSize;
-        if (address >= v.ObjectAddress)
-        {
-            f.ObjectOffset = address - v.ObjectAddress;
-        }
-    }
-
-    private static string Offset(ulong w, RangeRecord r) =>
-        w >= r.Start ? $"{w - r.Start} bytes into" : $"{r.Start - w} bytes before";
-
-    private double SinceMs(ulong thenNs) => thenNs != 0 && _nowNs > thenNs ? (_nowNs - thenNs) / 1_000_000.0 : 0;
-
-    private FindingSite? Site(uint id) => _table.GetSite(_memory, id);
-
-    /// <summary>What holds the words being scanned.</summary>
-    private readonly record struct Holder(HolderKind Kind, ulong Start, ulong Size, FindingSite? Site, string? Library, RangeRecord? Record = null);
 }

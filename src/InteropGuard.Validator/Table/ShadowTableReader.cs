@@ -3,6 +3,7 @@ using System;
 using System.Buffers.Binary;
 using System.Collections.Generic;
 using System.Text;
+using InteropGuard.Findings;
 using InteropGuard.Validator.Target;
 
 namespace InteropGuard.Validator.Table;

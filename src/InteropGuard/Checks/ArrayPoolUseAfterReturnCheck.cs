@@ -1,5 +1,6 @@
 // ArrayPoolUseAfterReturnCheck.cs: array-pool-use-after-return (IG0010): a pointer into a returned pooled array at a call, a write found in the poison of a returned array, a second return, a return while pinned (on with detect_array_pool_use_after_return).
 using System;
+using InteropGuard.Facts;
 using InteropGuard.Native;
 using InteropGuard.Pooling;
 using InteropGuard.Reporting;
@@ -40,7 +41,7 @@ internal static class ArrayPoolUseAfterReturnCheck
         nint start = record.ReturnAddress;
         return new Violation(ViolationKind.ArrayPoolUseAfterReturn, context, start + first, last - first + 1, null, found,
             RangeKind.ManagedPin, start, record.ByteLength, record.RentSite, record.ReturnSite, Since(record.ReturnNs), damaged,
-            TypeText(array), rangeFlags: IgConstants.FlagPooledArray);
+            new PooledArrayFacts(TypeText(array)), rangeFlags: IgConstants.FlagPooledArray);
     }
 
     /// <summary>A second return of an array that is still returned (quarantined, or idle in the guarded pool).</summary>
@@ -54,7 +55,7 @@ internal static class ArrayPoolUseAfterReturnCheck
         nint start = PooledArrayRecord.DataAddress(array);
         return new Violation(ViolationKind.ArrayPoolUseAfterReturn, ViolationContext.PoolDoubleReturn, start, 0, null, site,
             RangeKind.ManagedPin, start, record.ByteLength, record.RentSite, record.ReturnSite, Since(record.ReturnNs),
-            (long)record.State, TypeText(array), rangeFlags: IgConstants.FlagPooledArray);
+            (long)record.State, new PooledArrayFacts(TypeText(array)), rangeFlags: IgConstants.FlagPooledArray);
     }
 
     /// <summary>A return of an array a live Guard.Pin (taken at <paramref name="pinSite"/>) still pins.</summary>
@@ -67,7 +68,7 @@ internal static class ArrayPoolUseAfterReturnCheck
 
         nint start = PooledArrayRecord.DataAddress(array);
         return new Violation(ViolationKind.ArrayPoolUseAfterReturn, ViolationContext.PoolReturnWhilePinned, start, 0, null, site,
-            RangeKind.ManagedPin, start, record.ByteLength, record.RentSite, pinSite, null, 0, TypeText(array),
+            RangeKind.ManagedPin, start, record.ByteLength, record.RentSite, pinSite, null, 0, new PooledArrayFacts(TypeText(array)),
             rangeFlags: IgConstants.FlagPooledArray);
     }
 

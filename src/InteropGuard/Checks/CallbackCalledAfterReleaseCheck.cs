@@ -1,6 +1,7 @@
 // CallbackCalledAfterReleaseCheck.cs: collected-delegate-callback (IG0008) when native code calls a released GuardedCallback through the stub its quarantine keeps valid; runs on the calling (often native) thread.
 using System;
 using InteropGuard.Callbacks;
+using InteropGuard.Facts;
 using InteropGuard.Reporting;
 
 namespace InteropGuard.Checks;
@@ -23,9 +24,8 @@ internal static class CallbackCalledAfterReleaseCheck
         SourceSite access = CallerSite.FromStackWithSource("(native code on a thread with no managed caller)");
         SourceSite created = WithStack(callback.Created, StackStore.Alloc(callback.Id));
         SourceSite? released = releaseSite is null ? null : WithStack(releaseSite, StackStore.Release(callback.Id));
-        string note = "the stub of a delegate of type " + callback.Target.GetType().Name;
         return new Violation(ViolationKind.CollectedDelegateCallback, ViolationContext.CallbackInvoke, callback.Entry, 0, null, access,
-            RangeKind.Callback, callback.Entry, 1, created, released, since, note: note);
+            RangeKind.Callback, callback.Entry, 1, created, released, since, facts: new CallbackStubFacts(callback.Target.GetType().Name));
     }
 
     private static SourceSite WithStack(SourceSite site, string? stack) => stack is null ? site : site.WithStack(stack);

@@ -1,5 +1,6 @@
 // InvalidHandleCheck.cs: invalid-handle (IG0009): a checked handle used or freed after free, or never issued (on with detect_invalid_handle).
 using System;
+using InteropGuard.Facts;
 using InteropGuard.Reporting;
 
 namespace InteropGuard.Checks;
@@ -8,7 +9,7 @@ namespace InteropGuard.Checks;
 internal static class InvalidHandleCheck
 {
     /// <summary>The violation, or null when the check is off.</summary>
-    public static Violation? Detect(nint cookie, ViolationContext context, string reason, SourceSite? access, SourceSite? issued, SourceSite? freed, TimeSpan? sinceFree)
+    public static Violation? Detect(nint cookie, ViolationContext context, RejectedHandleFacts reason, SourceSite? access, SourceSite? issued, SourceSite? freed, TimeSpan? sinceFree)
     {
         if (!GuardRuntime.Options.IsDetected(ViolationKind.InvalidHandle))
         {

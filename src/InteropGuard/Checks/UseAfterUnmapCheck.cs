@@ -1,4 +1,5 @@
 // UseAfterUnmapCheck.cs: use-after-unmap (IG0012) at a call boundary: the pointer lies in a released mapped view (Guard.MapView) that is still held by its accessor or is unmapped now (on with detect_use_after_unmap).
+using InteropGuard.Facts;
 using InteropGuard.Mapping;
 using InteropGuard.Native;
 using InteropGuard.Reporting;
@@ -10,11 +11,6 @@ namespace InteropGuard.Checks;
 /// the view is gone and the address is mapped again, the memory may belong to another mapping and nothing is reported.</summary>
 internal static class UseAfterUnmapCheck
 {
-    private const string StillMappedNote =
-        "The view is still mapped by its accessor, so the access works for now; it faults or reads another mapping once the accessor is disposed.";
-
-    private const string UnmappedNote = "Nothing is mapped at the address now: a native access faults.";
-
     /// <summary>The violation, or null when the check is off or the address may belong to another mapping now.</summary>
     public static Violation? Detect(in IgViolation native, in CallSite call)
     {
@@ -23,22 +19,22 @@ internal static class UseAfterUnmapCheck
             return null; // detect_use_after_unmap=0
         }
 
-        string? note = null;
+        ViewMappingFacts? facts = null;
         if (native.HasRange != 0)
         {
             switch (MappedViewTable.Classify(native.Range.Id, (nint)native.Address))
             {
                 case MappedViewTable.ViewState.StillMapped:
-                    note = StillMappedNote;
+                    facts = new ViewMappingFacts(StillMapped: true);
                     break;
                 case MappedViewTable.ViewState.Unmapped:
-                    note = UnmappedNote;
+                    facts = new ViewMappingFacts(StillMapped: false);
                     break;
                 default:
                     return null; // mapped again since: possibly another mapping's memory
             }
         }
 
-        return ViolationFactory.FromNative(in native, ViolationContext.Call, call.Argument, call.ToSourceSite(2), ViolationKind.UseAfterUnmap, note);
+        return ViolationFactory.FromNative(in native, ViolationContext.Call, call.Argument, call.ToSourceSite(2), ViolationKind.UseAfterUnmap, facts);
     }
 }

@@ -1,5 +1,6 @@
 // ViolationFactory.cs: turns a native ig_violation_t snapshot into a managed Violation (range, sites, times).
 using System;
+using InteropGuard.Facts;
 using InteropGuard.Native;
 using InteropGuard.Reporting;
 using InteropGuard.Shadow;
@@ -13,7 +14,7 @@ internal static class ViolationFactory
     /// problem was found (<see cref="GuardRuntime.MonotonicNs"/>); 0 = now. Callers that do slow work before this call (a
     /// stack walk) pass the time they took first, so "freed N ms before" does not include the sanitizer's own time.</summary>
     public static Violation? FromNative(in IgViolation native, ViolationContext context, string? argument, SourceSite? accessSite,
-        ViolationKind? kindOverride = null, string? note = null, ulong detectedNs = 0)
+        ViolationKind? kindOverride = null, ViolationFacts? facts = null, ulong detectedNs = 0)
     {
         ulong now = detectedNs != 0 ? detectedNs : GuardRuntime.MonotonicNs();
         ViolationKind kind = kindOverride ?? (ViolationKind)native.Kind;
@@ -48,7 +49,7 @@ internal static class ViolationFactory
         }
 
         return new Violation(kind, context, (nint)native.Address, (nint)native.Size, argument, accessSite, rangeKind, start, size,
-            alloc, release, since, (long)native.Detail, note, rangeFlags: flags);
+            alloc, release, since, (long)native.Detail, facts, rangeFlags: flags);
     }
 
     private static SourceSite? WithStack(SourceSite? site, string? stack)

@@ -2,6 +2,7 @@
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Threading;
+using InteropGuard.Facts;
 using InteropGuard.Handles;
 using InteropGuard.Reporting;
 
@@ -53,9 +54,6 @@ internal static class HandleCalls
             return; // detect_handle_released_in_use=0
         }
 
-        string type = handle.GetType().Name;
-        string note = $"The {type} was closed (Dispose, Close or a finalizer) while the native call was still using it; "
-            + "the marshaller's reference delayed the release until the call returned, so the handle value the call used is now closed.";
         SourceSite? created = null, released = null;
         if (handle is GuardedSafeHandle guarded)
         {
@@ -68,7 +66,7 @@ internal static class HandleCalls
         }
 
         var violation = new Violation(ViolationKind.HandleReleasedInUse, ViolationContext.Call, handle.DangerousGetHandle(), 0, argument,
-            site.ForReport(), RangeKind.None, 0, 0, created, released, null, 0, note);
+            site.ForReport(), RangeKind.None, 0, 0, created, released, null, 0, new HandleClosedDuringCallFacts(handle.GetType().Name));
         Reporter.Report(violation, throwOnReport: true);
     }
 

@@ -3,6 +3,7 @@ using System;
 using System.Globalization;
 using System.IO;
 using System.Text;
+using InteropGuard.Facts;
 using InteropGuard.Native;
 using InteropGuard.Pooling;
 
@@ -148,11 +149,11 @@ internal static class ReportFormatter
                     "which no fixed statement, pinned GCHandle, Guard.Pin or pinned object heap pins; the GC may move or free it while native code uses it.";
             case ViolationKind.UseAfterUnmap:
                 string unmapped = $"{subject} points {Where(v)} {range} that was unmapped {Ago(since, when)}.";
-                return v.Note is null ? unmapped : unmapped + " " + v.Note;
+                return FactsWording.Appended(v) is { } state ? unmapped + " " + state : unmapped;
             case ViolationKind.ArrayPoolUseAfterReturn:
                 return DescribePool(v, subject, range, since, when);
             case ViolationKind.CollectedDelegateCallback when v.Context == ViolationContext.CallbackInvoke:
-                return $"Native code called the callback at {Hex(v.Address)}{(v.Note is null ? "" : " (" + v.Note + ")")} {(since.Length == 0 ? "" : since + " ")}after its GuardedCallback was released. " +
+                return $"Native code called the callback at {Hex(v.Address)}{(FactsWording.CallbackStub(v) is { } stub ? " (" + stub + ")" : "")} {(since.Length == 0 ? "" : since + " ")}after its GuardedCallback was released. " +
                     "InteropGuard kept the callback's stub in its quarantine (callback_quarantine) and returned default without running the delegate; unguarded, native code would have called into freed memory.";
             case ViolationKind.CollectedDelegateCallback when (v.RangeFlags & IgConstants.FlagCallScoped) != 0:
                 return $"{subject} is the entry of {range}, passed to native code for one call; its delegate was collected since. Native code kept the function pointer, and a call through it runs freed code.";
@@ -160,21 +161,21 @@ internal static class ReportFormatter
                 return $"{subject} points {Where(v)} {range} whose delegate was released {Ago(since, when)}; native code may call into freed memory.";
             case ViolationKind.HandleReleasedInUse when v.Context is ViolationContext.HandleRelease or ViolationContext.HandleReleasedByNative:
             case ViolationKind.LeakedPin when v.Context == ViolationContext.HandleFinalized:
-                return v.Note ?? $"The handle {Hex(v.Address)} is involved in a {v.KindName} violation.";
+                return FactsWording.HandleDescription(v) ?? $"The handle {Hex(v.Address)} is involved in a {v.KindName} violation.";
             case ViolationKind.InvalidHandle:
-                return $"CheckedHandle {Hex(v.Address)} {v.Note ?? "is not valid"}.";
+                return $"CheckedHandle {Hex(v.Address)} {(v.Facts is RejectedHandleFacts rejected ? FactsWording.RejectedHandle(rejected, v.Address, v.SinceRelease) : "is not valid")}.";
             default:
                 string text = v.RangeKind == RangeKind.None
                     ? $"{subject} ({Hex(v.Address)}) is involved in a {v.KindName} violation."
                     : $"{subject} points {Where(v)} {range}.";
-                return v.Note is null ? text : text + " " + v.Note;
+                return FactsWording.Appended(v) is { } more ? text + " " + more : text;
         }
     }
 
     /// <summary>The four shapes of <c>array-pool-use-after-return</c>: at a call, a damaged poison, a second return, a pinned return.</summary>
     private static string DescribePool(Violation v, string subject, string range, string since, string when)
     {
-        string type = v.Note is null ? "" : " (" + v.Note + ")";
+        string type = FactsWording.PooledArray(v) is { } array ? " (" + array + ")" : "";
         string returned = v.SinceRelease is null ? "" : " " + since + " before this return";
         switch (v.Context)
         {

@@ -78,24 +78,4 @@ internal static class JsonFields
 
         return ulong.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out ulong dec) ? (nint)dec : 0;
     }
-
-    /// <summary>A site object <c>{"function","file","line"}</c> (<c>member</c> accepted for <c>function</c>); null when
-    /// missing, not an object, or naming nothing.</summary>
-    public static SourceSite? Site(JsonElement o, string name)
-    {
-        if (o.ValueKind != JsonValueKind.Object || !o.TryGetProperty(name, out JsonElement s) || s.ValueKind != JsonValueKind.Object)
-        {
-            return null;
-        }
-
-        string member = String(s, "function") ?? String(s, "member") ?? "";
-        string file = String(s, "file") ?? "";
-        long line = Int64(s, "line", 0);
-        if (member.Length == 0 && file.Length == 0)
-        {
-            return null;
-        }
-
-        return new SourceSite(member, file, line is > 0 and <= int.MaxValue ? (int)line : 0);
-    }
 }

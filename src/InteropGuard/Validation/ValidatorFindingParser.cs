@@ -1,53 +1,48 @@
 // ValidatorFindingParser.cs: a validator `finding` line's object -> Violation (kind, value, holder, object, range, sites, evidence); runs on the validator reader thread.
 using System;
 using System.Text.Json;
+using InteropGuard.Findings;
 using InteropGuard.Reporting;
 
 namespace InteropGuard.Validation;
 
-/// <summary>Builds a <see cref="Violation"/> (context Validator) from a finding object of the protocol
-/// (docs/design/validator-protocol.md). Missing fields stay unknown (0 / null); only the kind is required.</summary>
+/// <summary>Builds a <see cref="Violation"/> (context Validator) from a finding line of the protocol
+/// (docs/design/validator-protocol.md), read by <see cref="FindingJson"/>. Missing fields stay unknown (0 / null); only
+/// the kind is required. The evidence sentence is worded here, in the target, by <see cref="FindingEvidence"/>.</summary>
 internal static class ValidatorFindingParser
 {
     /// <summary>The violation, or null when the kind is missing or unknown (then <paramref name="badKind"/> holds it,
     /// "(none)" when missing). <paramref name="foundBy"/> is the "found by ..." text of the report.</summary>
-    public static Violation? ToViolation(JsonElement f, string foundBy, out string? badKind)
+    public static Violation? ToViolation(JsonElement line, string foundBy, out string? badKind)
     {
-        string? kindName = JsonFields.String(f, "kind");
-        if (kindName is null || !ViolationKinds.TryParse(kindName, out ViolationKind kind))
+        Finding? f = FindingJson.Read(line);
+        string? kindName = f?.Kind;
+        if (f is null || kindName is null || !ViolationKinds.TryParse(kindName, out ViolationKind kind))
         {
             badKind = kindName ?? "(none)";
             return null;
         }
 
         badKind = null;
-        nint address = JsonFields.Address(f, "address");
-        nint size = (nint)JsonFields.Int64(f, "size", 0);
-        RangeKind rangeKind = ParseRangeKind(JsonFields.String(f, "rangeKind"));
-        nint rangeStart = JsonFields.Address(f, "rangeStart");
-        nint rangeSize = (nint)JsonFields.Int64(f, "rangeSize", 0);
-        if (rangeKind == RangeKind.None)
-        {
-            rangeStart = 0; // a range without a (known) kind is not shown as one
-            rangeSize = 0;
-        }
-
-        double? sinceMs = JsonFields.Double(f, "sinceReleaseMs");
-        TimeSpan? since = sinceMs is { } ms && ms >= 0 && ms < TimeSpan.MaxValue.TotalMilliseconds ? TimeSpan.FromMilliseconds(ms) : null;
-        return new Violation(kind, ViolationContext.Validator, address, size, argument: null, accessSite: null,
+        nint address = (nint)(f.Address ?? 0);
+        RangeKind rangeKind = ParseRangeKind(f.RangeKind);
+        nint rangeStart = rangeKind == RangeKind.None ? 0 : (nint)(f.RangeStart ?? 0); // a range without a (known) kind is not shown as one
+        nint rangeSize = rangeKind == RangeKind.None ? 0 : (nint)(f.RangeSize ?? 0);
+        TimeSpan? since = f.SinceReleaseMs is { } ms && ms >= 0 && ms < TimeSpan.MaxValue.TotalMilliseconds ? TimeSpan.FromMilliseconds(ms) : null;
+        return new Violation(kind, ViolationContext.Validator, address, (nint)(f.Size ?? 0), argument: null, accessSite: null,
             rangeKind, rangeStart, rangeSize,
-            allocationSite: JsonFields.Site(f, "allocSite"),
-            releaseSite: JsonFields.Site(f, "releaseSite"),
+            allocationSite: Site(f.AllocSite),
+            releaseSite: Site(f.ReleaseSite),
             sinceRelease: since,
-            detail: JsonFields.Int64(f, "detail", 0),
-            note: null,
+            detail: f.Detail ?? 0,
+            facts: null,
             thread: new ThreadInfo(0, null, 0),
             time: null,
-            holder: ParseHolder(f),
-            managedObject: ParseObject(f, address),
-            evidence: JsonFields.String(f, "evidence"),
+            holder: Holder(f),
+            managedObject: Object(f, address),
+            evidence: FindingEvidence.Of(f),
             foundBy: foundBy,
-            rangeFlags: rangeKind == RangeKind.None ? 0 : (uint)(ulong)JsonFields.Address(f, "rangeFlags")); // a string pin, a pooled array
+            rangeFlags: rangeKind == RangeKind.None ? 0 : (uint)(f.RangeFlags ?? 0)); // a string pin, a pooled array
     }
 
     /// <summary>"native-block", "managed-pin", ... as in the JSON report; unknown or missing = None.</summary>
@@ -61,41 +56,30 @@ internal static class ValidatorFindingParser
         _ => RangeKind.None,
     };
 
-    private static ViolationHolder? ParseHolder(JsonElement f)
+    private static SourceSite? Site(FindingSite? site) => site is null ? null : new SourceSite(site.Function, site.File, site.Line);
+
+    private static ViolationHolder? Holder(Finding f)
     {
-        string? kind = JsonFields.String(f, "holder");
-        bool any = kind is not null || JsonFields.Has(f, "holderAddress") || JsonFields.Has(f, "holderStart") || JsonFields.Has(f, "library");
-        if (!any)
+        if (f.Holder is null && f.HolderAddress is null && f.HolderStart is null && f.Library is null)
         {
             return null;
         }
 
-        nint word = JsonFields.Address(f, "holderAddress");
-        nint start = JsonFields.Address(f, "holderStart");
-        nint size = (nint)JsonFields.Int64(f, "holderSize", 0);
-        long offset = JsonFields.Int64(f, "holderOffset", -1);
-        if (offset < 0)
-        {
-            offset = word != 0 && start != 0 && (ulong)word >= (ulong)start ? (long)((ulong)word - (ulong)start) : 0;
-        }
-
-        return new ViolationHolder(kind ?? "", word, start, size, (nint)offset, JsonFields.Site(f, "holderSite"), JsonFields.String(f, "library"));
+        ulong word = f.HolderAddress ?? 0;
+        ulong start = f.HolderStart ?? 0;
+        ulong offset = f.HolderOffset ?? (word != 0 && start != 0 && word >= start ? word - start : 0);
+        return new ViolationHolder(f.Holder ?? "", (nint)word, (nint)start, (nint)(f.HolderSize ?? 0), (nint)offset, Site(f.HolderSite), f.Library);
     }
 
-    private static ViolationObject? ParseObject(JsonElement f, nint address)
+    private static ViolationObject? Object(Finding f, nint address)
     {
-        if (!JsonFields.Has(f, "objectAddress") && !JsonFields.Has(f, "objectType"))
+        if (f.ObjectAddress is null && f.ObjectType is null)
         {
             return null;
         }
 
-        nint start = JsonFields.Address(f, "objectAddress");
-        long offset = JsonFields.Int64(f, "objectOffset", -1);
-        if (offset < 0)
-        {
-            offset = start != 0 && (ulong)address >= (ulong)start ? (long)((ulong)address - (ulong)start) : 0;
-        }
-
-        return new ViolationObject(start, JsonFields.String(f, "objectType"), (nint)JsonFields.Int64(f, "objectSize", 0), (nint)offset);
+        ulong start = f.ObjectAddress ?? 0;
+        ulong offset = f.ObjectOffset ?? (start != 0 && (ulong)address >= start ? (ulong)address - start : 0);
+        return new ViolationObject((nint)start, f.ObjectType, (nint)(f.ObjectSize ?? 0), (nint)offset);
     }
 }

@@ -31,6 +31,9 @@ public sealed class HandleReleasedInUseTests : GuardedFixture
     {
         public static readonly HashSet<nint> Released = [];
 
+        /// <summary>The line of the constructor (the site a handle's report names as its creator).</summary>
+        public static readonly int CtorLine = Here.Line() + 2;
+
         public TestHandle() : base(0, ownsHandle: true) => SetHandle((nint)Interlocked.Increment(ref s_nextValue));
 
         public override bool IsInvalid => handle == 0;
@@ -134,7 +137,24 @@ public sealed class HandleReleasedInUseTests : GuardedFixture
         Violation v = Mine(recorder, handle).Single();
         AssertSite(v.AccessSite, Here.File(), retainLine, nameof(Detects_DisposeWhileRetained_NamesTheDisposeCaller), "retained");
         AssertSite(v.ReleaseSite, Here.File(), disposeLine, nameof(Detects_DisposeWhileRetained_NamesTheDisposeCaller), "released");
-        Assert.That(v.ToString(), Does.Contain("was released by Dispose while native code still retained it"));
+        string test = nameof(Detects_DisposeWhileRetained_NamesTheDisposeCaller), file = Here.FileName();
+        ReportText.AssertGolden(v.ToString(), $"""
+            =================================================================
+            ERROR: InteropGuard: handle-released-in-use on address 0x{(ulong)v.Address:x} [IG0011]
+            The TestHandle 0x{(ulong)v.Address:x} was released by Dispose while native code still retained it. InteropGuard deferred the close of the OS handle until ReleasedByNative(); unguarded, native code would have used a closed (or already reused) handle.
+              {"{thread}"}
+            Native use still outstanding (retained by native code at):
+              #0 {test}  {file}:{retainLine}
+            Handle released by:
+              #0 HandleReleasedInUseTests.{test}  {file}:{disposeLine}
+            Handle created by:
+              #0 TestHandle..ctor  {file}:{TestHandle.CtorLine}
+            HINT: keep the SafeHandle open until native code stops using it: dispose it after the call returns or after ReleasedByNative() (GC.KeepAlive / DangerousAddRef around raw uses).
+            HINT: to turn this check off set INTEROPGUARD_OPTIONS=detect_handle_released_in_use=0
+            SUMMARY: InteropGuard: handle-released-in-use {file}:{retainLine} in {test}
+            =================================================================
+
+            """);
         tracker.ReleasedByNative();
         Assert.That(handle.WasReleased, Is.True);
         Assert.That(Mine(recorder, handle), Has.Length.EqualTo(1), "reported once, not again at ReleasedByNative");
@@ -242,7 +262,20 @@ public sealed class HandleReleasedInUseTests : GuardedFixture
         Violation v = recorder.Violations.Single(r => r.Address == value);
         Assert.That(v.Kind, Is.EqualTo(ViolationKind.LeakedPin));
         Assert.That(v.AccessSite!.Member, Does.Contain("TestHandle..ctor"));
-        Assert.That(v.ToString(), Does.Contain("was never disposed: its finalizer released it. Forgot to Dispose() it?"));
+        string file = Here.FileName();
+        ReportText.AssertGolden(v.ToString(), $"""
+            =================================================================
+            ERROR: InteropGuard: leaked-pin on address 0x{(ulong)v.Address:x} [IG0013]
+            The TestHandle 0x{(ulong)v.Address:x} was never disposed: its finalizer released it. Forgot to Dispose() it?
+              {"{thread}"}
+            Handle created by:
+              #0 TestHandle..ctor  {file}:{TestHandle.CtorLine}
+            HINT: dispose the handle (a using scope, or the owner's Dispose) when you are done with it; the finalizer releases it at an unpredictable time, possibly while native code still uses it.
+            HINT: to turn this check off set INTEROPGUARD_OPTIONS=detect_leaked_pin=0
+            SUMMARY: InteropGuard: leaked-pin {file}:{TestHandle.CtorLine} in TestHandle..ctor
+            =================================================================
+
+            """);
         Assert.That(v.ToString(), Does.Contain("HINT: to turn this check off set INTEROPGUARD_OPTIONS=detect_leaked_pin=0"));
     }
 

@@ -45,18 +45,36 @@ public sealed partial class UseAfterUnmapTests : GuardedFixture
     public void Detects_PointerIntoUnmappedView()
     {
         nint p;
+        int mapLine, checkLine = 0;
         using (var file = MemoryMappedFile.CreateNew(null, Capacity))
         using (var accessor = file.CreateViewAccessor(0, Capacity))
         {
-            using MappedView view = Guard.MapView(accessor);
+            mapLine = Here.Line(); using MappedView view = Guard.MapView(accessor);
             p = view.Pointer;
             view.Span[0] = 1;
         } // the view, then the accessor: munmap
 
-        Violation v = Catch(() => Guard.Check(p, 8));
+        Violation v = Catch(() => { checkLine = Here.Line(); Guard.Check(p, 8); });
 
         Assert.That(v.Kind, Is.EqualTo(ViolationKind.UseAfterUnmap));
-        Assert.That(v.ToString(), Does.Contain("Nothing is mapped at the address now"));
+        string source = Here.FileName();
+        ReportText.AssertGolden(v.ToString(), $"""
+            =================================================================
+            ERROR: InteropGuard: use-after-unmap on address 0x{(ulong)p:x} [IG0012]
+            P/Invoke argument 'p' points 0 bytes into a 65536-byte mapped view [0x{(ulong)p:x}, 0x{(ulong)p + Capacity:x}) that was unmapped {"{ms}"} ms before this call. Nothing is mapped at the address now: a native access faults.
+              {"{thread}"}
+            Call that received the unmapped pointer:
+              #0 {nameof(Detects_PointerIntoUnmappedView)}  {source}:{checkLine}
+            View unmapped by:
+              #0 MappedView.Dispose() (call site not recorded: call Release() instead, or set capture_stacks=1)
+            View mapped by:
+              #0 {nameof(Detects_PointerIntoUnmappedView)}  {source}:{mapLine}
+            HINT: dispose the MappedView (and its accessor) only after native code stops using pointers into it; call RetainedByNative() on a view native code keeps.
+            HINT: to turn this check off set INTEROPGUARD_OPTIONS=detect_use_after_unmap=0
+            SUMMARY: InteropGuard: use-after-unmap {source}:{checkLine} in {nameof(Detects_PointerIntoUnmappedView)}
+            =================================================================
+
+            """);
         Assert.That(v.ReleaseSite!.Member, Does.Contain("MappedView.Dispose() (call site not recorded"), "Dispose() names itself a stand-in");
     }
 

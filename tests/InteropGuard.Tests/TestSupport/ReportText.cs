@@ -3,6 +3,8 @@
 using System;
 using System.Collections.Generic;
 using System.Linq;
+using System.Text.RegularExpressions;
+using NUnit.Framework;
 
 namespace InteropGuard.Tests.TestSupport;
 
@@ -81,4 +83,16 @@ internal sealed class ReportText
 
     /// <inheritdoc/>
     public override string ToString() => string.Join("\n", Lines);
+
+    /// <summary>Asserts the whole text report <paramref name="actual"/> equals <paramref name="expected"/> byte for byte,
+    /// but for the parts that differ from run to run, written in <paramref name="expected"/> as <c>{thread}</c> (the
+    /// thread line's id, name and OS tid), <c>{ms}</c> (a duration like 12.5) and <c>{hex}</c> (an address).</summary>
+    internal static void AssertGolden(string actual, string expected)
+    {
+        string pattern = "^" + Regex.Escape(expected)
+            .Replace(Regex.Escape("{thread}"), @"thread #\d+( "".*"")? \(OS tid \d+\)", StringComparison.Ordinal)
+            .Replace(Regex.Escape("{ms}"), @"(< 4|\d+\.\d)", StringComparison.Ordinal)
+            .Replace(Regex.Escape("{hex}"), "0x[0-9a-f]+", StringComparison.Ordinal) + "$";
+        Assert.That(actual, Does.Match(pattern), "the report, line by line:\n" + actual);
+    }
 }

@@ -12,16 +12,16 @@ internal sealed class FakeValidator : IDisposable
 {
     /// <summary>The finding the fake sends for a demand sweep (the sweep id is put in for __SWEEP__).</summary>
     internal const string Finding =
-        "{\"ev\":\"finding\",\"sweep\":__SWEEP__,\"kind\":\"unpinned-managed-pointer\",\"address\":\"0x7f1c2a4b0010\",\"size\":8,"
+        "{\"ev\":\"finding\",\"shape\":\"unpinned-word\",\"sweep\":__SWEEP__,\"kind\":\"unpinned-managed-pointer\",\"address\":\"0x7f1c2a4b0010\",\"size\":8,"
         + "\"holder\":\"native-block\",\"holderAddress\":\"0x5581e2b0a008\",\"holderStart\":\"0x5581e2b0a000\",\"holderSize\":64,\"holderOffset\":8,"
         + "\"holderSite\":{\"function\":\"Demo.Keep\",\"file\":\"/src/Demo.cs\",\"line\":42},"
-        + "\"objectAddress\":\"0x7f1c2a4b0000\",\"objectType\":\"System.Byte[]\",\"objectSize\":1048,\"objectOffset\":16,"
-        + "\"evidence\":\"" + Evidence + "\"}";
+        + "\"objectAddress\":\"0x7f1c2a4b0000\",\"objectType\":\"System.Byte[]\",\"objectSize\":1048,\"objectOffset\":16}";
 
-    /// <summary>The evidence sentence of <see cref="Finding"/>.</summary>
+    /// <summary>The evidence sentence the target words for <see cref="Finding"/> (the validator sends data, not words).</summary>
     internal const string Evidence =
         "8 bytes into a 64-byte native block [0x5581e2b0a000, 0x5581e2b0a040) allocated at Demo.cs:42 holds 0x7f1c2a4b0010, "
-        + "16 bytes into System.Byte[] (1048 bytes) at 0x7f1c2a4b0000, which no pinned handle, POH/frozen segment or fixed stack root pins.";
+        + "16 bytes into System.Byte[] (1048 bytes) at 0x7f1c2a4b0000, which no pinned handle, POH/frozen segment or fixed stack root pins: "
+        + "the GC may move it while native code still points at it.";
 
     /// <summary>Answers hello with ready.</summary>
     internal const string Ready = "say '{\"ev\":\"ready\",\"pid\":'$$',\"warmupMs\":1.5}'";

@@ -186,10 +186,10 @@ public sealed class ValidatorChildProcessTests
     [Test]
     public void ExitSweep_FindingIsReported_WhenItsCheckIsOn()
     {
-        const string leak = "say '{\"ev\":\"finding\",\"sweep\":'$id',\"kind\":\"leaked-pin\",\"address\":\"0x7f0000001000\",\"size\":0,"
+        const string leak = "say '{\"ev\":\"finding\",\"shape\":\"pin-alive-at-exit\",\"sweep\":'$id',\"kind\":\"leaked-pin\",\"address\":\"0x7f0000001000\",\"size\":0,"
             + "\"rangeId\":\"0x100000003\",\"rangeKind\":\"managed-pin\",\"rangeStart\":\"0x7f0000001000\",\"rangeSize\":64,"
             + "\"allocSite\":{\"function\":\"Demo.Hold\",\"file\":\"/src/Demo.cs\",\"line\":7},"
-            + "\"evidence\":\"a 64-byte pin made at Demo.cs:7 is still live at exit.\"}'";
+            + "\"ageNs\":1500000000}'";
         using var fake = FakeValidator.With(onSweep: "if [ \"$reason\" = exit ]; then " + leak + "; fi; " + FakeValidator.Swept);
 
         ChildResult off = fake.Run("validator_idle", "detect_leaked_pin=0");
@@ -200,7 +200,8 @@ public sealed class ValidatorChildProcessTests
         AssertFinishedIntact(on);
         ReportText report = ReportText.Parse(on.Stderr).Single();
         Assert.That(report.Headline, Is.EqualTo("ERROR: InteropGuard: leaked-pin on address 0x7f0000001000 [IG0013]"));
-        Assert.That(report.Location, Is.EqualTo("a 64-byte pin made at Demo.cs:7 is still live at exit."));
+        Assert.That(report.Location, Is.EqualTo(
+            "a pin of 64 bytes [0x7f0000001000, 0x7f0000001040) made at Demo.cs:7 is still alive at exit (1500 ms old); forgot to Dispose() the pin or Free() the GCHandle?"));
         Assert.That(report.Lines[2], Does.Match(@"^  found by the validator \(pid \d+\) in sweep \d+ \(the exit sweep\)$"));
         Assert.That(report.After("Range:"), Is.EqualTo("  a 64-byte pinned managed range [0x7f0000001000, 0x7f0000001040)"));
         Assert.That(report.After("Pinned by:"), Is.EqualTo("  #0 Demo.Hold  Demo.cs:7"));

@@ -2,6 +2,8 @@
 // bytes: a qsort-style loop with forced GCs is silent; a kept function pointer is reported once its delegate was
 // collected, not while it lives; a fresh buffer on memory an earlier allocation filled is silent until the program writes it.
 using System.Linq;
+using InteropGuard.Findings;
+using InteropGuard.Reporting;
 using InteropGuard.Validator.Tests.TestSupport;
 using NUnit.Framework;
 
@@ -31,7 +33,7 @@ public sealed class CallScopedCases
         Assert.That(f.RangeFlags, Is.EqualTo(0x2u), "CALL_SCOPED: " + f.ToJson());
         Assert.That(f.HolderOffset, Is.EqualTo(8UL), f.ToJson());
         Assert.That(f.AllocSite!.Function, Is.EqualTo("Scenarios.HandOver"), f.ToJson());
-        Assert.That(f.Evidence, Does.Contain("passed to native code for the P/Invoke call at").And.Contain("collected"), f.ToJson());
+        Assert.That(FindingEvidence.Of(f), Does.Contain("passed to native code for the P/Invoke call at").And.Contain("collected"), f.ToJson());
     }
 
     [Test]

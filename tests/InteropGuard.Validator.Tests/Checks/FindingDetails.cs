@@ -1,6 +1,8 @@
 // FindingDetails.cs: what a finding says beyond its kind: holders, offsets, sites, redzone distances, leaks at exit, once-only reporting.
 using System.Linq;
 using System.Text.Json;
+using InteropGuard.Findings;
+using InteropGuard.Reporting;
 using InteropGuard.Validator.Tests.TestSupport;
 using NUnit.Framework;
 
@@ -14,8 +16,8 @@ public sealed class FindingDetails
     public void Detects_PointerHeldInNativeBlockAndInLibraryBss()
     {
         SweepResult result = SweepRun.Once("two-holders", bug: true);
-        Finding block = result.Findings.Single(f => f.Holder == HolderKind.NativeBlock);
-        Finding bss = result.Findings.Single(f => f.Holder == HolderKind.LibraryData);
+        Finding block = result.Findings.Single(f => f.Holder == "native-block");
+        Finding bss = result.Findings.Single(f => f.Holder == "library-data");
 
         Assert.That(block.Kind, Is.EqualTo(FindingKinds.UnpinnedManagedPointer));
         Assert.That(block.HolderOffset, Is.EqualTo(8));
@@ -23,12 +25,12 @@ public sealed class FindingDetails
         Assert.That(block.HolderSite?.File, Does.EndWith("Scenarios.cs"));
         Assert.That(block.ObjectType, Is.EqualTo("System.Byte[]"));
         Assert.That(block.ObjectOffset, Is.EqualTo(16 + 32), "array data starts 16 bytes into the object; the pointer was p + 32");
-        Assert.That(block.Evidence, Does.StartWith("8 bytes into a 64-byte native block"));
+        Assert.That(FindingEvidence.Of(block), Does.StartWith("8 bytes into a 64-byte native block"));
 
         Assert.That(bss.Kind, Is.EqualTo(FindingKinds.UnpinnedManagedPointer));
         Assert.That(bss.Library, Does.EndWith("libigtestnative.so"));
         Assert.That(bss.ObjectOffset, Is.EqualTo(16 + 40));
-        Assert.That(bss.Evidence, Does.Contain("libigtestnative.so").And.Contain("nothing pins").Or.Contain("no pinned handle"));
+        Assert.That(FindingEvidence.Of(bss), Does.Contain("libigtestnative.so").And.Contain("nothing pins").Or.Contain("no pinned handle"));
     }
 
     [Test]
@@ -37,7 +39,7 @@ public sealed class FindingDetails
         SweepResult result = SweepRun.Once("fixed-kept", bug: true);
         Assert.That(result.Findings, Has.Count.EqualTo(1), SweepRun.Describe(result));
         Assert.That(result.Findings[0].Kind, Is.AnyOf(FindingKinds.UnpinnedManagedPointer, FindingKinds.DanglingManagedPointer));
-        Assert.That(result.Findings[0].Holder, Is.EqualTo(HolderKind.LibraryData));
+        Assert.That(result.Findings[0].Holder, Is.EqualTo("library-data"));
     }
 
     [Test]
@@ -71,7 +73,7 @@ public sealed class FindingDetails
         Assert.That(f.AllocSite?.File, Does.EndWith("Scenarios.cs"));
         Assert.That(f.ReleaseSite?.Line, Is.GreaterThan(f.AllocSite!.Line), "pin.Release() is a line after Guard.Pin");
         Assert.That(f.ObjectType, Is.EqualTo("System.Byte[]"), "the weak handle still finds the array");
-        Assert.That(f.Evidence, Does.Contain("made at Scenarios.cs:").And.Contain("released at Scenarios.cs:"));
+        Assert.That(FindingEvidence.Of(f), Does.Contain("made at Scenarios.cs:").And.Contain("released at Scenarios.cs:"));
     }
 
     [TestCase("redzone", 0)]
@@ -105,7 +107,7 @@ public sealed class FindingDetails
         Assert.That(sweeper.Sweep(SweepReason.Demand, 1).Findings, Is.Empty, "before exit only with pin_leak_ms > 0");
         SweepResult exit = sweeper.Sweep(SweepReason.Exit, 2);
         Assert.That(exit.Findings.Single().Kind, Is.EqualTo(FindingKinds.LeakedPin), SweepRun.Describe(exit));
-        Assert.That(exit.Findings[0].Evidence, Does.Contain("still alive at exit"));
+        Assert.That(FindingEvidence.Of(exit.Findings[0]), Does.Contain("still alive at exit"));
     }
 
     [Test]
@@ -132,7 +134,7 @@ public sealed class FindingDetails
     {
         SweepResult result = SweepRun.Once("leak", bug: true, "pin_leak_ms=1");
         Assert.That(result.Findings.Single().Kind, Is.EqualTo(FindingKinds.LeakedPin), SweepRun.Describe(result));
-        Assert.That(result.Findings[0].Evidence, Does.Contain("pin_leak_ms=1"));
+        Assert.That(FindingEvidence.Of(result.Findings[0]), Does.Contain("pin_leak_ms=1"));
     }
 
     [Test]
@@ -144,7 +146,7 @@ public sealed class FindingDetails
         Assert.That(sweeper.Sweep(SweepReason.Demand, 1).Findings, Is.Empty, "younger than pin_leak_ms");
         SweepResult exit = sweeper.Sweep(SweepReason.Exit, 2);
         Assert.That(exit.Findings.Single().Kind, Is.EqualTo(FindingKinds.LeakedPin));
-        Assert.That(exit.Findings[0].Evidence, Does.Contain("still alive at exit"));
+        Assert.That(FindingEvidence.Of(exit.Findings[0]), Does.Contain("still alive at exit"));
     }
 
     [Test]
@@ -170,7 +172,8 @@ public sealed class FindingDetails
         Assert.That(root.GetProperty("address").GetString(), Does.StartWith("0x"));
         Assert.That(root.GetProperty("holder").GetString(), Is.EqualTo("library-data"));
         Assert.That(root.GetProperty("allocSite").GetProperty("file").GetString(), Does.EndWith("Scenarios.cs"));
-        Assert.That(root.GetProperty("evidence").GetString(), Is.Not.Empty);
+        Assert.That(root.GetProperty("shape").GetString(), Is.EqualTo("released-pin-word"));
+        Assert.That(root.TryGetProperty("evidence", out _), Is.False, "the validator sends data; the target words it");
         Assert.That(root.TryGetProperty("detail", out _), Is.False, "unknown fields are left out");
 
         using JsonDocument swept = JsonDocument.Parse(result.ToJson());

@@ -4,6 +4,8 @@
 // vanishes with its detect_ option off.
 using System.Collections.Generic;
 using System.Linq;
+using InteropGuard.Findings;
+using InteropGuard.Reporting;
 using InteropGuard.Validator.Tests.TestSupport;
 using NUnit.Framework;
 
@@ -52,7 +54,7 @@ public sealed class LifetimeCases
         Assert.That(f.HolderOffset, Is.EqualTo(24UL), f.ToJson());
         Assert.That(f.AllocSite!.Function, Is.EqualTo("ViewKept"), f.ToJson());
         Assert.That(f.ReleaseSite!.Function, Is.EqualTo("ViewKept"), f.ToJson());
-        Assert.That(f.Evidence, Does.Contain("4096 bytes into a 65536-byte mapped view").And.Contain("unmapped at"), f.ToJson());
+        Assert.That(FindingEvidence.Of(f), Does.Contain("4096 bytes into a 65536-byte mapped view").And.Contain("unmapped at"), f.ToJson());
         Assert.That(f.ToJson(), Does.Contain("\"kind\":\"use-after-unmap\""));
     }
 
@@ -65,7 +67,7 @@ public sealed class LifetimeCases
         Assert.That(f.RangeKind, Is.EqualTo("callback"), f.ToJson());
         Assert.That(f.Address, Is.EqualTo(f.RangeStart), f.ToJson());
         Assert.That(f.AllocSite!.Function, Is.EqualTo("CallbackKept"), f.ToJson());
-        Assert.That(f.Evidence, Does.Contain("the entry of a callback created at").And.Contain("native code still holds the function pointer"), f.ToJson());
+        Assert.That(FindingEvidence.Of(f), Does.Contain("the entry of a callback created at").And.Contain("native code still holds the function pointer"), f.ToJson());
     }
 
     [Test]
@@ -76,6 +78,6 @@ public sealed class LifetimeCases
 
         Assert.That(f.RangeFlags, Is.EqualTo(0x1_0000u), f.ToJson());
         Assert.That(f.ToJson(), Does.Contain("\"rangeFlags\":\"0x10000\""));
-        Assert.That(f.Evidence, Does.Contain("-byte pinned string ["), f.ToJson());
+        Assert.That(FindingEvidence.Of(f), Does.Contain("-byte pinned string ["), f.ToJson());
     }
 }

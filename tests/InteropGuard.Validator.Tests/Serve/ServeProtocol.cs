@@ -35,7 +35,8 @@ public sealed class ServeProtocol
         Assert.That(finding.GetProperty("kind").GetString(), Is.EqualTo("unpinned-managed-pointer"));
         Assert.That(finding.GetProperty("sweep").GetInt64(), Is.EqualTo(7));
         Assert.That(finding.GetProperty("n").GetInt64(), Is.EqualTo(1), "the validator's first sweep, whatever id the target gave it");
-        Assert.That(finding.GetProperty("evidence").GetString(), Does.Contain("System.Byte[]"));
+        Assert.That(finding.GetProperty("shape").GetString(), Is.EqualTo("unpinned-word"));
+        Assert.That(finding.GetProperty("objectType").GetString(), Is.EqualTo("System.Byte[]"));
         Assert.That(swept.GetProperty("id").GetInt64(), Is.EqualTo(7));
         Assert.That(swept.GetProperty("n").GetInt64(), Is.EqualTo(1));
         Assert.That(swept.GetProperty("reason").GetString(), Is.EqualTo("demand"));

@@ -1,10 +1,13 @@
-// FindingSite.cs: a source site read from the target's site table (who allocated, pinned or released a range).
-namespace InteropGuard.Validator;
+// FindingSite.cs: a source site of the target's site table as a finding carries it (who allocated, pinned or released a range).
+using System.ComponentModel;
+
+namespace InteropGuard.Findings;
 
 /// <summary>A site of the target's shadow table: function, file and line (0 = unknown line).</summary>
 /// <param name="Function">The function or member; empty if unknown.</param>
 /// <param name="File">The source file; empty if unknown.</param>
 /// <param name="Line">The line; 0 if unknown.</param>
+[EditorBrowsable(EditorBrowsableState.Never)]
 public sealed record FindingSite(string Function, string File, int Line)
 {
     /// <summary>"File.cs:42" when a file is known, else the function, else "an unknown site".</summary>
