@@ -41,10 +41,11 @@ internal sealed class ServeSession
         var reader = new Thread(ReadRequests) { IsBackground = true, Name = "InteropGuard validator stdin" };
         reader.Start();
         long nextTimer = long.MaxValue;
+        bool exitSwept = false; // the program is ending: no timer sweep may follow its exit sweep (a second report of the same word)
         while (true)
         {
             int wait = Timeout.Infinite;
-            if (_sweeper is not null && _settings.IntervalMs > 0)
+            if (_sweeper is not null && _settings.IntervalMs > 0 && !exitSwept)
             {
                 wait = (int)Math.Clamp((nextTimer - Stopwatch.GetTimestamp()) * 1000 / Stopwatch.Frequency, 0, int.MaxValue);
             }
@@ -99,6 +100,7 @@ internal sealed class ServeSession
                         return 2;
                     }
 
+                    exitSwept |= request.Reason == SweepReason.Exit;
                     break;
             }
         }
