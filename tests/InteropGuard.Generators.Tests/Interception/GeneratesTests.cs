@@ -166,6 +166,8 @@ public class GeneratesTests
         Assert.That(g, Does.Contain("CheckNestedPointer((nint)head->Payload, \"head->Payload\", __ig_site);"));
         Assert.That(g, Does.Contain("CheckPointer((void*)raw, \"raw\", __ig_site);"));
         Assert.That(g, Does.Contain("CheckPointer((void*)fn, \"fn\", __ig_site);"), "function pointers are pointers");
+        Assert.That(g, Does.Contain("CheckPinnedArgument((nint)head, \"head\", __ig_site);"), "the struct pointer itself, into the GC heap");
+        Assert.That(g, Does.Contain("CheckPinnedArgument((nint)raw, \"raw\", __ig_site);"), "a void* argument itself");
     }
 
     [Test]
@@ -200,6 +202,9 @@ public class GeneratesTests
         Assert.That(g, Does.Contain("CheckNestedPointer((nint)i, \"*i\", __ig_site);"));
         Assert.That(g, Does.Contain("CheckNestedPointer((nint)rb, \"*rb\", __ig_site);"), "ref byte*");
         Assert.That(g, Does.Not.Contain("\"*o\""), "out: nothing flows in");
+        Assert.That(g, Does.Contain("CheckPinnedArgument((nint)pp, \"pp\", __ig_site);"), "the slot pointer itself, into the GC heap");
+        Assert.That(g, Does.Not.Contain("CheckPinnedArgument((nint)r,"), "ref: the marshaller pins the reference itself");
+        Assert.That(g, Does.Not.Contain("CheckPinnedArgument((nint)argv"), "arrays: pinned by the marshaller");
         Assert.That(g, Does.Contain("CheckNestedElements(argv, \"argv\", __ig_site);"), "nint[]: each element");
         Assert.That(g, Does.Not.Contain("CheckNestedElements(plain"), "int[] elements are numbers");
         Assert.That(g, Does.Contain("CheckNestedPointer((nint)u.P, \"u.P\", __ig_site);"), "the union's pointer arm");
