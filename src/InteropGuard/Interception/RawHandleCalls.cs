@@ -113,7 +113,8 @@ internal static class RawHandleCalls
             return null; // detect_handle_released_in_use=0
         }
 
-        string what = $"The {e.TypeName} whose DangerousGetHandle() value was passed as '{e.Argument}' ";
+        // The formatter prefixes "P/Invoke argument 'p' (0x..) is the DangerousGetHandle() value of ".
+        string what = $"a {e.TypeName} that ";
         string note = unreachable
             ? what + "became unreachable during the call: nothing referenced it after DangerousGetHandle(), so the GC queued its finalizer while native code used the raw value. "
                 + (collected

@@ -159,6 +159,8 @@ internal static class ReportFormatter
             case ViolationKind.HandleReleasedInUse when v.Context is ViolationContext.HandleRelease or ViolationContext.HandleReleasedByNative:
             case ViolationKind.LeakedPin when v.Context == ViolationContext.HandleFinalized:
                 return v.Note ?? $"The handle {Hex(v.Address)} is involved in a {v.KindName} violation.";
+            case ViolationKind.HandleReleasedInUse when v.Context == ViolationContext.Call && v.Detail == Interception.RawHandleCall.Detail:
+                return $"{subject} ({Hex(v.Address)}) is the DangerousGetHandle() value of {v.Note}";
             case ViolationKind.InvalidHandle:
                 return $"CheckedHandle {Hex(v.Address)} {v.Note ?? "is not valid"}.";
             default:

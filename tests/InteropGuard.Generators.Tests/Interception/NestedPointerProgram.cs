@@ -60,25 +60,11 @@ internal static class NestedPointerProgram
             [DllImport(Lib, EntryPoint = "ig_test_release_blocked")] public static extern void ReleaseBlocked();
         }
 
-        public static unsafe class Program
+        // Main is the shared harness (Harness.cs); this half holds the scenarios.
+        public static unsafe partial class Program
         {
             private static byte[] s_static = new byte[64];
             private static ReadOnlySpan<byte> Rva => [1, 2, 3, 4, 5, 6, 7, 8];
-
-            public static int Main(string[] args)
-            {
-                try
-                {
-                    Run(args[0]);
-                }
-                catch (InteropViolationException e)
-                {
-                    Console.WriteLine("caught " + e.Violation.KindName + " argument=" + e.Violation.Argument);
-                }
-
-                Console.WriteLine("reports=" + Guard.ReportCount);
-                return 0;
-            }
 
             private static void Run(string scenario)
             {

@@ -111,7 +111,7 @@ public class NestedPointerTests
         ProbeResult r = Run("dangerous-handle", mode);
         Assert.That(r.Stdout, Does.Contain("caught handle-released-in-use argument=p\n"), r.ToString());
         Assert.That(r.Stderr, Does.Contain("ERROR: InteropGuard: handle-released-in-use on address 0x"), r.ToString());
-        Assert.That(r.Stderr, Does.Contain("The BufferHandle whose DangerousGetHandle() value was passed as 'p' became unreachable during the call"), r.ToString());
+        Assert.That(r.Stderr, Does.Match(@"P/Invoke argument 'p' \(0x[0-9a-f]+\) is the DangerousGetHandle\(\) value of a BufferHandle that became unreachable during the call"), r.ToString());
         Assert.That(r.Stderr, Does.Contain("HINT: keep the SafeHandle reachable and open for the whole call"), r.ToString());
         Assert.That(r.Stderr, Does.Contain("Program.cs:" + _probe.LineOf("dangerous-handle")), "the report names the user's call: " + r);
 
