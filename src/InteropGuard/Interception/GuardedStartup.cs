@@ -2,6 +2,9 @@
 using System;
 using System.ComponentModel;
 using System.Threading;
+using InteropGuard.Native;
+using InteropGuard.Reporting;
+using InteropGuard.Validation;
 
 namespace InteropGuard.Interception;
 

@@ -4,6 +4,9 @@ using System.Collections.Generic;
 using System.Globalization;
 using System.IO;
 using System.Text;
+using InteropGuard.Callbacks;
+using InteropGuard.Options;
+using InteropGuard.Reporting;
 
 namespace InteropGuard;
 
