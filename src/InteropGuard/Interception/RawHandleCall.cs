@@ -11,10 +11,6 @@ namespace InteropGuard.Interception;
 [EditorBrowsable(EditorBrowsableState.Never)]
 public sealed class RawHandleCall
 {
-    /// <summary><see cref="Violation"/> detail of a handle-released-in-use found this way (the report's hint names the fix
-    /// for raw values).</summary>
-    internal const long Detail = 1;
-
     internal RawHandleCall(List<Entry> entries) => Entries = entries;
 
     internal List<Entry> Entries { get; }

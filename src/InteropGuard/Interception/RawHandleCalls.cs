@@ -2,6 +2,8 @@
 using System;
 using System.Collections.Generic;
 using System.Runtime.InteropServices;
+using InteropGuard.Reporting;
+using InteropGuard.Shadow;
 
 namespace InteropGuard.Interception;
 
@@ -123,7 +125,7 @@ internal static class RawHandleCalls
             : what + "was closed (Dispose or Close, on another thread) during the call; InteropGuard held a reference for the call, so the release waited until the call returned. Unguarded, native code would have used a closed (or already reused) handle.";
         SourceSite? released = unreachable ? SiteRegistry.Get("(the GC's finalizer thread: nothing kept the SafeHandle reachable during the call)", "", 0) : null;
         return new Violation(ViolationKind.HandleReleasedInUse, ViolationContext.Call, e.Value, 0, e.Argument, site.ForReport(), RangeKind.None, 0, 0,
-            e.CreatedAt, released, null, RawHandleCall.Detail, note);
+            e.CreatedAt, released, null, Violation.DetailRawHandle, note);
     }
 
     private readonly record struct Pending(SafeHandle? Handle, GuardedCallSite? Site, string Argument);
