@@ -57,9 +57,11 @@ internal static unsafe class UnpinnedManagedPointerCheck
         }
 
         IgRange range;
+        int epoch = GC.CollectionCount(0); // before the lookup: a GC after it makes the verdict stale
         if (InterceptionNative.Lookup((void*)value, 1, &range) == IgConstants.LookupInside && range.State == IgConstants.StateLive)
         {
-            return null; // a live pin of InteropGuard (Guard.Pin, a call-scoped pin) or a tracked native range
+            PinConsult.RememberAllowed(value, epoch); // a hot loop over a pinned buffer skips the lookup until the next GC
+            return null; // a live pin of InteropGuard (Guard.Pin, a tracked pinned GCHandle, a call-scoped pin) or a tracked native range
         }
 
         if (PinConsult.IsKnownAllowed(value))

@@ -98,6 +98,28 @@ internal static class PinConsult
         }
     }
 
+    /// <summary>Remembers <paramref name="address"/> as allowed until the GC after <paramref name="epoch"/> (the
+    /// <see cref="GC.CollectionCount"/> of generation 0 read before deciding): inside a live pin of InteropGuard. Until
+    /// a GC the object cannot move, and a pin released meanwhile is use-after-unpin at the boundary check.
+    /// Lock-free (a question in flight holds the gate for milliseconds); a race with another writer can only drop an
+    /// entry, which is decided again.</summary>
+    public static void RememberAllowed(nint address, int epoch)
+    {
+        if (epoch != GC.CollectionCount(0))
+        {
+            return; // a GC meanwhile: decide again at the next call
+        }
+
+        if (s_clearedAtEpoch != epoch)
+        {
+            s_allowed.Clear();
+            s_clearedAtEpoch = epoch;
+        }
+
+        s_allowed[address] = epoch;
+        s_last = new Known(address, epoch);
+    }
+
     private static void Remember(IReadOnlyDictionary<nint, PinVerdict> verdicts, int epoch)
     {
         if (s_clearedAtEpoch != epoch)
