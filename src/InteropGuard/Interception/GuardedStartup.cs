@@ -107,6 +107,6 @@ public static class GuardedStartup
         }
 
         return $"InteropGuard: mode {GuardRuntime.ModeName(mode)} ({mode}), {(GuardRuntime.Enabled ? "enabled" : "disabled")}, {validator}, "
-            + $"native library: {NativeLibraryResolver.LoadedPath ?? "(not loaded)"}; options: {GuardRuntime.Options}; not checked: {missing}";
+            + $"native library: {NativeLibraryResolver.LoadedPath ?? "(not loaded)"}; options: {GuardRuntime.Options.ToString(mode)}; not checked: {missing}";
     }
 }
