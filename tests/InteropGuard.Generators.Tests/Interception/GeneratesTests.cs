@@ -21,6 +21,30 @@ public class GeneratesTests
     }
 
     [Test]
+    public void DangerousGetHandle_argument_is_intercepted_too_and_watched_for_the_call()
+    {
+        GeneratorRun run = Generate("""
+            public static unsafe class Native
+            {
+                [DllImport("x")] public static extern int Read(nint fd, void* buffer, nint count);
+            }
+            public static unsafe class User
+            {
+                public static int Direct(SafeHandle h, byte* b) => Native.Read(h.DangerousGetHandle(), b, 16);
+                public static int Cast(SafeHandle h) => Native.Read(0, (void*)h.DangerousGetHandle(), 16);
+                public static int Kept(SafeHandle h) { nint fd = h.DangerousGetHandle(); return Native.Read(fd, null, 0); }
+            }
+            """);
+        string g = run.Generated!;
+        Assert.That(g, Does.Contain("internal static nint InterceptRaw0_0(this global::System.Runtime.InteropServices.SafeHandle __ig_handle) =>"));
+        Assert.That(g, Does.Contain("GuardedCall.NoteRawHandle(__ig_handle, s_site0, \"fd\");"));
+        Assert.That(g, Does.Contain("GuardedCall.NoteRawHandle(__ig_handle, s_site1, \"buffer\");"), "through a cast to void*");
+        Assert.That(g, Does.Not.Contain("InterceptRaw2_"), "a raw value kept in a local is a plain number to the call");
+        Assert.That(g, Does.Contain("global::InteropGuard.Interception.RawHandleCall? __ig_raw = global::InteropGuard.Interception.GuardedCall.TakeRawHandles(s_site0, 1);"));
+        Assert.That(g, Does.Contain("GuardedCall.EndRawHandles(__ig_raw, __ig_returned, s_site0);"));
+    }
+
+    [Test]
     public void DllImport_nint_argument_gets_the_boundary_check()
     {
         GeneratorRun run = Generate("""
