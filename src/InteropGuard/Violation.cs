@@ -138,7 +138,12 @@ public sealed class Violation
     /// <summary>Where the violation was found (call, free, verify, handle, native report, validator).</summary>
     internal ViolationContext Context { get; }
 
-    /// <summary>Kind-specific detail: for a damaged redzone the offset of the first damaged canary byte past the end.</summary>
+    /// <summary><see cref="Detail"/> of a handle-released-in-use at a call whose argument was the handle's
+    /// DangerousGetHandle() value (the report's text and hint name that form).</summary>
+    internal const long DetailRawHandle = 1;
+
+    /// <summary>Kind-specific detail: for a damaged redzone the offset of the first damaged canary byte past the end;
+    /// <see cref="DetailRawHandle"/> for a raw handle value.</summary>
     internal long Detail { get; }
 
     /// <summary>The <c>IG_RANGE_F_*</c> flags of the range involved (string pin, pooled array, ...); 0 when none or unknown.</summary>

@@ -169,12 +169,39 @@ internal sealed record TargetModel
     public HostModel? Host { get; }
 }
 
+/// <summary>An argument of an intercepted call written as <c>owner.DangerousGetHandle()</c> (through casts or
+/// parentheses): the generator intercepts that <c>DangerousGetHandle</c> call too, so the wrapper knows which SafeHandle
+/// the raw value came from (docs/design/generator.md, "Raw handles").</summary>
+internal sealed record RawHandleModel
+{
+    public RawHandleModel(string parameterName, int locationVersion, string locationData, string displayLocation)
+    {
+        ParameterName = parameterName;
+        LocationVersion = locationVersion;
+        LocationData = locationData;
+        DisplayLocation = displayLocation;
+    }
+
+    /// <summary>The P/Invoke parameter the raw value is passed to (as reports name it).</summary>
+    public string ParameterName { get; }
+
+    /// <summary><c>InterceptableLocation.Version</c> of the <c>DangerousGetHandle</c> call.</summary>
+    public int LocationVersion { get; }
+
+    /// <summary><c>InterceptableLocation.Data</c> of the <c>DangerousGetHandle</c> call.</summary>
+    public string LocationData { get; }
+
+    /// <summary><c>file(line,col)</c> of the <c>DangerousGetHandle</c> call, written as a comment.</summary>
+    public string DisplayLocation { get; }
+}
+
 /// <summary>One intercepted call: where it is and what it calls.</summary>
 internal sealed record CallSiteModel
 {
     public CallSiteModel(TargetModel target, int locationVersion, string locationData, string displayLocation, string file, int line, string caller,
-        EquatableArray<string> nullArguments, EquatableArray<string> repeatedArguments)
+        EquatableArray<string> nullArguments, EquatableArray<string> repeatedArguments, EquatableArray<RawHandleModel> rawHandles = default)
     {
+        RawHandles = rawHandles;
         NullArguments = nullArguments;
         RepeatedArguments = repeatedArguments;
         Target = target;
@@ -214,6 +241,9 @@ internal sealed record CallSiteModel
     /// nothing that could release it in between (<see cref="RepeatedArgumentReader"/>): light wrappers skip their
     /// release-mode check; modes 1 and 2 still check them.</summary>
     public EquatableArray<string> RepeatedArguments { get; }
+
+    /// <summary>The arguments written as <c>owner.DangerousGetHandle()</c>, in argument order; empty for most calls.</summary>
+    public EquatableArray<RawHandleModel> RawHandles { get; }
 }
 
 /// <summary>Why a P/Invoke call site got no wrapper (each reason is one build diagnostic).</summary>

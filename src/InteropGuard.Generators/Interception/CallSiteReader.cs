@@ -95,7 +95,43 @@ internal static class CallSiteReader
         FileLinePositionSpan span = NameLocation(invocation).GetLineSpan();
         return new CallSiteRead(new CallSiteModel(target, location.Version, location.Data, location.GetDisplayLocation(), invocation.SyntaxTree.FilePath,
             span.StartLinePosition.Line + 1, CallerName(enclosing), NullArguments(invocation, model, cancellationToken),
-            readRepeated ? RepeatedArgumentReader.Read(invocation, target, model, cancellationToken) : EquatableArray<string>.Empty), null);
+            readRepeated ? RepeatedArgumentReader.Read(invocation, target, model, cancellationToken) : EquatableArray<string>.Empty,
+            target.Host is null ? RawHandles(invocation, model, cancellationToken) : EquatableArray<RawHandleModel>.Empty), null);
+    }
+
+    /// <summary>The arguments written as <c>owner.DangerousGetHandle()</c> of a SafeHandle, through conversions (casts,
+    /// <c>(void*)</c>) and parentheses, with the interceptable location of that call. Wrappers generated inside a partial
+    /// host type get none: an interceptor of an instance method must be an extension method, which a nested class cannot
+    /// declare.</summary>
+    private static EquatableArray<RawHandleModel> RawHandles(InvocationExpressionSyntax invocation, SemanticModel model, CancellationToken cancellationToken)
+    {
+        if (model.GetOperation(invocation, cancellationToken) is not Microsoft.CodeAnalysis.Operations.IInvocationOperation operation)
+        {
+            return EquatableArray<RawHandleModel>.Empty;
+        }
+
+        ImmutableArray<RawHandleModel>.Builder found = ImmutableArray.CreateBuilder<RawHandleModel>();
+        foreach (Microsoft.CodeAnalysis.Operations.IArgumentOperation argument in operation.Arguments)
+        {
+            IOperation value = argument.Value;
+            while (value is Microsoft.CodeAnalysis.Operations.IConversionOperation conversion)
+            {
+                value = conversion.Operand;
+            }
+
+            if (argument.Parameter is not { } parameter
+                || value is not Microsoft.CodeAnalysis.Operations.IInvocationOperation { TargetMethod: { Name: "DangerousGetHandle", IsStatic: false } getHandle, Instance: not null }
+                || getHandle.ContainingType?.ToDisplayString() != "System.Runtime.InteropServices.SafeHandle"
+                || value.Syntax is not InvocationExpressionSyntax call
+                || model.GetInterceptableLocation(call, cancellationToken) is not { } location)
+            {
+                continue;
+            }
+
+            found.Add(new RawHandleModel(parameter.Name, location.Version, location.Data, location.GetDisplayLocation()));
+        }
+
+        return new EquatableArray<RawHandleModel>(found.ToImmutable());
     }
 
     /// <summary>A skipped call of <paramref name="method"/>, located at the called name.</summary>

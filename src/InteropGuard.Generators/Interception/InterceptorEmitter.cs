@@ -21,6 +21,7 @@ internal static class InterceptorEmitter
 
     internal const string Runtime = "global::InteropGuard.Interception.GuardedCall";
     private const string SiteType = "global::InteropGuard.Interception.GuardedCallSite";
+    private const string RawHandleType = "global::InteropGuard.Interception.RawHandleCall";
     private const string CompilerServices = "global::System.Runtime.CompilerServices";
 
     /// <summary>The generated source, or null when no site needs a wrapper. <paramref name="sites"/> share one
@@ -212,8 +213,45 @@ internal static class InterceptorEmitter
 
         w.Close();
         w.Line();
-        w.Line(Return(target, $"Guarded{N(t)}(s_site{N(s)}{Prefix(Arguments(target))})"));
+        string guarded = $"Guarded{N(t)}(s_site{N(s)}{Prefix(Arguments(target))})";
+        if (site.RawHandles.Count == 0)
+        {
+            w.Line(Return(target, guarded));
+            w.Close();
+            return;
+        }
+
+        // Arguments written owner.DangerousGetHandle(): their interceptors below noted the handles; referenced for the call.
+        w.Line($"{RawHandleType}? __ig_raw = {Runtime}.TakeRawHandles(s_site{N(s)}, {N(site.RawHandles.Count)});");
+        if (!target.ReturnsVoid)
+        {
+            w.Line($"{target.ReturnTypeName} __ig_result;");
+        }
+
+        w.Line("bool __ig_returned = false;");
+        w.Line("try");
+        w.Open();
+        w.Line((target.ReturnsVoid ? "" : "__ig_result = ") + guarded + ";");
+        w.Line("__ig_returned = true;");
         w.Close();
+        w.Line("finally");
+        w.Open();
+        w.Line($"{Runtime}.EndRawHandles(__ig_raw, __ig_returned, s_site{N(s)});");
+        w.Close();
+        if (!target.ReturnsVoid)
+        {
+            w.Line("return __ig_result;");
+        }
+
+        w.Close();
+        for (int k = 0; k < site.RawHandles.Count; k++)
+        {
+            RawHandleModel raw = site.RawHandles[k];
+            w.Line();
+            w.Line($"[{CompilerServices}.InterceptsLocation({N(raw.LocationVersion)}, {Literal(raw.LocationData)})] // {raw.DisplayLocation}");
+            w.Line($"internal static nint InterceptRaw{N(s)}_{N(k)}(this global::System.Runtime.InteropServices.SafeHandle __ig_handle) =>");
+            w.Line($"    {Runtime}.NoteRawHandle(__ig_handle, s_site{N(s)}, {Literal(raw.ParameterName)});");
+        }
     }
 
     private static void WriteWrapper(SourceWriter w, TargetModel target, int t, bool allowUnsafe)

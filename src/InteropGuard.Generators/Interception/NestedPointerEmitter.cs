@@ -1,4 +1,4 @@
-// NestedPointerEmitter.cs: writes a wrapper's nested-pointer checks (struct fields, pointer slots, ref'd pointers, pointer-sized array elements), the one level Go's cgocheck=1 follows.
+// NestedPointerEmitter.cs: writes a wrapper's checks for unpinned managed memory: pointer arguments themselves, then the one level Go's cgocheck=1 follows (struct fields, pointer slots, ref'd pointers, pointer-sized array elements).
 using System.Collections.Generic;
 
 namespace InteropGuard.Generators.Interception;
@@ -10,13 +10,20 @@ internal static class NestedPointerEmitter
     private const string Runtime = InterceptorEmitter.Runtime;
     private const string CompilerServices = "global::System.Runtime.CompilerServices";
 
-    /// <summary>One <c>CheckNestedPointer</c> per followed pointer of <paramref name="parameters"/>; private fields are read
+    /// <summary>One <c>CheckPinnedArgument</c> per pointer argument and one <c>CheckNestedPointer</c> per followed pointer of
+    /// <paramref name="parameters"/>; private fields are read
     /// through accessors added to <paramref name="accessors"/> (declared after the wrapper).</summary>
     public static void Write(SourceWriter w, List<ParameterModel> parameters, List<(string Key, string Declaration)> accessors, int t)
     {
         foreach (ParameterModel p in parameters)
         {
             string id = InterceptorEmitter.ParameterId(p.Name);
+            if (p.Kind is ArgumentKind.Pointer or ArgumentKind.PointerSized or ArgumentKind.StructPointer or ArgumentKind.PointerSlot)
+            {
+                // The pointer itself (mode 2): into the GC heap, it must be pinned. ref/in/array arguments are pinned by the marshaller.
+                w.Line($"{Runtime}.CheckPinnedArgument((nint){id}, {InterceptorEmitter.Literal(p.Name)}, __ig_site);");
+            }
+
             switch (p.Kind)
             {
                 case ArgumentKind.StructPointer:

@@ -240,7 +240,7 @@ public static unsafe class GuardedCall
             InterceptedFinding.Report(kind, in native, ElementPath(name, index), site);
         }
 
-        if (s_consult)
+        if (s_consult && !UnpinnedManagedPointerCheck.IsOutsideGcHeap(value))
         {
             CheckPinned(value, name, index, site);
         }
@@ -252,9 +252,29 @@ public static unsafe class GuardedCall
     private static void CheckNested(nint value, string path, GuardedCallSite site)
     {
         CheckPointerInTable(value, path, site);
-        if (s_consult)
+        if (s_consult && !UnpinnedManagedPointerCheck.IsOutsideGcHeap(value))
         {
             CheckPinned(value, path, -1, site);
+        }
+    }
+
+    /// <summary>Mode 2: the pointer argument itself (<c>T*</c>, <c>void*</c>, <c>nint</c>, the pointer of a <c>T**</c> or
+    /// of a struct pointer) must not point into a managed object nothing pins: Go's "pointer to unpinned Go memory passed
+    /// to C" at the top level. Reports <c>unpinned-managed-pointer</c> naming the parameter. <c>ref</c>, <c>in</c>, array,
+    /// span and string arguments never get here: the marshaller pins them for the call (what they hold is followed by the
+    /// nested checks). Wrappers call it inside the call's own pins (a pointer into another argument of the call is
+    /// pinned) after the boundary check of <see cref="CheckPointer(nint, string, GuardedCallSite)"/>. Modes 0, 1 and
+    /// release: nothing (a <c>fixed</c> local is invisible in-process; docs/design/modes.md). Costs one compare for a
+    /// pointer outside the GC's reservation.</summary>
+    /// <param name="value">The argument's value; 0 = null (allowed).</param>
+    /// <param name="argument">The parameter as reports name it.</param>
+    /// <param name="site">The call site.</param>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void CheckPinnedArgument(nint value, string argument, GuardedCallSite site)
+    {
+        if (s_consult && value != 0 && !UnpinnedManagedPointerCheck.IsOutsideGcHeap(value))
+        {
+            CheckPinned(value, argument, -1, site);
         }
     }
 
@@ -358,6 +378,45 @@ public static unsafe class GuardedCall
         }
 
         CallScopedCallbacks.Exit(id, site);
+    }
+
+    /// <summary>The interceptor of an <c>owner.DangerousGetHandle()</c> written as an argument of an intercepted call:
+    /// returns the raw value as <see cref="SafeHandle.DangerousGetHandle"/> does and, in modes 1 and 2, notes
+    /// <paramref name="handle"/> for the call's interceptor (<see cref="TakeRawHandles"/>).</summary>
+    /// <param name="handle">The receiver of DangerousGetHandle (null throws NullReferenceException, as the call would).</param>
+    /// <param name="site">The P/Invoke call site the value is an argument of.</param>
+    /// <param name="argument">The parameter the value is passed to, as reports name it.</param>
+    /// <returns>The handle's raw value.</returns>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static nint NoteRawHandle(SafeHandle handle, GuardedCallSite site, string argument)
+    {
+        nint value = handle.DangerousGetHandle();
+        if (s_full)
+        {
+            RawHandleCalls.Note(handle, site, argument);
+        }
+
+        return value;
+    }
+
+    /// <summary>Right before a call with raw-handle arguments: references the handles noted for <paramref name="site"/>
+    /// (<see cref="NoteRawHandle"/>) for the call, without keeping them reachable. Null when off or nothing was noted.</summary>
+    /// <param name="site">The call site.</param>
+    /// <param name="count">How many of the call's arguments are raw handle values.</param>
+    public static RawHandleCall? TakeRawHandles(GuardedCallSite site, int count) => s_full ? RawHandleCalls.Take(site, count) : null;
+
+    /// <summary>After a call with raw-handle arguments: drops the references <see cref="TakeRawHandles"/> took (a release
+    /// deferred during the call runs now) and, when the call returned, reports <c>handle-released-in-use</c> for a handle
+    /// that became unreachable (its finalizer was queued) or was closed during the call.</summary>
+    /// <param name="call">What <see cref="TakeRawHandles"/> returned; null is ignored.</param>
+    /// <param name="returned">False when the call threw: the references are dropped, nothing is reported.</param>
+    /// <param name="site">The call site.</param>
+    public static void EndRawHandles(RawHandleCall? call, bool returned, GuardedCallSite site)
+    {
+        if (call is not null)
+        {
+            RawHandleCalls.End(call, returned, site);
+        }
     }
 
     /// <summary>Counts a SafeHandle argument as in flight for the call. Returns the value to pass to

@@ -34,6 +34,19 @@ internal static class FactsWording
         _ => null,
     };
 
+    /// <summary>What happened to the SafeHandle a raw <c>DangerousGetHandle()</c> argument came from (the formatter
+    /// prefixes "P/Invoke argument 'p' (0x..) is the DangerousGetHandle() value of ").</summary>
+    public static string RawHandle(RawHandleFacts f)
+    {
+        string what = $"a {f.HandleType} that ";
+        return f.Unreachable
+            ? what + "became unreachable during the call: nothing referenced it after DangerousGetHandle(), so the GC queued its finalizer while native code used the raw value. "
+                + (f.Collected
+                    ? "It was finalized and collected before the call returned; InteropGuard's reference kept its release from running under the call, and that release now never runs (the handle leaks)."
+                    : "InteropGuard held a reference for the call, so the release waited until the call returned; unguarded, the finalizer would have closed the handle (or freed its memory) under native code.")
+            : what + "was closed (Dispose or Close, on another thread) during the call; InteropGuard held a reference for the call, so the release waited until the call returned. Unguarded, native code would have used a closed (or already reused) handle.";
+    }
+
     /// <summary>"the stub of a delegate of type X" for a callback called after its release; null otherwise.</summary>
     public static string? CallbackStub(Violation v) =>
         v.Facts is CallbackStubFacts c ? "the stub of a delegate of type " + c.DelegateType : null;

@@ -162,6 +162,8 @@ internal static class ReportFormatter
             case ViolationKind.HandleReleasedInUse when v.Context is ViolationContext.HandleRelease or ViolationContext.HandleReleasedByNative:
             case ViolationKind.LeakedPin when v.Context == ViolationContext.HandleFinalized:
                 return FactsWording.HandleDescription(v) ?? $"The handle {Hex(v.Address)} is involved in a {v.KindName} violation.";
+            case ViolationKind.HandleReleasedInUse when v.Facts is RawHandleFacts raw:
+                return $"{subject} ({Hex(v.Address)}) is the DangerousGetHandle() value of {FactsWording.RawHandle(raw)}";
             case ViolationKind.InvalidHandle:
                 return $"CheckedHandle {Hex(v.Address)} {(v.Facts is RejectedHandleFacts rejected ? FactsWording.RejectedHandle(rejected, v.Address, v.SinceRelease) : "is not valid")}.";
             default:
@@ -238,6 +240,8 @@ internal static class ReportFormatter
         ViolationKind.ArrayPoolUseAfterReturn when v.Context is ViolationContext.PoolQuarantineExit or ViolationContext.PoolVerify =>
             "await (or cancel and await) every read into a pooled array, and let native code finish with it, before you return it.",
         ViolationKind.ArrayPoolUseAfterReturn => "return a pooled array only after native code and async I/O are done with it; copy the data out if it must outlive the rent.",
+        ViolationKind.HandleReleasedInUse when v.Context == ViolationContext.Call && v.Detail == Violation.DetailRawHandle =>
+            "keep the SafeHandle reachable and open for the whole call: bracket the call with DangerousAddRef/DangerousRelease, put GC.KeepAlive(owner) after it, or declare the P/Invoke parameter as the SafeHandle type (the marshaller does both).",
         ViolationKind.HandleReleasedInUse when v.ReleaseSite is { Member: var m } && m.Contains("finalizer", StringComparison.Ordinal) =>
             "a finalizer released the handle while native code used it: keep the handle's owner alive until the native use ends (GC.KeepAlive(this) after the call, or pass the SafeHandle itself instead of DangerousGetHandle()), and call ReleasedByNative() before the owner may be finalized.",
         ViolationKind.HandleReleasedInUse => "keep the SafeHandle open until native code stops using it: dispose it after the call returns or after ReleasedByNative() (GC.KeepAlive / DangerousAddRef around raw uses).",

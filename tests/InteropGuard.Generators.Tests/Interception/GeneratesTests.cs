@@ -21,6 +21,30 @@ public class GeneratesTests
     }
 
     [Test]
+    public void DangerousGetHandle_argument_is_intercepted_too_and_watched_for_the_call()
+    {
+        GeneratorRun run = Generate("""
+            public static unsafe class Native
+            {
+                [DllImport("x")] public static extern int Read(nint fd, void* buffer, nint count);
+            }
+            public static unsafe class User
+            {
+                public static int Direct(SafeHandle h, byte* b) => Native.Read(h.DangerousGetHandle(), b, 16);
+                public static int Cast(SafeHandle h) => Native.Read(0, (void*)h.DangerousGetHandle(), 16);
+                public static int Kept(SafeHandle h) { nint fd = h.DangerousGetHandle(); return Native.Read(fd, null, 0); }
+            }
+            """);
+        string g = run.Generated!;
+        Assert.That(g, Does.Contain("internal static nint InterceptRaw0_0(this global::System.Runtime.InteropServices.SafeHandle __ig_handle) =>"));
+        Assert.That(g, Does.Contain("GuardedCall.NoteRawHandle(__ig_handle, s_site0, \"fd\");"));
+        Assert.That(g, Does.Contain("GuardedCall.NoteRawHandle(__ig_handle, s_site1, \"buffer\");"), "through a cast to void*");
+        Assert.That(g, Does.Not.Contain("InterceptRaw2_"), "a raw value kept in a local is a plain number to the call");
+        Assert.That(g, Does.Contain("global::InteropGuard.Interception.RawHandleCall? __ig_raw = global::InteropGuard.Interception.GuardedCall.TakeRawHandles(s_site0, 1);"));
+        Assert.That(g, Does.Contain("GuardedCall.EndRawHandles(__ig_raw, __ig_returned, s_site0);"));
+    }
+
+    [Test]
     public void DllImport_nint_argument_gets_the_boundary_check()
     {
         GeneratorRun run = Generate("""
@@ -166,6 +190,8 @@ public class GeneratesTests
         Assert.That(g, Does.Contain("CheckNestedPointer((nint)head->Payload, \"head->Payload\", __ig_site);"));
         Assert.That(g, Does.Contain("CheckPointer((void*)raw, \"raw\", __ig_site);"));
         Assert.That(g, Does.Contain("CheckPointer((void*)fn, \"fn\", __ig_site);"), "function pointers are pointers");
+        Assert.That(g, Does.Contain("CheckPinnedArgument((nint)head, \"head\", __ig_site);"), "the struct pointer itself, into the GC heap");
+        Assert.That(g, Does.Contain("CheckPinnedArgument((nint)raw, \"raw\", __ig_site);"), "a void* argument itself");
     }
 
     [Test]
@@ -200,6 +226,9 @@ public class GeneratesTests
         Assert.That(g, Does.Contain("CheckNestedPointer((nint)i, \"*i\", __ig_site);"));
         Assert.That(g, Does.Contain("CheckNestedPointer((nint)rb, \"*rb\", __ig_site);"), "ref byte*");
         Assert.That(g, Does.Not.Contain("\"*o\""), "out: nothing flows in");
+        Assert.That(g, Does.Contain("CheckPinnedArgument((nint)pp, \"pp\", __ig_site);"), "the slot pointer itself, into the GC heap");
+        Assert.That(g, Does.Not.Contain("CheckPinnedArgument((nint)r,"), "ref: the marshaller pins the reference itself");
+        Assert.That(g, Does.Not.Contain("CheckPinnedArgument((nint)argv"), "arrays: pinned by the marshaller");
         Assert.That(g, Does.Contain("CheckNestedElements(argv, \"argv\", __ig_site);"), "nint[]: each element");
         Assert.That(g, Does.Not.Contain("CheckNestedElements(plain"), "int[] elements are numbers");
         Assert.That(g, Does.Contain("CheckNestedPointer((nint)u.P, \"u.P\", __ig_site);"), "the union's pointer arm");

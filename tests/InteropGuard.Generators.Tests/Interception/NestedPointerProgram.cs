@@ -24,6 +24,18 @@ internal static class NestedPointerProgram
         public sealed class MidHolder { public Mid M; }
         public sealed unsafe class PointerHolder { public int* P; }
 
+        // An ordinary SafeHandle over native memory its finalizer frees.
+        public sealed class BufferHandle : SafeHandle
+        {
+            public BufferHandle() : base(0, ownsHandle: true) => SetHandle(Native.Alloc(64));
+            public override bool IsInvalid => handle == 0;
+            protected override bool ReleaseHandle()
+            {
+                Native.Free(handle);
+                return true;
+            }
+        }
+
         internal static unsafe class Native
         {
             private const string Lib = "igtestnative";
@@ -36,27 +48,23 @@ internal static class NestedPointerProgram
             [DllImport(Lib, EntryPoint = "ig_test_reset")] public static extern void UseArgv(int argc, nint[] argv);
             [DllImport(Lib, EntryPoint = "ig_test_reset")] public static extern void UseUnion(Union u);
             [DllImport(Lib, EntryPoint = "ig_test_reset")] public static extern void UseBig(Big big);
+            [DllImport(Lib, EntryPoint = "ig_test_reset")] public static extern void UseInts(int* p);
+            [DllImport(Lib, EntryPoint = "ig_test_reset")] public static extern void UseAddress(nint p);
+            [DllImport(Lib, EntryPoint = "ig_test_reset")] public static extern void UseVoid(void* p);
+            [DllImport(Lib, EntryPoint = "ig_test_reset")] public static extern void UseArrayAndAddress(byte[] a, nint p);
+            [DllImport(Lib, EntryPoint = "ig_test_alloc")] public static extern nint Alloc(nuint n);
+            [DllImport(Lib, EntryPoint = "ig_test_free")] public static extern void Free(nint p);
+            [DllImport(Lib, EntryPoint = "ig_test_block_holding")] public static extern void BlockHolding(nint p);
+            [DllImport(Lib, EntryPoint = "ig_test_block_holding")] public static extern void BlockHoldingHandle(BufferHandle p);
+            [DllImport(Lib, EntryPoint = "ig_test_wait_blocked")] public static extern void WaitBlocked();
+            [DllImport(Lib, EntryPoint = "ig_test_release_blocked")] public static extern void ReleaseBlocked();
         }
 
-        public static unsafe class Program
+        // Main is the shared harness (Harness.cs); this half holds the scenarios.
+        public static unsafe partial class Program
         {
             private static byte[] s_static = new byte[64];
             private static ReadOnlySpan<byte> Rva => [1, 2, 3, 4, 5, 6, 7, 8];
-
-            public static int Main(string[] args)
-            {
-                try
-                {
-                    Run(args[0]);
-                }
-                catch (InteropViolationException e)
-                {
-                    Console.WriteLine("caught " + e.Violation.KindName + " argument=" + e.Violation.Argument);
-                }
-
-                Console.WriteLine("reports=" + Guard.ReportCount);
-                return 0;
-            }
 
             private static void Run(string scenario)
             {
@@ -75,6 +83,15 @@ internal static class NestedPointerProgram
                     case "struct-in-object": StructInObject(bug); break;
                     case "inner-struct-ref": InnerStructRef(bug); break;
                     case "integer-field": IntegerField(); break;
+                    case "top-pointer": TopPointer(bug); break;
+                    case "top-nint": TopNint(bug); break;
+                    case "top-void": TopVoid(bug); break;
+                    case "top-literal": TopLiteral(); break;
+                    case "top-own-pin": TopOwnPin(); break;
+                    case "top-native": TopNative(); break;
+                    case "dangerous-handle": DangerousHandle(bug); break;
+                    case "dangerous-handle-keepalive": DangerousHandleKeepAlive(); break;
+                    case "dangerous-handle-safehandle": DangerousHandleSafeHandle(); break;
                     case "threads": Threads(bug); break;
                     default: throw new ArgumentException(scenario);
                 }
@@ -285,6 +302,146 @@ internal static class NestedPointerProgram
                 Handles h = new() { Data = 0, Number = Unpinned(target) };
                 Native.UseHandles(h);
                 GC.KeepAlive(target);
+            }
+
+            // Top level: the argument itself points into an object, no struct around it.
+            private static void TopPointer(bool bug)
+            {
+                int[] data = new int[16];
+                if (bug)
+                {
+                    Native.UseInts((int*)Unpinned(data)); // CALL:top-pointer
+                }
+                else
+                {
+                    fixed (int* p = data)
+                    {
+                        Native.UseInts(p);
+                    }
+                }
+
+                GC.KeepAlive(data);
+            }
+
+            private static void TopNint(bool bug)
+            {
+                byte[] data = new byte[32];
+                GCHandle pin = bug ? default : GCHandle.Alloc(data, GCHandleType.Pinned);
+                Native.UseAddress(bug ? Unpinned(data) + 8 : pin.AddrOfPinnedObject() + 8); // CALL:top-nint
+                if (!bug)
+                {
+                    pin.Free();
+                }
+
+                GC.KeepAlive(data);
+            }
+
+            private static void TopVoid(bool bug)
+            {
+                long[] data = bug ? new long[4] : GC.AllocateArray<long>(4, pinned: true);
+                Native.UseVoid((void*)Unpinned(data)); // CALL:top-void
+                GC.KeepAlive(data);
+            }
+
+            // A frozen string literal: never moves, so a pointer to it needs no pin.
+            private static void TopLiteral()
+            {
+                char* c;
+                fixed (char* f = "a frozen literal")
+                {
+                    c = f;
+                }
+
+                Native.UseVoid(c);
+            }
+
+            // The pointer lies in another argument of the same call, which the marshaller pins for the call.
+            private static void TopOwnPin()
+            {
+                byte[] data = new byte[32];
+                Native.UseArrayAndAddress(data, Unpinned(data) + 4);
+            }
+
+            private static void TopNative()
+            {
+                void* p = NativeMemory.Alloc(64);
+                Native.UseVoid(p);
+                Native.UseAddress((nint)p);
+                NativeMemory.Free(p);
+            }
+
+            // Forces a GC and runs the finalizers while the calling thread is blocked inside ig_test_block_holding.
+            private static Thread CollectDuringTheCall()
+            {
+                var collector = new Thread(() =>
+                {
+                    Native.WaitBlocked();
+                    GC.Collect();
+                    GC.WaitForPendingFinalizers();
+                    Native.ReleaseBlocked();
+                });
+                collector.Start();
+                return collector;
+            }
+
+            // ig_test_block_holding keeps the pointer; forget it, so the validator's exit sweep finds no stale copy.
+            private static void Finish(Thread collector)
+            {
+                collector.Join();
+                Native.UseVoid(null);
+            }
+
+            [MethodImpl(MethodImplOptions.NoInlining)]
+            private static BufferHandle Open() => new();
+
+            // The raw value of a SafeHandle nothing references any more: its finalizer frees the memory during the call.
+            private static void DangerousHandle(bool bug)
+            {
+                Thread collector = CollectDuringTheCall();
+                try
+                {
+                    if (bug)
+                    {
+                        Native.BlockHolding(Open().DangerousGetHandle()); // CALL:dangerous-handle
+                    }
+                    else
+                    {
+                        BufferHandle h = Open();
+                        bool added = false;
+                        try
+                        {
+                            h.DangerousAddRef(ref added);
+                            Native.BlockHolding(h.DangerousGetHandle());
+                        }
+                        finally
+                        {
+                            if (added)
+                            {
+                                h.DangerousRelease();
+                            }
+                        }
+                    }
+                }
+                finally
+                {
+                    Finish(collector);
+                }
+            }
+
+            private static void DangerousHandleKeepAlive()
+            {
+                Thread collector = CollectDuringTheCall();
+                BufferHandle h = Open();
+                Native.BlockHolding(h.DangerousGetHandle());
+                GC.KeepAlive(h);
+                Finish(collector);
+            }
+
+            private static void DangerousHandleSafeHandle()
+            {
+                Thread collector = CollectDuringTheCall();
+                Native.BlockHoldingHandle(Open());
+                Finish(collector);
             }
 
             // 8 threads pass struct pointers while another thread forces GCs.

@@ -98,23 +98,9 @@ internal static class ProbeProgram
             }
         }
 
-        public static unsafe class Program
+        // Main is the shared harness (Harness.cs); this half holds the scenarios.
+        public static unsafe partial class Program
         {
-            public static int Main(string[] args)
-            {
-                try
-                {
-                    Run(args[0]);
-                }
-                catch (InteropViolationException e)
-                {
-                    Console.WriteLine("caught " + e.Violation.KindName + " argument=" + e.Violation.Argument);
-                }
-
-                Console.WriteLine("reports=" + Guard.ReportCount);
-                return 0;
-            }
-
             private static void Run(string scenario)
             {
                 switch (scenario)

@@ -42,7 +42,8 @@ internal sealed class ProbeApp
     /// <summary>The full path of the program's source file, as baked into the generated sites.</summary>
     public string SourcePath => Path.Combine(Directory, "Program.cs");
 
-    /// <summary>Compiles <paramref name="source"/> as Program.cs with the generator on (no warnings allowed) and lays it out.</summary>
+    /// <summary>Compiles <paramref name="source"/> as Program.cs, with the shared entry point <see cref="ProbeHarness"/> as
+    /// Harness.cs, with the generator on (no warnings allowed) and lays it out.</summary>
     public static ProbeApp Build(string source)
     {
         string directory = Path.Combine(Path.GetTempPath(), "ig-probe-" + Guid.NewGuid().ToString("N")[..12]);
@@ -50,7 +51,8 @@ internal sealed class ProbeApp
         string sourcePath = Path.Combine(directory, "Program.cs");
         File.WriteAllText(sourcePath, source);
         SyntaxTree tree = CSharpSyntaxTree.ParseText(source, InterceptorCompilation.ParseOptions, path: sourcePath, encoding: System.Text.Encoding.UTF8);
-        CSharpCompilation compilation = CSharpCompilation.Create("Probe", [tree], InterceptorCompilation.References,
+        SyntaxTree harness = CSharpSyntaxTree.ParseText(ProbeHarness.Source, InterceptorCompilation.ParseOptions, path: Path.Combine(directory, "Harness.cs"), encoding: System.Text.Encoding.UTF8);
+        CSharpCompilation compilation = CSharpCompilation.Create("Probe", [tree, harness], InterceptorCompilation.References,
             new CSharpCompilationOptions(OutputKind.ConsoleApplication, allowUnsafe: true, nullableContextOptions: NullableContextOptions.Enable,
                 optimizationLevel: OptimizationLevel.Release));
         GeneratorRun run = InterceptorCompilation.Run(compilation);
