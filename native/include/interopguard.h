@@ -402,36 +402,31 @@ IG_API void ig_get_stats(ig_stats_t *out);
  * InteropGuard: each block such a library allocates is zeroed and recorded in the registry below, which the
  * validator reads from outside the process. Blocks are plain libc blocks (no header, no redzone).
  *
- * Registry header (ig_heap_header_t, 64 bytes, static storage; ig_table_header_t.native_heap points at it):
+ * Registry header (ig_heap_header_t, static storage; ig_table_header_t.native_heap points at it). A reader treats every
+ * slot as possibly torn: it uses a slot only when state is 1 and addr is neither 0 nor IG_HEAP_TOMBSTONE, and
+ * confirms a slot it acts on by reading it again with the target stopped.
  *
  *   offset size field
  *   0      8    magic            "IGHEAP" + 2 NUL
  *   8      4    version          IG_HEAP_VERSION
- *   12     4    slot_size        sizeof(ig_heap_slot_t) = 32
+ *   12     4    slot_size        sizeof(ig_heap_slot_t)
  *   16     8    capacity         slots (a power of two)
  *   24     8    slots            address of ig_heap_slot_t[capacity] (mmap'ed once, never unmapped)
  *   32     8    untracked_frees  frees and reallocs of blocks the registry never saw (allocated before a library
  *                                was hooked, or by code that is not hooked): passed to libc untouched
  *   40     8    dropped          allocations left untracked because their probe window was full
  *   48     8    modules          libraries hooked so far
- *   56     8    generation       incremented each time a library is hooked
- *
- * Slot (ig_heap_slot_t, 32 bytes): open addressing over hash(addr), linear probing within IG_HEAP_PROBES slots.
- *
- *   offset size field
- *   0      8    addr    user pointer; 0 = never used, 1 = removed (IG_HEAP_TOMBSTONE)
- *   8      8    size    bytes requested
- *   16     8    caller  return address of the allocation call (inside the library that asked)
- *   24     4    state   0 = being written or removed, 1 = live (release store after every other field)
- *   28     4    how     IG_HEAP_HOW_*: which call made it
- *
- * A reader treats every slot as possibly torn: it uses a slot only when state is 1 and addr is neither 0 nor 1,
- * and confirms a slot it acts on by reading it again with the target stopped. */
+ *   56     8    generation       incremented each time libraries are hooked
+ *   64          (sizeof)
+ */
 #define IG_HEAP_MAGIC "IGHEAP"
 #define IG_HEAP_VERSION 1u
+/* addr of a removed slot */
 #define IG_HEAP_TOMBSTONE 1u
+/* slots a block's address may sit in past its hash: open addressing with linear probing in a bounded window */
 #define IG_HEAP_PROBES 64u
 
+/* ig_heap_slot_t.how: which call made the block */
 #define IG_HEAP_HOW_MALLOC 1u
 #define IG_HEAP_HOW_CALLOC 2u
 #define IG_HEAP_HOW_REALLOC 3u
@@ -450,6 +445,16 @@ typedef struct ig_heap_header {
   uint64_t generation;
 } ig_heap_header_t;
 
+/* Slot of the registry (ig_heap_slot_t), at slots + 32 * (hash(addr) + k) for some k < IG_HEAP_PROBES:
+ *
+ *   offset size field
+ *   0      8    addr    user pointer; 0 = never used, IG_HEAP_TOMBSTONE = removed
+ *   8      8    size    bytes requested
+ *   16     8    caller  return address of the allocation call (inside the library that asked)
+ *   24     4    state   0 = being written or removed, 1 = live (release store after every other field)
+ *   28     4    how     IG_HEAP_HOW_*
+ *   32          (sizeof)
+ */
 typedef struct ig_heap_slot {
   uint64_t addr;
   uint64_t size;

@@ -178,6 +178,7 @@ public sealed class Finding
         HolderKind.NativeBlock => "native-block",
         HolderKind.NativeRegion => "native-region",
         HolderKind.LibraryData => "library-data",
+        HolderKind.NativeHeap => "native-heap",
         _ => "range",
     };
 

@@ -152,6 +152,11 @@ internal static unsafe class GuardRuntime
             }
 
             NativeReportHook.Install();
+            if (Mode == GuardMode.Validator)
+            {
+                NativeHeapTracking.Start(warnings);
+            }
+
             return true;
         }
         catch (Exception e) when (e is DllNotFoundException or EntryPointNotFoundException or BadImageFormatException or InvalidOperationException)

@@ -13,7 +13,7 @@ namespace InteropGuard.Validator.Scan;
 
 /// <summary>One stop. Every read is bounded and checked; a record or block that cannot be read is skipped and counted,
 /// never trusted. Produces raw findings (the <see cref="Sweeper"/> filters detect_ options and duplicates).</summary>
-internal sealed class SweepPass
+internal sealed partial class SweepPass
 {
     private readonly TargetMemory _memory;
     private readonly ShadowTableReader _table;
@@ -80,6 +80,8 @@ internal sealed class SweepPass
         {
             ScanRange(data.Start, data.End, new Holder(HolderKind.LibraryData, data.Start, data.End - data.Start, null, data.Path));
         }
+
+        ScanNativeHeap();
 
         FindLeakedPins();
     }
@@ -532,6 +534,7 @@ internal sealed class SweepPass
         string holderText = holder.Kind switch
         {
             HolderKind.NativeBlock => $"{at - holder.Start} bytes into a {holder.Size}-byte native block [0x{holder.Start:x}, 0x{holder.Start + holder.Size:x}) allocated at {Site(holder.Record!.Value.AllocSite)?.Short ?? "an unknown site"}",
+            HolderKind.NativeHeap => HeapHolderText(holder, at),
             HolderKind.NativeRegion => $"{at - holder.Start} bytes into a {holder.Size}-byte native region [0x{holder.Start:x}, 0x{holder.Start + holder.Size:x}) registered at {holder.Site?.Short ?? "an unknown site"}",
             _ => $"the data segment (.data/.bss) of {Path.GetFileName(holder.Library)} at 0x{at:x}",
         };
@@ -595,5 +598,5 @@ internal sealed class SweepPass
     private FindingSite? Site(uint id) => _table.GetSite(_memory, id);
 
     /// <summary>What holds the words being scanned.</summary>
-    private readonly record struct Holder(HolderKind Kind, ulong Start, ulong Size, FindingSite? Site, string? Library, RangeRecord? Record = null);
+    private readonly record struct Holder(HolderKind Kind, ulong Start, ulong Size, FindingSite? Site, string? Library, RangeRecord? Record = null, string? How = null);
 }

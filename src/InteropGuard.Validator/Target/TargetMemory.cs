@@ -14,11 +14,13 @@ internal sealed unsafe partial class TargetMemory
     /// <summary>Largest single read; bigger ranges are read in pieces of this size.</summary>
     public const int ChunkBytes = 64 * 1024;
 
-    private readonly IMemoryReader _reader;
+    private readonly IMemoryReader? _reader;
     private readonly int _pid;
     private bool _direct = true;
 
-    public TargetMemory(IMemoryReader reader, int pid)
+    /// <summary>Reads through <c>process_vm_readv</c>, falling back to <paramref name="reader"/> (null: a running
+    /// target, read without ClrMD before a stop).</summary>
+    public TargetMemory(IMemoryReader? reader, int pid)
     {
         _reader = reader;
         _pid = pid;
@@ -57,6 +59,11 @@ internal sealed unsafe partial class TargetMemory
 
                 _direct = false; // ENOSYS, EPERM: let ClrMD read (e.g. /proc/pid/mem)
             }
+        }
+
+        if (_reader is null)
+        {
+            return false;
         }
 
         try

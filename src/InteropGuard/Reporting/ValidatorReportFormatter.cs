@@ -196,8 +196,18 @@ internal static class ValidatorReportFormatter
                 : lib;
         }
 
+        if (h.Kind == "native-heap" && h.Start != 0)
+        {
+            // a block a native library allocated itself: name the library that holds the pointer
+            string bytes = ((ulong)h.Size).ToString(Inv);
+            return Bytes((ulong)h.Offset) + " into " + (ReportFormatter.UsesAn(bytes) ? "an " : "a ") + bytes + "-byte block of "
+                + (h.Library is null ? "native code" : System.IO.Path.GetFileName(h.Library)) + "'s heap [" + ReportFormatter.Hex(h.Start) + ", "
+                + ReportFormatter.Hex(h.Start + h.Size) + ")";
+        }
+
         string noun = h.Kind switch
         {
+            "native-heap" => "native-heap block",
             "native-block" => "native block",
             "native-region" => "native region",
             "range" => "tracked range",

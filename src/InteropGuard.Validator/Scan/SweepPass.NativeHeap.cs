@@ -1,0 +1,112 @@
+// SweepPass.NativeHeap.cs: the stopped part of the native-heap scan: confirms the candidate words the running pre-scan found (or scans every tracked block when there was none) and says once what the registry could not see.
+using System;
+using System.Collections.Generic;
+using System.Globalization;
+using System.IO;
+using InteropGuard.Validator.Table;
+using InteropGuard.Validator.Target;
+
+namespace InteropGuard.Validator.Scan;
+
+internal sealed partial class SweepPass
+{
+    private NativeHeapPlan? _nativeHeap;
+
+    /// <summary>The native-heap plan this pass confirms (set before <see cref="Run"/>; null: no registry).</summary>
+    public NativeHeapPlan? NativeHeap
+    {
+        set => _nativeHeap = value;
+    }
+
+    private void ScanNativeHeap()
+    {
+        NativeHeapPlan? plan = _nativeHeap;
+        if (plan is null)
+        {
+            return;
+        }
+
+        NoteUncovered(plan.Counters);
+        _result.NativeHeapBlocks = plan.Blocks.Count;
+        _result.NativeHeapBytes = plan.BytesRead;
+        var holders = new Dictionary<int, Holder>();
+        if (plan.Prescanned)
+        {
+            // Re-read each candidate's slot (same block still live) and the word itself: what the stop sees decides.
+            var confirmed = new Dictionary<int, bool>();
+            foreach (HeapCandidate c in plan.Candidates)
+            {
+                NativeHeapBlock block = plan.Blocks[c.Block];
+                if (!confirmed.TryGetValue(c.Block, out bool live))
+                {
+                    live = NativeHeapReader.StillHolds(_memory, plan.Counters, block);
+                    confirmed[c.Block] = live;
+                }
+
+                if (live && _memory.TryReadUInt64(c.At, out ulong w))
+                {
+                    ClassifyWord(w, c.At, HeapHolder(plan, c.Block, holders), w - _dead.Lo < _dead.Hi - _dead.Lo,
+                        _heap is not null && w - _heap.Lo < _heap.Hi - _heap.Lo);
+                }
+            }
+
+            return;
+        }
+
+        for (int b = 0; b < plan.Blocks.Count; b++)
+        {
+            NativeHeapBlock block = plan.Blocks[b];
+            if (NativeHeapReader.StillHolds(_memory, plan.Counters, block))
+            {
+                ScanRange(block.Start, block.End, HeapHolder(plan, b, holders));
+                _result.NativeHeapBytes += (long)block.Size;
+            }
+        }
+    }
+
+    private static Holder HeapHolder(NativeHeapPlan plan, int index, Dictionary<int, Holder> holders)
+    {
+        if (holders.TryGetValue(index, out Holder holder))
+        {
+            return holder;
+        }
+
+        NativeHeapBlock block = plan.Blocks[index];
+        string how = NativeHeapLayout.HowName(block.How);
+        FindingSite site;
+        string? library = null;
+        if (plan.Code.TryLocate(block.Caller, out CodeLocation where))
+        {
+            site = new FindingSite(where.ToString(), "", 0);
+            library = where.Library;
+        }
+        else
+        {
+            site = new FindingSite(string.Create(CultureInfo.InvariantCulture, $"0x{block.Caller:x}"), "", 0);
+        }
+
+        holder = new Holder(HolderKind.NativeHeap, block.Start, block.Size, site, library, null, how);
+        holders[index] = holder;
+        return holder;
+    }
+
+    private static string HeapHolderText(Holder holder, ulong at) =>
+        $"{at - holder.Start} bytes into a {holder.Size}-byte block that {(holder.Library is null ? "native code" : Path.GetFileName(holder.Library))} allocated with {holder.How} at {holder.Site?.Function ?? "an unknown address"}";
+
+    /// <summary>Says once what the registry could not see: frees of blocks it never recorded (allocated before their
+    /// library was hooked, or by code that is not hooked) and allocations left out because their slot window was full.</summary>
+    private void NoteUncovered(NativeHeapCounters counters)
+    {
+        if (counters.UntrackedFrees > 0)
+        {
+            _result.PassNotes.Add(("native-heap-uncovered", string.Create(CultureInfo.InvariantCulture,
+                $"native libraries freed {counters.UntrackedFrees} blocks that native-heap tracking never saw allocated (allocated before InteropGuard hooked their library, for example during its load, or by code it does not hook): pointers kept in such blocks are not checked.")));
+        }
+
+        if (counters.Dropped > 0)
+        {
+            _result.PassNotes.Add(("native-heap-dropped", string.Create(CultureInfo.InvariantCulture,
+                $"{counters.Dropped} native-heap blocks were left untracked because the registry's slots around them were full; raise native_heap_blocks (now {counters.Capacity}).")));
+        }
+    }
+}

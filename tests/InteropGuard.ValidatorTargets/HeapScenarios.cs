@@ -1,0 +1,127 @@
+// HeapScenarios.cs: target states where a native library's own heap (tests/native/igheapholder.c) or a NativeMemory block holds a managed pointer or a callback entry, each with a correct twin.
+using System;
+using System.Collections.Generic;
+using System.Globalization;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+
+namespace InteropGuard.ValidatorTargets;
+
+internal static unsafe partial class Scenarios
+{
+    private static readonly Dictionary<string, Scenario> s_heapScenarios = new(StringComparer.Ordinal)
+    {
+        ["heap-kept"] = HeapKept,
+        ["heap-nativememory"] = HeapNativeMemory,
+        ["heap-callback"] = HeapCallback,
+    };
+
+    private static GCHandle s_pinHandle;
+    private static void* s_nativeBlock;
+
+    /// <summary>Tracking as mode 2 starts it (this target runs in mode 1): native_heap=0 leaves it off.</summary>
+    private static void StartHeapTracking()
+    {
+        int status = HeapNative.Install();
+        Console.Error.WriteLine("heap tracking: " + status.ToString(CultureInfo.InvariantCulture));
+    }
+
+    /// <summary>The holder library keeps a pointer 16 bytes into an array in a block it allocated the way Extra[0]
+    /// names (igheapholder.c's IGH_*: 0 malloc .. 8 another thread's arena), then the GC compacts (bug: the array was
+    /// pinned only by `fixed`); correct: the array is pinned by a pinned GCHandle while the library holds it.</summary>
+    private static IEnumerable<ulong> HeapKept(bool bug)
+    {
+        StartHeapTracking();
+        int how = Extra.Length > 0 ? int.Parse(Extra[0], CultureInfo.InvariantCulture) : 0;
+        s_garbage = new byte[4000];
+        s_array = new byte[256];
+        HoldArray(how, pinned: !bug);
+        s_garbage = null;
+        Compact();
+        yield return 0;
+    }
+
+    /// <summary>Managed code stores an array's address in a NativeMemory block (libSystem.Native's malloc), then the GC
+    /// compacts (bug: not pinned); correct: the array lives on the pinned object heap.</summary>
+    private static IEnumerable<ulong> HeapNativeMemory(bool bug)
+    {
+        StartHeapTracking();
+        s_garbage = new byte[4000];
+        s_array = bug ? new byte[256] : GC.AllocateArray<byte>(256, pinned: true);
+        StoreInNativeMemory();
+        s_garbage = null;
+        Compact();
+        yield return 0;
+    }
+
+    /// <summary>The holder library keeps a callback's entry in its heap; the callback is released and its delegate
+    /// collected (bug) or kept registered and alive (correct).</summary>
+    private static IEnumerable<ulong> HeapCallback(bool bug)
+    {
+        StartHeapTracking();
+        nint entry = RegisterHeapCallback(dropDelegate: bug);
+        HoldEntry(entry);
+        Compact();
+        Compact();
+        yield return 0;
+    }
+
+    private static void HoldArray(int how, bool pinned)
+    {
+        if (!pinned)
+        {
+            fixed (byte* p = s_array)
+            {
+                HeapNative.Hold(how, p + 16);
+            }
+
+            return;
+        }
+
+        s_pinHandle = GCHandle.Alloc(s_array, GCHandleType.Pinned);
+        HeapNative.Hold(how, (byte*)s_pinHandle.AddrOfPinnedObject() + 16);
+    }
+
+    private static void StoreInNativeMemory()
+    {
+        s_nativeBlock = NativeMemory.Alloc(64);
+        fixed (byte* p = s_array)
+        {
+            ((nint*)s_nativeBlock)[3] = (nint)(p + 8);
+        }
+    }
+
+    private static void HoldEntry(nint entry) => HeapNative.Hold(0, (void*)entry);
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static nint RegisterHeapCallback(bool dropDelegate)
+    {
+        string message = "called back " + Environment.ProcessId;
+        Action callback = () => Console.WriteLine(message);
+        nint entry = Marshal.GetFunctionPointerForDelegate(callback);
+        s_handle = GCHandle.Alloc(callback, GCHandleType.Weak);
+        uint site = TargetNative.SiteIntern("HeapScenarios.cs", 1, "Scenarios.RegisterHeapCallback");
+        ulong id;
+        TargetNative.RangeRegister(4 /* IG_RANGE_CALLBACK */, (void*)entry, 1, 0, site, (ulong)GCHandle.ToIntPtr(s_handle), &id);
+        if (dropDelegate)
+        {
+            TargetNative.RangeRelease(id, site, null); // the callback's owner disposed it; the library still holds the entry
+        }
+        else
+        {
+            s_callback = callback;
+        }
+
+        return entry;
+    }
+}
+
+/// <summary>tests/native/igheapholder.c and libinteropguard's ig_heap_install.</summary>
+internal static unsafe partial class HeapNative
+{
+    [LibraryImport("igheapholder", EntryPoint = "igh_hold")]
+    internal static partial void* Hold(int how, void* value);
+
+    [LibraryImport("libinteropguard", EntryPoint = "ig_heap_install")]
+    internal static partial int Install();
+}
