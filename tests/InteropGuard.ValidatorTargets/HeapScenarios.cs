@@ -9,12 +9,27 @@ namespace InteropGuard.ValidatorTargets;
 
 internal static unsafe partial class Scenarios
 {
-    private static readonly Dictionary<string, Scenario> s_heapScenarios = new(StringComparer.Ordinal)
+    /// <summary>The ways igheapholder.c allocates a holding block (IGH_*), by the name a scenario carries.</summary>
+    public static readonly string[] HolderWays =
+        ["malloc", "calloc", "realloc-moved", "posix-memalign", "aligned-alloc", "memalign", "new", "mmap-sized", "thread-arena"];
+
+    private static readonly Dictionary<string, Scenario> s_heapScenarios = HeapScenarioTable();
+
+    private static Dictionary<string, Scenario> HeapScenarioTable()
     {
-        ["heap-kept"] = HeapKept,
-        ["heap-nativememory"] = HeapNativeMemory,
-        ["heap-callback"] = HeapCallback,
-    };
+        var table = new Dictionary<string, Scenario>(StringComparer.Ordinal)
+        {
+            ["heap-nativememory"] = HeapNativeMemory,
+            ["heap-callback"] = HeapCallback,
+        };
+        for (int how = 0; how < HolderWays.Length; how++)
+        {
+            int way = how;
+            table["heap-kept-" + HolderWays[how]] = bug => HeapKept(bug, way);
+        }
+
+        return table;
+    }
 
     private static GCHandle s_pinHandle;
     private static void* s_nativeBlock;
@@ -26,13 +41,12 @@ internal static unsafe partial class Scenarios
         Console.Error.WriteLine("heap tracking: " + status.ToString(CultureInfo.InvariantCulture));
     }
 
-    /// <summary>The holder library keeps a pointer 16 bytes into an array in a block it allocated the way Extra[0]
-    /// names (igheapholder.c's IGH_*: 0 malloc .. 8 another thread's arena), then the GC compacts (bug: the array was
-    /// pinned only by `fixed`); correct: the array is pinned by a pinned GCHandle while the library holds it.</summary>
-    private static IEnumerable<ulong> HeapKept(bool bug)
+    /// <summary>The holder library keeps a pointer 16 bytes into an array in a block it allocated the way
+    /// <paramref name="how"/> says (igheapholder.c's IGH_*, named in <see cref="HolderWays"/>), then the GC compacts (bug:
+    /// the array was pinned only by `fixed`); correct: a pinned GCHandle pins the array while the library holds it.</summary>
+    private static IEnumerable<ulong> HeapKept(bool bug, int how)
     {
         StartHeapTracking();
-        int how = Extra.Length > 0 ? int.Parse(Extra[0], CultureInfo.InvariantCulture) : 0;
         s_garbage = new byte[4000];
         s_array = new byte[256];
         HoldArray(how, pinned: !bug);

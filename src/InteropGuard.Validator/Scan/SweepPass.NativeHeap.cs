@@ -91,7 +91,14 @@ internal sealed partial class SweepPass
     }
 
     private static string HeapHolderText(Holder holder, ulong at) =>
-        $"{at - holder.Start} bytes into a {holder.Size}-byte block that {(holder.Library is null ? "native code" : Path.GetFileName(holder.Library))} allocated with {holder.How} at {holder.Site?.Function ?? "an unknown address"}";
+        $"{at - holder.Start} bytes into a {holder.Size}-byte block that {Allocator(holder.Library)} allocated with {holder.How} at {holder.Site?.Function ?? "an unknown address"}";
+
+    /// <summary>Who asked for a block: a native library by file name, or managed code when the caller lies in a managed
+    /// image (libSystem.Native's SystemNative_Malloc &amp; co. tail-call malloc, so the return address is the P/Invoke's).</summary>
+    private static string Allocator(string? library) =>
+        library is null ? "native code"
+        : library.EndsWith(".dll", StringComparison.OrdinalIgnoreCase) ? "managed code (NativeMemory or Marshal.AllocHGlobal, through libSystem.Native)"
+        : Path.GetFileName(library);
 
     /// <summary>Says once what the registry could not see: frees of blocks it never recorded (allocated before their
     /// library was hooked, or by code that is not hooked) and allocations left out because their slot window was full.</summary>

@@ -200,9 +200,11 @@ internal static class ValidatorReportFormatter
         {
             // a block a native library allocated itself: name the library that holds the pointer
             string bytes = ((ulong)h.Size).ToString(Inv);
-            return Bytes((ulong)h.Offset) + " into " + (ReportFormatter.UsesAn(bytes) ? "an " : "a ") + bytes + "-byte block of "
-                + (h.Library is null ? "native code" : System.IO.Path.GetFileName(h.Library)) + "'s heap [" + ReportFormatter.Hex(h.Start) + ", "
-                + ReportFormatter.Hex(h.Start + h.Size) + ")";
+            string owner = h.Library is null ? "a native library's heap"
+                : h.Library.EndsWith(".dll", System.StringComparison.OrdinalIgnoreCase) ? "native memory managed code allocated (NativeMemory, Marshal.AllocHGlobal)"
+                : System.IO.Path.GetFileName(h.Library) + "'s heap";
+            return Bytes((ulong)h.Offset) + " into " + (ReportFormatter.UsesAn(bytes) ? "an " : "a ") + bytes + "-byte block of " + owner + " ["
+                + ReportFormatter.Hex(h.Start) + ", " + ReportFormatter.Hex(h.Start + h.Size) + ")";
         }
 
         string noun = h.Kind switch
