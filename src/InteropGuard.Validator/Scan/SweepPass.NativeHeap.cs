@@ -101,13 +101,14 @@ internal sealed partial class SweepPass
         : Path.GetFileName(library);
 
     /// <summary>Says once what the registry could not see: frees of blocks it never recorded (allocated before their
-    /// library was hooked, or by code that is not hooked) and allocations left out because their slot window was full.</summary>
+    /// library was hooked, or by code that is not hooked; with verbosity=1, where the start-up line names the same gap)
+    /// and, always, allocations left out because their slot window was full.</summary>
     private void NoteUncovered(NativeHeapCounters counters)
     {
-        if (counters.UntrackedFrees > 0)
+        if (counters.UntrackedFrees > 0 && _settings.Verbosity >= 1)
         {
             _result.PassNotes.Add(("native-heap-uncovered", string.Create(CultureInfo.InvariantCulture,
-                $"native libraries freed {counters.UntrackedFrees} blocks that native-heap tracking never saw allocated (allocated before InteropGuard hooked their library, for example during its load, or by code it does not hook): pointers kept in such blocks are not checked.")));
+                $"native libraries freed {counters.UntrackedFrees} block(s) that native-heap tracking never saw allocated (allocated before InteropGuard hooked their library, for example during its load, or by code it does not hook): pointers kept in such blocks are not checked.")));
         }
 
         if (counters.Dropped > 0)
