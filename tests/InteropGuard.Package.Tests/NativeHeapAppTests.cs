@@ -48,6 +48,7 @@ public sealed class NativeHeapAppTests
     public void Detects_InTheLibrarysHeap(string scenario, string library)
     {
         (int exit, string output) = _app!.RunApp("Debug", Mode2(), scenario);
+        TestContext.Out.WriteLine(output);
 
         Assert.That(exit, Is.EqualTo(23), "a mode-2 process that reported exits with exit_code (23)\n" + output);
         Assert.That(output, Does.Contain("ERROR: InteropGuard: "), output);
