@@ -21,6 +21,7 @@ internal static unsafe partial class Scenarios
         {
             ["heap-nativememory"] = HeapNativeMemory,
             ["heap-callback"] = HeapCallback,
+            ["heap-load"] = HeapLoad,
         };
         for (int how = 0; how < HolderWays.Length; how++)
         {
@@ -80,6 +81,45 @@ internal static unsafe partial class Scenarios
         yield return 0;
     }
 
+    /// <summary>The pause benchmark's native-heap target: `heap-load ok &lt;native MiB&gt; &lt;pins&gt; &lt;heap MiB&gt;`. The
+    /// holder library allocates the native MiB in 64 KiB blocks (tracked) of random bytes, each holding one pointer into
+    /// one of the retained pins; the managed heap is live byte arrays.</summary>
+    private static IEnumerable<ulong> HeapLoad(bool bug)
+    {
+        StartHeapTracking();
+        int nativeMb = Arg(0, 16), pins = Arg(1, 100), heapMb = Arg(2, 500);
+        var heap = new List<byte[]>();
+        for (long bytes = 0; bytes < (long)heapMb << 20; bytes += 8192)
+        {
+            heap.Add(new byte[8192 - 32]);
+        }
+
+        s_heap = heap;
+        var pinned = new List<Pin>();
+        for (int i = 0; i < pins; i++)
+        {
+            pinned.Add(Guard.Pin(new byte[256]).RetainedByNative());
+        }
+
+        s_pins = pinned;
+        FillLibraryHeap(nativeMb, pinned);
+        yield return 0;
+    }
+
+    private static void FillLibraryHeap(int nativeMb, List<Pin> pins)
+    {
+        const int BlockBytes = 64 * 1024;
+        var random = new Random(1);
+        for (long i = 0; i < ((long)nativeMb << 20) / BlockBytes; i++)
+        {
+            byte* block = (byte*)HeapNative.Malloc(BlockBytes);
+            var span = new Span<byte>(block, BlockBytes);
+            random.NextBytes(span);
+            long target = pins.Count == 0 ? 0 : pins[random.Next(pins.Count)].Pointer + 8;
+            System.Buffers.Binary.BinaryPrimitives.WriteInt64LittleEndian(span, target);
+        }
+    }
+
     private static void HoldArray(int how, bool pinned)
     {
         if (!pinned)
@@ -135,6 +175,9 @@ internal static unsafe partial class HeapNative
 {
     [LibraryImport("igheapholder", EntryPoint = "igh_hold")]
     internal static partial void* Hold(int how, void* value);
+
+    [LibraryImport("igheapholder", EntryPoint = "igh_malloc")]
+    internal static partial void* Malloc(nuint size);
 
     [LibraryImport("libinteropguard", EntryPoint = "ig_heap_install")]
     internal static partial int Install();

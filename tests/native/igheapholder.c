@@ -142,3 +142,15 @@ IGH_API int igh_fork_exec(void) {
   if (waitpid(pid, &status, 0) != pid) return -1;
   return status;
 }
+
+/* n pairs of malloc(size) + free: the allocation benchmark's loop, inside the library so its imports are the ones
+ * native-heap tracking hooks. Returns a value that depends on the blocks so the loop is not optimised away. */
+IGH_API uintptr_t igh_churn(size_t size, int n) {
+  uintptr_t sum = 0;
+  for (int i = 0; i < n; i++) {
+    void *p = malloc(size);
+    sum += (uintptr_t)p & 0xff;
+    free(p);
+  }
+  return sum;
+}
