@@ -72,5 +72,6 @@ internal sealed class NativeHeapJobsConfig : ManualConfig
         AddJob(BenchmarkJobs.Base.WithEnvironmentVariables(new EnvironmentVariable("IG_BENCH_NATIVE_HEAP", "1")).WithId("tracked"));
         AddColumn(StatisticColumn.Median);
         HideColumns(Column.Error);
+        WithBuildTimeout(System.TimeSpan.FromMinutes(10)); // the generated project builds slowly on a shared 2-core machine
     }
 }
