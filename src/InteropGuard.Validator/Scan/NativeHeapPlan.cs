@@ -66,32 +66,39 @@ internal sealed class NativeHeapPlan
         var plan = new NativeHeapPlan(counters, blocks, CodeLocator.Read(pid));
         if (gcRange.Hi > gcRange.Lo)
         {
-            RangeIndex dead = DeadRanges(table, memory);
-            plan.Prefilter(memory, buffer, gcRange.Lo, gcRange.Hi - gcRange.Lo, dead);
+            (RangeIndex dead, RangeIndex pins) = Ranges(table, memory);
+            plan.Prefilter(memory, buffer, gcRange.Lo, gcRange.Hi - gcRange.Lo, dead, pins);
         }
 
         return plan;
     }
 
-    /// <summary>The dead ranges (freed blocks, released pins, views and callbacks) as the running target's table shows
-    /// them: a word pointing into one is a candidate too.</summary>
-    private static RangeIndex DeadRanges(ShadowTableReader table, TargetMemory memory)
+    /// <summary>The dead ranges (freed blocks, released pins, views and callbacks) and the live pins, as the running
+    /// target's table shows them. A word pointing into a dead range is a candidate; a word into the GC heap that a live
+    /// pin covers is not (pinned by its handle; if the pin is released before the stop, the next sweep sees the word
+    /// against a released pin), which keeps native memory that holds pinned buffers out of the pause.</summary>
+    private static (RangeIndex Dead, RangeIndex Pins) Ranges(ShadowTableReader table, TargetMemory memory)
     {
         var dead = new List<(ulong, ulong, ulong, int)>();
+        var pins = new List<(ulong, ulong, ulong, int)>();
         foreach (RangeRecord r in table.ReadRecords(memory, out _, out _))
         {
+            ulong lo = r.Start - r.RedzoneLeft;
+            ulong hi = Math.Max(r.End + r.RedzoneRight, lo + 1);
             if (!r.IsLive)
             {
-                ulong lo = r.Start - r.RedzoneLeft;
-                ulong hi = Math.Max(r.End + r.RedzoneRight, lo + 1);
                 dead.Add((lo, hi, r.AllocSeq, 0));
+            }
+            else if (r.Kind == TableLayout.KindManagedPin)
+            {
+                pins.Add((lo, hi, r.AllocSeq, 0));
             }
         }
 
-        return new RangeIndex(dead);
+        return (new RangeIndex(dead), new RangeIndex(pins));
     }
 
-    private void Prefilter(TargetMemory memory, byte[] buffer, ulong heapLo, ulong heapSpan, RangeIndex dead)
+    private void Prefilter(TargetMemory memory, byte[] buffer, ulong heapLo, ulong heapSpan, RangeIndex dead, RangeIndex pins)
     {
         for (int b = 0; b < Blocks.Count; b++)
         {
@@ -107,7 +114,7 @@ internal sealed class NativeHeapPlan
                     break;
                 }
 
-                Filter(MemoryMarshal.Cast<byte, ulong>(piece), at, b, heapLo, heapSpan, dead);
+                Filter(MemoryMarshal.Cast<byte, ulong>(piece), at, b, heapLo, heapSpan, dead, pins);
                 BytesRead += n;
                 at += (ulong)n;
             }
@@ -118,16 +125,37 @@ internal sealed class NativeHeapPlan
 
     /// <summary>The hot loop: two unsigned range compares per word, as the stopped scan's.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private void Filter(ReadOnlySpan<ulong> words, ulong address, int block, ulong heapLo, ulong heapSpan, RangeIndex dead)
+    private void Filter(ReadOnlySpan<ulong> words, ulong address, int block, ulong heapLo, ulong heapSpan, RangeIndex dead, RangeIndex pins)
     {
         ulong deadLo = dead.Lo, deadSpan = dead.Hi - dead.Lo;
         for (int i = 0; i < words.Length; i++)
         {
             ulong w = words[i];
-            if (w - heapLo < heapSpan || (w - deadLo < deadSpan && dead.Find(w) >= 0))
+            bool maybeDead = w - deadLo < deadSpan;
+            if (w - heapLo < heapSpan || maybeDead)
             {
-                Candidates.Add(new HeapCandidate(block, address + (ulong)i * 8));
+                Consider(w, address + (ulong)i * 8, block, maybeDead, dead, pins); // rare
             }
         }
     }
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private void Consider(ulong w, ulong at, int block, bool maybeDead, RangeIndex dead, RangeIndex pins)
+    {
+        if (maybeDead && dead.Find(w) >= 0)
+        {
+            Candidates.Add(new HeapCandidate(block, at));
+        }
+        else if (pins.Find(w) < 0)
+        {
+            Candidates.Add(new HeapCandidate(block, at)); // in the GC's range and no live pin covers it
+        }
+        else
+        {
+            CoveredByPins++;
+        }
+    }
+
+    /// <summary>Words into the GC heap left out of the pause because a live tracked pin covered them.</summary>
+    public long CoveredByPins { get; private set; }
 }

@@ -32,36 +32,9 @@ internal sealed partial class SweepPass
         var holders = new Dictionary<int, Holder>();
         if (plan.Prescanned)
         {
-            // Re-read, in batches, each candidate block's slot (the same block still live) and each candidate word: what
-            // the stop sees decides.
+            // Re-read the candidate words in batches (what the stop sees decides); a word that would be reported is
+            // reported only if its block's slot still holds the same live block (not freed and reused since the read).
             List<HeapCandidate> candidates = plan.Candidates;
-            var live = new Dictionary<int, bool>();
-            foreach (HeapCandidate c in candidates)
-            {
-                live[c.Block] = false;
-            }
-
-            var blocks = new List<int>(live.Keys);
-            var slotWords = new ulong[blocks.Count * 4];
-            var slotAddresses = new ulong[blocks.Count * 4];
-            for (int i = 0; i < blocks.Count; i++)
-            {
-                ulong slot = plan.Counters.Slots + plan.Blocks[blocks[i]].Slot * NativeHeapLayout.SlotSize;
-                for (int k = 0; k < 4; k++)
-                {
-                    slotAddresses[i * 4 + k] = slot + (ulong)k * 8;
-                }
-            }
-
-            var slotOk = new bool[slotWords.Length];
-            _memory.ReadWords(slotAddresses, slotWords, slotOk);
-            for (int i = 0; i < blocks.Count; i++)
-            {
-                NativeHeapBlock block = plan.Blocks[blocks[i]];
-                live[blocks[i]] = slotOk[i * 4] && slotOk[i * 4 + 1] && slotOk[i * 4 + 3] && slotWords[i * 4] == block.Start &&
-                                  slotWords[i * 4 + 1] == block.Size && (uint)slotWords[i * 4 + 3] == 1u;
-            }
-
             var addresses = new ulong[candidates.Count];
             for (int i = 0; i < candidates.Count; i++)
             {
@@ -71,14 +44,31 @@ internal sealed partial class SweepPass
             var words = new ulong[candidates.Count];
             var ok = new bool[candidates.Count];
             _memory.ReadWords(addresses, words, ok);
+            var live = new Dictionary<int, bool>();
             for (int i = 0; i < candidates.Count; i++)
             {
                 HeapCandidate c = candidates[i];
-                if (ok[i] && live[c.Block])
+                if (!ok[i])
                 {
-                    ulong w = words[i];
-                    ClassifyWord(w, c.At, HeapHolder(plan, c.Block, holders), w - _dead.Lo < _dead.Hi - _dead.Lo,
-                        _heap is not null && w - _heap.Lo < _heap.Hi - _heap.Lo);
+                    continue;
+                }
+
+                ulong w = words[i];
+                int before = _findings.Count;
+                ClassifyWord(w, c.At, HeapHolder(plan, c.Block, holders), w - _dead.Lo < _dead.Hi - _dead.Lo,
+                    _heap is not null && w - _heap.Lo < _heap.Hi - _heap.Lo);
+                if (_findings.Count > before)
+                {
+                    if (!live.TryGetValue(c.Block, out bool holds))
+                    {
+                        holds = NativeHeapReader.StillHolds(_memory, plan.Counters, plan.Blocks[c.Block]);
+                        live[c.Block] = holds;
+                    }
+
+                    if (!holds)
+                    {
+                        _findings.RemoveRange(before, _findings.Count - before); // the block was freed meanwhile
+                    }
                 }
             }
 
