@@ -2,6 +2,7 @@
 // free and NativeMemory.Alloc + Free, on one thread and on two threads at once.
 using System.Runtime.InteropServices;
 using BenchmarkDotNet.Attributes;
+using InteropGuard.Native;
 
 namespace InteropGuard.Benchmarks;
 

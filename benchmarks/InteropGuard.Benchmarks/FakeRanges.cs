@@ -1,6 +1,7 @@
 // FakeRanges.cs - fills the shadow table with disjoint ranges at made-up addresses, so lookups run against a
 // table of a given size. The addresses are never dereferenced (the library promises not to touch them).
 using System;
+using InteropGuard.Native;
 
 namespace InteropGuard.Benchmarks;
 

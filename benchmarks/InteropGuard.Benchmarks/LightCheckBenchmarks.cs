@@ -3,6 +3,7 @@
 using System.Runtime.CompilerServices;
 using BenchmarkDotNet.Attributes;
 using InteropGuard.Interception;
+using InteropGuard.Native;
 
 namespace InteropGuard.Benchmarks;
 

@@ -2,6 +2,7 @@
 // 10^2 to 10^6 live ranges, for addresses inside a range (hits) and in the gaps between ranges (misses).
 using System;
 using BenchmarkDotNet.Attributes;
+using InteropGuard.Native;
 
 namespace InteropGuard.Benchmarks;
 

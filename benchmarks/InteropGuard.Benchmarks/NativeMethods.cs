@@ -1,6 +1,7 @@
 // NativeMethods.cs - the raw P/Invokes the benchmarks call: libinteropguard (allocator, shadow table), libc's
 // allocator, and the trivial callee of libigtestnative. Bound the same way so each side pays the same transition.
 using System.Runtime.InteropServices;
+using InteropGuard.Native;
 
 namespace InteropGuard.Benchmarks;
 

@@ -1,6 +1,7 @@
 // NotIntercepted.cs - keeps the existing benchmarks' P/Invokes direct: this project runs the interceptor generator (for
 // InterceptBenchmarks), and without this every raw baseline of the other classes would become a checked call.
 using InteropGuard.Interception;
+using InteropGuard.Native;
 
 namespace InteropGuard.Benchmarks;
 

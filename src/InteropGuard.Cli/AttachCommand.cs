@@ -2,6 +2,7 @@
 using System;
 using System.CommandLine;
 using System.IO;
+using InteropGuard.Reporting;
 using InteropGuard.Validator;
 
 namespace InteropGuard.Cli;

@@ -3,6 +3,7 @@ using System;
 using System.Globalization;
 using System.IO;
 using System.Threading;
+using InteropGuard.Reporting;
 using InteropGuard.Validator;
 
 namespace InteropGuard.Cli;

@@ -1,19 +1,18 @@
-// FindingReporter.cs: attach's report writer: Finding -> the runtime's Violation -> the runtime's text, JSON or SARIF formatter, to stdout or --out.
+// FindingReporter.cs: attach's report writer: Finding -> the runtime's Violation -> the runtime's text, JSON or SARIF (FindingReports), to stdout or --out.
 using System;
 using System.Collections.Generic;
 using System.IO;
 using System.Text;
-using System.Text.Json;
+using InteropGuard.Reporting;
 using InteropGuard.Validator;
 
 namespace InteropGuard.Cli;
 
 /// <summary>Writes the findings of <c>interopguard attach</c> exactly as a mode-2 target would report them: each finding
-/// becomes a <see cref="Violation"/> through the target's own parser of the protocol's finding line
-/// (<see cref="ValidatorFindingParser"/>), and is formatted by <see cref="ReportFormatter"/>,
-/// <see cref="JsonReportFormatter"/> or <see cref="SarifReportFormatter"/>. Those are pure: nothing here touches
-/// <c>GuardRuntime</c> (whose options, native library and validator belong to a guarded program, not to this tool), so
-/// the <c>Reporter</c> (which reads <c>GuardRuntime.Options</c>) is not used; suppressions are applied here instead.
+/// becomes a <see cref="Violation"/> and its text, JSON line or SARIF through <see cref="FindingReports"/> (the target's
+/// own parser of the protocol's finding line and its own formatters). Those are pure: nothing here touches the guard
+/// runtime (whose options, native library and validator belong to a guarded program, not to this tool), so the
+/// program's reporter (which reads the program's options) is not used; suppressions are applied here instead.
 /// Each site is printed once, as in a guarded program (<c>dedupe_reports=1</c>); repeats are counted (<see cref="Repeats"/>).
 /// Text and JSON are written as findings arrive; SARIF is one document, rewritten on each finding when it goes to a file
 /// and written once by <see cref="Finish"/> when it goes to stdout.</summary>
@@ -42,7 +41,7 @@ internal sealed class FindingReporter : IDisposable
     public ViolationTally Tally { get; } = new();
 
     /// <summary>Findings counted in <see cref="Tally"/> but not printed: same kind and site as one printed before (the
-    /// key of a guarded program's <c>dedupe_reports=1</c>, <c>Reporter.DedupeKey</c>).</summary>
+    /// key of a guarded program's <c>dedupe_reports=1</c>, <see cref="FindingReports.DedupeKey"/>).</summary>
     public int Repeats { get; private set; }
 
     /// <summary>Opens the destination: <paramref name="path"/> (created or truncated now, so an old report never
@@ -76,19 +75,15 @@ internal sealed class FindingReporter : IDisposable
     /// <param name="foundBy">The "found by ..." text of the report.</param>
     public bool Report(Finding finding, string foundBy)
     {
-        Violation? v;
-        using (JsonDocument doc = JsonDocument.Parse(finding.ToJson()))
+        Violation? v = FindingReports.Parse(finding.ToJson(), foundBy, out string? badKind);
+        if (v is null)
         {
-            v = ValidatorFindingParser.ToViolation(doc.RootElement, foundBy, out string? badKind);
-            if (v is null)
+            if (_badKinds.Add(badKind ?? ""))
             {
-                if (_badKinds.Add(badKind ?? ""))
-                {
-                    _log.WriteLine($"interopguard: warning: the sweep found a '{badKind}' this version cannot report; it is skipped.");
-                }
-
-                return false;
+                _log.WriteLine($"interopguard: warning: the sweep found a '{badKind}' this version cannot report; it is skipped.");
             }
+
+            return false;
         }
 
         if (_suppressions.Count > 0 && _suppressions.Matches(v))
@@ -97,7 +92,7 @@ internal sealed class FindingReporter : IDisposable
         }
 
         Tally.Add(v.KindName);
-        if (!_printedSites.Add(Reporter.DedupeKey(v)))
+        if (!_printedSites.Add(FindingReports.DedupeKey(v)))
         {
             Repeats++; // a site already printed: counted, not printed again (as a guarded program's dedupe_reports=1)
             return true;
@@ -107,7 +102,7 @@ internal sealed class FindingReporter : IDisposable
         switch (_format)
         {
             case ReportFormat.Json:
-                _out.Write(JsonReportFormatter.FormatLine(v) + "\n");
+                _out.Write(FindingReports.JsonLine(v) + "\n");
                 _out.Flush();
                 break;
             case ReportFormat.Sarif:
@@ -118,7 +113,7 @@ internal sealed class FindingReporter : IDisposable
 
                 break;
             default:
-                _out.Write(ReportFormatter.Format(v));
+                _out.Write(FindingReports.Text(v));
                 _out.Flush();
                 break;
         }
@@ -143,7 +138,7 @@ internal sealed class FindingReporter : IDisposable
             }
             else
             {
-                _out.Write(SarifReportFormatter.Format(_reported) + "\n");
+                _out.Write(FindingReports.Sarif(_reported) + "\n");
             }
         }
 
@@ -165,7 +160,7 @@ internal sealed class FindingReporter : IDisposable
         stream.Flush();
         stream.BaseStream.SetLength(0);
         stream.BaseStream.Position = 0;
-        stream.Write(SarifReportFormatter.Format(_reported) + "\n");
+        stream.Write(FindingReports.Sarif(_reported) + "\n");
         stream.Flush();
     }
 }

@@ -6,6 +6,7 @@ using System.Diagnostics;
 using System.Globalization;
 using System.IO;
 using System.Text;
+using InteropGuard.Reporting;
 
 namespace InteropGuard.Cli;
 
@@ -162,7 +163,7 @@ internal static class RunSession
         {
             if (!File.Exists(path))
             {
-                File.WriteAllText(path, format == ReportFormat.Sarif ? SarifReportFormatter.Format([]) + "\n" : "", new UTF8Encoding(false));
+                File.WriteAllText(path, format == ReportFormat.Sarif ? FindingReports.Sarif([]) + "\n" : "", new UTF8Encoding(false));
             }
 
             if (temporary)

@@ -2,6 +2,11 @@
 using System;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
+using InteropGuard.Checks;
+using InteropGuard.Handles;
+using InteropGuard.Reporting;
+using InteropGuard.Shadow;
+using CallSite = InteropGuard.Checks.CallSite;
 
 namespace InteropGuard;
 

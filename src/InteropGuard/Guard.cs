@@ -4,6 +4,14 @@ using System.Collections.Generic;
 using System.IO.MemoryMappedFiles;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
+using InteropGuard.Checks;
+using InteropGuard.Handles;
+using InteropGuard.Native;
+using InteropGuard.Pooling;
+using InteropGuard.Reporting;
+using InteropGuard.Shadow;
+using InteropGuard.Validation;
+using CallSite = InteropGuard.Checks.CallSite;
 
 namespace InteropGuard;
 

@@ -2,6 +2,11 @@
 using System;
 using System.Diagnostics;
 using System.IO;
+using InteropGuard.Interception;
+using InteropGuard.Native;
+using InteropGuard.Options;
+using InteropGuard.Reporting;
+using InteropGuard.Validation;
 
 namespace InteropGuard;
 

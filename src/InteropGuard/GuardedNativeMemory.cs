@@ -2,6 +2,7 @@
 using System;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
+using InteropGuard.Shadow;
 
 namespace InteropGuard;
 

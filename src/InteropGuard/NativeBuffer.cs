@@ -3,6 +3,9 @@ using System;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Threading;
+using InteropGuard.Checks;
+using InteropGuard.Native;
+using InteropGuard.Shadow;
 
 namespace InteropGuard;
 

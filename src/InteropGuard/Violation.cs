@@ -1,5 +1,6 @@
 // Violation.cs: one violation as data (kind, address, range, sites, thread); formatting lives in Reporting/.
 using System;
+using InteropGuard.Reporting;
 
 namespace InteropGuard;
 

@@ -4,6 +4,7 @@ using System.Buffers.Binary;
 using System.Collections.Generic;
 using System.Globalization;
 using System.IO;
+using InteropGuard.Native;
 using InteropGuard.Validator.Heap;
 using InteropGuard.Validator.Table;
 using InteropGuard.Validator.Target;

@@ -1,7 +1,7 @@
 // CallbackQuarantine.cs: the bounded FIFO of released GuardedCallbacks (callback_quarantine) whose stubs stay valid, so a late call from native code is reported instead of running freed code; runs at every release.
 using System.Collections.Generic;
 
-namespace InteropGuard;
+namespace InteropGuard.Callbacks;
 
 /// <summary>Released callbacks held back, oldest first. Holding one keeps its wrapper delegate, and so the runtime's
 /// stub behind the function pointer, alive; evicting it lets the GC collect both (a later call through the pointer then

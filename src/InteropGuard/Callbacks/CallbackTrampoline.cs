@@ -2,8 +2,10 @@
 using System;
 using System.Runtime.CompilerServices;
 using System.Threading;
+using InteropGuard.Checks;
+using InteropGuard.Reporting;
 
-namespace InteropGuard;
+namespace InteropGuard.Callbacks;
 
 /// <summary>What the wrapper delegate of a <see cref="GuardedCallback{T}"/> is bound to. Native code gets the marshalled
 /// stub of the wrapper; every call through it runs <see cref="Enter"/> (one volatile read) and then the user's delegate.

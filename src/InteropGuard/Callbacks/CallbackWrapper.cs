@@ -5,7 +5,7 @@ using System.Diagnostics.CodeAnalysis;
 using System.Reflection;
 using System.Reflection.Emit;
 
-namespace InteropGuard;
+namespace InteropGuard.Callbacks;
 
 /// <summary>The wrapper is a <see cref="DynamicMethod"/> with the signature of <c>T.Invoke</c> plus a leading
 /// <see cref="CallbackTrampoline"/>, bound to the trampoline as a delegate of type T. Being of type T, it marshals

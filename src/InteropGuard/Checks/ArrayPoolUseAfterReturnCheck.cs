@@ -1,7 +1,10 @@
 // ArrayPoolUseAfterReturnCheck.cs: array-pool-use-after-return (IG0010): a pointer into a returned pooled array at a call, a write found in the poison of a returned array, a second return, a return while pinned (on with detect_array_pool_use_after_return).
 using System;
+using InteropGuard.Native;
+using InteropGuard.Pooling;
+using InteropGuard.Reporting;
 
-namespace InteropGuard;
+namespace InteropGuard.Checks;
 
 /// <summary>Builds the <c>array-pool-use-after-return</c> violations of <see cref="GuardedArrayPool{T}"/>. Detection only.</summary>
 internal static class ArrayPoolUseAfterReturnCheck

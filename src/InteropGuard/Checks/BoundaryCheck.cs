@@ -1,7 +1,9 @@
 // BoundaryCheck.cs: the slow path of Guard.Check: dispatches a non-NONE ig_check result to the check of its kind, then reports.
 using System.Runtime.CompilerServices;
+using InteropGuard.Native;
+using InteropGuard.Reporting;
 
-namespace InteropGuard;
+namespace InteropGuard.Checks;
 
 /// <summary>Runs only when <c>ig_check</c> found something (rare); kept out of line so Guard.Check stays small.</summary>
 internal static class BoundaryCheck

@@ -1,5 +1,7 @@
 // CallSite.cs: the caller information of a checked entry point, turned into a SourceSite only when a violation needs one.
-namespace InteropGuard;
+using InteropGuard.Shadow;
+
+namespace InteropGuard.Checks;
 
 /// <summary>Caller information carried to the slow path; interning happens only on a violation.</summary>
 internal readonly struct CallSite

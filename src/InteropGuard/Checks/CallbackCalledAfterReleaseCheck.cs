@@ -1,7 +1,9 @@
 // CallbackCalledAfterReleaseCheck.cs: collected-delegate-callback (IG0008) when native code calls a released GuardedCallback through the stub its quarantine keeps valid; runs on the calling (often native) thread.
 using System;
+using InteropGuard.Callbacks;
+using InteropGuard.Reporting;
 
-namespace InteropGuard;
+namespace InteropGuard.Checks;
 
 /// <summary>Builds the violation of a late call. Detection only; the trampoline reports it.</summary>
 internal static class CallbackCalledAfterReleaseCheck

@@ -2,8 +2,9 @@
 using System;
 using System.Diagnostics;
 using System.Runtime.CompilerServices;
+using InteropGuard.Shadow;
 
-namespace InteropGuard;
+namespace InteropGuard.Checks;
 
 /// <summary>Finds the first frame outside InteropGuard and interns it as a site.</summary>
 internal static class CallerSite

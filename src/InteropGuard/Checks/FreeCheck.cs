@@ -1,5 +1,8 @@
 // FreeCheck.cs: double-free (IG0003), invalid-free (IG0004) and a damaged redzone found when freeing (IG0002), from the status of ig_free_at.
-namespace InteropGuard;
+using InteropGuard.Native;
+using InteropGuard.Reporting;
+
+namespace InteropGuard.Checks;
 
 /// <summary>Turns a failed <c>ig_free_at</c> into a violation.</summary>
 internal static class FreeCheck

@@ -1,7 +1,9 @@
 // HandleReleasedInUseCheck.cs: handle-released-in-use (IG0011) when a tracked SafeHandle is released while native code retains it, and the leak (leaked-pin) of a GuardedSafeHandle finalized without Dispose; runs at releases and at ReleasedByNative.
 using System.Runtime.InteropServices;
+using InteropGuard.Reporting;
+using InteropGuard.Shadow;
 
-namespace InteropGuard;
+namespace InteropGuard.Checks;
 
 /// <summary>Builds the violations of tracked handles. Detection only; the callers report (never throwing: they run in
 /// Dispose, finalizers and ReleasedByNative).</summary>

@@ -1,7 +1,8 @@
 // InvalidHandleCheck.cs: invalid-handle (IG0009): a checked handle used or freed after free, or never issued (on with detect_invalid_handle).
 using System;
+using InteropGuard.Reporting;
 
-namespace InteropGuard;
+namespace InteropGuard.Checks;
 
 /// <summary>Builds the <c>invalid-handle</c> violation for a cookie the handle table rejected.</summary>
 internal static class InvalidHandleCheck

@@ -1,5 +1,8 @@
 // NativeBufferOverflowCheck.cs: native-buffer-overflow (IG0002) at a call boundary: the access range leaves the user bytes of a known range (on with detect_native_buffer_overflow).
-namespace InteropGuard;
+using InteropGuard.Native;
+using InteropGuard.Reporting;
+
+namespace InteropGuard.Checks;
 
 /// <summary>Detects <c>native-buffer-overflow</c> from an <c>ig_check</c> result (the range starts in or next to a known
 /// range and leaves its user bytes).</summary>

@@ -1,5 +1,8 @@
 // NativeUseAfterFreeCheck.cs: native-use-after-free (IG0001) at a call boundary: the pointer lies in a freed, quarantined block (on with detect_native_use_after_free).
-namespace InteropGuard;
+using InteropGuard.Native;
+using InteropGuard.Reporting;
+
+namespace InteropGuard.Checks;
 
 /// <summary>Detects <c>native-use-after-free</c> from an <c>ig_check</c> result. The shadow table proves the block was
 /// freed, so nothing further needs confirming.</summary>

@@ -1,5 +1,8 @@
 // RedzoneCheck.cs: native-buffer-overflow (IG0002) found by Guard.Verify: a right-redzone canary of a live block was overwritten.
-namespace InteropGuard;
+using InteropGuard.Native;
+using InteropGuard.Reporting;
+
+namespace InteropGuard.Checks;
 
 /// <summary>Turns the records of <c>ig_verify</c> into violations.</summary>
 internal static class RedzoneCheck

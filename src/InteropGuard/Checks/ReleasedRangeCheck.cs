@@ -1,7 +1,10 @@
 // ReleasedRangeCheck.cs: collected-delegate-callback (IG0008) at a call boundary: the pointer lies in a released callback range (views: UseAfterUnmapCheck).
 using InteropGuard.Interception;
+using InteropGuard.Native;
+using InteropGuard.Reporting;
+using InteropGuard.Shadow;
 
-namespace InteropGuard;
+namespace InteropGuard.Checks;
 
 /// <summary>Detects uses of released callbacks (and any other kind ig_check may classify in future). A released
 /// <em>call-scoped</em> callback range ends with its call, not with its delegate: its function pointer reaching a call

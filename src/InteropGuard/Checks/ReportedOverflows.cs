@@ -3,7 +3,7 @@
 using System.Collections.Concurrent;
 using System.Threading;
 
-namespace InteropGuard;
+namespace InteropGuard.Checks;
 
 /// <summary>One overflow, one report: <see cref="Guard.Verify"/> records the range id of each block it reports; a later
 /// Verify skips it, and its free (which finds the same canaries damaged) stays quiet and forgets it. Empty until Verify

@@ -2,8 +2,11 @@
 using System;
 using System.Threading;
 using InteropGuard.Interception;
+using InteropGuard.Native;
+using InteropGuard.Reporting;
+using InteropGuard.Validation;
 
-namespace InteropGuard;
+namespace InteropGuard.Checks;
 
 /// <summary>The call-boundary half of <c>unpinned-managed-pointer</c> (Go's cgocheck=1 for nested pointers). The
 /// allowed cases come first, cheapest first; the validator is asked last. Mode 1 never reports this kind: a

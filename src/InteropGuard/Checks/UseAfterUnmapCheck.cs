@@ -1,5 +1,9 @@
 // UseAfterUnmapCheck.cs: use-after-unmap (IG0012) at a call boundary: the pointer lies in a released mapped view (Guard.MapView) that is still held by its accessor or is unmapped now (on with detect_use_after_unmap).
-namespace InteropGuard;
+using InteropGuard.Mapping;
+using InteropGuard.Native;
+using InteropGuard.Reporting;
+
+namespace InteropGuard.Checks;
 
 /// <summary>Detects <c>use-after-unmap</c>. What the boundary reports, it knows: a released view is reported while its
 /// mapping is still held (the access works until the accessor is disposed) or when nothing is mapped at the address; once

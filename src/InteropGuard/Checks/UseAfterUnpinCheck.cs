@@ -1,5 +1,9 @@
 // UseAfterUnpinCheck.cs: use-after-unpin (IG0005) at a call boundary: the pointer lies in a released managed pin whose object is still where it was pinned (on with detect_use_after_unpin).
-namespace InteropGuard;
+using InteropGuard.Handles;
+using InteropGuard.Native;
+using InteropGuard.Reporting;
+
+namespace InteropGuard.Checks;
 
 /// <summary>Detects <c>use-after-unpin</c>. What the boundary reports, it knows: a pin of a managed object is reported
 /// only when the object is still at the recorded address (a moved or collected object may have left the address to

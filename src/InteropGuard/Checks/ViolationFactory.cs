@@ -1,7 +1,10 @@
 // ViolationFactory.cs: turns a native ig_violation_t snapshot into a managed Violation (range, sites, times).
 using System;
+using InteropGuard.Native;
+using InteropGuard.Reporting;
+using InteropGuard.Shadow;
 
-namespace InteropGuard;
+namespace InteropGuard.Checks;
 
 /// <summary>Builds <see cref="Violation"/>s from native data. Detection only; no reporting.</summary>
 internal static class ViolationFactory

@@ -3,7 +3,7 @@ using System;
 using System.Collections.Generic;
 using System.Threading;
 
-namespace InteropGuard;
+namespace InteropGuard.Handles;
 
 /// <summary>Issued handles. A slot holds its newest <see cref="Entry"/>; a freed slot is reused with the next generation,
 /// so a cookie is never issued twice (a slot whose generation would wrap is retired). Freed slots wait in a FIFO of at

@@ -4,7 +4,7 @@ using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Threading;
 
-namespace InteropGuard;
+namespace InteropGuard.Handles;
 
 /// <summary>Finds or creates the tracker of a handle. The table holds trackers of plain SafeHandles as long as their
 /// handle lives (ConditionalWeakTable); a GuardedSafeHandle keeps its tracker in a field.</summary>

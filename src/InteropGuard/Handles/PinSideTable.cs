@@ -4,7 +4,7 @@ using System.Collections.Concurrent;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 
-namespace InteropGuard;
+namespace InteropGuard.Handles;
 
 /// <summary>What a pin recorded: a weak handle to the object and where its bytes started. Bounded by
 /// <c>release_history</c> (oldest entries and their weak handles are freed first).</summary>

@@ -3,6 +3,10 @@ using System;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Threading;
+using InteropGuard.Callbacks;
+using InteropGuard.Native;
+using InteropGuard.Reporting;
+using InteropGuard.Shadow;
 
 namespace InteropGuard.Interception;
 

@@ -3,6 +3,11 @@ using System;
 using System.ComponentModel;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
+using InteropGuard.Checks;
+using InteropGuard.Native;
+using InteropGuard.Reporting;
+using InteropGuard.Shadow;
+using InteropGuard.Validation;
 
 namespace InteropGuard.Interception;
 

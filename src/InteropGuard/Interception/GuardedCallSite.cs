@@ -3,6 +3,7 @@ using System;
 using System.ComponentModel;
 using System.Globalization;
 using System.Threading;
+using InteropGuard.Shadow;
 
 namespace InteropGuard.Interception;
 

@@ -2,6 +2,9 @@
 using System;
 using System.ComponentModel;
 using System.Threading;
+using InteropGuard.Native;
+using InteropGuard.Reporting;
+using InteropGuard.Validation;
 
 namespace InteropGuard.Interception;
 
@@ -106,6 +109,6 @@ public static class GuardedStartup
         }
 
         return $"InteropGuard: mode {GuardRuntime.ModeName(mode)} ({mode}), {(GuardRuntime.Enabled ? "enabled" : "disabled")}, {validator}, "
-            + $"native library: {NativeLibraryResolver.LoadedPath ?? "(not loaded)"}; options: {GuardRuntime.Options}; not checked: {missing}";
+            + $"native library: {NativeLibraryResolver.LoadedPath ?? "(not loaded)"}; options: {GuardRuntime.Options.ToString(mode)}; not checked: {missing}";
     }
 }

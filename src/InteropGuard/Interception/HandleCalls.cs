@@ -2,6 +2,8 @@
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Threading;
+using InteropGuard.Handles;
+using InteropGuard.Reporting;
 
 namespace InteropGuard.Interception;
 

@@ -1,5 +1,9 @@
 // InterceptedFinding.cs: the slow path of GuardedCall's checks: classifies a non-NONE ig_check result with the existing checks and reports it at the baked-in call site.
 using System.Runtime.CompilerServices;
+using InteropGuard.Checks;
+using InteropGuard.Native;
+using InteropGuard.Reporting;
+using CallSite = InteropGuard.Checks.CallSite;
 
 namespace InteropGuard.Interception;
 

@@ -4,6 +4,9 @@ using System.Collections.Concurrent;
 using System.Collections.Generic;
 using System.ComponentModel;
 using System.Runtime.InteropServices;
+using InteropGuard.Handles;
+using InteropGuard.Native;
+using InteropGuard.Shadow;
 
 namespace InteropGuard.Interception;
 

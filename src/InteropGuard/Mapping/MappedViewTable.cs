@@ -4,7 +4,7 @@ using System.Collections.Concurrent;
 using System.Runtime.InteropServices;
 using Microsoft.Win32.SafeHandles;
 
-namespace InteropGuard;
+namespace InteropGuard.Mapping;
 
 /// <summary>What a released view left behind. Bounded by <c>release_history</c> (oldest entries are forgotten first).</summary>
 internal static partial class MappedViewTable

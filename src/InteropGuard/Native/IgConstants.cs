@@ -1,5 +1,5 @@
 // IgConstants.cs: status codes, range states, flags and init flags of interopguard.h (checked equal by the validator tests' TableConstantsAgreeTests).
-namespace InteropGuard;
+namespace InteropGuard.Native;
 
 /// <summary><c>ig_status_t</c>.</summary>
 internal enum IgStatus

@@ -2,7 +2,7 @@
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 
-namespace InteropGuard;
+namespace InteropGuard.Native;
 
 /// <summary>The raw C API. Callers check <c>GuardRuntime.Enabled</c> first: with the library missing these throw
 /// <see cref="System.DllNotFoundException"/>.</summary>

@@ -1,7 +1,7 @@
 // IgRange.cs: the managed mirror of ig_range_t, one record of the shadow table (layout asserted by NativeLayout).
 using System.Runtime.InteropServices;
 
-namespace InteropGuard;
+namespace InteropGuard.Native;
 
 /// <summary>Mirror of <c>ig_range_t</c> (96 bytes).
 /// <code>

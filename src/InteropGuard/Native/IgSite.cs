@@ -1,7 +1,7 @@
 // IgSite.cs: the managed mirror of ig_site_t, an interned source site.
 using System.Runtime.InteropServices;
 
-namespace InteropGuard;
+namespace InteropGuard.Native;
 
 /// <summary>Mirror of <c>ig_site_t</c> (256 bytes).
 /// <code>

@@ -1,7 +1,7 @@
 // IgStats.cs: the managed mirror of ig_stats_t (allocator and table counters).
 using System.Runtime.InteropServices;
 
-namespace InteropGuard;
+namespace InteropGuard.Native;
 
 /// <summary>Mirror of <c>ig_stats_t</c> (nine 64-bit counters, 72 bytes).</summary>
 [StructLayout(LayoutKind.Sequential)]

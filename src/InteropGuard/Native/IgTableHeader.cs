@@ -1,7 +1,7 @@
 // IgTableHeader.cs: the managed mirror of ig_table_header_t; used to check the ABI and read sites without a call.
 using System.Runtime.InteropServices;
 
-namespace InteropGuard;
+namespace InteropGuard.Native;
 
 /// <summary>Mirror of <c>ig_table_header_t</c> (256 bytes; see interopguard.h for the offsets).</summary>
 [StructLayout(LayoutKind.Sequential)]

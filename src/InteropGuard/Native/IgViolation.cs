@@ -1,7 +1,7 @@
 // IgViolation.cs: the managed mirror of ig_violation_t, a violation found by the native side, as data.
 using System.Runtime.InteropServices;
 
-namespace InteropGuard;
+namespace InteropGuard.Native;
 
 /// <summary>Mirror of <c>ig_violation_t</c> (136 bytes).
 /// <code>

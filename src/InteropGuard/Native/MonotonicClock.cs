@@ -1,14 +1,16 @@
 // MonotonicClock.cs: the clock native range times use (CLOCK_MONOTONIC_COARSE), read by the runtime and the validator when a report, a handle free or a sweep needs "now".
 using System;
+using System.ComponentModel;
 using System.Diagnostics;
 using System.Runtime.InteropServices;
 
-namespace InteropGuard;
+namespace InteropGuard.Native;
 
 /// <summary>Nanoseconds on the clock of <c>ig_range_t.alloc_time_ns/release_time_ns</c>. The native library stamps
 /// ranges with CLOCK_MONOTONIC_COARSE (one scheduler tick of resolution, ~5 ns a read); comparing those stamps with the
 /// fine clock would overstate every "freed N ms before" by up to a tick, so the runtime and the validator (another
-/// process; the clock is system-wide) read the same clock through this class.</summary>
+/// process; the clock is system-wide) read the same clock through this class. Public for the validator.</summary>
+[EditorBrowsable(EditorBrowsableState.Never)]
 public static partial class MonotonicClock
 {
     private const int ClockMonotonicCoarse = 6;

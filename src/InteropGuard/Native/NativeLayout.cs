@@ -2,7 +2,7 @@
 using System.Collections.Generic;
 using System.Runtime.CompilerServices;
 
-namespace InteropGuard;
+namespace InteropGuard.Native;
 
 /// <summary>Checks struct sizes against interopguard.h and, once loaded, against the table header of the library.</summary>
 internal static unsafe class NativeLayout

@@ -5,7 +5,7 @@ using System.IO;
 using System.Reflection;
 using System.Runtime.InteropServices;
 
-namespace InteropGuard;
+namespace InteropGuard.Native;
 
 /// <summary>Loads libinteropguard. Search order (docs/design/managed-api.md): 1. <c>INTEROPGUARD_NATIVE_LIB</c>,
 /// 2. the directory of InteropGuard.dll, 3. its <c>runtimes/&lt;rid&gt;/native/</c>, 4. <c>AppContext.BaseDirectory</c>

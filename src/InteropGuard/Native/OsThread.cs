@@ -2,7 +2,7 @@
 using System;
 using System.Runtime.InteropServices;
 
-namespace InteropGuard;
+namespace InteropGuard.Native;
 
 /// <summary>The current OS thread id; 0 where gettid is not available.</summary>
 internal static partial class OsThread

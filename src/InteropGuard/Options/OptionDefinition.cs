@@ -1,5 +1,5 @@
 // OptionDefinition.cs: one row of the option table (name, default, description, type and bounds).
-namespace InteropGuard;
+namespace InteropGuard.Options;
 
 /// <summary>How an option's text is parsed.</summary>
 internal enum OptionType

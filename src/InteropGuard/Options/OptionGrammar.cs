@@ -5,7 +5,7 @@ using System.Collections.Generic;
 using System.Globalization;
 using System.Text;
 
-namespace InteropGuard;
+namespace InteropGuard.Options;
 
 /// <summary>The grammar (docs/design/options.md, "Syntax"): the text ends at its first NUL; items are separated by
 /// <c>:</c>, empty items mean nothing; an item is <c>key=value</c> split at its first <c>=</c>; keys and values are

@@ -1,5 +1,5 @@
 // OptionTable.cs: lookups over the one option table, whose rows and index constants are generated from native/src/ig_options.inc.
-namespace InteropGuard;
+namespace InteropGuard.Options;
 
 /// <summary>All options, in the order of ig_options.inc (rows and indices: ContractTables.g.cs).</summary>
 internal static partial class OptionTable

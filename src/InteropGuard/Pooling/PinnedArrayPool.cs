@@ -3,7 +3,7 @@ using System;
 using System.Buffers;
 using System.Collections.Generic;
 
-namespace InteropGuard;
+namespace InteropGuard.Pooling;
 
 /// <summary>A small bucketed pool (power-of-two lengths from 16 to the maximum) of arrays allocated with
 /// <see cref="GC.AllocateUninitializedArray{T}(int, bool)"/> on the POH. Private to one guarded pool: an array idle here

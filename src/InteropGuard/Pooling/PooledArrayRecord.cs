@@ -3,8 +3,9 @@ using System;
 using System.Collections.Generic;
 using System.Runtime.InteropServices;
 using System.Threading;
+using InteropGuard.Native;
 
-namespace InteropGuard;
+namespace InteropGuard.Pooling;
 
 /// <summary>Where a pooled array is in its life.</summary>
 internal enum PooledArrayState

@@ -3,8 +3,10 @@ using System;
 using System.Collections.Concurrent;
 using System.Collections.Generic;
 using System.Runtime.CompilerServices;
+using InteropGuard.Reporting;
+using InteropGuard.Shadow;
 
-namespace InteropGuard;
+namespace InteropGuard.Pooling;
 
 /// <summary>A guarded pool as the process-wide sweep sees it.</summary>
 internal interface IGuardedPool

@@ -2,8 +2,9 @@
 using System;
 using System.Globalization;
 using System.Threading;
+using InteropGuard.Validation;
 
-namespace InteropGuard;
+namespace InteropGuard.Reporting;
 
 /// <summary>Makes findings fail the run, as LeakSanitizer's <c>exitcode</c> does: at <c>ProcessExit</c> the validator's
 /// exit sweep runs first (mode 2), then, when <see cref="Reporter.Count"/> is not zero and the program is about to exit

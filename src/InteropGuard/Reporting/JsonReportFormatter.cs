@@ -6,7 +6,7 @@ using System.Text;
 using System.Text.Encodings.Web;
 using System.Text.Json;
 
-namespace InteropGuard;
+namespace InteropGuard.Reporting;
 
 /// <summary>JSON forms of violations. Pure.</summary>
 internal static class JsonReportFormatter

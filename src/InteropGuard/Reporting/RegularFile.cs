@@ -3,7 +3,7 @@
 using System;
 using System.Runtime.InteropServices;
 
-namespace InteropGuard;
+namespace InteropGuard.Reporting;
 
 /// <summary>The file type of a path, through <c>statx</c> (glibc 2.28+, musl 1.2.5+; its layout is the same on every
 /// architecture), following symbolic links. Where <c>statx</c> is missing the answer is "unknown" and the caller's size

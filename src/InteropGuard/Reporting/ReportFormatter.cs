@@ -3,8 +3,10 @@ using System;
 using System.Globalization;
 using System.IO;
 using System.Text;
+using InteropGuard.Native;
+using InteropGuard.Pooling;
 
-namespace InteropGuard;
+namespace InteropGuard.Reporting;
 
 /// <summary>Violation → text. Pure: no I/O, no global state except the kind tables.</summary>
 internal static class ReportFormatter

@@ -5,7 +5,7 @@ using System.Collections.Generic;
 using System.IO;
 using System.Threading;
 
-namespace InteropGuard;
+namespace InteropGuard.Reporting;
 
 /// <summary>Turns detected violations into reports. Printing is serialised with one lock; checks never print.</summary>
 internal static class Reporter

@@ -7,7 +7,7 @@ using System.Text;
 using System.Text.Encodings.Web;
 using System.Text.Json;
 
-namespace InteropGuard;
+namespace InteropGuard.Reporting;
 
 /// <summary>SARIF 2.1.0: one run, driver <c>InteropGuard</c>, one rule per kind seen, one result per violation. Source
 /// files inside a git repository are given relative to it under the base id <c>SRCROOT</c> (declared in the run's

@@ -3,7 +3,7 @@ using System;
 using System.Collections.Concurrent;
 using System.IO;
 
-namespace InteropGuard;
+namespace InteropGuard.Reporting;
 
 /// <summary>Finds the directory a source path is relative to in code-scanning tools: the nearest ancestor that holds
 /// a <c>.git</c> directory or file (worktrees, submodules). Answers are cached per directory; file-system errors

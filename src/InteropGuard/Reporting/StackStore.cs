@@ -1,7 +1,7 @@
 // StackStore.cs: with capture_stacks=1, the stacks captured when a range was allocated/pinned and freed/released, keyed by range id.
 using System.Collections.Concurrent;
 
-namespace InteropGuard;
+namespace InteropGuard.Reporting;
 
 /// <summary>Captured stacks per range id (only with capture_stacks=1); bounded FIFO so memory stays proportional to
 /// <c>release_history</c>.</summary>

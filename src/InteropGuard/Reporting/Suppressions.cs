@@ -1,17 +1,21 @@
 // Suppressions.cs: the suppressions file (option suppressions): kind:pattern lines that silence accepted findings.
 using System;
 using System.Collections.Generic;
+using System.ComponentModel;
 using System.IO;
 using System.Text;
+using InteropGuard.Options;
 
-namespace InteropGuard;
+namespace InteropGuard.Reporting;
 
 /// <summary>Parsed <c>kind:pattern</c> lines (<c>#</c> starts a comment; kind <c>*</c> matches every kind; <c>*</c> in a
 /// pattern matches any text). A report is silenced when its kind matches and the member or file of its access,
 /// allocation or release site, or (validator findings) of the site that allocated the holding block or the holding
 /// library's path, contains the pattern. The file is bounded: regular files only, at most <see cref="MaxFileBytes"/>,
-/// lines of at most <see cref="MaxLineLength"/> characters.</summary>
-internal sealed class Suppressions
+/// lines of at most <see cref="MaxLineLength"/> characters. Public for the <c>interopguard</c> tool, which applies a
+/// program's suppressions to the findings of <c>attach</c>; programs name the file with the <c>suppressions</c> option.</summary>
+[EditorBrowsable(EditorBrowsableState.Never)]
+public sealed class Suppressions
 {
     private readonly List<(ViolationKind? Kind, string Pattern)> _rules;
 

@@ -1,8 +1,9 @@
 // ValidatorReportFormatter.cs: the text of a validator finding (evidence, holder, object, range sites, hints); ReportFormatter calls it for ViolationContext.Validator.
 using System.Globalization;
 using System.Text;
+using InteropGuard.Native;
 
-namespace InteropGuard;
+namespace InteropGuard.Reporting;
 
 /// <summary>Validator finding → report text. Pure. The shape, under the usual headline:
 /// <code>

@@ -1,5 +1,5 @@
 // ViolationContext.cs: where a violation was detected; chooses the wording of the report and whether it throws.
-namespace InteropGuard;
+namespace InteropGuard.Reporting;
 
 /// <summary>Where a violation was detected.</summary>
 internal enum ViolationContext

@@ -3,7 +3,7 @@ using System;
 using System.Globalization;
 using System.Text.Json;
 
-namespace InteropGuard;
+namespace InteropGuard.Validation;
 
 /// <summary>Field access on a parsed protocol line. Addresses are <c>"0x.."</c> strings (numbers are accepted too).</summary>
 internal static class JsonFields

@@ -4,7 +4,7 @@ using System.Collections.Concurrent;
 using System.Collections.Generic;
 using System.Threading;
 
-namespace InteropGuard;
+namespace InteropGuard.Validation;
 
 /// <summary>Asks the validator about addresses a call's nested pointers hold. One request is in flight at a time: a
 /// thread that finds one flying queues its address and the next request carries everything queued meanwhile, so 8

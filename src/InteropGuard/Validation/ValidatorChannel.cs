@@ -6,8 +6,9 @@ using System.IO;
 using System.Text;
 using System.Text.Json;
 using System.Threading;
+using InteropGuard.Reporting;
 
-namespace InteropGuard;
+namespace InteropGuard.Validation;
 
 /// <summary>One conversation with one validator (docs/design/validator-protocol.md). Findings go to the
 /// <see cref="Reporter"/> as they arrive (timer sweeps too); a sweep the target asked for collects the ones reported for

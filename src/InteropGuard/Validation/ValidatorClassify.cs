@@ -2,7 +2,7 @@
 using System.Collections.Generic;
 using System.Threading;
 
-namespace InteropGuard;
+namespace InteropGuard.Validation;
 
 /// <summary>What the validator said about one address: <c>native</c>, <c>pinned</c>, <c>unpinned</c>, <c>dangling</c> or
 /// <c>unknown</c>, with the object it lies in when there is one.</summary>

@@ -1,7 +1,7 @@
 // ValidatorCommand.cs: how to start the validator (program, leading arguments, text for messages); found by ValidatorLocator at mode-2 start-up.
 using System.Collections.Generic;
 
-namespace InteropGuard;
+namespace InteropGuard.Validation;
 
 /// <summary>A validator launch command: <see cref="FileName"/> <see cref="LeadingArguments"/> <c>serve --pid .. --table ..</c>.</summary>
 /// <param name="FileName">The program: the dotnet host for a <c>.dll</c>, else the executable itself.</param>

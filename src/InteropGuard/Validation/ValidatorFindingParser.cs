@@ -1,8 +1,9 @@
 // ValidatorFindingParser.cs: a validator `finding` line's object -> Violation (kind, value, holder, object, range, sites, evidence); runs on the validator reader thread.
 using System;
 using System.Text.Json;
+using InteropGuard.Reporting;
 
-namespace InteropGuard;
+namespace InteropGuard.Validation;
 
 /// <summary>Builds a <see cref="Violation"/> (context Validator) from a finding object of the protocol
 /// (docs/design/validator-protocol.md). Missing fields stay unknown (0 / null); only the kind is required.</summary>

@@ -4,7 +4,7 @@ using System.Buffers;
 using System.IO;
 using System.Text;
 
-namespace InteropGuard;
+namespace InteropGuard.Validation;
 
 /// <summary>Splits a byte stream into lines at <c>\n</c> (a trailing <c>\r</c> is dropped). A line longer than
 /// <see cref="MaxLineBytes"/> is skipped whole and returned as <see cref="Overlong"/>, so a runaway child cannot make

@@ -3,7 +3,7 @@ using System;
 using System.Collections.Generic;
 using System.IO;
 
-namespace InteropGuard;
+namespace InteropGuard.Validation;
 
 /// <summary>Finds the validator (docs/design/validator-protocol.md, Launch): option <c>validator_path</c> (a <c>.dll</c>
 /// run with dotnet, or an executable; a path that does not exist is not replaced by the search), then

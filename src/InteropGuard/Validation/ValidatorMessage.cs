@@ -1,7 +1,7 @@
 // ValidatorMessage.cs: one line from the validator's stdout, parsed (ready, finding, swept, error, warning); built on the validator reader thread.
 using System.Text.Json;
 
-namespace InteropGuard;
+namespace InteropGuard.Validation;
 
 /// <summary>The event a validator line carries (<c>"ev"</c>).</summary>
 internal enum ValidatorEvent

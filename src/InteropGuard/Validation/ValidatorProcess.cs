@@ -5,8 +5,9 @@ using System.Diagnostics;
 using System.Globalization;
 using System.IO;
 using System.Text;
+using InteropGuard.Reporting;
 
-namespace InteropGuard;
+namespace InteropGuard.Validation;
 
 /// <summary>The validator child process. Its stdin and stdout are the protocol channel; its stderr is the target's.</summary>
 internal sealed class ValidatorProcess

@@ -4,8 +4,10 @@ using System.Collections.Generic;
 using System.ComponentModel;
 using System.Threading;
 using InteropGuard.Interception;
+using InteropGuard.Native;
+using InteropGuard.Reporting;
 
-namespace InteropGuard;
+namespace InteropGuard.Validation;
 
 /// <summary>Owns the validator child of this process. Starting it is a fork and exec on the starting thread (so the
 /// start-up line can name its pid); its warm-up runs in the child. Every wait is bounded by <c>validator_timeout_ms</c>;

@@ -2,7 +2,7 @@
 using System.Collections.Generic;
 using System.Threading;
 
-namespace InteropGuard;
+namespace InteropGuard.Validation;
 
 /// <summary>A sweep sent to the validator and not yet answered. Completed by the reader thread with the findings
 /// reported for it, or failed when the validator stops.</summary>

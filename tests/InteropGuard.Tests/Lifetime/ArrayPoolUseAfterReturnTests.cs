@@ -7,6 +7,7 @@ using System.Linq;
 using System.Net;
 using System.Net.Sockets;
 using System.Threading.Tasks;
+using InteropGuard.Reporting;
 using InteropGuard.Tests.TestSupport;
 using NUnit.Framework;
 

@@ -3,6 +3,7 @@
 // checked call after release; allowed: calls while alive, pointer parameters, a callback passed to an intercepted call.
 using System;
 using System.Threading;
+using InteropGuard.Callbacks;
 using InteropGuard.Interception;
 using InteropGuard.Tests.TestSupport;
 using NUnit.Framework;

@@ -2,6 +2,8 @@
 // pin kept past its release suggests NativeBuffer.FromString or keeping the pin, use-after-unmap is accepted and worded
 // for views, a released callback's entry names its sites; a finding without the string flag keeps the plain pin hint.
 using System.Text.Json;
+using InteropGuard.Native;
+using InteropGuard.Validation;
 using NUnit.Framework;
 
 namespace InteropGuard.Tests.Lifetime;

@@ -189,4 +189,16 @@ public sealed class GuardOptionsParseTests
             Assert.That(o.IsDetected(kind), Is.False, kind.ToString());
         }
     }
+
+    [Test]
+    public void ToStringInAMode_ShowsTheExitCodeInForce()
+    {
+        var (unset, _) = Parse("verbosity=1");
+        var (given, _) = Parse("exit_code=0");
+
+        Assert.That(unset.ToString(GuardMode.Validator), Does.Contain(":exit_code=23:"), "mode 2's default is in force");
+        Assert.That(unset.ToString(GuardMode.Boundary), Does.Contain(":exit_code=0:"));
+        Assert.That(given.ToString(GuardMode.Validator), Does.Contain(":exit_code=0:"), "a given value wins");
+        Assert.That(unset.ToString(), Does.Contain(":exit_code=0:"), "without a mode: the option's own value");
+    }
 }

@@ -3,6 +3,7 @@
 using System;
 using System.IO;
 using System.Linq;
+using InteropGuard.Reporting;
 using NUnit.Framework;
 
 namespace InteropGuard.Tests.Options;

@@ -7,6 +7,7 @@ using System.Diagnostics;
 using System.IO;
 using System.Linq;
 using System.Text;
+using InteropGuard.Options;
 using InteropGuard.Tests.TestSupport;
 using NUnit.Framework;
 

@@ -5,6 +5,7 @@ using System;
 using System.Collections.Generic;
 using System.IO;
 using System.Linq;
+using InteropGuard.Options;
 using InteropGuard.Tests.TestSupport;
 using NUnit.Framework;
 

@@ -7,6 +7,8 @@ using System;
 using System.Reflection.Emit;
 using System.Runtime.CompilerServices;
 using System.Text.RegularExpressions;
+using InteropGuard.Checks;
+using InteropGuard.Shadow;
 using InteropGuard.Tests.TestSupport;
 using NUnit.Framework;
 

@@ -5,6 +5,7 @@ using System.Collections.Generic;
 using System.IO;
 using System.Linq;
 using System.Text.Json;
+using InteropGuard.Reporting;
 using InteropGuard.Tests.TestSupport;
 using NUnit.Framework;
 

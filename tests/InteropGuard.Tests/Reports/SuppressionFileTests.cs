@@ -8,6 +8,7 @@ using System.IO;
 using System.Linq;
 using System.Text;
 using System.Text.RegularExpressions;
+using InteropGuard.Reporting;
 using InteropGuard.Tests.TestSupport;
 using NUnit.Framework;
 

@@ -3,6 +3,7 @@
 using System;
 using System.Collections.Generic;
 using System.Threading;
+using InteropGuard.Native;
 using InteropGuard.Scenarios;
 using InteropGuard.Tests.TestSupport;
 using NUnit.Framework;

@@ -1,5 +1,7 @@
 // NativeStats.cs - reads ig_get_stats through the runtime's own binding (the very copy of libinteropguard.so it
 // loaded), for tests that assert no block or range was lost.
+using InteropGuard.Native;
+
 namespace InteropGuard.Tests.TestSupport;
 
 internal static class NativeStats

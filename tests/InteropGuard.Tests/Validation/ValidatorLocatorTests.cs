@@ -2,6 +2,7 @@
 using System;
 using System.Collections.Generic;
 using System.IO;
+using InteropGuard.Validation;
 using NUnit.Framework;
 
 namespace InteropGuard.Tests.Validation;

@@ -3,6 +3,7 @@
 using System.IO;
 using System.Text;
 using System.Text.Json;
+using InteropGuard.Validation;
 using NUnit.Framework;
 
 namespace InteropGuard.Tests.Validation;

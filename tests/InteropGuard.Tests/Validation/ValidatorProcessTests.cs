@@ -1,5 +1,6 @@
 // ValidatorProcessTests.cs - how the end of the validator child is put in the one message: an exit code, or the signal
 // that killed it (.NET reports a child ended by signal N as exit code 128 + N).
+using InteropGuard.Validation;
 using NUnit.Framework;
 
 namespace InteropGuard.Tests.Validation;

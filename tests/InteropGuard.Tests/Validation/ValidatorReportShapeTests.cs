@@ -2,7 +2,9 @@
 // the JSON object, the SARIF result, holder variants (library data, region) and the dedupe key.
 using System;
 using System.Text.Json;
+using InteropGuard.Reporting;
 using InteropGuard.Tests.TestSupport;
+using InteropGuard.Validation;
 using NUnit.Framework;
 
 namespace InteropGuard.Tests.Validation;

@@ -165,8 +165,8 @@ public sealed class TableConstantsAgreeTests
     [Test]
     public void RuntimeIgConstants_IsTheHeader()
     {
-        Type? constants = typeof(GuardOptions).Assembly.GetType("InteropGuard.IgConstants");
-        Assert.That(constants, Is.Not.Null, "InteropGuard.IgConstants moved; point this test at it");
+        Type? constants = typeof(GuardOptions).Assembly.GetType("InteropGuard.Native.IgConstants");
+        Assert.That(constants, Is.Not.Null, "InteropGuard.Native.IgConstants moved; point this test at it");
 
         Assert.That(Differences(constants!), Is.Empty);
     }

@@ -1,7 +1,8 @@
 // GuardedPool.cs: the bounds of the native guarded pool (sample_rate > 0), read once, so managed code can tell a sampled block without a native call.
 using System.Runtime.CompilerServices;
+using InteropGuard.Native;
 
-namespace InteropGuard;
+namespace InteropGuard.Shadow;
 
 /// <summary>Where the native library's guarded pool lies (docs/design/guarded-pool.md). Read once at first use; empty
 /// when the runtime is off, sampling is off or the pool could not be reserved.</summary>

@@ -3,8 +3,9 @@ using System;
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Runtime.InteropServices;
+using InteropGuard.Native;
 
-namespace InteropGuard;
+namespace InteropGuard.Shadow;
 
 /// <summary>Site interning and lookup. Interning costs one dictionary lookup after the first time; the native id lets
 /// the validator read the site from the shadow table later.</summary>

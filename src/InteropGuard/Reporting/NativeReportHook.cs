@@ -2,8 +2,10 @@
 using System;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
+using InteropGuard.Checks;
+using InteropGuard.Native;
 
-namespace InteropGuard;
+namespace InteropGuard.Reporting;
 
 /// <summary>Receives violations the native side reports and hands them to <see cref="Reporter"/>. Nothing is thrown
 /// across the native frame; halt_on_error still aborts.</summary>

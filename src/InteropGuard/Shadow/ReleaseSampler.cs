@@ -1,8 +1,9 @@
 // ReleaseSampler.cs: release mode's choice of the 1 block in sample_rate that goes to the guarded pool, counted per thread in managed code so that every other allocation is NativeMemory's and nothing more.
 using System;
 using System.Runtime.CompilerServices;
+using InteropGuard.Native;
 
-namespace InteropGuard;
+namespace InteropGuard.Shadow;
 
 /// <summary>Which managed allocations release mode samples into the guarded pool (docs/design/modes.md). Each thread
 /// counts its own allocations: the first one, then every <c>sample_rate</c>-th (default 20000), is sampled, the way the

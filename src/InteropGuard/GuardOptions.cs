@@ -4,6 +4,9 @@ using System.Collections.Generic;
 using System.Globalization;
 using System.IO;
 using System.Text;
+using InteropGuard.Callbacks;
+using InteropGuard.Options;
+using InteropGuard.Reporting;
 
 namespace InteropGuard;
 
@@ -226,17 +229,32 @@ public sealed class GuardOptions
     public static IReadOnlyList<OptionItem> Split(string? text) => OptionGrammar.Split(text);
 
     /// <summary>Every option as <c>name=value</c>, joined with ':' (the syntax Parse reads).</summary>
-    public override string ToString()
+    public override string ToString() => Describe(null);
+
+    /// <summary>Every option as <c>name=value</c>, joined with ':', with the values in force in <paramref name="mode"/>
+    /// where an unset option's value depends on the mode (<c>exit_code</c>, see <see cref="ExitCodeIn"/>).</summary>
+    public string ToString(GuardMode mode) => Describe(mode);
+
+    private string Describe(GuardMode? mode)
     {
         var sb = new StringBuilder();
-        foreach (OptionDefinition d in OptionTable.All)
+        for (int i = 0; i < OptionTable.All.Length; i++)
         {
+            OptionDefinition d = OptionTable.All[i];
             if (sb.Length > 0)
             {
                 sb.Append(':');
             }
 
-            sb.Append(d.Name).Append('=').Append(Get(d.Name));
+            sb.Append(d.Name).Append('=');
+            if (mode is GuardMode m && i == OptionTable.ExitCode)
+            {
+                sb.Append(ExitCodeIn(m).ToString(CultureInfo.InvariantCulture));
+            }
+            else
+            {
+                sb.Append(Get(d.Name));
+            }
         }
 
         return sb.ToString();

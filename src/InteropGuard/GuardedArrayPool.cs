@@ -4,6 +4,11 @@ using System.Buffers;
 using System.Collections.Generic;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
+using InteropGuard.Checks;
+using InteropGuard.Native;
+using InteropGuard.Pooling;
+using InteropGuard.Reporting;
+using InteropGuard.Shadow;
 
 namespace InteropGuard;
 

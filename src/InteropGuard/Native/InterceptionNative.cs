@@ -2,7 +2,7 @@
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 
-namespace InteropGuard.Interception;
+namespace InteropGuard.Native;
 
 /// <summary>Bindings of <c>ig_range_register</c>, <c>ig_range_release</c> and <c>ig_lookup</c> with
 /// <c>[SuppressGCTransition]</c>, for the paths every intercepted call takes (call-scoped pins, struct pointers).

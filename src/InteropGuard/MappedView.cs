@@ -3,6 +3,11 @@ using System;
 using System.IO.MemoryMappedFiles;
 using System.Runtime.CompilerServices;
 using System.Threading;
+using InteropGuard.Checks;
+using InteropGuard.Mapping;
+using InteropGuard.Native;
+using InteropGuard.Reporting;
+using InteropGuard.Shadow;
 using Microsoft.Win32.SafeHandles;
 
 namespace InteropGuard;

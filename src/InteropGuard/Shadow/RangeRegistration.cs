@@ -4,8 +4,10 @@ using System;
 using System.Collections.Concurrent;
 using System.Runtime.CompilerServices;
 using InteropGuard.Interception;
+using InteropGuard.Native;
+using InteropGuard.Reporting;
 
-namespace InteropGuard;
+namespace InteropGuard.Shadow;
 
 /// <summary>The one path from a managed tracker to <c>ig_range_register</c>. A full table (<c>max_ranges</c>) is not an
 /// error for the program: the range is simply not tracked, and the user hears about it once per kind of tracker, with the

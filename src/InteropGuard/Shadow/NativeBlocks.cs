@@ -4,9 +4,12 @@ using System.Collections.Concurrent;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Threading;
+using InteropGuard.Checks;
 using InteropGuard.Interception;
+using InteropGuard.Native;
+using InteropGuard.Reporting;
 
-namespace InteropGuard;
+namespace InteropGuard.Shadow;
 
 /// <summary>The managed side of the shadow allocator, shared by <see cref="NativeBuffer"/> and
 /// <see cref="GuardedNativeMemory"/> when the runtime is enabled. Modes 1 and 2: every block is tracked and named by its

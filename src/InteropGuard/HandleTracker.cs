@@ -4,7 +4,10 @@ using System.Collections.Generic;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Threading;
+using InteropGuard.Checks;
 using InteropGuard.Interception;
+using InteropGuard.Reporting;
+using InteropGuard.Shadow;
 
 namespace InteropGuard;
 

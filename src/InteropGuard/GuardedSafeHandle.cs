@@ -3,7 +3,11 @@ using System;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Threading;
+using InteropGuard.Checks;
+using InteropGuard.Handles;
 using InteropGuard.Interception;
+using InteropGuard.Reporting;
+using InteropGuard.Shadow;
 
 namespace InteropGuard;
 
