@@ -6,6 +6,7 @@ using InteropGuard.Interception;
 using InteropGuard.Native;
 using InteropGuard.Options;
 using InteropGuard.Reporting;
+using InteropGuard.Shadow;
 using InteropGuard.Validation;
 
 namespace InteropGuard;

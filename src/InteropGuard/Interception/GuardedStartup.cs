@@ -4,6 +4,7 @@ using System.ComponentModel;
 using System.Threading;
 using InteropGuard.Native;
 using InteropGuard.Reporting;
+using InteropGuard.Shadow;
 using InteropGuard.Validation;
 
 namespace InteropGuard.Interception;

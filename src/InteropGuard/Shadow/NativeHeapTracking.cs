@@ -1,7 +1,8 @@
 // NativeHeapTracking.cs: starts native-heap tracking in mode 2 (the libraries' malloc/free imports routed through libinteropguard, docs/design/native-heap.md).
 using System.IO;
+using InteropGuard.Native;
 
-namespace InteropGuard;
+namespace InteropGuard.Shadow;
 
 /// <summary>Mode 2 start-up of native-heap tracking: every non-runtime native library loaded now or later (and
 /// libSystem.Native, behind <c>NativeMemory</c> and <c>Marshal.AllocHGlobal</c>) has its allocations recorded so the
