@@ -66,7 +66,7 @@ static int cmp(const void *a, const void *b) {
 #define N 2000000
 
 int main(void) {
-  void *lib = dlopen("libigheapholder.so", RTLD_NOW);
+  void *lib = dlopen(IG_HEAP_HOLDER, RTLD_NOW);
   if (lib == NULL) {
     fprintf(stderr, "dlopen: %s\n", dlerror());
     return 1;

@@ -30,7 +30,7 @@ static int setup(void) {
   if (lib != NULL) return 1;
   CHECK_EQ(ig_init("", IG_INIT_QUIET), IG_OK);
   CHECK_EQ(ig_heap_install(), IG_OK);
-  lib = dlopen("libigheapholder.so", RTLD_NOW | RTLD_LOCAL);
+  lib = dlopen(IG_HEAP_HOLDER, RTLD_NOW | RTLD_LOCAL);
   if (lib == NULL) {
     fprintf(stderr, "dlopen: %s\n", dlerror());
     CHECK(lib != NULL);
