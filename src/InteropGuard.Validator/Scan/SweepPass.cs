@@ -376,6 +376,12 @@ internal sealed partial class SweepPass
         }
         else if (v.Kind == VerdictKind.Dangling)
         {
+            if (holder.Kind == HolderKind.NativeHeap && string.Equals(v.Why, HeapView.OutsideRegions, StringComparison.Ordinal))
+            {
+                NoteHeapDataInReservation(w);
+                return; // a library's heap holds arbitrary data: a value in no region in use is not taken for a pointer
+            }
+
             Finding f = WordFinding(FindingKinds.DanglingManagedPointer, w, at, holder,
                 $"memory of the GC heap where no live object is ({v.Why}): the object it pointed at was moved or collected.");
             _findings.Add(f);
