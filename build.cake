@@ -215,6 +215,30 @@ Task("BenchGateShort")
     .IsDependentOn("Native")
     .Does(() => RunBenchGate(true));
 
+// The Debug-mode gate: the release gate's workloads and two that pass managed objects, run by an unguarded process and by
+// Debug-wrapper processes in mode 1 and mode 2 (validator sweeping every second), their iterations alternating; fails when
+// a mode exceeds its ratio in benchmarks/debug-gate.budget.json. Full form (3 launches × 5 rounds, ~4 min quiet) writes
+// benchmarks/results/debug-gate.*; `--short=true` (or DebugGateShort: 1 × 4 rounds, ~1–2 min; what .ci/run runs) writes
+// artifacts/debug-gate/debug-gate-short.* (.md, .json, .totals.txt). See benchmarks/README.md, "DebugGate".
+Task("DebugGate")
+    .IsDependentOn("Native")
+    .Does(() => RunDebugGate(benchGateShort));
+
+Task("DebugGateShort")
+    .IsDependentOn("Native")
+    .Does(() => RunDebugGate(true));
+
+void RunDebugGate(bool isShort)
+{
+    // The gate's project references the validator (InteropGuard.Cli), which the mode-2 side starts.
+    DotNetBuild("benchmarks/InteropGuard.DebugGate/InteropGuard.DebugGate.csproj", new DotNetBuildSettings { Configuration = "Release" });
+    var code = Run("dotnet", $"benchmarks/InteropGuard.DebugGate/bin/Release/net10.0/InteropGuard.DebugGate.dll{(isShort ? " --short" : "")}");
+    if (code == 1)
+        throw new Exception("DebugGate: a Debug mode exceeds its budget (see the table above)");
+    if (code != 0)
+        throw new Exception($"DebugGate could not measure (exit code {code}; see the message above)");
+}
+
 // The NuGet packages, into artifacts/packages: InteropGuard (runtime, native library, generator and analyzers, build
 // targets, the mode-2 validator under tools/validator), dotnet-interopguard (the `interopguard` tool: run, attach) and
 // InteropGuard.NUnit (fails the NUnit test during which InteropGuard reported).

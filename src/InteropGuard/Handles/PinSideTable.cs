@@ -1,22 +1,27 @@
 // PinSideTable.cs: released managed pins by range id, with a weak handle to the pinned object, so use-after-unpin is confirmed before it is reported.
 using System;
-using System.Collections.Concurrent;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
+using System.Threading;
 
 namespace InteropGuard.Handles;
 
-/// <summary>What a pin recorded: a weak handle to the object and where its bytes started. Bounded by
-/// <c>release_history</c> (oldest entries and their weak handles are freed first).</summary>
+/// <summary>What a pin recorded: a weak handle to the object and where its bytes started. A ring of the last
+/// <c>release_history</c> released pins (the oldest entry and its weak handle are freed when a new one takes its
+/// place). Adding is the hot path (every pin release): one uncontended lock and three stores. Looking an id up is the
+/// report path (a pointer into a released pin reached a call): a vectorized scan of the ring's ids.</summary>
 internal static class PinSideTable
 {
-    private static readonly ConcurrentDictionary<ulong, Entry> s_entries = new();
-    private static readonly ConcurrentQueue<ulong> s_order = new();
+    private static readonly Lock s_lock = new();
+    private static ulong[] s_ids = [];
+    private static Entry[] s_entries = [];
+    private static int s_next;
 
     /// <summary>Records a released pin; the table owns <paramref name="weak"/> from now on.</summary>
     public static void Add(ulong id, GCHandle weak, nint recordedStart, nint byteOffset)
     {
-        if (id == 0 || !weak.IsAllocated)
+        int capacity = Math.Max(0, GuardRuntime.Options.ReleaseHistory);
+        if (id == 0 || !weak.IsAllocated || capacity == 0)
         {
             if (weak.IsAllocated)
             {
@@ -26,20 +31,24 @@ internal static class PinSideTable
             return;
         }
 
-        if (!s_entries.TryAdd(id, new Entry(weak, recordedStart, byteOffset)))
+        GCHandle evicted;
+        lock (s_lock)
         {
-            weak.Free();
-            return;
+            if (s_next == s_ids.Length)
+            {
+                Grow(capacity);
+            }
+
+            int slot = s_next;
+            s_next = slot + 1 == capacity ? 0 : slot + 1;
+            evicted = s_entries[slot].Weak;
+            s_ids[slot] = id;
+            s_entries[slot] = new Entry(weak, recordedStart, byteOffset);
         }
 
-        s_order.Enqueue(id);
-        int limit = Math.Max(0, GuardRuntime.Options.ReleaseHistory);
-        while (s_order.Count > limit && s_order.TryDequeue(out ulong old))
+        if (evicted.IsAllocated)
         {
-            if (s_entries.TryRemove(old, out Entry e))
-            {
-                e.Weak.Free();
-            }
+            evicted.Free();
         }
     }
 
@@ -47,27 +56,32 @@ internal static class PinSideTable
     /// recorded (the GC neither moved nor collected it); false when moved, collected, or not remembered.</summary>
     public static bool IsStillInPlace(ulong id)
     {
-        if (!s_entries.TryGetValue(id, out Entry e))
-        {
-            return false;
-        }
-
         object? target;
-        try
+        Entry e;
+        lock (s_lock)
         {
-            target = e.Weak.Target;
-        }
-        catch (InvalidOperationException)
-        {
-            return false; // freed concurrently by eviction
+            int slot = id == 0 ? -1 : s_ids.AsSpan().IndexOf(id);
+            if (slot < 0)
+            {
+                return false;
+            }
+
+            e = s_entries[slot];
+            target = e.Weak.Target; // under the lock: eviction cannot free the handle meanwhile
         }
 
         nint data = DataAddress(target);
         return data != 0 && data + e.ByteOffset == e.RecordedStart;
     }
 
-    /// <summary>True when an entry exists for <paramref name="id"/>.</summary>
-    public static bool Contains(ulong id) => s_entries.ContainsKey(id);
+    // The ring starts small and doubles up to `capacity` before it first wraps (so its slots stay in release order),
+    // so a program that releases few pins never holds release_history entries. Under s_lock.
+    private static void Grow(int capacity)
+    {
+        int size = Math.Min(capacity, Math.Max(1024, s_ids.Length * 2));
+        Array.Resize(ref s_ids, size);
+        Array.Resize(ref s_entries, size);
+    }
 
     /// <summary>The address of the first data byte of an array or string right now (0 for anything else or null).</summary>
     public static unsafe nint DataAddress(object? target) => target switch

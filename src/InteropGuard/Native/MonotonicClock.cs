@@ -47,6 +47,8 @@ public static partial class MonotonicClock
         public long Nanoseconds;
     }
 
+    // A vDSO read that never blocks: no GC transition (it was ~15 ns of a ~5 ns read, on every handle free).
     [LibraryImport("libc", EntryPoint = "clock_gettime")]
+    [SuppressGCTransition]
     private static unsafe partial int clock_gettime(int clock, TimeSpec* time);
 }

@@ -1,0 +1,141 @@
+// Program.cs - entry point of the Debug-mode gate: reads the budget, starts the side processes (unguarded, mode 1, mode
+// 2), measures the fixed pairs in rounds, writes the results and exits 0 (within budget), 1 (over budget) or 2 (the gate
+// could not measure); started with --side KEY it is one of those side processes.
+using System;
+using System.Collections.Generic;
+using System.Diagnostics;
+using System.IO;
+using System.Linq;
+using System.Runtime.InteropServices;
+using InteropGuard.BenchGate;
+
+namespace InteropGuard.DebugGate;
+
+internal static class Program
+{
+    /// <summary>
+    /// <c>dotnet InteropGuard.DebugGate.dll [--short] [--pair NAME]... [--launches N] [--rounds N] [--iterations N]
+    /// [--budget FILE] [--out DIR] [--artifacts DIR]</c>; normally run by <c>dotnet cake --target=DebugGate [--short=true]</c>.
+    /// </summary>
+    private static int Main(string[] args)
+    {
+        DebugSide? side = null;
+        try
+        {
+            string root = RepositoryRoot();
+            DebugGateSettings settings = DebugGateSettings.Parse(args, root);
+            side = settings.ChildSide;
+            DebugBudget budget = DebugBudget.Load(settings.BudgetPath, DebugPairs.All);
+            IReadOnlyList<DebugPair> pairs = settings.Select(DebugPairs.All);
+            if (side is DebugSide childSide)
+            {
+                return DebugGateChild.Run(childSide, pairs);
+            }
+
+            string validator = Validator(root);
+            Console.WriteLine($"debug-gate: {(settings.Short ? "short" : "full")} form, {settings.Rounds} rounds ({settings.Launches} launches × {settings.RoundsPerLaunch}) of {pairs.Count} pairs" +
+                $"{(pairs.Count < DebugPairs.All.Count ? " (--pair: not the gate's verdict)" : "")}; budget {budget.Path}; validator {validator}");
+            string loadBefore = LoadAverage();
+            DateTime started = DateTime.UtcNow;
+            var clock = Stopwatch.StartNew();
+            (IReadOnlyList<DebugPairResult> results, IReadOnlyList<string> proofs, PauseSummary pauses) = DebugGateRunner.Measure(settings, pairs, budget, validator);
+            var run = new DebugRunInfo(started, clock.Elapsed, Commit(root), Machine(), loadBefore, LoadAverage(), proofs, pauses);
+            string written = DebugGateResults.Write(settings, budget, run, results);
+
+            Console.WriteLine();
+            Console.Write(DebugGateResults.SummaryTable(results));
+            Console.WriteLine($"debug-gate: results in {written} (and .json, .totals.txt)");
+            string verdict = DebugGateResults.Verdict(results);
+            Console.WriteLine($"debug-gate: {verdict}");
+            return results.All(r => DebugSides.Guarded.All(r.Passed)) ? 0 : 1;
+        }
+        catch (GateSetupException e)
+        {
+            if (side is not null)
+            {
+                Console.Out.WriteLine("error " + e.Message.Replace('\n', ' '));
+            }
+
+            Console.Error.WriteLine($"debug-gate: ERROR: {e.Message}");
+            return 2;
+        }
+    }
+
+    // The validator the mode-2 side starts: InteropGuard.Cli.dll as the gate's build made it (a project reference).
+    private static string Validator(string root)
+    {
+        string configuration = new DirectoryInfo(AppContext.BaseDirectory).Parent?.Name ?? "Release";
+        string path = Path.Combine(root, "src", "InteropGuard.Cli", "bin", configuration, "net10.0", "InteropGuard.Cli.dll");
+        return File.Exists(path)
+            ? path
+            : throw new GateSetupException($"the validator {path} is missing: build the gate with its project references (dotnet build -c {configuration} benchmarks/InteropGuard.DebugGate)");
+    }
+
+    // The directory holding InteropGuard.sln, above the assembly (bin/Release/net10.0) or the working directory.
+    private static string RepositoryRoot()
+    {
+        foreach (string start in new[] { AppContext.BaseDirectory, Directory.GetCurrentDirectory() })
+        {
+            for (var directory = new DirectoryInfo(start); directory is not null; directory = directory.Parent)
+            {
+                if (File.Exists(Path.Combine(directory.FullName, "InteropGuard.sln")))
+                {
+                    return directory.FullName;
+                }
+            }
+        }
+
+        throw new GateSetupException("cannot find the repository (InteropGuard.sln) above the gate's assembly or the working directory");
+    }
+
+    private static string LoadAverage()
+    {
+        try
+        {
+            return string.Join(' ', File.ReadAllText("/proc/loadavg").Split(' ').Take(3));
+        }
+        catch (IOException)
+        {
+            return "unknown";
+        }
+    }
+
+    private static string Machine()
+    {
+        string cpu = "unknown CPU";
+        try
+        {
+            cpu = File.ReadLines("/proc/cpuinfo").FirstOrDefault(l => l.StartsWith("model name", StringComparison.Ordinal))?.Split(':', 2)[1].Trim() ?? cpu;
+        }
+        catch (IOException)
+        {
+        }
+
+        return $"{cpu}, {Environment.ProcessorCount} logical processors, {RuntimeInformation.OSDescription}, {RuntimeInformation.FrameworkDescription}";
+    }
+
+    private static string Commit(string root)
+    {
+        try
+        {
+            using var git = Process.Start(new ProcessStartInfo("git", "rev-parse --short HEAD")
+            {
+                WorkingDirectory = root,
+                RedirectStandardOutput = true,
+                RedirectStandardError = true,
+            });
+            if (git is null)
+            {
+                return "unknown";
+            }
+
+            string commit = git.StandardOutput.ReadToEnd().Trim();
+            git.WaitForExit();
+            return git.ExitCode == 0 && commit.Length > 0 ? commit : "unknown";
+        }
+        catch (System.ComponentModel.Win32Exception)
+        {
+            return "unknown";
+        }
+    }
+}
