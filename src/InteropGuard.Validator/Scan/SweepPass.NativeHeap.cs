@@ -54,6 +54,11 @@ internal sealed partial class SweepPass
                 }
 
                 ulong w = words[i];
+                if (KnownRetainer(plan, c.Block))
+                {
+                    continue;
+                }
+
                 int before = _findings.Count;
                 ClassifyWord(w, c.At, HeapHolder(plan, c.Block, holders), w - _dead.Lo < _dead.Hi - _dead.Lo,
                     _heap is not null && w - _heap.Lo < _heap.Hi - _heap.Lo);
@@ -78,12 +83,51 @@ internal sealed partial class SweepPass
         for (int b = 0; b < plan.Blocks.Count; b++)
         {
             NativeHeapBlock block = plan.Blocks[b];
-            if (NativeHeapReader.StillHolds(_memory, plan.Counters, block))
+            if (!KnownRetainer(plan, b) && NativeHeapReader.StillHolds(_memory, plan.Counters, block))
             {
                 ScanRange(block.Start, block.End, HeapHolder(plan, b, holders));
                 _result.NativeHeapBytes += (long)block.Size;
             }
         }
+    }
+
+    /// <summary>Libraries whose heaps keep pointers to the caller's memory by design and never read them again, with
+    /// why; their blocks are not reported (said once with verbosity=1). zstd keeps the end of the last input of a
+    /// compression context (window.nextSrc) between one-shot calls, to continue a frame that a one-shot call never
+    /// continues (measured: ZstdNet in RealLibrariesTests).</summary>
+    private static readonly (string Prefix, string Why)[] s_knownRetainers =
+    [
+        ("libzstd.so", "zstd keeps the end of the last input of a compression context (window.nextSrc) between calls and reads it only to continue a streamed frame"),
+    ];
+
+    private readonly Dictionary<int, bool> _knownRetainer = new();
+
+    private bool KnownRetainer(NativeHeapPlan plan, int block)
+    {
+        if (_knownRetainer.TryGetValue(block, out bool known))
+        {
+            return known;
+        }
+
+        known = false;
+        if (plan.Code.TryLocate(plan.Blocks[block].Caller, out CodeLocation where))
+        {
+            string name = Path.GetFileName(where.Library);
+            foreach ((string prefix, string why) in s_knownRetainers)
+            {
+                if (name.StartsWith(prefix, StringComparison.Ordinal))
+                {
+                    known = true;
+                    if (_settings.Verbosity >= 1)
+                    {
+                        _result.PassNotes.Add(("native-heap-known:" + prefix, $"blocks of {name} are not scanned: {why}."));
+                    }
+                }
+            }
+        }
+
+        _knownRetainer[block] = known;
+        return known;
     }
 
     private static Holder HeapHolder(NativeHeapPlan plan, int index, Dictionary<int, Holder> holders)
