@@ -189,6 +189,22 @@ Task("BenchValidator")
     RunOrFail("dotnet", "run -c Release --project benchmarks/InteropGuard.ValidatorBench");
 });
 
+// The allocator against its anchor: the same malloc+free loop built against glibc, gcc's AddressSanitizer and
+// ig_malloc/ig_free (benchmarks/native-alloc), run side by side in rotating rounds; prints a Markdown table and writes it
+// to artifacts/bench-alloc/alloc.md. `--rounds=N` (default 3) rounds per cell.
+var benchAllocRounds = Argument("rounds", 3);
+Task("BenchAlloc")
+    .IsDependentOn("Native")
+    .Does(() =>
+{
+    var build = root.Combine("build/native-alloc");
+    var output = artifacts.Combine("bench-alloc");
+    EnsureDirectoryExists(output);
+    RunOrFail("cmake", $"-S benchmarks/native-alloc -B \"{build}\" -DCMAKE_BUILD_TYPE=RelWithDebInfo -DIG_ARTIFACTS_DIR=\"{nativeOut}\"");
+    RunOrFail("cmake", $"--build \"{build}\" -j 2");
+    RunOrFail("python3", $"benchmarks/native-alloc/run_bench.py --build \"{build}\" --rounds {benchAllocRounds} --markdown \"{output.CombineWithFilePath("alloc.md")}\"");
+});
+
 // The release-mode gate (issue 6): fixed BenchmarkDotNet pairs, the unguarded call against release mode in the same
 // process, measured in rounds spread over several processes; fails when a pair's median overhead exceeds
 // benchmarks/bench-gate.budget.json. Full form (8 processes × 6 rounds, ~7 min) writes benchmarks/results/bench-gate.*;

@@ -16,6 +16,9 @@
 #include "internal/ig_internal.h"
 
 #include <malloc.h>
+#if defined(__x86_64__)
+#include <emmintrin.h>
+#endif
 
 #include <errno.h>
 #include <stdlib.h>
@@ -77,6 +80,89 @@ static const uint8_t *_ig_find_not(const uint8_t *p, size_t n, uint8_t value) {
 
 static void _ig_stat_add(uint64_t *field, uint64_t v) { IG_STORE(field, IG_LOAD(field) + v); }
 
+/* Poisons the user bytes of a freed block. The first bytes are in the cache (the allocation filled them and the
+ * program used them): memset. Past the bytes the allocation filled, a large block is mostly cold (the quarantine last
+ * touched it tens of MiB ago), so from IG_STREAM_MIN bytes on the rest is written with non-temporal stores: the lines
+ * go to memory without first being read into the cache, which halves the memory traffic of a memset there and leaves
+ * the cache to the program. The bytes written are the same either way. */
+#define IG_STREAM_MIN 16384u
+#define IG_HOT_MAX (256u << 10) /* mode 2 filled the whole block: at most this much of it is still cached */
+static void _ig_poison(uint8_t *p, size_t n, uint8_t value) {
+#if defined(__x86_64__)
+  size_t hot = _ig_full_fill ? IG_HOT_MAX : (size_t)IG_OPT(max_malloc_fill_size);
+  hot = (hot + 63) & ~(size_t)63;
+  if (n >= IG_STREAM_MIN && n - IG_STREAM_MIN / 2 > hot) {
+    size_t head = hot + (size_t)(-(uintptr_t)(p + hot) & 63);
+    memset(p, value, head);
+    uint8_t *q = p + head, *end = p + n;
+    __m128i v = _mm_set1_epi8((char)value);
+    for (; end - q >= 64; q += 64) {
+      _mm_stream_si128((__m128i *)(void *)q, v);
+      _mm_stream_si128((__m128i *)(void *)(q + 16), v);
+      _mm_stream_si128((__m128i *)(void *)(q + 32), v);
+      _mm_stream_si128((__m128i *)(void *)(q + 48), v);
+    }
+    _mm_sfence(); /* the streamed bytes are ordered before what the caller stores next (record, quarantine) */
+    memset(q, value, (size_t)(end - q));
+    return;
+  }
+#endif
+  memset(p, value, n);
+}
+
+/* ---------------------------------------------------------------------------------------------------
+ * Reuse cache (see _ig_reuse_t): blocks of up to IG_REUSE_MAX_TOTAL extent bytes, at most IG_REUSE_MAX_BYTES per
+ * thread. A program that frees and allocates blocks of one size (the common case) then pays neither libc's malloc
+ * and free nor an index remove and insert per block: the block keeps its place in the index while it waits.
+ * ------------------------------------------------------------------------------------------------ */
+#define IG_REUSE_MAX_TOTAL ((uint64_t)128 << 10)
+#define IG_REUSE_MAX_BYTES ((uint64_t)2 << 20)
+
+IG_INLINE _ig_reuse_t *_ig_reuse_bucket(_ig_thread_t *t, uint64_t total) {
+  return &t->reuse[(total >> 4) & (IG_REUSE_BUCKETS - 1)];
+}
+
+/* A held block of exactly `total` extent bytes (its FREED record's id in *id), or NULL. */
+static uint8_t *_ig_reuse_take(uint64_t total, uint64_t *id) {
+  _ig_thread_t *t = _ig_thread();
+  _ig_reuse_t *b = _ig_reuse_bucket(t, total);
+  if (b->count == 0 || b->total != total) return NULL;
+  uint32_t k = --b->count;
+  t->reuse_bytes -= total;
+  *id = b->id[k];
+  return (uint8_t *)(uintptr_t)b->base[k];
+}
+
+/* Keeps an evicted block (already checked, still FREED in the index and the table); false when it does not fit. */
+static bool _ig_reuse_put(const _ig_qitem_t *it) {
+  uint64_t total = (uint64_t)it->rz_left + it->size + it->rz_right;
+  if (it->rz_left != IG_LEFT_MIN || total > IG_REUSE_MAX_TOTAL) return false; /* aligned blocks and big ones: libc */
+  _ig_thread_t *t = _ig_thread();
+  _ig_reuse_t *b = _ig_reuse_bucket(t, total);
+  if (t->reuse_bytes + total > IG_REUSE_MAX_BYTES || (b->count != 0 && (b->total != total || b->count == IG_REUSE_DEPTH)))
+    return false;
+  b->total = total;
+  b->base[b->count] = it->start - it->rz_left;
+  b->id[b->count] = IG_LOAD(&_ig_record(it->slot)->id);
+  b->count++;
+  t->reuse_bytes += total;
+  return true;
+}
+
+void _ig_reuse_flush(_ig_thread_t *t) {
+  for (uint32_t i = 0; i < IG_REUSE_BUCKETS; i++) {
+    _ig_reuse_t *b = &t->reuse[i];
+    while (b->count > 0) {
+      uint32_t k = --b->count;
+      uint32_t slot = _ig_id_slot(b->id[k]);
+      _ig_index_remove(slot, b->base[k], b->base[k] + b->total);
+      free((void *)(uintptr_t)b->base[k]);
+      _ig_record_retire(slot);
+    }
+  }
+  t->reuse_bytes = 0;
+}
+
 /* ---------------------------------------------------------------------------------------------------
  * Allocation.
  * ------------------------------------------------------------------------------------------------ */
@@ -104,11 +190,13 @@ static void *_ig_alloc(size_t size, size_t align, uint32_t site, bool zero) {
   }
   /* release mode: only a sampled block that found a slot is made the guarded way */
   if (_ig_release && base == NULL) return _ig_plain_alloc(size, align, zero);
+  uint64_t reused = 0; /* the FREED record id of a block taken from the reuse cache */
   if (IG_LIKELY(base == NULL)) {
     right = _ig_right_redzone(size);
     size_t total = left + size + right;
     if (align <= 16) {
-      base = malloc(total);
+      base = _ig_reuse_take(total, &reused);
+      if (base == NULL) base = malloc(total);
     } else {
       void *p = NULL;
       base = posix_memalign(&p, align, total) == 0 ? p : NULL;
@@ -117,7 +205,7 @@ static void *_ig_alloc(size_t size, size_t align, uint32_t site, bool zero) {
   } else {
     right = size == 0 ? 16 : ((16 - (size & 15)) & 15);
   }
-  uint32_t slot = _ig_slot_alloc();
+  uint32_t slot = reused != 0 ? _ig_id_slot(reused) : _ig_slot_alloc();
   if (IG_UNLIKELY(slot == IG_SLOT_NONE)) { /* table full (warned once): no untracked blocks */
     if (gslot != IG_SLOT_NONE) {
       _ig_qitem_t none = {(uint64_t)(uintptr_t)(base + left), size, IG_SLOT_NONE, (uint16_t)left, (uint16_t)right};
@@ -164,7 +252,8 @@ static void *_ig_alloc(size_t size, size_t align, uint32_t site, bool zero) {
     _ig_qitem_t item = {(uint64_t)(uintptr_t)start, size, slot, (uint16_t)left, (uint16_t)right};
     _ig_guarded_commit(gslot, &item, site);
   }
-  _ig_index_insert(&e);
+  if (reused != 0) _ig_index_replace(reused, &e);
+  else _ig_index_insert(&e);
   _ig_thread_t *t = _ig_thread();
   _ig_stat_add(&t->allocs, 1);
   _ig_stat_add(&t->alloc_bytes, size);
@@ -267,21 +356,25 @@ static ig_status_t _ig_free_impl(void *ptr, uint32_t site, ig_violation_t *out) 
     return IG_OK;
   }
   _ig_entry_t e;
-  /* The index decides whether this is a block at all; nothing at `ptr` is read before it says so. */
-  if (IG_UNLIKELY(!_ig_index_find_block(a, &e))) return _ig_free_error(a, site, out, false, NULL);
-  /* Exactly one free wins the block: the first bin of its extent moves LIVE to FREED under its lock
-   * (with the quarantine off, the same critical section also takes the block out of the index). */
+  /* The index decides whether this is a block at all; nothing at `ptr` is read before it says so. Exactly one free
+   * wins the block: the first bin of its extent moves LIVE to FREED under its lock (with the quarantine off, the same
+   * critical section also takes the block out of the index). */
   bool guarded = IG_UNLIKELY(_ig_gp_rate != 0) && _ig_guarded_owns(a);
   bool now = !guarded && _ig_quarantine_off(); /* a guarded block keeps its FREED record until its slot is reused */
-  if (IG_UNLIKELY(e.state != IG_STATE_LIVE ||
-                  !(now ? _ig_index_claim_remove(e.id, e.lo, e.hi, site)
-                        : _ig_index_claim(e.id, e.lo, e.hi, IG_STATE_FREED))))
-    return _ig_free_error(a, site, out, true, &e);
+  if (IG_LIKELY(!now)) {
+    int claim = _ig_index_find_claim(a, &e, IG_STATE_FREED); /* find and claim under one bin lock */
+    if (IG_UNLIKELY(claim != IG_CLAIM_WON))
+      return _ig_free_error(a, site, out, claim == IG_CLAIM_NOT_LIVE, claim == IG_CLAIM_NOT_LIVE ? &e : NULL);
+  } else {
+    if (IG_UNLIKELY(!_ig_index_find_block(a, &e))) return _ig_free_error(a, site, out, false, NULL);
+    if (IG_UNLIKELY(e.state != IG_STATE_LIVE || !_ig_index_claim_remove(e.id, e.lo, e.hi, site)))
+      return _ig_free_error(a, site, out, true, &e);
+  }
   /* We own the block now. */
   uint32_t slot = _ig_id_slot(e.id);
   uint64_t size = _ig_entry_size(&e);
   const uint8_t *bad = _ig_block_damage(&e);
-  if (IG_OPT(poison_freed)) memset(ptr, (int)IG_OPT(free_fill_byte), size);
+  if (IG_OPT(poison_freed)) _ig_poison(ptr, size, (uint8_t)IG_OPT(free_fill_byte));
   if (!now) {
     _ig_record_mark_released(slot, site);
     _ig_record_set_state(slot, IG_STATE_FREED);
@@ -340,6 +433,7 @@ void _ig_block_evict(const _ig_qitem_t *it) {
       ig_report(&v);
     }
   }
+  if (_ig_reuse_put(it)) return;
   _ig_index_remove(it->slot, it->start - it->rz_left, it->start + it->size + it->rz_right);
   _ig_block_release(it);
 }

@@ -538,6 +538,33 @@ void _ig_index_remove(uint32_t slot, uint64_t lo, uint64_t hi) {
   }
 }
 
+/* Rewrites old_id's entry in one bin as `in` (same extent, so pmax and the sub-index stay as they are). */
+static bool _ig_bin_replace(_ig_bin_t *bin, uint64_t old_id, const _ig_entry_t *in) {
+  _ig_bin_wlock(bin);
+  uint32_t i = _ig_bin_find_id(bin, in->lo, old_id);
+  bool ok = i < bin->count;
+  if (ok) {
+    _ig_entry_t x = *in;
+    x.pmax = bin->arr->e[i].pmax;
+    _ig_entry_put(bin->arr, i, &x);
+  }
+  _ig_bin_wunlock(bin);
+  return ok;
+}
+
+void _ig_index_replace(uint64_t old_id, const _ig_entry_t *in) {
+  int level = _ig_level_for(in->lo, in->hi);
+  if (level < 0) {
+    IG_ASSERT(_ig_bin_replace(&_ig_huge, old_id, in));
+    return;
+  }
+  _ig_level_t *lv = &_ig_levels[level];
+  for (uint64_t b = in->lo >> lv->shift, last = (in->hi - 1) >> lv->shift; b <= last; b++) {
+    _ig_bin_t *bin = _ig_bin_peek(lv, b);
+    IG_ASSERT(bin != NULL && _ig_bin_replace(bin, old_id, in)); /* the caller owns the FREED block: its entries stay */
+  }
+}
+
 /* Sets the state of id's entry in one bin; with `claim` only a LIVE entry changes. */
 static bool _ig_bin_set_state(_ig_bin_t *bin, uint64_t id, uint64_t lo, uint32_t state, bool claim) {
   _ig_bin_wlock(bin);
@@ -766,6 +793,51 @@ bool _ig_index_find_block(uint64_t addr, _ig_entry_t *out) {
     if (_ig_bin_find_block(bin, addr, out, shift)) return true;
   }
   return false;
+}
+
+/* The free path's find and claim in one pass: the bin that holds addr is write-locked once, the block starting at addr
+ * looked up in the writer's exact view and, when LIVE, moved to `state` right there (its first bin decides, as in
+ * _ig_index_claim; when that is another bin, _ig_index_claim does it). */
+int _ig_index_find_claim(uint64_t addr, _ig_entry_t *out, uint32_t state) {
+  if (addr >= IG_ADDR_LIMIT) return IG_CLAIM_NONE;
+  for (uint32_t present = IG_LOAD_ACQ(&_ig_present); present != 0; present &= present - 1) {
+    unsigned lvl = (unsigned)__builtin_ctz(present);
+    unsigned shift;
+    _ig_bin_t *bin = (_ig_bin_t *)(uintptr_t)_ig_present_bin(lvl, addr, &shift);
+    if (bin == NULL || IG_LOAD_ACQ(&bin->arr) == NULL) continue;
+    _ig_bin_wlock(bin);
+    const _ig_hot_t *e = bin->arr->e;
+    uint32_t i = _ig_bin_upper_w(bin, addr), hit = bin->count;
+    while (i-- > 0) {
+      const _ig_hot_t *x = &e[i];
+      if (x->pmax <= addr) break;
+      if (x->hi <= addr || x->lo + x->rz_left != addr) continue;
+      if (x->kind != IG_RANGE_NATIVE_BLOCK || x->state == IG_STATE_EMPTY) continue;
+      hit = i;
+      break;
+    }
+    if (hit == bin->count) {
+      _ig_bin_wunlock(bin);
+      continue;
+    }
+    _ig_entry_join(&e[hit], &_ig_cold(bin->arr, bin->arr->cap)[hit], out);
+    if (out->state != IG_STATE_LIVE) {
+      _ig_bin_wunlock(bin);
+      return IG_CLAIM_NOT_LIVE;
+    }
+    if (shift != 0 && (out->lo >> shift) != (addr >> shift)) { /* the block's first bin is an earlier one */
+      _ig_bin_wunlock(bin);
+      return _ig_index_claim(out->id, out->lo, out->hi, state) ? IG_CLAIM_WON : IG_CLAIM_NOT_LIVE;
+    }
+    IG_STORE(&bin->arr->e[hit].state, (uint8_t)state);
+    _ig_bin_wunlock(bin);
+    for (uint64_t b = (out->lo >> shift) + 1, last = shift != 0 ? (out->hi - 1) >> shift : 0; shift != 0 && b <= last; b++) {
+      _ig_bin_t *other = _ig_bin_peek(&_ig_levels[lvl], b);
+      if (other) _ig_bin_set_state(other, out->id, out->lo, state, false);
+    }
+    return IG_CLAIM_WON;
+  }
+  return IG_CLAIM_NONE;
 }
 
 bool _ig_index_snapshot(const _ig_entry_t *e, ig_range_t *out) {

@@ -104,6 +104,7 @@ static void _ig_slot_cache_flush(_ig_thread_t *t, uint32_t keep);
 static void _ig_thread_exit(void *arg) {
   _ig_thread_t *t = arg;
   _ig_thread_flush(t);
+  _ig_reuse_flush(t); /* after the quarantine's last evictions, which may fill it; before the slot cache goes back */
   IG_ADD(&_ig_header.live_ranges, (uint64_t)t->live_delta);
   IG_STORE(&t->live_delta, 0);
   _ig_slot_cache_flush(t, 0);

@@ -56,6 +56,12 @@ public sealed class SweepResult
     /// <summary>Times the target was resumed and stopped again because a GC was in progress.</summary>
     public int Retries { get; internal set; }
 
+    /// <summary>Threads whose stacks this sweep walked for pinned roots (0 when no candidate needed them).</summary>
+    internal long StackWalks { get; set; }
+
+    /// <summary>Threads whose pinned stack roots this sweep took from the previous stop (unchanged registers and stack).</summary>
+    internal long StackReuses { get; set; }
+
     /// <summary>False when the managed heap could not be examined (a GC stayed in progress through every retry): the
     /// managed-pointer checks were skipped in this sweep (a warning says so).</summary>
     public bool HeapChecked { get; internal set; } = true;

@@ -24,6 +24,7 @@ public sealed class Sweeper : IDisposable
     private readonly HashSet<string> _reported = new(StringComparer.Ordinal);
     private readonly HashSet<string> _warned = new(StringComparer.Ordinal);
     private readonly StopSentinel _sentinel;
+    private StackRootCache _stackRoots = new();
     private bool _disposed;
     private long _sweeps;
 
@@ -45,6 +46,10 @@ public sealed class Sweeper : IDisposable
 
     /// <summary>What is checked and reported.</summary>
     public ValidatorSettings Settings { get; }
+
+    /// <summary>False: every stop walks every thread's stack (the benchmark's side-by-side baseline); true (default): a
+    /// thread whose registers and stack did not change since the previous stop keeps its roots (<see cref="StackRootCache"/>).</summary>
+    internal bool ReuseStackRoots { get; set; } = true;
 
     /// <summary>Milliseconds <see cref="Open"/> took (attach, runtime, table; the protocol's <c>warmupMs</c>).</summary>
     public double WarmupMs { get; }
@@ -122,6 +127,13 @@ public sealed class Sweeper : IDisposable
 
         List<LibraryData> libraries = LibraryDataRegions.Find(ProcessId); // before the stop: /proc reads need no pause
         NativeHeapPlan? nativeHeap = NativeHeapPlan.Prepare(ProcessId, _table, ReservedRange); // native heap: read while running
+        if (!ReuseStackRoots)
+        {
+            _stackRoots = new StackRootCache();
+        }
+
+        _stackRoots.ReadMappings(ProcessId); // before the stop, like the libraries: where the threads' stacks end
+        long walked = _stackRoots.Walked, reused = _stackRoots.Reused;
         var raw = new List<Finding>();
         for (int attempt = 0; ; attempt++)
         {
@@ -180,6 +192,8 @@ public sealed class Sweeper : IDisposable
             break;
         }
 
+        result.StackWalks = _stackRoots.Walked - walked;
+        result.StackReuses = _stackRoots.Reused - reused;
         foreach (Finding f in raw)
         {
             if (Settings.IsEnabled(f.Kind) && _reported.Add(f.Key))
@@ -204,6 +218,7 @@ public sealed class Sweeper : IDisposable
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
         pauseMs = 0;
+        _stackRoots.ReadMappings(ProcessId);
         for (int attempt = 0; attempt < MaxRetries; attempt++)
         {
             long start = Stopwatch.GetTimestamp();
@@ -224,7 +239,7 @@ public sealed class Sweeper : IDisposable
                 using ClrRuntime runtime = TargetProcess.CreateRuntime(target, ProcessId);
                 if (runtime.Heap.CanWalkHeap && !SuspendingForGc(runtime))
                 {
-                    var heap = new HeapView(runtime);
+                    var heap = new HeapView(runtime, _stackRoots);
                     var verdicts = new AddressVerdict[addresses.Count];
                     for (int i = 0; i < addresses.Count; i++)
                     {
@@ -324,7 +339,7 @@ public sealed class Sweeper : IDisposable
                         return false;
                     }
 
-                    heap = new HeapView(runtime);
+                    heap = new HeapView(runtime, _stackRoots);
                     int threads = 0;
                     foreach (ClrThread t in runtime.Threads)
                     {

@@ -22,6 +22,7 @@ internal static unsafe partial class Scenarios
         ["poh"] = Poh,
         ["frozen-literal"] = FrozenLiteral,
         ["fixed-blocked"] = FixedBlocked,
+        ["fixed-then-waits"] = FixedThenWaits,
         ["redzone"] = Redzone,
         ["redzone-left"] = RedzoneLeft,
         ["two-holders"] = TwoHolders,
@@ -375,6 +376,34 @@ internal static unsafe partial class Scenarios
         }
 
         yield return 0;
+    }
+
+    /// <summary>A thread blocks in native code inside `fixed` (phase 1: pinned by its stack root), then the call returns and
+    /// the thread lives on, waiting in managed code (phase 2): with the bug native code still holds the pointer, which
+    /// nothing pins any more; correct code lets go first. The same thread at both sweeps, so the validator must see that
+    /// its stack changed rather than reuse the roots of the first stop.</summary>
+    private static IEnumerable<ulong> FixedThenWaits(bool bug)
+    {
+        s_array = new byte[512];
+        var done = new ManualResetEventSlim();
+        var thread = new Thread(() =>
+        {
+            BlockHoldingArray();
+            done.Wait();
+        })
+        { IsBackground = true, Name = "fixed-then-waits" };
+        thread.Start();
+        TargetNative.WaitBlocked();
+        yield return 0;
+        if (!bug)
+        {
+            TargetNative.Reset(); // native code lets go first, then the call returns
+        }
+
+        TargetNative.ReleaseBlocked();
+        yield return 0;
+        done.Set();
+        thread.Join();
     }
 
     private static void BlockHoldingArray()

@@ -164,6 +164,21 @@ typedef struct _ig_local_fifo_s {
   uint64_t unpub_user;       /* user bytes not yet added to header.quarantine_bytes */
 } _ig_local_fifo_t;
 
+/* The reuse cache (ig_alloc.c): native blocks that left the quarantine, kept by the thread that evicted them for its
+ * next allocation of the same extent instead of going back to libc. A held block stays FREED, in the index and in
+ * the table, exactly as in the quarantine (a stale pointer into it is still a use after free); reusing it rewrites
+ * its index entries in place (same extent) and gives its record slot a new generation. One bucket holds blocks of
+ * one extent size (total bytes, header to the end of the right redzone). */
+#define IG_REUSE_BUCKETS 16
+#define IG_REUSE_DEPTH 64 /* a quarantine round evicts up to IG_QBATCH blocks at once */
+typedef struct _ig_reuse_s {
+  uint64_t total;                  /* extent bytes of the blocks held; meaningless while count is 0 */
+  uint32_t count;
+  uint32_t _pad;
+  uint64_t base[IG_REUSE_DEPTH];   /* what libc returned (= the extent's low end) */
+  uint64_t id[IG_REUSE_DEPTH];     /* the FREED record's id (slot in the low 32 bits) */
+} _ig_reuse_t;
+
 typedef struct _ig_thread_s {
   struct _ig_thread_s *next_all;  /* every thread struct ever made (for statistics) */
   struct _ig_thread_s *next_free; /* recycled structs */
@@ -177,6 +192,8 @@ typedef struct _ig_thread_s {
   uint64_t allocs, frees, alloc_bytes, free_bytes;
   int64_t live_delta; /* LIVE records made minus ended, not yet added to header.live_ranges */
   uint64_t seq_next, seq_end; /* this thread's block of sequence numbers [next, end) (see _ig_next_seq) */
+  uint64_t reuse_bytes;        /* extent bytes held in reuse[] */
+  _ig_reuse_t reuse[IG_REUSE_BUCKETS];
 } IG_ALIGNED(IG_CACHE_LINE) _ig_thread_t;
 
 extern IG_TLS _ig_thread_t *_ig_tls;
@@ -265,11 +282,20 @@ IG_INLINE uint64_t _ig_entry_size(const _ig_entry_t *e) { return e->hi - e->rz_r
 void _ig_index_init(void);
 void _ig_index_insert(const _ig_entry_t *e);
 void _ig_index_remove(uint32_t slot, uint64_t lo, uint64_t hi);
+/* Rewrites, in every bin of its extent, the entry of old_id (a FREED native block the caller owns, whose extent is
+ * exactly e's) as e: a reused block enters the index without a remove and an insert. */
+void _ig_index_replace(uint64_t old_id, const _ig_entry_t *e);
 /* Moves the range's entries from LIVE to `state`. Exactly one caller wins for a given id (the first bin
  * decides, under its write lock); false when the range is not LIVE in the index. */
 bool _ig_index_claim(uint64_t id, uint64_t lo, uint64_t hi, uint32_t state);
 /* Best range (live beats not live, newest wins) whose extent contains addr; false if none. */
 bool _ig_index_find(uint64_t addr, _ig_entry_t *out);
+/* The free path: finds the native block whose user start is exactly addr and, when it is LIVE, claims it (moves it to
+ * `state`; exactly one caller wins, as with _ig_index_claim). IG_CLAIM_WON: claimed, *out is the entry as it was;
+ * IG_CLAIM_NOT_LIVE: found but freed already or claimed by another caller first (*out holds what was found);
+ * IG_CLAIM_NONE: no block starts at addr. */
+enum { IG_CLAIM_NONE = 0, IG_CLAIM_WON = 1, IG_CLAIM_NOT_LIVE = 2 };
+int _ig_index_find_claim(uint64_t addr, _ig_entry_t *out, uint32_t state);
 /* A native block whose user start is exactly addr (live or freed); false if none. */
 bool _ig_index_find_block(uint64_t addr, _ig_entry_t *out);
 /* Copies the record of a found entry (state = the entry's state); false when the record was recycled
@@ -301,8 +327,11 @@ uint64_t _ig_quarantine_blocks(void);
 uint64_t _ig_quarantine_user_bytes(void);
 uint64_t _ig_history_count(void);
 
-/* Releases a freed native block for good: leaves the index, back to libc, record recycled (ig_alloc.c). */
+/* A freed native block leaves the quarantine: into the evicting thread's reuse cache, or for good (leaves the index,
+ * back to libc, record recycled) (ig_alloc.c). */
 void _ig_block_evict(const _ig_qitem_t *item);
+/* At thread exit: releases every block of the thread's reuse cache for good. */
+void _ig_reuse_flush(_ig_thread_t *t);
 /* The end of an eviction for a block already out of the index: libc free and record recycled. */
 void _ig_block_release(const _ig_qitem_t *item);
 /* Forgets a released range (ig_table.c). */

@@ -17,10 +17,12 @@ internal sealed class HeapView
     private readonly ulong _reservedLo;
     private readonly ulong _reservedHi;
 
-    public HeapView(ClrRuntime runtime)
+    /// <summary>The heap of one stop; <paramref name="stackRoots"/> keeps the threads' stack roots between stops (null: a
+    /// cache of this stop only, every thread walked).</summary>
+    public HeapView(ClrRuntime runtime, StackRootCache? stackRoots = null)
     {
         _heap = runtime.Heap;
-        _roots = new PinnedRoots(runtime);
+        _roots = new PinnedRoots(runtime, stackRoots ?? new StackRootCache());
         var list = new List<Segment>();
         ulong lo = ulong.MaxValue, hi = 0;
         foreach (ClrSegment seg in _heap.Segments)

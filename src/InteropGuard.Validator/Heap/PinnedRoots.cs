@@ -4,16 +4,21 @@ using Microsoft.Diagnostics.Runtime;
 
 namespace InteropGuard.Validator.Heap;
 
-/// <summary>Pinned handles (~1 ms) and pinned stack roots (the expensive part: 6-19 ms on a busy process) of one stop.</summary>
+/// <summary>Pinned handles (~1 ms) and pinned stack roots (the expensive part: 6-19 ms on a busy process when every
+/// thread is walked; <see cref="StackRootCache"/> walks only the threads that moved since the last stop) of one stop.</summary>
 internal sealed class PinnedRoots
 {
     private readonly ClrRuntime _runtime;
+    private readonly StackRootCache _cache;
     private HashSet<ulong>? _handles;
     private HashSet<ulong>? _stack;
 
-    public PinnedRoots(ClrRuntime runtime)
+    /// <summary>The pin sets of one stop of <paramref name="runtime"/>; <paramref name="cache"/> carries each thread's stack
+    /// roots over from the previous stop (a fresh cache walks every thread).</summary>
+    public PinnedRoots(ClrRuntime runtime, StackRootCache cache)
     {
         _runtime = runtime;
+        _cache = cache;
     }
 
     /// <summary>True once the stack roots were enumerated in this stop (for the cost model and tests).</summary>
@@ -69,22 +74,7 @@ internal sealed class PinnedRoots
     private HashSet<ulong> BuildStack()
     {
         var set = new HashSet<ulong>();
-        foreach (ClrThread thread in _runtime.Threads)
-        {
-            if (!thread.IsAlive)
-            {
-                continue;
-            }
-
-            foreach (ClrStackRoot root in thread.EnumerateStackRoots())
-            {
-                if (root.IsPinned && root.Object.Address != 0)
-                {
-                    set.Add(root.Object.Address); // interior roots (fixed) resolve to the containing object
-                }
-            }
-        }
-
+        _cache.AddPinnedRoots(_runtime, set);
         return set;
     }
 }
