@@ -30,7 +30,11 @@ internal sealed class LoadTarget : IDisposable
 
     public ulong Table { get; }
 
-    public static LoadTarget Start(LoadShape shape)
+    public static LoadTarget Start(LoadShape shape) =>
+        Start("load", shape.Blocks, shape.NativeMb, shape.Pins, shape.HeapMb, shape.Threads);
+
+    /// <summary>Starts a scenario of the validator targets in mode ok with integer arguments.</summary>
+    public static LoadTarget Start(string scenario, params int[] arguments)
     {
         string dir = Path.Combine(AppContext.BaseDirectory, "targets");
         var info = new ProcessStartInfo("/bin/sh")
@@ -41,9 +45,12 @@ internal sealed class LoadTarget : IDisposable
             WorkingDirectory = dir,
         };
         info.ArgumentList.Add("-c");
-        info.ArgumentList.Add("dotnet \"$0\" load ok \"$1\" \"$2\" \"$3\" \"$4\" \"$5\"; exit $?");
+        info.ArgumentList.Add("dotnet \"$@\"; exit $?"); // not exec: dotnet must not be this process's child
+        info.ArgumentList.Add("sh");
         info.ArgumentList.Add(Path.Combine(dir, "InteropGuard.ValidatorTargets.dll"));
-        foreach (int value in new[] { shape.Blocks, shape.NativeMb, shape.Pins, shape.HeapMb, shape.Threads })
+        info.ArgumentList.Add(scenario);
+        info.ArgumentList.Add("ok");
+        foreach (int value in arguments)
         {
             info.ArgumentList.Add(value.ToString(CultureInfo.InvariantCulture));
         }

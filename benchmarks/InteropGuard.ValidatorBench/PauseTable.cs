@@ -2,6 +2,7 @@
 using System;
 using System.Collections.Generic;
 using System.Globalization;
+using System.Linq;
 using InteropGuard.Validator;
 
 namespace InteropGuard.ValidatorBench;
@@ -62,6 +63,46 @@ internal static class PauseTable
             {
                 Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
                     $"| {shape} | {side.Name} | {side.Median(side.Pauses):F1} | {side.P90(side.Pauses):F1} | {side.Median(side.Cpu):F1} | {side.Walked} / {side.Reused} | {last!.Bytes} | {last.Threads} |"));
+            }
+        }
+    }
+
+    /// <summary>Native-heap shapes (MiB a native library allocated and tracking registered, 100 retained pins, 500 MiB
+    /// managed heap): the heap is read while the target runs, the pause confirms candidate words only.</summary>
+    public static IReadOnlyList<int> HeapShapesMb { get; } = [0, 16, 256, 1024]; // 0: the fixed cost of a pause, same target
+
+    /// <summary>The native-heap table: pause (stop to resume) against the sweep's wall time, which includes reading the
+    /// native heap while the target runs.</summary>
+    public static void RunHeap(int sweeps)
+    {
+        Console.WriteLine("| native heap | pause median ms | pause p90 ms | sweep wall median ms | native-heap bytes read | blocks |");
+        Console.WriteLine("|---|---|---|---|---|---|");
+        foreach (int mb in HeapShapesMb)
+        {
+            using LoadTarget target = LoadTarget.Start("heap-load", mb, 100, 500);
+            using Sweeper sweeper = Sweeper.Open(target.Pid, target.Table);
+            var pauses = new List<double>();
+            var walls = new List<double>();
+            SweepResult? last = null;
+            for (int i = 0; i < sweeps + 3; i++)
+            {
+                long start = System.Diagnostics.Stopwatch.GetTimestamp();
+                last = sweeper.Sweep(SweepReason.Timer);
+                double wall = System.Diagnostics.Stopwatch.GetElapsedTime(start).TotalMilliseconds;
+                if (i >= 3)
+                {
+                    pauses.Add(last.PauseMs); // the first sweeps warm the JIT and the DAC
+                    walls.Add(wall);
+                }
+            }
+
+            pauses.Sort();
+            walls.Sort();
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"| {mb} MiB in 64 KiB blocks, 100 pins, 500 MiB heap | {pauses[pauses.Count / 2]:F1} | {pauses[(int)(pauses.Count * 0.9)]:F1} | {walls[walls.Count / 2]:F1} | {last!.NativeHeapBytes} | {last.NativeHeapBlocks} |"));
+            if (last.Findings.Count > 0)
+            {
+                Console.WriteLine("  (unexpected findings: " + string.Join("; ", last.Findings.Select(f => f.Kind)) + ")");
             }
         }
     }

@@ -160,7 +160,8 @@ typedef struct ig_site {
  *   112    8    canary_byte      the value every right-redzone byte holds (low 8 bits)
  *   120    8    fill_flags       IG_TABLE_F_*: how much of a new block the allocator writes
  *   128    8    fill_size        with IG_TABLE_F_PARTIAL_FILL: bytes at the start of a new block filled (or zeroed)
- *   136    8    reserved[15]
+ *   136    8    native_heap      address of the native-heap registry (ig_heap_header_t), 0 while it is not installed
+ *   144    8    reserved[14]
  *   256         (sizeof)
  */
 #define IG_TABLE_MAGIC "IGTABLE"
@@ -186,7 +187,8 @@ typedef struct ig_table_header {
   uint64_t canary_byte;
   uint64_t fill_flags;
   uint64_t fill_size;
-  uint64_t reserved[15];
+  uint64_t native_heap;
+  uint64_t reserved[14];
 } ig_table_header_t;
 
 /* fill_flags: new blocks that are not zeroed are filled with malloc_fill_byte only in their first fill_size bytes
@@ -392,6 +394,89 @@ typedef struct ig_stats {
 } ig_stats_t;
 
 IG_API void ig_get_stats(ig_stats_t *out);
+
+/* ---------------------------------------------------------------------------------------------------
+ * Native-heap tracking (ig_heap*.c; docs/design/native-heap.md). In mode 2 the import slots (GOT) of every
+ * non-runtime native library, and libSystem.Native's allocation imports, are patched to route malloc, calloc,
+ * realloc, reallocarray, free, posix_memalign, aligned_alloc, memalign and C++ operator new/delete through
+ * InteropGuard: each block such a library allocates is zeroed and recorded in the registry below, which the
+ * validator reads from outside the process. Blocks are plain libc blocks (no header, no redzone).
+ *
+ * Registry header (ig_heap_header_t, static storage; ig_table_header_t.native_heap points at it). A reader treats every
+ * slot as possibly torn: it uses a slot only when state is 1 and addr is neither 0 nor IG_HEAP_TOMBSTONE, and
+ * confirms a slot it acts on by reading it again with the target stopped.
+ *
+ *   offset size field
+ *   0      8    magic            "IGHEAP" + 2 NUL
+ *   8      4    version          IG_HEAP_VERSION
+ *   12     4    slot_size        sizeof(ig_heap_slot_t)
+ *   16     8    capacity         slots (a power of two)
+ *   24     8    slots            address of ig_heap_slot_t[capacity] (mmap'ed once, never unmapped)
+ *   32     8    untracked_frees  frees and reallocs of blocks the registry never saw (allocated before a library
+ *                                was hooked, or by code that is not hooked): passed to libc untouched
+ *   40     8    dropped          allocations left untracked because their probe window was full
+ *   48     8    modules          libraries hooked so far
+ *   56     8    generation       incremented each time libraries are hooked
+ *   64          (sizeof)
+ */
+#define IG_HEAP_MAGIC "IGHEAP"
+#define IG_HEAP_VERSION 1u
+/* addr of a removed slot */
+#define IG_HEAP_TOMBSTONE 1u
+/* slots a block's address may sit in past its hash: open addressing with linear probing in a bounded window */
+#define IG_HEAP_PROBES 64u
+
+/* ig_heap_slot_t.how: which call made the block */
+#define IG_HEAP_HOW_MALLOC 1u
+#define IG_HEAP_HOW_CALLOC 2u
+#define IG_HEAP_HOW_REALLOC 3u
+#define IG_HEAP_HOW_ALIGNED 4u
+#define IG_HEAP_HOW_NEW 5u
+
+typedef struct ig_heap_header {
+  char magic[8];
+  uint32_t version;
+  uint32_t slot_size;
+  uint64_t capacity;
+  uint64_t slots;
+  uint64_t untracked_frees;
+  uint64_t dropped;
+  uint64_t modules;
+  uint64_t generation;
+} ig_heap_header_t;
+
+/* Slot of the registry (ig_heap_slot_t), at slots + 32 * (hash(addr) + k) for some k < IG_HEAP_PROBES:
+ *
+ *   offset size field
+ *   0      8    addr    user pointer; 0 = never used, IG_HEAP_TOMBSTONE = removed
+ *   8      8    size    bytes requested
+ *   16     8    caller  return address of the allocation call (inside the library that asked)
+ *   24     4    state   0 = being written or removed, 1 = live (release store after every other field)
+ *   28     4    how     IG_HEAP_HOW_*
+ *   32          (sizeof)
+ */
+typedef struct ig_heap_slot {
+  uint64_t addr;
+  uint64_t size;
+  uint64_t caller;
+  uint32_t state;
+  uint32_t how;
+} ig_heap_slot_t;
+
+/* Patches the libraries loaded so far (and, from then on, those the runtime loads: libcoreclr's dlopen import is
+ * routed through ig_heap_refresh). Reads the native_heap and native_heap_blocks options; IG_OK when tracking runs,
+ * IG_ERR_STATE when native_heap=0 or on an architecture without GOT patching (not x86-64 or AArch64 Linux),
+ * IG_ERR_NOMEM when the registry cannot be mapped. Idempotent. */
+IG_API ig_status_t ig_heap_install(void);
+/* Hooks the libraries loaded since the last call (cheap when none was: one dl_iterate_phdr); returns how many were
+ * newly hooked. 0 before ig_heap_install. */
+IG_API uint32_t ig_heap_refresh(void);
+/* The registry header; NULL before ig_heap_install. */
+IG_API const ig_heap_header_t *ig_heap(void);
+/* 1 and *out filled when ptr is the start of a tracked block, else 0. */
+IG_API int ig_heap_find(const void *ptr, ig_heap_slot_t *out);
+/* 1 when the library whose file name (basename) starts with prefix has been hooked, else 0. */
+IG_API int ig_heap_hooked(const char *prefix);
 
 #ifdef __cplusplus
 }

@@ -56,7 +56,8 @@ _Static_assert(offsetof(ig_table_header_t, pid) == 104, "header.pid");
 _Static_assert(offsetof(ig_table_header_t, canary_byte) == 112, "header.canary_byte");
 _Static_assert(offsetof(ig_table_header_t, fill_flags) == 120, "header.fill_flags");
 _Static_assert(offsetof(ig_table_header_t, fill_size) == 128, "header.fill_size");
-_Static_assert(offsetof(ig_table_header_t, reserved) == 136, "header.reserved");
+_Static_assert(offsetof(ig_table_header_t, native_heap) == 136, "header.native_heap");
+_Static_assert(offsetof(ig_table_header_t, reserved) == 144, "header.reserved");
 
 _Static_assert(sizeof(ig_violation_t) == 136, "ig_violation_t is 136 bytes");
 _Static_assert(offsetof(ig_violation_t, range) == 40, "violation.range");

@@ -15,4 +15,8 @@ public enum HolderKind
 
     /// <summary>The writable data (.data/.bss) of a native library the program loaded (<c>library-data</c>).</summary>
     LibraryData,
+
+    /// <summary>A block a native library (or managed code through libSystem.Native) allocated with malloc, calloc,
+    /// realloc, an aligned allocation or C++ new, tracked by native-heap tracking (<c>native-heap</c>).</summary>
+    NativeHeap,
 }

@@ -48,6 +48,12 @@ public sealed class SweepResult
     /// <summary>Managed threads of the target.</summary>
     public long Threads { get; internal set; }
 
+    /// <summary>Blocks of the native-heap registry this sweep saw (0 when tracking is off).</summary>
+    public long NativeHeapBlocks { get; internal set; }
+
+    /// <summary>Bytes of native-heap blocks read (before the stop when the GC's range is fixed, else inside it).</summary>
+    public long NativeHeapBytes { get; internal set; }
+
     /// <summary>Times the target was resumed and stopped again because a GC was in progress.</summary>
     public int Retries { get; internal set; }
 

@@ -127,6 +127,7 @@ public sealed class Sweeper : IDisposable
         }
 
         List<LibraryData> libraries = LibraryDataRegions.Find(ProcessId); // before the stop: /proc reads need no pause
+        NativeHeapPlan? nativeHeap = NativeHeapPlan.Prepare(ProcessId, _table, ReservedRange); // native heap: read while running
         if (!ReuseStackRoots)
         {
             _stackRoots = new StackRootCache();
@@ -145,7 +146,7 @@ public sealed class Sweeper : IDisposable
             int torn, unreadable;
             try
             {
-                done = StopAndCheck(libraries, useHeap, scratch, raw, out pauseMs, out torn, out unreadable);
+                done = StopAndCheck(libraries, nativeHeap, useHeap, scratch, raw, out pauseMs, out torn, out unreadable);
             }
             catch (Exception e) when (e is not ValidatorException and not OutOfMemoryException)
             {
@@ -304,7 +305,7 @@ public sealed class Sweeper : IDisposable
         }
     }
 
-    private bool StopAndCheck(List<LibraryData> libraries, bool useHeap, SweepResult scratch, List<Finding> raw,
+    private bool StopAndCheck(List<LibraryData> libraries, NativeHeapPlan? nativeHeap, bool useHeap, SweepResult scratch, List<Finding> raw,
         out double pauseMs, out int torn, out int unreadable)
     {
         torn = unreadable = 0;
@@ -347,7 +348,7 @@ public sealed class Sweeper : IDisposable
                     scratch.Threads = threads;
                 }
 
-                var pass = new SweepPass(memory, _table, heap, Settings, scratch, raw);
+                var pass = new SweepPass(memory, _table, heap, Settings, scratch, raw) { NativeHeap = nativeHeap };
                 pass.Run(libraries);
                 torn = pass.Torn;
                 unreadable = pass.Unreadable;
@@ -372,6 +373,8 @@ public sealed class Sweeper : IDisposable
         to.Bytes = from.Bytes;
         to.Pins = from.Pins;
         to.Threads = from.Threads;
+        to.NativeHeapBlocks = from.NativeHeapBlocks;
+        to.NativeHeapBytes = from.NativeHeapBytes;
     }
 
     private void Warn(SweepResult result, string key, string message)

@@ -6,6 +6,7 @@ using InteropGuard.Interception;
 using InteropGuard.Native;
 using InteropGuard.Options;
 using InteropGuard.Reporting;
+using InteropGuard.Shadow;
 using InteropGuard.Validation;
 
 namespace InteropGuard;
@@ -157,6 +158,11 @@ internal static unsafe class GuardRuntime
             }
 
             NativeReportHook.Install();
+            if (Mode == GuardMode.Validator)
+            {
+                NativeHeapTracking.Start(warnings);
+            }
+
             return true;
         }
         catch (Exception e) when (e is DllNotFoundException or EntryPointNotFoundException or BadImageFormatException or InvalidOperationException)

@@ -17,7 +17,9 @@ public sealed class ViolationHolder
     }
 
     /// <summary>What holds the word: <c>native-block</c> (a block of the shadow allocator), <c>native-region</c> (a
-    /// registered native region), <c>library-data</c> (a library's .data/.bss) or <c>range</c> (another tracked range);
+    /// registered native region), <c>library-data</c> (a library's .data/.bss), <c>native-heap</c> (a block a native library
+    /// allocated itself: <see cref="Library"/> names it, <see cref="Site"/> the allocating code as library+offset or
+    /// function) or <c>range</c> (another tracked range);
     /// the empty string when the validator did not say.</summary>
     public string Kind { get; }
 
@@ -36,6 +38,7 @@ public sealed class ViolationHolder
     /// <summary>Where the holding block was allocated (or the region registered); null when unknown or not a block.</summary>
     public SourceSite? Site { get; }
 
-    /// <summary>The library whose data holds the word (<see cref="Kind"/> <c>library-data</c>); null otherwise.</summary>
+    /// <summary>The library whose data or heap block holds the word (<see cref="Kind"/> <c>library-data</c> or
+    /// <c>native-heap</c>); null otherwise.</summary>
     public string? Library { get; }
 }

@@ -2,6 +2,7 @@
 using System;
 using System.Collections.Generic;
 using System.Diagnostics.CodeAnalysis;
+using System.Linq;
 using System.Runtime;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
@@ -59,9 +60,10 @@ internal static unsafe partial class Scenarios
     /// <summary>Arguments after the mode (the load scenario's sizes).</summary>
     public static string[] Extra { get; set; } = [];
 
-    public static IEnumerable<string> Names => s_all.Keys;
+    public static IEnumerable<string> Names => s_all.Keys.Concat(s_heapScenarios.Keys);
 
-    public static bool TryGet(string name, [NotNullWhen(true)] out Scenario? scenario) => s_all.TryGetValue(name, out scenario);
+    public static bool TryGet(string name, [NotNullWhen(true)] out Scenario? scenario) =>
+        s_all.TryGetValue(name, out scenario) || s_heapScenarios.TryGetValue(name, out scenario);
 
     /// <summary>Native code keeps a pointer from a `fixed` pin past the call, then the GC compacts (bug: moved or
     /// collected under the pointer); correct: a retained Guard.Pin held until native code lets go.</summary>

@@ -85,6 +85,9 @@ internal sealed class HeapView
     /// <summary>True when <paramref name="address"/> may be managed memory (the cheapest test, two compares).</summary>
     public bool MayContain(ulong address) => address - Lo < Hi - Lo;
 
+    /// <summary>The reason of a dangling verdict for an address in the GC's reservation that no region in use holds.</summary>
+    public const string OutsideRegions = "GC-reserved memory outside every region in use";
+
     /// <summary>Classifies an address found in native memory.</summary>
     public ManagedVerdict Classify(ulong address)
     {
@@ -97,7 +100,7 @@ internal sealed class HeapView
         if (i < 0)
         {
             return address >= _reservedLo && address < _reservedHi
-                ? new ManagedVerdict(VerdictKind.Dangling, 0, null, 0, "GC-reserved memory outside every region in use")
+                ? new ManagedVerdict(VerdictKind.Dangling, 0, null, 0, OutsideRegions)
                 : ManagedVerdict.NotManaged;
         }
 

@@ -218,6 +218,7 @@ internal sealed class SweepClassifier
         HolderOffset = at - holder.Start,
         HolderSite = holder.Record is RangeRecord rec ? Site(rec.AllocSite) : holder.Site,
         Library = holder.Library,
+        HolderHow = holder.How,
     };
 
     /// <summary>The range involved; a finding about the range itself (no word) also gets its size and holder "range".</summary>
@@ -266,6 +267,7 @@ internal sealed class SweepClassifier
         HolderKind.NativeBlock => "native-block",
         HolderKind.NativeRegion => "native-region",
         HolderKind.LibraryData => "library-data",
+        HolderKind.NativeHeap => "native-heap",
         _ => "range",
     };
 

@@ -16,7 +16,7 @@ namespace InteropGuard.Validator.Scan;
 /// never trusted. The scan finds candidates (a word in a dead range or the GC heap, a retained range, damaged canary
 /// bytes, an old pin) and hands them to <see cref="SweepClassifier"/>, which makes the typed findings (the
 /// <see cref="Sweeper"/> filters detect_ options and duplicates; the target's report formatter words them).</summary>
-internal sealed class SweepPass
+internal sealed partial class SweepPass
 {
     private readonly TargetMemory _memory;
     private readonly ShadowTableReader _table;
@@ -85,6 +85,8 @@ internal sealed class SweepPass
         {
             ScanRange(data.Start, data.End, new ScanHolder(HolderKind.LibraryData, data.Start, data.End - data.Start, null, data.Path));
         }
+
+        ScanNativeHeap();
 
         FindLeakedPins();
     }
@@ -312,6 +314,12 @@ internal sealed class SweepPass
     {
         if (_classify.Word(w, at, holder, maybeDead, maybeHeap) is { } f)
         {
+            if (holder.Kind == HolderKind.NativeHeap && f is DanglingWordFinding { Why: HeapView.OutsideRegions })
+            {
+                NoteHeapDataInReservation(w);
+                return; // a library's heap holds arbitrary data: a value in no region in use is not taken for a pointer
+            }
+
             _findings.Add(f);
         }
     }

@@ -25,6 +25,7 @@ internal static class TableLayout
     public const int HeaderCanaryByte = 112;
     public const int HeaderFillFlags = 120;
     public const int HeaderFillSize = 128;
+    public const int HeaderNativeHeap = 136;
 
     /// <summary>IG_TABLE_F_PARTIAL_FILL: new blocks are filled only in their first fill_size bytes.</summary>
     public const ulong TableFlagPartialFill = 0x1;

@@ -14,11 +14,13 @@ internal sealed unsafe partial class TargetMemory
     /// <summary>Largest single read; bigger ranges are read in pieces of this size.</summary>
     public const int ChunkBytes = 64 * 1024;
 
-    private readonly IMemoryReader _reader;
+    private readonly IMemoryReader? _reader;
     private readonly int _pid;
     private bool _direct = true;
 
-    public TargetMemory(IMemoryReader reader, int pid)
+    /// <summary>Reads through <c>process_vm_readv</c>, falling back to <paramref name="reader"/> (null: a running
+    /// target, read without ClrMD before a stop).</summary>
+    public TargetMemory(IMemoryReader? reader, int pid)
     {
         _reader = reader;
         _pid = pid;
@@ -59,6 +61,11 @@ internal sealed unsafe partial class TargetMemory
             }
         }
 
+        if (_reader is null)
+        {
+            return false;
+        }
+
         try
         {
             return _reader.Read(address, destination) == destination.Length;
@@ -80,6 +87,43 @@ internal sealed unsafe partial class TargetMemory
 
         value = 0;
         return false;
+    }
+
+    /// <summary>Reads many 8-byte words at once (up to 1,024 per <c>process_vm_readv</c>): the native-heap scan's
+    /// confirmation of its candidate words inside the stop. <paramref name="ok"/>[i] is false for a word that could not
+    /// be read.</summary>
+    public void ReadWords(ReadOnlySpan<ulong> addresses, Span<ulong> values, Span<bool> ok)
+    {
+        const int Batch = 1024;
+        var local = new IoVec[Batch];
+        var remote = new IoVec[Batch];
+        for (int first = 0; first < addresses.Length; first += Batch)
+        {
+            int n = Math.Min(Batch, addresses.Length - first);
+            nint got = -1;
+            if (_direct)
+            {
+                fixed (ulong* v = &values[first])
+                fixed (IoVec* l = local)
+                fixed (IoVec* r = remote)
+                {
+                    for (int i = 0; i < n; i++)
+                    {
+                        l[i] = new IoVec { Base = v + i, Length = 8 };
+                        r[i] = new IoVec { Base = (void*)addresses[first + i], Length = 8 };
+                    }
+
+                    got = process_vm_readv(_pid, l, (nuint)n, r, (nuint)n, 0);
+                }
+            }
+
+            // The kernel stops at the first word it cannot read: those before it are done, the rest one by one.
+            int done = got > 0 ? (int)(got / 8) : 0;
+            for (int i = 0; i < n; i++)
+            {
+                ok[first + i] = i < done || TryReadUInt64(addresses[first + i], out values[first + i]);
+            }
+        }
     }
 
     private const int Esrch = 3;

@@ -68,9 +68,13 @@ public record Finding
     [JsonConverter(typeof(FindingSiteJsonConverter))]
     public FindingSite? HolderSite { get; init; }
 
-    /// <summary>Holder <c>library-data</c>: the library's path.</summary>
+    /// <summary>Holder <c>library-data</c>: the library's path; <c>native-heap</c>: the file of the code that allocated the block.</summary>
     [JsonConverter(typeof(LenientStringJsonConverter))]
     public string? Library { get; init; }
+
+    /// <summary>Holder <c>native-heap</c>: the function that allocated the block (malloc, calloc, realloc, operator new, ...).</summary>
+    [JsonConverter(typeof(LenientStringJsonConverter))]
+    public string? HolderHow { get; init; }
 
     /// <summary>The managed object the word points into (or that the range covers).</summary>
     [JsonConverter(typeof(HexJsonConverter))]

@@ -4,6 +4,7 @@ using System.ComponentModel;
 using System.Threading;
 using InteropGuard.Native;
 using InteropGuard.Reporting;
+using InteropGuard.Shadow;
 using InteropGuard.Validation;
 
 namespace InteropGuard.Interception;
@@ -93,10 +94,12 @@ public static class GuardedStartup
             _ => "no validator (INTEROPGUARD=2 adds it)",
         };
         // No build checks these, so the line always names them: calls inside referenced packages are compiled elsewhere, never
-        // intercepted, and the validator scans InteropGuard's blocks and libraries' .data/.bss, not native heaps.
-        const string Everywhere = "P/Invoke calls compiled into other assemblies (packages) at the call boundary; "
-            + "memory native libraries allocate themselves (the scan covers InteropGuard's blocks and libraries' .data/.bss)";
-        string missing = notChecked.Length > 0 ? notChecked + "; " + Everywhere : Everywhere;
+        // intercepted; native heaps are scanned only in mode 2 with native-heap tracking, which cannot see blocks allocated
+        // before it hooked their library, nor the memory of the runtime and the system libraries it leaves out.
+        string everywhere = "P/Invoke calls compiled into other assemblies (packages) at the call boundary; " + (NativeHeapTracking.Running
+            ? "native blocks allocated before InteropGuard hooked their library (start-up, the library's own load), and the heaps of the runtime, libc, libstdc++, ICU and OpenSSL (docs/design/native-heap.md)"
+            : "memory native libraries allocate themselves (the scan covers InteropGuard's blocks and libraries' .data/.bss; mode 2 with native_heap=1 adds native heaps)");
+        string missing = notChecked.Length > 0 ? notChecked + "; " + everywhere : everywhere;
         if (mode == GuardMode.Off)
         {
             missing = "everything (INTEROPGUARD=0)";

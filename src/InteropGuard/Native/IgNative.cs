@@ -18,6 +18,9 @@ internal static unsafe partial class IgNative
     public static partial long ig_option_int(string name);
 
     [LibraryImport(Library)]
+    public static partial IgStatus ig_heap_install();
+
+    [LibraryImport(Library)]
     public static partial void* ig_malloc(nuint size);
 
     [LibraryImport(Library)]

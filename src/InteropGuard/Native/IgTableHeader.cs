@@ -26,7 +26,8 @@ internal unsafe struct IgTableHeader
     public ulong CanaryByte;
     public ulong FillFlags;
     public ulong FillSize;
-    public fixed ulong Reserved[15];
+    public ulong NativeHeap;
+    public fixed ulong Reserved[14];
 
     public const int ExpectedSize = 256;
 }

@@ -57,10 +57,18 @@ public static class FindingEvidence
         {
             "native-block" => Text($"{f.HolderOffset ?? 0} bytes into a {f.HolderSize ?? 0}-byte native block {Span(f.HolderStart, f.HolderSize)} allocated at {Site(f.HolderSite)}"),
             "native-region" => Text($"{f.HolderOffset ?? 0} bytes into a {f.HolderSize ?? 0}-byte native region {Span(f.HolderStart, f.HolderSize)} registered at {Site(f.HolderSite)}"),
+            "native-heap" => Text($"{f.HolderOffset ?? 0} bytes into a {f.HolderSize ?? 0}-byte block that {Allocator(f.Library)} allocated with {f.HolderHow} at {f.HolderSite?.Function ?? "an unknown address"}"),
             _ => Text($"the data segment (.data/.bss) of {Path.GetFileName(f.Library)} at {Hex(f.HolderAddress)}"),
         };
         return Text($"{holder} holds {Hex(f.Address)}, {pointsAt}");
     }
+
+    /// <summary>Who asked for a native-heap block: a native library by file name, or managed code when the caller lies in a
+    /// managed image (libSystem.Native's SystemNative_Malloc &amp; co. tail-call malloc, so the return address is the P/Invoke's).</summary>
+    private static string Allocator(string? library) =>
+        library is null ? "native code"
+        : library.EndsWith(".dll", StringComparison.OrdinalIgnoreCase) ? "managed code (NativeMemory or Marshal.AllocHGlobal, through libSystem.Native)"
+        : Path.GetFileName(library);
 
     private static string ReleasedPin(ReleasedPinWordFinding p)
     {

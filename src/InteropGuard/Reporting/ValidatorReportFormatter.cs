@@ -197,8 +197,20 @@ internal static class ValidatorReportFormatter
                 : lib;
         }
 
+        if (h.Kind == "native-heap" && h.Start != 0)
+        {
+            // a block a native library allocated itself: name the library that holds the pointer
+            string bytes = ((ulong)h.Size).ToString(Inv);
+            string owner = h.Library is null ? "a native library's heap"
+                : h.Library.EndsWith(".dll", System.StringComparison.OrdinalIgnoreCase) ? "native memory managed code allocated (NativeMemory, Marshal.AllocHGlobal)"
+                : System.IO.Path.GetFileName(h.Library) + "'s heap";
+            return Bytes((ulong)h.Offset) + " into " + (ReportFormatter.UsesAn(bytes) ? "an " : "a ") + bytes + "-byte block of " + owner + " ["
+                + ReportFormatter.Hex(h.Start) + ", " + ReportFormatter.Hex(h.Start + h.Size) + ")";
+        }
+
         string noun = h.Kind switch
         {
+            "native-heap" => "native-heap block",
             "native-block" => "native block",
             "native-region" => "native region",
             "range" => "tracked range",

@@ -1,0 +1,189 @@
+// SweepPass.NativeHeap.cs: the stopped part of the native-heap scan: confirms the candidate words the running pre-scan found (or scans every tracked block when there was none) and says once what the registry could not see.
+using System;
+using System.Collections.Generic;
+using System.Globalization;
+using System.IO;
+using InteropGuard.Findings;
+using InteropGuard.Validator.Table;
+using InteropGuard.Validator.Target;
+
+namespace InteropGuard.Validator.Scan;
+
+internal sealed partial class SweepPass
+{
+    private NativeHeapPlan? _nativeHeap;
+
+    /// <summary>The native-heap plan this pass confirms (set before <see cref="Run"/>; null: no registry).</summary>
+    public NativeHeapPlan? NativeHeap
+    {
+        set => _nativeHeap = value;
+    }
+
+    private void ScanNativeHeap()
+    {
+        NativeHeapPlan? plan = _nativeHeap;
+        if (plan is null)
+        {
+            return;
+        }
+
+        NoteUncovered(plan.Counters);
+        _result.NativeHeapBlocks = plan.Blocks.Count;
+        _result.NativeHeapBytes = plan.BytesRead;
+        var holders = new Dictionary<int, ScanHolder>();
+        if (plan.Prescanned)
+        {
+            // Re-read the candidate words in batches (what the stop sees decides); a word that would be reported is
+            // reported only if its block's slot still holds the same live block (not freed and reused since the read).
+            List<HeapCandidate> candidates = plan.Candidates;
+            var addresses = new ulong[candidates.Count];
+            for (int i = 0; i < candidates.Count; i++)
+            {
+                addresses[i] = candidates[i].At;
+            }
+
+            var words = new ulong[candidates.Count];
+            var ok = new bool[candidates.Count];
+            _memory.ReadWords(addresses, words, ok);
+            var live = new Dictionary<int, bool>();
+            for (int i = 0; i < candidates.Count; i++)
+            {
+                HeapCandidate c = candidates[i];
+                if (!ok[i])
+                {
+                    continue;
+                }
+
+                ulong w = words[i];
+                if (KnownRetainer(plan, c.Block))
+                {
+                    continue;
+                }
+
+                int before = _findings.Count;
+                ClassifyWord(w, c.At, HeapHolder(plan, c.Block, holders), w - _dead.Lo < _dead.Hi - _dead.Lo,
+                    _heap is not null && w - _heap.Lo < _heap.Hi - _heap.Lo);
+                if (_findings.Count > before)
+                {
+                    if (!live.TryGetValue(c.Block, out bool holds))
+                    {
+                        holds = NativeHeapReader.StillHolds(_memory, plan.Counters, plan.Blocks[c.Block]);
+                        live[c.Block] = holds;
+                    }
+
+                    if (!holds)
+                    {
+                        _findings.RemoveRange(before, _findings.Count - before); // the block was freed meanwhile
+                    }
+                }
+            }
+
+            return;
+        }
+
+        for (int b = 0; b < plan.Blocks.Count; b++)
+        {
+            NativeHeapBlock block = plan.Blocks[b];
+            if (!KnownRetainer(plan, b) && NativeHeapReader.StillHolds(_memory, plan.Counters, block))
+            {
+                ScanRange(block.Start, block.End, HeapHolder(plan, b, holders));
+                _result.NativeHeapBytes += (long)block.Size;
+            }
+        }
+    }
+
+    /// <summary>Libraries whose heaps keep pointers to the caller's memory by design and never read them again, with
+    /// why; their blocks are not reported (said once with verbosity=1). zstd keeps the end of the last input of a
+    /// compression context (window.nextSrc) between one-shot calls, to continue a frame that a one-shot call never
+    /// continues (measured: ZstdNet in RealLibrariesTests).</summary>
+    private static readonly (string Prefix, string Why)[] s_knownRetainers =
+    [
+        ("libzstd.so", "zstd keeps the end of the last input of a compression context (window.nextSrc) between calls and reads it only to continue a streamed frame"),
+    ];
+
+    private readonly Dictionary<int, bool> _knownRetainer = new();
+
+    private bool KnownRetainer(NativeHeapPlan plan, int block)
+    {
+        if (_knownRetainer.TryGetValue(block, out bool known))
+        {
+            return known;
+        }
+
+        known = false;
+        if (plan.Code.TryLocate(plan.Blocks[block].Caller, out CodeLocation where))
+        {
+            string name = Path.GetFileName(where.Library);
+            foreach ((string prefix, string why) in s_knownRetainers)
+            {
+                if (name.StartsWith(prefix, StringComparison.Ordinal))
+                {
+                    known = true;
+                    if (_settings.Verbosity >= 1)
+                    {
+                        _result.PassNotes.Add(("native-heap-known:" + prefix, $"blocks of {name} are not scanned: {why}."));
+                    }
+                }
+            }
+        }
+
+        _knownRetainer[block] = known;
+        return known;
+    }
+
+    private static ScanHolder HeapHolder(NativeHeapPlan plan, int index, Dictionary<int, ScanHolder> holders)
+    {
+        if (holders.TryGetValue(index, out ScanHolder holder))
+        {
+            return holder;
+        }
+
+        NativeHeapBlock block = plan.Blocks[index];
+        string how = NativeHeapLayout.HowName(block.How);
+        FindingSite site;
+        string? library = null;
+        if (plan.Code.TryLocate(block.Caller, out CodeLocation where))
+        {
+            site = new FindingSite(where.ToString(), "", 0);
+            library = where.Library;
+        }
+        else
+        {
+            site = new FindingSite(string.Create(CultureInfo.InvariantCulture, $"0x{block.Caller:x}"), "", 0);
+        }
+
+        holder = new ScanHolder(HolderKind.NativeHeap, block.Start, block.Size, site, library, null, how);
+        holders[index] = holder;
+        return holder;
+    }
+
+    /// <summary>Says once (verbosity=1) that native-heap words in the GC's reservation but in no region in use were not
+    /// reported: measured, e_sqlite3 keeps such a value (0x7f0200000000, data that happens to fall in the reservation) in
+    /// a statement block, and a pointer into a region the GC gave back is far rarer than such data.</summary>
+    private void NoteHeapDataInReservation(ulong word)
+    {
+        if (_settings.Verbosity >= 1)
+        {
+            _result.PassNotes.Add(("native-heap-outside-regions", string.Create(CultureInfo.InvariantCulture,
+                $"a native library's heap holds 0x{word:x}, inside the GC's reservation but in no region in use; such words in library heaps are taken for data and not reported (a pointer into a region the GC released is missed).")));
+        }
+    }
+
+    /// <summary>Says once what the registry could not see: frees of blocks it never recorded (allocated before their
+    /// library was hooked, or by code that is not hooked; with verbosity=1, where the start-up line names the same gap)
+    /// and, always, allocations left out because their slot window was full.</summary>
+    private void NoteUncovered(NativeHeapCounters counters)
+    {
+        if (counters.UntrackedFrees > 0 && _settings.Verbosity >= 1)
+        {
+            _result.PassNotes.Add(("native-heap-uncovered", string.Create(CultureInfo.InvariantCulture,
+                $"native libraries freed {counters.UntrackedFrees} block(s) that native-heap tracking never saw allocated (allocated before InteropGuard hooked their library, for example during its load, or by code it does not hook): pointers kept in such blocks are not checked.")));
+        }
+
+        if (counters.Dropped > 0)
+        {
+            _result.PassNotes.Add(("native-heap-dropped", string.Create(CultureInfo.InvariantCulture,
+                $"{counters.Dropped} native-heap blocks were left untracked because the registry's slots around them were full; raise native_heap_blocks (now {counters.Capacity}).")));
+        }
+    }
+}
