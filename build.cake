@@ -205,7 +205,7 @@ Task("BenchAlloc")
     RunOrFail("python3", $"benchmarks/native-alloc/run_bench.py --build \"{build}\" --rounds {benchAllocRounds} --markdown \"{output.CombineWithFilePath("alloc.md")}\"");
 });
 
-// The release-mode gate (issue 6): fixed BenchmarkDotNet pairs, the unguarded call against release mode in the same
+// The release-mode gate: fixed BenchmarkDotNet pairs, the unguarded call against release mode in the same
 // process, measured in rounds spread over several processes; fails when a pair's median overhead exceeds
 // benchmarks/bench-gate.budget.json. Full form (8 processes × 6 rounds, ~7 min) writes benchmarks/results/bench-gate.*;
 // `--short=true` (or BenchGateShort: 3 × 4 rounds, ~2 min; what .ci/run runs) writes artifacts/bench-gate/bench-gate-short.*

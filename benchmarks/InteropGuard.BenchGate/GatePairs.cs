@@ -1,4 +1,4 @@
-// GatePairs.cs - the fixed set of pairs the gate measures (issue 6): every pair needs a budget in
+// GatePairs.cs - the fixed set of pairs the gate measures: every pair needs a budget in
 // benchmarks/bench-gate.budget.json and the budget file may name no other pair.
 using System.Collections.Generic;
 

@@ -1,4 +1,4 @@
-// CallbackHandleScenarios.cs - the demo's callback and SafeHandle bugs (issue 5): the codec keeps a progress callback and
+// CallbackHandleScenarios.cs - the demo's callback and SafeHandle bugs: the codec keeps a progress callback and
 // calls it after the program disposed it, and a decoder's owner is finalized during a blocking decode that got the raw
 // handle (the missing GC.KeepAlive). Program runs them after the lifetime scenarios.
 using System;

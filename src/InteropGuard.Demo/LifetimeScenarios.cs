@@ -1,4 +1,4 @@
-// LifetimeScenarios.cs - the demo's lifetime bugs (issue 5): a pooled scanline buffer the codec still reads after it went
+// LifetimeScenarios.cs - the demo's lifetime bugs: a pooled scanline buffer the codec still reads after it went
 // back to the pool, a memory-mapped image the codec reads after the view was closed, and a file name string the codec
 // keeps past the pin (SQLITE_STATIC style). Program runs them after the first six.
 using System;

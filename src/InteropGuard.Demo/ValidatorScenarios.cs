@@ -1,4 +1,4 @@
-// ValidatorScenarios.cs - the demo's mode-2 scenario (issue 3): the codec keeps a pointer to a managed row buffer that
+// ValidatorScenarios.cs - the demo's mode-2 scenario: the codec keeps a pointer to a managed row buffer that
 // only a `fixed` block pinned. No call boundary can see that; the validator (INTEROPGUARD=2) finds the pointer in the
 // codec's data segment. Program runs it last, and only in mode 2.
 using System;

@@ -1,4 +1,4 @@
-// LifetimeScenarios.cs - lifetime scenarios (issue 5): pooled arrays used after return, mapped views used after release,
+// LifetimeScenarios.cs - lifetime scenarios: pooled arrays used after return, mapped views used after release,
 // strings kept by native code past their pin; each bug next to the nearest correct code, run one per child process.
 using System;
 using System.Collections.Generic;

@@ -1,4 +1,4 @@
-// LifetimeScenarios.cs: target states for the validator's lifetime findings (issue 5): native memory that still holds a
+// LifetimeScenarios.cs: target states for the validator's lifetime findings: native memory that still holds a
 // pointer into a released mapped view, the entry of a released GuardedCallback, or a string whose pin was released.
 using System.Collections.Generic;
 using System.IO.MemoryMappedFiles;
