@@ -92,6 +92,46 @@ internal sealed partial class SweepPass
         }
     }
 
+    private ulong[]? _heapStarts;
+    private ulong[]? _heapEnds;
+
+    /// <summary>True when <paramref name="w"/> lies in a block a hooked library holds now. The shadow allocator's blocks
+    /// and libc's come from the same heap: once a freed shadow block leaves the quarantine, libc may hand its memory to a
+    /// native library, whose own pointers into it then fall inside the freed block's remembered range (measured: a
+    /// libsqlite3 page-cache header pointing into its own block, in the Debug-mode gate's mode-2 run). Blocks are live at
+    /// most once, so they are sorted by start and searched.</summary>
+    private bool InLiveHeapBlock(ulong w)
+    {
+        NativeHeapPlan? plan = _nativeHeap;
+        if (plan is null || plan.Blocks.Count == 0)
+        {
+            return false;
+        }
+
+        if (_heapStarts is null || _heapEnds is null)
+        {
+            var starts = new ulong[plan.Blocks.Count];
+            var ends = new ulong[plan.Blocks.Count];
+            for (int b = 0; b < starts.Length; b++)
+            {
+                starts[b] = plan.Blocks[b].Start;
+                ends[b] = plan.Blocks[b].End;
+            }
+
+            Array.Sort(starts, ends);
+            _heapStarts = starts;
+            _heapEnds = ends;
+        }
+
+        int i = Array.BinarySearch(_heapStarts, w);
+        if (i < 0)
+        {
+            i = ~i - 1;
+        }
+
+        return i >= 0 && w < _heapEnds[i];
+    }
+
     /// <summary>Libraries whose heaps keep pointers to the caller's memory by design and never read them again, with
     /// why; their blocks are not reported (said once with verbosity=1). zstd keeps the end of the last input of a
     /// compression context (window.nextSrc) between one-shot calls, to continue a frame that a one-shot call never

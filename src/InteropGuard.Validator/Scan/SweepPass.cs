@@ -314,6 +314,14 @@ internal sealed partial class SweepPass
     {
         if (_classify.Word(w, at, holder, maybeDead, maybeHeap) is { } f)
         {
+            if (f is FreedBlockWordFinding or UnmappedViewWordFinding && (holder.Kind == HolderKind.NativeHeap || InLiveHeapBlock(w)))
+            {
+                // The shadow allocator's blocks and glibc's share one heap: memory a freed block or view covered goes back to
+                // libc and to native libraries' own blocks, whose pointers into it then match the old record. Measured in the
+                // Debug-mode gate (libsqlite3's and libSystem.Native's heaps); a library heap's word is not taken for one.
+                return;
+            }
+
             if (holder.Kind == HolderKind.NativeHeap && f is DanglingWordFinding { Why: HeapView.OutsideRegions })
             {
                 NoteHeapDataInReservation(w);
