@@ -97,9 +97,8 @@ internal sealed partial class SweepPass
 
     /// <summary>True when <paramref name="w"/> lies in a block a hooked library holds now. The shadow allocator's blocks
     /// and libc's come from the same heap: once a freed shadow block leaves the quarantine, libc may hand its memory to a
-    /// native library, whose own pointers into it then fall inside the freed block's remembered range (measured: a
-    /// libsqlite3 page-cache header pointing into its own block, in the Debug-mode gate's mode-2 run). Blocks are live at
-    /// most once, so they are sorted by start and searched.</summary>
+    /// native library, whose own pointers into it then fall inside the freed block's remembered range. Blocks are live at
+    /// most once, so they are sorted by start (once per pass, on the first question) and searched.</summary>
     private bool InLiveHeapBlock(ulong w)
     {
         NativeHeapPlan? plan = _nativeHeap;

@@ -317,8 +317,8 @@ internal sealed partial class SweepPass
             if (f is FreedBlockWordFinding or UnmappedViewWordFinding && (holder.Kind == HolderKind.NativeHeap || InLiveHeapBlock(w)))
             {
                 // The shadow allocator's blocks and glibc's share one heap: memory a freed block or view covered goes back to
-                // libc and to native libraries' own blocks, whose pointers into it then match the old record. Measured in the
-                // Debug-mode gate (libsqlite3's and libSystem.Native's heaps); a library heap's word is not taken for one.
+                // libc and into native libraries' own blocks, whose pointers into it then match the old record (a SQLite
+                // page-cache header does). A library heap's word is therefore never taken for a freed block or view.
                 return;
             }
 

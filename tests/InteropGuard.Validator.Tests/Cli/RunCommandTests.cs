@@ -11,30 +11,8 @@ namespace InteropGuard.Validator.Tests.Cli;
 
 [TestFixture]
 [Parallelizable(ParallelScope.None)]
-public sealed class RunCommandTests
+public sealed class RunCommandTests() : ScratchDirectoryFixture("ig-cli-run-")
 {
-    private string _dir = "";
-
-    [SetUp]
-    public void CreateDirectory()
-    {
-        _dir = Path.Combine(Path.GetTempPath(), "ig-cli-run-" + Guid.NewGuid().ToString("N"));
-        Directory.CreateDirectory(_dir);
-    }
-
-    [TearDown]
-    public void DeleteDirectory()
-    {
-        try
-        {
-            Directory.Delete(_dir, recursive: true);
-        }
-        catch (IOException)
-        {
-            // left for the OS
-        }
-    }
-
     /// <summary>run ... -- dotnet targets/InteropGuard.ValidatorTargets.dll scenario mode (the target exits after its first
     /// READY, because the tool's stdin, which it inherits, is closed: its exit sweep finds what the state holds).</summary>
     private static CliResult Run(string scenario, bool bug, string options = "", params string[] runOptions) =>
@@ -43,7 +21,7 @@ public sealed class RunCommandTests
     [Test]
     public void Detects_BugScenario_ExitsOne_SummaryNamesTheKind_JsonReportHasTheFinding()
     {
-        string report = Path.Combine(_dir, "report.json");
+        string report = Path.Combine(Dir, "report.json");
 
         CliResult result = Run("unpin", bug: true, "", "--report", "json", "--out", report);
 
@@ -63,7 +41,7 @@ public sealed class RunCommandTests
     [Test]
     public void Detects_BugScenario_SarifReportIsAValidDocumentWithTheResult()
     {
-        string report = Path.Combine(_dir, "report.sarif");
+        string report = Path.Combine(Dir, "report.sarif");
 
         CliResult result = Run("poh", bug: true, "", "--report", "sarif", "--out", report);
 
@@ -84,8 +62,8 @@ public sealed class RunCommandTests
     [Test]
     public void Detects_IsOff_WithDetectOption_UserOptionsPassThrough_RunOwnsReportPath()
     {
-        string report = Path.Combine(_dir, "report.json");
-        string elsewhere = Path.Combine(_dir, "theirs.json");
+        string report = Path.Combine(Dir, "report.json");
+        string elsewhere = Path.Combine(Dir, "theirs.json");
 
         CliResult result = Run("unpin", bug: true, "detect_use_after_unpin=0:report_path=" + elsewhere, "--report", "json", "--out", report);
 
@@ -99,7 +77,7 @@ public sealed class RunCommandTests
     [Test]
     public void Allows_CorrectScenario_ExitsZero_NoViolations()
     {
-        string report = Path.Combine(_dir, "report.sarif");
+        string report = Path.Combine(Dir, "report.sarif");
 
         CliResult result = Run("poh", bug: false, "", "--report", "sarif", "--out", report);
 

@@ -10,33 +10,11 @@ namespace InteropGuard.Validator.Tests.Cli;
 
 [TestFixture]
 [Parallelizable(ParallelScope.None)]
-public sealed class RunNativeHeapTests
+public sealed class RunNativeHeapTests() : ScratchDirectoryFixture("ig-cli-heap-")
 {
-    private string _dir = "";
-
-    [SetUp]
-    public void CreateDirectory()
-    {
-        _dir = Path.Combine(Path.GetTempPath(), "ig-cli-heap-" + Guid.NewGuid().ToString("N"));
-        Directory.CreateDirectory(_dir);
-    }
-
-    [TearDown]
-    public void DeleteDirectory()
-    {
-        try
-        {
-            Directory.Delete(_dir, recursive: true);
-        }
-        catch (IOException)
-        {
-            // left for the OS
-        }
-    }
-
     private CliResult Run(bool bug, string options, out string report)
     {
-        report = Path.Combine(_dir, "report.json");
+        report = Path.Combine(Dir, "report.json");
         return CliChild.Run(["run", "--report", "json", "--out", report, "--", "dotnet",
             Path.Combine(TargetChild.TargetsDirectory, "InteropGuard.ValidatorTargets.dll"), "heap-kept-calloc", bug ? "bug" : "ok"], options);
     }
