@@ -50,7 +50,7 @@ internal static unsafe class GuardRuntime
         if (s_options.Verbosity >= 1 && !Interception.GuardedStartup.Starting)
         {
             // First used by code the generator did not instrument (no module initializer ran): the start-up line here.
-            warnings.WriteLine(Interception.GuardedStartup.StartLine("P/Invoke calls of assemblies built without the InteropGuard package's generator"));
+            Reporting.Reporter.Warn(Interception.GuardedStartup.StartLine("P/Invoke calls of assemblies built without the InteropGuard package's generator"));
         }
     }
 
