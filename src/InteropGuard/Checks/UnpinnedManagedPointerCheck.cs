@@ -5,6 +5,7 @@ using InteropGuard.Interception;
 using InteropGuard.Native;
 using InteropGuard.Reporting;
 using InteropGuard.Validation;
+using InteropGuard.Violations;
 
 namespace InteropGuard.Checks;
 
@@ -99,8 +100,7 @@ internal static unsafe class UnpinnedManagedPointerCheck
         }
 
         var obj = new ViolationObject(v.ObjectAddress, v.ObjectType, v.ObjectSize, v.ObjectAddress == 0 ? 0 : value - v.ObjectAddress);
-        return new Violation(ViolationKind.UnpinnedManagedPointer, ViolationContext.Call, value, IntPtr.Size, path, site.ForReport(),
-            RangeKind.None, 0, 0, null, null, null, managedObject: obj, foundBy: $"the validator (pid {channel.Pid}), asked at the call");
+        return new UnpinnedPointerAtCallViolation(value, channel.Pid) { Size = IntPtr.Size, Argument = path, AccessSite = site.ForReport(), ManagedObject = obj };
     }
 
     private static void SayOnce(ref int flag, string text)

@@ -1,7 +1,8 @@
-// ValidatorReportFormatter.cs: the text of a validator finding (evidence, holder, object, range sites, hints); ReportFormatter calls it for ViolationContext.Validator.
+// ValidatorReportFormatter.cs: the text of a validator finding (evidence, holder, object, range sites, hints); ReportFormatter calls it for a ValidatorViolation.
 using System.Globalization;
 using System.Text;
 using InteropGuard.Native;
+using InteropGuard.Violations;
 
 namespace InteropGuard.Reporting;
 
@@ -28,7 +29,7 @@ internal static class ValidatorReportFormatter
 
     /// <summary>The site a finding is filed under (SUMMARY, SARIF location, dedupe, suppressions): the allocation of the
     /// holding block, else the range's allocation, else its release; null when none is known.</summary>
-    public static SourceSite? PrimarySite(Violation v)
+    public static SourceSite? PrimarySite(ValidatorViolation v)
     {
         if (v.Holder?.Site is { IsUnknown: false } holder)
         {
@@ -46,7 +47,7 @@ internal static class ValidatorReportFormatter
     /// <summary>The description: the validator's evidence sentence, or one built from the fields it sent, e.g.
     /// "The word at 0x.. (8 bytes into a 64-byte native block [a, b)) holds 0x.., which points 16 bytes into
     /// System.Byte[] (1048 bytes) at 0x..".</summary>
-    public static string Describe(Violation v)
+    public static string Describe(ValidatorViolation v)
     {
         if (!string.IsNullOrWhiteSpace(v.Evidence))
         {
@@ -99,7 +100,7 @@ internal static class ValidatorReportFormatter
     }
 
     /// <summary>Appends everything between the description and the HINT lines.</summary>
-    public static void AppendBody(StringBuilder sb, Violation v)
+    public static void AppendBody(StringBuilder sb, ValidatorViolation v)
     {
         sb.Append("  found by ").Append(v.FoundBy ?? "the validator").Append('\n');
         if (v.Holder is { } h)
@@ -143,7 +144,7 @@ internal static class ValidatorReportFormatter
     }
 
     /// <summary>The HINT lines before the one naming the detect_ option.</summary>
-    public static void AppendHints(StringBuilder sb, Violation v)
+    public static void AppendHints(StringBuilder sb, ValidatorViolation v)
     {
         sb.Append("HINT: ").Append(Hint(v)).Append('\n');
         if (v.Holder is not null)
@@ -156,7 +157,7 @@ internal static class ValidatorReportFormatter
     }
 
     /// <summary>The likely fix for a validator finding.</summary>
-    public static string Hint(Violation v) => v.Kind switch
+    public static string Hint(ValidatorViolation v) => v.Kind switch
     {
         ViolationKind.UnpinnedManagedPointer =>
             "keep the array pinned with a GCHandle (GCHandleType.Pinned) or Guard.Pin(...).RetainedByNative() until native code lets go of the pointer, or copy the data into a NativeBuffer.",

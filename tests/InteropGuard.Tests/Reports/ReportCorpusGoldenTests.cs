@@ -5,10 +5,10 @@ using System.Collections.Generic;
 using System.IO;
 using System.Runtime.CompilerServices;
 using System.Text;
-using InteropGuard.Facts;
 using InteropGuard.Native;
 using InteropGuard.Pooling;
 using InteropGuard.Reporting;
+using InteropGuard.Violations;
 using NUnit.Framework;
 
 namespace InteropGuard.Tests.Reports;
@@ -27,75 +27,70 @@ public sealed class ReportCorpusGoldenTests
     private static readonly nint Block = unchecked((nint)0x7f3a1c004000);
     private static readonly nint Cookie = unchecked((nint)0x10000002a);
 
-    private static Violation V(ViolationKind kind, ViolationContext context, nint address, nint size, string? argument, SourceSite? access,
-        RangeKind rangeKind, nint start, nint rangeSize, SourceSite? alloc, SourceSite? release, TimeSpan? since, long detail = 0,
-        ViolationFacts? facts = null, ViolationHolder? holder = null, ViolationObject? managedObject = null, string? foundBy = null, uint flags = 0) =>
-        new(kind, context, address, size, argument, access, rangeKind, start, rangeSize, alloc, release, since, detail, facts, Worker, At,
-            holder, managedObject, null, foundBy, flags);
+    /// <summary><paramref name="v"/> as detected on a fixed thread at a fixed time.</summary>
+    private static Violation Fixed(Violation v) => v with { Thread = Worker, Time = At };
 
     /// <summary>The corpus: a name and the violation, in report order.</summary>
     private static IEnumerable<(string Name, Violation V)> Corpus()
     {
         // Pointers at a call (ig_check found the argument in a freed, released or out-of-bounds range).
-        yield return ("call: use after free", V(ViolationKind.NativeUseAfterFree, ViolationContext.Call, Block + 16, 4, "src", Access, RangeKind.NativeBlock, Block, 256, Alloc, Stacked, Since));
-        yield return ("call: use after free, no range", V(ViolationKind.NativeUseAfterFree, ViolationContext.Call, Block + 16, 4, null, Access, RangeKind.None, 0, 0, null, null, null));
-        yield return ("call: overflow inside", V(ViolationKind.NativeBufferOverflow, ViolationContext.Call, Block + 60, 8, "dst", Access, RangeKind.NativeBlock, Block, 64, Alloc, null, null));
-        yield return ("call: overflow past the end", V(ViolationKind.NativeBufferOverflow, ViolationContext.Call, Block + 68, 2, "dst", Access, RangeKind.NativeBlock, Block, 64, Alloc, null, null));
-        yield return ("call: overflow, no range", V(ViolationKind.NativeBufferOverflow, ViolationContext.Call, Block + 68, 2, "dst", Access, RangeKind.None, 0, 0, null, null, null));
-        yield return ("call: use after unpin", V(ViolationKind.UseAfterUnpin, ViolationContext.Call, Block + 8, 4, "p", Access, RangeKind.ManagedPin, Block, 88, Alloc, Free, TimeSpan.FromMilliseconds(12.5)));
-        yield return ("call: use after unpin of a string", V(ViolationKind.UseAfterUnpin, ViolationContext.Call, Block, 4, "text", Access, RangeKind.ManagedPin, Block, 18, Alloc, Free, TimeSpan.FromSeconds(12), flags: IgConstants.FlagManagedString));
-        yield return ("call: use after unmap, still mapped", V(ViolationKind.UseAfterUnmap, ViolationContext.Call, Block + 4096, 16, "view", Access, RangeKind.MappedView, Block, 65536, Alloc, Free, Since, facts: new ViewMappingFacts(true)));
-        yield return ("call: use after unmap, unmapped", V(ViolationKind.UseAfterUnmap, ViolationContext.Call, Block + 4096, 16, "view", Access, RangeKind.MappedView, Block, 65536, Alloc, Free, Since, facts: new ViewMappingFacts(false)));
-        yield return ("call: released callback", V(ViolationKind.CollectedDelegateCallback, ViolationContext.Call, Block, 1, "cb", Access, RangeKind.Callback, Block, 1, Alloc, Free, Since));
-        yield return ("call: collected call-scoped callback", V(ViolationKind.CollectedDelegateCallback, ViolationContext.Call, Block, 1, "cb", Access, RangeKind.Callback, Block, 1, Alloc, Free, Since, flags: IgConstants.FlagCallScoped));
-        yield return ("call: returned pooled array", V(ViolationKind.ArrayPoolUseAfterReturn, ViolationContext.Call, Block + 32, 16, "buffer", Access, RangeKind.ManagedPin, Block, 4096, Alloc, Free, Since, flags: IgConstants.FlagPooledArray));
+        yield return ("call: use after free", Fixed(new PointerAtCallViolation(ViolationKind.NativeUseAfterFree, Block + 16) { Size = 4, Argument = "src", AccessSite = Access, Range = new(RangeKind.NativeBlock, Block, 256), AllocationSite = Alloc, ReleaseSite = Stacked, SinceRelease = Since }));
+        yield return ("call: use after free, no range", Fixed(new PointerAtCallViolation(ViolationKind.NativeUseAfterFree, Block + 16) { Size = 4, AccessSite = Access }));
+        yield return ("call: overflow inside", Fixed(new PointerAtCallViolation(ViolationKind.NativeBufferOverflow, Block + 60) { Size = 8, Argument = "dst", AccessSite = Access, Range = new(RangeKind.NativeBlock, Block, 64), AllocationSite = Alloc }));
+        yield return ("call: overflow past the end", Fixed(new PointerAtCallViolation(ViolationKind.NativeBufferOverflow, Block + 68) { Size = 2, Argument = "dst", AccessSite = Access, Range = new(RangeKind.NativeBlock, Block, 64), AllocationSite = Alloc }));
+        yield return ("call: overflow, no range", Fixed(new PointerAtCallViolation(ViolationKind.NativeBufferOverflow, Block + 68) { Size = 2, Argument = "dst", AccessSite = Access }));
+        yield return ("call: use after unpin", Fixed(new PointerAtCallViolation(ViolationKind.UseAfterUnpin, Block + 8) { Size = 4, Argument = "p", AccessSite = Access, Range = new(RangeKind.ManagedPin, Block, 88), AllocationSite = Alloc, ReleaseSite = Free, SinceRelease = TimeSpan.FromMilliseconds(12.5) }));
+        yield return ("call: use after unpin of a string", Fixed(new PointerAtCallViolation(ViolationKind.UseAfterUnpin, Block) { Size = 4, Argument = "text", AccessSite = Access, Range = new(RangeKind.ManagedPin, Block, 18, IgConstants.FlagManagedString), AllocationSite = Alloc, ReleaseSite = Free, SinceRelease = TimeSpan.FromSeconds(12) }));
+        yield return ("call: use after unmap, still mapped", Fixed(new UnmappedViewAtCallViolation(Block + 4096, true) { Size = 16, Argument = "view", AccessSite = Access, Range = new(RangeKind.MappedView, Block, 65536), AllocationSite = Alloc, ReleaseSite = Free, SinceRelease = Since }));
+        yield return ("call: use after unmap, unmapped", Fixed(new UnmappedViewAtCallViolation(Block + 4096, false) { Size = 16, Argument = "view", AccessSite = Access, Range = new(RangeKind.MappedView, Block, 65536), AllocationSite = Alloc, ReleaseSite = Free, SinceRelease = Since }));
+        yield return ("call: released callback", Fixed(new PointerAtCallViolation(ViolationKind.CollectedDelegateCallback, Block) { Size = 1, Argument = "cb", AccessSite = Access, Range = new(RangeKind.Callback, Block, 1), AllocationSite = Alloc, ReleaseSite = Free, SinceRelease = Since }));
+        yield return ("call: collected call-scoped callback", Fixed(new PointerAtCallViolation(ViolationKind.CollectedDelegateCallback, Block) { Size = 1, Argument = "cb", AccessSite = Access, Range = new(RangeKind.Callback, Block, 1, IgConstants.FlagCallScoped), AllocationSite = Alloc, ReleaseSite = Free, SinceRelease = Since }));
+        yield return ("call: returned pooled array", Fixed(new PointerAtCallViolation(ViolationKind.ArrayPoolUseAfterReturn, Block + 32) { Size = 16, Argument = "buffer", AccessSite = Access, Range = new(RangeKind.ManagedPin, Block, 4096, IgConstants.FlagPooledArray), AllocationSite = Alloc, ReleaseSite = Free, SinceRelease = Since }));
 
         // Frees, Verify and the native allocator.
-        yield return ("free: double free", V(ViolationKind.DoubleFree, ViolationContext.Free, Block, 0, null, Access, RangeKind.NativeBlock, Block, 16, Alloc, Free, Since));
-        yield return ("free: double free of an interior pointer", V(ViolationKind.DoubleFree, ViolationContext.Free, Block + 8, 0, null, Access, RangeKind.NativeBlock, Block, 16, Alloc, Free, null));
-        yield return ("free: double free, no range", V(ViolationKind.DoubleFree, ViolationContext.Free, Block, 0, null, Access, RangeKind.None, 0, 0, null, null, null));
-        yield return ("free: invalid free, no range", V(ViolationKind.InvalidFree, ViolationContext.Free, Block, 0, null, Access, RangeKind.None, 0, 0, null, null, null));
-        yield return ("free: invalid free of an interior pointer", V(ViolationKind.InvalidFree, ViolationContext.Free, Block + 8, 0, null, Access, RangeKind.NativeBlock, Block, 16, Alloc, null, null));
-        yield return ("free: invalid free of a pin", V(ViolationKind.InvalidFree, ViolationContext.Free, Block, 0, null, Access, RangeKind.ManagedPin, Block, 16, Alloc, null, null));
-        yield return ("free: damaged redzone", V(ViolationKind.NativeBufferOverflow, ViolationContext.Free, Block + 67, 0, null, Access, RangeKind.NativeBlock, Block, 64, Alloc, null, null, 3));
-        yield return ("verify: right redzone", V(ViolationKind.NativeBufferOverflow, ViolationContext.Verify, Block + 64, 0, null, Access, RangeKind.NativeBlock, Block, 64, Alloc, null, null));
-        yield return ("verify: right redzone by detail", V(ViolationKind.NativeBufferOverflow, ViolationContext.Verify, Block, 0, null, Access, RangeKind.NativeBlock, Block, 64, Alloc, null, null, 5));
-        yield return ("verify: left redzone", V(ViolationKind.NativeBufferOverflow, ViolationContext.Verify, Block - 3, 0, null, NoSite, RangeKind.NativeBlock, Block, 64, Alloc, null, null));
-        yield return ("native: use after free", V(ViolationKind.NativeUseAfterFree, ViolationContext.Native, Block + 16, 4, null, Access, RangeKind.NativeBlock, Block, 256, Alloc, Free, Since));
-        yield return ("native: double free", V(ViolationKind.DoubleFree, ViolationContext.Native, Block, 0, null, null, RangeKind.NativeBlock, Block, 256, Alloc, Free, Since));
-        yield return ("native: redzone", V(ViolationKind.NativeBufferOverflow, ViolationContext.Native, Block + 256, 0, null, Access, RangeKind.NativeBlock, Block, 256, Alloc, null, null));
+        yield return ("free: double free", Fixed(new FreeViolation(ViolationKind.DoubleFree, Block) { AccessSite = Access, Range = new(RangeKind.NativeBlock, Block, 16), AllocationSite = Alloc, ReleaseSite = Free, SinceRelease = Since }));
+        yield return ("free: double free of an interior pointer", Fixed(new FreeViolation(ViolationKind.DoubleFree, Block + 8) { AccessSite = Access, Range = new(RangeKind.NativeBlock, Block, 16), AllocationSite = Alloc, ReleaseSite = Free }));
+        yield return ("free: double free, no range", Fixed(new FreeViolation(ViolationKind.DoubleFree, Block) { AccessSite = Access }));
+        yield return ("free: invalid free, no range", Fixed(new FreeViolation(ViolationKind.InvalidFree, Block) { AccessSite = Access }));
+        yield return ("free: invalid free of an interior pointer", Fixed(new FreeViolation(ViolationKind.InvalidFree, Block + 8) { AccessSite = Access, Range = new(RangeKind.NativeBlock, Block, 16), AllocationSite = Alloc }));
+        yield return ("free: invalid free of a pin", Fixed(new FreeViolation(ViolationKind.InvalidFree, Block) { AccessSite = Access, Range = new(RangeKind.ManagedPin, Block, 16), AllocationSite = Alloc }));
+        yield return ("free: damaged redzone", Fixed(new FreeViolation(ViolationKind.NativeBufferOverflow, Block + 67) { RedzoneOffset = 3, AccessSite = Access, Range = new(RangeKind.NativeBlock, Block, 64), AllocationSite = Alloc }));
+        yield return ("verify: right redzone", Fixed(new DamagedRedzoneViolation(ViolationKind.NativeBufferOverflow, Block + 64) { AccessSite = Access, Range = new(RangeKind.NativeBlock, Block, 64), AllocationSite = Alloc }));
+        yield return ("verify: right redzone by detail", Fixed(new DamagedRedzoneViolation(ViolationKind.NativeBufferOverflow, Block) { RedzoneOffset = 5, AccessSite = Access, Range = new(RangeKind.NativeBlock, Block, 64), AllocationSite = Alloc }));
+        yield return ("verify: left redzone", Fixed(new DamagedRedzoneViolation(ViolationKind.NativeBufferOverflow, Block - 3) { AccessSite = NoSite, Range = new(RangeKind.NativeBlock, Block, 64), AllocationSite = Alloc }));
+        yield return ("native: use after free", Fixed(new NativeReportedViolation(ViolationKind.NativeUseAfterFree, Block + 16) { Size = 4, AccessSite = Access, Range = new(RangeKind.NativeBlock, Block, 256), AllocationSite = Alloc, ReleaseSite = Free, SinceRelease = Since }));
+        yield return ("native: double free", Fixed(new NativeReportedViolation(ViolationKind.DoubleFree, Block) { Range = new(RangeKind.NativeBlock, Block, 256), AllocationSite = Alloc, ReleaseSite = Free, SinceRelease = Since }));
+        yield return ("native: redzone", Fixed(new NativeReportedViolation(ViolationKind.NativeBufferOverflow, Block + 256) { AccessSite = Access, Range = new(RangeKind.NativeBlock, Block, 256), AllocationSite = Alloc }));
 
         // Checked handles.
-        yield return ("handle: use after free", V(ViolationKind.InvalidHandle, ViolationContext.HandleUse, Cookie, 0, null, Access, RangeKind.None, 0, 0, Alloc, Free, Since, facts: new RejectedHandleFacts(true, false)));
-        yield return ("handle: second free, slot reused", V(ViolationKind.InvalidHandle, ViolationContext.HandleFree, Cookie, 0, null, Access, RangeKind.None, 0, 0, Alloc, null, null, facts: new RejectedHandleFacts(true, true)));
-        yield return ("handle: default", V(ViolationKind.InvalidHandle, ViolationContext.HandleUse, 0, 0, null, Access, RangeKind.None, 0, 0, null, null, null, facts: new RejectedHandleFacts(false, false)));
-        yield return ("handle: never issued", V(ViolationKind.InvalidHandle, ViolationContext.HandleFree, 0x5, 0, null, Access, RangeKind.None, 0, 0, null, null, null, facts: new RejectedHandleFacts(false, true)));
+        yield return ("handle: use after free", Fixed(new InvalidHandleViolation(Cookie, true, false) { AccessSite = Access, AllocationSite = Alloc, ReleaseSite = Free, SinceRelease = Since }));
+        yield return ("handle: second free, slot reused", Fixed(new InvalidHandleViolation(Cookie, true, true) { AccessSite = Access, AllocationSite = Alloc }));
+        yield return ("handle: default", Fixed(new InvalidHandleViolation(0, false, false) { AccessSite = Access }));
+        yield return ("handle: never issued", Fixed(new InvalidHandleViolation(0x5, false, true) { AccessSite = Access }));
 
         // The guarded array pool.
-        yield return ("pool: written after return, by Verify", V(ViolationKind.ArrayPoolUseAfterReturn, ViolationContext.PoolVerify, Block + 20, 1, null, Access, RangeKind.ManagedPin, Block, 4096, Alloc, Free, Since, 1, new PooledArrayFacts("byte[4096]"), flags: IgConstants.FlagPooledArray));
-        yield return ("pool: written after return, at quarantine exit", V(ViolationKind.ArrayPoolUseAfterReturn, ViolationContext.PoolQuarantineExit, Block + 20, 8, null, Access, RangeKind.ManagedPin, Block, 4096, Alloc, Free, Since, 5, new PooledArrayFacts("int[1024]"), flags: IgConstants.FlagPooledArray));
-        yield return ("pool: double return, idle", V(ViolationKind.ArrayPoolUseAfterReturn, ViolationContext.PoolDoubleReturn, Block, 0, null, Access, RangeKind.ManagedPin, Block, 4096, Alloc, Free, Since, (long)PooledArrayState.Idle, new PooledArrayFacts("byte[4096]"), flags: IgConstants.FlagPooledArray));
-        yield return ("pool: double return, quarantined", V(ViolationKind.ArrayPoolUseAfterReturn, ViolationContext.PoolDoubleReturn, Block, 0, null, Access, RangeKind.ManagedPin, Block, 4096, Alloc, Free, null, (long)PooledArrayState.Quarantined, new PooledArrayFacts("byte[4096]"), flags: IgConstants.FlagPooledArray));
-        yield return ("pool: return while pinned", V(ViolationKind.ArrayPoolUseAfterReturn, ViolationContext.PoolReturnWhilePinned, Block, 0, null, Access, RangeKind.ManagedPin, Block, 4096, Alloc, Free, null, 0, new PooledArrayFacts("byte[4096]"), flags: IgConstants.FlagPooledArray));
+        yield return ("pool: written after return, by Verify", Fixed(new PooledArrayWrittenViolation(Block + 20, "byte[4096]", 1, true) { Size = 1, AccessSite = Access, Range = new(RangeKind.ManagedPin, Block, 4096, IgConstants.FlagPooledArray), AllocationSite = Alloc, ReleaseSite = Free, SinceRelease = Since }));
+        yield return ("pool: written after return, at quarantine exit", Fixed(new PooledArrayWrittenViolation(Block + 20, "int[1024]", 5, false) { Size = 8, AccessSite = Access, Range = new(RangeKind.ManagedPin, Block, 4096, IgConstants.FlagPooledArray), AllocationSite = Alloc, ReleaseSite = Free, SinceRelease = Since }));
+        yield return ("pool: double return, idle", Fixed(new PooledArrayReturnedTwiceViolation(Block, "byte[4096]", PooledArrayState.Idle) { AccessSite = Access, Range = new(RangeKind.ManagedPin, Block, 4096, IgConstants.FlagPooledArray), AllocationSite = Alloc, ReleaseSite = Free, SinceRelease = Since }));
+        yield return ("pool: double return, quarantined", Fixed(new PooledArrayReturnedTwiceViolation(Block, "byte[4096]", PooledArrayState.Quarantined) { AccessSite = Access, Range = new(RangeKind.ManagedPin, Block, 4096, IgConstants.FlagPooledArray), AllocationSite = Alloc, ReleaseSite = Free }));
+        yield return ("pool: return while pinned", Fixed(new PooledArrayReturnedPinnedViolation(Block, "byte[4096]") { AccessSite = Access, Range = new(RangeKind.ManagedPin, Block, 4096, IgConstants.FlagPooledArray), AllocationSite = Alloc, ReleaseSite = Free }));
 
         // Callbacks and SafeHandles.
-        yield return ("callback: called after release", V(ViolationKind.CollectedDelegateCallback, ViolationContext.CallbackInvoke, Block, 0, null, Access, RangeKind.Callback, Block, 1, Alloc, Stacked, Since, facts: new CallbackStubFacts("Comparison")));
-        yield return ("callback: called after release from a native thread", V(ViolationKind.CollectedDelegateCallback, ViolationContext.CallbackInvoke, Block, 0, null, new SourceSite("(native code on a thread with no managed caller)", "", 0), RangeKind.Callback, Block, 1, Alloc, null, null, facts: new CallbackStubFacts("Comparison")));
-        yield return ("handle: released while retained", V(ViolationKind.HandleReleasedInUse, ViolationContext.HandleRelease, 0x1c, 0, null, Access, RangeKind.None, 0, 0, Alloc, Free, null, facts: new HandleReleasedWhileRetainedFacts("FileHandle", HandleReleaser.Dispose, 0)));
-        yield return ("handle: finalized while retained", V(ViolationKind.HandleReleasedInUse, ViolationContext.HandleRelease, 0x1c, 0, null, Access, RangeKind.None, 0, 0, Alloc, new SourceSite("(finalizer of FileHandle)", "", 0), null, facts: new HandleReleasedWhileRetainedFacts("FileHandle", HandleReleaser.Finalizer, 1)));
-        yield return ("handle: disposed on the finalizer thread while retained", V(ViolationKind.HandleReleasedInUse, ViolationContext.HandleRelease, 0x1c, 0, null, Access, RangeKind.None, 0, 0, Alloc, Free, null, facts: new HandleReleasedWhileRetainedFacts("FileHandle", HandleReleaser.DisposeOnFinalizerThread, 2)));
-        yield return ("handle: closed while retained", V(ViolationKind.HandleReleasedInUse, ViolationContext.HandleReleasedByNative, 0x1c, 0, null, Access, RangeKind.None, 0, 0, Alloc, new SourceSite("(Dispose, Close or a finalizer)", "", 0), null, facts: new HandleClosedWhileRetainedFacts("SafeFileHandle", Free)));
-        yield return ("handle: finalized without Dispose", V(ViolationKind.LeakedPin, ViolationContext.HandleFinalized, 0x1c, 0, null, Alloc, RangeKind.None, 0, 0, Alloc, null, null, facts: new HandleFinalizedFacts("FileHandle")));
-        yield return ("call: handle closed during the call", V(ViolationKind.HandleReleasedInUse, ViolationContext.Call, 0x1c, 0, "handle", Access, RangeKind.None, 0, 0, Alloc, Free, null, 0, new HandleClosedDuringCallFacts("FileHandle")));
-        yield return ("call: raw handle unreachable", V(ViolationKind.HandleReleasedInUse, ViolationContext.Call, 0x1c, 0, "h.DangerousGetHandle()", Access, RangeKind.None, 0, 0, Alloc, new SourceSite("(the GC's finalizer thread)", "", 0), null, Violation.DetailRawHandle, new RawHandleFacts("FileHandle", true, false)));
-        yield return ("call: raw handle collected", V(ViolationKind.HandleReleasedInUse, ViolationContext.Call, 0x1c, 0, "h.DangerousGetHandle()", Access, RangeKind.None, 0, 0, null, new SourceSite("(the GC's finalizer thread)", "", 0), null, Violation.DetailRawHandle, new RawHandleFacts("FileHandle", true, true)));
-        yield return ("call: raw handle closed", V(ViolationKind.HandleReleasedInUse, ViolationContext.Call, 0x1c, 0, "h.DangerousGetHandle()", Access, RangeKind.None, 0, 0, Alloc, null, null, Violation.DetailRawHandle, new RawHandleFacts("FileHandle", false, false)));
+        yield return ("callback: called after release", Fixed(new CallbackCalledAfterReleaseViolation(Block, "Comparison") { AccessSite = Access, Range = new(RangeKind.Callback, Block, 1), AllocationSite = Alloc, ReleaseSite = Stacked, SinceRelease = Since }));
+        yield return ("callback: called after release from a native thread", Fixed(new CallbackCalledAfterReleaseViolation(Block, "Comparison") { AccessSite = new SourceSite("(native code on a thread with no managed caller)", "", 0), Range = new(RangeKind.Callback, Block, 1), AllocationSite = Alloc }));
+        yield return ("handle: released while retained", Fixed(new HandleReleasedWhileRetainedViolation(0x1c, "FileHandle", HandleReleaser.Dispose, 0) { AccessSite = Access, AllocationSite = Alloc, ReleaseSite = Free }));
+        yield return ("handle: finalized while retained", Fixed(new HandleReleasedWhileRetainedViolation(0x1c, "FileHandle", HandleReleaser.Finalizer, 1) { AccessSite = Access, AllocationSite = Alloc, ReleaseSite = new SourceSite("(finalizer of FileHandle)", "", 0) }));
+        yield return ("handle: disposed on the finalizer thread while retained", Fixed(new HandleReleasedWhileRetainedViolation(0x1c, "FileHandle", HandleReleaser.DisposeOnFinalizerThread, 2) { AccessSite = Access, AllocationSite = Alloc, ReleaseSite = Free }));
+        yield return ("handle: closed while retained", Fixed(new HandleClosedWhileRetainedViolation(0x1c, "SafeFileHandle", Free) { AccessSite = Access, AllocationSite = Alloc, ReleaseSite = new SourceSite("(Dispose, Close or a finalizer)", "", 0) }));
+        yield return ("handle: finalized without Dispose", Fixed(new HandleFinalizedViolation(0x1c, "FileHandle") { AccessSite = Alloc, AllocationSite = Alloc }));
+        yield return ("call: handle closed during the call", Fixed(new HandleClosedDuringCallViolation(0x1c, "FileHandle") { Argument = "handle", AccessSite = Access, AllocationSite = Alloc, ReleaseSite = Free }));
+        yield return ("call: raw handle unreachable", Fixed(new RawHandleReleasedDuringCallViolation(0x1c, "FileHandle", true, false) { Argument = "h.DangerousGetHandle()", AccessSite = Access, AllocationSite = Alloc, ReleaseSite = new SourceSite("(the GC's finalizer thread)", "", 0) }));
+        yield return ("call: raw handle collected", Fixed(new RawHandleReleasedDuringCallViolation(0x1c, "FileHandle", true, true) { Argument = "h.DangerousGetHandle()", AccessSite = Access, ReleaseSite = new SourceSite("(the GC's finalizer thread)", "", 0) }));
+        yield return ("call: raw handle closed", Fixed(new RawHandleReleasedDuringCallViolation(0x1c, "FileHandle", false, false) { Argument = "h.DangerousGetHandle()", AccessSite = Access, AllocationSite = Alloc }));
 
         // Asked of the validator at the call.
-        yield return ("call: unpinned managed pointer", V(ViolationKind.UnpinnedManagedPointer, ViolationContext.Call, Block + 16, 8, "args.Data", Access, RangeKind.None, 0, 0, null, null, null,
-            managedObject: new ViolationObject(Block, "System.Byte[]", 1048, 16), foundBy: "the validator (pid 12), asked at the call"));
-        yield return ("call: unpinned managed pointer of unknown type", V(ViolationKind.UnpinnedManagedPointer, ViolationContext.Call, Block + 16, 8, "args.Data", Access, RangeKind.None, 0, 0, null, null, null,
-            managedObject: new ViolationObject(Block, null, 1048, 16), foundBy: "the validator (pid 12), asked at the call"));
+        yield return ("call: unpinned managed pointer", Fixed(new UnpinnedPointerAtCallViolation(Block + 16, 12) { Size = 8, Argument = "args.Data", AccessSite = Access, ManagedObject = new ViolationObject(Block, "System.Byte[]", 1048, 16) }));
+        yield return ("call: unpinned managed pointer of unknown type", Fixed(new UnpinnedPointerAtCallViolation(Block + 16, 12) { Size = 8, Argument = "args.Data", AccessSite = Access, ManagedObject = new ViolationObject(Block, null, 1048, 16) }));
 
         // Validator findings, built from their protocol lines.
         foreach ((string name, string json) in Findings())
@@ -142,6 +137,20 @@ public sealed class ReportCorpusGoldenTests
             .Replace("\"version\": \"" + typeof(Violation).Assembly.GetName().Version, "\"version\": \"(version)", StringComparison.Ordinal);
 
     private static string GoldenPath([CallerFilePath] string here = "") => Path.Combine(Path.GetDirectoryName(here)!, "ReportCorpus.golden.txt");
+
+    [Test]
+    public void EveryShapeRecord_IsInTheCorpus()
+    {
+        var shapes = new HashSet<Type>();
+        foreach ((string _, Violation v) in Corpus())
+        {
+            shapes.Add(v.GetType());
+        }
+
+        Type[] declared = Array.FindAll(typeof(Violation).Assembly.GetTypes(), t => t.IsSubclassOf(typeof(Violation)) && !t.IsAbstract);
+        Assert.That(declared, Has.Length.GreaterThan(10), "the shape records were not found");
+        Assert.That(Array.FindAll(declared, t => !shapes.Contains(t)), Is.Empty, "a shape record without a golden report: add it to Corpus()");
+    }
 
     [Test]
     public void EveryShape_FormatsByteForByteAsTheGoldenFile()

@@ -5,6 +5,7 @@ using System.Text.Json;
 using InteropGuard.Reporting;
 using InteropGuard.Tests.TestSupport;
 using InteropGuard.Validation;
+using InteropGuard.Violations;
 using NUnit.Framework;
 
 namespace InteropGuard.Tests.Validation;
@@ -88,7 +89,7 @@ public sealed class ValidatorReportShapeTests
         Assert.That(o.GetProperty("object").GetProperty("type").GetString(), Is.EqualTo("System.Byte[]"));
         Assert.That(o.GetProperty("thread").GetProperty("id").GetInt32(), Is.Zero);
 
-        Violation boundary = new(ViolationKind.UseAfterUnpin, ViolationContext.Call, 16, 4, "p", new SourceSite("M", "/f.cs", 1), RangeKind.None, 0, 0, null, null, null);
+        Violation boundary = new PointerAtCallViolation(ViolationKind.UseAfterUnpin, 16) { Size = 4, Argument = "p", AccessSite = new SourceSite("M", "/f.cs", 1) };
         using JsonDocument b = JsonDocument.Parse(JsonReportFormatter.FormatLine(boundary));
         Assert.That(b.RootElement.GetProperty("foundBy").GetString(), Is.EqualTo("call"));
         Assert.That(b.RootElement.GetProperty("evidence").ValueKind, Is.EqualTo(JsonValueKind.Null));
