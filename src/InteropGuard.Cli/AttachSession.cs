@@ -81,9 +81,9 @@ internal static class AttachSession
 
                 sweeps++;
                 longestPause = Math.Max(longestPause, result.PauseMs);
-                foreach (string warning in result.Warnings)
+                foreach (SweepWarning warning in result.Warnings)
                 {
-                    log.WriteLine("interopguard: warning: " + warning);
+                    log.WriteLine("interopguard: warning: " + SweepWarningWording.Text(warning));
                 }
 
                 string foundBy = $"interopguard attach (pid {self}) in sweep {sweeps.ToString(CultureInfo.InvariantCulture)} of process {request.Pid.ToString(CultureInfo.InvariantCulture)}";

@@ -6,6 +6,7 @@ using System.IO;
 using System.Text;
 using System.Text.Json;
 using System.Threading;
+using InteropGuard.Findings;
 using InteropGuard.Reporting;
 
 namespace InteropGuard.Validation;
@@ -227,7 +228,7 @@ internal sealed class ValidatorChannel
                 break;
             case ValidatorEvent.Error:
             case ValidatorEvent.Warning:
-                string text = JsonFields.String(root, "message") ?? "(no message)";
+                string text = SweepWarningJson.Read(root) is { } warning ? SweepWarningWording.Text(warning) : "(no message)";
                 SayOnce("w:" + text, $"InteropGuard: warning: the validator (pid {_pid}): {text}");
                 break;
             default:
