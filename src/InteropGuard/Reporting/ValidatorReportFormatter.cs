@@ -102,7 +102,7 @@ internal static class ValidatorReportFormatter
     /// <summary>Appends everything between the description and the HINT lines.</summary>
     public static void AppendBody(StringBuilder sb, ValidatorViolation v)
     {
-        sb.Append("  found by ").Append(v.FoundBy ?? "the validator").Append('\n');
+        sb.Append("  found by ").Append(FoundBy(v.Origin)).Append('\n');
         if (v.Holder is { } h)
         {
             sb.Append("Held in:\n  ").Append(HolderText(h)).Append('\n');
@@ -141,6 +141,34 @@ internal static class ValidatorReportFormatter
             sb.Append(release).Append(":\n");
             AppendSite(sb, releaseSite);
         }
+    }
+
+    /// <summary>The "found by" text: "the validator (pid 12) in sweep 3 (timer)", "interopguard attach (pid 40) in sweep 2 of
+    /// process 12", ...</summary>
+    public static string FoundBy(SweepOrigin origin)
+    {
+        if (origin is AttachSweepOrigin a)
+        {
+            return "interopguard attach (pid " + a.ToolPid.ToString(Inv) + ") in sweep " + a.Number.ToString(Inv) + " of process " + a.TargetPid.ToString(Inv);
+        }
+
+        if (origin is not TargetSweepOrigin t)
+        {
+            return "the validator";
+        }
+
+        string who = "the validator (pid " + t.Pid.ToString(Inv) + ")";
+        long shown = t.Number > 0 ? t.Number : t.SweepId;
+        string numbered = shown > 0 ? who + " in sweep " + shown.ToString(Inv) : who;
+        return t switch
+        {
+            { SweepId: 0 } => t.Number > 0 ? numbered + " (timer)" : who + " in a timer sweep",
+            { Reason: null } => numbered, // a sweep this process no longer waits for
+            { Reason: "exit" } => numbered + " (the exit sweep)",
+            { Reason: "start" } => numbered + " (at start-up, before Main)",
+            { AskedAt: { IsUnknown: false } site } => numbered + ", asked for by Guard.Validate in " + site,
+            _ => numbered + ", asked for by Guard.Validate",
+        };
     }
 
     /// <summary>The HINT lines before the one naming the detect_ option.</summary>

@@ -13,8 +13,8 @@ namespace InteropGuard.Validation;
 internal static class ValidatorFindingParser
 {
     /// <summary>The violation, or null when the kind is missing or unknown (then <paramref name="badKind"/> holds it,
-    /// "(none)" when missing). <paramref name="foundBy"/> is the "found by ..." text of the report.</summary>
-    public static Violation? ToViolation(JsonElement line, string foundBy, out string? badKind)
+    /// "(none)" when missing). <paramref name="origin"/> is the sweep that found it.</summary>
+    public static Violation? ToViolation(JsonElement line, SweepOrigin origin, out string? badKind)
     {
         Finding? f = FindingJson.Read(line);
         string? kindName = f?.Kind;
@@ -30,7 +30,7 @@ internal static class ValidatorFindingParser
         nint rangeStart = rangeKind == RangeKind.None ? 0 : (nint)(f.RangeStart ?? 0); // a range without a (known) kind is not shown as one
         nint rangeSize = rangeKind == RangeKind.None ? 0 : (nint)(f.RangeSize ?? 0);
         TimeSpan? since = f.SinceReleaseMs is { } ms && ms >= 0 && ms < TimeSpan.MaxValue.TotalMilliseconds ? TimeSpan.FromMilliseconds(ms) : null;
-        return new ValidatorViolation(kind, address, foundBy)
+        return new ValidatorViolation(kind, address, origin)
         {
             Size = (nint)(f.Size ?? 0),
             Range = new TrackedRange(rangeKind, rangeStart, rangeSize, rangeKind == RangeKind.None ? 0 : (uint)(f.RangeFlags ?? 0)), // a string pin, a pooled array

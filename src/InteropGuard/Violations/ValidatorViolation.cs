@@ -8,12 +8,12 @@ internal sealed record ValidatorViolation : Violation
     /// <summary>A finding of <paramref name="kind"/> about <paramref name="address"/>.</summary>
     /// <param name="kind">The finding's kind.</param>
     /// <param name="address">The value found, the first damaged byte, or the range start.</param>
-    /// <param name="foundBy">Which sweep of which validator found it, e.g. "the validator (pid 12) in sweep 3 (timer)".</param>
-    public ValidatorViolation(ViolationKind kind, nint address, string foundBy) : base(kind, address)
+    /// <param name="origin">Which sweep of which validator found it (the report's "found by" line).</param>
+    public ValidatorViolation(ViolationKind kind, nint address, SweepOrigin origin) : base(kind, address)
     {
-        FoundBy = foundBy;
+        Origin = origin;
     }
 
-    /// <summary>Which sweep of which validator found it (the report's "found by" line).</summary>
-    public string FoundBy { get; }
+    /// <summary>Which sweep of which validator found it.</summary>
+    public SweepOrigin Origin { get; }
 }

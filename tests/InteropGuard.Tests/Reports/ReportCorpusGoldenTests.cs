@@ -8,6 +8,7 @@ using System.Text;
 using InteropGuard.Native;
 using InteropGuard.Pooling;
 using InteropGuard.Reporting;
+using InteropGuard.Validation;
 using InteropGuard.Violations;
 using NUnit.Framework;
 
@@ -95,7 +96,8 @@ public sealed class ReportCorpusGoldenTests
         // Validator findings, built from their protocol lines.
         foreach ((string name, string json) in Findings())
         {
-            Violation? v = FindingReports.Parse(json, "the validator (pid 12) in sweep 3 (timer)", out string? badKind);
+            using System.Text.Json.JsonDocument doc = System.Text.Json.JsonDocument.Parse(json);
+            Violation? v = ValidatorFindingParser.ToViolation(doc.RootElement, new TargetSweepOrigin(12, 0, 3), out string? badKind);
             Assert.That(v, Is.Not.Null, name + ": " + badKind);
             yield return ("validator: " + name, v!);
         }

@@ -15,7 +15,27 @@ public sealed class ValidatorReportShapeTests
     private static Violation Parse(string json)
     {
         using JsonDocument doc = JsonDocument.Parse(json);
-        return ValidatorFindingParser.ToViolation(doc.RootElement, "the validator (pid 77) in a timer sweep", out _)!;
+        return ValidatorFindingParser.ToViolation(doc.RootElement, new TargetSweepOrigin(77, 0, 0), out _)!;
+    }
+
+    [TestCase(0, 0, null, "the validator (pid 77) in a timer sweep")]
+    [TestCase(0, 3, null, "the validator (pid 77) in sweep 3 (timer)")]
+    [TestCase(5, 0, null, "the validator (pid 77) in sweep 5")]
+    [TestCase(5, 6, "exit", "the validator (pid 77) in sweep 6 (the exit sweep)")]
+    [TestCase(5, 6, "start", "the validator (pid 77) in sweep 6 (at start-up, before Main)")]
+    [TestCase(5, 6, "demand", "the validator (pid 77) in sweep 6, asked for by Guard.Validate")]
+    public void FoundBy_NamesTheSweep(long sweepId, long number, string? reason, string expected)
+    {
+        Assert.That(ValidatorReportFormatter.FoundBy(new TargetSweepOrigin(77, sweepId, number, reason)), Is.EqualTo(expected));
+    }
+
+    [Test]
+    public void FoundBy_NamesTheDemandSiteAndTheAttachingTool()
+    {
+        var site = new SourceSite("Tests.Caller", "/src/Caller.cs", 12);
+        Assert.That(ValidatorReportFormatter.FoundBy(new TargetSweepOrigin(77, 5, 6, "demand", site)),
+            Is.EqualTo("the validator (pid 77) in sweep 6, asked for by Guard.Validate in Tests.Caller  Caller.cs:12"));
+        Assert.That(ValidatorReportFormatter.FoundBy(new AttachSweepOrigin(40, 2, 12)), Is.EqualTo("interopguard attach (pid 40) in sweep 2 of process 12"));
     }
 
     [Test]
