@@ -41,7 +41,7 @@ internal static unsafe class UnpinnedManagedPointerCheck
         ValidatorChannel? channel = ValidatorSession.ReadyChannel(GuardRuntime.Options.ValidatorTimeoutMs);
         if (channel is null)
         {
-            SayOnce(ref s_notRunningSaid, "InteropGuard: warning: pointers nested in P/Invoke arguments (struct fields, array elements, pointer slots) are not checked for unpinned managed memory: the validator is not running (see above). Call-boundary checks continue.");
+            SayOnce(ref s_notRunningSaid, CheckWarnings.NestedPointersUnchecked);
             return null;
         }
 
@@ -83,7 +83,7 @@ internal static unsafe class UnpinnedManagedPointerCheck
 
         if (v.Verdict == "unknown")
         {
-            SayOnce(ref s_undecidedSaid, $"InteropGuard: warning: a pointer nested in a P/Invoke argument could not be classified ({v.Why}); it passed unchecked. Later ones are checked as usual.");
+            SayOnce(ref s_undecidedSaid, CheckWarnings.NestedPointerUnclassified(v.Why));
             return null;
         }
 
