@@ -86,7 +86,7 @@ internal static class Reporter
         {
             site = s.File + ":" + s.Line + ":" + s.Member;
         }
-        else if (v.Context == ViolationContext.Validator)
+        else if (v is Violations.ValidatorViolation)
         {
             site = "?v" + ReportFormatter.Hex(v.Holder?.Address ?? 0) + "=" + ReportFormatter.Hex(v.Address) + "/" + ReportFormatter.Hex(v.RangeStart);
         }
