@@ -362,8 +362,8 @@ IG_API ig_kind_t ig_check(const void *addr, size_t len, ig_violation_t *out);
  * Reading a region (the validator reads it with the target stopped; ig_lookup reads the calling thread's own):
  * read ended (e1) and depth (d1), copy stack[0, d1) and ring entries k in [max(0, e1 - IG_CALL_RING + 1), e1) (entry k
  * sits at ring[k % IG_CALL_RING]), then read ended again (e2). The ring entries k > e2 - IG_CALL_RING are whole; the
- * stack copy is whole when e2 == e1 (a pop writes the ring entry, then ended, then depth). The slot of entry e1 is
- * left out because a pop may be writing it.
+ * stack copy is whole when e2 == e1 (a pop writes the ring entry, then ended, then depth). Entry e1 - IG_CALL_RING is
+ * left out: its slot is the one a pop may be writing.
  *
  * Call pin (ig_call_pin_t), one entry of a stack or ring:
  *
