@@ -36,20 +36,29 @@ internal static class CallRegionReader
                 return unreadable + 1; // the rest of the list is out of reach
             }
 
-            ReadOne(region, ordinal, records);
+            // Read while the target runs (the native-heap plan's prefilter), pops may go on during the copy: ended read
+            // again says which entries the copy holds whole. With the target stopped it is the same value.
+            ulong endedAfter = memory.TryReadUInt64(at + CallRegionLayout.CallRegionEnded, out ulong e2) ? e2 : ulong.MaxValue;
+            ReadOne(region, ordinal, endedAfter, records);
             at = BinaryPrimitives.ReadUInt64LittleEndian(region.AsSpan(CallRegionLayout.CallRegionNext));
         }
 
         return unreadable;
     }
 
-    // One region copied with the target stopped: stack[0, depth) is in flight; ring entries k in
-    // [ended - CallRing + 1, ended) ended (the slot of entry ended - CallRing is left out: a pop may have been writing it).
-    private static void ReadOne(ReadOnlySpan<byte> r, ulong ordinal, List<RangeRecord> records)
+    // One region as copied (interopguard.h, "Reading a region"): stack[0, depth) is in flight, whole when no pop ran
+    // during the copy; ring entries k in [ended - CallRing + 1, ended) ended, whole when k > endedAfter - CallRing (the
+    // slot of entry ended - CallRing is left out: a pop may have been writing it).
+    private static void ReadOne(ReadOnlySpan<byte> r, ulong ordinal, ulong endedAfter, List<RangeRecord> records)
     {
         uint tid = BinaryPrimitives.ReadUInt32LittleEndian(r[CallRegionLayout.CallRegionTid..]);
         uint depth = Math.Min(BinaryPrimitives.ReadUInt32LittleEndian(r[CallRegionLayout.CallRegionDepth..]), (uint)CallRegionLayout.CallStack);
         ulong ended = BinaryPrimitives.ReadUInt64LittleEndian(r[CallRegionLayout.CallRegionEnded..]);
+        if (endedAfter != ended)
+        {
+            depth = 0; // a pop ran during the copy: the stack may be torn
+        }
+
         for (int i = 0; i < depth; i++)
         {
             ReadOnlySpan<byte> pin = r.Slice(CallRegionLayout.CallRegionStack + i * CallRegionLayout.CallPinSize, CallRegionLayout.CallPinSize);
@@ -57,6 +66,11 @@ internal static class CallRegionReader
         }
 
         ulong oldest = ended >= CallRegionLayout.CallRing ? ended - CallRegionLayout.CallRing + 1 : 0;
+        if (endedAfter != ulong.MaxValue && endedAfter >= CallRegionLayout.CallRing)
+        {
+            oldest = Math.Max(oldest, endedAfter - CallRegionLayout.CallRing + 1); // older slots were rewritten meanwhile
+        }
+
         for (ulong k = oldest; k < ended; k++)
         {
             int slot = (int)(k % CallRegionLayout.CallRing);
