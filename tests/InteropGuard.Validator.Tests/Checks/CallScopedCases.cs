@@ -59,6 +59,37 @@ public sealed class CallScopedCases
     }
 
     [Test]
+    public void Detects_ArgumentKeptPastItsCall_NamingTheCall_AfterMoreCalls()
+    {
+        SweepResult[] phases = SweepRun.Phases("callpin-kept", bug: true, 2);
+        Assert.That(phases[0].Findings, Is.Empty, "while the call runs its argument is pinned\n" + SweepRun.Describe(phases[0]));
+        Finding f = phases[1].Findings.Single();
+        Assert.That(f.Kind, Is.EqualTo(FindingKinds.UseAfterUnpin), f.ToJson());
+        Assert.That(f.RangeKind, Is.EqualTo("managed-pin"), f.ToJson());
+        Assert.That(f.RangeFlags, Is.EqualTo(0x2u), "CALL_SCOPED: " + f.ToJson());
+        Assert.That(f.RangeSize, Is.EqualTo(256UL), f.ToJson());
+        Assert.That(f.Address - f.RangeStart, Is.EqualTo(16UL), f.ToJson());
+        Assert.That(f.HolderOffset, Is.EqualTo(8UL), f.ToJson());
+        Assert.That(f.AllocSite!.Function, Is.EqualTo("Scenarios.CallPinKept"), f.ToJson());
+        Assert.That(FindingEvidence.Of(f), Does.Contain("pinned only for the P/Invoke call at CallScopedScenarios.cs:180"), f.ToJson());
+    }
+
+    [Test]
+    public void Allows_ArgumentUsedOnlyDuringItsCall_PointerClearedBeforeItReturned()
+    {
+        SweepResult[] phases = SweepRun.Phases("callpin-kept", bug: false, 2);
+        Assert.That(phases[0].Findings, Is.Empty, SweepRun.Describe(phases[0]));
+        Assert.That(phases[1].Findings, Is.Empty, SweepRun.Describe(phases[1]));
+    }
+
+    [Test]
+    public void Detects_ArgumentKeptPastItsCall_IsOff_WithDetectOption()
+    {
+        SweepResult[] phases = SweepRun.Phases("callpin-kept", bug: true, 2, "detect_use_after_unpin=0");
+        Assert.That(phases[1].Findings, Is.Empty, SweepRun.Describe(phases[1]));
+    }
+
+    [Test]
     public void Allows_NeverWrittenBuffer_OnMemoryThatHeldAManagedAddress_InMode2()
     {
         using TargetChild child = TargetChild.Start("never-written", bug: false, Mode2Options, mode: "2");
