@@ -103,7 +103,7 @@ internal static class TargetProcess
             $"process {pid} has not loaded libinteropguard.so, so there is no shadow table to check: run it with the InteropGuard package and INTEROPGUARD=1 or 2, or pass --table.");
     }
 
-    private static string AttachRefusedMessage(int pid, Exception e)
+    internal static string AttachRefusedMessage(int pid, Exception e)
     {
         string scope = "";
         try
