@@ -4,15 +4,19 @@ using System.Collections.Generic;
 using System.Globalization;
 using System.Linq;
 using InteropGuard.Validator;
+using InteropGuard.Validator.Target;
 
 namespace InteropGuard.ValidatorBench;
 
 /// <summary>Prints a markdown table of pauses (ms) per shape: the figures docs/design/validator.md records. Each shape's
-/// sweeps alternate (ABBA) between two ways of stopping, on the same target in the same run: "per-stop runtime" (ClrMD's
-/// suspended attach and a new runtime at every stop, InteropGuard's blocks scanned inside the stop: what every sweep did
-/// before) and "kept runtime" (the validator's default: its own thread stop, the runtime kept since Open, blocks read
-/// while the target runs). Both reuse unchanged threads' stack roots. Pause is wall time (the target is stopped); CPU is
-/// the sweeping thread's CPU time, which a loaded machine inflates far less.</summary>
+/// sweeps rotate (ABCD DCBA) between the ways of stopping, on the same target in the same run, each adding one thing to
+/// the one before: "per-stop runtime" (ClrMD's suspended attach and a new runtime at every stop, InteropGuard's blocks
+/// scanned inside the stop, the handles enumerated: what every sweep did before), "kept runtime" (the validator's own
+/// thread stop, the runtime kept since Open), "+ blocks read running" (blocks read while the target runs, the stop
+/// confirms), "+ handle slots" (retained pins confirmed by their pinned handle's slot: the validator's default). All
+/// reuse unchanged threads' stack roots. Pause is wall time (the target is stopped); stop CPU is the sweeping thread's
+/// CPU time while the target was stopped (the pause's work, which a loaded machine inflates far less), sweep CPU the
+/// whole sweep's (with what runs before the stop).</summary>
 internal static class PauseTable
 {
     public static IReadOnlyList<LoadShape> Shapes { get; } =
@@ -32,8 +36,8 @@ internal static class PauseTable
     /// indexes into <see cref="Shapes"/> <paramref name="only"/> lists (null = all).</summary>
     public static void Run(int sweeps, IReadOnlySet<int>? only = null)
     {
-        Console.WriteLine("| shape | stop | pause median ms | pause p90 ms | CPU median ms | threads walked / reused | bytes scanned | threads |");
-        Console.WriteLine("|---|---|---|---|---|---|---|---|");
+        Console.WriteLine("| shape | stop | pause median ms | pause p90 ms | stop CPU median ms | sweep CPU median ms | threads walked / reused | bytes scanned | threads |");
+        Console.WriteLine("|---|---|---|---|---|---|---|---|---|");
         for (int s = 0; s < Shapes.Count; s++)
         {
             if (only is not null && !only.Contains(s))
@@ -48,7 +52,6 @@ internal static class PauseTable
             SweepResult? last = null;
             for (int i = 0; i < sides.Length * (sweeps + 3); i++)
             {
-                // ABBA order, so neither side always follows the other
                 Side side = sides[Order(i, sides.Length)];
                 side.Configure(sweeper);
                 double cpu = ThreadCpuTime.NowMs();
@@ -63,7 +66,7 @@ internal static class PauseTable
             foreach (Side side in sides)
             {
                 Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                    $"| {shape} | {side.Name} | {side.Median(side.Pauses):F1} | {side.P90(side.Pauses):F1} | {side.Median(side.Cpu):F1} | {side.Walked} / {side.Reused} | {last!.Bytes} | {last.Threads} |"));
+                    $"| {shape} | {side.Name} | {side.Median(side.Pauses):F1} | {side.P90(side.Pauses):F1} | {side.Median(side.StopCpu):F1} | {side.Median(side.Cpu):F1} | {side.Walked} / {side.Reused} | {last!.Bytes} | {last.Threads} |"));
             }
         }
     }
@@ -76,8 +79,8 @@ internal static class PauseTable
     /// native heap while the target runs.</summary>
     public static void RunHeap(int sweeps)
     {
-        Console.WriteLine("| native heap | stop | pause median ms | pause p90 ms | CPU median ms | sweep wall median ms | native-heap bytes read | blocks |");
-        Console.WriteLine("|---|---|---|---|---|---|---|---|");
+        Console.WriteLine("| native heap | stop | pause median ms | pause p90 ms | stop CPU median ms | sweep CPU median ms | sweep wall median ms | native-heap bytes read | blocks |");
+        Console.WriteLine("|---|---|---|---|---|---|---|---|---|");
         foreach (int mb in HeapShapesMb)
         {
             using LoadTarget target = LoadTarget.Start("heap-load", mb, 100, 500);
@@ -86,7 +89,7 @@ internal static class PauseTable
             SweepResult? last = null;
             for (int i = 0; i < sides.Length * (sweeps + 3); i++)
             {
-                Side side = sides[Order(i, sides.Length)]; // ABBA
+                Side side = sides[Order(i, sides.Length)];
                 side.Configure(sweeper);
                 double cpu = ThreadCpuTime.NowMs();
                 long start = System.Diagnostics.Stopwatch.GetTimestamp();
@@ -108,7 +111,7 @@ internal static class PauseTable
             foreach (Side side in sides)
             {
                 Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                    $"| {mb} MiB in 64 KiB blocks, 100 pins, 500 MiB heap | {side.Name} | {side.Median(side.Pauses):F1} | {side.P90(side.Pauses):F1} | {side.Median(side.Cpu):F1} | {side.Median(side.Walls):F1} | {last!.NativeHeapBytes} | {last.NativeHeapBlocks} |"));
+                    $"| {mb} MiB in 64 KiB blocks, 100 pins, 500 MiB heap | {side.Name} | {side.Median(side.Pauses):F1} | {side.P90(side.Pauses):F1} | {side.Median(side.StopCpu):F1} | {side.Median(side.Cpu):F1} | {side.Median(side.Walls):F1} | {last!.NativeHeapBytes} | {last.NativeHeapBlocks} |"));
             }
         }
     }
@@ -123,9 +126,10 @@ internal static class PauseTable
 
     private static Side[] Sides() =>
     [
-        new("per-stop runtime", s => (s.KeepRuntime, s.PrescanBlocks) = (false, false)),
-        new("kept runtime", s => (s.KeepRuntime, s.PrescanBlocks) = (true, false)),
-        new("kept runtime + blocks read running", s => (s.KeepRuntime, s.PrescanBlocks) = (true, true)),
+        new("per-stop runtime", s => (s.KeepRuntime, s.PrescanBlocks, s.RememberHandleSlots) = (false, false, false)),
+        new("kept runtime", s => (s.KeepRuntime, s.PrescanBlocks, s.RememberHandleSlots) = (true, false, false)),
+        new("+ blocks read running", s => (s.KeepRuntime, s.PrescanBlocks, s.RememberHandleSlots) = (true, true, false)),
+        new("+ handle slots (default)", s => (s.KeepRuntime, s.PrescanBlocks, s.RememberHandleSlots) = (true, true, true)),
     ];
 
     private sealed class Side(string name, Action<Sweeper> configure)
@@ -140,6 +144,8 @@ internal static class PauseTable
 
         public List<double> Walls { get; } = new();
 
+        public List<double> StopCpu { get; } = new();
+
         public long Walked { get; private set; }
 
         public long Reused { get; private set; }
@@ -147,6 +153,7 @@ internal static class PauseTable
         public void Add(SweepResult r, double cpuMs)
         {
             Pauses.Add(r.PauseMs);
+            StopCpu.Add(r.StopCpuMs);
             Cpu.Add(cpuMs);
             Walked = r.StackWalks; // of the last sweep
             Reused = r.StackReuses;

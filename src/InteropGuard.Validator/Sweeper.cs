@@ -29,6 +29,7 @@ public sealed class Sweeper : IDisposable
     private readonly StopSentinel _sentinel;
     private StackRootCache _stackRoots = new();
     private LiveTarget? _live;
+    private readonly PinnedHandleSlots _handleSlots = new();
     private bool _disposed;
     private long _sweeps;
 
@@ -64,6 +65,11 @@ public sealed class Sweeper : IDisposable
     /// headers and candidate words (<see cref="BlockPlan"/>; not in the exit sweep, which scans every block stopped);
     /// false: every block is scanned in the stop (the benchmark's side-by-side baseline).</summary>
     internal bool PrescanBlocks { get; set; } = true;
+
+    /// <summary>True (default): a retained pin seen pinned by a handle at an earlier stop is confirmed by one read of that
+    /// handle's slot (<see cref="PinnedHandleSlots"/>); false: every stop that asks enumerates the handles (the
+    /// benchmark's side-by-side baseline).</summary>
+    internal bool RememberHandleSlots { get; set; } = true;
 
     /// <summary>Milliseconds <see cref="Open"/> took (attach, runtime, table; the protocol's <c>warmupMs</c>).</summary>
     public double WarmupMs { get; }
@@ -171,11 +177,11 @@ public sealed class Sweeper : IDisposable
             bool useHeap = attempt < MaxRetries;
             SweepResult scratch = new(id, reason);
             bool done;
-            double pauseMs;
+            double pauseMs, cpuMs;
             int torn, unreadable;
             try
             {
-                done = StopAndCheck(libraries, nativeHeap, blocks, useHeap, scratch, raw, out pauseMs, out torn, out unreadable);
+                done = StopAndCheck(libraries, nativeHeap, blocks, useHeap, scratch, raw, out pauseMs, out cpuMs, out torn, out unreadable);
             }
             catch (Exception e) when (e is not ValidatorException and not OutOfMemoryException)
             {
@@ -190,6 +196,7 @@ public sealed class Sweeper : IDisposable
             }
 
             result.PauseMs += pauseMs;
+            result.StopCpuMs += cpuMs;
             if (!done)
             {
                 result.Retries++;
@@ -267,7 +274,7 @@ public sealed class Sweeper : IDisposable
                 ClrRuntime runtime = stop.Runtime;
                 if (runtime.Heap.CanWalkHeap && !SuspendingForGc(runtime))
                 {
-                    var heap = new HeapView(runtime, _stackRoots);
+                    var heap = new HeapView(runtime, _stackRoots, RememberHandleSlots ? _handleSlots : null, new TargetMemory(stop.Target.DataReader, ProcessId));
                     var verdicts = new AddressVerdict[addresses.Count];
                     for (int i = 0; i < addresses.Count; i++)
                     {
@@ -338,11 +345,12 @@ public sealed class Sweeper : IDisposable
     }
 
     private bool StopAndCheck(List<LibraryData> libraries, NativeHeapPlan? nativeHeap, BlockPlan? blocks, bool useHeap, SweepResult scratch, List<Finding> raw,
-        out double pauseMs, out int torn, out int unreadable)
+        out double pauseMs, out double cpuMs, out int torn, out int unreadable)
     {
         torn = unreadable = 0;
-        pauseMs = 0;
+        pauseMs = cpuMs = 0;
         long start = Stopwatch.GetTimestamp();
+        double cpuStart = ThreadCpuTime.NowMs();
         _sentinel.StopBegins();
         TargetStop stop;
         try
@@ -367,7 +375,7 @@ public sealed class Sweeper : IDisposable
                     return false;
                 }
 
-                heap = new HeapView(runtime, _stackRoots);
+                heap = new HeapView(runtime, _stackRoots, RememberHandleSlots ? _handleSlots : null, memory);
                 int threads = 0;
                 foreach (ClrThread t in runtime.Threads)
                 {
@@ -388,6 +396,7 @@ public sealed class Sweeper : IDisposable
             stop.Dispose(); // resumes the target
             _sentinel.StopEnded();
             pauseMs = Stopwatch.GetElapsedTime(start).TotalMilliseconds;
+            cpuMs = ThreadCpuTime.NowMs() - cpuStart;
         }
     }
 
