@@ -71,6 +71,12 @@ public sealed class Sweeper : IDisposable
     /// benchmark's side-by-side baseline).</summary>
     internal bool RememberHandleSlots { get; set; } = true;
 
+    /// <summary>The pinned handles' slots remembered between stops (for tests).</summary>
+    internal PinnedHandleSlots HandleSlots => _handleSlots;
+
+    /// <summary>How many blocks the last sweep read before its stop (0: no plan; for tests).</summary>
+    internal int LastBlockPlan { get; private set; }
+
     /// <summary>Milliseconds <see cref="Open"/> took (attach, runtime, table; the protocol's <c>warmupMs</c>).</summary>
     public double WarmupMs { get; }
 
@@ -163,6 +169,7 @@ public sealed class Sweeper : IDisposable
         List<LibraryData> libraries = LibraryDataRegions.Find(ProcessId); // before the stop: /proc reads need no pause
         NativeHeapPlan? nativeHeap = NativeHeapPlan.Prepare(ProcessId, _table, ReservedRange); // native heap: read while running
         BlockPlan? blocks = PrescanBlocks && reason != SweepReason.Exit ? BlockPlan.Prepare(ProcessId, _table, ReservedRange) : null;
+        LastBlockPlan = blocks?.Count ?? 0;
         if (!ReuseStackRoots)
         {
             _stackRoots = new StackRootCache();

@@ -20,8 +20,8 @@ internal readonly record struct PlannedBlock(ulong Id, ulong Start, ulong Size, 
 
 /// <summary>What the stop has to confirm about the shadow allocator's live blocks. With the GC's fixed reservation known
 /// (regions GC), each block is read and filtered while the target runs (header, redzones, user bytes); the stop re-reads
-/// only each block's header (is it still this block?) and the candidate words, in batched reads, so the pause grows with
-/// the candidates and the number of blocks, not with their bytes. A block the running read could not use (being made,
+/// only the candidate words, in batched reads, of the blocks whose records it still finds live under the same id, so
+/// the pause grows with the candidates, not with the blocks' bytes. A block the running read could not use (being made,
 /// damaged, unreadable, or allocated after the read) is scanned whole in the stop, as without a plan.
 /// <para>What this trades: a word written into a block after its running read and before the stop, that is not a
 /// candidate (it pointed at nothing of interest when read), is seen by the next sweep, not this one: the same

@@ -1,5 +1,4 @@
-// SweepPass.Blocks.cs: the stopped part of the scan of InteropGuard's own blocks read while the target ran: confirms each block's header and re-reads its candidate words, in batched reads.
-using System;
+// SweepPass.Blocks.cs: the stopped part of the scan of InteropGuard's own blocks read while the target ran: re-reads their candidate words in batched reads.
 using System.Collections.Generic;
 using InteropGuard.Validator.Table;
 
@@ -15,10 +14,11 @@ internal sealed partial class SweepPass
         set => _blockPlan = value;
     }
 
-    /// <summary>For each block the running read kept (finished, redzones intact): its header (id, size) is read again; a
-    /// block whose header changed is scanned whole (as a block being made or freed is), the others have their candidate
-    /// words re-read and classified as the stopped scan would. Redzones are not read again: damage done after the
-    /// running read stays until the block is freed, where <c>ig_free</c> reports it, and the next sweep sees it before.</summary>
+    /// <summary>For each block the running read kept (finished, redzones intact, same record id now): its candidate words
+    /// are re-read in one batch and classified as the stopped scan would. The block is the one that was read: a record id
+    /// names one allocation (its slot's generation grows at every reuse), and the stop's record says it is still live.
+    /// Redzones are not read again: damage done after the running read stays until the block is freed, where
+    /// <c>ig_free</c> reports it, and the next sweep sees it before.</summary>
     private void ConfirmPlannedBlocks(List<(RangeRecord Record, PlannedBlock Plan)> planned)
     {
         if (planned.Count == 0 || _blockPlan is null)
@@ -26,31 +26,10 @@ internal sealed partial class SweepPass
             return;
         }
 
-        // 1. The header words (id, size) of every block, in one batch.
-        var addresses = new ulong[planned.Count * 2];
-        for (int b = 0; b < planned.Count; b++)
-        {
-            RangeRecord r = planned[b].Record;
-            addresses[2 * b] = r.Start - r.RedzoneLeft;
-            addresses[2 * b + 1] = r.Start - r.RedzoneLeft + 8;
-        }
-
-        var values = new ulong[addresses.Length];
-        var ok = new bool[addresses.Length];
-        _memory.ReadWords(addresses, values, ok);
-
-        // 2. Blocks still the same keep their candidates; the others are scanned whole.
         var candidates = new List<ulong>();
         var holders = new List<(int End, ScanHolder Holder)>();
-        for (int b = 0; b < planned.Count; b++)
+        foreach ((RangeRecord r, PlannedBlock p) in planned)
         {
-            (RangeRecord r, PlannedBlock p) = planned[b];
-            if (!ok[2 * b] || !ok[2 * b + 1] || values[2 * b] != r.Id || values[2 * b + 1] != r.Size)
-            {
-                ScanBlock(r);
-                continue;
-            }
-
             _result.Blocks++;
             _result.Bytes += p.Bytes;
             NotePartialFill(r);
@@ -62,7 +41,7 @@ internal sealed partial class SweepPass
             holders.Add((candidates.Count, new ScanHolder(HolderKind.NativeBlock, r.Start, r.Size, null, null, r)));
         }
 
-        // 3. The candidate words as they are now.
+        // The candidate words as they are now.
         var words = new ulong[candidates.Count];
         var read = new bool[candidates.Count];
         _memory.ReadWords(System.Runtime.InteropServices.CollectionsMarshal.AsSpan(candidates), words, read);
