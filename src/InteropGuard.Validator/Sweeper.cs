@@ -61,8 +61,8 @@ public sealed class Sweeper : IDisposable
     /// suspended attach with a runtime of its own (what every stop did before; the benchmark's side-by-side baseline).</summary>
     internal bool KeepRuntime { get; set; } = true;
 
-    /// <summary>True (default): InteropGuard's native blocks are read while the target runs and the stop confirms their
-    /// headers and candidate words (<see cref="BlockPlan"/>; not in the exit sweep, which scans every block stopped);
+    /// <summary>True (default): InteropGuard's native blocks are read while the target runs and the stop re-reads their
+    /// candidate words (<see cref="BlockPlan"/>; not in the exit sweep, which scans every block stopped);
     /// false: every block is scanned in the stop (the benchmark's side-by-side baseline).</summary>
     internal bool PrescanBlocks { get; set; } = true;
 
@@ -80,7 +80,8 @@ public sealed class Sweeper : IDisposable
     /// <summary>Milliseconds <see cref="Open"/> took (attach, runtime, table; the protocol's <c>warmupMs</c>).</summary>
     public double WarmupMs { get; }
 
-    /// <summary>Opens a target: attaches once (stopped briefly), finds and validates the table and the runtime, detaches.</summary>
+    /// <summary>Opens a target: stops it briefly, finds and validates the table, creates the ClrMD runtime that every later
+    /// stop reuses (a passive attach: nothing stays traced), resumes it.</summary>
     /// <param name="pid">The target process.</param>
     /// <param name="tableAddress">The address of its <c>ig_table_header_t</c> (the value of <c>ig_shadow_table</c>); 0 = find it
     /// through the export of libinteropguard.so in the target.</param>
