@@ -121,10 +121,13 @@ internal sealed partial class ThreadStop : IDisposable
             {
                 if (Marshal.GetLastPInvokeError() == Eintr)
                 {
-                    continue; // EINTR
+                    continue;
                 }
 
-                return; // gone
+                // No stop to collect (the thread is gone, or its notification was taken): it is still detached at the
+                // end, so a thread that does stop for the interrupt is never left traced.
+                _stopped.Add((tid, 0));
+                return;
             }
 
             if ((status & 0xff) != 0x7f)
