@@ -200,6 +200,7 @@ public sealed class Sweeper : IDisposable
                 }
 
                 Warn(result, "failed:" + e.GetType().Name, $"a sweep failed and was skipped ({e.GetType().Name}: {e.Message}).");
+                DropRuntime(); // not trusted after a failure: the next stop makes a new one
                 return result;
             }
 
@@ -269,7 +270,7 @@ public sealed class Sweeper : IDisposable
             TargetStop stop;
             try
             {
-                stop = TargetStop.Begin(ProcessId, KeepRuntime ? _live : null);
+                stop = TargetStop.Begin(ProcessId, KeepRuntime, ref _live);
             }
             catch
             {
@@ -346,8 +347,7 @@ public sealed class Sweeper : IDisposable
         if (!_disposed)
         {
             _disposed = true;
-            _live?.Dispose();
-            _live = null;
+            DropRuntime();
             _sentinel.Dispose();
         }
     }
@@ -363,7 +363,7 @@ public sealed class Sweeper : IDisposable
         TargetStop stop;
         try
         {
-            stop = TargetStop.Begin(ProcessId, KeepRuntime ? _live : null);
+            stop = TargetStop.Begin(ProcessId, KeepRuntime, ref _live);
         }
         catch
         {
@@ -406,6 +406,12 @@ public sealed class Sweeper : IDisposable
             pauseMs = Stopwatch.GetElapsedTime(start).TotalMilliseconds;
             cpuMs = ThreadCpuTime.NowMs() - cpuStart;
         }
+    }
+
+    private void DropRuntime()
+    {
+        _live?.Dispose();
+        _live = null;
     }
 
     private static void CopyCounts(SweepResult from, SweepResult to)

@@ -21,11 +21,13 @@ internal sealed class TargetStop : System.IDisposable
         _runtime = runtime;
     }
 
-    /// <summary>Stops <paramref name="pid"/>; <paramref name="live"/> null = ClrMD's suspended attach. Throws
-    /// <see cref="ValidatorException"/> when the process is gone or refuses ptrace (nothing stays stopped then).</summary>
-    public static TargetStop Begin(int pid, LiveTarget? live)
+    /// <summary>Stops <paramref name="pid"/>: with <paramref name="keep"/> false, ClrMD's suspended attach; otherwise the
+    /// validator's thread stop and <paramref name="live"/>, made here first when it is null (at the first stop after a
+    /// failed one). Throws <see cref="ValidatorException"/> when the process is gone or refuses ptrace (nothing stays
+    /// stopped then).</summary>
+    public static TargetStop Begin(int pid, bool keep, ref LiveTarget? live)
     {
-        if (live is null)
+        if (!keep)
         {
             return new TargetStop(pid, null, TargetProcess.Stop(pid), null);
         }
@@ -33,6 +35,7 @@ internal sealed class TargetStop : System.IDisposable
         ThreadStop threads = ThreadStop.Begin(pid);
         try
         {
+            live ??= LiveTarget.Open(pid);
             return new TargetStop(pid, threads, live.Target, live.Refresh());
         }
         catch
