@@ -25,6 +25,11 @@ internal static unsafe class LifetimeCpuLoops
     private const int Operations = 300_000;
     private const int ClockThreadCpuTimeId = 3;
 
+    // The .NET sides call GCHandle.Alloc and Free through delegates: this project runs InteropGuard's generator, which
+    // intercepts GCHandle.Alloc/Free call sites (to track pinned handles as pins), and the baseline must be .NET's own.
+    private static readonly Func<object?, GCHandleType, GCHandle> s_alloc = GCHandle.Alloc;
+    private static readonly FreeHandle s_free = (FreeHandle)Delegate.CreateDelegate(typeof(FreeHandle), typeof(GCHandle).GetMethod(nameof(GCHandle.Free))!);
+
     private static readonly byte[] s_array = new byte[256];
     private static readonly object s_target = new();
     private static object? s_sink;
@@ -103,8 +108,8 @@ internal static unsafe class LifetimeCpuLoops
     {
         for (int i = 0; i < Operations; i++)
         {
-            GCHandle handle = GCHandle.Alloc(s_array, GCHandleType.Pinned);
-            handle.Free();
+            GCHandle handle = s_alloc(s_array, GCHandleType.Pinned);
+            s_free(ref handle);
         }
     }
 
@@ -125,10 +130,10 @@ internal static unsafe class LifetimeCpuLoops
     {
         for (int i = 0; i < Operations; i++)
         {
-            GCHandle handle = GCHandle.Alloc(s_target);
+            GCHandle handle = s_alloc(s_target, GCHandleType.Normal);
             nint cookie = GCHandle.ToIntPtr(handle);
             s_sink = GCHandle.FromIntPtr(cookie).Target;
-            handle.Free();
+            s_free(ref handle);
         }
     }
 
@@ -166,6 +171,8 @@ internal static unsafe class LifetimeCpuLoops
         _ = ClockGetTime(ClockThreadCpuTimeId, &now);
         return (now.Seconds * 1_000_000_000L) + now.Nanoseconds;
     }
+
+    private delegate void FreeHandle(ref GCHandle handle);
 
     [DllImport("libc", EntryPoint = "clock_gettime")]
     private static extern int ClockGetTime(int clock, TimeSpec* time);
