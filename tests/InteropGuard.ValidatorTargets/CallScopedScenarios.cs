@@ -124,6 +124,32 @@ internal static unsafe partial class Scenarios
         yield return 0;
     }
 
+    /// <summary>Phase 1: an intercepted call is in flight with a byte[] argument on the pinned object heap (bug: an
+    /// ordinary byte[]), and native code has registered a pointer into it in a native block. Phase 2: the call returned,
+    /// 100 more calls followed, and native code wrote through the pointer it kept. A POH array never moves: the pointer
+    /// stays valid past the call (correct); an ordinary array may move (bug). <paramref name="uninitialized"/> allocates
+    /// the POH array with GC.AllocateUninitializedArray instead of GC.AllocateArray.</summary>
+    private static IEnumerable<ulong> CallPinKeptPoh(bool bug, bool uninitialized)
+    {
+        s_block = NativeBuffer.Allocate(64);
+        s_array = bug ? new byte[256]
+            : uninitialized ? GC.AllocateUninitializedArray<byte>(256, pinned: true)
+            : GC.AllocateArray<byte>(256, pinned: true);
+        BeginKeepCall();
+        yield return 0;
+        EndKeepCall(clearFirst: false);
+        OtherCalls(100);
+        if (!bug)
+        {
+            WriteThroughKeptPointer();
+        }
+
+        yield return 0;
+    }
+
+    // Native code uses the buffer it kept: a write into the array through the pointer registered at byte 8 of the block.
+    private static void WriteThroughKeptPointer() => TargetNative.Fill(*(void**)(s_block!.Pointer + 8), 8, 0x5a);
+
     // The first half of a generated wrapper around KeepIn(holder, 8, array): the array pinned (here by a handle, as the
     // wrapper's `fixed` would while the call runs), its call pin pushed, and the native code of the call run.
     private static void BeginKeepCall()

@@ -42,6 +42,8 @@ internal static unsafe partial class Scenarios
         ["callscoped-kept"] = CallScopedKept,
         ["callscoped-superseded"] = CallScopedSuperseded,
         ["callpin-kept"] = CallPinKept,
+        ["callpin-kept-poh"] = bug => CallPinKeptPoh(bug, uninitialized: false),
+        ["callpin-kept-poh-uninit"] = bug => CallPinKeptPoh(bug, uninitialized: true),
         ["never-written"] = NeverWritten,
         ["retained-handle-freed"] = RetainedHandleFreed,
     };

@@ -89,6 +89,35 @@ public sealed class CallScopedCases
         Assert.That(phases[1].Findings, Is.Empty, SweepRun.Describe(phases[1]));
     }
 
+    [TestCase("callpin-kept-poh", "1")]
+    [TestCase("callpin-kept-poh", "2")]
+    [TestCase("callpin-kept-poh-uninit", "1")]
+    [TestCase("callpin-kept-poh-uninit", "2")]
+    public void Allows_PinnedObjectHeapArgumentKeptPastItsCall_AndWrittenLaterByNativeCode(string scenario, string mode)
+    {
+        SweepResult[] phases = SweepRun.Phases(scenario, bug: false, 2, mode == "2" ? Mode2Options : null, mode);
+        Assert.That(phases[0].Findings, Is.Empty, SweepRun.Describe(phases[0]));
+        Assert.That(phases[1].Findings, Is.Empty, "a POH array never moves: the kept pointer stays valid\n" + SweepRun.Describe(phases[1]));
+    }
+
+    [TestCase("1")]
+    [TestCase("2")]
+    public void Detects_OrdinaryArgumentKeptPastItsCall_WherePohArrayIsAllowed(string mode)
+    {
+        SweepResult[] phases = SweepRun.Phases("callpin-kept-poh", bug: true, 2, mode == "2" ? Mode2Options : null, mode);
+        Finding f = phases[1].Findings.Single();
+        Assert.That(f.Kind, Is.EqualTo(FindingKinds.UseAfterUnpin), f.ToJson());
+        Assert.That(f.RangeFlags, Is.EqualTo(0x2u), "CALL_SCOPED: " + f.ToJson());
+        Assert.That(f.RangeSize, Is.EqualTo(256UL), f.ToJson());
+    }
+
+    [Test]
+    public void Detects_OrdinaryArgumentKeptPastItsCall_IsOff_WithDetectOption()
+    {
+        SweepResult[] phases = SweepRun.Phases("callpin-kept-poh", bug: true, 2, "detect_use_after_unpin=0");
+        Assert.That(phases[1].Findings, Is.Empty, SweepRun.Describe(phases[1]));
+    }
+
     [Test]
     public void Allows_NeverWrittenBuffer_OnMemoryThatHeldAManagedAddress_InMode2()
     {

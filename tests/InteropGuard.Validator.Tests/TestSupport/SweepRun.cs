@@ -15,10 +15,10 @@ internal static class SweepRun
         return sweeper.Sweep(SweepReason.Demand, 1);
     }
 
-    /// <summary>Sweeps every phase of a scenario; returns one result per phase.</summary>
-    public static SweepResult[] Phases(string scenario, bool bug, int phases, string? options = null)
+    /// <summary>Sweeps every phase of a scenario (the target in InteropGuard's <paramref name="mode"/>); returns one result per phase.</summary>
+    public static SweepResult[] Phases(string scenario, bool bug, int phases, string? options = null, string mode = "1")
     {
-        using TargetChild child = TargetChild.Start(scenario, bug, options);
+        using TargetChild child = TargetChild.Start(scenario, bug, options, mode);
         using Sweeper sweeper = Sweeper.Open(child.Pid, child.Table, ValidatorSettings.Parse(options));
         var results = new SweepResult[phases];
         for (int i = 0; i < phases; i++)
