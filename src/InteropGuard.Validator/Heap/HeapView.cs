@@ -145,6 +145,28 @@ internal sealed class HeapView
         return ClassifyObject(obj, seg);
     }
 
+    /// <summary>True when [<paramref name="start"/>, <paramref name="end"/>) lies inside one live object of a segment
+    /// whose objects never move: the pinned object heap (<c>GC.AllocateArray(n, pinned: true)</c>) or a frozen segment.
+    /// A pointer into such an object stays valid while the object lives, pinned or not; the object must still cover the
+    /// whole range (one collected and replaced by a smaller object, or free space, does not).</summary>
+    public bool IsInNonMovingObject(ulong start, ulong end)
+    {
+        int i = FindSegment(start);
+        if (i < 0)
+        {
+            return false;
+        }
+
+        ClrSegment seg = _segments[i].Clr;
+        if (seg.Kind is not (GCSegmentKind.Pinned or GCSegmentKind.Frozen) || start < seg.FirstObjectAddress || end > seg.ObjectRange.End)
+        {
+            return false;
+        }
+
+        ClrObject obj = _heap.FindPreviousObjectOnSegment(start + 1, carefully: false);
+        return obj.IsValid && !obj.IsFree && obj.Address <= start && end <= obj.Address + obj.Size;
+    }
+
     /// <summary>Classifies a live object (a retained pin's target).</summary>
     public ManagedVerdict ClassifyObjectAt(ulong objectAddress)
     {

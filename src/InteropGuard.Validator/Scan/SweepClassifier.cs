@@ -163,6 +163,10 @@ internal sealed class SweepClassifier
         {
             shape = new ReleasedCallbackWordFinding();
         }
+        else if (r.Kind == TableLayout.KindManagedPin && _heap is not null && _heap.IsInNonMovingObject(r.Start, r.End))
+        {
+            return null; // a POH or frozen object never moves: its pin's end leaves the pointer valid while the object lives
+        }
         else
         {
             shape = ReleasedPin(r);
