@@ -139,6 +139,22 @@ public sealed class PackageEndToEndTests
             "the package copies the validator into the Debug output");
     }
 
+    // Buggy.cs with the array on the pinned object heap: the library's .bss still points into it after the call, which
+    // is correct (a POH array never moves); silent in mode 2 (the validator sweeps) and in mode 1 (the boundary checks).
+    [TestCase("2")]
+    [TestCase("1")]
+    public void Allows_APohArrayALibraryKeepsPastThePInvoke(string mode)
+    {
+        ConsumerBuild app = Build("PohKept.cs", "Debug");
+
+        (int exit, string output) = app.RunApp("Debug", new Dictionary<string, string?> { ["INTEROPGUARD"] = mode });
+
+        Assert.That(exit, Is.EqualTo(0), output);
+        Assert.That(output, Does.Not.Contain("ERROR: InteropGuard"), output);
+        Assert.That(output, Does.Contain("sum 192"), "the library read the array through the pointer it kept\n" + output);
+        Assert.That(output, Does.Contain("done"), output);
+    }
+
     // Mode 2, a fresh delegate per qsort call and forced GCs: the delegates are call-scoped (used only during the call),
     // so their collection is no finding, however many there are.
     [Test]
