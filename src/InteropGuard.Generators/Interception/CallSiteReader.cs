@@ -16,7 +16,6 @@ internal static class CallSiteReader
 
     private const string LibraryImportAttribute = "System.Runtime.InteropServices.LibraryImportAttribute";
     private const string MarshalAsAttribute = "System.Runtime.InteropServices.MarshalAsAttribute";
-    private const string NotInterceptedAttribute = "InteropGuard.Interception.NotInterceptedAttribute";
     private const string UnsafeAccessorTypeAttribute = "System.Runtime.CompilerServices.UnsafeAccessorTypeAttribute";
     private const int UnmanagedTypeLPWStr = 21;
     private const int StringMarshallingUtf16 = 2;
@@ -66,13 +65,13 @@ internal static class CallSiteReader
             return null;
         }
 
-        if (HasNotIntercepted(declaration) || IsInExpressionTree(invocation, model, cancellationToken))
+        if (NotInterceptedScope.Covers(declaration) || IsInExpressionTree(invocation, model, cancellationToken))
         {
             return null;
         }
 
         ISymbol? enclosing = model.GetEnclosingSymbol(invocation.SpanStart, cancellationToken);
-        if (enclosing is not null && HasNotIntercepted(enclosing))
+        if (NotInterceptedScope.Covers(enclosing))
         {
             return null;
         }
@@ -598,34 +597,6 @@ internal static class CallSiteReader
         }
 
         return name + ", " + type.ContainingAssembly.Name;
-    }
-
-    /// <summary>[NotIntercepted] on the symbol, its property (for accessors), or any containing method or type.</summary>
-    private static bool HasNotIntercepted(ISymbol symbol)
-    {
-        for (ISymbol? s = symbol; s is not null and not INamespaceSymbol; s = s.ContainingSymbol)
-        {
-            if (HasAttribute(s, NotInterceptedAttribute)
-                || (s is IMethodSymbol { AssociatedSymbol: { } associated } && HasAttribute(associated, NotInterceptedAttribute)))
-            {
-                return true;
-            }
-        }
-
-        return false;
-    }
-
-    private static bool HasAttribute(ISymbol symbol, string fullName)
-    {
-        foreach (AttributeData attribute in symbol.GetAttributes())
-        {
-            if (attribute.AttributeClass?.ToDisplayString() == fullName)
-            {
-                return true;
-            }
-        }
-
-        return false;
     }
 
     /// <summary>Calls inside a lambda converted to an expression tree are data, not calls.</summary>

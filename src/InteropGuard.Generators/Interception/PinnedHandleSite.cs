@@ -42,7 +42,8 @@ internal sealed record PinnedHandleSite
 
     /// <summary>The site of <paramref name="syntax"/>, or null when it is not a call the generator intercepts:
     /// <c>GCHandle.Alloc(object?, GCHandleType)</c>, and <c>Free()</c> on a GCHandle local, parameter (not <c>in</c>),
-    /// array element or writable field (an interceptor of a struct method takes the receiver by <c>ref</c>).</summary>
+    /// array element or writable field (an interceptor of a struct method takes the receiver by <c>ref</c>); not in code
+    /// opted out with [NotIntercepted] (<see cref="NotInterceptedScope"/>).</summary>
     public static PinnedHandleSite? Read(GeneratorSyntaxContext syntax, CancellationToken cancellationToken)
     {
         var invocation = (InvocationExpressionSyntax)syntax.Node;
@@ -61,12 +62,17 @@ internal sealed record PinnedHandleSite
             return null;
         }
 
+        ISymbol? enclosing = syntax.SemanticModel.GetEnclosingSymbol(invocation.SpanStart, cancellationToken);
+        if (NotInterceptedScope.Covers(enclosing))
+        {
+            return null; // opted out: the calling member or a containing type has [NotIntercepted]
+        }
+
         if (syntax.SemanticModel.GetInterceptableLocation(invocation, cancellationToken) is not { } location)
         {
             return null;
         }
 
-        ISymbol? enclosing = syntax.SemanticModel.GetEnclosingSymbol(invocation.SpanStart, cancellationToken);
         FileLinePositionSpan span = member.Name.GetLocation().GetLineSpan();
         return new PinnedHandleSite(isFree, location.Version, location.Data, invocation.SyntaxTree.FilePath,
             span.StartLinePosition.Line + 1, CallSiteReader.CallerName(enclosing));

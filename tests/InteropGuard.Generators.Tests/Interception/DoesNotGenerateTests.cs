@@ -31,6 +31,13 @@ public class DoesNotGenerateTests
     private static int Sites(GeneratorRun run) =>
         run.Generated is null ? 0 : run.Generated.Split('\n').Count(l => l.Contains("InterceptsLocation(", System.StringComparison.Ordinal) && l.TrimStart().StartsWith('['));
 
+    // The callers of the intercepted GCHandle.Alloc and Free calls, in the pinned-handle interceptor's file.
+    private static string[] HandleSites(GeneratorRun run) =>
+        run.GeneratedHandles is null ? [] : run.GeneratedHandles.Split('\n')
+            .Where(l => l.TrimStart().StartsWith("[global::System.Runtime.CompilerServices.InterceptsLocation(", System.StringComparison.Ordinal))
+            .Select(l => l[(l.LastIndexOf("// ", System.StringComparison.Ordinal) + 3)..].Trim())
+            .ToArray();
+
     private const string OnePositiveCall = """
         using InteropGuard.Interception;
         namespace App;
@@ -144,6 +151,25 @@ public class DoesNotGenerateTests
             }
             """);
         Assert.That(Sites(run), Is.EqualTo(1), run.Describe());
+    }
+
+    [Test]
+    public void NotIntercepted_on_the_calling_method_or_type_leaves_its_GCHandle_calls_alone()
+    {
+        GeneratorRun run = Run(OnePositiveCall + """
+            public static class Handles
+            {
+                public static void Tracked(byte[] a) { var h = System.Runtime.InteropServices.GCHandle.Alloc(a, System.Runtime.InteropServices.GCHandleType.Pinned); h.Free(); }
+                [NotIntercepted] public static void Hot(byte[] a) { var h = System.Runtime.InteropServices.GCHandle.Alloc(a, System.Runtime.InteropServices.GCHandleType.Pinned); h.Free(); }
+                [NotIntercepted] public static System.Runtime.InteropServices.GCHandle Prop => System.Runtime.InteropServices.GCHandle.Alloc(new byte[1], System.Runtime.InteropServices.GCHandleType.Pinned);
+            }
+            [NotIntercepted]
+            public static class HotType
+            {
+                public static class Nested { public static void Run(byte[] a) { var h = System.Runtime.InteropServices.GCHandle.Alloc(a, System.Runtime.InteropServices.GCHandleType.Pinned); h.Free(); } }
+            }
+            """);
+        Assert.That(HandleSites(run), Is.EqualTo(new[] { "Handles.Tracked", "Handles.Tracked" }), run.DescribeHandles());
     }
 
     [Test]

@@ -18,6 +18,13 @@ internal sealed record GeneratorRun(CSharpCompilation Input, Compilation Output,
     public string? Generated => Driver.GetRunResult().GeneratedTrees
         .FirstOrDefault(t => t.FilePath.EndsWith(InterceptorEmitter.HintName, StringComparison.Ordinal))?.ToString();
 
+    /// <summary>The generated pinned-handle interceptor file, or null when nothing was generated.</summary>
+    public string? GeneratedHandles => Driver.GetRunResult().GeneratedTrees
+        .FirstOrDefault(t => t.FilePath.EndsWith(PinnedHandleEmitter.HintName, StringComparison.Ordinal))?.ToString();
+
+    /// <summary>The problems as text, for assertion messages, with the pinned-handle interceptor file.</summary>
+    public string DescribeHandles() => string.Join("\n", Problems.Select(d => d.ToString())) + "\n--- generated ---\n" + (GeneratedHandles ?? "(nothing)");
+
     /// <summary>Warnings and errors of the output compilation (hidden and info diagnostics left out).</summary>
     public IReadOnlyList<Diagnostic> Problems => Output.GetDiagnostics()
         .Concat(GeneratorDiagnostics)
@@ -57,7 +64,7 @@ internal static class InterceptorCompilation
     {
         // Generated files are parsed with the compilation's own options (its InterceptorsNamespaces).
         var parseOptions = (CSharpParseOptions?)compilation.SyntaxTrees.FirstOrDefault()?.Options;
-        GeneratorDriver driver = CreateDriver(new TestOptionsProvider(Properties(enabled, release)), parseOptions);
+        GeneratorDriver driver = CreateDriver(new TestOptionsProvider(Properties(enabled, release)), parseOptions, withPinnedHandles: true);
         driver = driver.RunGeneratorsAndUpdateCompilation(compilation, out Compilation output, out ImmutableArray<Diagnostic> diagnostics);
         return new GeneratorRun(compilation, output, driver, diagnostics);
     }
@@ -86,10 +93,14 @@ internal static class InterceptorCompilation
         return properties;
     }
 
-    private static GeneratorDriver CreateDriver(AnalyzerConfigOptionsProvider options, CSharpParseOptions? parseOptions = null)
+    // Runs also get the pinned-handle interceptor (as builds do); the caching tests' drivers follow the P/Invoke one alone.
+    private static GeneratorDriver CreateDriver(AnalyzerConfigOptionsProvider options, CSharpParseOptions? parseOptions = null, bool withPinnedHandles = false)
     {
+        ISourceGenerator[] generators = withPinnedHandles
+            ? [new PInvokeInterceptorGenerator().AsSourceGenerator(), new PinnedHandleInterceptorGenerator().AsSourceGenerator()]
+            : [new PInvokeInterceptorGenerator().AsSourceGenerator()];
         return CSharpGeneratorDriver.Create(
-            [new PInvokeInterceptorGenerator().AsSourceGenerator()],
+            generators,
             parseOptions: parseOptions ?? ParseOptions,
             optionsProvider: options,
             driverOptions: new GeneratorDriverOptions(IncrementalGeneratorOutputKind.None, trackIncrementalGeneratorSteps: true));
