@@ -147,6 +147,33 @@ internal static unsafe partial class Scenarios
         yield return 0;
     }
 
+    /// <summary>An array rented from a GuardedArrayPool (on the pinned object heap), whose address native code keeps
+    /// in a native block, then returned to the pool. Bug: the pointer is still kept after the return (a pooled POH array
+    /// does not move, but the next renter owns it). Correct: native code cleared it before the return.</summary>
+    private static IEnumerable<ulong> PooledKept(bool bug)
+    {
+        s_block = NativeBuffer.Allocate(64);
+        var pool = GuardedArrayPool<byte>.Create();
+        s_array = pool.Rent(256);
+        KeepArrayPointer(s_array, clearFirst: !bug);
+        pool.Return(s_array);
+        yield return 0;
+    }
+
+    // Native code keeps a pointer into the array at byte 8 of the block; with clearFirst it lets go of it again.
+    private static void KeepArrayPointer(byte[] array, bool clearFirst)
+    {
+        fixed (byte* p = array)
+        {
+            TargetNative.KeepIn((void*)s_block!.Pointer, 8, p + 16);
+        }
+
+        if (clearFirst)
+        {
+            TargetNative.KeepIn((void*)s_block!.Pointer, 8, null);
+        }
+    }
+
     // Native code uses the buffer it kept: a write into the array through the pointer registered at byte 8 of the block.
     private static void WriteThroughKeptPointer() => TargetNative.Fill(*(void**)(s_block!.Pointer + 8), 8, 0x5a);
 

@@ -44,6 +44,7 @@ internal static unsafe partial class Scenarios
         ["callpin-kept"] = CallPinKept,
         ["callpin-kept-poh"] = bug => CallPinKeptPoh(bug, uninitialized: false),
         ["callpin-kept-poh-uninit"] = bug => CallPinKeptPoh(bug, uninitialized: true),
+        ["pooled-kept"] = PooledKept,
         ["never-written"] = NeverWritten,
         ["retained-handle-freed"] = RetainedHandleFreed,
     };

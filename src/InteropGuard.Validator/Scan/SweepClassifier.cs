@@ -163,9 +163,11 @@ internal sealed class SweepClassifier
         {
             shape = new ReleasedCallbackWordFinding();
         }
-        else if (r.Kind == TableLayout.KindManagedPin && _heap is not null && _heap.IsInNonMovingObject(r.Start, r.End))
+        else if (r.Kind == TableLayout.KindManagedPin && (r.Flags & TableLayout.FlagPooledArray) == 0 && _heap is not null && _heap.IsInNonMovingObject(r.Start, r.End))
         {
-            return null; // a POH or frozen object never moves: its pin's end leaves the pointer valid while the object lives
+            // A POH or frozen object never moves: its pin's end leaves the pointer valid while the object lives. Not a
+            // pooled array: its range ends when it is returned, and the next renter owns it, moved or not.
+            return null;
         }
         else
         {

@@ -87,6 +87,9 @@ internal static class TableLayout
     /// <summary>IG_RANGE_F_MANAGED_STRING: a managed pin whose object is a string (Guard.Pin(string)).</summary>
     public const uint FlagManagedString = 0x1_0000;
 
+    /// <summary>A managed range that is an array of a GuardedArrayPool (live = rented, released = returned).</summary>
+    public const uint FlagPooledArray = 0x2_0000;
+
     /// <summary>Bytes of the left canary just before a native block's first user byte.</summary>
     public const int LeftCanaryBytes = 16;
 

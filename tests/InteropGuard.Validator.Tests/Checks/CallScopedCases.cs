@@ -119,6 +119,22 @@ public sealed class CallScopedCases
     }
 
     [Test]
+    public void Detects_PooledPohArrayKeptPastItsReturn_ThoughItDoesNotMove()
+    {
+        SweepResult result = SweepRun.Once("pooled-kept", bug: true);
+        Finding f = result.Findings.Single();
+        Assert.That(f.Kind, Is.EqualTo(FindingKinds.UseAfterUnpin), f.ToJson());
+        Assert.That(f.RangeFlags, Is.EqualTo(0x2_0000u), "a pooled array: " + f.ToJson());
+    }
+
+    [Test]
+    public void Allows_PooledPohArray_PointerClearedBeforeItsReturn()
+    {
+        SweepResult result = SweepRun.Once("pooled-kept", bug: false);
+        Assert.That(result.Findings, Is.Empty, SweepRun.Describe(result));
+    }
+
+    [Test]
     public void Allows_NeverWrittenBuffer_OnMemoryThatHeldAManagedAddress_InMode2()
     {
         using TargetChild child = TargetChild.Start("never-written", bug: false, Mode2Options, mode: "2");
