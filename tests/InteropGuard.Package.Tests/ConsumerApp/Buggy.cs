@@ -18,10 +18,13 @@ internal static partial class Native
 
 internal static class Program
 {
-    private static readonly byte[] s_rows = new byte[64];
+    // Allocated in Main, not by a static readonly initializer: the JIT puts an array a static constructor stores in a
+    // static readonly field on a frozen segment, where it never moves and a kept pointer is no bug.
+    private static byte[] s_rows = [];
 
     private static int Main()
     {
+        s_rows = new byte[64];
         s_rows.AsSpan().Fill(3);
         Native.Keep(s_rows);                                  // BUG: the library keeps a pointer into s_rows
         Console.WriteLine("sum " + Native.Sum(Native.Kept(), 64));  // reads through it after the pin ended
