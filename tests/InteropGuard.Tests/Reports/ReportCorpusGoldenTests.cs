@@ -32,7 +32,7 @@ public sealed class ReportCorpusGoldenTests
     private static Violation Fixed(Violation v) => v with { Thread = Worker, Time = At };
 
     /// <summary>The corpus: a name and the violation, in report order.</summary>
-    private static IEnumerable<(string Name, Violation V)> Corpus()
+    internal static IEnumerable<(string Name, Violation V)> Corpus()
     {
         // Pointers at a call (ig_check found the argument in a freed, released or out-of-bounds range).
         yield return ("call: use after free", Fixed(new PointerAtCallViolation(ViolationKind.NativeUseAfterFree, Block + 16) { Size = 4, Argument = "src", AccessSite = Access, Range = new(RangeKind.NativeBlock, Block, 256), AllocationSite = Alloc, ReleaseSite = Stacked, SinceRelease = Since }));
