@@ -21,4 +21,7 @@ internal enum SiteKind
 
     /// <summary>Native code called back on a thread with no managed caller (no member, no file).</summary>
     NativeThreadWithoutCaller,
+
+    /// <summary>Native code found the violation and no managed frame with source is on the stack (no member, no file).</summary>
+    NativeCode,
 }

@@ -58,6 +58,7 @@ public sealed class SourceSite
         SiteKind.FinalizerOfUnreachableHandle => FinalizerOfUnreachable,
         SiteKind.UnnamedHandleCloser => UnnamedCloser,
         SiteKind.NativeThreadWithoutCaller => NativeThread,
+        SiteKind.NativeCode => Native,
         _ => new SourceSite("", "", 0, kind: kind),
     };
 
@@ -65,6 +66,7 @@ public sealed class SourceSite
     private static readonly SourceSite FinalizerOfUnreachable = new("", "", 0, kind: SiteKind.FinalizerOfUnreachableHandle);
     private static readonly SourceSite UnnamedCloser = new("", "", 0, kind: SiteKind.UnnamedHandleCloser);
     private static readonly SourceSite NativeThread = new("", "", 0, kind: SiteKind.NativeThreadWithoutCaller);
+    private static readonly SourceSite Native = new("", "", 0, kind: SiteKind.NativeCode);
 
     /// <summary>This recorded site marked as run on the finalizer thread (<see cref="SiteKind.OnFinalizerThread"/>).</summary>
     internal SourceSite OnFinalizerThread() => new(Member, File, Line, Stack, Id, IsUnrecorded, SiteKind.OnFinalizerThread);

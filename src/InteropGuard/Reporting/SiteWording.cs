@@ -10,6 +10,7 @@ internal static class SiteWording
     {
         SiteKind.Recorded => site.Member.Length == 0 ? "<unknown>" : site.Member,
         SiteKind.OnFinalizerThread => (site.Member.Length == 0 ? "<unknown>" : site.Member) + " (on the finalizer thread)",
+        SiteKind.NativeCode => Note(site.Kind),
         _ => "(" + Note(site.Kind) + ")",
     };
 
@@ -22,6 +23,7 @@ internal static class SiteWording
         SiteKind.FinalizerOfUnreachableHandle => "the GC's finalizer thread: nothing kept the SafeHandle reachable during the call",
         SiteKind.UnnamedHandleCloser => "Dispose, Close or a finalizer; a plain SafeHandle does not say which: derive from GuardedSafeHandle to name it",
         SiteKind.NativeThreadWithoutCaller => "native code on a thread with no managed caller",
+        SiteKind.NativeCode => "native code",
         _ => "",
     };
 
