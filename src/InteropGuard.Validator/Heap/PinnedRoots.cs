@@ -1,4 +1,5 @@
 // PinnedRoots.cs: the objects pinned by GC handles and by pinned stack roots, built lazily, at most once per sweep, only when a candidate needs them.
+using System;
 using System.Collections.Generic;
 using Microsoft.Diagnostics.Runtime;
 
@@ -12,6 +13,7 @@ internal sealed class PinnedRoots
     private readonly StackRootCache _cache;
     private HashSet<ulong>? _handles;
     private HashSet<ulong>? _stack;
+    private readonly List<UnwalkedStack> _unwalked = [];
 
     /// <summary>The pin sets of one stop of <paramref name="runtime"/>; <paramref name="cache"/> carries each thread's stack
     /// roots over from the previous stop (a fresh cache walks every thread).</summary>
@@ -29,6 +31,23 @@ internal sealed class PinnedRoots
 
     /// <summary>True when a pinned stack root (a <c>fixed</c> local, a marshalling pin of a call in progress) holds <paramref name="obj"/>.</summary>
     public bool IsPinnedOnStack(ulong obj) => (_stack ??= BuildStack()).Contains(obj);
+
+    /// <summary>The OS thread id of a thread whose stack, in a part its walk did not reach, holds a pointer into
+    /// [<paramref name="obj"/>, <paramref name="obj"/> + <paramref name="size"/>) (<see cref="UnwalkedStack"/>): a pinned local
+    /// there may pin the object. Null when there is none; call after <see cref="IsPinnedOnStack"/>.</summary>
+    public uint? UnwalkedHolder(ulong obj, ulong size)
+    {
+        _stack ??= BuildStack();
+        foreach (UnwalkedStack stack in _unwalked)
+        {
+            if (stack.Holds(obj, obj + Math.Max(size, 8)))
+            {
+                return stack.Thread;
+            }
+        }
+
+        return null;
+    }
 
     private HashSet<ulong> BuildHandles()
     {
@@ -74,7 +93,7 @@ internal sealed class PinnedRoots
     private HashSet<ulong> BuildStack()
     {
         var set = new HashSet<ulong>();
-        _cache.AddPinnedRoots(_runtime, set);
+        _cache.AddPinnedRoots(_runtime, set, _unwalked);
         return set;
     }
 }
