@@ -9,7 +9,7 @@ namespace InteropGuard.Benchmarks;
 /// <summary>
 /// Pairs of the same <c>ig_test_sum</c> / <c>ig_test_keep_pointer</c> call: <see cref="RawNative"/> (not intercepted)
 /// and <see cref="GuardedNative"/> (intercepted). Arguments: an <c>nint</c> into a live <see cref="NativeBuffer"/> (one
-/// shadow-table lookup), a 16-byte <c>byte[]</c> (a call-scoped pin: register + release), a SafeHandle (in-flight count
+/// shadow-table lookup), a 16-byte <c>byte[]</c> (a call-scoped pin: push + pop on the thread's call region), a SafeHandle (in-flight count
 /// and the closed check), a delegate (the callback registry lookup after its first registration).
 /// </summary>
 [Config(typeof(ModeJobsConfig))]

@@ -10,9 +10,16 @@ internal static class Program
     /// <summary>
     /// Runs the selected benchmarks. <c>--quick</c> (ours) switches every job to BenchmarkDotNet's ShortRun;
     /// all other arguments go to BenchmarkSwitcher (<c>--filter '*Lookup*'</c>, <c>--list flat</c>, ...).
+    /// <c>--call-pin-cpu [calls] [rounds]</c> runs <see cref="CallPinCpuLoop"/> instead.
     /// </summary>
     private static int Main(string[] args)
     {
+        if (args.Length > 0 && args[0] == "--call-pin-cpu")
+        {
+            return CallPinCpuLoop.Run(args.Length > 1 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 1_000_000,
+                args.Length > 2 ? int.Parse(args[2], System.Globalization.CultureInfo.InvariantCulture) : 9);
+        }
+
         BenchmarkJobs.Quick = args.Contains("--quick");
         string[] rest = args.Where(a => a != "--quick").ToArray();
         var summaries = BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(rest);

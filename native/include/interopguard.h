@@ -161,11 +161,14 @@ typedef struct ig_site {
  *   120    8    fill_flags       IG_TABLE_F_*: how much of a new block the allocator writes
  *   128    8    fill_size        with IG_TABLE_F_PARTIAL_FILL: bytes at the start of a new block filled (or zeroed)
  *   136    8    native_heap      address of the native-heap registry (ig_heap_header_t), 0 while it is not installed
- *   144    8    reserved[14]
+ *   144    8    call_regions     address of the first call region (ig_call_region_t), 0 until a thread pinned a call's argument
+ *   152    4    call_region_size sizeof(ig_call_region_t)
+ *   156    4    call_pin_size    sizeof(ig_call_pin_t)
+ *   160    8    reserved[12]
  *   256         (sizeof)
  */
 #define IG_TABLE_MAGIC "IGTABLE"
-#define IG_TABLE_VERSION 1u
+#define IG_TABLE_VERSION 2u
 
 typedef struct ig_table_header {
   char magic[8];
@@ -188,7 +191,10 @@ typedef struct ig_table_header {
   uint64_t fill_flags;
   uint64_t fill_size;
   uint64_t native_heap;
-  uint64_t reserved[14];
+  uint64_t call_regions;
+  uint32_t call_region_size;
+  uint32_t call_pin_size;
+  uint64_t reserved[12];
 } ig_table_header_t;
 
 /* fill_flags: new blocks that are not zeroed are filled with malloc_fill_byte only in their first fill_size bytes
@@ -322,7 +328,9 @@ typedef enum ig_lookup_result {
  * better, without serialising concurrent lookups. Among several ranges that contain addr, a live one
  * wins over a freed/released one, and the newest wins among equals. len 0 is treated as 1 for the
  * containment test except that addr == start+size (one past the end) with len 0 is INSIDE.
- * Never dereferences addr. out may be NULL. */
+ * The calling thread's call pins count (ig_call_pin_push): an in-flight one as a LIVE MANAGED_PIN range, an ended one
+ * as RELEASED, both flagged CALL_SCOPED, with id 0 (they have no table record) and the call as alloc and release site;
+ * other threads' call pins are not seen. Never dereferences addr. out may be NULL. */
 IG_API ig_lookup_result_t ig_lookup(const void *addr, size_t len, ig_range_t *out);
 
 /* The call-boundary check in one call: lookup, then classify.
@@ -332,9 +340,98 @@ IG_API ig_lookup_result_t ig_lookup(const void *addr, size_t len, ig_range_t *ou
  *   released mapped view                    -> IG_KIND_USE_AFTER_UNMAP
  *   released callback                       -> IG_KIND_COLLECTED_DELEGATE_CALLBACK
  *   inside a live range, or unknown address -> IG_KIND_NONE
+ * The calling thread's in-flight call pins are live ranges here (an access leaving one is an overflow); its ended
+ * ones are never reported by ig_check: a later pointer into a call's argument may be pinned again by a `fixed` the
+ * library cannot see (the validator decides; ig_lookup shows them).
  * Returns the kind; fills *out (when not NULL and kind != NONE). Does not report, does not consult
  * detect_* options (the caller does). Cheap enough for [SuppressGCTransition]: no blocking locks. */
 IG_API ig_kind_t ig_check(const void *addr, size_t len, ig_violation_t *out);
+
+/* ---------------------------------------------------------------------------------------------------
+ * Call-scoped pins (ig_calls.c; docs/design/shadow-table.md, "Call regions"). Managed memory the marshaller pins for one
+ * P/Invoke call (an array, span or string argument) is not put in the shared table: each thread owns a call region
+ * with a stack of its in-flight calls' pins and a ring of the IG_CALL_RING pins its calls ended most recently. A push
+ * or a pop is a few stores into the calling thread's own region (no lock, no shared cache line, nothing that
+ * allocates: signal-safe once the thread has its region). The validator reads every region with the table: a word of
+ * native memory inside a stack entry is pinned, one inside a ring entry is a use-after-unpin that names the call.
+ *
+ * Regions form a list from ig_table_header_t.call_regions (linked through next, push-only, never unmapped). A
+ * region belongs to one thread while tid != 0; when its thread exits, the pins still on its stack move to the ring
+ * and tid becomes 0 (free): the ring stays readable, and the next thread that takes the region continues it.
+ *
+ * Reading a region (the validator reads it with the target stopped; ig_lookup reads the calling thread's own):
+ * read ended (e1) and depth (d1), copy stack[0, d1) and ring entries k in [max(0, e1 - IG_CALL_RING + 1), e1) (entry k
+ * sits at ring[k % IG_CALL_RING]), then read ended again (e2). The ring entries k > e2 - IG_CALL_RING are whole; the
+ * stack copy is whole when e2 == e1 (a pop writes the ring entry, then ended, then depth). Entry e1 - IG_CALL_RING is
+ * left out: its slot is the one a pop may be writing.
+ *
+ * Call pin (ig_call_pin_t), one entry of a stack or ring:
+ *
+ *   offset size field
+ *   0      8    start          first pinned byte
+ *   8      8    size           pinned bytes (0 is tracked as 1)
+ *   16     8    seq            a table sequence number taken at the push (orders it with ranges, as alloc_seq does)
+ *   24     8    time_ns        CLOCK_MONOTONIC_COARSE at the push: the call's start (the pop is not timed, which
+ *                              would double its cost; an ended pin's "N ms ago" counts from its call's start)
+ *   32     4    site           the call site (the pin's alloc and release site)
+ *   36     4    flags          IG_RANGE_F_CALL_SCOPED and the runtime's IG_RANGE_F_USER_MASK flags
+ *   40          (sizeof)
+ */
+typedef struct ig_call_pin {
+  uint64_t start;
+  uint64_t size;
+  uint64_t seq;
+  uint64_t time_ns;
+  uint32_t site;
+  uint32_t flags;
+} ig_call_pin_t;
+
+/* In-flight call pins a thread holds at most; a push past it goes to the shared table (a MANAGED_PIN range flagged
+ * CALL_SCOPED, registered and released as before), so nothing is lost, only slower. */
+#define IG_CALL_STACK 32u
+/* Ended call pins a thread's region remembers (newest first); an older one is forgotten, as release_history forgets
+ * released table ranges. */
+#define IG_CALL_RING 256u
+
+/* Call region (ig_call_region_t), one per thread that pinned a call's argument:
+ *
+ *   offset size field
+ *   0      8    next           address of the next region of the list, 0 for the last (written before publication)
+ *   8      4    tid            OS thread id of the owner; 0 while the region is free
+ *   12     4    depth          stack entries in use (0..IG_CALL_STACK), stored after the entry it counts
+ *   16     8    ended          pins this region's calls ended so far; stored after the ring entry it counts
+ *   24     8    ring_lo        lowest start of a pin ever ended here (a reader's quick reject), UINT64_MAX while none
+ *   32     8    ring_hi        highest end of a pin ever ended here, 0 while none
+ *   40     8    overflowed     pushes the full stack sent to the shared table
+ *   48     8    reserved[2]
+ *   64     1280 stack          ig_call_pin_t[IG_CALL_STACK]: stack[depth - 1] is the innermost call's last pin
+ *   1344   10240 ring          ig_call_pin_t[IG_CALL_RING]: the pin ended k-th (from 0) is at ring[k % IG_CALL_RING]
+ *   11584         (sizeof)
+ */
+typedef struct ig_call_region {
+  uint64_t next;
+  uint32_t tid;
+  uint32_t depth;
+  uint64_t ended;
+  uint64_t ring_lo;
+  uint64_t ring_hi;
+  uint64_t overflowed;
+  uint64_t reserved[2];
+  ig_call_pin_t stack[IG_CALL_STACK];
+  ig_call_pin_t ring[IG_CALL_RING];
+} ig_call_region_t;
+
+/* Pins [start, start + size) for the call the calling thread is about to make: pushes it on the thread's call stack
+ * (flags: IG_RANGE_F_CALL_SCOPED is added; site: the call). Returns the token for ig_call_pin_pop: nonzero, except for
+ * NULL start, an address past user space, or a full stack whose shared-table fallback found the table full (the pin is
+ * then not tracked). The first push of a thread takes a region (a free one, else a new one). */
+IG_API uint64_t ig_call_pin_push(const void *start, size_t size, uint32_t flags, uint32_t site);
+/* Ends the pin of token after its call returned (or threw): it moves to the ring, with the pins pushed after it that
+ * were not popped yet (a wrapper pops in reverse order, so there are none). 0, and a token already popped, are
+ * ignored. Must run on the thread that pushed. */
+IG_API void ig_call_pin_pop(uint64_t token);
+/* The calling thread's region; NULL while it has none. */
+IG_API const ig_call_region_t *ig_call_region(void);
 
 /* ---------------------------------------------------------------------------------------------------
  * Sites.

@@ -878,12 +878,31 @@ static bool _ig_find_with_record(uint64_t addr, _ig_entry_t *e, ig_range_t *out)
   return false;
 }
 
+/* ig_lookup when the index has no live range for a and the calling thread has call pins: an in-flight pin wins, then
+ * the newer of the index's dead range and the thread's newest ended pin. */
+static IG_NOINLINE ig_lookup_result_t _ig_lookup_calls(uint64_t a, size_t len, const _ig_entry_t *e, ig_range_t *out) {
+  ig_range_t call;
+  const ig_call_pin_t *p = _ig_call_find_live(a);
+  uint32_t state = IG_STATE_LIVE;
+  if (p == NULL) {
+    p = _ig_call_find_ended(a);
+    state = IG_STATE_RELEASED;
+    if (p != NULL && e != NULL && e->seq > p->seq) p = NULL; /* the index's range is newer */
+  }
+  if (p == NULL) return e != NULL ? _ig_classify_entry(e, a, len) : IG_LOOKUP_UNKNOWN;
+  _ig_call_to_range(p, state, &call);
+  if (out != NULL) *out = call;
+  return _ig_classify(&call, a, len);
+}
+
 ig_lookup_result_t ig_lookup(const void *addr, size_t len, ig_range_t *out) {
   IG_ENSURE_INIT();
   uint64_t a = (uint64_t)(uintptr_t)addr;
   _ig_entry_t e;
-  if (!_ig_find_with_record(a, &e, out)) return IG_LOOKUP_UNKNOWN;
-  return _ig_classify_entry(&e, a, len);
+  bool found = _ig_find_with_record(a, &e, out);
+  if (IG_LIKELY(found && e.state == IG_STATE_LIVE) || _ig_call_tls == NULL)
+    return found ? _ig_classify_entry(&e, a, len) : IG_LOOKUP_UNKNOWN;
+  return _ig_lookup_calls(a, len, found ? &e : NULL, out);
 }
 
 static ig_kind_t _ig_kind_of(const _ig_entry_t *e, uint64_t a, uint64_t len) {
@@ -961,7 +980,31 @@ static IG_NOINLINE ig_kind_t _ig_check_slow(uint64_t a, size_t len, ig_violation
   if (!_ig_find(a, &e, false)) return IG_KIND_NONE;
   if (IG_LIKELY(e.state == IG_STATE_LIVE) && _ig_classify_entry(&e, a, len) == IG_LOOKUP_INSIDE)
     return IG_KIND_NONE;
+  ig_range_t call;
+  const ig_call_pin_t *p = _ig_call_find_live(a);
+  if (p != NULL && (_ig_call_to_range(p, IG_STATE_LIVE, &call), _ig_classify(&call, a, len) == IG_LOOKUP_INSIDE))
+    return IG_KIND_NONE; /* pinned for the call in flight: a live range wins over a dead one */
   return out != NULL ? _ig_check_fill(a, len, e, out) : _ig_kind_of(&e, a, len);
+}
+
+/* Nothing in the index holds a: an access that starts inside an in-flight call pin of this thread and leaves it is
+ * an overflow, as for a live range of the index. */
+static IG_NOINLINE ig_kind_t _ig_check_calls(uint64_t a, size_t len, ig_violation_t *out) {
+  const ig_call_pin_t *p = _ig_call_find_live(a);
+  if (p == NULL) return IG_KIND_NONE;
+  ig_range_t call;
+  _ig_call_to_range(p, IG_STATE_LIVE, &call);
+  if (_ig_classify(&call, a, len) == IG_LOOKUP_INSIDE) return IG_KIND_NONE;
+  if (out != NULL) {
+    memset(out, 0, sizeof *out);
+    out->kind = IG_KIND_NATIVE_BUFFER_OVERFLOW;
+    out->address = a;
+    out->size = len;
+    out->detail = a - call.start;
+    out->has_range = 1;
+    out->range = call;
+  }
+  return IG_KIND_NATIVE_BUFFER_OVERFLOW;
 }
 
 ig_kind_t ig_check(const void *addr, size_t len, ig_violation_t *out) {
@@ -980,7 +1023,10 @@ ig_kind_t ig_check(const void *addr, size_t len, ig_violation_t *out) {
     if (IG_LIKELY(r == IG_PROBE_OK)) return IG_KIND_NONE;
     seen |= r;
   }
-  if (IG_LIKELY(seen == IG_PROBE_NONE)) return IG_KIND_NONE;
+  if (IG_LIKELY(seen == IG_PROBE_NONE)) {
+    const ig_call_region_t *r = _ig_call_tls;
+    return IG_LIKELY(r == NULL || r->depth == 0) ? IG_KIND_NONE : _ig_check_calls(a, len, out);
+  }
   /* Something dead or too small holds the address. */
   return _ig_check_slow(a, len, out);
 }

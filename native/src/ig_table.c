@@ -57,7 +57,7 @@ _Static_assert(offsetof(ig_table_header_t, canary_byte) == 112, "header.canary_b
 _Static_assert(offsetof(ig_table_header_t, fill_flags) == 120, "header.fill_flags");
 _Static_assert(offsetof(ig_table_header_t, fill_size) == 128, "header.fill_size");
 _Static_assert(offsetof(ig_table_header_t, native_heap) == 136, "header.native_heap");
-_Static_assert(offsetof(ig_table_header_t, reserved) == 144, "header.reserved");
+_Static_assert(offsetof(ig_table_header_t, reserved) == 160, "header.reserved");
 
 _Static_assert(sizeof(ig_violation_t) == 136, "ig_violation_t is 136 bytes");
 _Static_assert(offsetof(ig_violation_t, range) == 40, "violation.range");
@@ -103,6 +103,7 @@ static void _ig_slot_cache_flush(_ig_thread_t *t, uint32_t keep);
 
 static void _ig_thread_exit(void *arg) {
   _ig_thread_t *t = arg;
+  _ig_calls_thread_exit(t);
   _ig_thread_flush(t);
   _ig_reuse_flush(t); /* after the quarantine's last evictions, which may fill it; before the slot cache goes back */
   IG_ADD(&_ig_header.live_ranges, (uint64_t)t->live_delta);
@@ -168,6 +169,8 @@ void _ig_table_init(void) {
   h->chunks = (uint64_t)(uintptr_t)_ig_slots.dir;
   h->pid = _ig_os_pid();
   h->canary_byte = IG_CANARY_BYTE;
+  h->call_region_size = sizeof(ig_call_region_t);
+  h->call_pin_size = sizeof(ig_call_pin_t);
   if (!_ig_full_fill) {
     h->fill_flags = IG_TABLE_F_PARTIAL_FILL;
     h->fill_size = (uint64_t)IG_OPT(max_malloc_fill_size);

@@ -52,7 +52,6 @@ internal static class AttachSession
                 $"interopguard: attached to process {request.Pid} (table 0x{sweeper.TableAddress:x}) in {sweeper.WarmupMs:F1} ms"));
         }
 
-        string self = Environment.ProcessId.ToString(CultureInfo.InvariantCulture);
         int sweeps = 0;
         double longestPause = 0;
         bool failed = false;
@@ -81,15 +80,14 @@ internal static class AttachSession
 
                 sweeps++;
                 longestPause = Math.Max(longestPause, result.PauseMs);
-                foreach (string warning in result.Warnings)
+                foreach (SweepWarning warning in result.Warnings)
                 {
-                    log.WriteLine("interopguard: warning: " + warning);
+                    log.WriteLine("interopguard: warning: " + SweepWarningWording.Text(warning));
                 }
 
-                string foundBy = $"interopguard attach (pid {self}) in sweep {sweeps.ToString(CultureInfo.InvariantCulture)} of process {request.Pid.ToString(CultureInfo.InvariantCulture)}";
                 foreach (Finding f in result.Findings)
                 {
-                    request.Reporter.Report(f, foundBy);
+                    request.Reporter.Report(f, Environment.ProcessId, sweeps, request.Pid);
                 }
 
                 if (request.Verbose)

@@ -74,10 +74,12 @@ internal sealed class FindingReporter : IDisposable
 
     /// <summary>Reports <paramref name="finding"/> unless a suppression matches; true when it was reported.</summary>
     /// <param name="finding">A finding of a sweep.</param>
-    /// <param name="foundBy">The "found by ..." text of the report.</param>
-    public bool Report(Finding finding, string foundBy)
+    /// <param name="toolPid">This tool's process id (the report's "found by" line).</param>
+    /// <param name="sweep">This tool's number of the sweep that found it.</param>
+    /// <param name="targetPid">The process swept.</param>
+    public bool Report(Finding finding, int toolPid, long sweep, int targetPid)
     {
-        Violation? v = FindingReports.Parse(finding.ToJson(), foundBy, out string? badKind);
+        Violation? v = FindingReports.Parse(finding.ToJson(), toolPid, sweep, targetPid, out string? badKind);
         if (v is null)
         {
             if (_badKinds.Add(badKind ?? ""))

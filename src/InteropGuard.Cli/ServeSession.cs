@@ -158,11 +158,7 @@ internal sealed class ServeSession
         catch (Exception e) when (e is not OutOfMemoryException)
         {
             // A bug of ours or an unexpected ClrMD failure: say so, answer the sweep, keep serving.
-            Write(w =>
-            {
-                w.WriteString("ev", "warning");
-                w.WriteString("message", $"sweep {id} failed: {e.GetType().Name}: {e.Message}");
-            });
+            WriteLine(new SweepFailedWarning { Sweep = id, ExceptionType = e.GetType().Name, ExceptionMessage = e.Message }.ToJson());
             Write(w =>
             {
                 w.WriteString("ev", "swept");
@@ -174,13 +170,9 @@ internal sealed class ServeSession
             return true;
         }
 
-        foreach (string warning in result.Warnings)
+        foreach (SweepWarning warning in result.Warnings)
         {
-            Write(w =>
-            {
-                w.WriteString("ev", "warning");
-                w.WriteString("message", warning);
-            });
+            WriteLine(warning.ToJson());
         }
 
         lock (_out)
@@ -315,6 +307,16 @@ internal sealed class ServeSession
         lock (_out)
         {
             _out.WriteLine(Encoding.UTF8.GetString(stream.ToArray()));
+            _out.Flush();
+        }
+    }
+
+    /// <summary>Writes one protocol line that is already JSON (a warning or a finding record).</summary>
+    private void WriteLine(string json)
+    {
+        lock (_out)
+        {
+            _out.WriteLine(json);
             _out.Flush();
         }
     }

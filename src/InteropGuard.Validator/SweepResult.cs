@@ -31,7 +31,7 @@ public sealed class SweepResult
     public IReadOnlyList<Finding> Findings => FindingList;
 
     /// <summary>Warnings worth telling the user once (a table record skipped as torn, retries exhausted).</summary>
-    public IReadOnlyList<string> Warnings => WarningList;
+    public IReadOnlyList<SweepWarning> Warnings => WarningList;
 
     /// <summary>Milliseconds the target was stopped, summed over retries.</summary>
     public double PauseMs { get; internal set; }
@@ -69,10 +69,10 @@ public sealed class SweepResult
 
     internal List<Finding> FindingList { get; } = new();
 
-    internal List<string> WarningList { get; } = new();
+    internal List<SweepWarning> WarningList { get; } = new();
 
     /// <summary>What a pass could not check, by key (the sweeper passes each key on as a warning once).</summary>
-    internal List<(string Key, string Message)> PassNotes { get; } = new();
+    internal List<(string Key, SweepWarning Warning)> PassNotes { get; } = new();
 
     /// <summary>The protocol spelling of a reason.</summary>
     /// <param name="reason">The reason.</param>

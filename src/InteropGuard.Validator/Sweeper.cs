@@ -156,7 +156,7 @@ public sealed class Sweeper : IDisposable
                     throw new ValidatorException(ValidatorErrorKind.TargetUnavailable, $"process {ProcessId} exited.", e);
                 }
 
-                Warn(result, "failed:" + e.GetType().Name, $"a sweep failed and was skipped ({e.GetType().Name}: {e.Message}).");
+                Warn(result, "failed:" + e.GetType().Name, new SweepSkippedWarning { ExceptionType = e.GetType().Name, ExceptionMessage = e.Message });
                 return result;
             }
 
@@ -169,25 +169,25 @@ public sealed class Sweeper : IDisposable
             }
 
             CopyCounts(scratch, result);
-            foreach ((string key, string message) in scratch.PassNotes)
+            foreach ((string key, SweepWarning note) in scratch.PassNotes)
             {
-                Warn(result, key, message);
+                Warn(result, key, note);
             }
 
             result.HeapChecked = useHeap;
             if (!useHeap)
             {
-                Warn(result, "gc", $"a garbage collection stayed in progress through {MaxRetries} attempts; this sweep checked native memory but not the managed heap.");
+                Warn(result, "gc", new HeapNotCheckedWarning { Attempts = MaxRetries });
             }
 
             if (torn > 0)
             {
-                Warn(result, "torn", string.Create(CultureInfo.InvariantCulture, $"{torn} shadow-table records were torn or implausible and were skipped (a record being written when the target stopped, or a damaged table)."));
+                Warn(result, "torn", new TornRecordsWarning { Count = torn });
             }
 
             if (unreadable > 0)
             {
-                Warn(result, "unreadable", string.Create(CultureInfo.InvariantCulture, $"{unreadable} table chunks or native blocks could not be read and were skipped."));
+                Warn(result, "unreadable", new UnreadableMemoryWarning { Count = unreadable });
             }
 
             break;
@@ -398,11 +398,11 @@ public sealed class Sweeper : IDisposable
         to.NativeHeapBytes = from.NativeHeapBytes;
     }
 
-    private void Warn(SweepResult result, string key, string message)
+    private void Warn(SweepResult result, string key, SweepWarning warning)
     {
         if (_warned.Add(key))
         {
-            result.WarningList.Add(message);
+            result.WarningList.Add(warning);
         }
     }
 

@@ -3,10 +3,10 @@ using System;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using InteropGuard.Checks;
-using InteropGuard.Facts;
 using InteropGuard.Handles;
 using InteropGuard.Reporting;
 using InteropGuard.Shadow;
+using InteropGuard.Violations;
 using CallSite = InteropGuard.Checks.CallSite;
 
 namespace InteropGuard;
@@ -52,7 +52,7 @@ public readonly struct CheckedHandle : IEquatable<CheckedHandle>
     /// <see cref="InteropViolationException"/> (with detect_invalid_handle=0: <see cref="InvalidOperationException"/>).
     /// The access site of a violation is found from the stack (properties cannot take caller information); use
     /// <see cref="GetTarget{T}"/> for a free site.</summary>
-    public object Target => Resolve(ViolationContext.HandleUse, null);
+    public object Target => Resolve(null);
 
     /// <summary>The object as <typeparamref name="T"/>; invalid cookies as for <see cref="Target"/>.</summary>
     /// <param name="member">Calling member (compiler-filled).</param>
@@ -62,7 +62,7 @@ public readonly struct CheckedHandle : IEquatable<CheckedHandle>
     public T GetTarget<T>([CallerMemberName] string member = "", [CallerFilePath] string file = "", [CallerLineNumber] int line = 0)
         where T : class
     {
-        object target = Resolve(ViolationContext.HandleUse, new CallSite(null, member, file, line));
+        object target = Resolve(new CallSite(null, member, file, line));
         return target as T ?? throw new InvalidCastException(
             $"CheckedHandle {ReportFormatter.Hex(_value)} refers to a {target.GetType().FullName}, not a {typeof(T).FullName}.");
     }
@@ -83,7 +83,7 @@ public readonly struct CheckedHandle : IEquatable<CheckedHandle>
         SourceSite site = SiteRegistry.WithStackIfCaptured(SiteRegistry.GetFromCaller(member, file, line), 1);
         if (!HandleTable.Free(_value, site, out HandleTable.Problem problem, out HandleTable.Entry? evidence))
         {
-            Fail(ViolationContext.HandleFree, site, problem, evidence);
+            Fail(atFree: true, site, problem, evidence);
         }
     }
 
@@ -111,7 +111,7 @@ public readonly struct CheckedHandle : IEquatable<CheckedHandle>
     /// <param name="right">Another handle.</param>
     public static bool operator !=(CheckedHandle left, CheckedHandle right) => !left.Equals(right);
 
-    private object Resolve(ViolationContext context, CallSite? call)
+    private object Resolve(CallSite? call)
     {
         if (!GuardRuntime.Enabled)
         {
@@ -125,12 +125,12 @@ public readonly struct CheckedHandle : IEquatable<CheckedHandle>
         }
 
         SourceSite site = call is { } c ? c.ToSourceSite(1) : CallerSite.FromStack("CheckedHandle.Target");
-        Fail(context, site, problem, evidence);
+        Fail(atFree: false, site, problem, evidence);
         throw new InvalidOperationException("unreachable");
     }
 
     [MethodImpl(MethodImplOptions.NoInlining)]
-    private void Fail(ViolationContext context, SourceSite site, HandleTable.Problem problem, HandleTable.Entry? evidence)
+    private void Fail(bool atFree, SourceSite site, HandleTable.Problem problem, HandleTable.Entry? evidence)
     {
         TimeSpan? since = null;
         if (evidence is { FreeTimeNs: > 0 })
@@ -139,15 +139,14 @@ public readonly struct CheckedHandle : IEquatable<CheckedHandle>
             since = TimeSpan.FromTicks((long)((now > evidence.FreeTimeNs ? now - evidence.FreeTimeNs : 0) / 100));
         }
 
-        var reason = new RejectedHandleFacts(problem == HandleTable.Problem.Freed, context == ViolationContext.HandleFree);
         SourceSite? issued = evidence?.Issued ?? HandleTable.IssuedSite(_value);
-        Violation? v = InvalidHandleCheck.Detect(_value, context, reason, site, issued, evidence?.FreeSite, since);
-        if (v is null)
+        InvalidHandleViolation v = InvalidHandleCheck.Detect(_value, problem == HandleTable.Problem.Freed, atFree, site, issued, evidence?.FreeSite, since);
+        if (!InvalidHandleCheck.IsOn)
         {
-            throw new InvalidOperationException($"CheckedHandle {ReportFormatter.Hex(_value)} {FactsWording.RejectedHandle(reason, _value, since)} (invalid-handle reports are off: detect_invalid_handle=0).");
+            throw new InvalidOperationException(ReportFormatter.Unreported(v, suppressed: false)); // detect_invalid_handle=0
         }
 
         Reporter.Report(v, throwOnReport: true);
-        throw new InvalidOperationException($"CheckedHandle {ReportFormatter.Hex(_value)} {reason} (the report was suppressed).");
+        throw new InvalidOperationException(ReportFormatter.Unreported(v, suppressed: true));
     }
 }

@@ -177,18 +177,18 @@ public sealed class GuardedArrayPool<T> : ArrayPool<T>, IGuardedPool
         }
 
         List<Violation> found = ((IGuardedPool)this).VerifyQuarantine(
-            SiteRegistry.WithStackIfCaptured(SiteRegistry.GetFromCaller(member, file, line), 1), ViolationContext.PoolVerify);
+            SiteRegistry.WithStackIfCaptured(SiteRegistry.GetFromCaller(member, file, line), 1), byVerify: true);
         return ReportAll(found);
     }
 
-    List<Violation> IGuardedPool.VerifyQuarantine(SourceSite? site, ViolationContext context)
+    List<Violation> IGuardedPool.VerifyQuarantine(SourceSite? site, bool byVerify)
     {
         var found = new List<Violation>();
         lock (_gate)
         {
             foreach ((T[] array, PooledArrayRecord record) in _quarantine)
             {
-                if (CheckPoison(array, record, context, site) is { } v)
+                if (CheckPoison(array, record, byVerify, site) is { } v)
                 {
                     found.Add(v);
                     Poison(array); // found once; a later write is a new finding
@@ -322,7 +322,7 @@ public sealed class GuardedArrayPool<T> : ArrayPool<T>, IGuardedPool
         while (_quarantine.Count > limit)
         {
             (T[] array, PooledArrayRecord record) = _quarantine.Dequeue();
-            if (CheckPoison(array, record, ViolationContext.PoolQuarantineExit, site) is { } v)
+            if (CheckPoison(array, record, byVerify: false, site) is { } v)
             {
                 (found ??= []).Add(v);
                 Forget(record); // something may still write it: never hand it to another renter
@@ -353,7 +353,7 @@ public sealed class GuardedArrayPool<T> : ArrayPool<T>, IGuardedPool
         PooledArrays.UnmapReleased(record.RangeId);
     }
 
-    private static Violation? CheckPoison(T[] array, PooledArrayRecord record, ViolationContext context, SourceSite? site)
+    private static Violation? CheckPoison(T[] array, PooledArrayRecord record, bool byVerify, SourceSite? site)
     {
         byte poison = (byte)GuardRuntime.Options.FreeFillByte;
         ReadOnlySpan<byte> bytes = MemoryMarshal.AsBytes(array.AsSpan());
@@ -370,7 +370,7 @@ public sealed class GuardedArrayPool<T> : ArrayPool<T>, IGuardedPool
             damaged += bytes[i] != poison ? 1 : 0;
         }
 
-        return ArrayPoolUseAfterReturnCheck.WrittenAfterReturn(record, array, first, last, damaged, context, site);
+        return ArrayPoolUseAfterReturnCheck.WrittenAfterReturn(record, array, first, last, damaged, byVerify, site);
     }
 
     private static void Poison(T[] array) => MemoryMarshal.AsBytes(array.AsSpan()).Fill((byte)GuardRuntime.Options.FreeFillByte);

@@ -1,6 +1,6 @@
-// CallScopedScenarios.cs: target states for call-scoped callbacks and never-written block bytes: delegates passed to an
-// intercepted P/Invoke (recorded the way generated wrappers do) that native code uses during the call or keeps, and a
-// fresh 60,000-byte NativeBuffer on memory an earlier allocation filled with a managed address.
+// CallScopedScenarios.cs: target states for call-scoped pins and callbacks and never-written block bytes: an array and
+// delegates passed to an intercepted P/Invoke (recorded the way generated wrappers do) that native code uses during the
+// call or keeps, and a fresh 60,000-byte NativeBuffer on memory an earlier allocation filled with a managed address.
 using System;
 using System.Collections.Generic;
 using System.Runtime.CompilerServices;
@@ -13,6 +13,12 @@ internal static unsafe partial class Scenarios
 {
     // What a generated interceptor holds for one call site of a P/Invoke taking a TargetCallback.
     private static readonly GuardedCallSite s_callSite = new("Scenarios.HandOver", "CallScopedScenarios.cs", 30, "TargetNative.Call(TargetCallback fn, int x)");
+
+    // ... and for the call sites of a P/Invoke taking a byte[] (the marshaller pins it for the call).
+    private static readonly GuardedCallSite s_pinSite = new("Scenarios.CallPinKept", "CallScopedScenarios.cs", 180, "TargetNative.KeepIn(void* holder, nuint offset, byte[] value)");
+    private static readonly GuardedCallSite s_otherSite = new("Scenarios.OtherCalls", "CallScopedScenarios.cs", 190, "TargetNative.Sum(byte[] data)");
+    private static ulong s_pinToken;
+    private static GCHandle s_callPin;
     private static TargetCallback? s_kept;
     private static void* s_fence;
 
@@ -101,6 +107,56 @@ internal static unsafe partial class Scenarios
         if (keepDelegate)
         {
             s_kept = callback;
+        }
+    }
+
+    /// <summary>Phase 1: an intercepted call is in flight with a byte[] argument, and native code has stored a pointer
+    /// into it in a native block (pinned for the call: fine). Phase 2: the call returned and 100 more calls with other
+    /// arrays followed; native code still holds the pointer (bug) or cleared it before the call returned (correct).</summary>
+    private static IEnumerable<ulong> CallPinKept(bool bug)
+    {
+        s_block = NativeBuffer.Allocate(64);
+        s_array = new byte[256];
+        BeginKeepCall();
+        yield return 0;
+        EndKeepCall(clearFirst: !bug);
+        OtherCalls(100);
+        yield return 0;
+    }
+
+    // The first half of a generated wrapper around KeepIn(holder, 8, array): the array pinned (here by a handle, as the
+    // wrapper's `fixed` would while the call runs), its call pin pushed, and the native code of the call run.
+    private static void BeginKeepCall()
+    {
+        s_callPin = GCHandle.Alloc(s_array, GCHandleType.Pinned);
+        byte* p = (byte*)s_callPin.AddrOfPinnedObject();
+        s_pinToken = GuardedCall.PinArgument(p, s_array!.Length, s_pinSite);
+        TargetNative.KeepIn((void*)s_block!.Pointer, 8, p + 16);
+    }
+
+    // The call returns: native code clears what it kept (correct) or not (bug); the wrapper pops the pin.
+    private static void EndKeepCall(bool clearFirst)
+    {
+        if (clearFirst)
+        {
+            TargetNative.KeepIn((void*)s_block!.Pointer, 8, null);
+        }
+
+        GuardedCall.ReleaseArgument(s_pinToken, s_pinSite);
+        s_callPin.Free();
+    }
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static void OtherCalls(int count)
+    {
+        byte[] other = new byte[32];
+        for (int i = 0; i < count; i++)
+        {
+            fixed (byte* p = other)
+            {
+                ulong token = GuardedCall.PinArgument(p, other.Length, s_otherSite);
+                GuardedCall.ReleaseArgument(token, s_otherSite);
+            }
         }
     }
 

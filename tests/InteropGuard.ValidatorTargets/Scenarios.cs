@@ -43,6 +43,7 @@ internal static unsafe partial class Scenarios
         ["callback-loop"] = CallbackLoop,
         ["callscoped-kept"] = CallScopedKept,
         ["callscoped-superseded"] = CallScopedSuperseded,
+        ["callpin-kept"] = CallPinKept,
         ["never-written"] = NeverWritten,
     };
 

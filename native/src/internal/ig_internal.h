@@ -194,6 +194,7 @@ typedef struct _ig_thread_s {
   uint64_t seq_next, seq_end; /* this thread's block of sequence numbers [next, end) (see _ig_next_seq) */
   uint64_t reuse_bytes;        /* extent bytes held in reuse[] */
   _ig_reuse_t reuse[IG_REUSE_BUCKETS];
+  ig_call_region_t *calls;     /* the thread's call region (ig_calls.c), freed at thread exit; NULL while none */
 } IG_ALIGNED(IG_CACHE_LINE) _ig_thread_t;
 
 extern IG_TLS _ig_thread_t *_ig_tls;
@@ -382,6 +383,19 @@ void *_ig_guarded_take(size_t size, uint32_t *out_gslot);
 void _ig_guarded_commit(uint32_t gslot, const _ig_qitem_t *item, uint32_t site);
 void _ig_guarded_release(const _ig_qitem_t *item, uint32_t site);
 void _ig_guarded_set_site(uint64_t start, uint32_t site);
+
+/* ---------------------------------------------------------------------------------------------------
+ * Call-scoped pins (ig_calls.c): the calling thread's region, reached through one initial-exec TLS pointer.
+ * ------------------------------------------------------------------------------------------------ */
+extern IG_TLS ig_call_region_t *_ig_call_tls;
+/* The innermost in-flight pin of the calling thread whose bytes contain a; NULL if none. */
+const ig_call_pin_t *_ig_call_find_live(uint64_t a);
+/* The newest ended pin of the calling thread whose bytes contain a; NULL if none (or forgotten). */
+const ig_call_pin_t *_ig_call_find_ended(uint64_t a);
+/* A call pin as a range record (id 0, kind MANAGED_PIN, the call as alloc and release site) in `state`. */
+void _ig_call_to_range(const ig_call_pin_t *p, uint32_t state, ig_range_t *out);
+/* At thread exit: the pins still on the stack end, and the region is published free. */
+void _ig_calls_thread_exit(_ig_thread_t *t);
 
 /* Classifies a lookup result (shared by ig_lookup and ig_check). */
 ig_lookup_result_t _ig_classify(const ig_range_t *r, uint64_t addr, uint64_t len);

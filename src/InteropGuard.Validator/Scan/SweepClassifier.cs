@@ -169,9 +169,7 @@ internal sealed class SweepClassifier
 
             if (fate == CallbackFate.Unknown)
             {
-                string alloc = Site(r.AllocSite)?.Short ?? "an unknown site";
-                _result.PassNotes.Add(("callback-unknown:" + r.AllocSite.ToString(CultureInfo.InvariantCulture),
-                    $"native memory holds the function pointer of a delegate passed for one call at {alloc}, and later calls there passed other delegates; InteropGuard follows only the latest delegate per call site and cannot tell whether this one is still alive. If native code keeps the callback, mark the P/Invoke parameter [RetainedByNative]."));
+                _result.PassNotes.Add(("callback-unknown:" + r.AllocSite.ToString(CultureInfo.InvariantCulture), new UndecidedCallbackWarning { CallSite = Site(r.AllocSite) }));
                 return null;
             }
 

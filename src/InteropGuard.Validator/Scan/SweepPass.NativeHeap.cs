@@ -135,10 +135,7 @@ internal sealed partial class SweepPass
     /// why; their blocks are not reported (said once with verbosity=1). zstd keeps the end of the last input of a
     /// compression context (window.nextSrc) between one-shot calls, to continue a frame that a one-shot call never
     /// continues (measured: ZstdNet in RealLibrariesTests).</summary>
-    private static readonly (string Prefix, string Why)[] s_knownRetainers =
-    [
-        ("libzstd.so", "zstd keeps the end of the last input of a compression context (window.nextSrc) between calls and reads it only to continue a streamed frame"),
-    ];
+    private static readonly (string Prefix, string Why)[] s_knownRetainers = KnownRetainers.All;
 
     private readonly Dictionary<int, bool> _knownRetainer = new();
 
@@ -153,14 +150,14 @@ internal sealed partial class SweepPass
         if (plan.Code.TryLocate(plan.Blocks[block].Caller, out CodeLocation where))
         {
             string name = Path.GetFileName(where.Library);
-            foreach ((string prefix, string why) in s_knownRetainers)
+            foreach ((string prefix, _) in s_knownRetainers)
             {
                 if (name.StartsWith(prefix, StringComparison.Ordinal))
                 {
                     known = true;
                     if (_settings.Verbosity >= 1)
                     {
-                        _result.PassNotes.Add(("native-heap-known:" + prefix, $"blocks of {name} are not scanned: {why}."));
+                        _result.PassNotes.Add(("native-heap-known:" + prefix, new KnownRetainerWarning { Library = name, Retainer = prefix }));
                     }
                 }
             }
@@ -203,8 +200,7 @@ internal sealed partial class SweepPass
     {
         if (_settings.Verbosity >= 1)
         {
-            _result.PassNotes.Add(("native-heap-outside-regions", string.Create(CultureInfo.InvariantCulture,
-                $"a native library's heap holds 0x{word:x}, inside the GC's reservation but in no region in use; such words in library heaps are taken for data and not reported (a pointer into a region the GC released is missed).")));
+            _result.PassNotes.Add(("native-heap-outside-regions", new HeapWordInGcReservationWarning { Word = word }));
         }
     }
 
@@ -215,14 +211,12 @@ internal sealed partial class SweepPass
     {
         if (counters.UntrackedFrees > 0 && _settings.Verbosity >= 1)
         {
-            _result.PassNotes.Add(("native-heap-uncovered", string.Create(CultureInfo.InvariantCulture,
-                $"native libraries freed {counters.UntrackedFrees} block(s) that native-heap tracking never saw allocated (allocated before InteropGuard hooked their library, for example during its load, or by code it does not hook): pointers kept in such blocks are not checked.")));
+            _result.PassNotes.Add(("native-heap-uncovered", new UntrackedFreesWarning { Count = (long)counters.UntrackedFrees }));
         }
 
         if (counters.Dropped > 0)
         {
-            _result.PassNotes.Add(("native-heap-dropped", string.Create(CultureInfo.InvariantCulture,
-                $"{counters.Dropped} native-heap blocks were left untracked because the registry's slots around them were full; raise native_heap_blocks (now {counters.Capacity}).")));
+            _result.PassNotes.Add(("native-heap-dropped", new DroppedHeapBlocksWarning { Count = (long)counters.Dropped, Capacity = (long)counters.Capacity }));
         }
     }
 }

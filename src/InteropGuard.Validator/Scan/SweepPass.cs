@@ -183,8 +183,7 @@ internal sealed partial class SweepPass
         if (scanEnd != r.End && !_partialFillNoted)
         {
             _partialFillNoted = true;
-            _result.PassNotes.Add(("partial-fill", string.Create(CultureInfo.InvariantCulture,
-                $"the target fills new native blocks only in their first {_fillLimit} bytes (max_malloc_fill_size; mode 2 fills them completely), so bytes past that in bigger blocks may hold what an earlier allocation left there; they are not scanned for pointers (redzones still are).")));
+            _result.PassNotes.Add(("partial-fill", new PartialFillWarning { FillLimit = (long)_fillLimit }));
         }
 
         for (ulong at = baseAddress; at < extentEnd;)

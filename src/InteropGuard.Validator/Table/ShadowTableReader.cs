@@ -39,10 +39,18 @@ internal sealed class ShadowTableReader
         return _header;
     }
 
-    /// <summary>Every non-empty, plausible record. Implausible records (torn: the target was stopped mid-write, or
-    /// garbage) are counted in <paramref name="torn"/> and skipped; unreadable chunks are counted in
+    /// <summary>Every non-empty, plausible record, then the call-scoped pins of every thread's call region
+    /// (<see cref="CallRegionReader"/>). Implausible records (torn: the target was stopped mid-write, or garbage) are
+    /// counted in <paramref name="torn"/> and skipped; unreadable chunks and regions are counted in
     /// <paramref name="unreadable"/>.</summary>
     public List<RangeRecord> ReadRecords(TargetMemory memory, out int torn, out int unreadable)
+    {
+        List<RangeRecord> records = ReadTableRecords(memory, out torn, out unreadable);
+        unreadable += CallRegionReader.Read(memory, _header.CallRegions, records);
+        return records;
+    }
+
+    private List<RangeRecord> ReadTableRecords(TargetMemory memory, out int torn, out int unreadable)
     {
         torn = 0;
         unreadable = 0;

@@ -8,7 +8,7 @@ namespace InteropGuard.Validator.Table;
 
 /// <summary>The fields of <c>ig_table_header_t</c> the validator uses, after validation.</summary>
 internal readonly record struct TableHeader(
-    ulong RangesPerChunk, ulong ChunkCount, ulong Chunks, ulong Sites, ulong SiteCount, ulong Pid, byte CanaryByte, ulong FillLimit = ulong.MaxValue, ulong NativeHeap = 0)
+    ulong RangesPerChunk, ulong ChunkCount, ulong Chunks, ulong Sites, ulong SiteCount, ulong Pid, byte CanaryByte, ulong FillLimit = ulong.MaxValue, ulong NativeHeap = 0, ulong CallRegions = 0)
 {
     /// <summary>Upper bounds that keep a garbage header from making the validator read or allocate without end.</summary>
     private const ulong MaxRangesPerChunk = 1UL << 20;
@@ -70,9 +70,19 @@ internal readonly record struct TableHeader(
             throw Invalid(address, string.Create(CultureInfo.InvariantCulture, $"it belongs to process {pid}, not {expectedPid}"));
         }
 
+        // The call regions (0 until a thread pinned a call's argument); their sizes are this validator's or the header is garbage.
+        ulong callRegions = BinaryPrimitives.ReadUInt64LittleEndian(h[TableLayout.HeaderCallRegions..]);
+        uint callRegionSize = BinaryPrimitives.ReadUInt32LittleEndian(h[TableLayout.HeaderCallRegionSize..]);
+        uint callPinSize = BinaryPrimitives.ReadUInt32LittleEndian(h[TableLayout.HeaderCallPinSize..]);
+        if (callRegionSize != CallRegionLayout.CallRegionSize || callPinSize != CallRegionLayout.CallPinSize || callRegions >= TableLayout.UserSpaceEnd)
+        {
+            throw Invalid(address, string.Create(CultureInfo.InvariantCulture,
+                $"its call regions are {callRegionSize}-byte regions of {callPinSize}-byte pins at 0x{callRegions:x}, not {CallRegionLayout.CallRegionSize}/{CallRegionLayout.CallPinSize}: a torn or overwritten header"));
+        }
+
         // The native-heap registry (0 while tracking is off); its own header is checked by NativeHeapReader.
         ulong nativeHeap = BinaryPrimitives.ReadUInt64LittleEndian(h[TableLayout.HeaderNativeHeap..]);
-        return new TableHeader(perChunk, chunkCount, chunks, sites, siteCount, pid, canary, fillLimit, nativeHeap < TableLayout.UserSpaceEnd ? nativeHeap : 0);
+        return new TableHeader(perChunk, chunkCount, chunks, sites, siteCount, pid, canary, fillLimit, nativeHeap < TableLayout.UserSpaceEnd ? nativeHeap : 0, callRegions);
     }
 
     private static ValidatorException Invalid(ulong address, string why) =>

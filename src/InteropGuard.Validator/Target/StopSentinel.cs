@@ -6,6 +6,7 @@ using System.Diagnostics;
 using System.Globalization;
 using System.IO;
 using System.Text;
+using InteropGuard.Findings;
 
 namespace InteropGuard.Validator.Target;
 
@@ -93,18 +94,17 @@ internal sealed class StopSentinel : IDisposable
 
         try
         {
-            string? problem = deadline || deadlineMs <= 0 ? null
-                : $"no hard sweep deadline ({Bash} not found): a validator that is stopped or hung keeps process {targetPid} stopped until it dies; if that happens, kill the validator.";
+            SweepWarning? problem = deadline || deadlineMs <= 0 ? null : new NoSweepDeadlineWarning { Shell = Bash, TargetPid = targetPid };
             return new StopSentinel(Process.Start(info), deadline) { Problem = problem };
         }
         catch (Exception e) when (e is Win32Exception or IOException or InvalidOperationException)
         {
-            return new StopSentinel(null, false) { Problem = "no stop sentinel (" + e.Message + "): if the validator dies during a sweep, resume the target with `kill -CONT <pid>`" };
+            return new StopSentinel(null, false) { Problem = new NoStopSentinelWarning { Error = e.Message } };
         }
     }
 
     /// <summary>What the sentinel cannot do (no sentinel, or no deadline), or null when it runs with its deadline.</summary>
-    public string? Problem { get; private init; }
+    public SweepWarning? Problem { get; private init; }
 
     /// <summary>The message of a stop that overran <paramref name="deadlineMs"/>: a fatal <c>error</c> line for the
     /// protocol, a log line otherwise.</summary>

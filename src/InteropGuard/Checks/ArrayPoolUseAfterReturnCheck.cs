@@ -1,9 +1,8 @@
 // ArrayPoolUseAfterReturnCheck.cs: array-pool-use-after-return (IG0010): a pointer into a returned pooled array at a call, a write found in the poison of a returned array, a second return, a return while pinned (on with detect_array_pool_use_after_return).
 using System;
-using InteropGuard.Facts;
 using InteropGuard.Native;
 using InteropGuard.Pooling;
-using InteropGuard.Reporting;
+using InteropGuard.Violations;
 
 namespace InteropGuard.Checks;
 
@@ -26,12 +25,13 @@ internal static class ArrayPoolUseAfterReturnCheck
             return null; // rented again or out of the guarded pool's hands: the address may be in legitimate use
         }
 
-        return ViolationFactory.FromNative(in native, ViolationContext.Call, call.Argument, call.ToSourceSite(2), ViolationKind.ArrayPoolUseAfterReturn);
+        return ViolationFactory.AtCall(ViolationKind.ArrayPoolUseAfterReturn, in native, in call, call.ToSourceSite(2));
     }
 
     /// <summary>The poison of a returned array differs in [<paramref name="first"/>, <paramref name="last"/>] (byte offsets,
-    /// <paramref name="damaged"/> bytes in all): something wrote it after the return.</summary>
-    public static Violation? WrittenAfterReturn(PooledArrayRecord record, Array array, int first, int last, int damaged, ViolationContext context, SourceSite? found)
+    /// <paramref name="damaged"/> bytes in all): something wrote it after the return. <paramref name="byVerify"/>: found by
+    /// Verify, else when the array left the quarantine.</summary>
+    public static Violation? WrittenAfterReturn(PooledArrayRecord record, Array array, int first, int last, int damaged, bool byVerify, SourceSite? found)
     {
         if (!IsOn)
         {
@@ -39,9 +39,11 @@ internal static class ArrayPoolUseAfterReturnCheck
         }
 
         nint start = record.ReturnAddress;
-        return new Violation(ViolationKind.ArrayPoolUseAfterReturn, context, start + first, last - first + 1, null, found,
-            RangeKind.ManagedPin, start, record.ByteLength, record.RentSite, record.ReturnSite, Since(record.ReturnNs), damaged,
-            new PooledArrayFacts(TypeText(array)), rangeFlags: IgConstants.FlagPooledArray);
+        return new PooledArrayWrittenViolation(start + first, TypeText(array), damaged, byVerify)
+        {
+            Size = last - first + 1, AccessSite = found, Range = Returned(start, record), AllocationSite = record.RentSite,
+            ReleaseSite = record.ReturnSite, SinceRelease = Since(record.ReturnNs),
+        };
     }
 
     /// <summary>A second return of an array that is still returned (quarantined, or idle in the guarded pool).</summary>
@@ -53,9 +55,11 @@ internal static class ArrayPoolUseAfterReturnCheck
         }
 
         nint start = PooledArrayRecord.DataAddress(array);
-        return new Violation(ViolationKind.ArrayPoolUseAfterReturn, ViolationContext.PoolDoubleReturn, start, 0, null, site,
-            RangeKind.ManagedPin, start, record.ByteLength, record.RentSite, record.ReturnSite, Since(record.ReturnNs),
-            (long)record.State, new PooledArrayFacts(TypeText(array)), rangeFlags: IgConstants.FlagPooledArray);
+        return new PooledArrayReturnedTwiceViolation(start, TypeText(array), record.State)
+        {
+            AccessSite = site, Range = Returned(start, record), AllocationSite = record.RentSite, ReleaseSite = record.ReturnSite,
+            SinceRelease = Since(record.ReturnNs),
+        };
     }
 
     /// <summary>A return of an array a live Guard.Pin (taken at <paramref name="pinSite"/>) still pins.</summary>
@@ -67,10 +71,15 @@ internal static class ArrayPoolUseAfterReturnCheck
         }
 
         nint start = PooledArrayRecord.DataAddress(array);
-        return new Violation(ViolationKind.ArrayPoolUseAfterReturn, ViolationContext.PoolReturnWhilePinned, start, 0, null, site,
-            RangeKind.ManagedPin, start, record.ByteLength, record.RentSite, pinSite, null, 0, new PooledArrayFacts(TypeText(array)),
-            rangeFlags: IgConstants.FlagPooledArray);
+        return new PooledArrayReturnedPinnedViolation(start, TypeText(array))
+        {
+            AccessSite = site, Range = Returned(start, record), AllocationSite = record.RentSite, ReleaseSite = pinSite,
+        };
     }
+
+    /// <summary>The array's bytes as the pool's pin-like range.</summary>
+    private static TrackedRange Returned(nint start, PooledArrayRecord record) =>
+        new(RangeKind.ManagedPin, start, record.ByteLength, IgConstants.FlagPooledArray);
 
     /// <summary>"byte[4096]".</summary>
     private static string TypeText(Array array)

@@ -1,8 +1,8 @@
 // CallbackCalledAfterReleaseCheck.cs: collected-delegate-callback (IG0008) when native code calls a released GuardedCallback through the stub its quarantine keeps valid; runs on the calling (often native) thread.
 using System;
 using InteropGuard.Callbacks;
-using InteropGuard.Facts;
 using InteropGuard.Reporting;
+using InteropGuard.Violations;
 
 namespace InteropGuard.Checks;
 
@@ -24,8 +24,11 @@ internal static class CallbackCalledAfterReleaseCheck
         SourceSite access = CallerSite.FromStackWithSource("(native code on a thread with no managed caller)");
         SourceSite created = WithStack(callback.Created, StackStore.Alloc(callback.Id));
         SourceSite? released = releaseSite is null ? null : WithStack(releaseSite, StackStore.Release(callback.Id));
-        return new Violation(ViolationKind.CollectedDelegateCallback, ViolationContext.CallbackInvoke, callback.Entry, 0, null, access,
-            RangeKind.Callback, callback.Entry, 1, created, released, since, facts: new CallbackStubFacts(callback.Target.GetType().Name));
+        return new CallbackCalledAfterReleaseViolation(callback.Entry, callback.Target.GetType().Name)
+        {
+            AccessSite = access, Range = new TrackedRange(RangeKind.Callback, callback.Entry, 1), AllocationSite = created,
+            ReleaseSite = released, SinceRelease = since,
+        };
     }
 
     private static SourceSite WithStack(SourceSite site, string? stack) => stack is null ? site : site.WithStack(stack);

@@ -1,6 +1,6 @@
 // FreeCheck.cs: double-free (IG0003), invalid-free (IG0004) and a damaged redzone found when freeing (IG0002), from the status of ig_free_at.
 using InteropGuard.Native;
-using InteropGuard.Reporting;
+using InteropGuard.Violations;
 
 namespace InteropGuard.Checks;
 
@@ -27,9 +27,12 @@ internal static class FreeCheck
             // The native side did not fill the record; report what the status proves.
             IgViolation filled = native;
             filled.Address = (ulong)pointer;
-            return ViolationFactory.FromNative(in filled, ViolationContext.Free, null, site, kind);
+            return Build(kind, in filled, site);
         }
 
-        return ViolationFactory.FromNative(in native, ViolationContext.Free, null, site, kind);
+        return Build(kind, in native, site);
     }
+
+    private static FreeViolation Build(ViolationKind kind, in IgViolation native, SourceSite site) =>
+        ViolationFactory.FromNative(new FreeViolation(kind, (nint)native.Address) { RedzoneOffset = (long)native.Detail }, in native, site);
 }

@@ -1,8 +1,7 @@
 // HandleReleasedInUseCheck.cs: handle-released-in-use (IG0011) when a tracked SafeHandle is released while native code retains it, and the leak (leaked-pin) of a GuardedSafeHandle finalized without Dispose; runs at releases and at ReleasedByNative.
 using System.Runtime.InteropServices;
-using InteropGuard.Facts;
-using InteropGuard.Reporting;
 using InteropGuard.Shadow;
+using InteropGuard.Violations;
 
 namespace InteropGuard.Checks;
 
@@ -22,8 +21,10 @@ internal static class HandleReleasedInUseCheck
         HandleReleaser by = released.Member.StartsWith('(') ? HandleReleaser.Finalizer
             : released.Member.Contains("finalizer thread", System.StringComparison.Ordinal) ? HandleReleaser.DisposeOnFinalizerThread
             : HandleReleaser.Dispose;
-        return new Violation(ViolationKind.HandleReleasedInUse, ViolationContext.HandleRelease, value, 0, null, retained,
-            RangeKind.None, 0, 0, handle.CreatedAt, released, null, facts: new HandleReleasedWhileRetainedFacts(handle.GetType().Name, by, callsInFlight));
+        return new HandleReleasedWhileRetainedViolation(value, handle.GetType().Name, by, callsInFlight)
+        {
+            AccessSite = retained, AllocationSite = handle.CreatedAt, ReleaseSite = released,
+        };
     }
 
     /// <summary>A plain SafeHandle found closed at ReleasedByNative; null when detect_handle_released_in_use=0.</summary>
@@ -37,8 +38,10 @@ internal static class HandleReleasedInUseCheck
         SafeHandle handle = tracker.Handle;
         nint value = handle.DangerousGetHandle();
         SourceSite unknown = SiteRegistry.Get("(Dispose, Close or a finalizer; a plain SafeHandle does not say which: derive from GuardedSafeHandle to name it)", "", 0);
-        return new Violation(ViolationKind.HandleReleasedInUse, ViolationContext.HandleReleasedByNative, value, 0, null, retained,
-            RangeKind.None, 0, 0, tracker.TrackedAt, unknown, null, facts: new HandleClosedWhileRetainedFacts(handle.GetType().Name, releasedByNative));
+        return new HandleClosedWhileRetainedViolation(value, handle.GetType().Name, releasedByNative)
+        {
+            AccessSite = retained, AllocationSite = tracker.TrackedAt, ReleaseSite = unknown,
+        };
     }
 
     /// <summary>A GuardedSafeHandle finalized without Dispose, not in use: a leak (<c>leaked-pin</c>).</summary>
@@ -50,7 +53,6 @@ internal static class HandleReleasedInUseCheck
         }
 
         nint value = handle.DangerousGetHandle();
-        return new Violation(ViolationKind.LeakedPin, ViolationContext.HandleFinalized, value, 0, null, handle.CreatedAt,
-            RangeKind.None, 0, 0, handle.CreatedAt, null, null, facts: new HandleFinalizedFacts(handle.GetType().Name));
+        return new HandleFinalizedViolation(value, handle.GetType().Name) { AccessSite = handle.CreatedAt, AllocationSite = handle.CreatedAt };
     }
 }

@@ -16,6 +16,6 @@ internal static class NativeBufferOverflowCheck
             return null; // detect_native_buffer_overflow=0
         }
 
-        return ViolationFactory.FromNative(in native, ViolationContext.Call, call.Argument, call.ToSourceSite(2), ViolationKind.NativeBufferOverflow);
+        return ViolationFactory.AtCall(ViolationKind.NativeBufferOverflow, in native, in call, call.ToSourceSite(2));
     }
 }

@@ -16,6 +16,6 @@ internal static class NativeUseAfterFreeCheck
             return null; // detect_native_use_after_free=0
         }
 
-        return ViolationFactory.FromNative(in native, ViolationContext.Call, call.Argument, call.ToSourceSite(2), ViolationKind.NativeUseAfterFree);
+        return ViolationFactory.AtCall(ViolationKind.NativeUseAfterFree, in native, in call, call.ToSourceSite(2));
     }
 }

@@ -1,6 +1,6 @@
 // RedzoneCheck.cs: native-buffer-overflow (IG0002) found by Guard.Verify: a right-redzone canary of a live block was overwritten.
 using InteropGuard.Native;
-using InteropGuard.Reporting;
+using InteropGuard.Violations;
 
 namespace InteropGuard.Checks;
 
@@ -16,6 +16,6 @@ internal static class RedzoneCheck
             return null;
         }
 
-        return ViolationFactory.FromNative(in native, ViolationContext.Verify, null, site, kind);
+        return ViolationFactory.FromNative(new DamagedRedzoneViolation(kind, (nint)native.Address) { RedzoneOffset = (long)native.Detail }, in native, site);
     }
 }

@@ -34,6 +34,6 @@ internal static class ReleasedRangeCheck
             }
         }
 
-        return ViolationFactory.FromNative(in native, ViolationContext.Call, call.Argument, call.ToSourceSite(2), kind);
+        return ViolationFactory.AtCall(kind, in native, in call, call.ToSourceSite(2));
     }
 }

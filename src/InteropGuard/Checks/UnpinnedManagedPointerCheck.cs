@@ -5,6 +5,7 @@ using InteropGuard.Interception;
 using InteropGuard.Native;
 using InteropGuard.Reporting;
 using InteropGuard.Validation;
+using InteropGuard.Violations;
 
 namespace InteropGuard.Checks;
 
@@ -40,7 +41,7 @@ internal static unsafe class UnpinnedManagedPointerCheck
         ValidatorChannel? channel = ValidatorSession.ReadyChannel(GuardRuntime.Options.ValidatorTimeoutMs);
         if (channel is null)
         {
-            SayOnce(ref s_notRunningSaid, "InteropGuard: warning: pointers nested in P/Invoke arguments (struct fields, array elements, pointer slots) are not checked for unpinned managed memory: the validator is not running (see above). Call-boundary checks continue.");
+            SayOnce(ref s_notRunningSaid, CheckWarnings.NestedPointersUnchecked);
             return null;
         }
 
@@ -82,7 +83,7 @@ internal static unsafe class UnpinnedManagedPointerCheck
 
         if (v.Verdict == "unknown")
         {
-            SayOnce(ref s_undecidedSaid, $"InteropGuard: warning: a pointer nested in a P/Invoke argument could not be classified ({v.Why}); it passed unchecked. Later ones are checked as usual.");
+            SayOnce(ref s_undecidedSaid, CheckWarnings.NestedPointerUnclassified(v.Why));
             return null;
         }
 
@@ -95,8 +96,7 @@ internal static unsafe class UnpinnedManagedPointerCheck
         // object reaches (a thread stopped where its walk stops short is asked again at a later stop).
 
         var obj = new ViolationObject(v.ObjectAddress, v.ObjectType, v.ObjectSize, v.ObjectAddress == 0 ? 0 : value - v.ObjectAddress);
-        return new Violation(ViolationKind.UnpinnedManagedPointer, ViolationContext.Call, value, IntPtr.Size, path, site.ForReport(),
-            RangeKind.None, 0, 0, null, null, null, managedObject: obj, foundBy: $"the validator (pid {channel.Pid}), asked at the call");
+        return new UnpinnedPointerAtCallViolation(value, channel.Pid) { Size = IntPtr.Size, Argument = path, AccessSite = site.ForReport(), ManagedObject = obj };
     }
 
     private static void SayOnce(ref int flag, string text)

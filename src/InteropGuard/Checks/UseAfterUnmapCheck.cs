@@ -1,8 +1,7 @@
 // UseAfterUnmapCheck.cs: use-after-unmap (IG0012) at a call boundary: the pointer lies in a released mapped view (Guard.MapView) that is still held by its accessor or is unmapped now (on with detect_use_after_unmap).
-using InteropGuard.Facts;
 using InteropGuard.Mapping;
 using InteropGuard.Native;
-using InteropGuard.Reporting;
+using InteropGuard.Violations;
 
 namespace InteropGuard.Checks;
 
@@ -19,22 +18,22 @@ internal static class UseAfterUnmapCheck
             return null; // detect_use_after_unmap=0
         }
 
-        ViewMappingFacts? facts = null;
+        bool? stillMapped = null;
         if (native.HasRange != 0)
         {
             switch (MappedViewTable.Classify(native.Range.Id, (nint)native.Address))
             {
                 case MappedViewTable.ViewState.StillMapped:
-                    facts = new ViewMappingFacts(StillMapped: true);
+                    stillMapped = true;
                     break;
                 case MappedViewTable.ViewState.Unmapped:
-                    facts = new ViewMappingFacts(StillMapped: false);
+                    stillMapped = false;
                     break;
                 default:
                     return null; // mapped again since: possibly another mapping's memory
             }
         }
 
-        return ViolationFactory.FromNative(in native, ViolationContext.Call, call.Argument, call.ToSourceSite(2), ViolationKind.UseAfterUnmap, facts);
+        return ViolationFactory.FromNative(new UnmappedViewAtCallViolation((nint)native.Address, stillMapped) { Argument = call.Argument }, in native, call.ToSourceSite(2));
     }
 }

@@ -29,6 +29,6 @@ internal static class UseAfterUnpinCheck
             return null; // moved, collected or forgotten: the address may belong to another object now
         }
 
-        return ViolationFactory.FromNative(in native, ViolationContext.Call, call.Argument, call.ToSourceSite(2), ViolationKind.UseAfterUnpin);
+        return ViolationFactory.AtCall(ViolationKind.UseAfterUnpin, in native, in call, call.ToSourceSite(2));
     }
 }

@@ -1,41 +1,31 @@
-// ViolationFactory.cs: turns a native ig_violation_t snapshot into a managed Violation (range, sites, times).
+// ViolationFactory.cs: fills a violation record with what a native ig_violation_t snapshot says (bytes, access site, range, sites, time since release).
 using System;
-using InteropGuard.Facts;
 using InteropGuard.Native;
 using InteropGuard.Reporting;
 using InteropGuard.Shadow;
+using InteropGuard.Violations;
 
 namespace InteropGuard.Checks;
 
 /// <summary>Builds <see cref="Violation"/>s from native data. Detection only; no reporting.</summary>
 internal static class ViolationFactory
 {
-    /// <summary>A violation from the native record; null when its kind is NONE. <paramref name="detectedNs"/> is when the
-    /// problem was found (<see cref="GuardRuntime.MonotonicNs"/>); 0 = now. Callers that do slow work before this call (a
-    /// stack walk) pass the time they took first, so "freed N ms before" does not include the sanitizer's own time.</summary>
-    public static Violation? FromNative(in IgViolation native, ViolationContext context, string? argument, SourceSite? accessSite,
-        ViolationKind? kindOverride = null, ViolationFacts? facts = null, ulong detectedNs = 0)
+    /// <summary><paramref name="shape"/> with what every shape built from a native record shares: the bytes accessed, the
+    /// access site (the record's own when <paramref name="accessSite"/> is null), the range, where it was allocated and
+    /// released, and how long ago. <paramref name="detectedNs"/> is when the problem was found
+    /// (<see cref="GuardRuntime.MonotonicNs"/>); 0 = now. Callers that do slow work before this call (a stack walk) pass the
+    /// time they took first, so "freed N ms before" does not include the sanitizer's own time.</summary>
+    public static T FromNative<T>(T shape, in IgViolation native, SourceSite? accessSite, ulong detectedNs = 0) where T : Violation
     {
         ulong now = detectedNs != 0 ? detectedNs : GuardRuntime.MonotonicNs();
-        ViolationKind kind = kindOverride ?? (ViolationKind)native.Kind;
-        if (kind == ViolationKind.None)
-        {
-            return null;
-        }
-
         accessSite ??= SiteRegistry.Resolve(native.AccessSite);
-        RangeKind rangeKind = RangeKind.None;
-        nint start = 0, size = 0;
+        TrackedRange range = TrackedRange.None;
         SourceSite? alloc = null, release = null;
         TimeSpan? since = null;
-        uint flags = 0;
         if (native.HasRange != 0)
         {
             ref readonly IgRange r = ref native.Range;
-            rangeKind = r.Kind <= 5 ? (RangeKind)r.Kind : RangeKind.None;
-            start = (nint)r.Start;
-            size = (nint)r.Size;
-            flags = r.Flags;
+            range = new TrackedRange(r.Kind <= 5 ? (RangeKind)r.Kind : RangeKind.None, (nint)r.Start, (nint)r.Size, r.Flags);
             alloc = WithStack(SiteRegistry.Resolve(r.AllocSite), StackStore.Alloc(r.Id));
             if (r.State is IgConstants.StateFreed or IgConstants.StateReleased)
             {
@@ -48,9 +38,16 @@ internal static class ViolationFactory
             }
         }
 
-        return new Violation(kind, context, (nint)native.Address, (nint)native.Size, argument, accessSite, rangeKind, start, size,
-            alloc, release, since, (long)native.Detail, facts, rangeFlags: flags);
+        Violation v = shape;
+        return (T)(v with
+        {
+            Size = (nint)native.Size, AccessSite = accessSite, Range = range, AllocationSite = alloc, ReleaseSite = release, SinceRelease = since,
+        });
     }
+
+    /// <summary>The pointer-at-a-call shape of an <c>ig_check</c> result, as <paramref name="kind"/>.</summary>
+    public static PointerAtCallViolation AtCall(ViolationKind kind, in IgViolation native, in CallSite call, SourceSite accessSite) =>
+        FromNative(new PointerAtCallViolation(kind, (nint)native.Address) { Argument = call.Argument }, in native, accessSite);
 
     private static SourceSite? WithStack(SourceSite? site, string? stack)
     {

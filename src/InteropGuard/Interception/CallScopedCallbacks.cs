@@ -106,7 +106,7 @@ internal static unsafe class CallScopedCallbacks
     {
         if (Interlocked.Exchange(ref s_unknownWarned, 1) == 0)
         {
-            Reporter.Warn($"InteropGuard: warning: native code kept the function pointer of a delegate passed for one call at {site}, and later calls there passed other delegates; InteropGuard follows only the latest delegate per call site and cannot tell whether this one is still alive. If native code keeps the callback, mark the P/Invoke parameter [RetainedByNative] (each delegate is then tracked until collected).");
+            Reporter.Warn(CheckWarnings.UndecidedCallScopedCallback(site));
         }
     }
 

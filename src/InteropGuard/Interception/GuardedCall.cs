@@ -296,10 +296,11 @@ public static unsafe class GuardedCall
     }
 
     /// <summary>Records managed memory the marshaller pins for one call (an array, span or UTF-16 string the wrapper
-    /// holds with <c>fixed</c> around the call) as a call-scoped pin: a MANAGED_PIN range flagged CALL_SCOPED whose
-    /// alloc and release sites are the call, so the validator can name the call whose argument native code kept.
-    /// Costs a register and a release without a GC transition, no GC handle. Returns the range id for
-    /// <see cref="ReleaseArgument"/>; 0 when off, for null (empty) memory, or when the table is full.</summary>
+    /// holds with <c>fixed</c> around the call) as a call-scoped pin: pushed on the calling thread's call region
+    /// (<c>ig_call_pin_push</c>), where the boundary checks count it as pinned while the call runs and, once it ended,
+    /// the validator names the call whose argument native code kept. Costs two stores-only native calls without a GC
+    /// transition (push and pop), no table record and no GC handle. Returns the token for <see cref="ReleaseArgument"/>;
+    /// 0 when off, for null (empty) memory, or when the pin could not be tracked (said once).</summary>
     /// <param name="pointer">The first pinned byte (from <c>fixed</c>); null = nothing to record.</param>
     /// <param name="length">Pinned bytes the callee may use.</param>
     /// <param name="site">The call site.</param>
@@ -311,21 +312,28 @@ public static unsafe class GuardedCall
             return 0;
         }
 
-        return RangeRegistration.Register(RangeKind.ManagedPin, pointer, (nuint)Math.Max(0, length), IgConstants.FlagCallScoped,
-            site.SiteId, 0, "call-scoped pins", withoutTransition: true);
+        ulong token = InterceptionNative.CallPinPush(pointer, (nuint)Math.Max(0, length), IgConstants.FlagCallScoped, site.SiteId);
+        if (token == 0)
+        {
+            RangeRegistration.WarnTableFull("call-scoped pins"); // only a thread with 32 pins in flight uses the table
+        }
+
+        return token;
     }
 
-    /// <summary>Releases a call-scoped pin after the call returned (or threw); 0 is ignored.</summary>
+    /// <summary>Ends a call-scoped pin after the call returned (or threw): it moves to the thread's ring of ended pins;
+    /// 0 is ignored.</summary>
     /// <param name="id">What <see cref="PinArgument"/> returned.</param>
-    /// <param name="site">The call site (recorded as the release site).</param>
+    /// <param name="site">The call site (the pin ends at the call it was made for).</param>
     public static void ReleaseArgument(ulong id, GuardedCallSite site)
     {
+        _ = site;
         if (id == 0 || !s_full)
         {
             return;
         }
 
-        InterceptionNative.RangeRelease(id, site.SiteId, null);
+        InterceptionNative.CallPinPop(id);
     }
 
     /// <summary>Registers a delegate passed to a parameter that native code keeps (<c>[RetainedByNative]</c> or a known

@@ -2,7 +2,7 @@
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Threading;
-using InteropGuard.Facts;
+using InteropGuard.Violations;
 using InteropGuard.Handles;
 using InteropGuard.Reporting;
 
@@ -65,8 +65,10 @@ internal static class HandleCalls
             created = tracker.TrackedAt;
         }
 
-        var violation = new Violation(ViolationKind.HandleReleasedInUse, ViolationContext.Call, handle.DangerousGetHandle(), 0, argument,
-            site.ForReport(), RangeKind.None, 0, 0, created, released, null, 0, new HandleClosedDuringCallFacts(handle.GetType().Name));
+        var violation = new HandleClosedDuringCallViolation(handle.DangerousGetHandle(), handle.GetType().Name)
+        {
+            Argument = argument, AccessSite = site.ForReport(), AllocationSite = created, ReleaseSite = released,
+        };
         Reporter.Report(violation, throwOnReport: true);
     }
 

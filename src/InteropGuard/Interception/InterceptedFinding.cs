@@ -24,9 +24,7 @@ internal static class InterceptedFinding
         if (!GuardRuntime.Options.CaptureStacks)
         {
             // The checks name the caller; the site adds the frame of the P/Invoke (no stack walk needed).
-            violation = new Violation(violation.Kind, violation.Context, violation.Address, violation.Size, violation.Argument, site.Source,
-                violation.RangeKind, violation.RangeStart, violation.RangeSize, violation.AllocationSite, violation.ReleaseSite,
-                violation.SinceRelease, violation.Detail, violation.Facts, null, violation.Time, rangeFlags: violation.RangeFlags);
+            violation = violation with { AccessSite = site.Source };
         }
 
         Reporter.Report(violation, throwOnReport: true);

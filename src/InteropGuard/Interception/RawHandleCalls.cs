@@ -2,7 +2,7 @@
 using System;
 using System.Collections.Generic;
 using System.Runtime.InteropServices;
-using InteropGuard.Facts;
+using InteropGuard.Violations;
 using InteropGuard.Reporting;
 using InteropGuard.Shadow;
 
@@ -117,8 +117,10 @@ internal static class RawHandleCalls
         }
 
         SourceSite? released = unreachable ? SiteRegistry.Get("(the GC's finalizer thread: nothing kept the SafeHandle reachable during the call)", "", 0) : null;
-        return new Violation(ViolationKind.HandleReleasedInUse, ViolationContext.Call, e.Value, 0, e.Argument, site.ForReport(), RangeKind.None, 0, 0,
-            e.CreatedAt, released, null, Violation.DetailRawHandle, new RawHandleFacts(e.TypeName, unreachable, collected));
+        return new RawHandleReleasedDuringCallViolation(e.Value, e.TypeName, unreachable, collected)
+        {
+            Argument = e.Argument, AccessSite = site.ForReport(), AllocationSite = e.CreatedAt, ReleaseSite = released,
+        };
     }
 
     private readonly record struct Pending(SafeHandle? Handle, GuardedCallSite? Site, string Argument);

@@ -27,7 +27,10 @@ internal unsafe struct IgTableHeader
     public ulong FillFlags;
     public ulong FillSize;
     public ulong NativeHeap;
-    public fixed ulong Reserved[14];
+    public ulong CallRegions;
+    public uint CallRegionSize;
+    public uint CallPinSize;
+    public fixed ulong Reserved[12];
 
     public const int ExpectedSize = 256;
 }

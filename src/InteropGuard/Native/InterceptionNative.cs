@@ -4,11 +4,12 @@ using System.Runtime.InteropServices;
 
 namespace InteropGuard.Native;
 
-/// <summary>Bindings of <c>ig_range_register</c>, <c>ig_range_release</c> and <c>ig_lookup</c> with
-/// <c>[SuppressGCTransition]</c>, for the paths every intercepted call takes (call-scoped pins, struct pointers).
-/// Allowed because none of them blocks: lookups are lock-free seqlock reads, and register/release hold a slot-cache
-/// or index-bin spinlock for a few dozen instructions (never across managed code), so a GC never waits on them for
-/// long. The rare slow path of a register (mapping a new 6 MiB record chunk) is the exception and is accepted.
+/// <summary>Bindings of <c>ig_call_pin_push</c>/<c>_pop</c>, <c>ig_range_register</c>, <c>ig_range_release</c> and
+/// <c>ig_lookup</c> with <c>[SuppressGCTransition]</c>, for the paths every intercepted call takes (call-scoped pins,
+/// struct pointers, callbacks). Allowed because none of them blocks: a call pin's push and pop are stores into the
+/// thread's own region, lookups are lock-free seqlock reads, and register/release hold a slot-cache or index-bin
+/// spinlock for a few dozen instructions (never across managed code), so a GC never waits on them for long. The rare
+/// slow paths (a thread's first call pin mapping its region, a register mapping a new 6 MiB record chunk) are accepted.
 /// The plain bindings in <c>IgNative</c> stay for everything else.</summary>
 internal static unsafe partial class InterceptionNative
 {
@@ -19,6 +20,14 @@ internal static unsafe partial class InterceptionNative
     [LibraryImport(IgNative.Library, EntryPoint = "ig_range_release")]
     [SuppressGCTransition]
     public static partial IgStatus RangeRelease(ulong id, uint site, IgRange* range);
+
+    [LibraryImport(IgNative.Library, EntryPoint = "ig_call_pin_push")]
+    [SuppressGCTransition]
+    public static partial ulong CallPinPush(void* start, nuint size, uint flags, uint site);
+
+    [LibraryImport(IgNative.Library, EntryPoint = "ig_call_pin_pop")]
+    [SuppressGCTransition]
+    public static partial void CallPinPop(ulong token);
 
     [LibraryImport(IgNative.Library, EntryPoint = "ig_lookup")]
     [SuppressGCTransition]

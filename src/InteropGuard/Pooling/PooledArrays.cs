@@ -12,7 +12,7 @@ namespace InteropGuard.Pooling;
 internal interface IGuardedPool
 {
     /// <summary>Checks the poison of every quarantined array; returns the violations (not yet reported).</summary>
-    List<Violation> VerifyQuarantine(SourceSite? site, ViolationContext context);
+    List<Violation> VerifyQuarantine(SourceSite? site, bool byVerify);
 }
 
 /// <summary>Records of the arrays of all guarded pools. Costs nothing until the first guarded rent.</summary>
@@ -123,7 +123,7 @@ internal static class PooledArrays
 
         foreach (IGuardedPool pool in pools)
         {
-            found.AddRange(pool.VerifyQuarantine(site, ViolationContext.PoolVerify));
+            found.AddRange(pool.VerifyQuarantine(site, byVerify: true));
         }
 
         return found;

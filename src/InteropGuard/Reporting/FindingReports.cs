@@ -3,6 +3,7 @@ using System.Collections.Generic;
 using System.ComponentModel;
 using System.Text.Json;
 using InteropGuard.Validation;
+using InteropGuard.Violations;
 
 namespace InteropGuard.Reporting;
 
@@ -18,12 +19,14 @@ public static class FindingReports
     /// unknown to this version: then <paramref name="badKind"/> holds the kind ("(none)" when missing).
     /// Throws <see cref="JsonException"/> when <paramref name="findingJson"/> is not JSON.</summary>
     /// <param name="findingJson">The finding object as JSON text.</param>
-    /// <param name="foundBy">The "found by ..." text of the report (which sweep, which process).</param>
+    /// <param name="toolPid">The process id of the tool that swept (the report's "found by" line names it).</param>
+    /// <param name="sweep">The tool's number of the sweep (1..N).</param>
+    /// <param name="targetPid">The process the tool swept.</param>
     /// <param name="badKind">The kind that could not be reported; null when a violation is returned.</param>
-    public static Violation? Parse(string findingJson, string foundBy, out string? badKind)
+    public static Violation? Parse(string findingJson, int toolPid, long sweep, int targetPid, out string? badKind)
     {
         using JsonDocument doc = JsonDocument.Parse(findingJson);
-        return ValidatorFindingParser.ToViolation(doc.RootElement, foundBy, out badKind);
+        return ValidatorFindingParser.ToViolation(doc.RootElement, new AttachSweepOrigin(toolPid, sweep, targetPid), out badKind);
     }
 
     /// <summary>The text report (stderr's format), ending with a newline.</summary>

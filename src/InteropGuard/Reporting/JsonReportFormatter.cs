@@ -5,6 +5,7 @@ using System.Globalization;
 using System.Text;
 using System.Text.Encodings.Web;
 using System.Text.Json;
+using InteropGuard.Violations;
 
 namespace InteropGuard.Reporting;
 
@@ -76,31 +77,31 @@ internal static class JsonReportFormatter
         }
 
         w.WriteString("time", v.Time.ToString("O", CultureInfo.InvariantCulture));
-        w.WriteString("foundBy", ContextName(v.Context));
+        w.WriteString("foundBy", FoundByName(v));
         WriteNullable(w, "evidence", v.Evidence);
         WriteHolder(w, v.Holder);
         WriteObject(w, v.ManagedObject);
         w.WriteEndObject();
     }
 
-    /// <summary>"call", "free", "verify", "handle-use", "handle-free", "native", "validator", "pool-return",
-    /// "pool-quarantine", "pool-verify", "callback-invoke", "handle-release", "handle-released-by-native", "handle-finalized".</summary>
-    public static string ContextName(ViolationContext context) => context switch
+    /// <summary>Where a shape is found, as the reports' <c>foundBy</c> field: "call", "free", "verify", "handle-use",
+    /// "handle-free", "native", "validator", "pool-return", "pool-quarantine", "pool-verify", "callback-invoke",
+    /// "handle-release", "handle-released-by-native", "handle-finalized".</summary>
+    public static string FoundByName(Violation v) => v switch
     {
-        ViolationContext.Call => "call",
-        ViolationContext.Free => "free",
-        ViolationContext.Verify => "verify",
-        ViolationContext.HandleUse => "handle-use",
-        ViolationContext.HandleFree => "handle-free",
-        ViolationContext.Native => "native",
-        ViolationContext.Validator => "validator",
-        ViolationContext.PoolDoubleReturn or ViolationContext.PoolReturnWhilePinned => "pool-return",
-        ViolationContext.PoolQuarantineExit => "pool-quarantine",
-        ViolationContext.PoolVerify => "pool-verify",
-        ViolationContext.CallbackInvoke => "callback-invoke",
-        ViolationContext.HandleRelease => "handle-release",
-        ViolationContext.HandleReleasedByNative => "handle-released-by-native",
-        ViolationContext.HandleFinalized => "handle-finalized",
+        PointerAtCallViolation or UnmappedViewAtCallViolation or UnpinnedPointerAtCallViolation
+            or HandleClosedDuringCallViolation or RawHandleReleasedDuringCallViolation => "call",
+        FreeViolation => "free",
+        DamagedRedzoneViolation => "verify",
+        InvalidHandleViolation h => h.AtFree ? "handle-free" : "handle-use",
+        NativeReportedViolation => "native",
+        ValidatorViolation => "validator",
+        PooledArrayReturnedTwiceViolation or PooledArrayReturnedPinnedViolation => "pool-return",
+        PooledArrayWrittenViolation w => w.FoundByVerify ? "pool-verify" : "pool-quarantine",
+        CallbackCalledAfterReleaseViolation => "callback-invoke",
+        HandleReleasedWhileRetainedViolation => "handle-release",
+        HandleClosedWhileRetainedViolation => "handle-released-by-native",
+        HandleFinalizedViolation => "handle-finalized",
         _ => "unknown",
     };
 

@@ -4,6 +4,7 @@ using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using InteropGuard.Checks;
 using InteropGuard.Native;
+using InteropGuard.Violations;
 
 namespace InteropGuard.Reporting;
 
@@ -25,11 +26,11 @@ internal static unsafe class NativeReportHook
         try
         {
             ulong detected = GuardRuntime.MonotonicNs();
-            Violation? v = ViolationFactory.FromNative(in *violation, ViolationContext.Native, argument: null,
-                accessSite: CallerSite.FromStackWithSource("native code"), detectedNs: detected);
-            if (v is not null)
+            var kind = (ViolationKind)violation->Kind;
+            if (kind != ViolationKind.None)
             {
-                Reporter.Report(v, throwOnReport: false);
+                var shape = new NativeReportedViolation(kind, (nint)violation->Address) { RedzoneOffset = (long)violation->Detail };
+                Reporter.Report(ViolationFactory.FromNative(shape, in *violation, CallerSite.FromStackWithSource("native code"), detected), throwOnReport: false);
             }
         }
         catch (Exception e)

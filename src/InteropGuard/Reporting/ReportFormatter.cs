@@ -1,11 +1,11 @@
-// ReportFormatter.cs: the one place that turns a Violation into report text (headline, description, sites, hints, SUMMARY); pure, so golden tests can call it.
+// ReportFormatter.cs: the one place that turns a Violation into report text (headline, description, sites, hints, SUMMARY), switching on its shape record; pure, so golden tests can call it.
 using System;
 using System.Globalization;
 using System.IO;
 using System.Text;
-using InteropGuard.Facts;
 using InteropGuard.Native;
 using InteropGuard.Pooling;
+using InteropGuard.Violations;
 
 namespace InteropGuard.Reporting;
 
@@ -28,10 +28,10 @@ internal static class ReportFormatter
         sb.Append(Banner).Append('\n');
         sb.Append(Headline(v)).Append('\n');
         sb.Append(v.Description).Append('\n');
-        if (v.Context == ViolationContext.Validator)
+        if (v is ValidatorViolation finding)
         {
-            ValidatorReportFormatter.AppendBody(sb, v);
-            ValidatorReportFormatter.AppendHints(sb, v);
+            ValidatorReportFormatter.AppendBody(sb, finding);
+            ValidatorReportFormatter.AppendHints(sb, finding);
             AppendOptionHint(sb, v);
             sb.Append(Summary(v)).Append('\n');
             sb.Append(Banner).Append('\n');
@@ -48,19 +48,15 @@ internal static class ReportFormatter
         (string access, string release, string alloc) = Headings(v);
         sb.Append(access).Append(":\n");
         AppendSite(sb, v.AccessSite);
-        bool foundByFree = v.Context == ViolationContext.Free && v.Kind == ViolationKind.NativeBufferOverflow;
-        if (v.Context == ViolationContext.HandleFinalized)
-        {
-            foundByFree = true; // a leak: only the creation site (printed as the access site) matters
-        }
-
-        if (!foundByFree && (v.ReleaseSite is not null || v.SinceRelease is not null))
+        // A redzone found by a free has no release to show; a leak shows only the creation site (printed as the access site).
+        bool accessOnly = v is FreeViolation { Kind: ViolationKind.NativeBufferOverflow } or HandleFinalizedViolation;
+        if (!accessOnly && (v.ReleaseSite is not null || v.SinceRelease is not null))
         {
             sb.Append(release).Append(":\n");
             AppendSite(sb, v.ReleaseSite);
         }
 
-        if ((v.AllocationSite is not null || v.RangeKind != RangeKind.None) && v.Context != ViolationContext.HandleFinalized)
+        if ((v.AllocationSite is not null || v.RangeKind != RangeKind.None) && v is not HandleFinalizedViolation)
         {
             sb.Append(alloc).Append(":\n");
             AppendSite(sb, v.AllocationSite);
@@ -74,10 +70,12 @@ internal static class ReportFormatter
     }
 
     /// <summary>The site a report is filed under: the access site, or for a validator finding the holder's or range's site.</summary>
-    public static SourceSite? PrimarySite(Violation v) =>
-        v.Context == ViolationContext.Validator ? ValidatorReportFormatter.PrimarySite(v)
-        : v.Context == ViolationContext.CallbackInvoke && (v.AccessSite is null || v.AccessSite.File.Length == 0) ? v.AllocationSite // called from a native thread
-        : v.AccessSite;
+    public static SourceSite? PrimarySite(Violation v) => v switch
+    {
+        ValidatorViolation finding => ValidatorReportFormatter.PrimarySite(finding),
+        CallbackCalledAfterReleaseViolation when v.AccessSite is null || v.AccessSite.File.Length == 0 => v.AllocationSite, // called from a native thread
+        _ => v.AccessSite,
+    };
 
     /// <summary><c>SUMMARY: InteropGuard: &lt;kind&gt; &lt;file&gt;:&lt;line&gt; in &lt;member&gt;</c> (shorter when the site is unknown).</summary>
     public static string Summary(Violation v)
@@ -95,23 +93,42 @@ internal static class ReportFormatter
         return head + where + member;
     }
 
-    /// <summary>The one-paragraph explanation under the headline.</summary>
+    /// <summary>The one-paragraph explanation under the headline: the shapes with a sentence of their own first, then the
+    /// shapes worded from their range (a pointer at a call, a free, a damaged redzone, a native report).</summary>
     public static string Describe(Violation v)
     {
-        if (v.Context == ViolationContext.Validator)
+        switch (v)
         {
-            return ValidatorReportFormatter.Describe(v);
+            case ValidatorViolation finding:
+                return ValidatorReportFormatter.Describe(finding);
+            case HandleReleasedWhileRetainedViolation or HandleClosedWhileRetainedViolation or HandleFinalizedViolation:
+                return ShapeWording.HandleDescription(v);
+            case RawHandleReleasedDuringCallViolation raw:
+                return $"{Subject(v)} ({Hex(v.Address)}) is the DangerousGetHandle() value of {ShapeWording.RawHandle(raw)}";
+            case InvalidHandleViolation rejected:
+                return $"CheckedHandle {Hex(v.Address)} {ShapeWording.RejectedHandle(rejected)}.";
+            case CallbackCalledAfterReleaseViolation called:
+                string ago = v.SinceRelease is { } t ? Duration(t) + " " : "";
+                return $"Native code called the callback at {Hex(v.Address)} (the stub of a delegate of type {called.DelegateType}) {ago}after its GuardedCallback was released. " +
+                    "InteropGuard kept the callback's stub in its quarantine (callback_quarantine) and returned default without running the delegate; unguarded, native code would have called into freed memory.";
+            case UnpinnedPointerAtCallViolation when v.ManagedObject is { } obj:
+                string type = obj.TypeName ?? "an object of unknown type";
+                return $"{Subject(v)} holds {Hex(v.Address)}, {obj.Offset.ToString(Inv)} bytes into {type} ({obj.Size.ToString(Inv)} bytes) at {Hex(obj.Address)}, " +
+                    "which no fixed statement, pinned GCHandle, Guard.Pin or pinned object heap pins; the GC may move or free it while native code uses it.";
+            case PooledArrayWrittenViolation or PooledArrayReturnedTwiceViolation or PooledArrayReturnedPinnedViolation:
+                return DescribePool(v);
+            default:
+                return DescribeRange(v);
         }
+    }
 
+    /// <summary>The description of a shape worded from its kind and range.</summary>
+    private static string DescribeRange(Violation v)
+    {
         string subject = Subject(v);
         string range = RangeText(v);
         string since = Since(v.SinceRelease);
-        string when = v.Context switch
-        {
-            ViolationContext.Call => "this call",
-            ViolationContext.Native => "this access",
-            _ => "this use",
-        };
+        string when = IsAtCall(v) ? "this call" : v is NativeReportedViolation ? "this access" : "this use";
         switch (v.Kind)
         {
             case ViolationKind.NativeUseAfterFree:
@@ -143,65 +160,54 @@ internal static class ReportFormatter
                 return $"Free of {Hex(v.Address)}: it points {Where(v)} {range}, which is not a block of the InteropGuard allocator.";
             case ViolationKind.UseAfterUnpin:
                 return $"{subject} points {Where(v)} {range} that was released {Ago(since, when)}; the object is no longer pinned, so the GC may move it at any moment.";
-            case ViolationKind.UnpinnedManagedPointer when v.ManagedObject is { } obj:
-                string type = obj.TypeName ?? "an object of unknown type";
-                return $"{subject} holds {Hex(v.Address)}, {obj.Offset.ToString(Inv)} bytes into {type} ({obj.Size.ToString(Inv)} bytes) at {Hex(obj.Address)}, " +
-                    "which no fixed statement, pinned GCHandle, Guard.Pin or pinned object heap pins; the GC may move or free it while native code uses it.";
             case ViolationKind.UseAfterUnmap:
                 string unmapped = $"{subject} points {Where(v)} {range} that was unmapped {Ago(since, when)}.";
-                return FactsWording.Appended(v) is { } state ? unmapped + " " + state : unmapped;
+                return v is UnmappedViewAtCallViolation { StillMapped: { } still } ? unmapped + " " + ShapeWording.ViewState(still) : unmapped;
             case ViolationKind.ArrayPoolUseAfterReturn:
-                return DescribePool(v, subject, range, since, when);
-            case ViolationKind.CollectedDelegateCallback when v.Context == ViolationContext.CallbackInvoke:
-                return $"Native code called the callback at {Hex(v.Address)}{(FactsWording.CallbackStub(v) is { } stub ? " (" + stub + ")" : "")} {(since.Length == 0 ? "" : since + " ")}after its GuardedCallback was released. " +
-                    "InteropGuard kept the callback's stub in its quarantine (callback_quarantine) and returned default without running the delegate; unguarded, native code would have called into freed memory.";
+                return $"{subject} points {Where(v)} {range} that was returned to the pool {Ago(since, when)}; the pool may hand it to another renter at any moment.";
             case ViolationKind.CollectedDelegateCallback when (v.RangeFlags & IgConstants.FlagCallScoped) != 0:
                 return $"{subject} is the entry of {range}, passed to native code for one call; its delegate was collected since. Native code kept the function pointer, and a call through it runs freed code.";
             case ViolationKind.CollectedDelegateCallback:
                 return $"{subject} points {Where(v)} {range} whose delegate was released {Ago(since, when)}; native code may call into freed memory.";
-            case ViolationKind.HandleReleasedInUse when v.Context is ViolationContext.HandleRelease or ViolationContext.HandleReleasedByNative:
-            case ViolationKind.LeakedPin when v.Context == ViolationContext.HandleFinalized:
-                return FactsWording.HandleDescription(v) ?? $"The handle {Hex(v.Address)} is involved in a {v.KindName} violation.";
-            case ViolationKind.HandleReleasedInUse when v.Facts is RawHandleFacts raw:
-                return $"{subject} ({Hex(v.Address)}) is the DangerousGetHandle() value of {FactsWording.RawHandle(raw)}";
-            case ViolationKind.InvalidHandle:
-                return $"CheckedHandle {Hex(v.Address)} {(v.Facts is RejectedHandleFacts rejected ? FactsWording.RejectedHandle(rejected, v.Address, v.SinceRelease) : "is not valid")}.";
             default:
                 string text = v.RangeKind == RangeKind.None
                     ? $"{subject} ({Hex(v.Address)}) is involved in a {v.KindName} violation."
                     : $"{subject} points {Where(v)} {range}.";
-                return FactsWording.Appended(v) is { } more ? text + " " + more : text;
+                return v is HandleClosedDuringCallViolation closed ? text + " " + ShapeWording.ClosedDuringCall(closed) : text;
         }
     }
 
-    /// <summary>The four shapes of <c>array-pool-use-after-return</c>: at a call, a damaged poison, a second return, a pinned return.</summary>
-    private static string DescribePool(Violation v, string subject, string range, string since, string when)
+    /// <summary>The message of the exception a CheckedHandle throws when its <c>invalid-handle</c> is not reported: the
+    /// description, and why no report was printed (the check is off, or a suppression matched).</summary>
+    public static string Unreported(InvalidHandleViolation v, bool suppressed) =>
+        $"CheckedHandle {Hex(v.Address)} {ShapeWording.RejectedHandle(v)} ({(suppressed ? "the report was suppressed" : "invalid-handle reports are off: detect_invalid_handle=0")}).";
+
+    /// <summary>The three shapes of the guarded pool's own checks: a damaged poison, a second return, a pinned return.</summary>
+    private static string DescribePool(Violation v)
     {
-        string type = FactsWording.PooledArray(v) is { } array ? " (" + array + ")" : "";
-        string returned = v.SinceRelease is null ? "" : " " + since + " before this return";
-        switch (v.Context)
+        string since = Since(v.SinceRelease);
+        switch (v)
         {
-            case ViolationContext.PoolQuarantineExit:
-            case ViolationContext.PoolVerify:
-                string finder = v.Context == ViolationContext.PoolVerify ? "found by Verify" : "found when it left the pool's quarantine";
-                string damaged = v.Detail == 1 ? "1 byte differs" : v.Detail.ToString(Inv) + " bytes differ";
+            case PooledArrayWrittenViolation w:
+                string finder = w.FoundByVerify ? "found by Verify" : "found when it left the pool's quarantine";
+                string damaged = w.DamagedBytes == 1 ? "1 byte differs" : w.DamagedBytes.ToString(Inv) + " bytes differ";
                 ulong offset = (ulong)v.Address - (ulong)v.RangeStart;
-                return $"{Capitalized(RangeText(v))}{type} was returned to the pool {Ago(since, "this check")} and written after that: {damaged} from the poison, " +
+                return $"{Capitalized(RangeText(v))} ({w.ArrayType}) was returned to the pool {Ago(since, "this check")} and written after that: {damaged} from the poison, " +
                     $"the first at byte offset {offset.ToString(Inv)} ({finder}). Something still used the array after Return: an async read that completed late, or native code that kept the pointer.";
-            case ViolationContext.PoolDoubleReturn:
-                string where = v.Detail == (long)PooledArrayState.Idle ? "it is back in the pool, not rented by anyone" : "it is still in the pool's quarantine";
-                return $"Return of {Hex(v.RangeStart)}: {RangeText(v)}{type} was already returned{returned}; {where}. A second return would hand it to two renters at once.";
-            case ViolationContext.PoolReturnWhilePinned:
-                return $"Return of {Hex(v.RangeStart)}: {RangeText(v)}{type} is still pinned by a Guard.Pin that was not released; native code or I/O may still use it after the pool hands it to the next renter.";
+            case PooledArrayReturnedTwiceViolation t:
+                string returned = v.SinceRelease is null ? "" : " " + since + " before this return";
+                string where = t.State == PooledArrayState.Idle ? "it is back in the pool, not rented by anyone" : "it is still in the pool's quarantine";
+                return $"Return of {Hex(v.RangeStart)}: {RangeText(v)} ({t.ArrayType}) was already returned{returned}; {where}. A second return would hand it to two renters at once.";
             default:
-                return $"{subject} points {Where(v)} {range} that was returned to the pool {Ago(since, when)}; the pool may hand it to another renter at any moment.";
+                string array = v is PooledArrayReturnedPinnedViolation p ? " (" + p.ArrayType + ")" : "";
+                return $"Return of {Hex(v.RangeStart)}: {RangeText(v)}{array} is still pinned by a Guard.Pin that was not released; native code or I/O may still use it after the pool hands it to the next renter.";
         }
     }
 
     private static string Capitalized(string text) => text.Length == 0 ? text : char.ToUpperInvariant(text[0]) + text[1..];
 
     /// <summary>The likely fix for a kind (the first HINT line).</summary>
-    public static string Hint(Violation v) => v.Context == ViolationContext.Validator ? ValidatorReportFormatter.Hint(v) : BoundaryHint(v);
+    public static string Hint(Violation v) => v is ValidatorViolation finding ? ValidatorReportFormatter.Hint(finding) : BoundaryHint(v);
 
     private static void AppendOptionHint(StringBuilder sb, Violation v)
     {
@@ -216,7 +222,7 @@ internal static class ReportFormatter
     internal static string BoundaryHint(Violation v) => v.Kind switch
     {
         ViolationKind.NativeUseAfterFree => "the buffer's owner was disposed while native code still used the pointer.",
-        ViolationKind.NativeBufferOverflow when v.Context == ViolationContext.Call =>
+        ViolationKind.NativeBufferOverflow when v is PointerAtCallViolation =>
             "the length passed with the pointer is larger than the buffer; check the size computation or allocate a larger buffer.",
         ViolationKind.NativeBufferOverflow => "native code wrote past the end of the buffer; check the length you pass to native code.",
         ViolationKind.DoubleFree => "free each buffer once: dispose the NativeBuffer or call NativeBuffer.Free, not both, and clear copies of the pointer after freeing.",
@@ -226,26 +232,26 @@ internal static class ReportFormatter
         ViolationKind.UseAfterUnpin => "keep the Pin alive (a using scope around every native use) or copy the data into a NativeBuffer; call RetainedByNative() if native code keeps the pointer.",
         ViolationKind.UnpinnedManagedPointer => "pin the object (Guard.Pin or fixed) for as long as native code holds the pointer.",
         ViolationKind.DanglingManagedPointer => "native code still holds a pointer to managed memory whose object is gone; clear the native copy before releasing the object.",
-        ViolationKind.CollectedDelegateCallback when v.Context == ViolationContext.CallbackInvoke =>
+        ViolationKind.CollectedDelegateCallback when v is CallbackCalledAfterReleaseViolation =>
             "native code called the callback after its GuardedCallback was disposed: unregister the function pointer in native code first, and dispose the GuardedCallback after that (or keep it for as long as native code may call it).",
         ViolationKind.CollectedDelegateCallback when (v.RangeFlags & IgConstants.FlagCallScoped) != 0 =>
             "native code keeps the function pointer after the call: keep the delegate alive for as long as native code may call it (a field, or Guard.Callback(...) disposed after native code unregistered it), and mark the P/Invoke parameter [RetainedByNative].",
         ViolationKind.CollectedDelegateCallback =>
             "keep the delegate alive for as long as native code may call it: hold it in Guard.Callback(...) and dispose the GuardedCallback only after native code has unregistered the function pointer.",
         ViolationKind.InvalidHandle => "free each CheckedHandle once, and clear native copies of the cookie when you free it.",
-        ViolationKind.ArrayPoolUseAfterReturn when v.Context == ViolationContext.PoolDoubleReturn =>
+        ViolationKind.ArrayPoolUseAfterReturn when v is PooledArrayReturnedTwiceViolation =>
             "return each rented array once, and drop your reference to it when you return it (for example set the field to null).",
-        ViolationKind.ArrayPoolUseAfterReturn when v.Context == ViolationContext.PoolReturnWhilePinned =>
+        ViolationKind.ArrayPoolUseAfterReturn when v is PooledArrayReturnedPinnedViolation =>
             "release the Pin (after the native call or I/O that uses it has finished) before returning the array.",
-        ViolationKind.ArrayPoolUseAfterReturn when v.Context is ViolationContext.PoolQuarantineExit or ViolationContext.PoolVerify =>
+        ViolationKind.ArrayPoolUseAfterReturn when v is PooledArrayWrittenViolation =>
             "await (or cancel and await) every read into a pooled array, and let native code finish with it, before you return it.",
         ViolationKind.ArrayPoolUseAfterReturn => "return a pooled array only after native code and async I/O are done with it; copy the data out if it must outlive the rent.",
-        ViolationKind.HandleReleasedInUse when v.Context == ViolationContext.Call && v.Detail == Violation.DetailRawHandle =>
+        ViolationKind.HandleReleasedInUse when v is RawHandleReleasedDuringCallViolation =>
             "keep the SafeHandle reachable and open for the whole call: bracket the call with DangerousAddRef/DangerousRelease, put GC.KeepAlive(owner) after it, or declare the P/Invoke parameter as the SafeHandle type (the marshaller does both).",
         ViolationKind.HandleReleasedInUse when v.ReleaseSite is { Member: var m } && m.Contains("finalizer", StringComparison.Ordinal) =>
             "a finalizer released the handle while native code used it: keep the handle's owner alive until the native use ends (GC.KeepAlive(this) after the call, or pass the SafeHandle itself instead of DangerousGetHandle()), and call ReleasedByNative() before the owner may be finalized.",
         ViolationKind.HandleReleasedInUse => "keep the SafeHandle open until native code stops using it: dispose it after the call returns or after ReleasedByNative() (GC.KeepAlive / DangerousAddRef around raw uses).",
-        ViolationKind.LeakedPin when v.Context == ViolationContext.HandleFinalized =>
+        ViolationKind.LeakedPin when v is HandleFinalizedViolation =>
             "dispose the handle (a using scope, or the owner's Dispose) when you are done with it; the finalizer releases it at an unpredictable time, possibly while native code still uses it.",
         ViolationKind.UseAfterUnmap => "dispose the MappedView (and its accessor) only after native code stops using pointers into it; call RetainedByNative() on a view native code keeps.",
         ViolationKind.LeakedPin => "dispose pins and free handles when native code is done; long-lived pins fragment the GC heap.",
@@ -313,13 +319,14 @@ internal static class ReportFormatter
             return $"{subject} ({Hex(v.Address)}, {Bytes((ulong)v.Size)}) leaves a native buffer.";
         }
 
-        if (v.Context != ViolationContext.Call)
+        if (v is not PointerAtCallViolation)
         {
-            string finder = v.Context switch
+            (string finder, long redzoneOffset) = v switch
             {
-                ViolationContext.Verify => "found by Guard.Verify",
-                ViolationContext.Free => "found when the buffer was freed",
-                _ => "found by the native allocator",
+                DamagedRedzoneViolation d => ("found by Guard.Verify", d.RedzoneOffset),
+                FreeViolation f => ("found when the buffer was freed", f.RedzoneOffset),
+                NativeReportedViolation n => ("found by the native allocator", n.RedzoneOffset),
+                _ => ("found by the native allocator", 0L),
             };
             if ((ulong)v.Address < (ulong)v.RangeStart)
             {
@@ -327,7 +334,7 @@ internal static class ReportFormatter
             }
 
             ulong rangeEnd = (ulong)v.RangeStart + (ulong)v.RangeSize;
-            ulong past = (ulong)v.Address >= rangeEnd ? (ulong)v.Address - rangeEnd : (ulong)Math.Max(0, v.Detail);
+            ulong past = (ulong)v.Address >= rangeEnd ? (ulong)v.Address - rangeEnd : (ulong)Math.Max(0, redzoneOffset);
             string at = past == 0 ? "from its first byte past the end" : "from " + Bytes(past) + " past its end";
             return $"The right redzone of {range} was overwritten {at} ({finder}); native code wrote beyond the buffer.";
         }
@@ -343,43 +350,45 @@ internal static class ReportFormatter
         return $"{subject} points {Where(v)} {range} (access of {Bytes((ulong)v.Size)}).";
     }
 
-    private static string Subject(Violation v) => v.Context switch
+    private static string Subject(Violation v) => v switch
     {
-        ViolationContext.Call => v.Argument is { Length: > 0 } arg ? $"P/Invoke argument '{arg}'" : "The pointer passed to Guard.Check",
-        ViolationContext.Native => $"Native code used {Hex(v.Address)}, which",
-        ViolationContext.Free => $"Free of {Hex(v.Address)}",
+        _ when IsAtCall(v) => v.Argument is { Length: > 0 } arg ? $"P/Invoke argument '{arg}'" : "The pointer passed to Guard.Check",
+        NativeReportedViolation => $"Native code used {Hex(v.Address)}, which",
+        FreeViolation => $"Free of {Hex(v.Address)}",
         _ => $"The address {Hex(v.Address)}",
     };
 
+    /// <summary>True for the shapes found at a call boundary (the subject is the P/Invoke argument).</summary>
+    private static bool IsAtCall(Violation v) => v is PointerAtCallViolation or UnmappedViewAtCallViolation or UnpinnedPointerAtCallViolation
+        or HandleClosedDuringCallViolation or RawHandleReleasedDuringCallViolation;
+
     private static (string Access, string Release, string Alloc) Headings(Violation v)
     {
-        switch (v.Context)
+        switch (v)
         {
-            case ViolationContext.CallbackInvoke:
+            case CallbackCalledAfterReleaseViolation:
                 return ("Running when native code called back (the managed caller of the native code, if any)", "Callback released by", "Callback created by");
-            case ViolationContext.HandleRelease:
+            case HandleReleasedWhileRetainedViolation:
                 return ("Native use still outstanding (retained by native code at)", "Handle released by", "Handle created by");
-            case ViolationContext.HandleReleasedByNative:
+            case HandleClosedWhileRetainedViolation:
                 return ("Native use still outstanding (retained by native code at)", "Handle released by", "Handle tracked by");
-            case ViolationContext.HandleFinalized:
+            case HandleFinalizedViolation:
                 return ("Handle created by", "Handle released by", "Handle created by");
-            case ViolationContext.Call when v.Kind == ViolationKind.HandleReleasedInUse:
+            case HandleClosedDuringCallViolation or RawHandleReleasedDuringCallViolation:
                 return ("Call that used the handle", "Handle released by", "Handle created by");
         }
 
-        string access = v.Context switch
+        string access = v switch
         {
-            ViolationContext.Verify => "Found by Guard.Verify at",
-            ViolationContext.Native => "Detected in native code at",
-            ViolationContext.HandleUse => "Use of the handle",
-            ViolationContext.HandleFree => "Free of the handle",
-            ViolationContext.Free when v.Kind == ViolationKind.DoubleFree => "Second free",
-            ViolationContext.Free when v.Kind == ViolationKind.InvalidFree => "Invalid free",
-            ViolationContext.Free => "Free that found it",
-            ViolationContext.PoolDoubleReturn => "Second return",
-            ViolationContext.PoolReturnWhilePinned => "Return of the pinned array",
-            ViolationContext.PoolQuarantineExit => "Found when the array left the quarantine, during the return at",
-            ViolationContext.PoolVerify => "Found by Verify at",
+            DamagedRedzoneViolation => "Found by Guard.Verify at",
+            NativeReportedViolation => "Detected in native code at",
+            InvalidHandleViolation h => h.AtFree ? "Free of the handle" : "Use of the handle",
+            FreeViolation { Kind: ViolationKind.DoubleFree } => "Second free",
+            FreeViolation { Kind: ViolationKind.InvalidFree } => "Invalid free",
+            FreeViolation => "Free that found it",
+            PooledArrayReturnedTwiceViolation => "Second return",
+            PooledArrayReturnedPinnedViolation => "Return of the pinned array",
+            PooledArrayWrittenViolation w => w.FoundByVerify ? "Found by Verify at" : "Found when the array left the quarantine, during the return at",
             _ => v.Kind switch
             {
                 ViolationKind.NativeUseAfterFree => "Call that received the freed pointer",
@@ -395,10 +404,10 @@ internal static class ReportFormatter
         {
             ViolationKind.InvalidHandle => (access, "Handle freed by", "Handle issued by"),
             ViolationKind.DoubleFree => (access, "Buffer first freed by", "Buffer allocated by"),
-            ViolationKind.ArrayPoolUseAfterReturn => v.Context switch
+            ViolationKind.ArrayPoolUseAfterReturn => v switch
             {
-                ViolationContext.PoolDoubleReturn => (access, "Array first returned by", "Array rented by"),
-                ViolationContext.PoolReturnWhilePinned => (access, "Still pinned by (Guard.Pin not released)", "Array rented by"),
+                PooledArrayReturnedTwiceViolation => (access, "Array first returned by", "Array rented by"),
+                PooledArrayReturnedPinnedViolation => (access, "Still pinned by (Guard.Pin not released)", "Array rented by"),
                 _ => (access, "Array returned by", "Array rented by"),
             },
             _ => v.RangeKind switch

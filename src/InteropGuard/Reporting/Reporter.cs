@@ -19,8 +19,6 @@ internal static class Reporter
     private static bool s_fileWarned;
     private static string? s_suppressionsPath;
     private static Suppressions s_suppressions = Suppressions.Empty;
-    private static readonly TextWriter s_startError = Console.Error;
-    private static Stream? s_stderr;
 
     /// <summary>Raised for each reported violation; see <see cref="Guard.ViolationReported"/>.</summary>
     public static event Action<Violation>? ViolationReported;
@@ -88,7 +86,7 @@ internal static class Reporter
         {
             site = s.File + ":" + s.Line + ":" + s.Member;
         }
-        else if (v.Context == ViolationContext.Validator)
+        else if (v is Violations.ValidatorViolation)
         {
             site = "?v" + ReportFormatter.Hex(v.Holder?.Address ?? 0) + "=" + ReportFormatter.Hex(v.Address) + "/" + ReportFormatter.Hex(v.RangeStart);
         }
@@ -135,8 +133,7 @@ internal static class Reporter
         return false;
     }
 
-    // Console.Error unless tests replaced it, or the program did with Console.SetError; null = the process's own stderr.
-    private static TextWriter? Error => ErrorOverride ?? (ReferenceEquals(Console.Error, s_startError) ? null : Console.Error);
+    private static TextWriter Error => ErrorOverride ?? Console.Error;
 
     private static void Print(Violation v, GuardOptions options)
     {
@@ -177,24 +174,12 @@ internal static class Reporter
         }
     }
 
-    private static void Write(TextWriter? writer, string text)
+    private static void Write(TextWriter writer, string text)
     {
         try
         {
-            if (writer is not null)
-            {
-                writer.Write(text);
-                writer.Flush();
-                return;
-            }
-
-            // The real stderr: one write(2) per message. Console.Error's writer flushes every 256 characters, and the
-            // validator (another process) writes to the same stderr, so a long report or start-up line written through
-            // it can be cut by a validator line; a pipe keeps a single write of up to 4 KiB whole.
-            Console.Error.Flush();
-            s_stderr ??= Console.OpenStandardError();
-            s_stderr.Write(System.Text.Encoding.UTF8.GetBytes(text));
-            s_stderr.Flush();
+            writer.Write(text);
+            writer.Flush();
         }
         catch (Exception e) when (e is IOException or ObjectDisposedException)
         {

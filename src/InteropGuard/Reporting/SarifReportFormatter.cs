@@ -170,7 +170,7 @@ internal static class SarifReportFormatter
         w.WriteString("kind", v.KindName);
         w.WriteString("address", ReportFormatter.Hex(v.Address));
         w.WriteNumber("size", (long)v.Size);
-        w.WriteString("foundBy", JsonReportFormatter.ContextName(v.Context));
+        w.WriteString("foundBy", JsonReportFormatter.FoundByName(v));
         if (v.Evidence is { } evidence)
         {
             w.WriteString("evidence", evidence);

@@ -1,7 +1,8 @@
-// ValidatorReportFormatter.cs: the text of a validator finding (evidence, holder, object, range sites, hints); ReportFormatter calls it for ViolationContext.Validator.
+// ValidatorReportFormatter.cs: the text of a validator finding (evidence, holder, object, range sites, hints); ReportFormatter calls it for a ValidatorViolation.
 using System.Globalization;
 using System.Text;
 using InteropGuard.Native;
+using InteropGuard.Violations;
 
 namespace InteropGuard.Reporting;
 
@@ -28,7 +29,7 @@ internal static class ValidatorReportFormatter
 
     /// <summary>The site a finding is filed under (SUMMARY, SARIF location, dedupe, suppressions): the allocation of the
     /// holding block, else the range's allocation, else its release; null when none is known.</summary>
-    public static SourceSite? PrimarySite(Violation v)
+    public static SourceSite? PrimarySite(ValidatorViolation v)
     {
         if (v.Holder?.Site is { IsUnknown: false } holder)
         {
@@ -46,7 +47,7 @@ internal static class ValidatorReportFormatter
     /// <summary>The description: the validator's evidence sentence, or one built from the fields it sent, e.g.
     /// "The word at 0x.. (8 bytes into a 64-byte native block [a, b)) holds 0x.., which points 16 bytes into
     /// System.Byte[] (1048 bytes) at 0x..".</summary>
-    public static string Describe(Violation v)
+    public static string Describe(ValidatorViolation v)
     {
         if (!string.IsNullOrWhiteSpace(v.Evidence))
         {
@@ -99,9 +100,9 @@ internal static class ValidatorReportFormatter
     }
 
     /// <summary>Appends everything between the description and the HINT lines.</summary>
-    public static void AppendBody(StringBuilder sb, Violation v)
+    public static void AppendBody(StringBuilder sb, ValidatorViolation v)
     {
-        sb.Append("  found by ").Append(v.FoundBy ?? "the validator").Append('\n');
+        sb.Append("  found by ").Append(FoundBy(v.Origin)).Append('\n');
         if (v.Holder is { } h)
         {
             sb.Append("Held in:\n  ").Append(HolderText(h)).Append('\n');
@@ -142,8 +143,36 @@ internal static class ValidatorReportFormatter
         }
     }
 
+    /// <summary>The "found by" text: "the validator (pid 12) in sweep 3 (timer)", "interopguard attach (pid 40) in sweep 2 of
+    /// process 12", ...</summary>
+    public static string FoundBy(SweepOrigin origin)
+    {
+        if (origin is AttachSweepOrigin a)
+        {
+            return "interopguard attach (pid " + a.ToolPid.ToString(Inv) + ") in sweep " + a.Number.ToString(Inv) + " of process " + a.TargetPid.ToString(Inv);
+        }
+
+        if (origin is not TargetSweepOrigin t)
+        {
+            return "the validator";
+        }
+
+        string who = "the validator (pid " + t.Pid.ToString(Inv) + ")";
+        long shown = t.Number > 0 ? t.Number : t.SweepId;
+        string numbered = shown > 0 ? who + " in sweep " + shown.ToString(Inv) : who;
+        return t switch
+        {
+            { SweepId: 0 } => t.Number > 0 ? numbered + " (timer)" : who + " in a timer sweep",
+            { Reason: null } => numbered, // a sweep this process no longer waits for
+            { Reason: "exit" } => numbered + " (the exit sweep)",
+            { Reason: "start" } => numbered + " (at start-up, before Main)",
+            { AskedAt: { IsUnknown: false } site } => numbered + ", asked for by Guard.Validate in " + site,
+            _ => numbered + ", asked for by Guard.Validate",
+        };
+    }
+
     /// <summary>The HINT lines before the one naming the detect_ option.</summary>
-    public static void AppendHints(StringBuilder sb, Violation v)
+    public static void AppendHints(StringBuilder sb, ValidatorViolation v)
     {
         sb.Append("HINT: ").Append(Hint(v)).Append('\n');
         if (v.Holder is not null)
@@ -156,7 +185,7 @@ internal static class ValidatorReportFormatter
     }
 
     /// <summary>The likely fix for a validator finding.</summary>
-    public static string Hint(Violation v) => v.Kind switch
+    public static string Hint(ValidatorViolation v) => v.Kind switch
     {
         ViolationKind.UnpinnedManagedPointer =>
             "keep the array pinned with a GCHandle (GCHandleType.Pinned) or Guard.Pin(...).RetainedByNative() until native code lets go of the pointer, or copy the data into a NativeBuffer.",

@@ -76,7 +76,7 @@ internal static unsafe class RangeRegistration
     {
         if (s_tableFullWarned.TryAdd(what, true))
         {
-            Reporter.Warn($"InteropGuard: warning: the shadow table is full (max_ranges={GuardRuntime.Options.MaxRanges}); new {what} are not tracked. Raise max_ranges.");
+            Reporter.Warn(CheckWarnings.TableFull(GuardRuntime.Options.MaxRanges, what));
         }
     }
     /// <summary>Marks a range released (<c>ig_range_release</c>) and, in release mode, records it in the

@@ -6,7 +6,9 @@ using System.IO;
 using System.Text;
 using System.Text.Json;
 using System.Threading;
+using InteropGuard.Findings;
 using InteropGuard.Reporting;
+using InteropGuard.Violations;
 
 namespace InteropGuard.Validation;
 
@@ -227,7 +229,7 @@ internal sealed class ValidatorChannel
                 break;
             case ValidatorEvent.Error:
             case ValidatorEvent.Warning:
-                string text = JsonFields.String(root, "message") ?? "(no message)";
+                string text = SweepWarningJson.Read(root) is { } warning ? SweepWarningWording.Text(warning) : "(no message)";
                 SayOnce("w:" + text, $"InteropGuard: warning: the validator (pid {_pid}): {text}");
                 break;
             default:
@@ -268,7 +270,7 @@ internal sealed class ValidatorChannel
     private void OnFinding(JsonElement root)
     {
         long sweepId = JsonFields.Int64(root, "sweep", NoSweep);
-        Violation? v = ValidatorFindingParser.ToViolation(root, FoundBy(sweepId, JsonFields.Int64(root, "n", 0)), out string? badKind);
+        Violation? v = ValidatorFindingParser.ToViolation(root, Origin(sweepId, JsonFields.Int64(root, "n", 0)), out string? badKind);
         if (v is null)
         {
             SayOnce("kind:" + badKind, $"InteropGuard: warning: the validator (pid {_pid}) reported a finding of unknown kind '{badKind}'; it is ignored (is InteropGuard.Cli newer than InteropGuard.dll?)");
@@ -472,42 +474,21 @@ internal sealed class ValidatorChannel
         }
     }
 
-    /// <summary>The "found by" text of a finding of the sweep the target asked for as <paramref name="sweepId"/> (0 for
-    /// the validator's timer); <paramref name="number"/> is the validator's own count of its sweeps (1..N, 0 when an
-    /// older validator did not send it), the number every log line and <c>attach</c> use.</summary>
-    private string FoundBy(long sweepId, long number)
+    /// <summary>The sweep a finding belongs to: the one the target asked for as <paramref name="sweepId"/> (0 for the
+    /// validator's timer); <paramref name="number"/> is the validator's own count of its sweeps (1..N, 0 when an older
+    /// validator did not send it), the number every log line and <c>attach</c> use.</summary>
+    private TargetSweepOrigin Origin(long sweepId, long number)
     {
-        string who = $"the validator (pid {_pid})";
-        long shown = number > 0 ? number : sweepId;
-        string numbered = shown > 0 ? who + " in sweep " + shown.ToString(CultureInfo.InvariantCulture) : who;
-        if (sweepId == 0)
+        ValidatorSweep? sweep = null;
+        if (sweepId != 0)
         {
-            return number > 0 ? numbered + " (timer)" : who + " in a timer sweep";
+            lock (_lock)
+            {
+                _pending.TryGetValue(sweepId, out sweep);
+            }
         }
 
-        ValidatorSweep? sweep;
-        lock (_lock)
-        {
-            _pending.TryGetValue(sweepId, out sweep);
-        }
-
-        if (sweep is null)
-        {
-            return numbered;
-        }
-
-        if (sweep.Reason == "exit")
-        {
-            return numbered + " (the exit sweep)";
-        }
-
-        if (sweep.Reason == "start")
-        {
-            return numbered + " (at start-up, before Main)";
-        }
-
-        string asked = sweep.Site is { IsUnknown: false } site ? ", asked for by Guard.Validate in " + site : ", asked for by Guard.Validate";
-        return numbered + asked;
+        return new TargetSweepOrigin(_pid, sweepId, number, sweep?.Reason, sweep?.Site);
     }
 
     private void SayOnce(string key, string text)

@@ -3,17 +3,18 @@ using System;
 using System.Text.Json;
 using InteropGuard.Findings;
 using InteropGuard.Reporting;
+using InteropGuard.Violations;
 
 namespace InteropGuard.Validation;
 
-/// <summary>Builds a <see cref="Violation"/> (context Validator) from a finding line of the protocol
+/// <summary>Builds a <see cref="ValidatorViolation"/> from a finding line of the protocol
 /// (docs/design/validator-protocol.md), read by <see cref="FindingJson"/>. Missing fields stay unknown (0 / null); only
 /// the kind is required. The evidence sentence is worded here, in the target, by <see cref="FindingEvidence"/>.</summary>
 internal static class ValidatorFindingParser
 {
     /// <summary>The violation, or null when the kind is missing or unknown (then <paramref name="badKind"/> holds it,
-    /// "(none)" when missing). <paramref name="foundBy"/> is the "found by ..." text of the report.</summary>
-    public static Violation? ToViolation(JsonElement line, string foundBy, out string? badKind)
+    /// "(none)" when missing). <paramref name="origin"/> is the sweep that found it.</summary>
+    public static Violation? ToViolation(JsonElement line, SweepOrigin origin, out string? badKind)
     {
         Finding? f = FindingJson.Read(line);
         string? kindName = f?.Kind;
@@ -29,20 +30,18 @@ internal static class ValidatorFindingParser
         nint rangeStart = rangeKind == RangeKind.None ? 0 : (nint)(f.RangeStart ?? 0); // a range without a (known) kind is not shown as one
         nint rangeSize = rangeKind == RangeKind.None ? 0 : (nint)(f.RangeSize ?? 0);
         TimeSpan? since = f.SinceReleaseMs is { } ms && ms >= 0 && ms < TimeSpan.MaxValue.TotalMilliseconds ? TimeSpan.FromMilliseconds(ms) : null;
-        return new Violation(kind, ViolationContext.Validator, address, (nint)(f.Size ?? 0), argument: null, accessSite: null,
-            rangeKind, rangeStart, rangeSize,
-            allocationSite: Site(f.AllocSite),
-            releaseSite: Site(f.ReleaseSite),
-            sinceRelease: since,
-            detail: f.Detail ?? 0,
-            facts: null,
-            thread: new ThreadInfo(0, null, 0),
-            time: null,
-            holder: Holder(f),
-            managedObject: Object(f, address),
-            evidence: FindingEvidence.Of(f),
-            foundBy: foundBy,
-            rangeFlags: rangeKind == RangeKind.None ? 0 : (uint)(f.RangeFlags ?? 0)); // a string pin, a pooled array
+        return new ValidatorViolation(kind, address, origin)
+        {
+            Size = (nint)(f.Size ?? 0),
+            Range = new TrackedRange(rangeKind, rangeStart, rangeSize, rangeKind == RangeKind.None ? 0 : (uint)(f.RangeFlags ?? 0)), // a string pin, a pooled array
+            AllocationSite = Site(f.AllocSite),
+            ReleaseSite = Site(f.ReleaseSite),
+            SinceRelease = since,
+            Thread = new ThreadInfo(0, null, 0),
+            Holder = Holder(f),
+            ManagedObject = Object(f, address),
+            Evidence = FindingEvidence.Of(f),
+        };
     }
 
     /// <summary>"native-block", "managed-pin", ... as in the JSON report; unknown or missing = None.</summary>

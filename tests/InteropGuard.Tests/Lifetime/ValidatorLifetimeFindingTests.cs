@@ -4,6 +4,7 @@
 using System.Text.Json;
 using InteropGuard.Native;
 using InteropGuard.Validation;
+using InteropGuard.Violations;
 using NUnit.Framework;
 
 namespace InteropGuard.Tests.Lifetime;
@@ -15,7 +16,7 @@ public sealed class ValidatorLifetimeFindingTests
     private static Violation Parse(string json)
     {
         using JsonDocument doc = JsonDocument.Parse(json);
-        Violation? v = ValidatorFindingParser.ToViolation(doc.RootElement, "the validator (pid 1) in a demand sweep", out string? bad);
+        Violation? v = ValidatorFindingParser.ToViolation(doc.RootElement, new TargetSweepOrigin(1, 1, 1), out string? bad);
         Assert.That(bad, Is.Null);
         return v!;
     }

@@ -8,6 +8,7 @@ using System.Threading;
 using System.Threading.Tasks;
 using InteropGuard.Reporting;
 using InteropGuard.Validation;
+using InteropGuard.Violations;
 using NUnit.Framework;
 
 namespace InteropGuard.Tests.Validation;
@@ -127,9 +128,9 @@ public sealed class ValidatorChannelTests
         Assert.That(sweep.Completed, Is.True);
         Assert.That(sweep.Findings, Has.Count.EqualTo(1));
         Assert.That(sweep.Findings[0].Holder!.Site!.Member, Is.EqualTo("Demo.Keep"));
-        Assert.That(sweep.Findings[0].FoundBy, Is.EqualTo("the validator (pid 4242) in sweep 1, asked for by Guard.Validate in Tests.Caller  Caller.cs:12"));
+        Assert.That(ValidatorReportFormatter.FoundBy(((ValidatorViolation)sweep.Findings[0]).Origin), Is.EqualTo("the validator (pid 4242) in sweep 1, asked for by Guard.Validate in Tests.Caller  Caller.cs:12"));
         Assert.That(recorder.Violations, Has.Count.EqualTo(2), "both were reported (event raised)");
-        Assert.That(recorder.Violations[0].FoundBy, Is.EqualTo("the validator (pid 4242) in a timer sweep"));
+        Assert.That(ValidatorReportFormatter.FoundBy(((ValidatorViolation)recorder.Violations[0]).Origin), Is.EqualTo("the validator (pid 4242) in a timer sweep"));
         Assert.That(Count(_stderr.ToString(), "ERROR: InteropGuard: unpinned-managed-pointer"), Is.EqualTo(2));
     }
 
@@ -146,8 +147,8 @@ public sealed class ValidatorChannelTests
         channel.Handle("{\"ev\":\"swept\",\"id\":1,\"n\":4,\"reason\":\"demand\",\"findings\":1}");
         ValidatorSweep sweep = task.Result!;
 
-        Assert.That(recorder.Violations[0].FoundBy, Is.EqualTo("the validator (pid 4242) in sweep 3 (timer)"));
-        Assert.That(sweep.Findings[0].FoundBy, Is.EqualTo("the validator (pid 4242) in sweep 4, asked for by Guard.Validate in Tests.Caller  Caller.cs:12"));
+        Assert.That(ValidatorReportFormatter.FoundBy(((ValidatorViolation)recorder.Violations[0]).Origin), Is.EqualTo("the validator (pid 4242) in sweep 3 (timer)"));
+        Assert.That(ValidatorReportFormatter.FoundBy(((ValidatorViolation)sweep.Findings[0]).Origin), Is.EqualTo("the validator (pid 4242) in sweep 4, asked for by Guard.Validate in Tests.Caller  Caller.cs:12"));
     }
 
     [Test]
@@ -160,7 +161,7 @@ public sealed class ValidatorChannelTests
         channel.Handle("{\"ev\":\"swept\",\"id\":1}");
 
         Assert.That(task.Result!.Findings, Has.Count.EqualTo(1));
-        Assert.That(task.Result.Findings[0].FoundBy, Is.EqualTo("the validator (pid 4242)"));
+        Assert.That(ValidatorReportFormatter.FoundBy(((ValidatorViolation)task.Result.Findings[0]).Origin), Is.EqualTo("the validator (pid 4242)"));
     }
 
     [Test]

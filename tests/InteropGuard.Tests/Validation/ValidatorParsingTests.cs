@@ -4,6 +4,7 @@ using System.IO;
 using System.Text;
 using System.Text.Json;
 using InteropGuard.Validation;
+using InteropGuard.Violations;
 using NUnit.Framework;
 
 namespace InteropGuard.Tests.Validation;
@@ -15,7 +16,7 @@ public sealed class ValidatorParsingTests
     private static Violation? Parse(string json, out string? badKind)
     {
         using JsonDocument doc = JsonDocument.Parse(json);
-        return ValidatorFindingParser.ToViolation(doc.RootElement, "the validator (pid 1)", out badKind);
+        return ValidatorFindingParser.ToViolation(doc.RootElement, new TargetSweepOrigin(1, 1, 0), out badKind);
     }
 
     private static Violation ParseOk(string json)

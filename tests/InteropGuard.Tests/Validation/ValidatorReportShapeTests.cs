@@ -5,6 +5,7 @@ using System.Text.Json;
 using InteropGuard.Reporting;
 using InteropGuard.Tests.TestSupport;
 using InteropGuard.Validation;
+using InteropGuard.Violations;
 using NUnit.Framework;
 
 namespace InteropGuard.Tests.Validation;
@@ -14,7 +15,27 @@ public sealed class ValidatorReportShapeTests
     private static Violation Parse(string json)
     {
         using JsonDocument doc = JsonDocument.Parse(json);
-        return ValidatorFindingParser.ToViolation(doc.RootElement, "the validator (pid 77) in a timer sweep", out _)!;
+        return ValidatorFindingParser.ToViolation(doc.RootElement, new TargetSweepOrigin(77, 0, 0), out _)!;
+    }
+
+    [TestCase(0, 0, null, "the validator (pid 77) in a timer sweep")]
+    [TestCase(0, 3, null, "the validator (pid 77) in sweep 3 (timer)")]
+    [TestCase(5, 0, null, "the validator (pid 77) in sweep 5")]
+    [TestCase(5, 6, "exit", "the validator (pid 77) in sweep 6 (the exit sweep)")]
+    [TestCase(5, 6, "start", "the validator (pid 77) in sweep 6 (at start-up, before Main)")]
+    [TestCase(5, 6, "demand", "the validator (pid 77) in sweep 6, asked for by Guard.Validate")]
+    public void FoundBy_NamesTheSweep(long sweepId, long number, string? reason, string expected)
+    {
+        Assert.That(ValidatorReportFormatter.FoundBy(new TargetSweepOrigin(77, sweepId, number, reason)), Is.EqualTo(expected));
+    }
+
+    [Test]
+    public void FoundBy_NamesTheDemandSiteAndTheAttachingTool()
+    {
+        var site = new SourceSite("Tests.Caller", "/src/Caller.cs", 12);
+        Assert.That(ValidatorReportFormatter.FoundBy(new TargetSweepOrigin(77, 5, 6, "demand", site)),
+            Is.EqualTo("the validator (pid 77) in sweep 6, asked for by Guard.Validate in Tests.Caller  Caller.cs:12"));
+        Assert.That(ValidatorReportFormatter.FoundBy(new AttachSweepOrigin(40, 2, 12)), Is.EqualTo("interopguard attach (pid 40) in sweep 2 of process 12"));
     }
 
     [Test]
@@ -88,7 +109,7 @@ public sealed class ValidatorReportShapeTests
         Assert.That(o.GetProperty("object").GetProperty("type").GetString(), Is.EqualTo("System.Byte[]"));
         Assert.That(o.GetProperty("thread").GetProperty("id").GetInt32(), Is.Zero);
 
-        Violation boundary = new(ViolationKind.UseAfterUnpin, ViolationContext.Call, 16, 4, "p", new SourceSite("M", "/f.cs", 1), RangeKind.None, 0, 0, null, null, null);
+        Violation boundary = new PointerAtCallViolation(ViolationKind.UseAfterUnpin, 16) { Size = 4, Argument = "p", AccessSite = new SourceSite("M", "/f.cs", 1) };
         using JsonDocument b = JsonDocument.Parse(JsonReportFormatter.FormatLine(boundary));
         Assert.That(b.RootElement.GetProperty("foundBy").GetString(), Is.EqualTo("call"));
         Assert.That(b.RootElement.GetProperty("evidence").ValueKind, Is.EqualTo(JsonValueKind.Null));

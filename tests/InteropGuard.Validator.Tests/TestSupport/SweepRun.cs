@@ -36,6 +36,6 @@ internal static class SweepRun
 
     public static string Describe(SweepResult result) =>
         result.Findings.Count == 0
-            ? "no findings" + (result.Warnings.Count > 0 ? "; warnings: " + string.Join(" | ", result.Warnings) : "")
-            : string.Join("\n", result.Findings.Select(f => f.ToJson())) + (result.Warnings.Count > 0 ? "\nwarnings: " + string.Join(" | ", result.Warnings) : "");
+            ? "no findings" + (result.Warnings.Count > 0 ? "; warnings: " + string.Join(" | ", result.Warnings.Select(w => w.ToJson())) : "")
+            : string.Join("\n", result.Findings.Select(f => f.ToJson())) + (result.Warnings.Count > 0 ? "\nwarnings: " + string.Join(" | ", result.Warnings.Select(w => w.ToJson())) : "");
 }

@@ -1,5 +1,5 @@
 // HandleReleaser.cs: who released a GuardedSafeHandle (Dispose, its finalizer, or a Dispose on the finalizer thread).
-namespace InteropGuard.Facts;
+namespace InteropGuard.Violations;
 
 /// <summary>How a tracked handle was released.</summary>
 internal enum HandleReleaser

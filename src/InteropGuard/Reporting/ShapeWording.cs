@@ -1,42 +1,40 @@
-// FactsWording.cs: the sentences of a violation's shape-specific facts (handle releases, callback stubs, unmapped views, rejected handles, pooled arrays); ReportFormatter calls it.
-using InteropGuard.Facts;
+// ShapeWording.cs: the sentences of the lifetime shapes (tracked handles, raw handle values, checked handles, mapped views) that ReportFormatter's description uses.
+using InteropGuard.Violations;
 
 namespace InteropGuard.Reporting;
 
-/// <summary>Facts → words. Pure; the one place these shapes are worded (the checks only build the facts).</summary>
-internal static class FactsWording
+/// <summary>Shape fields → words. Pure; the checks only build the records.</summary>
+internal static class ShapeWording
 {
-    /// <summary>The sentence a handle's facts make the whole description of (release while retained, closed while
-    /// retained, finalized without Dispose); null for other facts.</summary>
-    public static string? HandleDescription(Violation v) => v.Facts switch
+    /// <summary>The whole description of a tracked handle's shape: released while retained, closed while retained,
+    /// finalized without Dispose.</summary>
+    public static string HandleDescription(Violation v) => v switch
     {
-        HandleReleasedWhileRetainedFacts r =>
+        HandleReleasedWhileRetainedViolation r =>
             $"The {r.HandleType} {ReportFormatter.Hex(v.Address)} was released by {Releaser(r.ReleasedBy)} while native code still retained it{Calls(r.CallsInFlight)}. " +
             "InteropGuard deferred the close of the OS handle until ReleasedByNative(); unguarded, native code would have used a closed (or already reused) handle.",
-        HandleClosedWhileRetainedFacts c =>
+        HandleClosedWhileRetainedViolation c =>
             $"The {c.HandleType} {ReportFormatter.Hex(v.Address)} was closed while native code still retained it; found when native code let go at {c.LetGoAt}. " +
             "InteropGuard's reference deferred the close of the OS handle until then; unguarded, native code would have used a closed (or already reused) handle.",
-        HandleFinalizedFacts f =>
+        HandleFinalizedViolation f =>
             $"The {f.HandleType} {ReportFormatter.Hex(v.Address)} was never disposed: its finalizer released it. Forgot to Dispose() it?",
-        _ => null,
+        _ => $"The handle {ReportFormatter.Hex(v.Address)} is involved in a {v.KindName} violation.",
     };
 
-    /// <summary>The sentence appended to a description built from the common fields (an unmapped view's state, a handle
-    /// closed during a call); null when the facts add none.</summary>
-    public static string? Appended(Violation v) => v.Facts switch
-    {
-        ViewMappingFacts { StillMapped: true } =>
-            "The view is still mapped by its accessor, so the access works for now; it faults or reads another mapping once the accessor is disposed.",
-        ViewMappingFacts => "Nothing is mapped at the address now: a native access faults.",
-        HandleClosedDuringCallFacts h =>
-            $"The {h.HandleType} was closed (Dispose, Close or a finalizer) while the native call was still using it; " +
-            "the marshaller's reference delayed the release until the call returned, so the handle value the call used is now closed.",
-        _ => null,
-    };
+    /// <summary>What is at a released view's address now, after the description of a pointer into it.</summary>
+    /// <param name="stillMapped">True when its accessor still maps it.</param>
+    public static string ViewState(bool stillMapped) => stillMapped
+        ? "The view is still mapped by its accessor, so the access works for now; it faults or reads another mapping once the accessor is disposed."
+        : "Nothing is mapped at the address now: a native access faults.";
+
+    /// <summary>The sentence after the description of a SafeHandle argument closed during the call.</summary>
+    public static string ClosedDuringCall(HandleClosedDuringCallViolation h) =>
+        $"The {h.HandleType} was closed (Dispose, Close or a finalizer) while the native call was still using it; " +
+        "the marshaller's reference delayed the release until the call returned, so the handle value the call used is now closed.";
 
     /// <summary>What happened to the SafeHandle a raw <c>DangerousGetHandle()</c> argument came from (the formatter
     /// prefixes "P/Invoke argument 'p' (0x..) is the DangerousGetHandle() value of ").</summary>
-    public static string RawHandle(RawHandleFacts f)
+    public static string RawHandle(RawHandleReleasedDuringCallViolation f)
     {
         string what = $"a {f.HandleType} that ";
         return f.Unreachable
@@ -47,25 +45,15 @@ internal static class FactsWording
             : what + "was closed (Dispose or Close, on another thread) during the call; InteropGuard held a reference for the call, so the release waited until the call returned. Unguarded, native code would have used a closed (or already reused) handle.";
     }
 
-    /// <summary>"the stub of a delegate of type X" for a callback called after its release; null otherwise.</summary>
-    public static string? CallbackStub(Violation v) =>
-        v.Facts is CallbackStubFacts c ? "the stub of a delegate of type " + c.DelegateType : null;
-
-    /// <summary>"byte[4096]" for a pooled array; null otherwise.</summary>
-    public static string? PooledArray(Violation v) => v.Facts is PooledArrayFacts p ? p.ArrayType : null;
-
     /// <summary>Why a CheckedHandle was rejected, after "CheckedHandle 0x..": "was freed 2.1 ms before this use", ...</summary>
-    /// <param name="facts">The rejection.</param>
-    /// <param name="cookie">The cookie.</param>
-    /// <param name="sinceFree">Time since its Free, when known.</param>
-    public static string RejectedHandle(RejectedHandleFacts facts, nint cookie, System.TimeSpan? sinceFree)
+    public static string RejectedHandle(InvalidHandleViolation h)
     {
-        string action = facts.AtFree ? "this second Free" : "this use";
-        return facts switch
+        string action = h.AtFree ? "this second Free" : "this use";
+        return h switch
         {
-            { Freed: true } when sinceFree is { } t => $"was freed {ReportFormatter.Duration(t)} before {action}",
+            { Freed: true, SinceRelease: { } t } => $"was freed {ReportFormatter.Duration(t)} before {action}",
             { Freed: true } => $"was freed before {action} (its slot has been reused since)",
-            _ when cookie == 0 => "is 0 (default(CheckedHandle)); it was never issued by CheckedHandle.Alloc",
+            { Address: 0 } => "is 0 (default(CheckedHandle)); it was never issued by CheckedHandle.Alloc",
             _ => "was never issued by CheckedHandle.Alloc (or it is corrupted)",
         };
     }

@@ -1,0 +1,60 @@
+/* bench_calls.c - timing program (built, not a ctest case): the per-argument cost of a call-scoped pin, the call
+ * region's push+pop against the shared table's register+release it replaces, side by side in one run (the two loops
+ * alternate round by round), in thread CPU time so the load of a shared machine does not count; results in
+ * benchmarks/results/ (call-pins). */
+#include "interopguard.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <time.h>
+
+static double cpu_ns(void) {
+  struct timespec ts;
+  clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+  return (double)ts.tv_sec * 1e9 + (double)ts.tv_nsec;
+}
+
+static char arrays[64][256];
+
+static double push_pop(long n, uint32_t site) {
+  double t0 = cpu_ns();
+  for (long i = 0; i < n; i++) {
+    uint64_t t = ig_call_pin_push(arrays[i & 63], 256, 0, site);
+    ig_call_pin_pop(t);
+  }
+  return (cpu_ns() - t0) / (double)n;
+}
+
+static double register_release(long n, uint32_t site) {
+  double t0 = cpu_ns();
+  for (long i = 0; i < n; i++) {
+    uint64_t id = 0;
+    ig_range_register(IG_RANGE_MANAGED_PIN, arrays[i & 63], 256, IG_RANGE_F_CALL_SCOPED, site, 0, &id);
+    ig_range_release(id, site, NULL);
+  }
+  return (cpu_ns() - t0) / (double)n;
+}
+
+static int by_value(const void *a, const void *b) {
+  double x = *(const double *)a, y = *(const double *)b;
+  return x < y ? -1 : x > y;
+}
+
+int main(int argc, char **argv) {
+  ig_init(NULL, 0);
+  const long n = argc > 1 ? atol(argv[1]) : 1000000;
+  const int rounds = argc > 2 ? atoi(argv[2]) : 9;
+  uint32_t site = ig_site_intern("Program.cs", 12, "Program.Main");
+  push_pop(n / 4, site); /* warm: region taken, history full */
+  register_release(n / 4, site);
+  double pp[64], rr[64];
+  for (int r = 0; r < rounds && r < 64; r++) {
+    pp[r] = push_pop(n, site);
+    rr[r] = register_release(n, site);
+  }
+  qsort(pp, (size_t)rounds, sizeof *pp, by_value);
+  qsort(rr, (size_t)rounds, sizeof *rr, by_value);
+  printf("call pin push+pop          median %6.1f ns  min %6.1f ns  (thread CPU, %d rounds x %ld)\n", pp[rounds / 2], pp[0], rounds, n);
+  printf("table register+release     median %6.1f ns  min %6.1f ns\n", rr[rounds / 2], rr[0]);
+  return 0;
+}
