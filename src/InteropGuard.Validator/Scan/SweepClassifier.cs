@@ -144,8 +144,7 @@ internal sealed class SweepClassifier
     /// <summary>Says (once per validator) that a pointer into an object only a <c>fixed</c> statement could pin was left to
     /// the next sweep because a thread's stack could not be walked in this one (<see cref="ThreadWalk"/>).</summary>
     private void NoteUndecided(ManagedVerdict v) =>
-        _result.PassNotes.Add(("stack-walk-short",
-            $"native memory holds a pointer into {v.ObjectType} ({v.ObjectSize} bytes) that no handle pins, and a thread was stopped where its stack cannot be walked ({v.Why}), so a fixed statement in its frames may pin it: this sweep left it undecided; the next sweep decides it."));
+        _result.PassNotes.Add(("stack-walk-short", new StackWalkShortWarning { ObjectType = v.ObjectType, ObjectSize = v.ObjectSize }));
 
     private Finding? DeadRange(ulong w, ulong at, ScanHolder holder, RangeRecord r)
     {
