@@ -203,6 +203,7 @@ Task("BenchAlloc")
     RunOrFail("cmake", $"-S benchmarks/native-alloc -B \"{build}\" -DCMAKE_BUILD_TYPE=RelWithDebInfo -DIG_ARTIFACTS_DIR=\"{nativeOut}\"");
     RunOrFail("cmake", $"--build \"{build}\" -j 2");
     RunOrFail("python3", $"benchmarks/native-alloc/run_bench.py --build \"{build}\" --rounds {benchAllocRounds} --markdown \"{output.CombineWithFilePath("alloc.md")}\"");
+    RunOrFail("python3", $"benchmarks/native-alloc/run_churn.py --build \"{build}\" --rounds {Math.Max(benchAllocRounds, 5)} --markdown \"{output.CombineWithFilePath("churn.md")}\"");
 });
 
 // The release-mode gate: fixed BenchmarkDotNet pairs, the unguarded call against release mode in the same

@@ -21,7 +21,7 @@ internal static class Program
     {
         try
         {
-            string root = RepositoryRoot();
+            string root = GateHost.RepositoryRoot();
             GateSettings settings = GateSettings.Parse(args, root);
             GateBudget budget = GateBudget.Load(settings.BudgetPath, GatePairs.All);
             IReadOnlyList<GatePair> pairs = settings.Select(GatePairs.All);
@@ -35,11 +35,11 @@ internal static class Program
             Console.WriteLine($"bench-gate: {proof}");
             Console.WriteLine($"bench-gate: {(settings.Short ? "short" : "full")} form{(settings.Control ? ", CONTROL (A/A') run: the release side runs Twin(), a copy of the baseline" : "")}, {settings.Rounds} rounds ({settings.Launches} processes × {settings.RoundsPerLaunch}) of {pairs.Count} pairs{(pairs.Count < GatePairs.All.Count ? " (--pair: not the gate's verdict)" : "")}; budget {budget.Path}");
 
-            string loadBefore = LoadAverage();
+            string loadBefore = GateHost.LoadAverage();
             DateTime started = DateTime.UtcNow;
             var clock = Stopwatch.StartNew();
             var results = GateRunner.Measure(settings, pairs, budget);
-            var run = new GateRunInfo(started, clock.Elapsed, Commit(root), Machine(), loadBefore, LoadAverage(), Guard.Options.Text, proof, Wrappers());
+            var run = new GateRunInfo(started, clock.Elapsed, GateHost.Commit(root), GateHost.Machine(), loadBefore, GateHost.LoadAverage(), Guard.Options.Text, proof, Wrappers());
             string written = GateResults.Write(settings, budget, run, results);
 
             Console.WriteLine();
@@ -56,74 +56,6 @@ internal static class Program
         }
     }
 
-    // The directory holding InteropGuard.sln, above the assembly (bin/Release/net10.0) or the working directory.
-    private static string RepositoryRoot()
-    {
-        foreach (string start in new[] { AppContext.BaseDirectory, Directory.GetCurrentDirectory() })
-        {
-            for (var directory = new DirectoryInfo(start); directory is not null; directory = directory.Parent)
-            {
-                if (File.Exists(Path.Combine(directory.FullName, "InteropGuard.sln")))
-                {
-                    return directory.FullName;
-                }
-            }
-        }
-
-        throw new GateSetupException("cannot find the repository (InteropGuard.sln) above the gate's assembly or the working directory");
-    }
-
     private static string Wrappers() =>
         typeof(Program).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>().FirstOrDefault(a => a.Key == "InteropGuard.Wrappers")?.Value ?? "unknown";
-
-    private static string LoadAverage()
-    {
-        try
-        {
-            return string.Join(' ', File.ReadAllText("/proc/loadavg").Split(' ').Take(3));
-        }
-        catch (IOException)
-        {
-            return "unknown";
-        }
-    }
-
-    private static string Machine()
-    {
-        string cpu = "unknown CPU";
-        try
-        {
-            cpu = File.ReadLines("/proc/cpuinfo").FirstOrDefault(l => l.StartsWith("model name", StringComparison.Ordinal))?.Split(':', 2)[1].Trim() ?? cpu;
-        }
-        catch (IOException)
-        {
-        }
-
-        return $"{cpu}, {Environment.ProcessorCount} logical processors, {RuntimeInformation.OSDescription}, {RuntimeInformation.FrameworkDescription}";
-    }
-
-    private static string Commit(string root)
-    {
-        try
-        {
-            using var git = Process.Start(new ProcessStartInfo("git", "rev-parse --short HEAD")
-            {
-                WorkingDirectory = root,
-                RedirectStandardOutput = true,
-                RedirectStandardError = true,
-            });
-            if (git is null)
-            {
-                return "unknown";
-            }
-
-            string commit = git.StandardOutput.ReadToEnd().Trim();
-            git.WaitForExit();
-            return git.ExitCode == 0 && commit.Length > 0 ? commit : "unknown";
-        }
-        catch (System.ComponentModel.Win32Exception)
-        {
-            return "unknown";
-        }
-    }
 }

@@ -1,4 +1,5 @@
-// Program.cs - entry point of the benchmarks: BenchmarkSwitcher over every case, plus --quick for short jobs.
+// Program.cs - entry point of the benchmarks: BenchmarkSwitcher over every case, plus --quick for short jobs and
+// --lifetime-cpu for the lifetime objects' CPU-time loops.
 using System;
 using System.Linq;
 using BenchmarkDotNet.Running;
@@ -10,7 +11,8 @@ internal static class Program
     /// <summary>
     /// Runs the selected benchmarks. <c>--quick</c> (ours) switches every job to BenchmarkDotNet's ShortRun;
     /// all other arguments go to BenchmarkSwitcher (<c>--filter '*Lookup*'</c>, <c>--list flat</c>, ...).
-    /// <c>--call-pin-cpu [calls] [rounds]</c> runs <see cref="CallPinCpuLoop"/> instead.
+    /// <c>--call-pin-cpu [calls] [rounds]</c> runs <see cref="CallPinCpuLoop"/> instead; <c>--lifetime-cpu [ROUNDS [NAME]]</c>
+    /// runs <see cref="LifetimeCpuLoops"/> (default 5 rounds; NAME: only the pairs whose name contains it).
     /// </summary>
     private static int Main(string[] args)
     {
@@ -18,6 +20,11 @@ internal static class Program
         {
             return CallPinCpuLoop.Run(args.Length > 1 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 1_000_000,
                 args.Length > 2 ? int.Parse(args[2], System.Globalization.CultureInfo.InvariantCulture) : 9);
+        }
+
+        if (args.Length > 0 && args[0] == "--lifetime-cpu")
+        {
+            return LifetimeCpuLoops.Run(args.Length > 1 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 5, args.Length > 2 ? args[2] : "");
         }
 
         BenchmarkJobs.Quick = args.Contains("--quick");

@@ -22,7 +22,7 @@ internal static class Program
         DebugSide? side = null;
         try
         {
-            string root = RepositoryRoot();
+            string root = GateHost.RepositoryRoot();
             DebugGateSettings settings = DebugGateSettings.Parse(args, root);
             side = settings.ChildSide;
             DebugBudget budget = DebugBudget.Load(settings.BudgetPath, DebugPairs.All);
@@ -35,11 +35,11 @@ internal static class Program
             string validator = Validator(root);
             Console.WriteLine($"debug-gate: {(settings.Short ? "short" : "full")} form, {settings.Rounds} rounds ({settings.Launches} launches × {settings.RoundsPerLaunch}) of {pairs.Count} pairs" +
                 $"{(pairs.Count < DebugPairs.All.Count ? " (--pair: not the gate's verdict)" : "")}; budget {budget.Path}; validator {validator}");
-            string loadBefore = LoadAverage();
+            string loadBefore = GateHost.LoadAverage();
             DateTime started = DateTime.UtcNow;
             var clock = Stopwatch.StartNew();
             (IReadOnlyList<DebugPairResult> results, IReadOnlyList<string> proofs, PauseSummary pauses) = DebugGateRunner.Measure(settings, pairs, budget, validator);
-            var run = new DebugRunInfo(started, clock.Elapsed, Commit(root), Machine(), loadBefore, LoadAverage(), proofs, pauses);
+            var run = new DebugRunInfo(started, clock.Elapsed, GateHost.Commit(root), GateHost.Machine(), loadBefore, GateHost.LoadAverage(), proofs, pauses);
             string written = DebugGateResults.Write(settings, budget, run, results);
 
             Console.WriteLine();
@@ -69,73 +69,5 @@ internal static class Program
         return File.Exists(path)
             ? path
             : throw new GateSetupException($"the validator {path} is missing: build the gate with its project references (dotnet build -c {configuration} benchmarks/InteropGuard.DebugGate)");
-    }
-
-    // The directory holding InteropGuard.sln, above the assembly (bin/Release/net10.0) or the working directory.
-    private static string RepositoryRoot()
-    {
-        foreach (string start in new[] { AppContext.BaseDirectory, Directory.GetCurrentDirectory() })
-        {
-            for (var directory = new DirectoryInfo(start); directory is not null; directory = directory.Parent)
-            {
-                if (File.Exists(Path.Combine(directory.FullName, "InteropGuard.sln")))
-                {
-                    return directory.FullName;
-                }
-            }
-        }
-
-        throw new GateSetupException("cannot find the repository (InteropGuard.sln) above the gate's assembly or the working directory");
-    }
-
-    private static string LoadAverage()
-    {
-        try
-        {
-            return string.Join(' ', File.ReadAllText("/proc/loadavg").Split(' ').Take(3));
-        }
-        catch (IOException)
-        {
-            return "unknown";
-        }
-    }
-
-    private static string Machine()
-    {
-        string cpu = "unknown CPU";
-        try
-        {
-            cpu = File.ReadLines("/proc/cpuinfo").FirstOrDefault(l => l.StartsWith("model name", StringComparison.Ordinal))?.Split(':', 2)[1].Trim() ?? cpu;
-        }
-        catch (IOException)
-        {
-        }
-
-        return $"{cpu}, {Environment.ProcessorCount} logical processors, {RuntimeInformation.OSDescription}, {RuntimeInformation.FrameworkDescription}";
-    }
-
-    private static string Commit(string root)
-    {
-        try
-        {
-            using var git = Process.Start(new ProcessStartInfo("git", "rev-parse --short HEAD")
-            {
-                WorkingDirectory = root,
-                RedirectStandardOutput = true,
-                RedirectStandardError = true,
-            });
-            if (git is null)
-            {
-                return "unknown";
-            }
-
-            string commit = git.StandardOutput.ReadToEnd().Trim();
-            git.WaitForExit();
-            return git.ExitCode == 0 && commit.Length > 0 ? commit : "unknown";
-        }
-        catch (System.ComponentModel.Win32Exception)
-        {
-            return "unknown";
-        }
     }
 }

@@ -121,7 +121,7 @@ static const char *const seeds[] = {
 };
 static const char *const dict[] = {
   "halt_on_error", "report_path", "report_format", "quarantine_mb", "redzone", "max_redzone", "malloc_fill_byte",
-  "max_malloc_fill_size", "free_fill_byte", "poison_freed", "release_history", "max_ranges", "capture_stacks",
+  "max_malloc_fill_size", "free_fill_byte", "poison_freed", "max_free_fill_size", "release_history", "max_ranges", "capture_stacks",
   "max_reports", "dedupe_reports", "validator_interval_ms", "pin_leak_ms", "suppressions", "verbosity",
   "validator_path", "validator_timeout_ms", "pool_quarantine", "callback_quarantine", "sample_rate",
   "guarded_pool_pages", "guarded_quarantine", "detect_native_use_after_free", "detect_leaked_pin", "=", ":", "=1",

@@ -80,7 +80,7 @@ static const uint8_t *_ig_find_not(const uint8_t *p, size_t n, uint8_t value) {
 
 static void _ig_stat_add(uint64_t *field, uint64_t v) { IG_STORE(field, IG_LOAD(field) + v); }
 
-/* Poisons the user bytes of a freed block. The first bytes are in the cache (the allocation filled them and the
+/* Poisons the first user bytes of a freed block (max_free_fill_size of them, from the start). The first bytes are in the cache (the allocation filled them and the
  * program used them): memset. Past the bytes the allocation filled, a large block is mostly cold (the quarantine last
  * touched it tens of MiB ago), so from IG_STREAM_MIN bytes on the rest is written with non-temporal stores: the lines
  * go to memory without first being read into the cache, which halves the memory traffic of a memset there and leaves
@@ -374,7 +374,10 @@ static ig_status_t _ig_free_impl(void *ptr, uint32_t site, ig_violation_t *out) 
   uint32_t slot = _ig_id_slot(e.id);
   uint64_t size = _ig_entry_size(&e);
   const uint8_t *bad = _ig_block_damage(&e);
-  if (IG_OPT(poison_freed)) _ig_poison(ptr, size, (uint8_t)IG_OPT(free_fill_byte));
+  if (IG_OPT(poison_freed)) {
+    size_t n = size < (uint64_t)IG_OPT(max_free_fill_size) ? (size_t)size : (size_t)IG_OPT(max_free_fill_size);
+    _ig_poison(ptr, n, (uint8_t)IG_OPT(free_fill_byte));
+  }
   if (!now) {
     _ig_record_mark_released(slot, site);
     _ig_record_set_state(slot, IG_STATE_FREED);

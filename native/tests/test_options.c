@@ -47,7 +47,7 @@ static int count_of(const char *hay, const char *needle) {
 
 static const char *const all_names[] = {
   "halt_on_error", "report_format", "quarantine_mb", "redzone", "max_redzone", "malloc_fill_byte",
-  "max_malloc_fill_size", "free_fill_byte", "poison_freed", "release_history", "max_ranges",
+  "max_malloc_fill_size", "free_fill_byte", "poison_freed", "max_free_fill_size", "release_history", "max_ranges",
   "capture_stacks", "max_reports", "dedupe_reports", "validator_interval_ms", "pin_leak_ms", "verbosity",
   "validator_timeout_ms", "validator_path", "exit_code",
   "detect_native_use_after_free", "detect_native_buffer_overflow", "detect_double_free",
@@ -67,6 +67,7 @@ static void test_defaults(void) {
   CHECK(strstr(t, "max_malloc_fill_size=4096\n"));
   CHECK(strstr(t, "free_fill_byte=85\n"));
   CHECK(strstr(t, "poison_freed=1\n"));
+  CHECK(strstr(t, "max_free_fill_size=4096\n"));
   CHECK(strstr(t, "release_history=65536\n"));
   CHECK(strstr(t, "max_ranges=16777216\n"));
   CHECK(strstr(t, "capture_stacks=0\n"));

@@ -36,6 +36,10 @@ public sealed class SweepResult
     /// <summary>Milliseconds the target was stopped, summed over retries.</summary>
     public double PauseMs { get; internal set; }
 
+    /// <summary>CPU time of the sweeping thread while the target was stopped, over all attempts (the pause's own work,
+    /// which a loaded machine inflates far less than <see cref="PauseMs"/>; for the benchmark).</summary>
+    internal double StopCpuMs { get; set; }
+
     /// <summary>Live native blocks and regions scanned.</summary>
     public long Blocks { get; internal set; }
 

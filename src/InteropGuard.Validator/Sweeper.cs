@@ -13,8 +13,10 @@ using Microsoft.Diagnostics.Runtime;
 
 namespace InteropGuard.Validator;
 
-/// <summary>Sweeps one target process. Each <see cref="Sweep"/> stops the target (ClrMD attach, suspended), reads its
-/// shadow table and GC heap, and resumes it; nothing stays attached between sweeps. Not thread-safe: one sweep at a time.
+/// <summary>Sweeps one target process. Each <see cref="Sweep"/> stops the target's threads (<see cref="ThreadStop"/>),
+/// reads its shadow table and GC heap through the ClrMD runtime kept since <see cref="Open"/> (refreshed at every stop:
+/// <see cref="LiveTarget"/>), and resumes it; no thread stays traced between sweeps. Not thread-safe: one sweep at a
+/// time, each on one thread (the thread that stops the target is the one that may read its registers).
 /// Cost per sweep: see docs/design/validator.md (grows with native bytes scanned, pins and threads, not heap size).</summary>
 public sealed class Sweeper : IDisposable
 {
@@ -26,12 +28,15 @@ public sealed class Sweeper : IDisposable
     private readonly HashSet<string> _warned = new(StringComparer.Ordinal);
     private readonly StopSentinel _sentinel;
     private StackRootCache _stackRoots = new();
+    private LiveTarget? _live;
+    private readonly PinnedHandleSlots _handleSlots = new();
     private bool _disposed;
     private long _sweeps;
 
-    private Sweeper(int pid, ulong tableAddress, ValidatorSettings settings, double warmupMs, StopSentinel sentinel)
+    private Sweeper(int pid, ulong tableAddress, ValidatorSettings settings, double warmupMs, StopSentinel sentinel, LiveTarget live)
     {
         _sentinel = sentinel;
+        _live = live;
         ProcessId = pid;
         TableAddress = tableAddress;
         Settings = settings;
@@ -52,10 +57,31 @@ public sealed class Sweeper : IDisposable
     /// thread whose registers and stack did not change since the previous stop keeps its roots (<see cref="StackRootCache"/>).</summary>
     internal bool ReuseStackRoots { get; set; } = true;
 
+    /// <summary>True (default): every stop uses the runtime kept since <see cref="Open"/>; false: every stop is ClrMD's
+    /// suspended attach with a runtime of its own (what every stop did before; the benchmark's side-by-side baseline).</summary>
+    internal bool KeepRuntime { get; set; } = true;
+
+    /// <summary>True (default): InteropGuard's native blocks are read while the target runs and the stop re-reads their
+    /// candidate words (<see cref="BlockPlan"/>; not in the exit sweep, which scans every block stopped);
+    /// false: every block is scanned in the stop (the benchmark's side-by-side baseline).</summary>
+    internal bool PrescanBlocks { get; set; } = true;
+
+    /// <summary>True (default): a retained pin seen pinned by a handle at an earlier stop is confirmed by one read of that
+    /// handle's slot (<see cref="PinnedHandleSlots"/>); false: every stop that asks enumerates the handles (the
+    /// benchmark's side-by-side baseline).</summary>
+    internal bool RememberHandleSlots { get; set; } = true;
+
+    /// <summary>The pinned handles' slots remembered between stops (for tests).</summary>
+    internal PinnedHandleSlots HandleSlots => _handleSlots;
+
+    /// <summary>How many blocks the last sweep read before its stop (0: no plan; for tests).</summary>
+    internal int LastBlockPlan { get; private set; }
+
     /// <summary>Milliseconds <see cref="Open"/> took (attach, runtime, table; the protocol's <c>warmupMs</c>).</summary>
     public double WarmupMs { get; }
 
-    /// <summary>Opens a target: attaches once (stopped briefly), finds and validates the table and the runtime, detaches.</summary>
+    /// <summary>Opens a target: stops it briefly, finds and validates the table, creates the ClrMD runtime that every later
+    /// stop reuses (a passive attach: nothing stays traced), resumes it.</summary>
     /// <param name="pid">The target process.</param>
     /// <param name="tableAddress">The address of its <c>ig_table_header_t</c> (the value of <c>ig_shadow_table</c>); 0 = find it
     /// through the export of libinteropguard.so in the target.</param>
@@ -74,9 +100,10 @@ public sealed class Sweeper : IDisposable
         // Before the first stop: if this process dies while the target is stopped, the sentinel resumes it.
         StopSentinel sentinel = StopSentinel.Start(pid, settings.TimeoutMs, notice);
         (ulong Lo, ulong Hi) reserved;
+        LiveTarget live;
         try
         {
-            address = OpenStopped(pid, address, sentinel, out reserved);
+            address = OpenStopped(pid, address, sentinel, out reserved, out live);
         }
         catch
         {
@@ -84,15 +111,25 @@ public sealed class Sweeper : IDisposable
             throw;
         }
 
-        return new Sweeper(pid, address, settings, watch.Elapsed.TotalMilliseconds, sentinel) { ReservedRange = reserved };
+        return new Sweeper(pid, address, settings, watch.Elapsed.TotalMilliseconds, sentinel, live) { ReservedRange = reserved };
     }
 
-    private static ulong OpenStopped(int pid, ulong address, StopSentinel sentinel, out (ulong Lo, ulong Hi) reserved)
+    private static ulong OpenStopped(int pid, ulong address, StopSentinel sentinel, out (ulong Lo, ulong Hi) reserved, out LiveTarget live)
     {
+        if (!System.IO.Directory.Exists("/proc/" + pid.ToString(CultureInfo.InvariantCulture)))
+        {
+            throw new ValidatorException(ValidatorErrorKind.TargetUnavailable,
+                $"process {pid} does not exist (it exited, or the pid is wrong).");
+        }
+
         sentinel.StopBegins();
+        ThreadStop? threads = null;
+        LiveTarget? made = null;
         try
         {
-            using DataTarget target = TargetProcess.Stop(pid);
+            threads = ThreadStop.Begin(pid);
+            made = LiveTarget.Open(pid);
+            DataTarget target = made.Target;
             var memory = new TargetMemory(target.DataReader, pid);
             if (address == 0)
             {
@@ -100,12 +137,16 @@ public sealed class Sweeper : IDisposable
             }
 
             new ShadowTableReader(address, pid).ReadHeader(memory); // throws when it is not a table
-            using ClrRuntime runtime = TargetProcess.CreateRuntime(target, pid);
+            ClrRuntime runtime = made.Refresh();
             _ = runtime.Heap.Segments.Length; // warm the DAC and the heap's code paths
             reserved = HeapView.FixedReservation(runtime.Heap);
+            live = made;
+            made = null;
         }
         finally
         {
+            made?.Dispose();
+            threads?.Dispose();
             sentinel.StopEnded();
         }
 
@@ -128,6 +169,8 @@ public sealed class Sweeper : IDisposable
 
         List<LibraryData> libraries = LibraryDataRegions.Find(ProcessId); // before the stop: /proc reads need no pause
         NativeHeapPlan? nativeHeap = NativeHeapPlan.Prepare(ProcessId, _table, ReservedRange); // native heap: read while running
+        BlockPlan? blocks = PrescanBlocks && reason != SweepReason.Exit ? BlockPlan.Prepare(ProcessId, _table, ReservedRange) : null;
+        LastBlockPlan = blocks?.Count ?? 0;
         if (!ReuseStackRoots)
         {
             _stackRoots = new StackRootCache();
@@ -142,11 +185,11 @@ public sealed class Sweeper : IDisposable
             bool useHeap = attempt < MaxRetries;
             SweepResult scratch = new(id, reason);
             bool done;
-            double pauseMs;
+            double pauseMs, cpuMs;
             int torn, unreadable;
             try
             {
-                done = StopAndCheck(libraries, nativeHeap, useHeap, scratch, raw, out pauseMs, out torn, out unreadable);
+                done = StopAndCheck(libraries, nativeHeap, blocks, useHeap, scratch, raw, out pauseMs, out cpuMs, out torn, out unreadable);
             }
             catch (Exception e) when (e is not ValidatorException and not OutOfMemoryException)
             {
@@ -157,10 +200,12 @@ public sealed class Sweeper : IDisposable
                 }
 
                 Warn(result, "failed:" + e.GetType().Name, new SweepSkippedWarning { ExceptionType = e.GetType().Name, ExceptionMessage = e.Message });
+                DropRuntime(); // not trusted after a failure: the next stop makes a new one
                 return result;
             }
 
             result.PauseMs += pauseMs;
+            result.StopCpuMs += cpuMs;
             if (!done)
             {
                 result.Retries++;
@@ -251,10 +296,10 @@ public sealed class Sweeper : IDisposable
     {
         long start = Stopwatch.GetTimestamp();
         _sentinel.StopBegins(); // if this process dies while the target is stopped, the sentinel resumes it
-        DataTarget target;
+        TargetStop stop;
         try
         {
-            target = TargetProcess.Stop(ProcessId);
+            stop = TargetStop.Begin(ProcessId, KeepRuntime, ref _live);
         }
         catch
         {
@@ -264,13 +309,13 @@ public sealed class Sweeper : IDisposable
 
         try
         {
-            using ClrRuntime runtime = TargetProcess.CreateRuntime(target, ProcessId);
+            ClrRuntime runtime = stop.Runtime;
             if (!runtime.Heap.CanWalkHeap || SuspendingForGc(runtime))
             {
                 return null;
             }
 
-            var heap = new HeapView(runtime, _stackRoots);
+            var heap = new HeapView(runtime, _stackRoots, RememberHandleSlots ? _handleSlots : null, new TargetMemory(stop.Target.DataReader, ProcessId));
             var verdicts = new AddressVerdict[addresses.Count];
             for (int i = 0; i < addresses.Count; i++)
             {
@@ -282,7 +327,7 @@ public sealed class Sweeper : IDisposable
         }
         finally
         {
-            target.Dispose(); // resumes the target
+            stop.Dispose(); // resumes the target
             _sentinel.StopEnded();
             pauseMs += Stopwatch.GetElapsedTime(start).TotalMilliseconds;
         }
@@ -316,27 +361,30 @@ public sealed class Sweeper : IDisposable
         _ => AddressClass.NotManaged,
     };
 
-    /// <summary>Marks this sweeper unusable and ends its stop sentinel (nothing stays attached between sweeps).</summary>
+    /// <summary>Marks this sweeper unusable, releases its runtime and ends its stop sentinel (no thread stays traced
+    /// between sweeps).</summary>
     public void Dispose()
     {
         if (!_disposed)
         {
             _disposed = true;
+            DropRuntime();
             _sentinel.Dispose();
         }
     }
 
-    private bool StopAndCheck(List<LibraryData> libraries, NativeHeapPlan? nativeHeap, bool useHeap, SweepResult scratch, List<Finding> raw,
-        out double pauseMs, out int torn, out int unreadable)
+    private bool StopAndCheck(List<LibraryData> libraries, NativeHeapPlan? nativeHeap, BlockPlan? blocks, bool useHeap, SweepResult scratch, List<Finding> raw,
+        out double pauseMs, out double cpuMs, out int torn, out int unreadable)
     {
         torn = unreadable = 0;
-        pauseMs = 0;
+        pauseMs = cpuMs = 0;
         long start = Stopwatch.GetTimestamp();
+        double cpuStart = ThreadCpuTime.NowMs();
         _sentinel.StopBegins();
-        DataTarget target;
+        TargetStop stop;
         try
         {
-            target = TargetProcess.Stop(ProcessId);
+            stop = TargetStop.Begin(ProcessId, KeepRuntime, ref _live);
         }
         catch
         {
@@ -346,46 +394,45 @@ public sealed class Sweeper : IDisposable
 
         try
         {
-            var memory = new TargetMemory(target.DataReader, ProcessId);
+            var memory = new TargetMemory(stop.Target.DataReader, ProcessId);
             HeapView? heap = null;
-            ClrRuntime? runtime = null;
-            try
+            if (useHeap)
             {
-                if (useHeap)
+                ClrRuntime runtime = stop.Runtime;
+                if (!runtime.Heap.CanWalkHeap)
                 {
-                    runtime = TargetProcess.CreateRuntime(target, ProcessId);
-                    if (!runtime.Heap.CanWalkHeap)
-                    {
-                        return false;
-                    }
-
-                    heap = new HeapView(runtime, _stackRoots);
-                    int threads = 0;
-                    foreach (ClrThread t in runtime.Threads)
-                    {
-                        threads += t.IsAlive ? 1 : 0;
-                    }
-
-                    scratch.Threads = threads;
+                    return false;
                 }
 
-                var pass = new SweepPass(memory, _table, heap, Settings, scratch, raw) { NativeHeap = nativeHeap };
-                pass.Run(libraries);
-                torn = pass.Torn;
-                unreadable = pass.Unreadable;
-                return true;
+                heap = new HeapView(runtime, _stackRoots, RememberHandleSlots ? _handleSlots : null, memory);
+                int threads = 0;
+                foreach (ClrThread t in runtime.Threads)
+                {
+                    threads += t.IsAlive ? 1 : 0;
+                }
+
+                scratch.Threads = threads;
             }
-            finally
-            {
-                runtime?.Dispose();
-            }
+
+            var pass = new SweepPass(memory, _table, heap, Settings, scratch, raw) { NativeHeap = nativeHeap, Blocks = blocks };
+            pass.Run(libraries);
+            torn = pass.Torn;
+            unreadable = pass.Unreadable;
+            return true;
         }
         finally
         {
-            target.Dispose(); // resumes the target
+            stop.Dispose(); // resumes the target
             _sentinel.StopEnded();
             pauseMs = Stopwatch.GetElapsedTime(start).TotalMilliseconds;
+            cpuMs = ThreadCpuTime.NowMs() - cpuStart;
         }
+    }
+
+    private void DropRuntime()
+    {
+        _live?.Dispose();
+        _live = null;
     }
 
     private static void CopyCounts(SweepResult from, SweepResult to)

@@ -71,8 +71,14 @@ public sealed class GuardOptions
     /// <summary><c>free_fill_byte</c> (default 85 = 0x55): value freed user bytes are poisoned with.</summary>
     public int FreeFillByte => (int)_numbers[OptionTable.FreeFillByte];
 
-    /// <summary><c>poison_freed</c> (default true): poison all user bytes of a freed block (costs a memset per free).</summary>
+    /// <summary><c>poison_freed</c> (default true): poison the first <see cref="MaxFreeFillSize"/> user bytes of a freed
+    /// block (costs a memset of them per free).</summary>
     public bool PoisonFreed => _numbers[OptionTable.PoisonFreed] != 0;
+
+    /// <summary><c>max_free_fill_size</c> (default 4096, at least 64): bytes of a freed block poisoned, from its start;
+    /// past them a freed block keeps its last contents (a use after free is still reported: the block stays freed in the
+    /// shadow table).</summary>
+    public long MaxFreeFillSize => _numbers[OptionTable.MaxFreeFillSize];
 
     /// <summary><c>release_history</c> (default 65536): released pins, views and callbacks remembered so a later
     /// use is reported; 0 = none remembered. Each costs a table record and (for pins) a weak GC handle.</summary>

@@ -45,6 +45,7 @@ internal static unsafe partial class Scenarios
         ["callscoped-superseded"] = CallScopedSuperseded,
         ["callpin-kept"] = CallPinKept,
         ["never-written"] = NeverWritten,
+        ["retained-handle-freed"] = RetainedHandleFreed,
     };
 
     // Everything the scenarios keep alive between phases.
@@ -55,6 +56,7 @@ internal static unsafe partial class Scenarios
     private static NativeBuffer? s_other;
     private static Action? s_callback;
     private static GCHandle s_handle;
+    private static GCHandle s_weak;
     private static byte[]? s_garbage;
     private static List<byte[]>? s_heap;
     private static List<Pin>? s_pins;
@@ -273,6 +275,32 @@ internal static unsafe partial class Scenarios
 
         pin.Release();
         yield return 0;
+    }
+
+    /// <summary>A retained pin (weak handle as its tag) whose object a pinned GCHandle pins, sweepable in phase 1; in
+    /// phase 2 the pinned handle is freed while the range stays live and retained (bug: nothing pins the object any more);
+    /// correct: the handle stays. The validator remembers the handle's slot at the first sweep: the second must still
+    /// see the object unpinned.</summary>
+    private static IEnumerable<ulong> RetainedHandleFreed(bool bug)
+    {
+        s_array = new byte[256];
+        s_handle = GCHandle.Alloc(s_array, GCHandleType.Pinned);
+        s_weak = GCHandle.Alloc(s_array, GCHandleType.Weak);
+        RegisterRetainedPin(s_handle.AddrOfPinnedObject(), 256, s_weak);
+        yield return 0;
+        if (bug)
+        {
+            s_handle.Free();
+        }
+
+        yield return 0;
+    }
+
+    private static unsafe void RegisterRetainedPin(nint start, nuint size, GCHandle weak)
+    {
+        uint site = TargetNative.SiteIntern("Scenarios.cs", 1, "Scenarios.RetainedHandleFreed");
+        ulong id;
+        TargetNative.RangeRegister(2 /* IG_RANGE_MANAGED_PIN */, (void*)start, size, 1 /* IG_RANGE_F_RETAINED */, site, (ulong)GCHandle.ToIntPtr(weak), &id);
     }
 
     /// <summary>A native block holds a pointer into another block that was freed (bug); correct: cleared before the free.</summary>

@@ -1,6 +1,7 @@
 // HeapView.cs: classifies addresses against the stopped target's GC heap without walking it: sorted segments, one object lookup, lazy pin sets.
 using System;
 using System.Collections.Generic;
+using InteropGuard.Validator.Target;
 using Microsoft.Diagnostics.Runtime;
 
 namespace InteropGuard.Validator.Heap;
@@ -18,11 +19,12 @@ internal sealed class HeapView
     private readonly ulong _reservedHi;
 
     /// <summary>The heap of one stop; <paramref name="stackRoots"/> keeps the threads' stack roots between stops (null: a
-    /// cache of this stop only, every thread walked).</summary>
-    public HeapView(ClrRuntime runtime, StackRootCache? stackRoots = null)
+    /// cache of this stop only, every thread walked); <paramref name="handleSlots"/> the pinned handles' slots (null, or
+    /// no <paramref name="memory"/> to read them with: handles are enumerated whenever a question needs them).</summary>
+    public HeapView(ClrRuntime runtime, StackRootCache? stackRoots = null, PinnedHandleSlots? handleSlots = null, TargetMemory? memory = null)
     {
         _heap = runtime.Heap;
-        _roots = new PinnedRoots(runtime, stackRoots ?? new StackRootCache());
+        _roots = new PinnedRoots(runtime, stackRoots ?? new StackRootCache(), handleSlots, memory);
         var list = new List<Segment>();
         ulong lo = ulong.MaxValue, hi = 0;
         foreach (ClrSegment seg in _heap.Segments)
@@ -115,6 +117,14 @@ internal sealed class HeapView
             return new ManagedVerdict(VerdictKind.Dangling, 0, null, 0, "past the allocated end of a GC segment");
         }
 
+        // A pointer a `fixed` handed out lies in an object a pinned stack root holds: known without finding the object
+        // at the address (which walks the objects of its region from the last brick and costs milliseconds).
+        ulong stackPinned = seg.Kind is GCSegmentKind.Pinned ? 0 : _roots.StackPinnedObjectContaining(address);
+        if (stackPinned != 0)
+        {
+            return StackPinned(stackPinned);
+        }
+
         ClrObject obj = _heap.FindPreviousObjectOnSegment(address + 1, carefully: false);
         if (!obj.IsValid || obj.Address > address)
         {
@@ -151,6 +161,19 @@ internal sealed class HeapView
         }
 
         return ClassifyObject(obj, _segments[i].Clr);
+    }
+
+    private ManagedVerdict StackPinned(ulong objectAddress)
+    {
+        if (_objectVerdicts.TryGetValue(objectAddress, out ManagedVerdict cached))
+        {
+            return cached;
+        }
+
+        ClrObject obj = _heap.GetObject(objectAddress);
+        var verdict = new ManagedVerdict(VerdictKind.Pinned, objectAddress, obj.Type?.Name ?? "an object of unknown type", obj.Size, "a pinned stack root");
+        _objectVerdicts[objectAddress] = verdict;
+        return verdict;
     }
 
     private ManagedVerdict ClassifyObject(ClrObject obj, ClrSegment seg)

@@ -63,6 +63,7 @@ internal sealed partial class SweepPass
         _classify = new SweepClassifier(_memory, _table, _heap, _result, _records, _live, _dead, _nowNs);
         CheckRetainedRanges();
 
+        var planned = new List<(RangeRecord, PlannedBlock)>();
         for (int i = 0; i < _records.Count; i++)
         {
             RangeRecord r = _records[i];
@@ -73,7 +74,14 @@ internal sealed partial class SweepPass
 
             if (r.Kind == TableLayout.KindNativeBlock)
             {
-                ScanBlock(r);
+                if (_blockPlan is not null && _blockPlan.TryGet(r, out PlannedBlock p))
+                {
+                    planned.Add((r, p));
+                }
+                else
+                {
+                    ScanBlock(r);
+                }
             }
             else if (r.Kind == TableLayout.KindNativeRegion)
             {
@@ -81,6 +89,7 @@ internal sealed partial class SweepPass
             }
         }
 
+        ConfirmPlannedBlocks(planned);
         foreach (LibraryData data in libraries)
         {
             ScanRange(data.Start, data.End, new ScanHolder(HolderKind.LibraryData, data.Start, data.End - data.Start, null, data.Path));
@@ -180,11 +189,7 @@ internal sealed partial class SweepPass
 
         // Words nobody wrote are never scanned: past the fill limit a block holds what malloc's previous user left.
         ulong scanEnd = r.Size > _fillLimit ? r.Start + _fillLimit : r.End;
-        if (scanEnd != r.End && !_partialFillNoted)
-        {
-            _partialFillNoted = true;
-            _result.PassNotes.Add(("partial-fill", new PartialFillWarning { FillLimit = (long)_fillLimit }));
-        }
+        NotePartialFill(r);
 
         for (ulong at = baseAddress; at < extentEnd;)
         {
@@ -221,6 +226,15 @@ internal sealed partial class SweepPass
         if (damaged > 0)
         {
             _findings.Add(_classify.DamagedRedzone(r, firstDamage, damaged, _canary, found));
+        }
+    }
+
+    private void NotePartialFill(in RangeRecord r)
+    {
+        if (r.Size > _fillLimit && !_partialFillNoted)
+        {
+            _partialFillNoted = true;
+            _result.PassNotes.Add(("partial-fill", new PartialFillWarning { FillLimit = (long)_fillLimit }));
         }
     }
 

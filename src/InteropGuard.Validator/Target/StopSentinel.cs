@@ -11,10 +11,12 @@ using InteropGuard.Findings;
 namespace InteropGuard.Validator.Target;
 
 /// <summary>Makes sure the validator never leaves its target stopped, whether it dies, hangs or is stopped itself.
-/// <para>ClrMD's suspended attach (PTRACE_ATTACH per thread) queues a SIGSTOP on every thread and consumes it with waitpid.
-/// When the tracer is killed after the attach but before the stop was consumed, the kernel detaches it and the SIGSTOP is
-/// delivered normally: the target enters group-stop and stays stopped, all of its threads, with nobody to resume it
-/// (measured here: the usual case runs on, but under load the window is hit). The sentinel is a shell blocked reading a
+/// <para>The validator's own stop (<see cref="ThreadStop"/>: PTRACE_SEIZE + PTRACE_INTERRUPT) queues no signal, but
+/// ClrMD's suspended attach (PTRACE_ATTACH per thread, the stop of a sweeper without a kept runtime) queues a SIGSTOP on
+/// every thread and consumes it with waitpid. When the tracer is killed after the attach but before the stop was
+/// consumed, the kernel detaches it and the SIGSTOP is delivered normally: the target enters group-stop and stays
+/// stopped, all of its threads, with nobody to resume it (measured here: the usual case runs on, but under load the
+/// window is hit). The sentinel is a shell blocked reading a
 /// pipe whose only write end this process holds: when this process dies, for any reason, the kernel closes the pipe, the
 /// read returns and the shell sends SIGCONT to the target. SIGCONT also discards a stop still pending, and is harmless to
 /// a running process, so it is sent on an orderly exit too.</para>

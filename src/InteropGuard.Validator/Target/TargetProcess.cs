@@ -1,4 +1,4 @@
-// TargetProcess.cs: stopping the target (ClrMD attach, suspended) and finding its table; turns attach failures into errors that say the fix.
+// TargetProcess.cs: ClrMD's suspended attach (the stop of a sweeper without a kept runtime), the runtime and the table of a target; turns attach failures into errors that say the fix.
 using System;
 using System.Globalization;
 using System.IO;
@@ -6,8 +6,8 @@ using Microsoft.Diagnostics.Runtime;
 
 namespace InteropGuard.Validator.Target;
 
-/// <summary>Attach and table discovery. ClrMD's Linux attach ptrace-stops every thread; when the validator dies the
-/// kernel detaches and the target runs on (measured: see docs/design/validator.md), so no sentinel is needed.</summary>
+/// <summary>Attach, runtime and table discovery. ClrMD's Linux attach ptrace-stops every thread (PTRACE_ATTACH, which
+/// queues a SIGSTOP each: see <see cref="StopSentinel"/>); the default stop is <see cref="ThreadStop"/>.</summary>
 internal static class TargetProcess
 {
     /// <summary>Stops the target; throws <see cref="ValidatorException"/> when the process is gone or ptrace is refused.</summary>
@@ -103,7 +103,7 @@ internal static class TargetProcess
             $"process {pid} has not loaded libinteropguard.so, so there is no shadow table to check: run it with the InteropGuard package and INTEROPGUARD=1 or 2, or pass --table.");
     }
 
-    private static string AttachRefusedMessage(int pid, Exception e)
+    internal static string AttachRefusedMessage(int pid, Exception e)
     {
         string scope = "";
         try

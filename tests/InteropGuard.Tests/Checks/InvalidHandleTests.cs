@@ -1,6 +1,9 @@
 // InvalidHandleTests.cs - in-process pairs for invalid-handle (IG0009): a CheckedHandle cookie used after Free,
 // freed twice, never issued, or 0, next to the correct Alloc / Target / Free sequence.
+using System;
 using System.Collections.Generic;
+using System.Threading;
+using System.Threading.Tasks;
 using InteropGuard.Tests.TestSupport;
 using NUnit.Framework;
 
@@ -121,6 +124,79 @@ public sealed class InvalidHandleTests : GuardedFixture
             Assert.That(seen.Add(cookie), Is.True, $"cookie 0x{cookie:x} issued twice (iteration {i})");
             handle.Free();
         }
+    }
+
+    [Test]
+    public void Detects_UseAfterFree_AfterItsSlotWasReused()
+    {
+        var handle = CheckedHandle.Alloc(new object());
+        nint cookie = handle.ToIntPtr();
+        handle.Free();
+        // A freed slot is reused once this thread has freed more than max(1024, release_history) slots after it.
+        int churn = Math.Max(1024, Guard.Options.ReleaseHistory) + 2;
+        bool reused = false;
+        for (int i = 0; i < churn; i++)
+        {
+            var other = CheckedHandle.Alloc(new object());
+            reused |= (uint)other.ToIntPtr() == (uint)cookie; // same slot, newer generation
+            other.Free();
+        }
+
+        Assert.That(reused, Is.True, "the freed slot was reused with a newer generation");
+        Violation v = Catch(() => _ = CheckedHandle.FromIntPtr(cookie).Target);
+        Assert.That(v.Kind, Is.EqualTo(ViolationKind.InvalidHandle));
+        Assert.That(v.Address, Is.EqualTo(cookie));
+        Violation twice = Catch(() => CheckedHandle.FromIntPtr(cookie).Free());
+        Assert.That(twice.Kind, Is.EqualTo(ViolationKind.InvalidHandle));
+    }
+
+    [Test]
+    public void Allows_HandlesIssuedUsedAndFreedOnManyThreads()
+    {
+        // Issued on one thread, resolved on several, freed on another: every live cookie resolves to its own target,
+        // and every stale cookie is rejected, while other threads issue and free handles next to them.
+        const int Threads = 4;
+        const int PerThread = 5_000;
+        var handoff = new System.Collections.Concurrent.BlockingCollection<(CheckedHandle Handle, object Target)>(64);
+        long wrongTargets = 0, staleAccepted = 0;
+        Task producer = Task.Run(() =>
+        {
+            for (int i = 0; i < Threads * PerThread; i++)
+            {
+                object target = new();
+                handoff.Add((CheckedHandle.Alloc(target), target));
+            }
+
+            handoff.CompleteAdding();
+        });
+        var consumers = new Task[Threads];
+        for (int t = 0; t < Threads; t++)
+        {
+            consumers[t] = Task.Run(() =>
+            {
+                foreach ((CheckedHandle handle, object target) in handoff.GetConsumingEnumerable())
+                {
+                    if (!ReferenceEquals(CheckedHandle.FromIntPtr(handle.ToIntPtr()).Target, target))
+                    {
+                        Interlocked.Increment(ref wrongTargets);
+                    }
+
+                    handle.Free();
+                    try
+                    {
+                        _ = handle.Target;
+                        Interlocked.Increment(ref staleAccepted);
+                    }
+                    catch (InteropViolationException e) when (e.Violation.Kind == ViolationKind.InvalidHandle)
+                    {
+                    }
+                }
+            });
+        }
+
+        Task.WaitAll([producer, .. consumers]);
+        Assert.That(wrongTargets, Is.Zero, "a live cookie resolved to another object");
+        Assert.That(staleAccepted, Is.Zero, "a freed cookie resolved");
     }
 
     [Test]

@@ -1,7 +1,7 @@
-// ThreadCpuTime.cs: the calling thread's CPU time (CLOCK_THREAD_CPUTIME_ID), the validator's own work per sweep on a machine shared with other jobs.
+// ThreadCpuTime.cs: the calling thread's CPU time (CLOCK_THREAD_CPUTIME_ID): the validator's own work in a stop, on a machine shared with other jobs.
 using System.Runtime.InteropServices;
 
-namespace InteropGuard.ValidatorBench;
+namespace InteropGuard.Validator.Target;
 
 /// <summary>CPU time of the calling thread in milliseconds. A sweep's pause is wall time, which on a loaded machine
 /// mostly counts the time the validator waited for a core; the sweeping thread's CPU time is the work the pause is
