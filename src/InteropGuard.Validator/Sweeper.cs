@@ -252,9 +252,12 @@ public sealed class Sweeper : IDisposable
     }
 
     /// <summary>Classifies the addresses a call's nested pointers hold (the protocol's <c>classify</c>): stops the target
-    /// once, builds a <see cref="HeapView"/> and asks it about each address; retries while a GC is in progress and answers
-    /// <see cref="AddressClass.Unknown"/> when it stays in progress. The target is resumed before this returns. Cost: the stop
-    /// and the runtime (a few ms warm) plus, for an address in an object no handle pins, the pinned stack roots.</summary>
+    /// once, builds a <see cref="HeapView"/> and asks it about each address. The stop is taken again (the target resumed in
+    /// between) while a GC is in progress, and while an address would be unpinned but the stack walk of some thread stopped
+    /// short (<see cref="ThreadWalk"/>: a <c>fixed</c> there may pin it); an address still in either state after
+    /// <see cref="MaxRetries"/> stops is answered <see cref="AddressClass.Unknown"/>. The target is resumed before this
+    /// returns. Cost: the stop and the runtime (a few ms warm) plus, for an address in an object no handle pins, the pinned
+    /// stack roots.</summary>
     /// <param name="addresses">The values to classify.</param>
     /// <param name="pauseMs">How long the target was stopped, over all attempts.</param>
     /// <exception cref="ValidatorException">The target exited or refuses the attach.</exception>
@@ -263,54 +266,71 @@ public sealed class Sweeper : IDisposable
         ObjectDisposedException.ThrowIf(_disposed, this);
         pauseMs = 0;
         _stackRoots.ReadMappings(ProcessId);
+        AddressVerdict[]? verdicts = null;
         for (int attempt = 0; attempt < MaxRetries; attempt++)
         {
-            long start = Stopwatch.GetTimestamp();
-            _sentinel.StopBegins(); // if this process dies while the target is stopped, the sentinel resumes it
-            TargetStop stop;
-            try
+            if (TryClassifyStopped(addresses, ref pauseMs) is { } answered)
             {
-                stop = TargetStop.Begin(ProcessId, KeepRuntime, ref _live);
-            }
-            catch
-            {
-                _sentinel.StopEnded();
-                throw;
-            }
-
-            try
-            {
-                ClrRuntime runtime = stop.Runtime;
-                if (runtime.Heap.CanWalkHeap && !SuspendingForGc(runtime))
+                verdicts = answered;
+                if (Array.TrueForAll(verdicts, v => v.Verdict != AddressClass.Unknown))
                 {
-                    var heap = new HeapView(runtime, _stackRoots, RememberHandleSlots ? _handleSlots : null, new TargetMemory(stop.Target.DataReader, ProcessId));
-                    var verdicts = new AddressVerdict[addresses.Count];
-                    for (int i = 0; i < addresses.Count; i++)
-                    {
-                        ManagedVerdict v = heap.Classify(addresses[i]);
-                        verdicts[i] = new AddressVerdict(addresses[i], ToClass(v.Kind), v.ObjectAddress, v.ObjectType, v.ObjectSize, v.Why);
-                    }
-
                     return verdicts;
                 }
             }
-            finally
-            {
-                stop.Dispose(); // resumes the target
-                _sentinel.StopEnded();
-                pauseMs += Stopwatch.GetElapsedTime(start).TotalMilliseconds;
-            }
 
-            Thread.Sleep(2 + attempt * 2); // let the GC finish
+            Thread.Sleep(2 + attempt * 2); // let the GC finish, or the thread reach a place its stack can be walked from
         }
 
-        var unknown = new AddressVerdict[addresses.Count];
+        var last = new AddressVerdict[addresses.Count];
         for (int i = 0; i < addresses.Count; i++)
         {
-            unknown[i] = new AddressVerdict(addresses[i], AddressClass.Unknown, 0, null, 0, "a garbage collection stayed in progress");
+            last[i] = verdicts?[i] ?? new AddressVerdict(addresses[i], AddressClass.Unknown, 0, null, 0, "a garbage collection stayed in progress");
         }
 
-        return unknown;
+        return last;
+    }
+
+    /// <summary>One stop of <see cref="Classify"/>: the verdicts (an undecided one as <see cref="AddressClass.Unknown"/>
+    /// with its reason), or null when a GC was in progress.</summary>
+    private AddressVerdict[]? TryClassifyStopped(IReadOnlyList<ulong> addresses, ref double pauseMs)
+    {
+        long start = Stopwatch.GetTimestamp();
+        _sentinel.StopBegins(); // if this process dies while the target is stopped, the sentinel resumes it
+        TargetStop stop;
+        try
+        {
+            stop = TargetStop.Begin(ProcessId, KeepRuntime, ref _live);
+        }
+        catch
+        {
+            _sentinel.StopEnded();
+            throw;
+        }
+
+        try
+        {
+            ClrRuntime runtime = stop.Runtime;
+            if (!runtime.Heap.CanWalkHeap || SuspendingForGc(runtime))
+            {
+                return null;
+            }
+
+            var heap = new HeapView(runtime, _stackRoots, RememberHandleSlots ? _handleSlots : null, new TargetMemory(stop.Target.DataReader, ProcessId));
+            var verdicts = new AddressVerdict[addresses.Count];
+            for (int i = 0; i < addresses.Count; i++)
+            {
+                ManagedVerdict v = heap.Classify(addresses[i]);
+                verdicts[i] = new AddressVerdict(addresses[i], ToClass(v.Kind), v.ObjectAddress, v.ObjectType, v.ObjectSize, v.Why);
+            }
+
+            return verdicts;
+        }
+        finally
+        {
+            stop.Dispose(); // resumes the target
+            _sentinel.StopEnded();
+            pauseMs += Stopwatch.GetElapsedTime(start).TotalMilliseconds;
+        }
     }
 
     /// <summary>The low end and one past the high end of the GC's fixed reservation (regions GC), or (0, 0) when the heap
@@ -337,6 +357,7 @@ public sealed class Sweeper : IDisposable
         VerdictKind.Pinned => AddressClass.Pinned,
         VerdictKind.Unpinned => AddressClass.Unpinned,
         VerdictKind.Dangling => AddressClass.Dangling,
+        VerdictKind.Undecided => AddressClass.Unknown,
         _ => AddressClass.NotManaged,
     };
 

@@ -130,7 +130,7 @@ public abstract class GuardedSafeHandle : SafeHandle
     {
         if (!disposing)
         {
-            return SiteRegistry.Get("(the GC's finalizer thread: nothing disposed the handle or kept its owner alive)", "", 0);
+            return SourceSite.StandIn(SiteKind.FinalizerOfUndisposedHandle);
         }
 
         SourceSite caller = CallerSite.FromStackWithSource("SafeHandle.Dispose");
@@ -139,8 +139,7 @@ public abstract class GuardedSafeHandle : SafeHandle
             return caller;
         }
 
-        string member = (caller.Member.Length == 0 ? "<unknown>" : caller.Member) + " (on the finalizer thread)";
-        return new SourceSite(member, caller.File, caller.Line, caller.Stack, caller.Id);
+        return caller.OnFinalizerThread();
     }
 
     [MethodImpl(MethodImplOptions.NoInlining)]

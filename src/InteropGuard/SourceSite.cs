@@ -1,5 +1,6 @@
 // SourceSite.cs: where something happened (an allocation, a pin, a release, a free or the access that found a bug).
 using System.IO;
+using InteropGuard.Reporting;
 
 namespace InteropGuard;
 
@@ -7,8 +8,9 @@ namespace InteropGuard;
 /// (<c>capture_stacks=1</c>). Sites come from caller information, so they are free to collect.</summary>
 public sealed class SourceSite
 {
-    internal SourceSite(string member, string file, int line, string? stack = null, uint id = 0, bool unrecorded = false)
+    internal SourceSite(string member, string file, int line, string? stack = null, uint id = 0, bool unrecorded = false, SiteKind kind = SiteKind.Recorded)
     {
+        Kind = kind;
         Member = member ?? "";
         File = file ?? "";
         Line = line;
@@ -42,12 +44,37 @@ public sealed class SourceSite
     /// cost a stack walk); <see cref="Member"/> then says how to get the real site.</summary>
     internal bool IsUnrecorded { get; }
 
-    /// <summary>True when neither member nor file is known.</summary>
-    internal bool IsUnknown => Member.Length == 0 && File.Length == 0;
+    /// <summary>What the site stands for: a recorded place, or a stand-in the formatters word (its
+    /// <see cref="Member"/> and <see cref="File"/> are then empty).</summary>
+    internal SiteKind Kind { get; }
 
-    internal SourceSite WithStack(string? stack) => stack is null ? this : new SourceSite(Member, File, Line, stack, Id, IsUnrecorded);
+    /// <summary>True when neither member nor file is known and the site is no stand-in.</summary>
+    internal bool IsUnknown => Kind == SiteKind.Recorded && Member.Length == 0 && File.Length == 0;
 
-    /// <summary>Returns <c>member  file:line</c> (file name only), or <c>&lt;unknown&gt;</c>.</summary>
+    /// <summary>The stand-in of <paramref name="kind"/>: no member, no file, no native id.</summary>
+    internal static SourceSite StandIn(SiteKind kind) => kind switch
+    {
+        SiteKind.FinalizerOfUndisposedHandle => FinalizerOfUndisposed,
+        SiteKind.FinalizerOfUnreachableHandle => FinalizerOfUnreachable,
+        SiteKind.UnnamedHandleCloser => UnnamedCloser,
+        SiteKind.NativeThreadWithoutCaller => NativeThread,
+        SiteKind.NativeCode => Native,
+        _ => new SourceSite("", "", 0, kind: kind),
+    };
+
+    private static readonly SourceSite FinalizerOfUndisposed = new("", "", 0, kind: SiteKind.FinalizerOfUndisposedHandle);
+    private static readonly SourceSite FinalizerOfUnreachable = new("", "", 0, kind: SiteKind.FinalizerOfUnreachableHandle);
+    private static readonly SourceSite UnnamedCloser = new("", "", 0, kind: SiteKind.UnnamedHandleCloser);
+    private static readonly SourceSite NativeThread = new("", "", 0, kind: SiteKind.NativeThreadWithoutCaller);
+    private static readonly SourceSite Native = new("", "", 0, kind: SiteKind.NativeCode);
+
+    /// <summary>This recorded site marked as run on the finalizer thread (<see cref="SiteKind.OnFinalizerThread"/>).</summary>
+    internal SourceSite OnFinalizerThread() => new(Member, File, Line, Stack, Id, IsUnrecorded, SiteKind.OnFinalizerThread);
+
+    internal SourceSite WithStack(string? stack) => stack is null ? this : new SourceSite(Member, File, Line, stack, Id, IsUnrecorded, Kind);
+
+    /// <summary>Returns <c>member  file:line</c> (file name only), the sentence of a stand-in (for example the GC's
+    /// finalizer thread), or <c>&lt;unknown&gt;</c>.</summary>
     public override string ToString()
     {
         if (IsUnknown)
@@ -55,7 +82,7 @@ public sealed class SourceSite
             return "<unknown>";
         }
 
-        string member = Member.Length == 0 ? "<unknown>" : Member;
+        string member = SiteWording.Member(this);
         return File.Length == 0 ? member : member + "  " + FileName + ":" + Line.ToString(System.Globalization.CultureInfo.InvariantCulture);
     }
 }

@@ -22,6 +22,9 @@ internal static unsafe partial class Scenarios
             ["heap-nativememory"] = HeapNativeMemory,
             ["heap-callback"] = HeapCallback,
             ["heap-load"] = HeapLoad,
+            ["heap-freed-block"] = HeapFreedBlock,
+            ["heap-view-reused"] = HeapViewReused,
+            ["heap-released-pin"] = HeapReleasedPin,
         };
         for (int how = 0; how < HolderWays.Length; how++)
         {
@@ -80,6 +83,79 @@ internal static unsafe partial class Scenarios
         Compact();
         yield return 0;
     }
+
+    /// <summary>A shadow block is freed (its FREED record stays while it waits in the quarantine, and libc may hand the
+    /// memory it covered to a native library once it leaves) and a word pointing 16 bytes into it is kept. Correct: the
+    /// word sits in a native library's own heap block: the validator never takes a library heap's word for a freed
+    /// shadow block, since the library's pointer may point into its own block that libc carved from that memory. Bug:
+    /// the word sits in a native library's .bss (ig_test_keep_pointer), which the rule does not cover: a use after free.</summary>
+    private static IEnumerable<ulong> HeapFreedBlock(bool bug)
+    {
+        StartHeapTracking();
+        KeepIntoFreedBlock(inLibraryHeap: !bug);
+        yield return 0;
+    }
+
+    private static void KeepIntoFreedBlock(bool inLibraryHeap)
+    {
+        s_other = NativeBuffer.Allocate(256);
+        void* inside = (void*)(s_other.Pointer + 16);
+        s_other.Release();
+        if (inLibraryHeap)
+        {
+            HeapNative.Hold(0, inside);
+        }
+        else
+        {
+            TargetNative.KeepPointer(inside);
+        }
+    }
+
+    /// <summary>A native library's heap block now lies where a memory-mapped view was (the view's range registered over it
+    /// and released: the table state after a view is unmapped and libc maps a block into the same addresses), and a
+    /// library's .bss keeps a pointer 64 bytes into that block. Correct: the block is live, so the word points into live
+    /// memory a library holds, not into the unmapped view. Bug: the library freed the block too: nothing lives there, the
+    /// word points into the unmapped view.</summary>
+    private static IEnumerable<ulong> HeapViewReused(bool bug)
+    {
+        StartHeapTracking();
+        KeepIntoBlockOverUnmappedView(freeBlock: bug);
+        yield return 0;
+    }
+
+    private static void KeepIntoBlockOverUnmappedView(bool freeBlock)
+    {
+        const nuint Size = 4096;
+        s_nativeBlock = HeapNative.Malloc(Size);
+        uint site = TargetNative.SiteIntern("HeapScenarios.cs", 2, "Scenarios.HeapViewReused");
+        ulong id;
+        TargetNative.RangeRegister(3 /* IG_RANGE_MAPPED_VIEW */, s_nativeBlock, Size, 0, site, 0, &id);
+        TargetNative.RangeRelease(id, site, null);
+        TargetNative.KeepPointer((byte*)s_nativeBlock + 64);
+        if (freeBlock)
+        {
+            HeapNative.Free(s_nativeBlock);
+        }
+    }
+
+    /// <summary>A native library's heap block keeps a pointer 16 bytes into an array pinned by Guard.Pin. Bug: the pin is
+    /// released while the library still holds the pointer: the rule that spares library heaps covers freed shadow blocks
+    /// and unmapped views only, so a released pin is reported from there. Correct: the pin stays.</summary>
+    private static IEnumerable<ulong> HeapReleasedPin(bool bug)
+    {
+        StartHeapTracking();
+        s_array = new byte[256];
+        s_pin = Guard.Pin(s_array);
+        HoldPinned(s_pin);
+        if (bug)
+        {
+            s_pin.Release();
+        }
+
+        yield return 0;
+    }
+
+    private static void HoldPinned(Pin pin) => HeapNative.Hold(0, (void*)(pin.Pointer + 16));
 
     /// <summary>The pause benchmark's native-heap target: `heap-load ok &lt;native MiB&gt; &lt;pins&gt; &lt;heap MiB&gt;`. The
     /// holder library allocates the native MiB in 64 KiB blocks (tracked) of random bytes, each holding one pointer into
@@ -178,6 +254,9 @@ internal static unsafe partial class HeapNative
 
     [LibraryImport("igheapholder", EntryPoint = "igh_malloc")]
     internal static partial void* Malloc(nuint size);
+
+    [LibraryImport("igheapholder", EntryPoint = "igh_free")]
+    internal static partial void Free(void* p);
 
     [LibraryImport("libinteropguard", EntryPoint = "ig_heap_install")]
     internal static partial int Install();

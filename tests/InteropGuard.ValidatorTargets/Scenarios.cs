@@ -2,6 +2,7 @@
 using System;
 using System.Collections.Generic;
 using System.Diagnostics.CodeAnalysis;
+using System.Globalization;
 using System.Linq;
 using System.Runtime;
 using System.Runtime.CompilerServices;
@@ -23,6 +24,7 @@ internal static unsafe partial class Scenarios
         ["frozen-literal"] = FrozenLiteral,
         ["fixed-blocked"] = FixedBlocked,
         ["fixed-then-waits"] = FixedThenWaits,
+        ["fixed-cooperative"] = FixedCooperative,
         ["redzone"] = Redzone,
         ["redzone-left"] = RedzoneLeft,
         ["two-holders"] = TwoHolders,
@@ -436,6 +438,59 @@ internal static unsafe partial class Scenarios
         yield return 0;
         done.Set();
         thread.Join();
+    }
+
+    /// <summary>Native code keeps a pointer into an array, and a thread blocks in native code called with
+    /// [SuppressGCTransition] (phase 1): in cooperative mode with no transition frame, where the validator's stack walk
+    /// reaches none of its managed frames. Then it returns and waits in managed code (phase 2). Correct: the thread is
+    /// inside `fixed` over the array through both phases. Bug: the `fixed` ended before it blocked, so nothing pins the
+    /// array. Prints "kept=0x.." (the kept pointer) on stderr for the tests' classify requests.</summary>
+    private static IEnumerable<ulong> FixedCooperative(bool bug)
+    {
+        s_array = new byte[512];
+        var done = new ManualResetEventSlim();
+        var thread = new Thread(() =>
+        {
+            GC.Collect(); // now, so that none is due while the thread blocks in cooperative mode (a GC would wait for it)
+            if (bug)
+            {
+                KeepArrayPointer();
+                TargetNative.BlockCooperative();
+                done.Wait();
+                return;
+            }
+
+            KeepArrayPointerAndBlock(done);
+        })
+        { IsBackground = true, Name = "fixed-cooperative" };
+        thread.Start();
+        TargetNative.WaitBlocked();
+        yield return 0;
+        TargetNative.ReleaseBlocked();
+        yield return 0;
+        done.Set();
+        thread.Join();
+    }
+
+    private static void KeepArrayPointerAndBlock(ManualResetEventSlim done)
+    {
+        fixed (byte* p = s_array)
+        {
+            TargetNative.KeepPointer(p + 8);
+            Console.Error.WriteLine(string.Create(CultureInfo.InvariantCulture, $"kept=0x{(ulong)(p + 8):x}"));
+            TargetNative.BlockCooperative();
+            done.Wait();
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static void KeepArrayPointer()
+    {
+        fixed (byte* p = s_array)
+        {
+            TargetNative.KeepPointer(p + 8);
+            Console.Error.WriteLine(string.Create(CultureInfo.InvariantCulture, $"kept=0x{(ulong)(p + 8):x}"));
+        }
     }
 
     private static void BlockHoldingArray()

@@ -31,6 +31,11 @@ internal static unsafe partial class TargetNative
     [LibraryImport(Test, EntryPoint = "ig_test_block_holding")]
     internal static partial void BlockHolding(void* p);
 
+    /// <summary>Blocks until <see cref="ReleaseBlocked"/> in cooperative mode: no GC transition, no transition frame.</summary>
+    [LibraryImport(Test, EntryPoint = "ig_test_block")]
+    [SuppressGCTransition]
+    internal static partial void BlockCooperative();
+
     [LibraryImport(Test, EntryPoint = "ig_test_wait_blocked")]
     internal static partial void WaitBlocked();
 

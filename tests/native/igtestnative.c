@@ -89,10 +89,21 @@ IG_TEST_API void ig_test_keep_in(void *holder, size_t offset, void *p) {
   *(void *volatile *)(void *)((uint8_t *)holder + offset) = p;
 }
 
+static void block_until_released(void);
+
 /* Keeps p (like ig_test_keep_pointer) and blocks until ig_test_release_blocked: a native call in progress that holds a
  * pointer the caller pinned with `fixed` for the duration of the call. Correct while it blocks. */
 IG_TEST_API void ig_test_block_holding(void *p) {
   kept_pointer = p;
+  block_until_released();
+}
+
+/* Blocks until ig_test_release_blocked, the kept pointer untouched. Called through a [SuppressGCTransition] P/Invoke the
+ * thread stays in cooperative mode with no transition frame: a stack walk from outside reaches none of its managed frames. */
+IG_TEST_API void ig_test_block(void) { block_until_released(); }
+
+/* The blocking half of ig_test_block_holding and ig_test_block. */
+static void block_until_released(void) {
   pthread_mutex_lock(&blocked_lock);
   blocked_inside = 1;
   pthread_cond_broadcast(&blocked_cond);

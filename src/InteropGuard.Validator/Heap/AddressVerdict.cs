@@ -25,6 +25,7 @@ public enum AddressClass
     /// <summary><c>dangling</c>: GC memory where no live object is.</summary>
     Dangling,
 
-    /// <summary><c>unknown</c>: the heap could not be read in this stop (a GC stayed in progress).</summary>
+    /// <summary><c>unknown</c>: not decidable within the stops taken (a GC stayed in progress, or the object would be unpinned
+    /// but the stack walk of some thread kept stopping short, so a <c>fixed</c> there may pin it).</summary>
     Unknown,
 }

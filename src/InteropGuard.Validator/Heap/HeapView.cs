@@ -224,6 +224,11 @@ internal sealed class HeapView
         {
             verdict = new ManagedVerdict(VerdictKind.Pinned, obj.Address, type, size, "a pinned stack root");
         }
+        else if (_roots.UnwalkedHolder(obj.Address, size) is uint thread)
+        {
+            verdict = new ManagedVerdict(VerdictKind.Undecided, obj.Address, type, size,
+                $"thread {thread} was stopped where its stack walk stops short, and its stack beyond holds a pointer into the object");
+        }
         else
         {
             verdict = new ManagedVerdict(VerdictKind.Unpinned, obj.Address, type, size, "nothing pins it");

@@ -1,4 +1,4 @@
-// ManagedVerdict.cs: what an address in (or near) the GC heap turned out to be: not managed, pinned, unpinned, or dangling.
+// ManagedVerdict.cs: what an address in (or near) the GC heap turned out to be: not managed, pinned, unpinned, dangling, or not decidable in this stop.
 namespace InteropGuard.Validator.Heap;
 
 /// <summary>The classes of <see cref="HeapView.Classify"/>.</summary>
@@ -15,6 +15,11 @@ internal enum VerdictKind
 
     /// <summary>GC memory where no live object is (free object, past a segment's allocated end, an unused region).</summary>
     Dangling,
+
+    /// <summary>Inside a live object no handle and no walked stack root pins, but a thread's stack holds a pointer into it
+    /// beyond where the thread's walk stopped (<see cref="UnwalkedStack"/>): a <c>fixed</c> statement in a frame the walk did
+    /// not reach may pin it. Decided at a later stop.</summary>
+    Undecided,
 }
 
 /// <summary>A classification with the object (when there is one) and a few words on why.</summary>

@@ -18,6 +18,7 @@ internal sealed class PinnedRoots
     private readonly TargetMemory? _memory;
     private HashSet<ulong>? _handles;
     private HashSet<ulong>? _stack;
+    private readonly List<UnwalkedStack> _unwalked = [];
     private (ulong Start, ulong End)[]? _stackObjects;
 
     /// <summary>The pin sets of one stop of <paramref name="runtime"/>; <paramref name="cache"/> carries each thread's stack
@@ -48,6 +49,23 @@ internal sealed class PinnedRoots
 
     /// <summary>True when a pinned stack root (a <c>fixed</c> local, a marshalling pin of a call in progress) holds <paramref name="obj"/>.</summary>
     public bool IsPinnedOnStack(ulong obj) => (_stack ??= BuildStack()).Contains(obj);
+
+    /// <summary>The OS thread id of a thread whose stack, in a part its walk did not reach, holds a pointer into
+    /// [<paramref name="obj"/>, <paramref name="obj"/> + <paramref name="size"/>) (<see cref="UnwalkedStack"/>): a pinned local
+    /// there may pin the object. Null when there is none; call after <see cref="IsPinnedOnStack"/>.</summary>
+    public uint? UnwalkedHolder(ulong obj, ulong size)
+    {
+        _stack ??= BuildStack();
+        foreach (UnwalkedStack stack in _unwalked)
+        {
+            if (stack.Holds(obj, obj + Math.Max(size, 8)))
+            {
+                return stack.Thread;
+            }
+        }
+
+        return null;
+    }
 
     /// <summary>The object a pinned stack root holds that contains <paramref name="address"/>, or 0. Cheaper than finding
     /// the object at an address on the heap (which may walk a region's objects) when the address is what a <c>fixed</c>
@@ -133,7 +151,7 @@ internal sealed class PinnedRoots
     private HashSet<ulong> BuildStack()
     {
         var set = new HashSet<ulong>();
-        _cache.AddPinnedRoots(_runtime, set);
+        _cache.AddPinnedRoots(_runtime, set, _unwalked);
         return set;
     }
 }

@@ -1,4 +1,4 @@
-// StackRootCache.cs: the pinned stack roots of each thread, kept from one sweep to the next and reused for a thread whose registers and stack bytes did not change.
+// StackRootCache.cs: the pinned stack roots of each thread (and the part of its stack its walk did not reach), kept from one sweep to the next and reused for a thread whose registers and stack bytes did not change.
 using System;
 using System.Collections.Generic;
 using System.Globalization;
@@ -14,7 +14,9 @@ namespace InteropGuard.Validator.Heap;
 /// locals always live in stack slots, and the runtime's Frames live on the stack too), so when the full register
 /// context, the bytes from the stack pointer (less the 128-byte red zone) up to the end of the mapping that holds it (the stack's
 /// top, with the thread's TLS and control block above it), the thread's runtime
-/// object and its state are all what they were at the last walk, the roots are too and the walk is skipped.
+/// object and its state are all what they were at the last walk, the roots are too and the walk is skipped. What a walk
+/// yields is kept whole and reused whole: the pinned roots and the part of the stack the walk may not have reached
+/// (<see cref="UnwalkedStack"/>), which a reused thread still needs looked through.
 /// Reading and comparing the stack costs a memory read of its used part (microseconds for a blocked thread) against a
 /// stack walk of 0.1-1 ms per thread. Only x64 targets are cached (the stack pointer's place in the context is known);
 /// elsewhere, and when the context or the stack cannot be read, every thread is walked as before. Not thread-safe: one
@@ -77,8 +79,10 @@ internal sealed class StackRootCache
         _writable = list.ToArray();
     }
 
-    /// <summary>Adds the objects of the pinned stack roots of every live thread of <paramref name="runtime"/> to <paramref name="pinned"/>.</summary>
-    public void AddPinnedRoots(ClrRuntime runtime, HashSet<ulong> pinned)
+    /// <summary>Adds the objects of the pinned stack roots of every live thread of <paramref name="runtime"/> to <paramref name="pinned"/>,
+    /// and the part of each thread's stack its walk may not have reached (<see cref="ThreadWalk"/>) to <paramref name="unwalked"/>.
+    /// A reused thread keeps both from the walk of its identical registers and stack bytes.</summary>
+    public void AddPinnedRoots(ClrRuntime runtime, HashSet<ulong> pinned, List<UnwalkedStack> unwalked)
     {
         bool cacheable = runtime.DataTarget.DataReader.Architecture == Architecture.X64;
         var next = new Dictionary<uint, Entry>(_entries.Count);
@@ -92,20 +96,28 @@ internal sealed class StackRootCache
 
             Entry? now = cacheable ? Capture(runtime.DataTarget.DataReader, thread, context, _writable) : null;
             ulong[] roots;
+            UnwalkedStack? rest;
             if (now is not null && _entries.TryGetValue(thread.OSThreadId, out Entry? before) && now.SameAs(before))
             {
                 roots = before.Roots;
+                rest = before.Unwalked;
                 Reused++;
             }
             else
             {
-                roots = Walk(thread);
+                roots = Walk(thread, now, out rest);
                 Walked++;
+            }
+
+            if (rest is not null)
+            {
+                unwalked.Add(rest);
             }
 
             if (now is not null)
             {
                 now.Roots = roots;
+                now.Unwalked = rest;
                 next[thread.OSThreadId] = now;
             }
 
@@ -118,15 +130,38 @@ internal sealed class StackRootCache
         _entries = next; // threads that are gone are forgotten
     }
 
-    private static ulong[] Walk(ClrThread thread)
+    /// <summary>The objects of the thread's pinned stack roots, and in <paramref name="rest"/> the part of its stack the walk
+    /// may not have reached: from <paramref name="now"/>'s bytes, or (bytes unknown) an unreadable part when the walk
+    /// visibly stopped short, else null.</summary>
+    private static ulong[] Walk(ClrThread thread, Entry? now, out UnwalkedStack? rest)
     {
         var roots = new List<ulong>();
+        var slots = new List<ulong>();
         foreach (ClrStackRoot root in thread.EnumerateStackRoots())
         {
+            if (root.Address != 0)
+            {
+                slots.Add(root.Address);
+            }
+
             if (root.IsPinned && root.Object.Address != 0)
             {
                 roots.Add(root.Object.Address); // interior roots (fixed) resolve to the containing object
             }
+        }
+
+        ulong stackStart = now?.StackStart ?? 0;
+        ulong from = ThreadWalk.UnwalkedFrom(thread, stackStart, out bool stoppedShort);
+        if (now is null)
+        {
+            rest = stoppedShort ? new UnwalkedStack(thread.OSThreadId, 0, null, 0, []) : null;
+        }
+        else
+        {
+            ulong end = stackStart + (ulong)now.Stack.Length;
+            from = Math.Clamp((from + 7) & ~7UL, stackStart, end);
+            slots.Sort();
+            rest = new UnwalkedStack(thread.OSThreadId, from, now.Stack, (int)(from - stackStart), slots.ToArray());
         }
 
         return roots.ToArray();
@@ -154,7 +189,7 @@ internal sealed class StackRootCache
             return null;
         }
 
-        return new Entry(thread.Address, (int)thread.State, (byte[])context.Clone(), stack);
+        return new Entry(thread.Address, (int)thread.State, (byte[])context.Clone(), from, stack);
     }
 
     /// <summary>The end of the mapping that contains <paramref name="address"/>, or 0.</summary>
@@ -181,7 +216,7 @@ internal sealed class StackRootCache
         return 0;
     }
 
-    private sealed class Entry(ulong thread, int state, byte[] context, byte[] stack)
+    private sealed class Entry(ulong thread, int state, byte[] context, ulong stackStart, byte[] stack)
     {
         public ulong Thread { get; } = thread;
 
@@ -189,9 +224,14 @@ internal sealed class StackRootCache
 
         public byte[] Context { get; } = context;
 
+        /// <summary>The stack address of <see cref="Stack"/>[0] (the stack pointer less the red zone); 8-byte aligned.</summary>
+        public ulong StackStart { get; } = stackStart;
+
         public byte[] Stack { get; } = stack;
 
         public ulong[] Roots { get; set; } = [];
+
+        public UnwalkedStack? Unwalked { get; set; }
 
         public bool SameAs(Entry other) =>
             Thread == other.Thread && State == other.State &&

@@ -68,6 +68,11 @@ internal sealed class SweepClassifier
             return WithObject(OfRange(new UnpinnedRetainedPinFinding { ObjectNowAt = obj }, r, r.Start), v, r.Start);
         }
 
+        if (v.Kind == VerdictKind.Undecided)
+        {
+            NoteUndecided(v);
+        }
+
         return null;
     }
 
@@ -123,6 +128,11 @@ internal sealed class SweepClassifier
         }
 
         ManagedVerdict v = _heap.Classify(w);
+        if (v.Kind == VerdictKind.Undecided)
+        {
+            NoteUndecided(v);
+        }
+
         return v.Kind switch
         {
             VerdictKind.Unpinned => WithObject(OfWord(new UnpinnedWordFinding(), w, at, holder), v, w),
@@ -130,6 +140,11 @@ internal sealed class SweepClassifier
             _ => null,
         };
     }
+
+    /// <summary>Says (once per validator) that a pointer into an object only a <c>fixed</c> statement could pin was left to
+    /// the next sweep because a thread's stack could not be walked in this one (<see cref="ThreadWalk"/>).</summary>
+    private void NoteUndecided(ManagedVerdict v) =>
+        _result.PassNotes.Add(("stack-walk-short", new StackWalkShortWarning { ObjectType = v.ObjectType, ObjectSize = v.ObjectSize }));
 
     private Finding? DeadRange(ulong w, ulong at, ScanHolder holder, RangeRecord r)
     {

@@ -21,7 +21,7 @@ internal static class CallbackCalledAfterReleaseCheck
 
         ulong now = GuardRuntime.MonotonicNs();
         TimeSpan? since = releaseNs != 0 && now >= releaseNs ? TimeSpan.FromTicks((long)((now - releaseNs) / 100)) : null;
-        SourceSite access = CallerSite.FromStackWithSource("(native code on a thread with no managed caller)");
+        SourceSite access = CallerSite.FromStackWithSource(SiteKind.NativeThreadWithoutCaller);
         SourceSite created = WithStack(callback.Created, StackStore.Alloc(callback.Id));
         SourceSite? released = releaseSite is null ? null : WithStack(releaseSite, StackStore.Release(callback.Id));
         return new CallbackCalledAfterReleaseViolation(callback.Entry, callback.Target.GetType().Name)

@@ -31,9 +31,17 @@ internal static class CallerSite
     /// native transitions) and generated marshalling code (<c>*.g.cs</c>) are skipped, so a violation found inside
     /// native code names the user's method that made the P/Invoke call. Costs a full stack walk: rare paths only.</summary>
     [MethodImpl(MethodImplOptions.NoInlining)]
-    public static SourceSite FromStackWithSource(string fallbackMember) => Find(fallbackMember, requireSource: true);
+    public static SourceSite FromStackWithSource(string fallbackMember) => Find(requireSource: true) ?? SiteRegistry.Get(fallbackMember, "", 0);
 
-    private static SourceSite Find(string fallbackMember, bool requireSource)
+    /// <summary>As <see cref="FromStackWithSource(string)"/>, with the stand-in site of <paramref name="fallback"/> when no
+    /// frame has source.</summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    public static SourceSite FromStackWithSource(SiteKind fallback) => Find(requireSource: true) ?? SourceSite.StandIn(fallback);
+
+    private static SourceSite Find(string fallbackMember, bool requireSource) => Find(requireSource) ?? SiteRegistry.Get(fallbackMember, "", 0);
+
+    /// <summary>The nearest caller outside this assembly (with source when <paramref name="requireSource"/>); null when none.</summary>
+    private static SourceSite? Find(bool requireSource)
     {
         try
         {
@@ -60,10 +68,10 @@ internal static class CallerSite
         }
         catch (Exception e) when (e is not OutOfMemoryException)
         {
-            // Fall through to an unknown site.
+            // Fall through to the caller's fallback.
         }
 
-        return SiteRegistry.Get(fallbackMember, "", 0);
+        return null;
     }
 
     /// <summary><c>Type.Method</c> from a full type name and a method name; lambdas and local functions

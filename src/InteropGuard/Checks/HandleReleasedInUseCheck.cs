@@ -1,6 +1,5 @@
 // HandleReleasedInUseCheck.cs: handle-released-in-use (IG0011) when a tracked SafeHandle is released while native code retains it, and the leak (leaked-pin) of a GuardedSafeHandle finalized without Dispose; runs at releases and at ReleasedByNative.
 using System.Runtime.InteropServices;
-using InteropGuard.Shadow;
 using InteropGuard.Violations;
 
 namespace InteropGuard.Checks;
@@ -18,9 +17,12 @@ internal static class HandleReleasedInUseCheck
         }
 
         nint value = handle.DangerousGetHandle();
-        HandleReleaser by = released.Member.StartsWith('(') ? HandleReleaser.Finalizer
-            : released.Member.Contains("finalizer thread", System.StringComparison.Ordinal) ? HandleReleaser.DisposeOnFinalizerThread
-            : HandleReleaser.Dispose;
+        HandleReleaser by = released.Kind switch
+        {
+            SiteKind.FinalizerOfUndisposedHandle => HandleReleaser.Finalizer,
+            SiteKind.OnFinalizerThread => HandleReleaser.DisposeOnFinalizerThread,
+            _ => HandleReleaser.Dispose,
+        };
         return new HandleReleasedWhileRetainedViolation(value, handle.GetType().Name, by, callsInFlight)
         {
             AccessSite = retained, AllocationSite = handle.CreatedAt, ReleaseSite = released,
@@ -37,7 +39,7 @@ internal static class HandleReleasedInUseCheck
 
         SafeHandle handle = tracker.Handle;
         nint value = handle.DangerousGetHandle();
-        SourceSite unknown = SiteRegistry.Get("(Dispose, Close or a finalizer; a plain SafeHandle does not say which: derive from GuardedSafeHandle to name it)", "", 0);
+        SourceSite unknown = SourceSite.StandIn(SiteKind.UnnamedHandleCloser); // a plain SafeHandle does not say who closed it
         return new HandleClosedWhileRetainedViolation(value, handle.GetType().Name, releasedByNative)
         {
             AccessSite = retained, AllocationSite = tracker.TrackedAt, ReleaseSite = unknown,

@@ -92,12 +92,8 @@ internal static unsafe class UnpinnedManagedPointerCheck
             return null; // pinned (handle, POH, frozen, fixed), not managed, or dangling (not this check's question)
         }
 
-        // Rare and costly path: confirm with a second stop before reporting. A thread caught at a bad moment of one
-        // stop (on its way into a GC suspension) may show none of its pinned stack roots; a real bug stays unpinned.
-        if (PinConsult.Confirm(channel, value) is not { Verdict: "unpinned" } confirmed || confirmed.ObjectAddress != v.ObjectAddress)
-        {
-            return null;
-        }
+        // Unpinned is final: the validator gives it only when every thread's stack was walked as far as a pointer into the
+        // object reaches (a thread stopped where its walk stops short is asked again at a later stop).
 
         var obj = new ViolationObject(v.ObjectAddress, v.ObjectType, v.ObjectSize, v.ObjectAddress == 0 ? 0 : value - v.ObjectAddress);
         return new UnpinnedPointerAtCallViolation(value, channel.Pid) { Size = IntPtr.Size, Argument = path, AccessSite = site.ForReport(), ManagedObject = obj };

@@ -28,6 +28,7 @@ public static class SweepWarningJson
         (typeof(UntrackedFreesWarning), "untracked-frees", SweepWarningJsonContext.Default.UntrackedFreesWarning),
         (typeof(DroppedHeapBlocksWarning), "dropped-heap-blocks", SweepWarningJsonContext.Default.DroppedHeapBlocksWarning),
         (typeof(UndecidedCallbackWarning), "undecided-callback", SweepWarningJsonContext.Default.UndecidedCallbackWarning),
+        (typeof(StackWalkShortWarning), "stack-walk-short", SweepWarningJsonContext.Default.StackWalkShortWarning),
         (typeof(NoSweepDeadlineWarning), "no-sweep-deadline", SweepWarningJsonContext.Default.NoSweepDeadlineWarning),
         (typeof(NoStopSentinelWarning), "no-stop-sentinel", SweepWarningJsonContext.Default.NoStopSentinelWarning),
     ];

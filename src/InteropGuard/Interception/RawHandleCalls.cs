@@ -116,7 +116,7 @@ internal static class RawHandleCalls
             return null; // detect_handle_released_in_use=0
         }
 
-        SourceSite? released = unreachable ? SiteRegistry.Get("(the GC's finalizer thread: nothing kept the SafeHandle reachable during the call)", "", 0) : null;
+        SourceSite? released = unreachable ? SourceSite.StandIn(SiteKind.FinalizerOfUnreachableHandle) : null;
         return new RawHandleReleasedDuringCallViolation(e.Value, e.TypeName, unreachable, collected)
         {
             Argument = e.Argument, AccessSite = site.ForReport(), AllocationSite = e.CreatedAt, ReleaseSite = released,

@@ -173,6 +173,11 @@ internal static class JsonReportFormatter
 
         w.WriteStartObject(name);
         w.WriteString("member", site.Member);
+        if (site.Kind != SiteKind.Recorded)
+        {
+            w.WriteString("note", SiteWording.Note(site.Kind)); // a stand-in (no member) or a Dispose on the finalizer thread
+        }
+
         w.WriteString("file", site.File);
         w.WriteNumber("line", site.Line);
         if (site.Stack is null)

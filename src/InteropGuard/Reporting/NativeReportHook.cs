@@ -30,7 +30,7 @@ internal static unsafe class NativeReportHook
             if (kind != ViolationKind.None)
             {
                 var shape = new NativeReportedViolation(kind, (nint)violation->Address) { RedzoneOffset = (long)violation->Detail };
-                Reporter.Report(ViolationFactory.FromNative(shape, in *violation, CallerSite.FromStackWithSource("native code"), detected), throwOnReport: false);
+                Reporter.Report(ViolationFactory.FromNative(shape, in *violation, CallerSite.FromStackWithSource(SiteKind.NativeCode), detected), throwOnReport: false);
             }
         }
         catch (Exception e)

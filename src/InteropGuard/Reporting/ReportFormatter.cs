@@ -89,7 +89,7 @@ internal static class ReportFormatter
         }
 
         string where = s.File.Length == 0 ? "" : " " + s.FileName + ":" + s.Line.ToString(Inv);
-        string member = s.Member.Length == 0 ? "" : " in " + s.Member;
+        string member = s.Kind == SiteKind.Recorded && s.Member.Length == 0 ? "" : " in " + SiteWording.Member(s);
         return head + where + member;
     }
 
@@ -248,7 +248,7 @@ internal static class ReportFormatter
         ViolationKind.ArrayPoolUseAfterReturn => "return a pooled array only after native code and async I/O are done with it; copy the data out if it must outlive the rent.",
         ViolationKind.HandleReleasedInUse when v is RawHandleReleasedDuringCallViolation =>
             "keep the SafeHandle reachable and open for the whole call: bracket the call with DangerousAddRef/DangerousRelease, put GC.KeepAlive(owner) after it, or declare the P/Invoke parameter as the SafeHandle type (the marshaller does both).",
-        ViolationKind.HandleReleasedInUse when v.ReleaseSite is { Member: var m } && m.Contains("finalizer", StringComparison.Ordinal) =>
+        ViolationKind.HandleReleasedInUse when SiteWording.IsFinalizerThread(v.ReleaseSite) =>
             "a finalizer released the handle while native code used it: keep the handle's owner alive until the native use ends (GC.KeepAlive(this) after the call, or pass the SafeHandle itself instead of DangerousGetHandle()), and call ReleasedByNative() before the owner may be finalized.",
         ViolationKind.HandleReleasedInUse => "keep the SafeHandle open until native code stops using it: dispose it after the call returns or after ReleasedByNative() (GC.KeepAlive / DangerousAddRef around raw uses).",
         ViolationKind.LeakedPin when v is HandleFinalizedViolation =>
@@ -458,7 +458,7 @@ internal static class ReportFormatter
             return;
         }
 
-        sb.Append(site.Member.Length == 0 ? "<unknown>" : site.Member);
+        sb.Append(SiteWording.Member(site));
         if (site.File.Length > 0)
         {
             sb.Append("  ").Append(Path.GetFileName(site.File)).Append(':').Append(site.Line.ToString(Inv));

@@ -204,7 +204,7 @@ internal static class SarifReportFormatter
         w.WriteStartObject();
         w.WriteNumber("id", id);
         w.WriteStartObject("message");
-        w.WriteString("text", text + (site.Member.Length > 0 ? " (" + site.Member + ")" : ""));
+        w.WriteString("text", text + (site.Member.Length > 0 || site.Kind != SiteKind.Recorded ? " (" + SiteWording.Member(site) + ")" : ""));
         w.WriteEndObject();
         WritePhysical(w, site, root);
         w.WriteEndObject();

@@ -190,5 +190,5 @@ public sealed class Suppressions
     private static bool TextMatches(string? text, string pattern) => text is not null && Contains(text, pattern);
 
     private static bool SiteMatches(SourceSite? site, string pattern) =>
-        site is not null && (Contains(site.Member, pattern) || Contains(site.File, pattern) || (site.Stack is not null && Contains(site.Stack, pattern)));
+        site is not null && (Contains(site.Kind == SiteKind.Recorded ? site.Member : SiteWording.Member(site), pattern) || Contains(site.File, pattern) || (site.Stack is not null && Contains(site.Stack, pattern)));
 }

@@ -34,6 +34,8 @@ public static class SweepWarningWording
             $"{d.Count ?? 0} native-heap blocks were left untracked because the registry's slots around them were full; raise native_heap_blocks (now {d.Capacity ?? 0})."),
         UndecidedCallbackWarning c => Text(
             $"native memory holds the function pointer of a delegate passed for one call at {c.CallSite?.Short ?? "an unknown site"}, and later calls there passed other delegates; InteropGuard follows only the latest delegate per call site and cannot tell whether this one is still alive. If native code keeps the callback, mark the P/Invoke parameter [RetainedByNative]."),
+        StackWalkShortWarning k => Text(
+            $"native memory holds a pointer into {k.ObjectType ?? "an object"} ({k.ObjectSize ?? 0} bytes) that no handle pins, and a thread was stopped where its stack cannot be walked to the end, with a pointer into the object beyond where its walk stopped: a fixed statement there may pin it, so this sweep left it undecided; the next sweep decides it."),
         NoSweepDeadlineWarning n => Text(
             $"no hard sweep deadline ({n.Shell} not found): a validator that is stopped or hung keeps process {n.TargetPid ?? 0} stopped until it dies; if that happens, kill the validator."),
         NoStopSentinelWarning s => Text(

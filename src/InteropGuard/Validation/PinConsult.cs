@@ -80,24 +80,6 @@ internal static class PinConsult
         }
     }
 
-    /// <summary>Asks about <paramref name="address"/> alone in a request of its own (a fresh stop, no earlier answer
-    /// reused): the second look before an unpinned verdict is reported. Null when the validator stopped or timed out.</summary>
-    public static PinVerdict? Confirm(ValidatorChannel channel, nint address)
-    {
-        lock (s_gate)
-        {
-            int epoch = GC.CollectionCount(0);
-            ValidatorClassify? request = channel.Classify([address], GuardRuntime.Options.ValidatorTimeoutMs);
-            if (request is not { Completed: true })
-            {
-                return null;
-            }
-
-            Remember(request.Verdicts, epoch);
-            return request.Verdicts.TryGetValue(address, out PinVerdict verdict) ? verdict : null;
-        }
-    }
-
     /// <summary>Remembers <paramref name="address"/> as allowed until the GC after <paramref name="epoch"/> (the
     /// <see cref="GC.CollectionCount"/> of generation 0 read before deciding): inside a live pin of InteropGuard. Until
     /// a GC the object cannot move, and a pin released meanwhile is use-after-unpin at the boundary check.

@@ -196,7 +196,7 @@ internal sealed class ValidatorChannel
         ValidatorMessage? message = ValidatorMessage.TryParse(line);
         if (message is null)
         {
-            SayOnce("garbage", $"InteropGuard: warning: the validator (pid {_pid}) wrote a line that is not a protocol message; it is ignored, and so are later ones: {Shorten(line)}");
+            SayOnce("garbage", ValidatorStatusWarnings.NotAMessage(_pid, Shorten(line)));
             return;
         }
 
@@ -210,8 +210,7 @@ internal sealed class ValidatorChannel
                 _readyOrStopped.Set();
                 if (GuardRuntime.Options.Verbosity >= 1)
                 {
-                    double? warmup = JsonFields.Double(root, "warmupMs");
-                    Reporter.Warn($"InteropGuard: the validator (pid {_pid}) is ready" + (warmup is { } ms ? " after " + ms.ToString("0.0", CultureInfo.InvariantCulture) + " ms" : ""));
+                    Reporter.Warn(ValidatorStatusWarnings.Ready(_pid, JsonFields.Double(root, "warmupMs")));
                 }
 
                 break;
@@ -230,7 +229,7 @@ internal sealed class ValidatorChannel
             case ValidatorEvent.Error:
             case ValidatorEvent.Warning:
                 string text = SweepWarningJson.Read(root) is { } warning ? SweepWarningWording.Text(warning) : "(no message)";
-                SayOnce("w:" + text, $"InteropGuard: warning: the validator (pid {_pid}): {text}");
+                SayOnce("w:" + text, ValidatorStatusWarnings.Relayed(_pid, text));
                 break;
             default:
                 break; // an event of a newer validator: ignored
@@ -252,7 +251,7 @@ internal sealed class ValidatorChannel
                 }
                 catch (Exception e)
                 {
-                    SayOnce("internal", $"InteropGuard: warning: a line from the validator (pid {_pid}) could not be handled ({e.GetType().Name}: {e.Message}); it is ignored: {Shorten(line)}");
+                    SayOnce("internal", ValidatorStatusWarnings.LineNotHandled(_pid, e, Shorten(line)));
                 }
             }
 
@@ -273,7 +272,7 @@ internal sealed class ValidatorChannel
         Violation? v = ValidatorFindingParser.ToViolation(root, Origin(sweepId, JsonFields.Int64(root, "n", 0)), out string? badKind);
         if (v is null)
         {
-            SayOnce("kind:" + badKind, $"InteropGuard: warning: the validator (pid {_pid}) reported a finding of unknown kind '{badKind}'; it is ignored (is InteropGuard.Cli newer than InteropGuard.dll?)");
+            SayOnce("kind:" + badKind, ValidatorStatusWarnings.UnknownKind(_pid, badKind));
             return;
         }
 
@@ -361,7 +360,7 @@ internal sealed class ValidatorChannel
             _fatal = true;
         }
 
-        Reporter.Warn($"InteropGuard: warning: the validator (pid {_pid}) cannot go on: {message}; validation is off, call-boundary checks continue");
+        Reporter.Warn(ValidatorStatusWarnings.Fatal(_pid, message));
         Stop("fatal error", warn: false, kill: false); // it exits by itself after a fatal error; closing stdin makes sure
     }
 
@@ -390,7 +389,7 @@ internal sealed class ValidatorChannel
 
         if (warn && !quiet)
         {
-            Reporter.Warn($"InteropGuard: warning: the validator (pid {_pid}) stopped ({reason}); validation is off, call-boundary checks continue");
+            Reporter.Warn(ValidatorStatusWarnings.Stopped(_pid, reason));
         }
 
         foreach (ValidatorSweep sweep in pending)

@@ -87,7 +87,7 @@ internal static class ValidatorSession
     {
         if (ValidatorChannel.OnReaderThread)
         {
-            Reporter.Warn("InteropGuard: warning: Guard.Validate called from a ViolationReported handler of a validator finding returns no findings (it would wait for itself); call it from another thread.");
+            Reporter.Warn(ValidatorStatusWarnings.ValidateOnReaderThread);
             return [];
         }
 
@@ -98,7 +98,7 @@ internal static class ValidatorSession
         {
             if (Interlocked.Exchange(ref s_notRunningSaid, 1) == 0)
             {
-                Reporter.Warn("InteropGuard: warning: Guard.Validate: the validator is not running (see the warning above), so nothing was validated; it returns no findings from now on. Call-boundary checks continue.");
+                Reporter.Warn(ValidatorStatusWarnings.ValidateWithoutValidator);
             }
 
             return [];
@@ -115,8 +115,7 @@ internal static class ValidatorSession
             ValidatorCommand? command = ValidatorLocator.Find(validatorPath, looked);
             if (command is null)
             {
-                Reporter.Warn("InteropGuard: warning: INTEROPGUARD=2 but the validator was not found (looked at: " + string.Join(", ", looked)
-                    + "); validation is off, call-boundary checks continue. Put the interopguard tool on PATH or set INTEROPGUARD_OPTIONS=validator_path=<path of InteropGuard.Cli.dll>.");
+                Reporter.Warn(ValidatorStatusWarnings.NotFound(looked));
                 return;
             }
 
@@ -128,19 +127,19 @@ internal static class ValidatorSession
             }
             catch (Exception e) when (e is Win32Exception or InvalidOperationException or PlatformNotSupportedException)
             {
-                Reporter.Warn($"InteropGuard: warning: the validator '{command.Shown}' could not be started ({e.Message}); validation is off, call-boundary checks continue.");
+                Reporter.Warn(ValidatorStatusWarnings.CouldNotStart(command.Shown, e.Message));
                 return;
             }
 
             if (GuardRuntime.Options.Verbosity >= 2)
             {
-                Reporter.Warn($"InteropGuard: started the validator (pid {process.Pid}): {command.Shown} {string.Join(' ', ValidatorProcess.Arguments(command, self, table)[command.LeadingArguments.Count..])}");
+                Reporter.Warn(ValidatorStatusWarnings.Started(process.Pid, command.Shown, ValidatorProcess.Arguments(command, self, table)[command.LeadingArguments.Count..]));
             }
 
             int error = IgNative.ig_set_ptracer(process.Pid);
             if (error != 0)
             {
-                Reporter.Warn($"InteropGuard: warning: prctl(PR_SET_PTRACER, {process.Pid}) failed (errno {error}); the validator may be refused when it attaches (see /proc/sys/kernel/yama/ptrace_scope).");
+                Reporter.Warn(ValidatorStatusWarnings.PtracerRefused(process.Pid, error));
             }
 
             var channel = new ValidatorChannel(process.Pid, process.Input, process.Output, () => process.DescribeEnd(ExitCodeWaitMs), process.Kill);
@@ -151,7 +150,7 @@ internal static class ValidatorSession
         }
         catch (Exception e)
         {
-            Reporter.Warn($"InteropGuard: warning: the validator could not be started ({e.GetType().Name}: {e.Message}); validation is off, call-boundary checks continue.");
+            Reporter.Warn(ValidatorStatusWarnings.StartFailed(e));
         }
         finally
         {
@@ -187,7 +186,7 @@ internal static class ValidatorSession
         }
         catch (Exception e)
         {
-            Reporter.Warn($"InteropGuard: warning: the exit sweep failed ({e.GetType().Name}: {e.Message}).");
+            Reporter.Warn(ValidatorStatusWarnings.ExitSweepFailed(e));
         }
     }
 }

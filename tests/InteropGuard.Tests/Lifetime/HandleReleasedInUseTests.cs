@@ -90,10 +90,12 @@ public sealed class HandleReleasedInUseTests : GuardedFixture
         Assert.That(v.Kind, Is.EqualTo(ViolationKind.HandleReleasedInUse));
         Assert.That(v.Address, Is.EqualTo(handle.DangerousGetHandle()));
         AssertSite(v.AccessSite, Here.File(), Connection.RetainLine, "Retain", "retained");
-        AssertSite(v.ReleaseSite, Here.File(), Connection.FinalizerLine, "Connection.Finalize (on the finalizer thread)", "released");
+        AssertSite(v.ReleaseSite, Here.File(), Connection.FinalizerLine, "Connection.Finalize", "released");
+        Assert.That(v.ReleaseSite!.Kind, Is.EqualTo(SiteKind.OnFinalizerThread), "the Dispose ran on the finalizer thread");
         Assert.That(v.AllocationSite!.Member, Does.Contain("TestHandle..ctor"));
         string report = v.ToString();
         Assert.That(report, Does.Contain("was released by a Dispose on the finalizer thread (an owner's finalizer) while native code still retained it"));
+        Assert.That(report, Does.Contain("Handle released by:\n  #0 Connection.Finalize (on the finalizer thread)  "));
         Assert.That(report, Does.Contain("Native use still outstanding (retained by native code at):").And.Contain("Handle released by:").And.Contain("Handle created by:"));
         Assert.That(report, Does.Contain("HINT: a finalizer released the handle while native code used it: keep the handle's owner alive"));
         Assert.That(report, Does.Contain("HINT: to turn this check off set INTEROPGUARD_OPTIONS=detect_handle_released_in_use=0"));

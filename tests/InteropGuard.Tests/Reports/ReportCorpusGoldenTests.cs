@@ -32,7 +32,7 @@ public sealed class ReportCorpusGoldenTests
     private static Violation Fixed(Violation v) => v with { Thread = Worker, Time = At };
 
     /// <summary>The corpus: a name and the violation, in report order.</summary>
-    private static IEnumerable<(string Name, Violation V)> Corpus()
+    internal static IEnumerable<(string Name, Violation V)> Corpus()
     {
         // Pointers at a call (ig_check found the argument in a freed, released or out-of-bounds range).
         yield return ("call: use after free", Fixed(new PointerAtCallViolation(ViolationKind.NativeUseAfterFree, Block + 16) { Size = 4, Argument = "src", AccessSite = Access, Range = new(RangeKind.NativeBlock, Block, 256), AllocationSite = Alloc, ReleaseSite = Stacked, SinceRelease = Since }));
@@ -78,15 +78,15 @@ public sealed class ReportCorpusGoldenTests
 
         // Callbacks and SafeHandles.
         yield return ("callback: called after release", Fixed(new CallbackCalledAfterReleaseViolation(Block, "Comparison") { AccessSite = Access, Range = new(RangeKind.Callback, Block, 1), AllocationSite = Alloc, ReleaseSite = Stacked, SinceRelease = Since }));
-        yield return ("callback: called after release from a native thread", Fixed(new CallbackCalledAfterReleaseViolation(Block, "Comparison") { AccessSite = new SourceSite("(native code on a thread with no managed caller)", "", 0), Range = new(RangeKind.Callback, Block, 1), AllocationSite = Alloc }));
+        yield return ("callback: called after release from a native thread", Fixed(new CallbackCalledAfterReleaseViolation(Block, "Comparison") { AccessSite = SourceSite.StandIn(SiteKind.NativeThreadWithoutCaller), Range = new(RangeKind.Callback, Block, 1), AllocationSite = Alloc }));
         yield return ("handle: released while retained", Fixed(new HandleReleasedWhileRetainedViolation(0x1c, "FileHandle", HandleReleaser.Dispose, 0) { AccessSite = Access, AllocationSite = Alloc, ReleaseSite = Free }));
-        yield return ("handle: finalized while retained", Fixed(new HandleReleasedWhileRetainedViolation(0x1c, "FileHandle", HandleReleaser.Finalizer, 1) { AccessSite = Access, AllocationSite = Alloc, ReleaseSite = new SourceSite("(finalizer of FileHandle)", "", 0) }));
-        yield return ("handle: disposed on the finalizer thread while retained", Fixed(new HandleReleasedWhileRetainedViolation(0x1c, "FileHandle", HandleReleaser.DisposeOnFinalizerThread, 2) { AccessSite = Access, AllocationSite = Alloc, ReleaseSite = Free }));
-        yield return ("handle: closed while retained", Fixed(new HandleClosedWhileRetainedViolation(0x1c, "SafeFileHandle", Free) { AccessSite = Access, AllocationSite = Alloc, ReleaseSite = new SourceSite("(Dispose, Close or a finalizer)", "", 0) }));
+        yield return ("handle: finalized while retained", Fixed(new HandleReleasedWhileRetainedViolation(0x1c, "FileHandle", HandleReleaser.Finalizer, 1) { AccessSite = Access, AllocationSite = Alloc, ReleaseSite = SourceSite.StandIn(SiteKind.FinalizerOfUndisposedHandle) }));
+        yield return ("handle: disposed on the finalizer thread while retained", Fixed(new HandleReleasedWhileRetainedViolation(0x1c, "FileHandle", HandleReleaser.DisposeOnFinalizerThread, 2) { AccessSite = Access, AllocationSite = Alloc, ReleaseSite = Free.OnFinalizerThread() }));
+        yield return ("handle: closed while retained", Fixed(new HandleClosedWhileRetainedViolation(0x1c, "SafeFileHandle", Free) { AccessSite = Access, AllocationSite = Alloc, ReleaseSite = SourceSite.StandIn(SiteKind.UnnamedHandleCloser) }));
         yield return ("handle: finalized without Dispose", Fixed(new HandleFinalizedViolation(0x1c, "FileHandle") { AccessSite = Alloc, AllocationSite = Alloc }));
         yield return ("call: handle closed during the call", Fixed(new HandleClosedDuringCallViolation(0x1c, "FileHandle") { Argument = "handle", AccessSite = Access, AllocationSite = Alloc, ReleaseSite = Free }));
-        yield return ("call: raw handle unreachable", Fixed(new RawHandleReleasedDuringCallViolation(0x1c, "FileHandle", true, false) { Argument = "h.DangerousGetHandle()", AccessSite = Access, AllocationSite = Alloc, ReleaseSite = new SourceSite("(the GC's finalizer thread)", "", 0) }));
-        yield return ("call: raw handle collected", Fixed(new RawHandleReleasedDuringCallViolation(0x1c, "FileHandle", true, true) { Argument = "h.DangerousGetHandle()", AccessSite = Access, ReleaseSite = new SourceSite("(the GC's finalizer thread)", "", 0) }));
+        yield return ("call: raw handle unreachable", Fixed(new RawHandleReleasedDuringCallViolation(0x1c, "FileHandle", true, false) { Argument = "h.DangerousGetHandle()", AccessSite = Access, AllocationSite = Alloc, ReleaseSite = SourceSite.StandIn(SiteKind.FinalizerOfUnreachableHandle) }));
+        yield return ("call: raw handle collected", Fixed(new RawHandleReleasedDuringCallViolation(0x1c, "FileHandle", true, true) { Argument = "h.DangerousGetHandle()", AccessSite = Access, ReleaseSite = SourceSite.StandIn(SiteKind.FinalizerOfUnreachableHandle) }));
         yield return ("call: raw handle closed", Fixed(new RawHandleReleasedDuringCallViolation(0x1c, "FileHandle", false, false) { Argument = "h.DangerousGetHandle()", AccessSite = Access, AllocationSite = Alloc }));
 
         // Asked of the validator at the call.

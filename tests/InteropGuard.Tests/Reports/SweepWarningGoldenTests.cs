@@ -34,6 +34,8 @@ public sealed class SweepWarningGoldenTests
             "40 native-heap blocks were left untracked because the registry's slots around them were full; raise native_heap_blocks (now 65536)."),
         (new UndecidedCallbackWarning { CallSite = new FindingSite("App.Sort", "/src/App/Sorter.cs", 31) },
             "native memory holds the function pointer of a delegate passed for one call at Sorter.cs:31, and later calls there passed other delegates; InteropGuard follows only the latest delegate per call site and cannot tell whether this one is still alive. If native code keeps the callback, mark the P/Invoke parameter [RetainedByNative]."),
+        (new StackWalkShortWarning { ObjectType = "System.Int32[]", ObjectSize = 88 },
+            "native memory holds a pointer into System.Int32[] (88 bytes) that no handle pins, and a thread was stopped where its stack cannot be walked to the end, with a pointer into the object beyond where its walk stopped: a fixed statement there may pin it, so this sweep left it undecided; the next sweep decides it."),
         (new NoSweepDeadlineWarning { Shell = "/bin/bash", TargetPid = 4242 },
             "no hard sweep deadline (/bin/bash not found): a validator that is stopped or hung keeps process 4242 stopped until it dies; if that happens, kill the validator."),
         (new NoStopSentinelWarning { Error = "No such file or directory" },

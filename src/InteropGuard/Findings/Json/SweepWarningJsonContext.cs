@@ -17,6 +17,7 @@ namespace InteropGuard.Findings.Json;
 [JsonSerializable(typeof(UntrackedFreesWarning))]
 [JsonSerializable(typeof(DroppedHeapBlocksWarning))]
 [JsonSerializable(typeof(UndecidedCallbackWarning))]
+[JsonSerializable(typeof(StackWalkShortWarning))]
 [JsonSerializable(typeof(NoSweepDeadlineWarning))]
 [JsonSerializable(typeof(NoStopSentinelWarning))]
 internal sealed partial class SweepWarningJsonContext : JsonSerializerContext;
