@@ -1,5 +1,6 @@
 // FindingKinds.cs: the kinds a sweep can report, named through the runtime's kind table (generated from ig_kinds.inc).
 using System;
+using System.Linq;
 using InteropGuard;
 
 namespace InteropGuard.Validator;
@@ -32,12 +33,8 @@ public static class FindingKinds
     /// <summary>Native memory holds a pointer into a memory-mapped view that was released (unmapped).</summary>
     public static readonly string UseAfterUnmap = ViolationKinds.GetName(ViolationKind.UseAfterUnmap);
 
-    /// <summary>Every kind above.</summary>
-    public static readonly string[] All =
-    [
-        UnpinnedManagedPointer, DanglingManagedPointer, NativeUseAfterFree, UseAfterUnpin,
-        NativeBufferOverflow, LeakedPin, CollectedDelegateCallback, UseAfterUnmap,
-    ];
+    /// <summary>Every kind above: <see cref="Findings.SweepKinds.All"/>, spelled as in reports.</summary>
+    public static readonly string[] All = [.. Findings.SweepKinds.All.Select(ViolationKinds.GetName)];
 
     /// <summary>The option that turns <paramref name="kind"/> off, e.g. <c>detect_leaked_pin</c>; the empty string for
     /// text that is not a kind string.</summary>

@@ -45,13 +45,8 @@ internal static class ShapeKinds
         [typeof(HandleClosedWhileRetainedViolation)] = [ViolationKind.HandleReleasedInUse],
         [typeof(HandleFinalizedViolation)] = [ViolationKind.LeakedPin],
 
-        // A validator finding: the kinds a sweep reports (the validator's FindingKinds, SweepClassifier.KindOf).
-        [typeof(ValidatorViolation)] =
-        [
-            ViolationKind.UnpinnedManagedPointer, ViolationKind.DanglingManagedPointer, ViolationKind.NativeUseAfterFree,
-            ViolationKind.UseAfterUnpin, ViolationKind.NativeBufferOverflow, ViolationKind.LeakedPin,
-            ViolationKind.CollectedDelegateCallback, ViolationKind.UseAfterUnmap,
-        ],
+        // A validator finding: the kinds a sweep reports (declared once in Findings/SweepKinds, which the validator reads too).
+        [typeof(ValidatorViolation)] = [.. Findings.SweepKinds.All],
     };
 
     /// <summary>Every shape record with a row.</summary>
