@@ -14,12 +14,13 @@ internal static partial class Native
 
 internal static class Program
 {
-    private static readonly byte[] s_rows = new byte[64];
-
     private static int Main()
     {
-        s_rows.AsSpan().Fill(3);
-        Console.WriteLine("sum " + Native.Sum(s_rows, 64));  // FIXED: read while the call pins the array
+        // Allocated here, as in Buggy.cs: an array a static readonly initializer stores lands on a frozen segment, which
+        // never moves, so the program would not be the one it stands for.
+        byte[] rows = new byte[64];
+        rows.AsSpan().Fill(3);
+        Console.WriteLine("sum " + Native.Sum(rows, 64));  // FIXED: read while the call pins the array
         Native.Keep(null);                                    // nothing kept past a call
         Console.WriteLine("done");
         return 0;

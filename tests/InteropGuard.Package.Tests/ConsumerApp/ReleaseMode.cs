@@ -13,22 +13,23 @@ internal static class Native
 
 internal static class Program
 {
-    private static readonly byte[] s_rows = new byte[64];
-
     private static int Main(string[] args)
     {
-        s_rows.AsSpan().Fill(3);
+        // Allocated here, as in Buggy.cs: an array a static readonly initializer stores lands on a frozen segment, which
+        // never moves, so the program would not be the one it stands for.
+        byte[] rows = new byte[64];
+        rows.AsSpan().Fill(3);
         Console.WriteLine("mode " + Guard.Mode);
         try
         {
             if (args.Length > 0 && args[0] == "fixed")
             {
-                using Pin pin = Guard.Pin(s_rows);
+                using Pin pin = Guard.Pin(rows);
                 Console.WriteLine("sum " + Native.Sum(pin.Pointer, 64));   // FIXED: read while the pin is live
             }
             else
             {
-                Pin pin = Guard.Pin(s_rows);
+                Pin pin = Guard.Pin(rows);
                 pin.Dispose();
                 Console.WriteLine("sum " + Native.Sum(pin.Pointer, 64));   // BUG: the pin was disposed
             }
