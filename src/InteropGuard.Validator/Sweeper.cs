@@ -292,20 +292,26 @@ public sealed class Sweeper : IDisposable
 
     /// <summary>One stop of <see cref="Classify"/>: the verdicts (an undecided one as <see cref="AddressClass.Unknown"/>
     /// with its reason), or null when a GC was in progress.</summary>
-    private AddressVerdict[]? TryClassifyStopped(IReadOnlyList<ulong> addresses, ref double pauseMs)
+    // Stops the target with the stop sentinel told first: if this process dies while the target is stopped, the
+    // sentinel resumes it. A stop that fails to begin is an ended stop.
+    private TargetStop BeginStop()
     {
-        long start = Stopwatch.GetTimestamp();
-        _sentinel.StopBegins(); // if this process dies while the target is stopped, the sentinel resumes it
-        TargetStop stop;
+        _sentinel.StopBegins();
         try
         {
-            stop = TargetStop.Begin(ProcessId, KeepRuntime, ref _live);
+            return TargetStop.Begin(ProcessId, KeepRuntime, ref _live);
         }
         catch
         {
             _sentinel.StopEnded();
             throw;
         }
+    }
+
+    private AddressVerdict[]? TryClassifyStopped(IReadOnlyList<ulong> addresses, ref double pauseMs)
+    {
+        long start = Stopwatch.GetTimestamp();
+        TargetStop stop = BeginStop();
 
         try
         {
@@ -380,17 +386,7 @@ public sealed class Sweeper : IDisposable
         pauseMs = cpuMs = 0;
         long start = Stopwatch.GetTimestamp();
         double cpuStart = ThreadCpuTime.NowMs();
-        _sentinel.StopBegins();
-        TargetStop stop;
-        try
-        {
-            stop = TargetStop.Begin(ProcessId, KeepRuntime, ref _live);
-        }
-        catch
-        {
-            _sentinel.StopEnded();
-            throw;
-        }
+        TargetStop stop = BeginStop();
 
         try
         {
