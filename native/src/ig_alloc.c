@@ -111,37 +111,71 @@ static void _ig_poison(uint8_t *p, size_t n, uint8_t value) {
 }
 
 /* ---------------------------------------------------------------------------------------------------
- * Reuse cache (see _ig_reuse_t): blocks of up to IG_REUSE_MAX_TOTAL extent bytes, at most IG_REUSE_MAX_BYTES per
- * thread. A program that frees and allocates blocks of one size (the common case) then pays neither libc's malloc
- * and free nor an index remove and insert per block: the block keeps its place in the index while it waits.
+ * Size classes and the reuse cache (see _ig_reuse_t). A block of the default alignment whose extent (header to the
+ * end of the right redzone) is at most IG_REUSE_MAX_TOTAL bytes is made with an extent of its size class, the right
+ * redzone taking the slack, so a block that leaves the quarantine can serve the next allocation of any size of its
+ * class in place. The classes: 64 bytes (the smallest extent), then four per power of two, each a quarter of it
+ * apart (80, 96, 112, 128, 160, 192, ..., 128 KiB): at most a quarter of the extent is slack. An overflow into the
+ * slack is an overflow into the redzone (canary bytes, checked at free, by ig_verify and the validator; ig_check
+ * counts the user bytes), so a class costs canary bytes, never detection.
+ *
+ * A thread keeps up to IG_REUSE_DEPTH blocks per class and IG_REUSE_MAX_BYTES in all. A program whose sizes vary
+ * then pays neither libc's malloc and free nor an index remove and insert per block: the block keeps its place in
+ * the index while it waits, and its entries are rewritten in place when it is taken.
  * ------------------------------------------------------------------------------------------------ */
 #define IG_REUSE_MAX_TOTAL ((uint64_t)128 << 10)
-#define IG_REUSE_MAX_BYTES ((uint64_t)2 << 20)
+#define IG_REUSE_MAX_BYTES ((uint64_t)4 << 20)
 
-IG_INLINE _ig_reuse_t *_ig_reuse_bucket(_ig_thread_t *t, uint64_t total) {
-  return &t->reuse[(total >> 4) & (IG_REUSE_BUCKETS - 1)];
+_Static_assert(IG_REUSE_CLASSES == 1 + 4 * (17 - 6), "one class for 64 bytes, four per power of two up to 128 KiB");
+_Static_assert(IG_REUSE_MAX_TOTAL / 8 + 2048 + 15 <= 0xFFFF,
+               "the top classes' step (the most slack) plus the largest redzone and pad fits redzone_right (16 bits)");
+
+/* The class of the smallest extent that holds `total` bytes (64 < total <= IG_REUSE_MAX_TOTAL, or 64 and below). */
+IG_INLINE uint32_t _ig_class_of(uint64_t total) {
+  if (total <= 64) return 0;
+  uint32_t k = 63u - (uint32_t)__builtin_clzll(total - 1); /* total in (2^k, 2^(k+1)] */
+  uint64_t step = (uint64_t)1 << (k - 2);
+  uint32_t m = (uint32_t)((total - ((uint64_t)1 << k) + step - 1) >> (k - 2)); /* 1..4 quarters above 2^k */
+  return 1 + (k - 6) * 4 + (m - 1);
 }
 
-/* A held block of exactly `total` extent bytes (its FREED record's id in *id), or NULL. */
-static uint8_t *_ig_reuse_take(uint64_t total, uint64_t *id) {
+/* The extent bytes of class c. */
+IG_INLINE uint64_t _ig_class_size(uint32_t c) {
+  if (c == 0) return 64;
+  uint32_t k = 6 + (c - 1) / 4, m = 1 + (c - 1) % 4;
+  return ((uint64_t)1 << k) + ((uint64_t)m << (k - 2));
+}
+
+/* A held block of class c (its FREED record's id in *id), or NULL. */
+static uint8_t *_ig_reuse_take(uint32_t c, uint64_t *id) {
   _ig_thread_t *t = _ig_thread();
-  _ig_reuse_t *b = _ig_reuse_bucket(t, total);
-  if (b->count == 0 || b->total != total) return NULL;
+  _ig_reuse_t *b = &t->reuse[c];
+  if (b->count == 0) return NULL;
   uint32_t k = --b->count;
-  t->reuse_bytes -= total;
+  t->reuse_bytes -= _ig_class_size(c);
   *id = b->id[k];
   return (uint8_t *)(uintptr_t)b->base[k];
 }
 
+/* The class bucket that would keep an evicted block now, or NULL (aligned and big blocks, a full bucket or thread). */
+static _ig_reuse_t *_ig_reuse_room(const _ig_qitem_t *it) {
+  uint64_t total = (uint64_t)it->rz_left + it->size + it->rz_right;
+  if (it->rz_left != IG_LEFT_MIN || total > IG_REUSE_MAX_TOTAL) return NULL; /* aligned blocks and big ones: libc */
+  uint32_t c = _ig_class_of(total);
+  if (_ig_class_size(c) != total) return NULL; /* defensive: every such block is made to its class's extent */
+  _ig_thread_t *t = _ig_thread();
+  _ig_reuse_t *b = &t->reuse[c];
+  return t->reuse_bytes + total > IG_REUSE_MAX_BYTES || b->count == IG_REUSE_DEPTH ? NULL : b;
+}
+
+bool _ig_reuse_would_keep(const _ig_qitem_t *it) { return _ig_reuse_room(it) != NULL; }
+
 /* Keeps an evicted block (already checked, still FREED in the index and the table); false when it does not fit. */
 static bool _ig_reuse_put(const _ig_qitem_t *it) {
+  _ig_reuse_t *b = _ig_reuse_room(it);
+  if (b == NULL) return false;
   uint64_t total = (uint64_t)it->rz_left + it->size + it->rz_right;
-  if (it->rz_left != IG_LEFT_MIN || total > IG_REUSE_MAX_TOTAL) return false; /* aligned blocks and big ones: libc */
   _ig_thread_t *t = _ig_thread();
-  _ig_reuse_t *b = _ig_reuse_bucket(t, total);
-  if (t->reuse_bytes + total > IG_REUSE_MAX_BYTES || (b->count != 0 && (b->total != total || b->count == IG_REUSE_DEPTH)))
-    return false;
-  b->total = total;
   b->base[b->count] = it->start - it->rz_left;
   b->id[b->count] = IG_LOAD(&_ig_record(it->slot)->id);
   b->count++;
@@ -150,12 +184,13 @@ static bool _ig_reuse_put(const _ig_qitem_t *it) {
 }
 
 void _ig_reuse_flush(_ig_thread_t *t) {
-  for (uint32_t i = 0; i < IG_REUSE_BUCKETS; i++) {
-    _ig_reuse_t *b = &t->reuse[i];
+  for (uint32_t c = 0; c < IG_REUSE_CLASSES; c++) {
+    _ig_reuse_t *b = &t->reuse[c];
+    uint64_t total = _ig_class_size(c);
     while (b->count > 0) {
       uint32_t k = --b->count;
       uint32_t slot = _ig_id_slot(b->id[k]);
-      _ig_index_remove(slot, b->base[k], b->base[k] + b->total);
+      _ig_index_remove(slot, b->base[k], b->base[k] + total);
       free((void *)(uintptr_t)b->base[k]);
       _ig_record_retire(slot);
     }
@@ -194,9 +229,14 @@ static void *_ig_alloc(size_t size, size_t align, uint32_t site, bool zero) {
   if (IG_LIKELY(base == NULL)) {
     right = _ig_right_redzone(size);
     size_t total = left + size + right;
-    if (align <= 16) {
-      base = _ig_reuse_take(total, &reused);
+    if (align <= 16 && total <= IG_REUSE_MAX_TOTAL) {
+      uint32_t c = _ig_class_of(total);
+      right += (size_t)_ig_class_size(c) - total; /* the class's slack is redzone */
+      total = (size_t)_ig_class_size(c);
+      base = _ig_reuse_take(c, &reused);
       if (base == NULL) base = malloc(total);
+    } else if (align <= 16) {
+      base = malloc(total);
     } else {
       void *p = NULL;
       base = posix_memalign(&p, align, total) == 0 ? p : NULL;

@@ -41,18 +41,199 @@ static void test_malloc_basic(void) {
   }
 }
 
+/* The extent (left redzone + size + right redzone) of a block of the default alignment up to 128 KiB is its size
+ * class: 64 bytes, then four per power of two (80, 96, 112, 128, 160, ...). */
+static int is_class_size(uint64_t total) {
+  if (total == 64) return 1;
+  for (uint64_t p = 64; p < ((uint64_t)128 << 10); p *= 2)
+    for (uint64_t m = 1; m <= 4; m++)
+      if (total == p + m * (p / 4)) return 1;
+  return 0;
+}
+
+/* The right redzone scales with the size (size / 8, 16 - 2048 bytes) and takes the slack up to the block's size class;
+ * above 128 KiB of extent there are no classes. */
 static void test_redzone_scaling(void) {
-  void *small = ig_malloc(16), *mid = ig_malloc(1024), *big = ig_malloc(100000);
-  ig_range_t a, b, c;
+  static const struct { size_t size; uint64_t scaled; } cases[] = {
+      {16, 16}, {1024, 128}, {1000, 128}, {100000, 2048}, {200000, 2048}};
+  for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+    void *p = ig_malloc(cases[i].size);
+    ig_range_t r;
+    CHECK_EQ(ig_lookup(p, 1, &r), IG_LOOKUP_INSIDE);
+    uint64_t pad = (16 - (cases[i].size & 15)) & 15, least = 48 + cases[i].size + cases[i].scaled + pad;
+    uint64_t total = (uint64_t)r.redzone_left + r.size + r.redzone_right;
+    CHECK(r.redzone_right >= cases[i].scaled + pad);
+    if (least <= ((uint64_t)128 << 10)) {
+      CHECK(is_class_size(total));
+      CHECK(total - least < total / 4); /* the class is the smallest that holds it */
+    } else {
+      CHECK_EQ(total, least);
+    }
+    ig_free(p);
+  }
+  ig_range_t a;
+  void *small = ig_malloc(16), *mid = ig_malloc(1024);
   ig_lookup(small, 1, &a);
-  ig_lookup(mid, 1, &b);
-  ig_lookup(big, 1, &c);
-  CHECK_EQ(a.redzone_right, 16);
-  CHECK_EQ(b.redzone_right, 128);
-  CHECK_EQ(c.redzone_right, 2048);
+  CHECK_EQ(a.redzone_right, 16); /* 48 + 16 + 16 = 80, a class */
+  ig_lookup(mid, 1, &a);
+  CHECK_EQ(a.redzone_right, 1280 - 48 - 1024); /* 1200 bytes: class 1280, the slack is redzone */
   ig_free(small);
   ig_free(mid);
-  ig_free(big);
+}
+
+/* A write into the slack a size class adds is a redzone overwrite like any other: reported at free with its distance
+ * past the user bytes, by ig_verify, and an access there fails ig_check (the user size is what counts). */
+static void test_overflow_into_class_slack(void) {
+  char *p = ig_malloc(1024); /* right redzone 208: 128 scaled + 80 of slack */
+  ig_range_t r;
+  CHECK_EQ(ig_lookup(p, 1, &r), IG_LOOKUP_INSIDE);
+  CHECK_EQ(r.redzone_right, 208);
+  ig_violation_t v;
+  CHECK_EQ(ig_check(p, 1024, &v), IG_KIND_NONE);
+  CHECK_EQ(ig_check(p + 1024 + 150, 1, &v), IG_KIND_NATIVE_BUFFER_OVERFLOW);
+  CHECK_EQ(ig_check(p + 1000, 200, &v), IG_KIND_NATIVE_BUFFER_OVERFLOW);
+  p[1024 + 150] = 'x'; /* past the scaled redzone, inside the slack */
+  CHECK_EQ(ig_verify(&v, 1), 1);
+  CHECK_EQ(v.address, (uintptr_t)(p + 1024 + 150));
+  CHECK_EQ(v.detail, 150);
+  CHECK_EQ(ig_free_at(p, 0, &v), IG_ERR_OVERFLOW);
+  CHECK_EQ(v.kind, IG_KIND_NATIVE_BUFFER_OVERFLOW);
+  CHECK_EQ(v.detail, 150);
+
+  char *q = ig_malloc(1024); /* the nearest correct code: every user byte written, nothing past them */
+  memset(q, 0x42, 1024);
+  CHECK_EQ(ig_verify(NULL, 0), 0);
+  CHECK_EQ(ig_free_at(q, 0, &v), IG_OK);
+}
+
+/* Frees 4 KiB blocks (another size class) until everything freed before them left the 1 MiB quarantine. */
+static void push_out_of_quarantine(void) {
+  for (int i = 0; i < 2000; i++) ig_free(ig_malloc(4096));
+}
+
+/* A block that left the quarantine and waits in the reuse cache is still FREED (a use after free, a double free); the
+ * next allocation of its size class takes it in place, with a new record generation, the new size, the slack as
+ * redzone, a header the validator accepts (id and size match the record), and LIVE in ig_check. */
+static void test_reused_block_freed_then_live(void) {
+  char *p = ig_malloc(1024);
+  ig_range_t old;
+  CHECK_EQ(ig_lookup(p, 1, &old), IG_LOOKUP_INSIDE);
+  ig_free(p);
+  push_out_of_quarantine();
+  ig_violation_t v;
+  ig_range_t r;
+  CHECK_EQ(ig_lookup(p, 1, &r), IG_LOOKUP_INSIDE); /* held by the reuse cache: still the freed block */
+  CHECK_EQ(r.id, old.id);
+  CHECK_EQ(r.state, IG_STATE_FREED);
+  CHECK_EQ(ig_check(p + 8, 8, &v), IG_KIND_NATIVE_USE_AFTER_FREE);
+  CHECK_EQ(ig_free_at(p, 0, &v), IG_ERR_DOUBLE_FREE);
+
+  char *q = ig_malloc(1000); /* 1184 bytes of extent: the same class (1280) */
+  CHECK(q == p);
+  CHECK_EQ(ig_lookup(q, 1, &r), IG_LOOKUP_INSIDE);
+  CHECK_EQ(r.state, IG_STATE_LIVE);
+  CHECK_EQ(r.size, 1000);
+  CHECK_EQ(r.redzone_left, 48);
+  CHECK_EQ(r.redzone_right, 1280 - 48 - 1000);
+  CHECK_EQ(r.id & 0xFFFFFFFFu, old.id & 0xFFFFFFFFu); /* the same slot, */
+  CHECK((r.id >> 32) > (old.id >> 32));                /* a newer generation */
+  CHECK(r.alloc_seq > old.release_seq);
+  uint64_t header[2];
+  memcpy(header, q - 48, sizeof header); /* id, size: what the validator checks before trusting the block */
+  CHECK_EQ(header[0], r.id);
+  CHECK_EQ(header[1], 1000);
+  /* the record as the validator reads it: through the table's chunk directory */
+  const ig_table_header_t *tab = ig_table();
+  uint32_t slot = (uint32_t)r.id;
+  const ig_range_t *const *chunks = (const ig_range_t *const *)(uintptr_t)tab->chunks;
+  const ig_range_t *rec = &chunks[slot / tab->ranges_per_chunk][slot % tab->ranges_per_chunk];
+  CHECK_EQ(rec->id, r.id);
+  CHECK_EQ(rec->state, IG_STATE_LIVE);
+  CHECK_EQ(rec->size, 1000);
+  CHECK_EQ(rec->redzone_right, 1280 - 48 - 1000);
+  CHECK_EQ(ig_check(q, 1000, &v), IG_KIND_NONE);
+  CHECK_EQ(ig_check(q + 1000, 1, &v), IG_KIND_NATIVE_BUFFER_OVERFLOW); /* the old block's bytes are redzone now */
+  CHECK_EQ(ig_usable_size(q), 1000);
+  for (int i = 0; i < 1000; i++)
+    if ((unsigned char)q[i] != 0xbe) { CHECK((unsigned char)q[i] == 0xbe); break; } /* filled as a fresh block */
+  memset(q, 1, 1000);
+  CHECK_EQ(ig_verify(NULL, 0), 0);
+  CHECK_EQ(ig_free_at(q, 0, &v), IG_OK);
+  CHECK_EQ(ig_check(q, 1, &v), IG_KIND_NATIVE_USE_AFTER_FREE);
+  CHECK_EQ(v.range.size, 1000);
+}
+
+/* A write after free is reported when the block leaves the quarantine, also when the reuse cache then keeps it; the
+ * block it becomes next is a fresh block (filled, no report of its own). */
+static void test_write_after_free_then_reused(void) {
+  char *p = ig_malloc(1024);
+  ig_free(p);
+  p[7] = 'w';
+  hooked_count = 0;
+  push_out_of_quarantine();
+  int found = 0;
+  for (int i = 0; i < hooked_count && i < 64; i++)
+    if (hooked[i].kind == IG_KIND_NATIVE_USE_AFTER_FREE && hooked[i].address == (uintptr_t)(p + 7) &&
+        hooked[i].detail == 7)
+      found++;
+  CHECK_EQ(found, 1);
+  char *q = ig_malloc(1050); /* 1248 bytes of extent: class 1280 */
+  CHECK(q == p);
+  CHECK_EQ((unsigned char)q[7], 0xbe);
+  ig_violation_t v;
+  CHECK_EQ(ig_free_at(q, 0, &v), IG_OK);
+}
+
+/* Two threads allocate sizes of one class and free each other's blocks through a shared array (so most blocks leave
+ * the quarantine into the other thread's reuse cache and are reused there), while checking that every block is LIVE
+ * with its own size, that the bytes past it are redzone, and that no free finds damage. */
+#define RT_SLOTS 64
+#define RT_ROUNDS 20000
+static char *rt_slot[RT_SLOTS];
+static size_t rt_size[RT_SLOTS];
+static uint32_t rt_lock[RT_SLOTS];
+static int rt_errors;
+
+static void *rt_worker(void *arg) {
+  uint64_t x = 0x9E3779B97F4A7C15ull * (uint64_t)((intptr_t)arg + 1);
+  for (int i = 0; i < RT_ROUNDS; i++) {
+    x = x * 6364136223846793005ull + 1442695040888963407ull;
+    size_t size = 1233 + (size_t)((x >> 40) % 10); /* extents 1296 - 1312 + pad: class 1536 */
+    char *p = ig_malloc(size);
+    ig_range_t r;
+    ig_violation_t v;
+    if (ig_lookup(p, size, &r) != IG_LOOKUP_INSIDE || r.state != IG_STATE_LIVE || r.size != size ||
+        r.redzone_left + size + r.redzone_right != 1536 || ig_check(p, size, &v) != IG_KIND_NONE ||
+        ig_check(p + size, 1, &v) != IG_KIND_NATIVE_BUFFER_OVERFLOW)
+      __atomic_fetch_add(&rt_errors, 1, __ATOMIC_RELAXED);
+    memset(p, (int)i, size);
+    int k = (int)((x >> 33) % RT_SLOTS);
+    while (__atomic_exchange_n(&rt_lock[k], 1u, __ATOMIC_ACQUIRE)) {}
+    char *old = rt_slot[k];
+    size_t old_size = rt_size[k];
+    rt_slot[k] = p;
+    rt_size[k] = size;
+    __atomic_store_n(&rt_lock[k], 0u, __ATOMIC_RELEASE);
+    if (old != NULL && (ig_usable_size(old) != old_size || ig_free_at(old, 0, &v) != IG_OK))
+      __atomic_fetch_add(&rt_errors, 1, __ATOMIC_RELAXED);
+  }
+  return NULL;
+}
+
+static void test_reuse_two_threads_one_class(void) {
+  ig_stats_t before, after;
+  ig_get_stats(&before);
+  pthread_t t[2];
+  for (intptr_t i = 0; i < 2; i++) CHECK_EQ(pthread_create(&t[i], NULL, rt_worker, (void *)i), 0);
+  for (int i = 0; i < 2; i++) pthread_join(t[i], NULL);
+  CHECK_EQ(rt_errors, 0);
+  CHECK_EQ(ig_verify(NULL, 0), 0);
+  ig_violation_t v;
+  for (int k = 0; k < RT_SLOTS; k++)
+    if (rt_slot[k] != NULL) CHECK_EQ(ig_free_at(rt_slot[k], 0, &v), IG_OK);
+  ig_get_stats(&after);
+  CHECK_EQ(after.live_blocks, before.live_blocks);
+  CHECK_EQ(after.total_allocs - before.total_allocs, 2 * RT_ROUNDS);
 }
 
 static void test_calloc(void) {
@@ -413,6 +594,10 @@ int main(int argc, char **argv) {
   ig_set_report_hook(hook, NULL);
   RUN(test_malloc_basic);
   RUN(test_redzone_scaling);
+  RUN(test_overflow_into_class_slack);
+  RUN(test_reused_block_freed_then_live);
+  RUN(test_write_after_free_then_reused);
+  RUN(test_reuse_two_threads_one_class);
   RUN(test_calloc);
   RUN(test_aligned);
   RUN(test_realloc);

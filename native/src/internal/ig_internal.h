@@ -165,14 +165,13 @@ typedef struct _ig_local_fifo_s {
 } _ig_local_fifo_t;
 
 /* The reuse cache (ig_alloc.c): native blocks that left the quarantine, kept by the thread that evicted them for its
- * next allocation of the same extent instead of going back to libc. A held block stays FREED, in the index and in
+ * next allocation of the same size class instead of going back to libc. A held block stays FREED, in the index and in
  * the table, exactly as in the quarantine (a stale pointer into it is still a use after free); reusing it rewrites
- * its index entries in place (same extent) and gives its record slot a new generation. One bucket holds blocks of
- * one extent size (total bytes, header to the end of the right redzone). */
-#define IG_REUSE_BUCKETS 16
-#define IG_REUSE_DEPTH 64 /* a quarantine round evicts up to IG_QBATCH blocks at once */
+ * its index entries in place (a class's blocks all have the class's extent) and gives its record slot a new
+ * generation. One bucket per size class (ig_alloc.c: 64 bytes, then four per power of two up to 128 KiB). */
+#define IG_REUSE_CLASSES 45
+#define IG_REUSE_DEPTH 32 /* blocks held per class */
 typedef struct _ig_reuse_s {
-  uint64_t total;                  /* extent bytes of the blocks held; meaningless while count is 0 */
   uint32_t count;
   uint32_t _pad;
   uint64_t base[IG_REUSE_DEPTH];   /* what libc returned (= the extent's low end) */
@@ -193,7 +192,7 @@ typedef struct _ig_thread_s {
   int64_t live_delta; /* LIVE records made minus ended, not yet added to header.live_ranges */
   uint64_t seq_next, seq_end; /* this thread's block of sequence numbers [next, end) (see _ig_next_seq) */
   uint64_t reuse_bytes;        /* extent bytes held in reuse[] */
-  _ig_reuse_t reuse[IG_REUSE_BUCKETS];
+  _ig_reuse_t reuse[IG_REUSE_CLASSES];
   ig_call_region_t *calls;     /* the thread's call region (ig_calls.c), freed at thread exit; NULL while none */
 } IG_ALIGNED(IG_CACHE_LINE) _ig_thread_t;
 
@@ -331,6 +330,9 @@ uint64_t _ig_history_count(void);
 /* A freed native block leaves the quarantine: into the evicting thread's reuse cache, or for good (leaves the index,
  * back to libc, record recycled) (ig_alloc.c). */
 void _ig_block_evict(const _ig_qitem_t *item);
+/* Whether the calling thread's reuse cache would keep this evicted block now (eviction then leaves the index alone, so
+ * it need not prefetch it). */
+bool _ig_reuse_would_keep(const _ig_qitem_t *item);
 /* At thread exit: releases every block of the thread's reuse cache for good. */
 void _ig_reuse_flush(_ig_thread_t *t);
 /* The end of an eviction for a block already out of the index: libc free and record recycled. */
