@@ -234,7 +234,8 @@ static void *_ig_alloc(size_t size, size_t align, uint32_t site, bool zero) {
       right += (size_t)_ig_class_size(c) - total; /* the class's slack is redzone */
       total = (size_t)_ig_class_size(c);
       base = _ig_reuse_take(c, &reused);
-      if (base == NULL) base = malloc(total);
+      if (base != NULL) _ig_index_prefetch_extent((uint64_t)(uintptr_t)base, (uint64_t)(uintptr_t)base + total, 0);
+      else base = malloc(total);
     } else if (align <= 16) {
       base = malloc(total);
     } else {
@@ -272,6 +273,9 @@ static void *_ig_alloc(size_t size, size_t align, uint32_t site, bool zero) {
    * the compiler from moving them up; a sweep stops the thread, so program order is what it sees). */
   memset(start - IG_LEFT_CANARY, IG_CANARY_BYTE, IG_LEFT_CANARY);
   memset(start + size, IG_CANARY_BYTE, right);
+  /* a reused block's index entries were last touched when it was freed, a quarantine ago: their bins were asked for at
+   * the take, their entry arrays now, and the fill below runs while they come in */
+  if (reused != 0) _ig_index_prefetch_extent(e.lo, e.hi, 1);
   if (zero) {
     memset(start, 0, size);
   } else if (_ig_full_fill) {

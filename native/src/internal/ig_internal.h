@@ -314,6 +314,9 @@ void _ig_index_unpin_bin(void *bin);
 /* Eviction helper: stage 0 prefetches the first bin of an extent, stage 1 (a few victims later) its entry
  * array near lo. Hints only: reads without the seqlock, never trusted. */
 void _ig_index_prefetch(uint64_t lo, uint64_t hi, int stage);
+/* The same for every bin of the extent (what _ig_index_replace rewrites): stage 0 the bins, stage 1, once they are
+ * in, each bin's entry array where the extent's entry lies. */
+void _ig_index_prefetch_extent(uint64_t lo, uint64_t hi, int stage);
 
 /* ---------------------------------------------------------------------------------------------------
  * Quarantine and release history (ig_quarantine.c).
