@@ -9,7 +9,8 @@
  *   | id | size | base | magic left right |  0xFC...    | 0xbe fill / 0  |   0xFC ... 0xFC              |
  *
  * right redzone = (bytes up to the next multiple of 16) + clamp(round_up(size / 8, 16), redzone,
- * max_redzone). The index holds the whole extent [base, start + size + right). The header is a
+ * max_redzone), plus, for a block of the default alignment whose extent is at most 128 KiB, the slack up to its size
+ * class (see the reuse cache below). The index holds the whole extent [base, start + size + right). The header is a
  * cross-check only: every decision is taken from the shadow-table record found through the index first,
  * so a pointer the allocator never returned is never dereferenced.
  */

@@ -56,10 +56,12 @@ public sealed class GuardOptions
     public int QuarantineMb => (int)_numbers[OptionTable.QuarantineMb];
 
     /// <summary><c>redzone</c> (default 16): minimum right redzone in bytes (16–2048, power of two); larger
-    /// redzones catch farther overflows and cost memory per block.</summary>
+    /// redzones catch farther overflows and cost memory per block. A block of up to 128 KiB with its redzones also
+    /// gets the slack up to its size class as redzone.</summary>
     public int Redzone => (int)_numbers[OptionTable.Redzone];
 
-    /// <summary><c>max_redzone</c> (default 2048): upper bound of the right redzone in bytes.</summary>
+    /// <summary><c>max_redzone</c> (default 2048): upper bound of the size/8 right redzone in bytes (a size class's
+    /// slack comes on top).</summary>
     public int MaxRedzone => (int)_numbers[OptionTable.MaxRedzone];
 
     /// <summary><c>malloc_fill_byte</c> (default 190 = 0xbe): value new blocks are filled with.</summary>
