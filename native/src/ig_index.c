@@ -641,34 +641,6 @@ void _ig_index_prefetch(uint64_t lo, uint64_t hi, int stage) {
   }
 }
 
-void _ig_index_prefetch_extent(uint64_t lo, uint64_t hi, int stage) {
-  int level = _ig_level_for(lo, hi);
-  if (level < 0) return;
-  _ig_level_t *lv = &_ig_levels[level];
-  for (uint64_t b = lo >> lv->shift, last = (hi - 1) >> lv->shift; b <= last; b++) {
-    _ig_bin_t *bin = _ig_bin_peek(lv, b);
-    if (bin == NULL) continue;
-    if (stage == 0) {
-      __builtin_prefetch(bin, 1);
-      continue;
-    }
-    const _ig_arr_t *arr = IG_LOAD(&bin->arr);
-    if (arr == NULL) continue;
-    __builtin_prefetch(arr, 1);
-    uint64_t cap = IG_LOAD(&arr->cap);
-    uint32_t i = 0; /* in a later bin of the extent the entry is among the first (entries that began before the bin) */
-    if (b == lo >> lv->shift) {
-      uint32_t g = (uint32_t)(lo >> (lv->shift - 6)) & (IG_GRANULES - 1);
-      __builtin_prefetch(&arr->sub[g], 1);
-      i = IG_LOAD(&arr->sub[g]); /* may be stale or a miss itself; only a hint */
-    }
-    if (i < cap) {
-      __builtin_prefetch(&arr->e[i], 1);
-      __builtin_prefetch(&_ig_cold(arr, cap)[i], 1);
-    }
-  }
-}
-
 void *_ig_index_pin_block(uint64_t id, uint64_t lo, uint64_t hi, _ig_entry_t *out) {
   if (lo >= hi || hi > IG_ADDR_LIMIT) return NULL; /* from a torn record copy */
   int level = _ig_level_for(lo, hi);

@@ -99,18 +99,15 @@ IG_INLINE uint64_t _ig_item_cost(const _ig_qitem_t *it, bool is_quarantine) {
   return is_quarantine ? (uint64_t)it->rz_left + it->size + it->rz_right : 1;
 }
 
-/* A block the reuse cache will keep leaves the index alone: only its first poisoned bytes and its record are read. */
 static void _ig_evict_prefetch(const _ig_qitem_t *v, int stage) {
   uint64_t lo = v->start - v->rz_left, hi = v->start + v->size + v->rz_right;
-  bool kept = _ig_reuse_would_keep(v);
   if (stage == 0) {
-    if (!kept) _ig_index_prefetch(lo, hi, 0);
+    _ig_index_prefetch(lo, hi, 0);
     return;
   }
+  __builtin_prefetch((const void *)(uintptr_t)lo, 1);
   __builtin_prefetch((const void *)(uintptr_t)v->start, 1);
   __builtin_prefetch(_ig_record(v->slot), 1);
-  if (kept) return;
-  __builtin_prefetch((const void *)(uintptr_t)lo, 1);
   _ig_index_prefetch(lo, hi, 1);
 }
 

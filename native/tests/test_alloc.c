@@ -41,74 +41,83 @@ static void test_malloc_basic(void) {
   }
 }
 
-/* The extent (left redzone + size + right redzone) of a block of the default alignment up to 128 KiB is its size
- * class: 64 bytes, then four per power of two (80, 96, 112, 128, 160, ...). */
-static int is_class_size(uint64_t total) {
-  if (total == 64) return 1;
-  for (uint64_t p = 64; p < ((uint64_t)128 << 10); p *= 2)
-    for (uint64_t m = 1; m <= 4; m++)
-      if (total == p + m * (p / 4)) return 1;
-  return 0;
-}
-
-/* The right redzone scales with the size (size / 8, 16 - 2048 bytes) and takes the slack up to the block's size class;
- * above 128 KiB of extent there are no classes. */
+/* A new block's right redzone scales with its size (size / 8, 16 - 2048 bytes, plus the pad to 16): no slack. */
 static void test_redzone_scaling(void) {
-  static const struct { size_t size; uint64_t scaled; } cases[] = {
-      {16, 16}, {1024, 128}, {1000, 128}, {100000, 2048}, {200000, 2048}};
-  for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
-    void *p = ig_malloc(cases[i].size);
-    ig_range_t r;
-    CHECK_EQ(ig_lookup(p, 1, &r), IG_LOOKUP_INSIDE);
-    uint64_t pad = (16 - (cases[i].size & 15)) & 15, least = 48 + cases[i].size + cases[i].scaled + pad;
-    uint64_t total = (uint64_t)r.redzone_left + r.size + r.redzone_right;
-    CHECK(r.redzone_right >= cases[i].scaled + pad);
-    if (least <= ((uint64_t)128 << 10)) {
-      CHECK(is_class_size(total));
-      CHECK(total - least < total / 4); /* the class is the smallest that holds it */
-    } else {
-      CHECK_EQ(total, least);
-    }
-    ig_free(p);
-  }
-  ig_range_t a;
-  void *small = ig_malloc(16), *mid = ig_malloc(1024);
+  void *small = ig_malloc(16), *mid = ig_malloc(1024), *big = ig_malloc(100000);
+  ig_range_t a, b, c;
   ig_lookup(small, 1, &a);
-  CHECK_EQ(a.redzone_right, 16); /* 48 + 16 + 16 = 80, a class */
-  ig_lookup(mid, 1, &a);
-  CHECK_EQ(a.redzone_right, 1280 - 48 - 1024); /* 1200 bytes: class 1280, the slack is redzone */
+  ig_lookup(mid, 1, &b);
+  ig_lookup(big, 1, &c);
+  CHECK_EQ(a.redzone_right, 16);
+  CHECK_EQ(b.redzone_right, 128);
+  CHECK_EQ(c.redzone_right, 2048);
   ig_free(small);
   ig_free(mid);
+  ig_free(big);
 }
 
-/* A write into the slack a size class adds is a redzone overwrite like any other: reported at free with its distance
- * past the user bytes, by ig_verify, and an access there fails ig_check (the user size is what counts). */
+/* Frees blocks of `size` bytes (of another size class than the test's) until everything freed before them left the
+ * 1 MiB quarantine. */
+static void push_out_with(size_t size) {
+  for (size_t freed = 0; freed < ((size_t)8 << 20); freed += size) ig_free(ig_malloc(size));
+}
+
+static void push_out_of_quarantine(void) { push_out_with(4096); }
+
+/* A block taken from the reuse cache for a smaller size of its class: the slack is redzone. A write there is a
+ * redzone overwrite like any other (reported at free with its distance past the user bytes, and by ig_verify), and an
+ * access there fails ig_check: the user size is what counts. */
 static void test_overflow_into_class_slack(void) {
-  char *p = ig_malloc(1024); /* right redzone 208: 128 scaled + 80 of slack */
+  char *old = ig_malloc(1024); /* extent 48 + 1024 + 128 = 1200 (class (1024, 1280]) */
+  ig_free(old);
+  push_out_of_quarantine();
+  char *p = ig_malloc(1000); /* needs 48 + 1000 + 128 + 8 = 1184: the held block, 16 bytes of slack */
+  CHECK(p == old);
   ig_range_t r;
   CHECK_EQ(ig_lookup(p, 1, &r), IG_LOOKUP_INSIDE);
-  CHECK_EQ(r.redzone_right, 208);
+  CHECK_EQ(r.redzone_right, 1200 - 48 - 1000);
   ig_violation_t v;
-  CHECK_EQ(ig_check(p, 1024, &v), IG_KIND_NONE);
-  CHECK_EQ(ig_check(p + 1024 + 150, 1, &v), IG_KIND_NATIVE_BUFFER_OVERFLOW);
-  CHECK_EQ(ig_check(p + 1000, 200, &v), IG_KIND_NATIVE_BUFFER_OVERFLOW);
-  p[1024 + 150] = 'x'; /* past the scaled redzone, inside the slack */
+  CHECK_EQ(ig_check(p, 1000, &v), IG_KIND_NONE);
+  CHECK_EQ(ig_check(p + 1000 + 140, 1, &v), IG_KIND_NATIVE_BUFFER_OVERFLOW);
+  CHECK_EQ(ig_check(p + 990, 20, &v), IG_KIND_NATIVE_BUFFER_OVERFLOW);
+  p[1000 + 140] = 'x'; /* past the scaled redzone and pad (136 bytes), inside the slack */
   CHECK_EQ(ig_verify(&v, 1), 1);
-  CHECK_EQ(v.address, (uintptr_t)(p + 1024 + 150));
-  CHECK_EQ(v.detail, 150);
+  CHECK_EQ(v.address, (uintptr_t)(p + 1000 + 140));
+  CHECK_EQ(v.detail, 140);
   CHECK_EQ(ig_free_at(p, 0, &v), IG_ERR_OVERFLOW);
   CHECK_EQ(v.kind, IG_KIND_NATIVE_BUFFER_OVERFLOW);
-  CHECK_EQ(v.detail, 150);
+  CHECK_EQ(v.detail, 140);
 
   char *q = ig_malloc(1024); /* the nearest correct code: every user byte written, nothing past them */
-  memset(q, 0x42, 1024);
+  push_out_of_quarantine();
+  ig_free(q);
+  push_out_of_quarantine();
+  char *s = ig_malloc(1000);
+  CHECK(s == q);
+  memset(s, 0x42, 1000);
   CHECK_EQ(ig_verify(NULL, 0), 0);
-  CHECK_EQ(ig_free_at(q, 0, &v), IG_OK);
+  CHECK_EQ(ig_free_at(s, 0, &v), IG_OK);
 }
 
-/* Frees 4 KiB blocks (another size class) until everything freed before them left the 1 MiB quarantine. */
-static void push_out_of_quarantine(void) {
-  for (int i = 0; i < 2000; i++) ig_free(ig_malloc(4096));
+/* With no held block of its class large enough, an allocation takes the smallest held block of the next class; its
+ * slack is redzone as well. */
+static void test_reuse_from_the_next_class(void) {
+  char *big = ig_malloc(9000); /* extent 48 + 9000 + 1136 + 8 = 10192: class (8192, 10240] */
+  ig_free(big);
+  push_out_with(2000); /* extent 2304: class (2048, 2560], neither of the two here */
+  char *p = ig_malloc(7000); /* needs 48 + 7000 + 880 + 8 = 7936: class (7168, 8192], which holds nothing */
+  CHECK(p == big);
+  ig_range_t r;
+  CHECK_EQ(ig_lookup(p, 1, &r), IG_LOOKUP_INSIDE);
+  CHECK_EQ(r.state, IG_STATE_LIVE);
+  CHECK_EQ(r.size, 7000);
+  CHECK_EQ(r.redzone_right, 10192 - 48 - 7000);
+  ig_violation_t v;
+  CHECK_EQ(ig_check(p, 7000, &v), IG_KIND_NONE);
+  CHECK_EQ(ig_check(p + 7000 + 2000, 1, &v), IG_KIND_NATIVE_BUFFER_OVERFLOW);
+  p[7000 + 2000] = 1; /* past the scaled redzone and pad (888 bytes), in the slack */
+  CHECK_EQ(ig_free_at(p, 0, &v), IG_ERR_OVERFLOW);
+  CHECK_EQ(v.detail, 2000);
 }
 
 /* A block that left the quarantine and waits in the reuse cache is still FREED (a use after free, a double free); the
@@ -128,13 +137,13 @@ static void test_reused_block_freed_then_live(void) {
   CHECK_EQ(ig_check(p + 8, 8, &v), IG_KIND_NATIVE_USE_AFTER_FREE);
   CHECK_EQ(ig_free_at(p, 0, &v), IG_ERR_DOUBLE_FREE);
 
-  char *q = ig_malloc(1000); /* 1184 bytes of extent: the same class (1280) */
+  char *q = ig_malloc(1000); /* 1184 bytes of extent: the same class, and the held block (1200) is large enough */
   CHECK(q == p);
   CHECK_EQ(ig_lookup(q, 1, &r), IG_LOOKUP_INSIDE);
   CHECK_EQ(r.state, IG_STATE_LIVE);
   CHECK_EQ(r.size, 1000);
   CHECK_EQ(r.redzone_left, 48);
-  CHECK_EQ(r.redzone_right, 1280 - 48 - 1000);
+  CHECK_EQ(r.redzone_right, 1200 - 48 - 1000);
   CHECK_EQ(r.id & 0xFFFFFFFFu, old.id & 0xFFFFFFFFu); /* the same slot, */
   CHECK((r.id >> 32) > (old.id >> 32));                /* a newer generation */
   CHECK(r.alloc_seq > old.release_seq);
@@ -150,7 +159,7 @@ static void test_reused_block_freed_then_live(void) {
   CHECK_EQ(rec->id, r.id);
   CHECK_EQ(rec->state, IG_STATE_LIVE);
   CHECK_EQ(rec->size, 1000);
-  CHECK_EQ(rec->redzone_right, 1280 - 48 - 1000);
+  CHECK_EQ(rec->redzone_right, 1200 - 48 - 1000);
   CHECK_EQ(ig_check(q, 1000, &v), IG_KIND_NONE);
   CHECK_EQ(ig_check(q + 1000, 1, &v), IG_KIND_NATIVE_BUFFER_OVERFLOW); /* the old block's bytes are redzone now */
   CHECK_EQ(ig_usable_size(q), 1000);
@@ -177,7 +186,7 @@ static void test_write_after_free_then_reused(void) {
         hooked[i].detail == 7)
       found++;
   CHECK_EQ(found, 1);
-  char *q = ig_malloc(1050); /* 1248 bytes of extent: class 1280 */
+  char *q = ig_malloc(1010); /* 1200 bytes of extent, as the freed block's */
   CHECK(q == p);
   CHECK_EQ((unsigned char)q[7], 0xbe);
   ig_violation_t v;
@@ -185,27 +194,31 @@ static void test_write_after_free_then_reused(void) {
 }
 
 /* Two threads allocate sizes of one class and free each other's blocks through a shared array (so most blocks leave
- * the quarantine into the other thread's reuse cache and are reused there), while checking that every block is LIVE
- * with its own size, that the bytes past it are redzone, and that no free finds damage. */
+ * the quarantine into the other thread's reuse cache and are reused there, often for a smaller size), while checking
+ * that every block is LIVE with its own size and an extent within its class, that the bytes past it are redzone, and
+ * that no free finds damage. */
 #define RT_SLOTS 64
 #define RT_ROUNDS 20000
 static char *rt_slot[RT_SLOTS];
 static size_t rt_size[RT_SLOTS];
 static uint32_t rt_lock[RT_SLOTS];
 static int rt_errors;
+static int rt_slack; /* blocks made in a larger held block (reused with slack) */
 
 static void *rt_worker(void *arg) {
   uint64_t x = 0x9E3779B97F4A7C15ull * (uint64_t)((intptr_t)arg + 1);
   for (int i = 0; i < RT_ROUNDS; i++) {
     x = x * 6364136223846793005ull + 1442695040888963407ull;
-    size_t size = 1233 + (size_t)((x >> 40) % 10); /* extents 1296 - 1312 + pad: class 1536 */
+    size_t size = 1100 + (size_t)((x >> 40) % 201); /* extents 1296 - 1536: class (1280, 1536] */
+    size_t least = 48 + size + ((size / 8 + 15) & ~(size_t)15) + ((16 - (size & 15)) & 15);
     char *p = ig_malloc(size);
     ig_range_t r;
     ig_violation_t v;
     if (ig_lookup(p, size, &r) != IG_LOOKUP_INSIDE || r.state != IG_STATE_LIVE || r.size != size ||
-        r.redzone_left + size + r.redzone_right != 1536 || ig_check(p, size, &v) != IG_KIND_NONE ||
-        ig_check(p + size, 1, &v) != IG_KIND_NATIVE_BUFFER_OVERFLOW)
+        r.redzone_left + size + r.redzone_right < least || r.redzone_left + size + r.redzone_right > 1536 ||
+        ig_check(p, size, &v) != IG_KIND_NONE || ig_check(p + size, 1, &v) != IG_KIND_NATIVE_BUFFER_OVERFLOW)
       __atomic_fetch_add(&rt_errors, 1, __ATOMIC_RELAXED);
+    if (r.redzone_left + size + r.redzone_right > least) __atomic_fetch_add(&rt_slack, 1, __ATOMIC_RELAXED);
     memset(p, (int)i, size);
     int k = (int)((x >> 33) % RT_SLOTS);
     while (__atomic_exchange_n(&rt_lock[k], 1u, __ATOMIC_ACQUIRE)) {}
@@ -227,6 +240,7 @@ static void test_reuse_two_threads_one_class(void) {
   for (intptr_t i = 0; i < 2; i++) CHECK_EQ(pthread_create(&t[i], NULL, rt_worker, (void *)i), 0);
   for (int i = 0; i < 2; i++) pthread_join(t[i], NULL);
   CHECK_EQ(rt_errors, 0);
+  CHECK(rt_slack > RT_ROUNDS / 10); /* the reuse path ran, across sizes */
   CHECK_EQ(ig_verify(NULL, 0), 0);
   ig_violation_t v;
   for (int k = 0; k < RT_SLOTS; k++)
@@ -596,6 +610,7 @@ int main(int argc, char **argv) {
   RUN(test_redzone_scaling);
   RUN(test_overflow_into_class_slack);
   RUN(test_reused_block_freed_then_live);
+  RUN(test_reuse_from_the_next_class);
   RUN(test_write_after_free_then_reused);
   RUN(test_reuse_two_threads_one_class);
   RUN(test_calloc);

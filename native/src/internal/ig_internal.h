@@ -167,13 +167,14 @@ typedef struct _ig_local_fifo_s {
 /* The reuse cache (ig_alloc.c): native blocks that left the quarantine, kept by the thread that evicted them for its
  * next allocation of the same size class instead of going back to libc. A held block stays FREED, in the index and in
  * the table, exactly as in the quarantine (a stale pointer into it is still a use after free); reusing it rewrites
- * its index entries in place (a class's blocks all have the class's extent) and gives its record slot a new
- * generation. One bucket per size class (ig_alloc.c: 64 bytes, then four per power of two up to 128 KiB). */
+ * its index entries in place (the block keeps its extent; the new size's right redzone takes the slack) and gives its
+ * record slot a new generation. One bucket per size class of the extent (ig_alloc.c: up to 64 bytes, then four per
+ * power of two up to 128 KiB). */
 #define IG_REUSE_CLASSES 45
-#define IG_REUSE_DEPTH 32 /* blocks held per class */
+#define IG_REUSE_DEPTH 64 /* blocks held per class: a quarantine round evicts up to IG_QBATCH at once */
 typedef struct _ig_reuse_s {
   uint32_t count;
-  uint32_t _pad;
+  uint32_t total[IG_REUSE_DEPTH];  /* extent bytes (header to the end of the right redzone) */
   uint64_t base[IG_REUSE_DEPTH];   /* what libc returned (= the extent's low end) */
   uint64_t id[IG_REUSE_DEPTH];     /* the FREED record's id (slot in the low 32 bits) */
 } _ig_reuse_t;
@@ -314,9 +315,6 @@ void _ig_index_unpin_bin(void *bin);
 /* Eviction helper: stage 0 prefetches the first bin of an extent, stage 1 (a few victims later) its entry
  * array near lo. Hints only: reads without the seqlock, never trusted. */
 void _ig_index_prefetch(uint64_t lo, uint64_t hi, int stage);
-/* The same for every bin of the extent (what _ig_index_replace rewrites): stage 0 the bins, stage 1, once they are
- * in, each bin's entry array where the extent's entry lies. */
-void _ig_index_prefetch_extent(uint64_t lo, uint64_t hi, int stage);
 
 /* ---------------------------------------------------------------------------------------------------
  * Quarantine and release history (ig_quarantine.c).
@@ -333,9 +331,6 @@ uint64_t _ig_history_count(void);
 /* A freed native block leaves the quarantine: into the evicting thread's reuse cache, or for good (leaves the index,
  * back to libc, record recycled) (ig_alloc.c). */
 void _ig_block_evict(const _ig_qitem_t *item);
-/* Whether the calling thread's reuse cache would keep this evicted block now (eviction then leaves the index alone, so
- * it need not prefetch it). */
-bool _ig_reuse_would_keep(const _ig_qitem_t *item);
 /* At thread exit: releases every block of the thread's reuse cache for good. */
 void _ig_reuse_flush(_ig_thread_t *t);
 /* The end of an eviction for a block already out of the index: libc free and record recycled. */
