@@ -56,11 +56,11 @@ public sealed class GuardOptions
     public int QuarantineMb => (int)_numbers[OptionTable.QuarantineMb];
 
     /// <summary><c>redzone</c> (default 16): minimum right redzone in bytes (16–2048, power of two); larger
-    /// redzones catch farther overflows and cost memory per block. A block of up to 128 KiB with its redzones also
-    /// gets the slack up to its size class as redzone.</summary>
+    /// redzones catch farther overflows and cost memory per block. A block made in a larger freed block of its size
+    /// class gets the slack as redzone too.</summary>
     public int Redzone => (int)_numbers[OptionTable.Redzone];
 
-    /// <summary><c>max_redzone</c> (default 2048): upper bound of the size/8 right redzone in bytes (a size class's
+    /// <summary><c>max_redzone</c> (default 2048): upper bound of the size/8 right redzone in bytes (a reused block's
     /// slack comes on top).</summary>
     public int MaxRedzone => (int)_numbers[OptionTable.MaxRedzone];
 
