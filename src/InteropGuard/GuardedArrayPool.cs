@@ -289,7 +289,7 @@ public sealed class GuardedArrayPool<T> : ArrayPool<T>, IGuardedPool
         {
             if (record.RangeLive)
             {
-                RangeRegistration.ReleaseRange(record.RangeId, site.Id);
+                RangeRegistration.ReleaseRange(record.RangeId, site.Id, withoutTransition: true);
             }
             else
             {
@@ -297,7 +297,7 @@ public sealed class GuardedArrayPool<T> : ArrayPool<T>, IGuardedPool
                 ulong id = Register(array, record, record.RentSite);
                 if (id != 0)
                 {
-                    RangeRegistration.ReleaseRange(id, site.Id);
+                    RangeRegistration.ReleaseRange(id, site.Id, withoutTransition: true);
                 }
 
                 record.RangeId = id;
@@ -381,7 +381,7 @@ public sealed class GuardedArrayPool<T> : ArrayPool<T>, IGuardedPool
         fixed (T* p = array)
         {
             id = RangeRegistration.Register(RangeKind.ManagedPin, p, (nuint)record.ByteLength, IgConstants.FlagPooledArray,
-                site?.Id ?? 0, 0, "pooled arrays");
+                site?.Id ?? 0, 0, "pooled arrays", withoutTransition: true);
             if (id == 0)
             {
                 return 0; // table full: untracked

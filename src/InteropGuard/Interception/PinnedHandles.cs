@@ -84,7 +84,7 @@ public static unsafe class PinnedHandles
         };
         GCHandle weak = GCHandle.Alloc(value, GCHandleType.Weak);
         uint flags = value is string ? IgConstants.FlagManagedString : 0;
-        ulong id = RangeRegistration.Register(RangeKind.ManagedPin, (void*)pointer, (nuint)length, flags, site.SiteId, (ulong)GCHandle.ToIntPtr(weak), "pinned GCHandles");
+        ulong id = RangeRegistration.Register(RangeKind.ManagedPin, (void*)pointer, (nuint)length, flags, site.SiteId, (ulong)GCHandle.ToIntPtr(weak), "pinned GCHandles", withoutTransition: true);
         if (id == 0)
         {
             weak.Free();
