@@ -210,7 +210,6 @@ public sealed class GuardedArrayPool<T> : ArrayPool<T>, IGuardedPool
         lock (_gate)
         {
             PooledArrayRecord record = PooledArrays.GetOrAdd(array, ByteLength(array), _own is not null);
-            PooledArrays.UnmapReleased(record.RangeId); // rented again: its last return is history
             record.State = PooledArrayState.Rented;
             record.Pool = this;
             record.Held = null;
@@ -310,7 +309,6 @@ public sealed class GuardedArrayPool<T> : ArrayPool<T>, IGuardedPool
             StackStore.RecordRelease(record.RangeId, site.Stack ?? SiteRegistry.CaptureStack(2));
         }
 
-        PooledArrays.MapReleased(record.RangeId, record);
         _quarantine.Enqueue((array, record));
     }
 
@@ -350,7 +348,6 @@ public sealed class GuardedArrayPool<T> : ArrayPool<T>, IGuardedPool
         record.State = PooledArrayState.Gone;
         record.Held = null;
         record.RentSite = null; // whoever rents it next from the pool underneath is unknown
-        PooledArrays.UnmapReleased(record.RangeId);
     }
 
     private static Violation? CheckPoison(T[] array, PooledArrayRecord record, bool byVerify, SourceSite? site)
