@@ -168,8 +168,9 @@ public sealed class Sweeper : IDisposable
         }
 
         List<LibraryData> libraries = LibraryDataRegions.Find(ProcessId); // before the stop: /proc reads need no pause
-        NativeHeapPlan? nativeHeap = NativeHeapPlan.Prepare(ProcessId, _table, ReservedRange); // native heap: read while running
-        BlockPlan? blocks = PrescanBlocks && reason != SweepReason.Exit ? BlockPlan.Prepare(ProcessId, _table, ReservedRange) : null;
+        RunningTable? running = RunningTable.Read(ProcessId, _table); // the table as the running target shows it, for both plans
+        NativeHeapPlan? nativeHeap = NativeHeapPlan.Prepare(ProcessId, running, ReservedRange); // native heap: read while running
+        BlockPlan? blocks = PrescanBlocks && reason != SweepReason.Exit ? BlockPlan.Prepare(running, ReservedRange) : null;
         LastBlockPlan = blocks?.Count ?? 0;
         if (!ReuseStackRoots)
         {
