@@ -30,6 +30,7 @@ public sealed class Sweeper : IDisposable
     private StackRootCache _stackRoots = new();
     private LiveTarget? _live;
     private readonly PinnedHandleSlots _handleSlots = new();
+    private readonly TypeNames _typeNames = new();
     private bool _disposed;
     private long _sweeps;
 
@@ -322,7 +323,7 @@ public sealed class Sweeper : IDisposable
                 return null;
             }
 
-            var heap = new HeapView(runtime, _stackRoots, RememberHandleSlots ? _handleSlots : null, new TargetMemory(stop.Target.DataReader, ProcessId));
+            var heap = new HeapView(runtime, _stackRoots, RememberHandleSlots ? _handleSlots : null, new TargetMemory(stop.Target.DataReader, ProcessId), _typeNames);
             var verdicts = new AddressVerdict[addresses.Count];
             for (int i = 0; i < addresses.Count; i++)
             {
@@ -401,7 +402,7 @@ public sealed class Sweeper : IDisposable
                     return false;
                 }
 
-                heap = new HeapView(runtime, _stackRoots, RememberHandleSlots ? _handleSlots : null, memory);
+                heap = new HeapView(runtime, _stackRoots, RememberHandleSlots ? _handleSlots : null, memory, _typeNames);
                 int threads = 0;
                 foreach (ClrThread t in runtime.Threads)
                 {
