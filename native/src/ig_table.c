@@ -77,8 +77,8 @@ _ig_slot_meta_t *_ig_meta_chunks[IG_MAX_CHUNKS_LIMIT];
 static struct {
   _ig_lock_t lock;
   uint64_t *dir;            /* the published chunk directory (header.chunks) */
-  uint32_t *free_stack;     /* recycled slots */
-  uint64_t free_count;      /* slots below header.slot_limit have a mapped record */
+  uint32_t *free_stack;     /* recycled slots (slots below header.slot_limit have a mapped record) */
+  uint64_t free_count;
   uint64_t capacity;
   uint32_t full_warned;
 } _ig_slots IG_ALIGNED(IG_CACHE_LINE);
