@@ -44,6 +44,7 @@ internal static unsafe partial class Scenarios
         ["callscoped-kept"] = CallScopedKept,
         ["callscoped-superseded"] = CallScopedSuperseded,
         ["callpin-kept"] = CallPinKept,
+        ["long-call"] = LongCall,
         ["callpin-kept-poh"] = bug => CallPinKeptPoh(bug, uninitialized: false),
         ["callpin-kept-poh-uninit"] = bug => CallPinKeptPoh(bug, uninitialized: true),
         ["pooled-kept"] = PooledKept,

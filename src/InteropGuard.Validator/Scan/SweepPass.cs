@@ -349,9 +349,9 @@ internal sealed partial class SweepPass
     // 4. Leaked pins (and other tracked handles: callbacks).
 
     // At exit (LeakSanitizer's moment) every pin still live is a leak: InteropGuard's pins and the pinned GCHandles the
-    // generator saw allocated; a call-scoped pin is not (it ends with its call, which another thread may still be in), nor
-    // is a callback (one kept for the whole run is common). Before exit only with pin_leak_ms > 0: pins and callbacks
-    // older than that.
+    // generator saw allocated; a callback is not (one kept for the whole run is common). Before exit only with
+    // pin_leak_ms > 0: pins and callbacks older than that. Never a call-scoped pin or callback, at exit or before: it is
+    // live only while its call runs and ends with it, however long the native code blocks (a socket read, a wait).
     private void FindLeakedPins()
     {
         bool exit = _reason == SweepReason.Exit;
@@ -368,14 +368,14 @@ internal sealed partial class SweepPass
                 continue;
             }
 
-            if (r.Kind == TableLayout.KindCallback && (r.Flags & TableLayout.FlagCallScoped) != 0)
+            if ((r.Flags & TableLayout.FlagCallScoped) != 0)
             {
                 continue; // live only while its call runs: a long native call, not a forgotten handle
             }
 
-            if (exit && (r.Kind != TableLayout.KindManagedPin || (r.Flags & TableLayout.FlagCallScoped) != 0))
+            if (exit && r.Kind != TableLayout.KindManagedPin)
             {
-                continue; // at exit: pins only, and not the pins of calls still running
+                continue; // at exit: pins only
             }
 
             ulong age = _nowNs > r.AllocTimeNs ? _nowNs - r.AllocTimeNs : 0;

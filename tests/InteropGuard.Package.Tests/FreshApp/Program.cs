@@ -28,6 +28,14 @@ switch (args[0])
         GC.Collect();
         GC.WaitForPendingFinalizers();
         break;
+    case "long-call":
+        Console.WriteLine("sum " + Native.Wait(rows, (nuint)rows.Length, 1500)); // blocks in the library like a read
+        break;
+    case "pin-held":
+        GCHandle held = GCHandle.Alloc(rows, GCHandleType.Pinned); // BUG (with pin_leak_ms): pinned long outside any call
+        Thread.Sleep(1500);
+        held.Free();
+        break;
     case "qsort":
         Console.WriteLine(string.Join(",", Consumer.Sorter.Sort([3, 1, 2])) + " " + string.Join(",", Consumer.PlainSorter.Sort([6, 5, 4])));
         break;
@@ -73,6 +81,9 @@ internal static class Native
 {
     [DllImport("igsample", EntryPoint = "sample_keep")]
     public static extern void Keep(byte[]? data);
+
+    [DllImport("igsample", EntryPoint = "sample_wait")]
+    public static extern ulong Wait(byte[] data, nuint length, int ms);
 
     [DllImport("igsample", EntryPoint = "sample_set_callback")]
     public static extern void SetCallback(Callback callback);
