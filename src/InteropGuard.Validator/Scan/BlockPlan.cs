@@ -68,7 +68,7 @@ internal sealed class BlockPlan
         var dead = new List<(ulong, ulong, ulong, int)>();
         foreach (RangeRecord r in records)
         {
-            if (!r.IsLive)
+            if (!r.IsLive || r.Kind == TableLayout.KindCallback) // a live callback too: its delegate may be collected by the stop
             {
                 dead.Add((r.Start - r.RedzoneLeft, Math.Max(r.End + r.RedzoneRight, r.Start - r.RedzoneLeft + 1), r.AllocSeq, 0));
             }

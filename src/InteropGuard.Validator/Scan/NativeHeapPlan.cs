@@ -73,7 +73,7 @@ internal sealed class NativeHeapPlan
         return plan;
     }
 
-    /// <summary>The dead ranges (freed blocks, released pins, views and callbacks) and the live pins, as the running
+    /// <summary>The dead ranges (freed blocks, released pins, views and callbacks, and every live callback) and the live pins, as the running
     /// target's table shows them. A word pointing into a dead range is a candidate; a word into the GC heap that a live
     /// pin covers is not (pinned by its handle; if the pin is released before the stop, the next sweep sees the word
     /// against a released pin), which keeps native memory that holds pinned buffers out of the pause.</summary>
@@ -85,7 +85,7 @@ internal sealed class NativeHeapPlan
         {
             ulong lo = r.Start - r.RedzoneLeft;
             ulong hi = Math.Max(r.End + r.RedzoneRight, lo + 1);
-            if (!r.IsLive)
+            if (!r.IsLive || r.Kind == TableLayout.KindCallback) // a live callback too: its delegate may be collected by the stop
             {
                 dead.Add((lo, hi, r.AllocSeq, 0));
             }
