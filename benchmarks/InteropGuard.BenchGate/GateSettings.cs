@@ -80,75 +80,48 @@ internal sealed record GateSettings(bool Short, int Launches, int RoundsPerLaunc
     /// paths default to the repository layout relative to <paramref name="repositoryRoot"/>.</summary>
     public static GateSettings Parse(string[] args, string repositoryRoot)
     {
-        bool isShort = false;
         bool cpuClock = true;
         bool control = false;
-        int? rounds = null;
-        int? launches = null;
         string? child = null;
         int firstRound = 1;
         int? placementSeed = null;
-        var only = new List<string>();
-        string budget = Path.Combine(repositoryRoot, "benchmarks", "bench-gate.budget.json");
-        string? output = null;
-        string artifacts = Path.Combine(repositoryRoot, "artifacts", "bench-gate");
-        for (int i = 0; i < args.Length; i++)
+        bool ReadOwn(string option, Func<string> value)
         {
-            switch (args[i])
+            switch (option)
             {
-                case "--short":
-                    isShort = true;
-                    break;
-                case "--rounds":
-                    rounds = int.Parse(Value(args, ref i));
-                    break;
-                case "--launches":
-                    launches = int.Parse(Value(args, ref i));
-                    break;
                 case "--child":
-                    child = Path.GetFullPath(Value(args, ref i));
-                    break;
+                    child = Path.GetFullPath(value());
+                    return true;
                 case "--first-round":
-                    firstRound = int.Parse(Value(args, ref i));
-                    break;
+                    firstRound = int.Parse(value());
+                    return true;
                 case "--control":
                     control = true;
-                    break;
+                    return true;
                 case "--placement-seed":
-                    placementSeed = int.Parse(Value(args, ref i));
-                    break;
-                case "--pair":
-                    only.Add(Value(args, ref i));
-                    break;
+                    placementSeed = int.Parse(value());
+                    return true;
                 case "--clock":
-                    string clock = Value(args, ref i);
+                    string clock = value();
                     cpuClock = clock switch
                     {
                         "cpu" => true,
                         "wall" => false,
                         _ => throw new GateSetupException($"--clock {clock}: valid values are cpu (the default) and wall"),
                     };
-                    break;
-                case "--budget":
-                    budget = Path.GetFullPath(Value(args, ref i));
-                    break;
-                case "--out":
-                    output = Path.GetFullPath(Value(args, ref i));
-                    break;
-                case "--artifacts":
-                    artifacts = Path.GetFullPath(Value(args, ref i));
-                    break;
+                    return true;
                 default:
-                    throw new GateSetupException($"unknown argument '{args[i]}' (valid: --short, --control, --pair NAME, --launches N, --rounds N (per launch), --clock cpu|wall, --placement-seed N, --budget FILE, --out DIR, --artifacts DIR)");
+                    return false;
             }
         }
 
-        // Full results are the repository's record (benchmarks/results); short runs (CI) stay in artifacts.
-        output ??= isShort || control || only.Count > 0 ? artifacts : Path.Combine(repositoryRoot, "benchmarks", "results");
-        if (rounds is < 1 || launches is < 1)
-        {
-            throw new GateSetupException("--rounds and --launches take a number >= 1");
-        }
+        GateArguments read = GateArguments.Parse(args, repositoryRoot, "bench-gate", ReadOwn, "--control, --clock cpu|wall, --placement-seed N");
+        bool isShort = read.Short;
+        string budget = read.BudgetPath;
+        string artifacts = read.ArtifactsDirectory;
+
+        // Full results are the repository's record (benchmarks/results); short, control and some-pair runs stay in artifacts.
+        string output = read.OutputOr(isShort || control, repositoryRoot);
 
         // Load on a shared machine moves a side's time by 5–30 % between runs and by several percent between iterations,
         // so the sides alternate per ~2 ms iteration and the time goes into many rounds: rounds differ by more than their
@@ -158,9 +131,9 @@ internal sealed record GateSettings(bool Short, int Launches, int RoundsPerLaunc
         // is good to about ±0.15 %. The full form (8 processes × 6 rounds) takes about 7 minutes, the short one (3 × 4)
         // about 2.
         GateSettings settings = isShort
-            ? new GateSettings(true, launches ?? 3, rounds ?? 4, WarmupPerSide: 2, IterationsPerSide: 50, IterationMilliseconds: 2, budget, output, artifacts, cpuClock)
-            : new GateSettings(false, launches ?? 8, rounds ?? 6, WarmupPerSide: 3, IterationsPerSide: 100, IterationMilliseconds: 2, budget, output, artifacts, cpuClock);
-        settings = settings with { Control = control, ChildOutput = child, FirstRound = firstRound, OnlyPairs = only, PlacementSeed = placementSeed };
+            ? new GateSettings(true, read.Launches ?? 3, read.Rounds ?? 4, WarmupPerSide: 2, IterationsPerSide: 50, IterationMilliseconds: 2, budget, output, artifacts, cpuClock)
+            : new GateSettings(false, read.Launches ?? 8, read.Rounds ?? 6, WarmupPerSide: 3, IterationsPerSide: 100, IterationMilliseconds: 2, budget, output, artifacts, cpuClock);
+        settings = settings with { Control = control, ChildOutput = child, FirstRound = firstRound, OnlyPairs = read.OnlyPairs, PlacementSeed = placementSeed };
         if (child is null && settings.Rounds < 3)
         {
             throw new GateSetupException($"{settings.Launches} launches × {settings.RoundsPerLaunch} rounds: the gate takes a median over at least 3 rounds");
@@ -168,7 +141,4 @@ internal sealed record GateSettings(bool Short, int Launches, int RoundsPerLaunc
 
         return settings;
     }
-
-    private static string Value(string[] args, ref int i) =>
-        ++i < args.Length ? args[i] : throw new GateSetupException($"{args[i - 1]} needs a value");
 }

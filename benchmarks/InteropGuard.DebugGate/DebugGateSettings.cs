@@ -1,5 +1,6 @@
 // DebugGateSettings.cs - the Debug gate's two forms (full: `dotnet cake --target=DebugGate`; short: `--short=true`, what
 // .ci/run runs) as launches, rounds and iterations, plus the paths; parsed from the command line at start.
+using System;
 using System.Collections.Generic;
 using System.IO;
 using System.Linq;
@@ -58,76 +59,43 @@ internal sealed record DebugGateSettings(bool Short, int Launches, int RoundsPer
     /// processes); paths default to the repository layout under <paramref name="repositoryRoot"/>.</summary>
     public static DebugGateSettings Parse(string[] args, string repositoryRoot)
     {
-        bool isShort = false;
-        int? rounds = null;
-        int? launches = null;
         int? iterations = null;
         DebugSide? side = null;
-        var only = new List<string>();
-        string budget = Path.Combine(repositoryRoot, "benchmarks", "debug-gate.budget.json");
-        string? output = null;
-        string artifacts = Path.Combine(repositoryRoot, "artifacts", "debug-gate");
-        for (int i = 0; i < args.Length; i++)
+        bool ReadOwn(string option, Func<string> value)
         {
-            switch (args[i])
+            switch (option)
             {
-                case "--short":
-                    isShort = true;
-                    break;
-                case "--rounds":
-                    rounds = Number(args, ref i);
-                    break;
-                case "--launches":
-                    launches = Number(args, ref i);
-                    break;
                 case "--iterations":
-                    iterations = Number(args, ref i);
-                    break;
-                case "--pair":
-                    only.Add(Value(args, ref i));
-                    break;
+                    iterations = GateArguments.Number(option, value());
+                    return true;
                 case "--side":
-                    string key = Value(args, ref i);
+                    string key = value();
                     side = DebugSides.Parse(key) ?? throw new GateSetupException($"--side {key}: valid values are unguarded, mode1, mode2");
-                    break;
-                case "--budget":
-                    budget = Path.GetFullPath(Value(args, ref i));
-                    break;
-                case "--out":
-                    output = Path.GetFullPath(Value(args, ref i));
-                    break;
-                case "--artifacts":
-                    artifacts = Path.GetFullPath(Value(args, ref i));
-                    break;
+                    return true;
                 default:
-                    throw new GateSetupException($"unknown argument '{args[i]}' (valid: --short, --pair NAME, --launches N, --rounds N (per launch), --iterations N (multiple of 6), --budget FILE, --out DIR, --artifacts DIR)");
+                    return false;
             }
         }
 
+        GateArguments read = GateArguments.Parse(args, repositoryRoot, "debug-gate", ReadOwn, "--iterations N (multiple of 6)");
+        string budget = read.BudgetPath;
+        string artifacts = read.ArtifactsDirectory;
+
         // Full results are the repository's record (benchmarks/results); short runs (CI) and some-pair runs stay in artifacts.
-        output ??= isShort || only.Count > 0 ? artifacts : Path.Combine(repositoryRoot, "benchmarks", "results");
+        string output = read.OutputOr(read.Short, repositoryRoot);
 
         // Iterations of ~10 ms, the three sides' iterations next to each other: the machine's speed and the other jobs
         // on it change over tens of ms to seconds, so each side sees nearly the same machine. A pair's verdict is its
         // total time over every iteration of every round (see DebugGateRunner); the forms differ in how much time that
         // total covers (a mode-2 sweep lands in a mode-2 iteration about once per second of its measured time).
-        DebugGateSettings settings = isShort
-            ? new DebugGateSettings(true, launches ?? 1, rounds ?? 4, iterations ?? 12, IterationMilliseconds: 10, budget, output, artifacts)
-            : new DebugGateSettings(false, launches ?? 3, rounds ?? 5, iterations ?? 18, IterationMilliseconds: 10, budget, output, artifacts);
+        DebugGateSettings settings = read.Short
+            ? new DebugGateSettings(true, read.Launches ?? 1, read.Rounds ?? 4, iterations ?? 12, IterationMilliseconds: 10, budget, output, artifacts)
+            : new DebugGateSettings(false, read.Launches ?? 3, read.Rounds ?? 5, iterations ?? 18, IterationMilliseconds: 10, budget, output, artifacts);
         if (settings.IterationsPerSide % 6 != 0)
         {
             throw new GateSetupException($"--iterations {settings.IterationsPerSide}: a multiple of 6 (every order of the three sides equally often)");
         }
 
-        return settings with { ChildSide = side, OnlyPairs = only };
+        return settings with { ChildSide = side, OnlyPairs = read.OnlyPairs };
     }
-
-    private static int Number(string[] args, ref int i)
-    {
-        string text = Value(args, ref i);
-        return int.TryParse(text, out int n) && n >= 1 ? n : throw new GateSetupException($"{args[i - 1]} {text}: a number >= 1");
-    }
-
-    private static string Value(string[] args, ref int i) =>
-        ++i < args.Length ? args[i] : throw new GateSetupException($"{args[i - 1]} needs a value");
 }

@@ -15,7 +15,7 @@ namespace InteropGuard.Findings;
 public static class FindingJson
 {
     // The shapes: the one place a shape's protocol name is declared (add a row, a record and a case in FindingEvidence).
-    private static readonly (Type Type, string Name, JsonTypeInfo Info)[] Shapes =
+    private static readonly (Type Type, string Name, JsonTypeInfo Info)[] Rows =
     [
         (typeof(UnpinnedWordFinding), "unpinned-word", FindingJsonContext.Default.UnpinnedWordFinding),
         (typeof(DanglingWordFinding), "dangling-word", FindingJsonContext.Default.DanglingWordFinding),
@@ -33,74 +33,22 @@ public static class FindingJson
         (typeof(PinAliveTooLongFinding), "pin-alive-too-long", FindingJsonContext.Default.PinAliveTooLongFinding),
     ];
 
+    private static readonly ProtocolShapes<Finding> Shapes = new(FindingJsonContext.Default.Finding, Rows);
+
     /// <summary>Every shape name, in the order of the table.</summary>
-    public static IReadOnlyList<string> ShapeNames { get; } = Array.ConvertAll(Shapes, s => s.Name);
+    public static IReadOnlyList<string> ShapeNames => Shapes.Names;
 
-    /// <summary>The protocol name of a record type, e.g. <c>unpinned-word</c>; null for <see cref="Finding"/> itself or
-    /// a type that is not a shape.</summary>
+    /// <summary>The protocol name of a record type, e.g. <c>unpinned-word</c>; null for <see cref="Finding"/> itself or a type
+    /// that is not a shape.</summary>
     /// <param name="type">A record type derived from <see cref="Finding"/>.</param>
-    public static string? ShapeName(Type type)
-    {
-        foreach ((Type t, string name, _) in Shapes)
-        {
-            if (t == type)
-            {
-                return name;
-            }
-        }
-
-        return null;
-    }
+    public static string? ShapeName(Type type) => Shapes.NameOf(type);
 
     /// <summary>The protocol line of <paramref name="finding"/>, without a trailing newline.</summary>
     /// <param name="finding">A finding of any shape.</param>
-    public static string Write(Finding finding)
-    {
-        ArgumentNullException.ThrowIfNull(finding);
-        return JsonSerializer.Serialize(finding, InfoOf(finding.GetType()));
-    }
+    public static string Write(Finding finding) => Shapes.Write(finding);
 
     /// <summary>The finding a parsed line holds: the record of its <c>shape</c>, or the base record when the shape is
     /// missing or unknown; null when <paramref name="line"/> is not a JSON object.</summary>
     /// <param name="line">A parsed protocol line.</param>
-    public static Finding? Read(JsonElement line)
-    {
-        if (line.ValueKind != JsonValueKind.Object)
-        {
-            return null;
-        }
-
-        string? shape = line.TryGetProperty("shape", out JsonElement s) && s.ValueKind == JsonValueKind.String ? s.GetString() : null;
-        JsonTypeInfo info = FindingJsonContext.Default.Finding;
-        foreach ((_, string name, JsonTypeInfo i) in Shapes)
-        {
-            if (string.Equals(name, shape, StringComparison.Ordinal))
-            {
-                info = i;
-                break;
-            }
-        }
-
-        try
-        {
-            return (Finding?)line.Deserialize(info);
-        }
-        catch (JsonException)
-        {
-            return null; // the converters read every field leniently; this is a line no converter saw (not an object)
-        }
-    }
-
-    private static JsonTypeInfo InfoOf(Type type)
-    {
-        foreach ((Type t, _, JsonTypeInfo info) in Shapes)
-        {
-            if (t == type)
-            {
-                return info;
-            }
-        }
-
-        return FindingJsonContext.Default.Finding;
-    }
+    public static Finding? Read(JsonElement line) => Shapes.Read(line);
 }

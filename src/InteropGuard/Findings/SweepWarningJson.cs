@@ -15,7 +15,7 @@ namespace InteropGuard.Findings;
 public static class SweepWarningJson
 {
     // The shapes: the one place a warning shape's protocol name is declared (add a row, a record and a case in SweepWarningWording).
-    private static readonly (Type Type, string Name, JsonTypeInfo Info)[] Shapes =
+    private static readonly (Type Type, string Name, JsonTypeInfo Info)[] Rows =
     [
         (typeof(SweepSkippedWarning), "sweep-skipped", SweepWarningJsonContext.Default.SweepSkippedWarning),
         (typeof(SweepFailedWarning), "sweep-failed", SweepWarningJsonContext.Default.SweepFailedWarning),
@@ -33,70 +33,22 @@ public static class SweepWarningJson
         (typeof(NoStopSentinelWarning), "no-stop-sentinel", SweepWarningJsonContext.Default.NoStopSentinelWarning),
     ];
 
+    private static readonly ProtocolShapes<SweepWarning> Shapes = new(SweepWarningJsonContext.Default.SweepWarning, Rows);
+
     /// <summary>Every shape name, in the order of the table.</summary>
-    public static IReadOnlyList<string> ShapeNames { get; } = Array.ConvertAll(Shapes, s => s.Name);
+    public static IReadOnlyList<string> ShapeNames => Shapes.Names;
 
-    /// <summary>The protocol name of a record type, e.g. <c>torn-records</c>; null for <see cref="SweepWarning"/> itself.</summary>
+    /// <summary>The protocol name of a record type, e.g. <c>torn-records</c>; null for <see cref="SweepWarning"/> itself or a type
+    /// that is not a shape.</summary>
     /// <param name="type">A record type derived from <see cref="SweepWarning"/>.</param>
-    public static string? ShapeName(Type type)
-    {
-        foreach ((Type t, string name, _) in Shapes)
-        {
-            if (t == type)
-            {
-                return name;
-            }
-        }
-
-        return null;
-    }
+    public static string? ShapeName(Type type) => Shapes.NameOf(type);
 
     /// <summary>The protocol line of <paramref name="warning"/>, without a trailing newline.</summary>
     /// <param name="warning">A warning of any shape.</param>
-    public static string Write(SweepWarning warning)
-    {
-        ArgumentNullException.ThrowIfNull(warning);
-        JsonTypeInfo info = SweepWarningJsonContext.Default.SweepWarning;
-        foreach ((Type t, _, JsonTypeInfo i) in Shapes)
-        {
-            if (t == warning.GetType())
-            {
-                info = i;
-                break;
-            }
-        }
-
-        return JsonSerializer.Serialize(warning, info);
-    }
+    public static string Write(SweepWarning warning) => Shapes.Write(warning);
 
     /// <summary>The warning a parsed line holds: the record of its <c>shape</c>, or the base record when the shape is
     /// missing or unknown; null when <paramref name="line"/> is not a JSON object.</summary>
     /// <param name="line">A parsed protocol line.</param>
-    public static SweepWarning? Read(JsonElement line)
-    {
-        if (line.ValueKind != JsonValueKind.Object)
-        {
-            return null;
-        }
-
-        string? shape = line.TryGetProperty("shape", out JsonElement s) && s.ValueKind == JsonValueKind.String ? s.GetString() : null;
-        JsonTypeInfo info = SweepWarningJsonContext.Default.SweepWarning;
-        foreach ((_, string name, JsonTypeInfo i) in Shapes)
-        {
-            if (string.Equals(name, shape, StringComparison.Ordinal))
-            {
-                info = i;
-                break;
-            }
-        }
-
-        try
-        {
-            return (SweepWarning?)line.Deserialize(info);
-        }
-        catch (JsonException)
-        {
-            return null;
-        }
-    }
+    public static SweepWarning? Read(JsonElement line) => Shapes.Read(line);
 }
