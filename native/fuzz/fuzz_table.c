@@ -9,7 +9,8 @@
  * redzones; a size-0 pin is one byte), ig_lookup finds the newest such range, LIVE, classified INSIDE exactly when
  * the access lies in its user bytes; otherwise it finds nothing or a dead record. Whatever it finds contains the
  * address. ig_check answers NONE when a live range holds the whole access, NONE for an unknown address, an
- * overflow for a live range the access leaves, and the dead record's kind otherwise.
+ * overflow for a live range the access leaves, and the dead record's kind otherwise. The header's slot_limit (what an
+ * outside reader reads up to) never falls, every range made sits below it, and the slots just past it are EMPTY.
  *
  * Call pins (ig_calls.c): a model of the thread's call stack and of its last IG_CALL_RING ended pins. A live table
  * range wins over them; else the innermost in-flight pin holding the address is what ig_lookup finds (LIVE, id 0,
@@ -68,7 +69,29 @@ static void hook(const ig_violation_t *v, void *ctx) {
   (void)ctx;
 }
 
+static uint64_t last_limit; /* slot_limit as last seen: it never falls */
+
+/* slot_limit bounds what the validator reads: it covers id's slot, never falls, stays inside the published chunks,
+ * and the slots just past it hold no record. */
+static void check_slot_limit(uint64_t id) {
+  const ig_table_header_t *h = ig_shadow_table;
+  uint64_t limit = __atomic_load_n(&h->slot_limit, __ATOMIC_ACQUIRE);
+  if (limit < last_limit) fuzz_fail("slot_limit fell from %llu to %llu", (unsigned long long)last_limit, (unsigned long long)limit);
+  last_limit = limit;
+  uint64_t capacity = h->chunk_count * h->ranges_per_chunk;
+  if (limit > capacity) fuzz_fail("slot_limit %llu is past the published chunks' %llu slots", (unsigned long long)limit, (unsigned long long)capacity);
+  if (id != 0 && (id & 0xffffffffu) >= limit)
+    fuzz_fail("id %#llx sits at or past slot_limit %llu", (unsigned long long)id, (unsigned long long)limit);
+  const uint64_t *dir = (const uint64_t *)(uintptr_t)h->chunks;
+  for (uint64_t s = limit; s < capacity && s < limit + 64; s++) {
+    const ig_range_t *rec = (const ig_range_t *)(uintptr_t)dir[s / h->ranges_per_chunk];
+    if (__atomic_load_n(&rec[s % h->ranges_per_chunk].state, __ATOMIC_ACQUIRE) != IG_STATE_EMPTY)
+      fuzz_fail("slot %llu past slot_limit %llu holds a record", (unsigned long long)s, (unsigned long long)limit);
+  }
+}
+
 static void model_add(uint64_t id) {
+  check_slot_limit(id);
   ig_range_t r;
   if (ig_range_get(id, &r) != IG_OK)
     fuzz_fail("ig_range_get(%#llx) of a range just made live failed", (unsigned long long)id);
@@ -405,6 +428,7 @@ static void target(const uint8_t *data, size_t size) {
     if (st != IG_OK) fuzz_fail("cleanup of id %#llx answered %d", (unsigned long long)live[i].id, (int)st);
   }
   nlive = 0;
+  check_slot_limit(0);
 }
 
 /* Seeds: short programs of writes and lookups (no NUL byte: the driver takes seeds as strings; op 15 is op 0). */

@@ -138,7 +138,9 @@ typedef struct ig_site {
 
 /* The table header, found through the exported symbol ig_shadow_table (or ig_table()). Every pointer is
  * a 64-bit address in this process. A reader outside the process checks magic, version, header_size,
- * range_size and site_size before it trusts anything else, and treats every record as possibly torn.
+ * range_size and site_size before it trusts anything else, and treats every record as possibly torn. It reads
+ * records only below slot_limit: every slot at or past it is EMPTY (never handed out), so a stop reads the slots
+ * the program ever used, not the chunks' capacity.
  *
  *   offset size field
  *   0      8    magic            "IGTABLE" + NUL
@@ -164,11 +166,13 @@ typedef struct ig_site {
  *   144    8    call_regions     address of the first call region (ig_call_region_t), 0 until a thread pinned a call's argument
  *   152    4    call_region_size sizeof(ig_call_region_t)
  *   156    4    call_pin_size    sizeof(ig_call_pin_t)
- *   160    8    reserved[12]
+ *   160    8    slot_limit       record slots handed out so far (a high-water mark, never lowered): slot s holds a
+ *                                record only when s < slot_limit; stored (release) after the slot's chunk is published
+ *   168    8    reserved[11]
  *   256         (sizeof)
  */
 #define IG_TABLE_MAGIC "IGTABLE"
-#define IG_TABLE_VERSION 2u
+#define IG_TABLE_VERSION 3u
 
 typedef struct ig_table_header {
   char magic[8];
@@ -194,7 +198,8 @@ typedef struct ig_table_header {
   uint64_t call_regions;
   uint32_t call_region_size;
   uint32_t call_pin_size;
-  uint64_t reserved[12];
+  uint64_t slot_limit;
+  uint64_t reserved[11];
 } ig_table_header_t;
 
 /* fill_flags: new blocks that are not zeroed are filled with malloc_fill_byte only in their first fill_size bytes

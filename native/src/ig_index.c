@@ -199,7 +199,12 @@ static _ig_arr_t *_ig_arr_alloc(unsigned c) {
   }
   _ig_unlock(&_ig_arena.lock);
   IG_ASSERT(a != NULL);
-  a->cap = (uint64_t)4 << c; /* the same value every time this memory is handed out */
+  /* The same value every time this memory is handed out, so it is written only the first time: a seqlock reader may
+   * still be reading the cap of an array freed and handed out again, and an unchanged word is no store to race with. */
+  uint64_t cap = (uint64_t)4 << c;
+  if (a->cap != cap) {
+    a->cap = cap;
+  }
   return a;
 }
 

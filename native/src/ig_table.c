@@ -57,7 +57,8 @@ _Static_assert(offsetof(ig_table_header_t, canary_byte) == 112, "header.canary_b
 _Static_assert(offsetof(ig_table_header_t, fill_flags) == 120, "header.fill_flags");
 _Static_assert(offsetof(ig_table_header_t, fill_size) == 128, "header.fill_size");
 _Static_assert(offsetof(ig_table_header_t, native_heap) == 136, "header.native_heap");
-_Static_assert(offsetof(ig_table_header_t, reserved) == 160, "header.reserved");
+_Static_assert(offsetof(ig_table_header_t, slot_limit) == 160, "header.slot_limit");
+_Static_assert(offsetof(ig_table_header_t, reserved) == 168, "header.reserved");
 
 _Static_assert(sizeof(ig_violation_t) == 136, "ig_violation_t is 136 bytes");
 _Static_assert(offsetof(ig_violation_t, range) == 40, "violation.range");
@@ -76,9 +77,8 @@ _ig_slot_meta_t *_ig_meta_chunks[IG_MAX_CHUNKS_LIMIT];
 static struct {
   _ig_lock_t lock;
   uint64_t *dir;            /* the published chunk directory (header.chunks) */
-  uint32_t *free_stack;     /* recycled slots */
+  uint32_t *free_stack;     /* recycled slots (slots below header.slot_limit have a mapped record) */
   uint64_t free_count;
-  uint32_t next_unused;     /* slots below this have a mapped record */
   uint64_t capacity;
   uint32_t full_warned;
 } _ig_slots IG_ALIGNED(IG_CACHE_LINE);
@@ -197,16 +197,18 @@ static bool _ig_chunk_ensure(uint32_t slot) {
   return true;
 }
 
-uint32_t _ig_slot_limit(void) { return IG_LOAD_ACQ(&_ig_slots.next_unused); }
+uint32_t _ig_slot_limit(void) { return (uint32_t)IG_LOAD_ACQ(&_ig_header.slot_limit); }
 
 static IG_NOINLINE void _ig_slot_cache_refill(_ig_thread_t *t) {
   _ig_lock(&_ig_slots.lock);
   while (t->slot_count < IG_SLOT_CACHE / 2) {
     if (_ig_slots.free_count > 0) {
       t->slots[t->slot_count++] = _ig_slots.free_stack[--_ig_slots.free_count];
-    } else if (_ig_slots.next_unused < _ig_slots.capacity && _ig_chunk_ensure(_ig_slots.next_unused)) {
-      t->slots[t->slot_count++] = _ig_slots.next_unused;
-      IG_STORE_REL(&_ig_slots.next_unused, _ig_slots.next_unused + 1);
+    } else if (_ig_header.slot_limit < _ig_slots.capacity && _ig_chunk_ensure((uint32_t)_ig_header.slot_limit)) {
+      /* published after the chunk (chunk_count) and before the slot is written: a reader that stops below it misses
+       * nothing, one that reads up to it reads mapped records */
+      t->slots[t->slot_count++] = (uint32_t)_ig_header.slot_limit;
+      IG_STORE_REL(&_ig_header.slot_limit, _ig_header.slot_limit + 1);
     } else {
       break;
     }

@@ -1,6 +1,6 @@
 /* test_table.c - unit tests of the shadow table and interval index: register/release/set_flags/get, stale
- * ids, lookup classification, overlap priority, large ranges, history eviction, table-full, sites and the
- * binary layout of the header; runs under CTest. */
+ * ids, lookup classification, overlap priority, large ranges, history eviction, table-full, sites, the
+ * binary layout of the header and its slot high-water mark; runs under CTest. */
 #include "interopguard.h"
 #include "ig_test.h"
 
@@ -27,20 +27,23 @@ static void test_header_layout(void) {
   CHECK_EQ(h->canary_byte & 0xff, 0xfc);
   CHECK_EQ(offsetof(ig_table_header_t, chunk_count), 40);
   CHECK_EQ(offsetof(ig_table_header_t, canary_byte), 112);
+  CHECK_EQ(offsetof(ig_table_header_t, slot_limit), 160);
   CHECK_EQ(offsetof(ig_range_t, state), 68);
   CHECK_EQ(offsetof(ig_range_t, redzone_right), 94);
   CHECK_EQ(offsetof(ig_site_t, file), 128);
 }
 
-/* Walks the table the way the validator does (docs/design/shadow-table.md) and finds a record by id. */
+/* Walks the table the way the validator does (docs/design/shadow-table.md): the slots below slot_limit, in the
+ * chunks published; finds a record by id. */
 static int outside_reader_finds(uint64_t id, ig_range_t *out) {
   const ig_table_header_t *h = ig_shadow_table;
   if (memcmp(h->magic, IG_TABLE_MAGIC, 8) != 0 || h->range_size != sizeof(ig_range_t)) return 0;
+  uint64_t limit = __atomic_load_n(&h->slot_limit, __ATOMIC_ACQUIRE);
   uint64_t chunks = __atomic_load_n(&h->chunk_count, __ATOMIC_ACQUIRE);
   const uint64_t *dir = (const uint64_t *)(uintptr_t)h->chunks;
-  for (uint64_t c = 0; c < chunks; c++) {
+  for (uint64_t c = 0; c < chunks && c * h->ranges_per_chunk < limit; c++) {
     const ig_range_t *rec = (const ig_range_t *)(uintptr_t)dir[c];
-    for (uint64_t i = 0; i < h->ranges_per_chunk; i++) {
+    for (uint64_t i = 0; i < h->ranges_per_chunk && c * h->ranges_per_chunk + i < limit; i++) {
       uint32_t s1 = __atomic_load_n(&rec[i].state, __ATOMIC_ACQUIRE);
       if (s1 == IG_STATE_EMPTY) continue;
       ig_range_t copy = rec[i];
@@ -297,6 +300,56 @@ static void test_table_full(void) {
   ig_free(p);
 }
 
+/* Every record at or past slot_limit is EMPTY in every published chunk. */
+static int records_past_limit(void) {
+  const ig_table_header_t *h = ig_shadow_table;
+  uint64_t limit = __atomic_load_n(&h->slot_limit, __ATOMIC_ACQUIRE);
+  const uint64_t *dir = (const uint64_t *)(uintptr_t)h->chunks;
+  int found = 0;
+  for (uint64_t c = 0; c < h->chunk_count; c++) {
+    const ig_range_t *rec = (const ig_range_t *)(uintptr_t)dir[c];
+    for (uint64_t i = 0; i < h->ranges_per_chunk; i++)
+      if (c * h->ranges_per_chunk + i >= limit && __atomic_load_n(&rec[i].state, __ATOMIC_ACQUIRE) != IG_STATE_EMPTY) found++;
+  }
+  return found;
+}
+
+/* slot_limit bounds the records a reader must read: it covers every record made, never falls, sits inside the
+ * published chunks, and grows with the ranges in use at once, not with the ranges ever made (slots are recycled). */
+static void test_slot_limit(void) {
+  const ig_table_header_t *h = ig_shadow_table;
+  enum { N = 200, ROUNDS = 20 };
+  static uint64_t ids[N];
+  uint64_t before = h->slot_limit;
+  for (int i = 0; i < N; i++)
+    CHECK_EQ(ig_range_register(IG_RANGE_NATIVE_REGION, arena + 600000 + i * 8, 8, 0, 0, 0, &ids[i]), IG_OK);
+  uint64_t grown = h->slot_limit;
+  CHECK(grown >= before);
+  CHECK(grown <= h->chunk_count * h->ranges_per_chunk);
+  for (int i = 0; i < N; i++) {
+    CHECK((ids[i] & 0xffffffffu) < grown);
+    ig_range_t seen;
+    CHECK(outside_reader_finds(ids[i], &seen));
+  }
+  CHECK_EQ(records_past_limit(), 0);
+  void *p = ig_malloc(32);
+  ig_range_t r;
+  CHECK(ig_lookup(p, 1, &r) == IG_LOOKUP_INSIDE);
+  CHECK((r.id & 0xffffffffu) < h->slot_limit);
+  ig_free(p);
+
+  for (int round = 0; round < ROUNDS; round++) {
+    for (int i = 0; i < N; i++) CHECK_EQ(ig_range_release(ids[i], 0, NULL), IG_OK);
+    for (int i = 0; i < N; i++)
+      CHECK_EQ(ig_range_register(IG_RANGE_NATIVE_REGION, arena + 600000 + i * 8, 8, 0, 0, 0, &ids[i]), IG_OK);
+    CHECK(h->slot_limit >= grown); /* never lowered */
+  }
+  CHECK_EQ(records_past_limit(), 0);
+  /* 4,000 ranges made, at most 200 live and 64 released held at once: the recycled slots keep the limit near that */
+  CHECK(h->slot_limit - grown < N + 64 + 2 * 64);
+  for (int i = 0; i < N; i++) CHECK_EQ(ig_range_release(ids[i], 0, NULL), IG_OK);
+}
+
 static void test_sites(void) {
   uint32_t a = ig_site_intern("/src/x/Foo.cs", 12, "Foo.Bar()");
   uint32_t b = ig_site_intern("/src/x/Foo.cs", 12, "Foo.Bar()");
@@ -442,6 +495,7 @@ int main(int argc, char **argv) {
   RUN(test_sites);
   RUN(test_many_ranges_lookup);
   RUN(test_index_model);
+  RUN(test_slot_limit);
   RUN(test_table_full);
   TEST_MAIN_END();
 }

@@ -30,6 +30,7 @@ public sealed class Sweeper : IDisposable
     private StackRootCache _stackRoots = new();
     private LiveTarget? _live;
     private readonly PinnedHandleSlots _handleSlots = new();
+    private readonly TypeNames _typeNames = new();
     private bool _disposed;
     private long _sweeps;
 
@@ -168,8 +169,9 @@ public sealed class Sweeper : IDisposable
         }
 
         List<LibraryData> libraries = LibraryDataRegions.Find(ProcessId); // before the stop: /proc reads need no pause
-        NativeHeapPlan? nativeHeap = NativeHeapPlan.Prepare(ProcessId, _table, ReservedRange); // native heap: read while running
-        BlockPlan? blocks = PrescanBlocks && reason != SweepReason.Exit ? BlockPlan.Prepare(ProcessId, _table, ReservedRange) : null;
+        RunningTable? running = RunningTable.Read(ProcessId, _table); // the table as the running target shows it, for both plans
+        NativeHeapPlan? nativeHeap = NativeHeapPlan.Prepare(ProcessId, running, ReservedRange); // native heap: read while running
+        BlockPlan? blocks = PrescanBlocks && reason != SweepReason.Exit ? BlockPlan.Prepare(running, ReservedRange) : null;
         LastBlockPlan = blocks?.Count ?? 0;
         if (!ReuseStackRoots)
         {
@@ -321,7 +323,7 @@ public sealed class Sweeper : IDisposable
                 return null;
             }
 
-            var heap = new HeapView(runtime, _stackRoots, RememberHandleSlots ? _handleSlots : null, new TargetMemory(stop.Target.DataReader, ProcessId));
+            var heap = new HeapView(runtime, _stackRoots, RememberHandleSlots ? _handleSlots : null, new TargetMemory(stop.Target.DataReader, ProcessId), _typeNames);
             var verdicts = new AddressVerdict[addresses.Count];
             for (int i = 0; i < addresses.Count; i++)
             {
@@ -400,7 +402,7 @@ public sealed class Sweeper : IDisposable
                     return false;
                 }
 
-                heap = new HeapView(runtime, _stackRoots, RememberHandleSlots ? _handleSlots : null, memory);
+                heap = new HeapView(runtime, _stackRoots, RememberHandleSlots ? _handleSlots : null, memory, _typeNames);
                 int threads = 0;
                 foreach (ClrThread t in runtime.Threads)
                 {

@@ -401,6 +401,7 @@ internal static unsafe partial class Scenarios
         *(ulong*)(header + 32) = 2; // max_chunks
         *(ulong*)(header + 40) = 2; // chunk_count
         *(ulong*)(header + 48) = (ulong)directory;
+        *(ulong*)(header + 160) = 2 * 1024; // slot_limit: every slot of both chunks was handed out
         return (ulong)header;
     }
 

@@ -17,13 +17,16 @@ internal sealed class HeapView
     private readonly Dictionary<ulong, ManagedVerdict> _objectVerdicts = new();
     private readonly ulong _reservedLo;
     private readonly ulong _reservedHi;
+    private readonly TypeNames _typeNames;
 
     /// <summary>The heap of one stop; <paramref name="stackRoots"/> keeps the threads' stack roots between stops (null: a
     /// cache of this stop only, every thread walked); <paramref name="handleSlots"/> the pinned handles' slots (null, or
-    /// no <paramref name="memory"/> to read them with: handles are enumerated whenever a question needs them).</summary>
-    public HeapView(ClrRuntime runtime, StackRootCache? stackRoots = null, PinnedHandleSlots? handleSlots = null, TargetMemory? memory = null)
+    /// no <paramref name="memory"/> to read them with: handles are enumerated whenever a question needs them);
+    /// <paramref name="typeNames"/> the type names kept between stops (null: asked of the runtime in this stop).</summary>
+    public HeapView(ClrRuntime runtime, StackRootCache? stackRoots = null, PinnedHandleSlots? handleSlots = null, TargetMemory? memory = null, TypeNames? typeNames = null)
     {
         _heap = runtime.Heap;
+        _typeNames = typeNames ?? new TypeNames();
         _roots = new PinnedRoots(runtime, stackRoots ?? new StackRootCache(), handleSlots, memory);
         var list = new List<Segment>();
         ulong lo = ulong.MaxValue, hi = 0;
@@ -193,7 +196,7 @@ internal sealed class HeapView
         }
 
         ClrObject obj = _heap.GetObject(objectAddress);
-        var verdict = new ManagedVerdict(VerdictKind.Pinned, objectAddress, obj.Type?.Name ?? "an object of unknown type", obj.Size, "a pinned stack root");
+        var verdict = new ManagedVerdict(VerdictKind.Pinned, objectAddress, _typeNames.Of(obj.Type), obj.Size, "a pinned stack root");
         _objectVerdicts[objectAddress] = verdict;
         return verdict;
     }
@@ -205,7 +208,7 @@ internal sealed class HeapView
             return cached;
         }
 
-        string type = obj.Type?.Name ?? "an object of unknown type";
+        string type = _typeNames.Of(obj.Type);
         ulong size = obj.Size;
         ManagedVerdict verdict;
         if (seg.Kind is GCSegmentKind.Frozen)

@@ -2,7 +2,6 @@
 using System;
 using System.Buffers.Binary;
 using System.Collections.Generic;
-using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using InteropGuard.Validator.Table;
 using InteropGuard.Validator.Target;
@@ -44,44 +43,23 @@ internal sealed class BlockPlan
     /// <summary>The running read of <paramref name="r"/>, or false when the stop must scan it whole.</summary>
     public bool TryGet(in RangeRecord r, out PlannedBlock block) => _blocks.TryGetValue(r.Id, out block) && block.Matches(r);
 
-    /// <summary>Reads the table and every live native block while the target runs; null without a fixed GC reservation
-    /// (<paramref name="gcRange"/> (0, 0): segments GC) or when the table cannot be read now (the stop reads it properly).</summary>
-    public static BlockPlan? Prepare(int pid, ShadowTableReader table, (ulong Lo, ulong Hi) gcRange)
+    /// <summary>Reads every live native block of the running table while the target runs; null without a fixed GC
+    /// reservation (<paramref name="gcRange"/> (0, 0): segments GC) or without a table read (the stop reads it properly).</summary>
+    public static BlockPlan? Prepare(RunningTable? table, (ulong Lo, ulong Hi) gcRange)
     {
-        if (gcRange.Hi <= gcRange.Lo)
+        if (gcRange.Hi <= gcRange.Lo || table is null)
         {
             return null;
         }
 
-        var memory = new TargetMemory(null, pid);
-        TableHeader header;
-        try
-        {
-            header = table.ReadHeader(memory);
-        }
-        catch (ValidatorException)
-        {
-            return null; // torn while running: the stop reads it properly
-        }
-
-        List<RangeRecord> records = table.ReadRecords(memory, out _, out _);
-        var dead = new List<(ulong, ulong, ulong, int)>();
-        foreach (RangeRecord r in records)
-        {
-            if (!r.IsLive || r.Kind == TableLayout.KindCallback) // a live callback too: its delegate may be collected by the stop
-            {
-                dead.Add((r.Start - r.RedzoneLeft, Math.Max(r.End + r.RedzoneRight, r.Start - r.RedzoneLeft + 1), r.AllocSeq, 0));
-            }
-        }
-
         var plan = new BlockPlan();
-        var deadIndex = new RangeIndex(dead);
+        var filter = new CandidateFilter(gcRange.Lo, gcRange.Hi, table.Dead, pins: null);
         byte[] buffer = new byte[TargetMemory.ChunkBytes];
-        foreach (RangeRecord r in records)
+        foreach (RangeRecord r in table.Records)
         {
             if (r.IsLive && r.Kind == TableLayout.KindNativeBlock)
             {
-                plan.Read(memory, buffer, r, header, gcRange.Lo, gcRange.Hi - gcRange.Lo, deadIndex);
+                plan.Read(table.Memory, buffer, r, table.Header, filter);
             }
         }
 
@@ -90,7 +68,7 @@ internal sealed class BlockPlan
 
     /// <summary>Reads one block as the stopped scan does (header, canaries, user bytes up to the fill limit) and keeps
     /// it when it is finished and intact.</summary>
-    private void Read(TargetMemory memory, byte[] buffer, RangeRecord r, TableHeader header, ulong heapLo, ulong heapSpan, RangeIndex dead)
+    private void Read(TargetMemory memory, byte[] buffer, RangeRecord r, TableHeader header, CandidateFilter filter)
     {
         if (r.RedzoneLeft < 32 + TableLayout.LeftCanaryBytes)
         {
@@ -124,7 +102,7 @@ internal sealed class BlockPlan
                 if (skip < length)
                 {
                     ReadOnlySpan<byte> user = piece.Slice((int)(userLo - at) + skip, length - skip);
-                    Filter(MemoryMarshal.Cast<byte, ulong>(user), userLo + (ulong)skip, heapLo, heapSpan, dead);
+                    filter.Collect(MemoryMarshal.Cast<byte, ulong>(user), userLo + (ulong)skip, Candidates);
                 }
 
                 bytes += length;
@@ -141,20 +119,5 @@ internal sealed class BlockPlan
         ulong from = Math.Max(lo, pieceStart);
         ulong to = Math.Min(hi, pieceStart + (ulong)piece.Length);
         return to <= from || piece.Slice((int)(from - pieceStart), (int)(to - from)).IndexOfAnyExcept(canary) < 0;
-    }
-
-    /// <summary>The hot loop: two unsigned range compares per word, as the stopped scan's.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private void Filter(ReadOnlySpan<ulong> words, ulong address, ulong heapLo, ulong heapSpan, RangeIndex dead)
-    {
-        ulong deadLo = dead.Lo, deadSpan = dead.Hi - dead.Lo;
-        for (int i = 0; i < words.Length; i++)
-        {
-            ulong w = words[i];
-            if (w - heapLo < heapSpan || (w - deadLo < deadSpan && dead.Find(w) >= 0))
-            {
-                Candidates.Add(address + (ulong)i * 8); // rare
-            }
-        }
     }
 }

@@ -1,7 +1,6 @@
 // NativeHeapPlan.cs: the part of a sweep over the native heap that runs before the stop: reads the registry and every tracked block while the target runs and keeps the words that may point into the GC heap or a dead range.
 using System;
 using System.Collections.Generic;
-using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using InteropGuard.Validator.Table;
 using InteropGuard.Validator.Target;
@@ -41,65 +40,33 @@ internal sealed class NativeHeapPlan
     /// <summary>Blocks that could not be read (freed and unmapped since the registry was read).</summary>
     public int Unreadable { get; private set; }
 
-    /// <summary>Reads the registry whose header the table names, then (when <paramref name="gcRange"/> is known) every
-    /// block; null when the target has no registry (tracking off, another mode, an older library).</summary>
-    public static NativeHeapPlan? Prepare(int pid, ShadowTableReader table, (ulong Lo, ulong Hi) gcRange)
+    /// <summary>Reads the registry whose header the running table names, then (when <paramref name="gcRange"/> is known)
+    /// every block; null when the target has no registry (tracking off, another mode, an older library) or no table was
+    /// read.</summary>
+    public static NativeHeapPlan? Prepare(int pid, RunningTable? table, (ulong Lo, ulong Hi) gcRange)
     {
-        var memory = new TargetMemory(null, pid);
-        TableHeader header;
-        try
-        {
-            header = table.ReadHeader(memory);
-        }
-        catch (ValidatorException)
-        {
-            return null; // torn while running: the stop reads it properly
-        }
-
-        if (!NativeHeapReader.TryReadHeader(memory, header.NativeHeap, out NativeHeapCounters counters))
+        if (table is null || !NativeHeapReader.TryReadHeader(table.Memory, table.Header.NativeHeap, out NativeHeapCounters counters))
         {
             return null;
         }
 
         byte[] buffer = new byte[TargetMemory.ChunkBytes];
-        List<NativeHeapBlock> blocks = NativeHeapReader.ReadBlocks(memory, counters, buffer, out _);
+        List<NativeHeapBlock> blocks = NativeHeapReader.ReadBlocks(table.Memory, counters, buffer, out _);
         var plan = new NativeHeapPlan(counters, blocks, CodeLocator.Read(pid));
         if (gcRange.Hi > gcRange.Lo)
         {
-            (RangeIndex dead, RangeIndex pins) = Ranges(table, memory);
-            plan.Prefilter(memory, buffer, gcRange.Lo, gcRange.Hi - gcRange.Lo, dead, pins);
+            // A word into the GC heap that a live pin covers is not a candidate (pinned by its handle; if the pin is
+            // released before the stop, the next sweep sees the word against a released pin), which keeps native memory
+            // that holds pinned buffers out of the pause.
+            plan.Prefilter(table.Memory, buffer, new CandidateFilter(gcRange.Lo, gcRange.Hi, table.Dead, table.Pins));
         }
 
         return plan;
     }
 
-    /// <summary>The dead ranges (freed blocks, released pins, views and callbacks, and every live callback) and the live pins, as the running
-    /// target's table shows them. A word pointing into a dead range is a candidate; a word into the GC heap that a live
-    /// pin covers is not (pinned by its handle; if the pin is released before the stop, the next sweep sees the word
-    /// against a released pin), which keeps native memory that holds pinned buffers out of the pause.</summary>
-    private static (RangeIndex Dead, RangeIndex Pins) Ranges(ShadowTableReader table, TargetMemory memory)
+    private void Prefilter(TargetMemory memory, byte[] buffer, CandidateFilter filter)
     {
-        var dead = new List<(ulong, ulong, ulong, int)>();
-        var pins = new List<(ulong, ulong, ulong, int)>();
-        foreach (RangeRecord r in table.ReadRecords(memory, out _, out _))
-        {
-            ulong lo = r.Start - r.RedzoneLeft;
-            ulong hi = Math.Max(r.End + r.RedzoneRight, lo + 1);
-            if (!r.IsLive || r.Kind == TableLayout.KindCallback) // a live callback too: its delegate may be collected by the stop
-            {
-                dead.Add((lo, hi, r.AllocSeq, 0));
-            }
-            else if (r.Kind == TableLayout.KindManagedPin)
-            {
-                pins.Add((lo, hi, r.AllocSeq, 0));
-            }
-        }
-
-        return (new RangeIndex(dead), new RangeIndex(pins));
-    }
-
-    private void Prefilter(TargetMemory memory, byte[] buffer, ulong heapLo, ulong heapSpan, RangeIndex dead, RangeIndex pins)
-    {
+        var found = new List<ulong>();
         for (int b = 0; b < Blocks.Count; b++)
         {
             NativeHeapBlock block = Blocks[b];
@@ -114,46 +81,21 @@ internal sealed class NativeHeapPlan
                     break;
                 }
 
-                Filter(MemoryMarshal.Cast<byte, ulong>(piece), at, b, heapLo, heapSpan, dead, pins);
+                filter.Collect(MemoryMarshal.Cast<byte, ulong>(piece), at, found);
                 BytesRead += n;
                 at += (ulong)n;
             }
-        }
 
-        Prescanned = true;
-    }
-
-    /// <summary>The hot loop: two unsigned range compares per word, as the stopped scan's.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private void Filter(ReadOnlySpan<ulong> words, ulong address, int block, ulong heapLo, ulong heapSpan, RangeIndex dead, RangeIndex pins)
-    {
-        ulong deadLo = dead.Lo, deadSpan = dead.Hi - dead.Lo;
-        for (int i = 0; i < words.Length; i++)
-        {
-            ulong w = words[i];
-            bool maybeDead = w - deadLo < deadSpan;
-            if (w - heapLo < heapSpan || maybeDead)
+            foreach (ulong word in found)
             {
-                Consider(w, address + (ulong)i * 8, block, maybeDead, dead, pins); // rare
+                Candidates.Add(new HeapCandidate(b, word));
             }
-        }
-    }
 
-    [MethodImpl(MethodImplOptions.NoInlining)]
-    private void Consider(ulong w, ulong at, int block, bool maybeDead, RangeIndex dead, RangeIndex pins)
-    {
-        if (maybeDead && dead.Find(w) >= 0)
-        {
-            Candidates.Add(new HeapCandidate(block, at));
+            found.Clear();
         }
-        else if (pins.Find(w) < 0)
-        {
-            Candidates.Add(new HeapCandidate(block, at)); // in the GC's range and no live pin covers it
-        }
-        else
-        {
-            CoveredByPins++;
-        }
+
+        CoveredByPins = filter.CoveredByPins;
+        Prescanned = true;
     }
 
     /// <summary>Words into the GC heap left out of the pause because a live tracked pin covered them.</summary>

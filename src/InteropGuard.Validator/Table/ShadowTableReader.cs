@@ -39,7 +39,7 @@ internal sealed class ShadowTableReader
         return _header;
     }
 
-    /// <summary>Every non-empty, plausible record, then the call-scoped pins of every thread's call region
+    /// <summary>Every non-empty, plausible record below the header's <c>slot_limit</c>, then the call-scoped pins of every thread's call region
     /// (<see cref="CallRegionReader"/>). Implausible records (torn: the target was stopped mid-write, or garbage) are
     /// counted in <paramref name="torn"/> and skipped; unreadable chunks and regions are counted in
     /// <paramref name="unreadable"/>.</summary>
@@ -50,17 +50,21 @@ internal sealed class ShadowTableReader
         return records;
     }
 
+    // Reads slots [0, slot_limit) only: the chunks past the high-water mark hold no record, and the last chunk's slots past
+    // it are empty (a 65,536-slot chunk is 6 MiB; a program with a few thousand ranges uses a few hundred KiB of it).
     private List<RangeRecord> ReadTableRecords(TargetMemory memory, out int torn, out int unreadable)
     {
         torn = 0;
         unreadable = 0;
         var records = new List<RangeRecord>();
-        ulong chunkCount = _header.ChunkCount;
-        if (chunkCount == 0)
+        ulong slots = _header.SlotsInUse;
+        if (slots == 0)
         {
             return records;
         }
 
+        ulong perChunk = _header.RangesPerChunk;
+        ulong chunkCount = (slots + perChunk - 1) / perChunk;
         var directory = new byte[checked((int)chunkCount * 8)];
         if (!memory.TryRead(_header.Chunks, directory))
         {
@@ -68,7 +72,6 @@ internal sealed class ShadowTableReader
             return records;
         }
 
-        ulong perChunk = _header.RangesPerChunk;
         for (ulong c = 0; c < chunkCount; c++)
         {
             ulong chunk = BinaryPrimitives.ReadUInt64LittleEndian(directory.AsSpan((int)c * 8));
@@ -78,9 +81,10 @@ internal sealed class ShadowTableReader
                 continue;
             }
 
-            for (ulong first = 0; first < perChunk; first += RecordsPerRead)
+            ulong inChunk = Math.Min(perChunk, slots - c * perChunk);
+            for (ulong first = 0; first < inChunk; first += RecordsPerRead)
             {
-                int n = (int)Math.Min(RecordsPerRead, perChunk - first);
+                int n = (int)Math.Min(RecordsPerRead, inChunk - first);
                 Span<byte> piece = _buffer.AsSpan(0, n * TableLayout.RangeSize);
                 if (!memory.TryRead(chunk + first * TableLayout.RangeSize, piece))
                 {

@@ -8,8 +8,12 @@ namespace InteropGuard.Validator.Table;
 
 /// <summary>The fields of <c>ig_table_header_t</c> the validator uses, after validation.</summary>
 internal readonly record struct TableHeader(
-    ulong RangesPerChunk, ulong ChunkCount, ulong Chunks, ulong Sites, ulong SiteCount, ulong Pid, byte CanaryByte, ulong FillLimit = ulong.MaxValue, ulong NativeHeap = 0, ulong CallRegions = 0)
+    ulong RangesPerChunk, ulong ChunkCount, ulong Chunks, ulong Sites, ulong SiteCount, ulong Pid, byte CanaryByte, ulong FillLimit = ulong.MaxValue, ulong NativeHeap = 0, ulong CallRegions = 0, ulong SlotLimit = 0)
 {
+    /// <summary>Record slots a reader reads: the table's <c>slot_limit</c> (every slot past it is empty), at most the
+    /// published chunks' slots (a header read while the target runs may see a newer limit than chunk count).</summary>
+    public ulong SlotsInUse => Math.Min(SlotLimit, ChunkCount * RangesPerChunk);
+
     /// <summary>Upper bounds that keep a garbage header from making the validator read or allocate without end.</summary>
     private const ulong MaxRangesPerChunk = 1UL << 20;
     private const ulong MaxChunks = 1UL << 16;
@@ -82,7 +86,8 @@ internal readonly record struct TableHeader(
 
         // The native-heap registry (0 while tracking is off); its own header is checked by NativeHeapReader.
         ulong nativeHeap = BinaryPrimitives.ReadUInt64LittleEndian(h[TableLayout.HeaderNativeHeap..]);
-        return new TableHeader(perChunk, chunkCount, chunks, sites, siteCount, pid, canary, fillLimit, nativeHeap < TableLayout.UserSpaceEnd ? nativeHeap : 0, callRegions);
+        ulong slotLimit = BinaryPrimitives.ReadUInt64LittleEndian(h[TableLayout.HeaderSlotLimit..]);
+        return new TableHeader(perChunk, chunkCount, chunks, sites, siteCount, pid, canary, fillLimit, nativeHeap < TableLayout.UserSpaceEnd ? nativeHeap : 0, callRegions, slotLimit);
     }
 
     private static ValidatorException Invalid(ulong address, string why) =>

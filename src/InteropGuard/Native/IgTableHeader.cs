@@ -30,7 +30,8 @@ internal unsafe struct IgTableHeader
     public ulong CallRegions;
     public uint CallRegionSize;
     public uint CallPinSize;
-    public fixed ulong Reserved[12];
+    public ulong SlotLimit;
+    public fixed ulong Reserved[11];
 
     public const int ExpectedSize = 256;
 }

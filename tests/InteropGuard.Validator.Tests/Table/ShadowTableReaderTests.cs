@@ -1,0 +1,120 @@
+// ShadowTableReaderTests.cs: the validator's table reader reads the record slots below the header's slot_limit and no further, over a table built in this process's memory and read as a target's.
+using System;
+using System.Buffers.Binary;
+using System.Collections.Generic;
+using System.Runtime.InteropServices;
+using InteropGuard.Validator.Table;
+using InteropGuard.Validator.Target;
+using NUnit.Framework;
+
+namespace InteropGuard.Validator.Tests.Table;
+
+public sealed unsafe class ShadowTableReaderTests
+{
+    private const ulong PerChunk = 1024;
+
+    /// <summary>A version-3 header over two chunk slots: the first a chunk of <see cref="PerChunk"/> empty records, the
+    /// second an unmapped address (what a reader must never need below slot_limit).</summary>
+    private sealed class FakeTable : IDisposable
+    {
+        private readonly byte* _header = (byte*)NativeMemory.AllocZeroed(TableLayout.HeaderSize);
+        private readonly byte* _chunk = (byte*)NativeMemory.AllocZeroed((nuint)(PerChunk * TableLayout.RangeSize));
+        private readonly ulong* _directory = (ulong*)NativeMemory.AllocZeroed(16);
+
+        public FakeTable(ulong slotLimit)
+        {
+            var h = new Span<byte>(_header, TableLayout.HeaderSize);
+            "IGTABLE\0"u8.CopyTo(h);
+            BinaryPrimitives.WriteUInt32LittleEndian(h[TableLayout.HeaderVersion..], TableLayout.Version);
+            BinaryPrimitives.WriteUInt32LittleEndian(h[TableLayout.HeaderHeaderSize..], TableLayout.HeaderSize);
+            BinaryPrimitives.WriteUInt32LittleEndian(h[TableLayout.HeaderRangeSize..], TableLayout.RangeSize);
+            BinaryPrimitives.WriteUInt32LittleEndian(h[TableLayout.HeaderSiteSize..], TableLayout.SiteSize);
+            BinaryPrimitives.WriteUInt64LittleEndian(h[TableLayout.HeaderRangesPerChunk..], PerChunk);
+            BinaryPrimitives.WriteUInt64LittleEndian(h[TableLayout.HeaderMaxChunks..], 2);
+            BinaryPrimitives.WriteUInt64LittleEndian(h[TableLayout.HeaderChunkCount..], 2);
+            BinaryPrimitives.WriteUInt64LittleEndian(h[TableLayout.HeaderChunks..], (ulong)_directory);
+            BinaryPrimitives.WriteUInt64LittleEndian(h[TableLayout.HeaderPid..], (ulong)Environment.ProcessId);
+            BinaryPrimitives.WriteUInt32LittleEndian(h[TableLayout.HeaderCallRegionSize..], CallRegionLayout.CallRegionSize);
+            BinaryPrimitives.WriteUInt32LittleEndian(h[TableLayout.HeaderCallPinSize..], CallRegionLayout.CallPinSize);
+            BinaryPrimitives.WriteUInt64LittleEndian(h[TableLayout.HeaderSlotLimit..], slotLimit);
+            _directory[0] = (ulong)_chunk;
+            _directory[1] = 0x10; // unmapped
+        }
+
+        public ulong Address => (ulong)_header;
+
+        /// <summary>Writes a live native-region record into slot <paramref name="slot"/> of the first chunk.</summary>
+        public void Record(ulong slot, ulong start)
+        {
+            var r = new Span<byte>(_chunk + slot * TableLayout.RangeSize, TableLayout.RangeSize);
+            BinaryPrimitives.WriteUInt64LittleEndian(r[TableLayout.RangeId..], slot | 1UL << 32);
+            BinaryPrimitives.WriteUInt64LittleEndian(r[TableLayout.RangeStart..], start);
+            BinaryPrimitives.WriteUInt64LittleEndian(r[TableLayout.RangeSizeField..], 64);
+            BinaryPrimitives.WriteUInt32LittleEndian(r[TableLayout.RangeKind..], TableLayout.KindNativeRegion);
+            BinaryPrimitives.WriteUInt32LittleEndian(r[TableLayout.RangeState..], TableLayout.StateLive);
+        }
+
+        public List<RangeRecord> Read(out int torn, out int unreadable)
+        {
+            var reader = new ShadowTableReader(Address, Environment.ProcessId);
+            var memory = new TargetMemory(null, Environment.ProcessId);
+            reader.ReadHeader(memory);
+            return reader.ReadRecords(memory, out torn, out unreadable);
+        }
+
+        public void Dispose()
+        {
+            NativeMemory.Free(_header);
+            NativeMemory.Free(_chunk);
+            NativeMemory.Free(_directory);
+        }
+    }
+
+    [Test]
+    public void ReadsTheSlotsBelowSlotLimit_AndNoFurther()
+    {
+        using var table = new FakeTable(slotLimit: 10);
+        table.Record(3, 0x10000);
+        table.Record(9, 0x20000);
+        table.Record(10, 0x30000); // at the limit: a slot the table never handed out cannot hold a record
+
+        List<RangeRecord> records = table.Read(out int torn, out int unreadable);
+
+        Assert.That(records.ConvertAll(r => r.Start), Is.EqualTo(new ulong[] { 0x10000, 0x20000 }));
+        Assert.That((torn, unreadable), Is.EqualTo((0, 0)), "the second chunk lies past the limit and is not read");
+    }
+
+    [Test]
+    public void SlotLimitInTheSecondChunk_ReadsIt()
+    {
+        using var table = new FakeTable(slotLimit: PerChunk + 1);
+        table.Record(PerChunk - 1, 0x10000);
+
+        List<RangeRecord> records = table.Read(out _, out int unreadable);
+
+        Assert.That(records.ConvertAll(r => r.Start), Is.EqualTo(new ulong[] { 0x10000 }));
+        Assert.That(unreadable, Is.EqualTo(1), "the second chunk's slot is below the limit, and its chunk is unmapped");
+    }
+
+    [Test]
+    public void SlotLimitPastThePublishedChunks_IsBoundedByThem()
+    {
+        using var table = new FakeTable(slotLimit: ulong.MaxValue); // a header read while a chunk was being published
+        table.Record(5, 0x10000);
+
+        List<RangeRecord> records = table.Read(out _, out int unreadable);
+
+        Assert.That(records.ConvertAll(r => r.Start), Is.EqualTo(new ulong[] { 0x10000 }));
+        Assert.That(unreadable, Is.GreaterThan(0), "two chunks published, the second unmapped; nothing past them is read");
+    }
+
+    [Test]
+    public void NoSlotHandedOut_ReadsNoRecord()
+    {
+        using var table = new FakeTable(slotLimit: 0);
+        table.Record(0, 0x10000);
+
+        Assert.That(table.Read(out _, out int unreadable), Is.Empty);
+        Assert.That(unreadable, Is.Zero);
+    }
+}
