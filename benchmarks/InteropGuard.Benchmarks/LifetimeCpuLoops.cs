@@ -13,7 +13,8 @@ namespace InteropGuard.Benchmarks;
 
 /// <summary>
 /// Each pair is an InteropGuard object and the .NET object it replaces, doing one life cycle per operation:
-/// <c>Guard.Pin</c> + <c>Release</c> (and + <c>Dispose</c>) against a pinned <c>GCHandle</c> alloc + free;
+/// <c>Guard.Pin</c> + <c>Release</c> (and + <c>Dispose</c>) against a pinned <c>GCHandle</c> alloc + free; the same
+/// GCHandle calls made directly, so the generator's pinned-handle interceptor tracks them, against the delegate calls;
 /// <c>CheckedHandle</c> alloc, cookie, resolve, free against the same with <c>GCHandle</c>;
 /// <c>GuardedArrayPool&lt;byte&gt;.Shared</c> rent + return (256 B) against <c>ArrayPool&lt;byte&gt;.Shared</c>.
 /// A round runs every side of every pair once, <see cref="Operations"/> operations each, in alternating order; the first
@@ -42,6 +43,7 @@ internal static unsafe class LifetimeCpuLoops
         [
             ("Guard.Pin(byte[256]) + Release()", PinRelease, "pinned GCHandle alloc + free", PinnedGCHandle),
             ("Guard.Pin(byte[256]) + Dispose()", PinDispose, "pinned GCHandle alloc + free", PinnedGCHandle),
+            ("tracked pinned GCHandle alloc + free (the generator's interceptor)", TrackedPinnedGCHandle, "pinned GCHandle alloc + free", PinnedGCHandle),
             ("CheckedHandle alloc, cookie, resolve, free", CheckedHandleLife, "GCHandle alloc, cookie, resolve, free", GCHandleLife),
             ("GuardedArrayPool<byte>.Shared rent + return (256 B)", GuardedPool, "ArrayPool<byte>.Shared rent + return", SharedPool),
         ];
@@ -110,6 +112,17 @@ internal static unsafe class LifetimeCpuLoops
         {
             GCHandle handle = s_alloc(s_array, GCHandleType.Pinned);
             s_free(ref handle);
+        }
+    }
+
+    // A direct call: intercepted by the generator as in every Debug build of a project that references InteropGuard.
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static void TrackedPinnedGCHandle()
+    {
+        for (int i = 0; i < Operations; i++)
+        {
+            GCHandle handle = GCHandle.Alloc(s_array, GCHandleType.Pinned);
+            handle.Free();
         }
     }
 

@@ -210,7 +210,6 @@ public sealed class GuardedArrayPool<T> : ArrayPool<T>, IGuardedPool
         lock (_gate)
         {
             PooledArrayRecord record = PooledArrays.GetOrAdd(array, ByteLength(array), _own is not null);
-            PooledArrays.UnmapReleased(record.RangeId); // rented again: its last return is history
             record.State = PooledArrayState.Rented;
             record.Pool = this;
             record.Held = null;
@@ -289,7 +288,7 @@ public sealed class GuardedArrayPool<T> : ArrayPool<T>, IGuardedPool
         {
             if (record.RangeLive)
             {
-                RangeRegistration.ReleaseRange(record.RangeId, site.Id);
+                RangeRegistration.ReleaseRange(record.RangeId, site.Id, withoutTransition: true);
             }
             else
             {
@@ -297,7 +296,7 @@ public sealed class GuardedArrayPool<T> : ArrayPool<T>, IGuardedPool
                 ulong id = Register(array, record, record.RentSite);
                 if (id != 0)
                 {
-                    RangeRegistration.ReleaseRange(id, site.Id);
+                    RangeRegistration.ReleaseRange(id, site.Id, withoutTransition: true);
                 }
 
                 record.RangeId = id;
@@ -310,7 +309,6 @@ public sealed class GuardedArrayPool<T> : ArrayPool<T>, IGuardedPool
             StackStore.RecordRelease(record.RangeId, site.Stack ?? SiteRegistry.CaptureStack(2));
         }
 
-        PooledArrays.MapReleased(record.RangeId, record);
         _quarantine.Enqueue((array, record));
     }
 
@@ -350,7 +348,6 @@ public sealed class GuardedArrayPool<T> : ArrayPool<T>, IGuardedPool
         record.State = PooledArrayState.Gone;
         record.Held = null;
         record.RentSite = null; // whoever rents it next from the pool underneath is unknown
-        PooledArrays.UnmapReleased(record.RangeId);
     }
 
     private static Violation? CheckPoison(T[] array, PooledArrayRecord record, bool byVerify, SourceSite? site)
@@ -381,7 +378,7 @@ public sealed class GuardedArrayPool<T> : ArrayPool<T>, IGuardedPool
         fixed (T* p = array)
         {
             id = RangeRegistration.Register(RangeKind.ManagedPin, p, (nuint)record.ByteLength, IgConstants.FlagPooledArray,
-                site?.Id ?? 0, 0, "pooled arrays");
+                site?.Id ?? 0, 0, "pooled arrays", withoutTransition: true);
             if (id == 0)
             {
                 return 0; // table full: untracked

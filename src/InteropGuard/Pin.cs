@@ -150,7 +150,7 @@ public sealed unsafe class Pin : IDisposable
 
         ulong tag = _weak.IsAllocated ? (ulong)GCHandle.ToIntPtr(_weak) : 0;
         uint flags = target is string ? IgConstants.FlagManagedString : 0; // reports of a string suggest a NativeBuffer copy
-        ulong id = RangeRegistration.Register(RangeKind.ManagedPin, (void*)Pointer, (nuint)Length, flags, site, tag, "pins");
+        ulong id = RangeRegistration.Register(RangeKind.ManagedPin, (void*)Pointer, (nuint)Length, flags, site, tag, "pins", withoutTransition: true);
         if (id == 0)
         {
             if (_weak.IsAllocated)

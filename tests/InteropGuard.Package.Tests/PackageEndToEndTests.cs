@@ -155,6 +155,53 @@ public sealed class PackageEndToEndTests
         Assert.That(output, Does.Contain("done"), output);
     }
 
+    // A pinned GCHandle of a pinned-object-heap array, freed, then the array's address passed to a later call: correct
+    // (the array never moves). The generator notes the GC.AllocateArray(..., pinned: true) call, so mode 1's boundary
+    // check stays silent as the validator does in mode 2.
+    [TestCase("1")]
+    [TestCase("2")]
+    public void Allows_APohArrayPassedAfterItsPinnedHandleWasFreed(string mode)
+    {
+        ConsumerBuild app = Build("PohPinFreed.cs", "Debug");
+
+        (int exit, string output) = app.RunApp("Debug", new Dictionary<string, string?> { ["INTEROPGUARD"] = mode });
+
+        Assert.That(exit, Is.EqualTo(0), output);
+        Assert.That(output, Does.Not.Contain("ERROR: InteropGuard"), output);
+        Assert.That(output, Does.Contain("again 192"), output);
+        Assert.That(output, Does.Contain("done"), output);
+    }
+
+    // The same app with an ordinary array: the later call is a use-after-unpin at the boundary (mode 1), naming the call.
+    [Test]
+    public void Detects_AnOrdinaryArrayPassedAfterItsPinnedHandleWasFreed_InMode1()
+    {
+        ConsumerBuild app = Build("PohPinFreed.cs", "Debug");
+
+        (int exit, string output) = app.RunApp("Debug", new Dictionary<string, string?> { ["INTEROPGUARD"] = "1" }, "bug");
+
+        Assert.That(exit, Is.Not.EqualTo(0), "the violation is thrown before the call runs\n" + output);
+        Assert.That(output, Does.Contain("ERROR: InteropGuard: use-after-unpin"), output);
+        Assert.That(output, Does.Contain($"Program.cs:{ConsumerFacts.LineOf("PohPinFreed.cs", "Console.WriteLine(\"again ")}"), output);
+        Assert.That(output, Does.Not.Contain("again "), output);
+    }
+
+    [Test]
+    public void Detects_AnOrdinaryArrayPassedAfterItsPinnedHandleWasFreed_IsOffWithItsOption()
+    {
+        ConsumerBuild app = Build("PohPinFreed.cs", "Debug");
+
+        (int exit, string output) = app.RunApp("Debug", new Dictionary<string, string?>
+        {
+            ["INTEROPGUARD"] = "1",
+            ["INTEROPGUARD_OPTIONS"] = "detect_use_after_unpin=0",
+        }, "bug");
+
+        Assert.That(exit, Is.EqualTo(0), output);
+        Assert.That(output, Does.Not.Contain("ERROR: InteropGuard"), output);
+        Assert.That(output, Does.Contain("done"), output);
+    }
+
     // Mode 2, a fresh delegate per qsort call and forced GCs: the delegates are call-scoped (used only during the call),
     // so their collection is no finding, however many there are.
     [Test]

@@ -1,4 +1,4 @@
-// PinnedHandleEmitter.cs: the output stage of the pinned-handle interceptor generator: one source file with an interceptor per GCHandle.Alloc / Free call site, calling InteropGuard.Interception.PinnedHandles.
+// PinnedHandleEmitter.cs: the output stage of the pinned-handle interceptor generator: one source file with an interceptor per GCHandle.Alloc / Free call site (calling InteropGuard.Interception.PinnedHandles) and per GC.AllocateArray / AllocateUninitializedArray site that may pin (calling PinnedArrays).
 using System.Collections.Generic;
 using System.Collections.Immutable;
 using System.Linq;
@@ -12,6 +12,7 @@ internal static class PinnedHandleEmitter
     public const string HintName = "InteropGuard.PinnedHandles.g.cs";
 
     private const string Runtime = "global::InteropGuard.Interception.PinnedHandles";
+    private const string ArrayRuntime = "global::InteropGuard.Interception.PinnedArrays";
     private const string SiteType = "global::InteropGuard.Interception.GuardedCallSite";
     private const string Handle = "global::System.Runtime.InteropServices.GCHandle";
 
@@ -62,7 +63,11 @@ internal static class PinnedHandleEmitter
             string n = InterceptorEmitter.N(s);
             w.Line();
             w.Line($"[global::System.Runtime.CompilerServices.InterceptsLocation({InterceptorEmitter.N(site.LocationVersion)}, {InterceptorEmitter.Literal(site.LocationData)})] // {site.Caller}");
-            if (site.IsFree)
+            if (site.ArrayMethod is { } arrayMethod)
+            {
+                w.Line($"public static T[] {arrayMethod}{n}<T>(int length, bool pinned) => {ArrayRuntime}.{arrayMethod}<T>(length, pinned);");
+            }
+            else if (site.IsFree)
             {
                 w.Line($"public static void Free{n}(this ref {Handle} handle) => {Runtime}.Free(ref handle, s_site{n});");
             }

@@ -1,4 +1,4 @@
-// PinnedHandleSite.cs: one call of GCHandle.Alloc(value, type) or handle.Free() in the compiling project, as the pinned-handle interceptor generator models it (equatable; no symbols kept), and how it is read from syntax.
+// PinnedHandleSite.cs: one call of GCHandle.Alloc(value, type), handle.Free() or GC.AllocateArray / AllocateUninitializedArray(length, pinned) in the compiling project, as the pinned-handle interceptor generator models it (equatable; no symbols kept), and how it is read from syntax.
 using System.Threading;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
@@ -7,14 +7,17 @@ using Microsoft.CodeAnalysis.Operations;
 
 namespace InteropGuard.Generators.Interception;
 
-/// <summary>A GCHandle call site: Alloc (<see cref="IsFree"/> false) or Free, with where it is and who calls it.</summary>
+/// <summary>A GCHandle call site: Alloc (<see cref="IsFree"/> false) or Free; or a GC array allocation that may go to the
+/// pinned object heap (<see cref="ArrayMethod"/> set); with where it is and who calls it.</summary>
 internal sealed record PinnedHandleSite
 {
     private const string GCHandleType = "System.Runtime.InteropServices.GCHandle";
+    private const string GCType = "System.GC";
 
-    public PinnedHandleSite(bool isFree, int locationVersion, string locationData, string file, int line, string caller)
+    public PinnedHandleSite(bool isFree, int locationVersion, string locationData, string file, int line, string caller, string? arrayMethod = null)
     {
         IsFree = isFree;
+        ArrayMethod = arrayMethod;
         LocationVersion = locationVersion;
         LocationData = locationData;
         File = file;
@@ -24,6 +27,10 @@ internal sealed record PinnedHandleSite
 
     /// <summary>True for <c>handle.Free()</c>, false for <c>GCHandle.Alloc(value, type)</c>.</summary>
     public bool IsFree { get; }
+
+    /// <summary><c>AllocateArray</c> or <c>AllocateUninitializedArray</c> for a <c>GC</c> array allocation whose
+    /// <c>pinned</c> argument is not the constant false; null for a GCHandle site.</summary>
+    public string? ArrayMethod { get; }
 
     /// <summary>The interceptable location's version.</summary>
     public int LocationVersion { get; }
@@ -43,21 +50,25 @@ internal sealed record PinnedHandleSite
     /// <summary>The site of <paramref name="syntax"/>, or null when it is not a call the generator intercepts:
     /// <c>GCHandle.Alloc(object?, GCHandleType)</c>, and <c>Free()</c> on a GCHandle local, parameter (not <c>in</c>),
     /// array element or writable field (an interceptor of a struct method takes the receiver by <c>ref</c>); not in code
-    /// opted out with [NotIntercepted] (<see cref="NotInterceptedScope"/>).</summary>
+    /// opted out with [NotIntercepted] (<see cref="NotInterceptedScope"/>). Also <c>GC.AllocateArray&lt;T&gt;(length,
+    /// pinned)</c> and <c>GC.AllocateUninitializedArray&lt;T&gt;(length, pinned)</c> unless <c>pinned</c> is left out or
+    /// the constant false.</summary>
     public static PinnedHandleSite? Read(GeneratorSyntaxContext syntax, CancellationToken cancellationToken)
     {
         var invocation = (InvocationExpressionSyntax)syntax.Node;
-        if (invocation.Expression is not MemberAccessExpressionSyntax { Name.Identifier.ValueText: "Alloc" or "Free" } member
-            || syntax.SemanticModel.GetOperation(invocation, cancellationToken) is not IInvocationOperation operation
-            || operation.TargetMethod.ContainingType?.ToDisplayString() != GCHandleType)
+        if (invocation.Expression is not MemberAccessExpressionSyntax { Name.Identifier.ValueText: "Alloc" or "Free" or "AllocateArray" or "AllocateUninitializedArray" } member
+            || syntax.SemanticModel.GetOperation(invocation, cancellationToken) is not IInvocationOperation operation)
         {
             return null;
         }
 
         IMethodSymbol method = operation.TargetMethod;
-        bool isFree = method.Name == "Free" && !method.IsStatic && method.Parameters.Length == 0;
-        bool isAlloc = method.Name == "Alloc" && method.IsStatic && method.Parameters.Length == 2;
-        if ((!isFree && !isAlloc) || (isFree && !IsRefable(operation.Instance)))
+        string? containing = method.ContainingType?.ToDisplayString();
+        string? arrayMethod = containing == GCType && method.IsStatic && method.Arity == 1 && method.Parameters.Length == 2
+            && method.Name is "AllocateArray" or "AllocateUninitializedArray" && MayPin(operation) ? method.Name : null;
+        bool isFree = containing == GCHandleType && method.Name == "Free" && !method.IsStatic && method.Parameters.Length == 0;
+        bool isAlloc = containing == GCHandleType && method.Name == "Alloc" && method.IsStatic && method.Parameters.Length == 2;
+        if ((!isFree && !isAlloc && arrayMethod is null) || (isFree && !IsRefable(operation.Instance)))
         {
             return null;
         }
@@ -75,7 +86,22 @@ internal sealed record PinnedHandleSite
 
         FileLinePositionSpan span = member.Name.GetLocation().GetLineSpan();
         return new PinnedHandleSite(isFree, location.Version, location.Data, invocation.SyntaxTree.FilePath,
-            span.StartLinePosition.Line + 1, CallSiteReader.CallerName(enclosing));
+            span.StartLinePosition.Line + 1, CallSiteReader.CallerName(enclosing), arrayMethod);
+    }
+
+    // A GC array allocation may go to the pinned object heap unless its `pinned` argument is left out (an implicit default) or the constant false.
+    private static bool MayPin(IInvocationOperation operation)
+    {
+        foreach (IArgumentOperation argument in operation.Arguments)
+        {
+            if (argument.Parameter?.Ordinal == 1)
+            {
+                return !argument.IsImplicit
+                    && !(argument.Value.ConstantValue is { HasValue: true, Value: false });
+            }
+        }
+
+        return false;
     }
 
     private static bool IsRefable(IOperation? receiver) => receiver switch

@@ -8,7 +8,9 @@ namespace InteropGuard.Checks;
 /// <summary>Detects <c>use-after-unpin</c>. What the boundary reports, it knows: a pin of a managed object is reported
 /// only when the object is still at the recorded address (a moved or collected object may have left the address to
 /// another object, perhaps pinned by a <c>fixed</c> the runtime cannot see). Pins without an object (native memory
-/// behind a MemoryManager, user_tag 0) are reported without that confirmation.</summary>
+/// behind a MemoryManager, user_tag 0) are reported without that confirmation. An object that never moves (frozen, or a
+/// pinned-object-heap array InteropGuard saw allocated: <see cref="NonMovingObjects"/>) is not reported: its pointer
+/// stays valid after the pin ends.</summary>
 internal static class UseAfterUnpinCheck
 {
     /// <summary>The violation, or null when the check is off or the object moved or was collected.</summary>
@@ -24,9 +26,17 @@ internal static class UseAfterUnpinCheck
             return null; // a pin of one intercepted call: a later pointer into it may be pinned again by `fixed`; the validator decides
         }
 
-        if (native.HasRange != 0 && native.Range.UserTag != 0 && !PinSideTable.IsStillInPlace(native.Range.Id))
+        if (native.HasRange != 0 && native.Range.UserTag != 0)
         {
-            return null; // moved, collected or forgotten: the address may belong to another object now
+            if (!PinSideTable.IsStillInPlace(native.Range.Id, out object? target))
+            {
+                return null; // moved, collected or forgotten: the address may belong to another object now
+            }
+
+            if (NonMovingObjects.NeverMoves(target))
+            {
+                return null; // a frozen or pinned-object-heap object: its address stays valid after the pin ends
+            }
         }
 
         return ViolationFactory.AtCall(ViolationKind.UseAfterUnpin, in native, in call, call.ToSourceSite(2));

@@ -1,5 +1,6 @@
 // PinSideTable.cs: released managed pins by range id, with a weak handle to the pinned object, so use-after-unpin is confirmed before it is reported.
 using System;
+using System.Diagnostics.CodeAnalysis;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Threading;
@@ -53,10 +54,11 @@ internal static class PinSideTable
     }
 
     /// <summary>True when the object of released pin <paramref name="id"/> is still alive at the address the pin
-    /// recorded (the GC neither moved nor collected it); false when moved, collected, or not remembered.</summary>
-    public static bool IsStillInPlace(ulong id)
+    /// recorded (the GC neither moved nor collected it), with the object in <paramref name="target"/>; false when moved,
+    /// collected, or not remembered.</summary>
+    public static bool IsStillInPlace(ulong id, [NotNullWhen(true)] out object? target)
     {
-        object? target;
+        target = null;
         Entry e;
         lock (s_lock)
         {
@@ -71,7 +73,7 @@ internal static class PinSideTable
         }
 
         nint data = DataAddress(target);
-        return data != 0 && data + e.ByteOffset == e.RecordedStart;
+        return target is not null && data != 0 && data + e.ByteOffset == e.RecordedStart;
     }
 
     // The ring starts small and doubles up to `capacity` before it first wraps (so its slots stay in release order),

@@ -1,9 +1,9 @@
 // PinnedHandles.cs: the pinned GCHandles the user's code allocates, tracked as pins so the validator's exit sweep reports one never freed (leaked-pin) and a pointer used after Free is a use-after-unpin; called by generated interceptors of GCHandle.Alloc and GCHandle.Free.
 using System;
-using System.Collections.Concurrent;
 using System.Collections.Generic;
 using System.ComponentModel;
 using System.Runtime.InteropServices;
+using System.Threading;
 using InteropGuard.Handles;
 using InteropGuard.Native;
 using InteropGuard.Shadow;
@@ -18,7 +18,10 @@ namespace InteropGuard.Interception;
 [EditorBrowsable(EditorBrowsableState.Never)]
 public static unsafe class PinnedHandles
 {
-    private static readonly ConcurrentDictionary<nint, Tracked> s_tracked = new();
+    // Tracked handles by handle value. A plain dictionary under a lock: a ConcurrentDictionary allocates a node per add,
+    // and an add and a remove per pinned handle is all this table does.
+    private static readonly Lock s_lock = new();
+    private static readonly Dictionary<nint, Tracked> s_tracked = [];
 
     /// <summary><c>GCHandle.Alloc(value, type)</c>, tracked when <paramref name="type"/> is Pinned.</summary>
     /// <param name="value">The object to hold.</param>
@@ -40,7 +43,7 @@ public static unsafe class PinnedHandles
     /// <param name="site">The call site (the release site reports name).</param>
     public static void Free(ref GCHandle handle, GuardedCallSite site)
     {
-        if (handle.IsAllocated && s_tracked.TryRemove(GCHandle.ToIntPtr(handle), out Tracked tracked))
+        if (handle.IsAllocated && TryUntrack(GCHandle.ToIntPtr(handle), out Tracked tracked))
         {
             Release(tracked, site.Source);
         }
@@ -52,7 +55,13 @@ public static unsafe class PinnedHandles
     /// holds the object). Called at exit, before the exit sweep; never throws.</summary>
     internal static void ReleaseFreedElsewhere()
     {
-        foreach (KeyValuePair<nint, Tracked> pair in s_tracked)
+        KeyValuePair<nint, Tracked>[] all;
+        lock (s_lock)
+        {
+            all = [.. s_tracked];
+        }
+
+        foreach (KeyValuePair<nint, Tracked> pair in all)
         {
             object? held;
             try
@@ -65,7 +74,7 @@ public static unsafe class PinnedHandles
             }
 
             object? pinned = pair.Value.Weak.Target; // null: collected, so no pinned handle held it any more
-            if ((pinned is null || !ReferenceEquals(held, pinned)) && s_tracked.TryRemove(pair.Key, out Tracked gone))
+            if ((pinned is null || !ReferenceEquals(held, pinned)) && TryUntrack(pair.Key, out Tracked gone))
             {
                 Release(gone, null);
             }
@@ -84,14 +93,25 @@ public static unsafe class PinnedHandles
         };
         GCHandle weak = GCHandle.Alloc(value, GCHandleType.Weak);
         uint flags = value is string ? IgConstants.FlagManagedString : 0;
-        ulong id = RangeRegistration.Register(RangeKind.ManagedPin, (void*)pointer, (nuint)length, flags, site.SiteId, (ulong)GCHandle.ToIntPtr(weak), "pinned GCHandles");
+        ulong id = RangeRegistration.Register(RangeKind.ManagedPin, (void*)pointer, (nuint)length, flags, site.SiteId, (ulong)GCHandle.ToIntPtr(weak), "pinned GCHandles", withoutTransition: true);
         if (id == 0)
         {
             weak.Free();
             return;
         }
 
-        s_tracked[GCHandle.ToIntPtr(handle)] = new Tracked(id, weak, pointer);
+        lock (s_lock)
+        {
+            s_tracked[GCHandle.ToIntPtr(handle)] = new Tracked(id, weak, pointer);
+        }
+    }
+
+    private static bool TryUntrack(nint handle, out Tracked tracked)
+    {
+        lock (s_lock)
+        {
+            return s_tracked.Remove(handle, out tracked);
+        }
     }
 
     private static void Release(Tracked tracked, SourceSite? site)

@@ -1,6 +1,5 @@
-// PooledArrays.cs: the process-wide view of every guarded pool's arrays: array -> record, released range -> record, the pools themselves; read by Guard.Pin, Guard.Check's slow path and Guard.Verify.
+// PooledArrays.cs: the process-wide view of every guarded pool's arrays: array -> record (and, on the report path, released range -> record), the pools themselves; read by Guard.Pin, Guard.Check's slow path and Guard.Verify.
 using System;
-using System.Collections.Concurrent;
 using System.Collections.Generic;
 using System.Runtime.CompilerServices;
 using InteropGuard.Reporting;
@@ -19,7 +18,6 @@ internal interface IGuardedPool
 internal static class PooledArrays
 {
     private static readonly ConditionalWeakTable<Array, PooledArrayRecord> s_records = new();
-    private static readonly ConcurrentDictionary<ulong, PooledArrayRecord> s_released = new();
     private static readonly List<WeakReference<IGuardedPool>> s_pools = [];
     private static volatile bool s_inUse;
 
@@ -36,41 +34,36 @@ internal static class PooledArrays
         return s_records.GetValue(array, _ => new PooledArrayRecord(byteLength, pinnedMemory));
     }
 
-    /// <summary>Remembers that released range <paramref name="id"/> is the last return of <paramref name="record"/>.</summary>
-    public static void MapReleased(ulong id, PooledArrayRecord record)
-    {
-        if (id != 0)
-        {
-            s_released[id] = record;
-        }
-    }
-
-    /// <summary>Forgets released range <paramref name="id"/> (the array was rented again or left the guarded pool).</summary>
-    public static void UnmapReleased(ulong id)
-    {
-        if (id != 0)
-        {
-            s_released.TryRemove(id, out _);
-        }
-    }
-
     /// <summary>The record behind released range <paramref name="id"/> when the array is provably still returned: held in a
     /// quarantine or idle in a guarded pool's private pool, at the address it had when returned. Null otherwise (rented
     /// again, gone to a wrapped pool, moved): then the boundary cannot know, and stays silent.</summary>
     public static PooledArrayRecord? ConfirmReturned(ulong id)
     {
-        if (!s_released.TryGetValue(id, out PooledArrayRecord? record) || record.RangeId != id || record.RangeLive)
+        if (id == 0)
         {
             return null;
         }
 
-        Array? held = record.Held;
-        if (record.State is not (PooledArrayState.Quarantined or PooledArrayState.Idle) || held is null)
+        // A scan of the records, on the report path only: a map from range ids kept on every return and rent cost more
+        // than the rest of the pool's bookkeeping together.
+        foreach (KeyValuePair<Array, PooledArrayRecord> pair in s_records)
         {
-            return null;
+            PooledArrayRecord record = pair.Value;
+            if (record.RangeId != id || record.RangeLive)
+            {
+                continue;
+            }
+
+            Array? held = record.Held;
+            if (record.State is not (PooledArrayState.Quarantined or PooledArrayState.Idle) || held is null)
+            {
+                return null;
+            }
+
+            return PooledArrayRecord.DataAddress(held) == record.ReturnAddress ? record : null;
         }
 
-        return PooledArrayRecord.DataAddress(held) == record.ReturnAddress ? record : null;
+        return null;
     }
 
     /// <summary>Guard.Pin of <paramref name="target"/>: if it is a rented pooled array, its return checks the pin.</summary>

@@ -61,7 +61,7 @@ internal static unsafe class RangeRegistration
             return;
         }
 
-        ReleaseRange(id, site?.Id ?? 0);
+        ReleaseRange(id, site?.Id ?? 0, withoutTransition: true);
         if (GuardRuntime.Options.CaptureStacks)
         {
             // Skip this method, the tracker's ReleaseCore and its public Dispose/Release.
@@ -84,7 +84,9 @@ internal static unsafe class RangeRegistration
     /// native status (a second release: <see cref="IgStatus.State"/>).</summary>
     /// <param name="id">The range; 0 does nothing.</param>
     /// <param name="site">The release site's id (0 = unknown).</param>
-    public static IgStatus ReleaseRange(ulong id, uint site)
+    /// <param name="withoutTransition">Call without the GC transition (<see cref="InterceptionNative"/> says why that
+    /// is allowed): the explicit lifetime objects' hot paths pass true.</param>
+    public static IgStatus ReleaseRange(ulong id, uint site, bool withoutTransition = false)
     {
         if (id == 0)
         {
@@ -93,11 +95,11 @@ internal static unsafe class RangeRegistration
 
         if (!s_remember)
         {
-            return IgNative.ig_range_release(id, site, null);
+            return withoutTransition ? InterceptionNative.RangeRelease(id, site, null) : IgNative.ig_range_release(id, site, null);
         }
 
         IgRange range;
-        IgStatus status = IgNative.ig_range_release(id, site, &range);
+        IgStatus status = withoutTransition ? InterceptionNative.RangeRelease(id, site, &range) : IgNative.ig_range_release(id, site, &range);
         if (status == IgStatus.Ok)
         {
             ReleasedRangeFilter.Add((nint)range.Start, (nint)range.Size);

@@ -173,6 +173,23 @@ public class DoesNotGenerateTests
     }
 
     [Test]
+    public void GC_array_allocations_are_intercepted_only_when_they_may_pin()
+    {
+        GeneratorRun run = Run(OnePositiveCall + """
+            public static class Arrays
+            {
+                public static byte[] Poh() => System.GC.AllocateArray<byte>(64, pinned: true);
+                public static T[] Maybe<T>(bool pinned) => System.GC.AllocateUninitializedArray<T>(8, pinned);
+                public static byte[] Plain() => System.GC.AllocateArray<byte>(64);
+                public static byte[] Unpinned() => System.GC.AllocateUninitializedArray<byte>(64, false);
+            }
+            """);
+        Assert.That(HandleSites(run), Is.EqualTo(new[] { "Arrays.Poh", "Arrays.Maybe" }), run.DescribeHandles());
+        Assert.That(run.GeneratedHandles, Does.Contain("global::InteropGuard.Interception.PinnedArrays.AllocateArray<T>(length, pinned)"), run.DescribeHandles());
+        Assert.That(run.GeneratedHandles, Does.Contain("global::InteropGuard.Interception.PinnedArrays.AllocateUninitializedArray<T>(length, pinned)"), run.DescribeHandles());
+    }
+
+    [Test]
     public void Calls_inside_expression_trees_are_data_not_calls()
     {
         GeneratorRun run = Run(OnePositiveCall + """

@@ -133,6 +133,51 @@ public sealed class UseAfterUnpinTests : GuardedFixture
         GC.KeepAlive(array);
     }
 
+    [Test]
+    public void Allows_ReleasedPinOfPinnedObjectHeapArray()
+    {
+        // Allocated as the generator's interceptor of GC.AllocateArray(..., pinned: true) allocates it: noted as never moving.
+        byte[] array = InteropGuard.Interception.PinnedArrays.AllocateArray<byte>(LargeArray, pinned: true);
+        var pin = Guard.Pin(array);
+        nint p = pin.Pointer;
+        pin.Release();
+
+        Assert.DoesNotThrow(() => Guard.Check(p, 16), "a pinned-object-heap array never moves: its address stays valid");
+        GC.KeepAlive(array);
+    }
+
+    [Test]
+    public void Detects_PointerIntoReleasedPin_OfAnArrayAllocatedUnpinnedThroughTheSamePath()
+    {
+        byte[] array = InteropGuard.Interception.PinnedArrays.AllocateArray<byte>(LargeArray, pinned: false);
+        var pin = Guard.Pin(array);
+        nint p = pin.Pointer;
+        pin.Release();
+
+        Violation v = Catch(() => Guard.Check(p, 16));
+
+        Assert.That(v.Kind, Is.EqualTo(ViolationKind.UseAfterUnpin));
+        GC.KeepAlive(array);
+    }
+
+    [Test]
+    public void Allows_ReleasedPinOfFrozenArray()
+    {
+        byte[] array = FrozenHolder.Rows;
+        if (GC.GetGeneration(array) != int.MaxValue) Assert.Inconclusive("the runtime did not put the array on a frozen segment");
+        var pin = Guard.Pin(array);
+        nint p = pin.Pointer;
+        pin.Release();
+
+        Assert.DoesNotThrow(() => Guard.Check(p, 16), "a frozen-segment array never moves");
+    }
+
+    // A static readonly array the JIT allocates on a frozen (NonGC) segment.
+    private static class FrozenHolder
+    {
+        public static readonly byte[] Rows = new byte[64];
+    }
+
     [MethodImpl(MethodImplOptions.NoInlining)]
     private static nint PinAndRelease()
     {
