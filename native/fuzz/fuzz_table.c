@@ -1,5 +1,6 @@
 /* fuzz_table.c - fuzzes the shadow table's readers (ig_lookup, ig_check, ig_range_get) over tables built by fuzzed
- * sequences of writes (register, release, set_flags, malloc, free); built and run by the ASan+UBSan preset
+ * sequences of writes (register, release, set_flags, malloc, free, and the calling thread's call-scoped pins: push and
+ * pop, past the stack's 32 entries into the shared table); built and run by the ASan+UBSan preset
  * (native/CMakePresets.json) for a bounded time.
  *
  * The input is a little program: each operation is one byte (its low bits pick it) followed by its arguments. A
@@ -10,8 +11,15 @@
  * address. ig_check answers NONE when a live range holds the whole access, NONE for an unknown address, an
  * overflow for a live range the access leaves, and the dead record's kind otherwise. The header's slot_limit (what an
  * outside reader reads up to) never falls, every range made sits below it, and the slots just past it are EMPTY.
- * At the end of each input every pin is released and every block freed; dead records stay in the history and the
- * quarantine for later inputs. */
+ *
+ * Call pins (ig_calls.c): a model of the thread's call stack and of its last IG_CALL_RING ended pins. A live table
+ * range wins over them; else the innermost in-flight pin holding the address is what ig_lookup finds (LIVE, id 0,
+ * CALL_SCOPED), and ig_check answers NONE when that pin holds the whole access; an address only an ended pin holds is
+ * found (the ended pin or a newer dead record), and ig_check never blames an ended pin. A push the full stack cannot
+ * hold is a live CALL_SCOPED table range until its pop. The region's depth and ended count follow the model.
+ *
+ * At the end of each input every pin is released (call pins popped) and every block freed; dead records stay in the
+ * history and the quarantine, and ended call pins in the ring, for later inputs. */
 #include "interopguard.h"
 #include "fuzz_driver.h"
 
@@ -26,10 +34,20 @@ typedef struct model_s {
   uint64_t start, size;  /* user bytes */
   uint32_t kind;
   char *block;           /* ig_malloc's pointer, NULL for a registered range */
+  bool call;             /* a call pin the full stack sent to the table: ended by ig_call_pin_pop, not released */
 } model_t;
 
 static model_t live[MAX_LIVE]; /* oldest first */
 static size_t nlive;
+
+typedef struct call_model_s {
+  uint64_t start, size; /* size as the region keeps it: 0 pushed is 1 */
+} call_model_t;
+
+static call_model_t stack[IG_CALL_STACK]; /* the thread's in-flight call pins, outermost first */
+static uint32_t depth;
+static call_model_t ring[IG_CALL_RING]; /* the ended ones: the k-th (from 0) at ring[k % IG_CALL_RING] */
+static uint64_t ended;                  /* across inputs, as the thread's region keeps them */
 
 static const uint8_t *in;
 static size_t left;
@@ -88,6 +106,7 @@ static void model_add(uint64_t id) {
   if (r.kind == IG_RANGE_NATIVE_BLOCK) m->hi = r.start + r.size + r.redzone_right;
   m->kind = r.kind;
   m->block = NULL;
+  m->call = false;
 }
 
 static void model_remove(size_t i) {
@@ -113,6 +132,35 @@ static ig_kind_t dead_kind(const ig_range_t *r) {
   }
 }
 
+static bool call_contains(const call_model_t *c, uint64_t a) { return a - c->start < c->size; }
+
+/* The innermost in-flight call pin that contains a, NULL if none. */
+static const call_model_t *call_live(uint64_t a) {
+  for (uint32_t i = depth; i-- > 0;)
+    if (call_contains(&stack[i], a)) return &stack[i];
+  return NULL;
+}
+
+/* The newest of the last IG_CALL_RING ended call pins that contains a, NULL if none. */
+static const call_model_t *call_ended(uint64_t a, uint64_t *seq) {
+  for (uint64_t k = ended; k-- > (ended > IG_CALL_RING ? ended - IG_CALL_RING : 0);) {
+    if (!call_contains(&ring[k % IG_CALL_RING], a)) continue;
+    *seq = ig_call_region()->ring[k % IG_CALL_RING].seq;
+    return &ring[k % IG_CALL_RING];
+  }
+  return NULL;
+}
+
+/* The thread's region says what the model says: depth in flight, ended so far. */
+static void check_region(const char *after) {
+  const ig_call_region_t *r = ig_call_region();
+  uint32_t d = r != NULL ? r->depth : 0;
+  uint64_t e = r != NULL ? r->ended : 0;
+  if (d != depth || e != ended)
+    fuzz_fail("after %s the call region has depth %u, ended %llu; the model %u, %llu", after, d,
+              (unsigned long long)e, depth, (unsigned long long)ended);
+}
+
 /* Looks up and checks [a, a + len) and holds both answers against the model. */
 static void probe(uint64_t a, uint64_t len) {
   const model_t *newest = NULL;
@@ -122,6 +170,7 @@ static void probe(uint64_t a, uint64_t len) {
     if (a >= m->lo && a < m->hi) newest = m;
     if (len > 0 && a >= m->start && a + len <= m->start + m->size) held = true;
   }
+  const call_model_t *in_call = newest == NULL ? call_live(a) : NULL;
   ig_range_t r;
   memset(&r, 0, sizeof r);
   ig_lookup_result_t res = ig_lookup((const void *)(uintptr_t)a, (size_t)len, &r);
@@ -139,16 +188,47 @@ static void probe(uint64_t a, uint64_t len) {
     if (res == IG_LOOKUP_UNKNOWN || r.id != newest->id || r.state != IG_STATE_LIVE)
       fuzz_fail("ig_lookup(%#llx) answered %d with id %#llx state %u; the newest live range there is %#llx",
                 (unsigned long long)a, (int)res, (unsigned long long)r.id, r.state, (unsigned long long)newest->id);
+  } else if (in_call != NULL) {
+    if (res == IG_LOOKUP_UNKNOWN || r.id != 0 || r.state != IG_STATE_LIVE || r.kind != IG_RANGE_MANAGED_PIN ||
+        !(r.flags & IG_RANGE_F_CALL_SCOPED) || r.start != in_call->start || r.size != in_call->size)
+      fuzz_fail("ig_lookup(%#llx) answered %d with id %#llx state %u start %#llx; the innermost call pin there is "
+                "[%#llx, +%llu)", (unsigned long long)a, (int)res, (unsigned long long)r.id, r.state,
+                (unsigned long long)r.start, (unsigned long long)in_call->start, (unsigned long long)in_call->size);
   } else if (res != IG_LOOKUP_UNKNOWN && r.state == IG_STATE_LIVE) {
     fuzz_fail("ig_lookup(%#llx) found live id %#llx; no live range contains the address", (unsigned long long)a,
               (unsigned long long)r.id);
+  } else {
+    uint64_t seq = 0;
+    const call_model_t *gone = call_ended(a, &seq);
+    if (gone != NULL && (res == IG_LOOKUP_UNKNOWN ||
+                         (r.id == 0 ? r.state != IG_STATE_RELEASED || r.start != gone->start || r.size != gone->size
+                                    : r.alloc_seq <= seq)))
+      fuzz_fail("ig_lookup(%#llx) answered %d with id %#llx seq %llu start %#llx; the newest ended call pin there is "
+                "[%#llx, +%llu) seq %llu", (unsigned long long)a, (int)res, (unsigned long long)r.id,
+                (unsigned long long)r.alloc_seq, (unsigned long long)r.start, (unsigned long long)gone->start,
+                (unsigned long long)gone->size, (unsigned long long)seq);
   }
 
   ig_violation_t v;
   ig_kind_t kind = ig_check((const void *)(uintptr_t)a, (size_t)len, &v);
   if (len == 0) return; /* one past the end with len 0 is allowed by one path and not looked at by the other */
+  const call_model_t *innermost = call_live(a);
+  bool call_held = innermost != NULL && classify(innermost->start, innermost->size, a, len) == IG_LOOKUP_INSIDE;
+  if (!held && !call_held && res != IG_LOOKUP_UNKNOWN && r.id == 0) {
+    /* ig_lookup shows a call pin, which may hide a dead record of the table that ig_check blames instead */
+    bool dead = kind == IG_KIND_NATIVE_USE_AFTER_FREE || kind == IG_KIND_USE_AFTER_UNPIN ||
+                kind == IG_KIND_USE_AFTER_UNMAP || kind == IG_KIND_COLLECTED_DELEGATE_CALLBACK;
+    bool ok = r.state == IG_STATE_LIVE ? kind == IG_KIND_NATIVE_BUFFER_OVERFLOW || dead : kind == IG_KIND_NONE || dead;
+    if (!ok)
+      fuzz_fail("ig_check(%#llx, %llu) answered kind %d; ig_lookup found a %s call pin [%#llx, +%llu) that does not "
+                "hold the access", (unsigned long long)a, (unsigned long long)len, (int)kind,
+                r.state == IG_STATE_LIVE ? "live" : "ended", (unsigned long long)r.start, (unsigned long long)r.size);
+    if (kind != IG_KIND_NONE && (v.kind != kind || v.address != a))
+      fuzz_fail("ig_check's violation says kind %u address %#llx", v.kind, (unsigned long long)v.address);
+    return;
+  }
   ig_kind_t want;
-  if (held || res == IG_LOOKUP_UNKNOWN) want = IG_KIND_NONE;
+  if (held || call_held || res == IG_LOOKUP_UNKNOWN) want = IG_KIND_NONE;
   else if (r.state == IG_STATE_LIVE) want = res == IG_LOOKUP_INSIDE ? IG_KIND_NONE : IG_KIND_NATIVE_BUFFER_OVERFLOW;
   else want = dead_kind(&r);
   if (kind != want)
@@ -175,7 +255,7 @@ static void target(const uint8_t *data, size_t size) {
   nlive = 0;
   while (left) {
     uint8_t op = (uint8_t)take(1);
-    switch (op % 12) {
+    switch (op % 15) {
       case 0:
       case 1: { /* register a range in the arena */
         uint32_t kind = (uint32_t)(take(1) % 7);
@@ -268,14 +348,77 @@ static void target(const uint8_t *data, size_t size) {
           fuzz_fail("flags %#x set on id %#llx do not read back", set & ~clear, (unsigned long long)m->id);
         break;
       }
+      case 12:
+      case 13: { /* push a call pin in the arena (or at NULL: no token) */
+        if (nlive == MAX_LIVE) break;
+        bool null = (take(1) & 15) == 0;
+        uint64_t off = take(2) % ARENA, sz = take(1) & 1 ? take(1) % 65 : take(2);
+        const void *start = null ? NULL : arena + off;
+        uint64_t token = ig_call_pin_push(start, (size_t)sz, (uint32_t)(take(1) & 3) << 16, 0);
+        if (null) {
+          if (token != 0) fuzz_fail("ig_call_pin_push(NULL) answered token %#llx", (unsigned long long)token);
+          check_region("a push of NULL");
+          break;
+        }
+        if (token == 0) {
+          if (depth != IG_CALL_STACK) fuzz_fail("ig_call_pin_push of %llu bytes gave no token", (unsigned long long)sz);
+          check_region("a push the full stack and table could not hold");
+          break; /* the stack full and so the table: not tracked, as documented */
+        }
+        if (token >> 32 != 0) { /* the stack was full: a CALL_SCOPED range of the table */
+          if (depth != IG_CALL_STACK) fuzz_fail("a push at depth %u went to the table", depth);
+          model_add(token);
+          live[nlive - 1].call = true;
+        } else {
+          if (token != (uint64_t)depth + 1) fuzz_fail("a push at depth %u gave token %llu", depth, (unsigned long long)token);
+          stack[depth++] = (call_model_t){(uint64_t)(uintptr_t)start, sz ? sz : 1};
+        }
+        check_region("a push");
+        break;
+      }
+      case 14: { /* pop a call pin: the innermost, an outer one (ending the ones pushed after it), a table pin, or a
+                    token no longer in flight */
+        uint64_t token;
+        size_t table = nlive;
+        switch (take(1) % 4) {
+          case 0: token = depth; break;
+          case 1: token = depth ? 1 + take(1) % depth : 0; break;
+          case 2:
+            for (size_t i = 0; i < nlive; i++)
+              if (live[i].call) table = i;
+            token = table < nlive ? live[table].id : 0;
+            break;
+          default: token = depth + 1 + take(1) % 4; break;
+        }
+        ig_call_pin_pop(token);
+        if (table < nlive) {
+          ig_range_t r;
+          if (ig_range_get(token, &r) != IG_OK || r.state != IG_STATE_RELEASED)
+            fuzz_fail("a popped table call pin %#llx is not released", (unsigned long long)token);
+          model_remove(table);
+        } else if (token != 0 && token <= depth) {
+          while (depth > token - 1) ring[ended++ % IG_CALL_RING] = stack[--depth];
+        }
+        check_region("a pop");
+        break;
+      }
       default: { /* look up an address no range should hold: the null page, or far above */
         probe(take(1) & 1 ? take(2) : ((uint64_t)1 << 46) + take(4), pick_len());
         break;
       }
     }
   }
+  if (depth > 0) {
+    ig_call_pin_pop(1);
+    while (depth > 0) ring[ended++ % IG_CALL_RING] = stack[--depth];
+    check_region("the last pop");
+  }
   for (size_t i = nlive; i-- > 0;) {
     ig_status_t st;
+    if (live[i].call) {
+      ig_call_pin_pop(live[i].id);
+      continue;
+    }
     if (live[i].block != NULL) {
       ig_violation_t v;
       st = ig_free_at(live[i].block, 0, &v);
@@ -288,13 +431,16 @@ static void target(const uint8_t *data, size_t size) {
   check_slot_limit(0);
 }
 
-/* Seeds: short programs of writes and lookups (no NUL byte: the driver takes seeds as strings; op 12 is op 0). */
+/* Seeds: short programs of writes and lookups (no NUL byte: the driver takes seeds as strings; op 15 is op 0). */
 static const char *const seeds[] = {
   "\x0c\x02\x01\x10\x04\x10\x01\x05\x01\x01\x10\x01",
   "\x01\x03\x01\x01\x05\x05\x05\x01\x01\x01\x01\x01\x06\x01\x01\x01\x02",
   "\x03\x01\x40\x08\x01\x01\x01\x08\x01\x01\x02\x04\x01",
   "\x0c\x02\x01\x01\x03\x01\x01\x02\x01\x01\x01\x03\x05\x01\x01\x01\x01\x02\x01\x05\x01\x01\x20\x02",
   "\x0d\x03\x7f\x7f\x03\x10\x0a\x01\x02\x03\x04\x09\x01\x01\x07\x01\x7f\x7f\x03\x04",
+  /* call pins: push, look up inside it, push a nested one, pop both, look up near the ended one */
+  "\x0c\x01\x01\x10\x01\x20\x01\x08\x01\x01\x01\x05\x0d\x01\x01\x18\x01\x08\x01\x0e\x01\x01\x05\x01\x01\x18\x01",
+  "\x1b\x01\x02\x30\x01\x40\x01\x1b\x01\x02\x30\x01\x40\x01\x0e\x03\x01\x1d\x03\x01\x14\x01\x01\x02\x30\x01",
 };
 
 int main(int argc, char **argv) {

@@ -106,6 +106,43 @@ public sealed class FreshAppTests
         Assert.That(output, Does.Not.Contain("ERROR: InteropGuard"), output);
     }
 
+    // Sweeps every 100 ms while the finalizer thread is held for a second with the delegate collected.
+    private const string SweepOftenOptions = "validator_interval_ms=100:verbosity=1";
+
+    [Test]
+    public void Allows_ADelegateUnregisteredWithNull_ThenCollected_SweptBeforeItsFinalizerRuns()
+    {
+        (int exit, string output) = WithPackage().RunApp("Debug", Environment("2", SweepOftenOptions), "callback-unregistered");
+
+        Assert.That(output, Does.Contain("delegate collected"), output);
+        Assert.That(output, Does.Match(@"InteropGuard validator: sweep \d+ \(timer\)"), "timer sweeps ran\n" + output);
+        Assert.That(output, Does.Not.Contain("ERROR: InteropGuard"), output);
+        Assert.That(output, Does.Contain("done"), output);
+        Assert.That(exit, Is.EqualTo(0), output);
+    }
+
+    [Test]
+    public void Detects_ACollectedDelegateTheLibraryStillHolds_SweptBeforeItsFinalizerRuns()
+    {
+        (int exit, string output) = WithPackage().RunApp("Debug", Environment("2", SweepOftenOptions), "callback-held");
+
+        Assert.That(output, Does.Contain("delegate collected"), output);
+        Assert.That(output, Does.Contain("ERROR: InteropGuard: collected-delegate-callback"), output);
+        Assert.That(output, Does.Contain("the data segment (.data/.bss) of libigsample.so"), output);
+        Assert.That(output, Does.Contain("whose delegate the GC has collected"), "found before the finalizer released the range\n" + output);
+        Assert.That(exit, Is.EqualTo(23), output);
+    }
+
+    [Test]
+    public void Detects_NoCollectedDelegateSweptBeforeItsFinalizerRuns_WithTheCheckOff()
+    {
+        (int exit, string output) = WithPackage().RunApp("Debug", Environment("2", SweepOftenOptions + ":detect_collected_delegate_callback=0"), "callback-held");
+
+        Assert.That(output, Does.Contain("delegate collected"), output);
+        Assert.That(output, Does.Not.Contain("ERROR: InteropGuard"), output);
+        Assert.That(exit, Is.EqualTo(0), output);
+    }
+
     [Test]
     public void Allows_ADelegateKeptInAStaticWhileTheLibraryHoldsIt()
     {
@@ -114,6 +151,41 @@ public sealed class FreshAppTests
         Assert.That(exit, Is.EqualTo(0), output);
         Assert.That(output, Does.Not.Contain("ERROR: InteropGuard"), output);
         Assert.That(output, Does.Contain("done"), output);
+    }
+
+    // Sweeps every 100 ms while the program runs, pins older than 200 ms reported.
+    private const string PinLeakOptions = "pin_leak_ms=200:validator_interval_ms=100:verbosity=1";
+
+    [Test]
+    public void Allows_ACallThatBlocksLongerThanPinLeakMs_ItsByteArrayArgumentIsNoLeakedPin()
+    {
+        (int exit, string output) = WithPackage().RunApp("Debug", Environment("2", PinLeakOptions), "long-call");
+
+        Assert.That(output, Does.Match(@"InteropGuard validator: sweep \d+ \(timer\)"), "timer sweeps ran during the call\n" + output);
+        Assert.That(output, Does.Not.Contain("ERROR: InteropGuard"), output);
+        Assert.That(output, Does.Contain("done"), output);
+        Assert.That(exit, Is.EqualTo(0), output);
+    }
+
+    [Test]
+    public void Detects_APinnedGCHandleHeldLongerThanPinLeakMs_SameOptions()
+    {
+        (int exit, string output) = WithPackage().RunApp("Debug", Environment("2", PinLeakOptions), "pin-held");
+
+        int line = ConsumerFacts.LineOf("../FreshApp/Program.cs", "pinned long outside any call");
+        Assert.That(output, Does.Contain("ERROR: InteropGuard: leaked-pin"), output);
+        Assert.That(output, Does.Contain($"made at Program.cs:{line} has been alive for"), output);
+        Assert.That(exit, Is.EqualTo(23), output);
+    }
+
+    [Test]
+    public void Detects_NoPinHeldLongerThanPinLeakMs_WithTheCheckOff()
+    {
+        (int exit, string output) = WithPackage().RunApp("Debug", Environment("2", PinLeakOptions + ":detect_leaked_pin=0"), "pin-held");
+
+        Assert.That(output, Does.Not.Contain("ERROR: InteropGuard"), output);
+        Assert.That(output, Does.Contain("done"), output);
+        Assert.That(exit, Is.EqualTo(0), output);
     }
 
     [Test]

@@ -5,6 +5,7 @@ using System;
 using System.Collections.Generic;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
+using System.Threading;
 using InteropGuard.Interception;
 
 namespace InteropGuard.ValidatorTargets;
@@ -122,6 +123,50 @@ internal static unsafe partial class Scenarios
         EndKeepCall(clearFirst: !bug);
         OtherCalls(100);
         yield return 0;
+    }
+
+    /// <summary>A call that blocks in native code (a socket read, a wait) longer than pin_leak_ms; the test sets
+    /// pin_leak_ms=1. Correct: a thread is inside an intercepted call whose byte[] argument is pinned for the call only
+    /// (phase 1, 30 ms after it began), then the call returns (phase 2). Bug: a Guard.Pin made for a call that returned
+    /// was never released.</summary>
+    private static IEnumerable<ulong> LongCall(bool bug)
+    {
+        s_array = new byte[256];
+        if (bug)
+        {
+            s_pin = Guard.Pin(s_array); // for a call that returned long ago
+            Thread.Sleep(30);
+            yield return 0;
+            yield break;
+        }
+
+        var thread = new Thread(BlockInCallWithPinnedArgument) { IsBackground = true, Name = "long-call" };
+        thread.Start();
+        TargetNative.WaitBlocked();
+        Thread.Sleep(30);
+        yield return 0;
+        TargetNative.Reset(); // native code lets go first, then the call returns
+        TargetNative.ReleaseBlocked();
+        thread.Join();
+        yield return 0;
+    }
+
+    // A generated wrapper around a blocking P/Invoke taking a byte[]: the array fixed, its call pin pushed, the native
+    // code blocked until released; the pin popped when the call returns.
+    private static void BlockInCallWithPinnedArgument()
+    {
+        fixed (byte* p = s_array)
+        {
+            ulong token = GuardedCall.PinArgument(p, s_array!.Length, s_pinSite);
+            try
+            {
+                TargetNative.BlockHolding(p + 8);
+            }
+            finally
+            {
+                GuardedCall.ReleaseArgument(token, s_pinSite);
+            }
+        }
     }
 
     /// <summary>Phase 1: an intercepted call is in flight with a byte[] argument on the pinned object heap (bug: an

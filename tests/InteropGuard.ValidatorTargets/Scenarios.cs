@@ -33,6 +33,7 @@ internal static unsafe partial class Scenarios
         ["use-after-free"] = UseAfterFree,
         ["leak"] = Leak,
         ["callback"] = Callback,
+        ["callback-unregistered"] = CallbackUnregistered,
         ["fake-table"] = FakeTable,
         ["big"] = Big,
         ["idle"] = Idle,
@@ -44,6 +45,7 @@ internal static unsafe partial class Scenarios
         ["callscoped-kept"] = CallScopedKept,
         ["callscoped-superseded"] = CallScopedSuperseded,
         ["callpin-kept"] = CallPinKept,
+        ["long-call"] = LongCall,
         ["callpin-kept-poh"] = bug => CallPinKeptPoh(bug, uninitialized: false),
         ["callpin-kept-poh-uninit"] = bug => CallPinKeptPoh(bug, uninitialized: true),
         ["pooled-kept"] = PooledKept,
@@ -338,7 +340,8 @@ internal static unsafe partial class Scenarios
         yield return 0;
     }
 
-    /// <summary>A callback range retained by native code whose delegate was collected (bug) or kept alive (correct).</summary>
+    /// <summary>A callback range retained by native code (its entry kept in a static) whose delegate was collected (bug)
+    /// or kept alive (correct).</summary>
     private static IEnumerable<ulong> Callback(bool bug)
     {
         RegisterCallback(bug);
@@ -357,6 +360,7 @@ internal static unsafe partial class Scenarios
         uint site = TargetNative.SiteIntern("Scenarios.cs", 1, "Scenarios.RegisterCallback");
         ulong id;
         TargetNative.RangeRegister(4 /* IG_RANGE_CALLBACK */, (void*)entry, 1, 1 /* IG_RANGE_F_RETAINED */, site, (ulong)GCHandle.ToIntPtr(s_handle), &id);
+        TargetNative.KeepPointer((void*)entry);
         if (!dropDelegate)
         {
             s_callback = callback;

@@ -45,6 +45,9 @@ internal static unsafe partial class TargetNative
     [LibraryImport(Ig, EntryPoint = "ig_table")]
     internal static partial void* Table();
 
+    [LibraryImport(Ig, EntryPoint = "ig_lookup")]
+    internal static partial int Lookup(void* address, nuint length, void* range);
+
     [LibraryImport(Ig, EntryPoint = "ig_range_register")]
     internal static partial int RangeRegister(uint kind, void* start, nuint size, uint flags, uint site, ulong userTag, ulong* id);
 

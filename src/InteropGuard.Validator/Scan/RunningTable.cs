@@ -48,8 +48,9 @@ internal sealed class RunningTable
     public List<RangeRecord> Records => _records ??= _table.ReadRecords(Memory, out _, out _);
 
     /// <summary>Freed blocks, released pins, unmapped views and released callbacks (with their redzones; a zero-size range
-    /// as one byte): a word pointing into one may be a use after free.</summary>
-    public RangeIndex Dead => _dead ??= Index(static r => !r.IsLive);
+    /// as one byte): a word pointing into one may be a use after free. Every live callback too: its delegate may be
+    /// collected by the stop, which then judges the words that hold its entry (SweepPass.IsCollectedRetainedCallback).</summary>
+    public RangeIndex Dead => _dead ??= Index(static r => !r.IsLive || r.Kind == TableLayout.KindCallback);
 
     /// <summary>Live managed pins (tracked and call-scoped): a word into the GC heap that one covers is pinned by it.</summary>
     public RangeIndex Pins => _pins ??= Index(static r => r.IsLive && r.Kind == TableLayout.KindManagedPin);

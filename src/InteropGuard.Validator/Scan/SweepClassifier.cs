@@ -44,10 +44,7 @@ internal sealed class SweepClassifier
     }
 
     // ---------------------------------------------------------------------------------------------------------------
-    // Retained ranges: the object of a retained pin must be alive, in place and pinned; a retained callback's delegate alive.
-
-    /// <summary>A retained callback whose delegate's handle reads 0.</summary>
-    public Finding CollectedRetainedCallback(RangeRecord r) => OfRange(new CollectedRetainedCallbackFinding(), r, r.Start);
+    // Retained pins: the object must be alive, in place and pinned.
 
     /// <summary>A retained pin whose handle holds <paramref name="obj"/> (0 = collected): collected, moved, unpinned or fine (null).</summary>
     public Finding? RetainedPin(RangeRecord r, ulong obj)
@@ -173,6 +170,11 @@ internal sealed class SweepClassifier
             }
 
             shape = new CollectedCallScopedCallbackWordFinding();
+        }
+        else if (r.Kind == TableLayout.KindCallback && r.IsLive)
+        {
+            // Retained, its delegate collected, its range not yet released by the finalizer (SweepPass.IsCollectedRetainedCallback).
+            return OfRange(OfWord(new CollectedRetainedCallbackFinding(), w, at, holder), r, w);
         }
         else if (r.Kind == TableLayout.KindCallback)
         {

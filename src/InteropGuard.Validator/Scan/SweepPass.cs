@@ -101,8 +101,9 @@ internal sealed partial class SweepPass
     }
 
     // ---------------------------------------------------------------------------------------------------------------
-    // Indexes: live ranges (any kind) and dead ones (freed blocks, released pins, unmapped views, released callbacks)
-    // for the words the scan finds.
+    // Indexes: live ranges (any kind) and dead ones (freed blocks, released pins, unmapped views, released callbacks, and
+    // retained callbacks whose delegate was collected but whose range its finalizer has not released yet) for the words
+    // the scan finds.
 
     private void BuildIndexes()
     {
@@ -118,7 +119,11 @@ internal sealed partial class SweepPass
                 hi = lo + 1; // zero-size ranges are tracked as one byte
             }
 
-            if (r.IsLive)
+            if (r.IsLive && IsCollectedRetainedCallback(r))
+            {
+                dead.Add((lo, hi, r.AllocSeq, i));
+            }
+            else if (r.IsLive)
             {
                 _result.Pins += r.Kind == TableLayout.KindManagedPin ? 1 : 0;
                 live.Add((lo, hi, r.AllocSeq, i));
@@ -134,8 +139,17 @@ internal sealed partial class SweepPass
         _dead = new RangeIndex(dead);
     }
 
+    /// <summary>A retained callback whose weak handle (user_tag) reads 0: its delegate was collected, and the finalizer that
+    /// releases its range has not run yet. Like a released callback it is reported only where native memory still holds
+    /// its entry: a program may have unregistered it (registered null or another delegate at the same place) before
+    /// dropping it, and the weak handle cannot tell that from a library that still holds it.</summary>
+    private bool IsCollectedRetainedCallback(in RangeRecord r) =>
+        r.Kind == TableLayout.KindCallback && r.IsRetained && (r.Flags & TableLayout.FlagCallScoped) == 0 && r.UserTag != 0 &&
+        _memory.TryReadUInt64(r.UserTag, out ulong target) && target == 0;
+
     // ---------------------------------------------------------------------------------------------------------------
-    // 1. Retained ranges: the object of a retained pin must be alive, in place and pinned; a retained callback's delegate alive.
+    // 1. Retained pins: the object must be alive, in place and pinned. (A retained callback is judged by the words that
+    // hold its entry: IsCollectedRetainedCallback.)
 
     private void CheckRetainedRanges()
     {
@@ -143,16 +157,6 @@ internal sealed partial class SweepPass
         {
             if (!r.IsLive || !r.IsRetained || r.UserTag == 0)
             {
-                continue;
-            }
-
-            if (r.Kind == TableLayout.KindCallback)
-            {
-                if (_memory.TryReadUInt64(r.UserTag, out ulong target) && target == 0)
-                {
-                    _findings.Add(_classify.CollectedRetainedCallback(r));
-                }
-
                 continue;
             }
 
@@ -349,9 +353,9 @@ internal sealed partial class SweepPass
     // 4. Leaked pins (and other tracked handles: callbacks).
 
     // At exit (LeakSanitizer's moment) every pin still live is a leak: InteropGuard's pins and the pinned GCHandles the
-    // generator saw allocated; a call-scoped pin is not (it ends with its call, which another thread may still be in), nor
-    // is a callback (one kept for the whole run is common). Before exit only with pin_leak_ms > 0: pins and callbacks
-    // older than that.
+    // generator saw allocated; a callback is not (one kept for the whole run is common). Before exit only with
+    // pin_leak_ms > 0: pins and callbacks older than that. Never a call-scoped pin or callback, at exit or before: it is
+    // live only while its call runs and ends with it, however long the native code blocks (a socket read, a wait).
     private void FindLeakedPins()
     {
         bool exit = _reason == SweepReason.Exit;
@@ -368,14 +372,14 @@ internal sealed partial class SweepPass
                 continue;
             }
 
-            if (r.Kind == TableLayout.KindCallback && (r.Flags & TableLayout.FlagCallScoped) != 0)
+            if ((r.Flags & TableLayout.FlagCallScoped) != 0)
             {
                 continue; // live only while its call runs: a long native call, not a forgotten handle
             }
 
-            if (exit && (r.Kind != TableLayout.KindManagedPin || (r.Flags & TableLayout.FlagCallScoped) != 0))
+            if (exit && r.Kind != TableLayout.KindManagedPin)
             {
-                continue; // at exit: pins only, and not the pins of calls still running
+                continue; // at exit: pins only
             }
 
             ulong age = _nowNs > r.AllocTimeNs ? _nowNs - r.AllocTimeNs : 0;

@@ -339,8 +339,7 @@ public static unsafe class GuardedCall
     /// <summary>Registers a delegate passed to a parameter that native code keeps (<c>[RetainedByNative]</c> or a known
     /// registration API, decided by the generator) as a retained callback range: once per delegate, released when the GC
     /// collects it, so a collected delegate's function pointer is reported as <c>collected-delegate-callback</c> when it
-    /// reaches a checked call or is found in native memory, and a retained range whose delegate is gone is reported by
-    /// the validator.</summary>
+    /// reaches a checked call or is found in native memory (by the validator, before or after the range is released).</summary>
     /// <typeparam name="TDelegate">The parameter's delegate type (the one the marshaller marshals).</typeparam>
     /// <param name="callback">The delegate argument; null is ignored.</param>
     /// <param name="site">The call site (recorded as where the callback was created).</param>

@@ -89,6 +89,32 @@ public sealed class CallScopedCases
         Assert.That(phases[1].Findings, Is.Empty, SweepRun.Describe(phases[1]));
     }
 
+    [Test]
+    public void Allows_CallBlockedInNativeCodeLongerThanPinLeakMs_ItsArgumentsPinIsNoLeak()
+    {
+        SweepResult[] phases = SweepRun.Phases("long-call", bug: false, 2, "pin_leak_ms=1");
+        Assert.That(phases[0].Pins, Is.EqualTo(1), "the call's pin is in flight at the first sweep\n" + SweepRun.Describe(phases[0]));
+        Assert.That(phases[0].Findings, Is.Empty, "the call is still in flight: its pin is not a leak\n" + SweepRun.Describe(phases[0]));
+        Assert.That(phases[1].Findings, Is.Empty, SweepRun.Describe(phases[1]));
+    }
+
+    [Test]
+    public void Detects_PinMadeForACallThatReturned_NeverReleased_OlderThanPinLeakMs()
+    {
+        SweepResult result = SweepRun.Once("long-call", bug: true, "pin_leak_ms=1");
+        Finding f = result.Findings.Single();
+        Assert.That(f.Kind, Is.EqualTo(FindingKinds.LeakedPin), f.ToJson());
+        Assert.That(f, Is.TypeOf<PinAliveTooLongFinding>(), f.ToJson());
+        Assert.That(f.RangeSize, Is.EqualTo(256UL), f.ToJson());
+    }
+
+    [Test]
+    public void Detects_PinMadeForACallThatReturned_IsOff_WithDetectOption()
+    {
+        SweepResult result = SweepRun.Once("long-call", bug: true, "pin_leak_ms=1:detect_leaked_pin=0");
+        Assert.That(result.Findings, Is.Empty, SweepRun.Describe(result));
+    }
+
     [TestCase("callpin-kept-poh", "1")]
     [TestCase("callpin-kept-poh", "2")]
     [TestCase("callpin-kept-poh-uninit", "1")]
