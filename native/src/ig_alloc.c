@@ -146,7 +146,7 @@ IG_INLINE uint32_t _ig_class_of(uint64_t total) {
 /* A held block of class c whose extent is at least `need` bytes (its extent in *total, its FREED record's id in *id),
  * or NULL: the newest such block (the bucket is searched from the top; it holds at most IG_REUSE_DEPTH), else the
  * smallest block of class c + 1. Without that fallback a class's bucket fills with its smallest blocks, which no
- * larger request of the class can use (the Debug gate's churn loop in C: 71 % of allocations served, 90 % with it). */
+ * larger request of the class can use (benchmarks/results/2026-12-06-alloc-reuse.md measures what it serves). */
 static uint8_t *_ig_reuse_take(uint32_t c, uint64_t need, uint64_t *total, uint64_t *id) {
   _ig_thread_t *t = _ig_thread();
   _ig_reuse_t *b = &t->reuse[c];

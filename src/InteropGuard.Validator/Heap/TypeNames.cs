@@ -6,9 +6,9 @@ namespace InteropGuard.Validator.Heap;
 
 /// <summary>Type names by method table. A name is only words in a finding or a verdict, never part of a decision; it is
 /// kept under the type's method table, module and metadata token together, so a method table whose type was unloaded
-/// (a collectible assembly) and whose memory now holds another type's is not taken for the old type. Measured: asking
-/// the kept runtime for <c>byte[]</c>'s name after each stop's flush cost ~2 ms per stop (100 retained pins of one type,
-/// 2-core VM); a dictionary lookup costs nothing against it. Not thread-safe: one sweep at a time.</summary>
+/// (a collectible assembly) and whose memory now holds another type's is not taken for the old type. Asking the
+/// kept runtime for a name after its flush makes the DAC build the name anew (benchmarks/results/2026-12-06-pause-hwm.md
+/// has the cost); a dictionary lookup costs nothing against it. Not thread-safe: one sweep at a time.</summary>
 internal sealed class TypeNames
 {
     private readonly Dictionary<(ulong MethodTable, ulong Module, int Token), string> _names = new();
