@@ -40,13 +40,14 @@ internal sealed class ShadowTableReader
     }
 
     /// <summary>Every non-empty, plausible record below the header's <c>slot_limit</c>, then the call-scoped pins of every thread's call region
-    /// (<see cref="CallRegionReader"/>). Implausible records (torn: the target was stopped mid-write, or garbage) are
+    /// (<see cref="CallRegionReader"/>) and the explicit pins of every thread's pin log (<see cref="PinLogReader"/>). Implausible records (torn: the target was stopped mid-write, or garbage) are
     /// counted in <paramref name="torn"/> and skipped; unreadable chunks and regions are counted in
     /// <paramref name="unreadable"/>.</summary>
     public List<RangeRecord> ReadRecords(TargetMemory memory, out int torn, out int unreadable)
     {
         List<RangeRecord> records = ReadTableRecords(memory, out torn, out unreadable);
         unreadable += CallRegionReader.Read(memory, _header.CallRegions, records);
+        unreadable += PinLogReader.Read(memory, _header.PinLogs, records, ref torn);
         return records;
     }
 

@@ -48,5 +48,5 @@ internal static class IgConstants
     public const uint LookupInside = 1;
     public const uint LookupOutside = 2;
 
-    public const int TableVersion = 3;
+    public const int TableVersion = 4;
 }

@@ -1,6 +1,7 @@
 // NativeLayout.cs: the start-up assertion that the managed mirrors have the sizes of the C structs (and of the loaded library's table).
 using System.Collections.Generic;
 using System.Runtime.CompilerServices;
+using InteropGuard.Handles;
 
 namespace InteropGuard.Native;
 
@@ -47,6 +48,11 @@ internal static unsafe class NativeLayout
         if (table->HeaderSize != (uint)sizeof(IgTableHeader))
         {
             errors.Add($"ig_table_header_t is {table->HeaderSize} bytes natively, {sizeof(IgTableHeader)} managed");
+        }
+
+        if (table->PinLogSlots != (uint)PinLogHandles.SlotsPerLog)
+        {
+            errors.Add($"a pin log has {table->PinLogSlots} slots natively, {PinLogHandles.SlotsPerLog} managed");
         }
 
         return errors;
