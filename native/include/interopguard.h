@@ -453,7 +453,9 @@ IG_API const ig_call_region_t *ig_call_region(void);
  * IG_PIN_LOG_SLOTS more (the log is the release history of its thread's pins). Any thread may release a pin: it claims
  * the slot with a compare-and-swap on state (LIVE to IG_STATE_RELEASING), writes the release fields, and stores
  * RELEASED. ig_check and ig_lookup read every thread's log after the index missed or found only a dead range (a live
- * pin wins over a dead range, the newest dead one wins among dead ones); the validator reads every log with the table.
+ * pin wins over a dead range, the newest dead one wins among dead ones: a pin's alloc_seq is drawn from the table's
+ * counter one at a time, so pins of one address order as they were made whichever threads made them); the validator
+ * reads every log with the table.
  *
  * Logs form a list from ig_table_header_t.pin_logs (linked through next, push-only, never unmapped), like call regions.
  * A log belongs to one thread while tid != 0; when its thread exits its live pins stay live (another thread may release

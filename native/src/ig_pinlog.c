@@ -110,7 +110,10 @@ ig_status_t ig_pin_register(const void *start, size_t size, uint32_t flags, uint
     IG_STORE(&s->id, id);
     IG_STORE(&s->start, a);
     IG_STORE(&s->size, (uint64_t)size);
-    IG_STORE(&s->alloc_seq, _ig_next_seq());
+    /* One number from the table's counter itself, not the thread's block of them: released pins of one address made by
+     * different threads must order as they happened (the newest is the one a use is blamed on), and a thread's block
+     * can lag another thread's by up to a block. */
+    IG_STORE(&s->alloc_seq, __atomic_add_fetch(&ig_shadow_table->seq, 1, __ATOMIC_RELAXED));
     IG_STORE(&s->release_seq, 0);
     IG_STORE(&s->alloc_time_ns, _ig_os_now_ns());
     IG_STORE(&s->release_time_ns, 0);
@@ -119,7 +122,7 @@ ig_status_t ig_pin_register(const void *start, size_t size, uint32_t flags, uint
     IG_STORE(&s->flags, flags);
     IG_STORE(&s->alloc_site, site);
     IG_STORE(&s->release_site, 0u);
-    IG_STORE(&s->alloc_tid, _ig_os_tid());
+    IG_STORE(&s->alloc_tid, l->tid); /* the owner: this thread */
     IG_STORE(&s->release_tid, 0u);
     IG_STORE_REL(&s->state, (uint32_t)IG_STATE_LIVE);
     IG_STORE(&l->cursor, c + 1);
