@@ -303,6 +303,7 @@ typedef struct {
 } worker_t;
 
 static int stop_pinning;
+static int pinning; /* workers that registered their first pins */
 static uint64_t handoff[THREADS];
 
 /* Each thread pins three parts of its own stripe, checks them, releases two itself and hands the third to the next
@@ -315,6 +316,7 @@ static void *worker(void *arg) {
     if (ig_pin_register(base, 256, 0, (uint32_t)w->index, 0, &a) != IG_OK) w->bad++;
     if (ig_pin_register(base + 256, 256, 0, (uint32_t)w->index, 0, &b) != IG_OK) w->bad++;
     if (ig_pin_register(base + 512, 256, 0, (uint32_t)w->index, 0, &c) != IG_OK) w->bad++;
+    if (i == 0) __atomic_add_fetch(&pinning, 1, __ATOMIC_RELEASE);
     if (ig_check(base + 300, 8, NULL) != IG_KIND_NONE) w->bad++;
     ig_range_t r;
     if (ig_lookup(base + 300, 1, &r) != IG_LOOKUP_INSIDE || r.state != IG_STATE_LIVE) w->bad++;
@@ -331,6 +333,7 @@ static void run_workers(int stop_first, void (*reader)(void)) {
   pthread_t th[THREADS];
   worker_t w[THREADS];
   memset(handoff, 0, sizeof handoff);
+  __atomic_store_n(&pinning, 0, __ATOMIC_RELAXED);
   __atomic_store_n(&stop_pinning, stop_first, __ATOMIC_RELAXED);
   for (int i = 0; i < THREADS; i++) {
     w[i] = (worker_t){i + 1, 0, handoff, 0};
@@ -350,6 +353,7 @@ static void test_eight_threads(void) { run_workers(1, NULL); }
  * stripe, size, site and kind agree), and reads keep finding live and released pins. */
 static uint64_t live_seen, released_seen, wrong, reads;
 static void read_while_pinning(void) {
+  while (__atomic_load_n(&pinning, __ATOMIC_ACQUIRE) < THREADS) sched_yield(); /* every thread has its log */
   for (int pass = 0; pass < 2000 || ((live_seen == 0 || released_seen == 0) && pass < 200000); pass++) {
     for (const ig_pin_log_t *l = first_log(); l != NULL; l = next_log(l)) {
       uint32_t used = __atomic_load_n(&l->used, __ATOMIC_ACQUIRE);

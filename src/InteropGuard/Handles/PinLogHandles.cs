@@ -17,16 +17,13 @@ namespace InteropGuard.Handles;
 /// handle of its own, which the caller hands to <see cref="PinSideTable"/> at release as before.</summary>
 internal static unsafe class PinLogHandles
 {
-    private const ulong IdTag = 0xC000000000000000; // IG_PIN_LOG_ID_TAG
-    private const ulong KeepTag = ulong.MaxValue;   // IG_PIN_TAG_KEEP
-    /// <summary>IG_PIN_LOG_SLOTS (checked against the loaded library by NativeLayout).</summary>
-    public const int SlotsPerLog = 256;
+    private const ulong KeepTag = ulong.MaxValue; // IG_PIN_TAG_KEEP
 
     private static readonly Lock s_grow = new();
     private static Entry[]?[] s_logs = new Entry[]?[8];
 
     /// <summary>True for a pin-log id (else a table id).</summary>
-    public static bool IsLogId(ulong id) => (id & IdTag) == IdTag;
+    public static bool IsLogId(ulong id) => (id & IgConstants.PinLogIdTag) == IgConstants.PinLogIdTag;
 
     /// <summary>Registers a live pin of <paramref name="target"/>'s bytes [<paramref name="start"/>, +<paramref name="size"/>)
     /// and returns its id, 0 when it is not tracked (the table is full too: warned once per <paramref name="what"/>).
@@ -174,7 +171,7 @@ internal static unsafe class PinLogHandles
                 Array.Resize(ref logs, Math.Max(index + 1, logs.Length * 2));
             }
 
-            Entry[] log = logs[index] ??= new Entry[SlotsPerLog];
+            Entry[] log = logs[index] ??= new Entry[IgConstants.PinLogSlots];
             Volatile.Write(ref s_logs, logs);
             return log;
         }

@@ -1,7 +1,6 @@
 // NativeLayout.cs: the start-up assertion that the managed mirrors have the sizes of the C structs (and of the loaded library's table).
 using System.Collections.Generic;
 using System.Runtime.CompilerServices;
-using InteropGuard.Handles;
 
 namespace InteropGuard.Native;
 
@@ -50,9 +49,9 @@ internal static unsafe class NativeLayout
             errors.Add($"ig_table_header_t is {table->HeaderSize} bytes natively, {sizeof(IgTableHeader)} managed");
         }
 
-        if (table->PinLogSlots != (uint)PinLogHandles.SlotsPerLog)
+        if (table->PinLogSlots != (uint)IgConstants.PinLogSlots)
         {
-            errors.Add($"a pin log has {table->PinLogSlots} slots natively, {PinLogHandles.SlotsPerLog} managed");
+            errors.Add($"a pin log has {table->PinLogSlots} slots natively, {IgConstants.PinLogSlots} managed");
         }
 
         return errors;

@@ -103,6 +103,11 @@ internal sealed unsafe class PooledArrayRecord
     /// <summary>The site of a pin on the array that is still live; null when none is.</summary>
     public SourceSite? LivePinSite()
     {
+        if (Volatile.Read(ref _pins) is null)
+        {
+            return null; // never pinned while rented: no lock needed to know it
+        }
+
         lock (this)
         {
             if (_pins is null)
@@ -117,6 +122,11 @@ internal sealed unsafe class PooledArrayRecord
 
     public void ClearPins()
     {
+        if (Volatile.Read(ref _pins) is null)
+        {
+            return;
+        }
+
         lock (this)
         {
             _pins = null;
