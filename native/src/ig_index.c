@@ -908,7 +908,8 @@ static IG_NOINLINE ig_lookup_result_t _ig_lookup_calls(uint64_t a, size_t len, u
  * index's dead range and the logs' newest released pin, then the calling thread's call pins (_ig_lookup_calls). */
 static IG_NOINLINE ig_lookup_result_t _ig_lookup_dead(uint64_t a, size_t len, const _ig_entry_t *e, ig_range_t *out) {
   ig_range_t pin;
-  int f = IG_LOAD_ACQ(&_ig_pinlog_any) ? _ig_pinlog_find(a, &pin) : 0;
+  bool held;
+  int f = IG_LOAD_ACQ(&_ig_pinlog_any) ? _ig_pinlog_find(a, len, &pin, &held) : 0;
   if (f == 2) {
     if (out != NULL) *out = pin;
     return _ig_classify(&pin, a, len);
@@ -1033,8 +1034,9 @@ static IG_NOINLINE ig_kind_t _ig_check_slow(uint64_t a, size_t len, ig_violation
   if (p != NULL && (_ig_call_to_range(p, IG_STATE_LIVE, &call), _ig_classify(&call, a, len) == IG_LOOKUP_INSIDE))
     return IG_KIND_NONE; /* pinned for the call in flight: a live range wins over a dead one */
   ig_range_t pin;
-  int f = IG_LOAD_ACQ(&_ig_pinlog_any) ? _ig_pinlog_find(a, &pin) : 0;
-  if (f == 2 && _ig_classify(&pin, a, len) == IG_LOOKUP_INSIDE) return IG_KIND_NONE; /* a live explicit pin holds it */
+  bool held = false;
+  int f = IG_LOAD_ACQ(&_ig_pinlog_any) ? _ig_pinlog_find(a, len, &pin, &held) : 0;
+  if (held) return IG_KIND_NONE; /* a live explicit pin holds it */
   if (e.state != IG_STATE_LIVE) {
     if (f == 2) return _ig_check_report(IG_KIND_NATIVE_BUFFER_OVERFLOW, a, len, &pin, out); /* leaves a live pin */
     if (f == 1 && pin.alloc_seq > e.seq) return _ig_check_report(IG_KIND_USE_AFTER_UNPIN, a, len, &pin, out);
@@ -1047,18 +1049,18 @@ static IG_NOINLINE ig_kind_t _ig_check_slow(uint64_t a, size_t len, ig_violation
  * live one) is a use-after-unpin. */
 static IG_NOINLINE ig_kind_t _ig_check_miss(uint64_t a, size_t len, ig_violation_t *out) {
   ig_range_t pin;
-  int f = IG_LOAD_ACQ(&_ig_pinlog_any) ? _ig_pinlog_find(a, &pin) : 0;
-  if (f == 2)
-    return _ig_classify(&pin, a, len) == IG_LOOKUP_INSIDE ? IG_KIND_NONE
-                                                           : _ig_check_report(IG_KIND_NATIVE_BUFFER_OVERFLOW, a, len, &pin, out);
+  bool held = false;
+  int f = IG_LOAD_ACQ(&_ig_pinlog_any) ? _ig_pinlog_find(a, len, &pin, &held) : 0;
+  if (held) return IG_KIND_NONE; /* a live explicit pin holds it */
   const ig_call_region_t *r = _ig_call_tls;
   const ig_call_pin_t *p = r != NULL && r->depth != 0 ? _ig_call_find_live(a) : NULL;
+  ig_range_t call;
   if (p != NULL) {
-    ig_range_t call;
     _ig_call_to_range(p, IG_STATE_LIVE, &call);
-    return _ig_classify(&call, a, len) == IG_LOOKUP_INSIDE ? IG_KIND_NONE
-                                                            : _ig_check_report(IG_KIND_NATIVE_BUFFER_OVERFLOW, a, len, &call, out);
+    if (_ig_classify(&call, a, len) == IG_LOOKUP_INSIDE) return IG_KIND_NONE;
   }
+  if (f == 2) return _ig_check_report(IG_KIND_NATIVE_BUFFER_OVERFLOW, a, len, &pin, out); /* leaves a live pin */
+  if (p != NULL) return _ig_check_report(IG_KIND_NATIVE_BUFFER_OVERFLOW, a, len, &call, out);
   return f == 1 ? _ig_check_report(IG_KIND_USE_AFTER_UNPIN, a, len, &pin, out) : IG_KIND_NONE;
 }
 

@@ -235,8 +235,9 @@ ig_status_t ig_pin_set_tag(uint64_t id, uint64_t user_tag) {
   return IG_LOAD(&s->id) == id ? IG_OK : IG_ERR_NOT_FOUND;
 }
 
-int _ig_pinlog_find(uint64_t a, ig_range_t *out) {
+int _ig_pinlog_find(uint64_t a, uint64_t len, ig_range_t *out, bool *held) {
   int found = 0; /* 2: a live pin in *out, 1: a released one */
+  *held = false;
   for (const ig_pin_log_t *l = (const ig_pin_log_t *)(uintptr_t)IG_LOAD_ACQ(&ig_shadow_table->pin_logs); l != NULL;
        l = (const ig_pin_log_t *)(uintptr_t)IG_LOAD_ACQ(&l->next)) {
     if (a < IG_LOAD(&l->lo) || a >= IG_LOAD(&l->hi)) continue;
@@ -248,6 +249,7 @@ int _ig_pinlog_find(uint64_t a, ig_range_t *out) {
       ig_range_t c;
       if (!_ig_pinlog_copy(s, &c) || a - c.start >= c.size) continue;
       int rank = c.state == IG_STATE_LIVE ? 2 : 1;
+      if (rank == 2 && _ig_classify(&c, a, len) == IG_LOOKUP_INSIDE) *held = true;
       if (rank > found || (rank == found && c.alloc_seq > out->alloc_seq)) {
         *out = c;
         found = rank;

@@ -417,9 +417,10 @@ void *_ig_region_map_batch(uint64_t *head, size_t size, int count, uint32_t tid,
  * ------------------------------------------------------------------------------------------------ */
 /* Nonzero once any thread has a pin log: ig_check and ig_lookup consult the logs only then. */
 extern uint32_t _ig_pinlog_any;
-/* The pin log's view of a for ig_check and ig_lookup: 1 with *out a copy of the newest live (or RELEASING, reported as
- * LIVE) pin whose bytes contain a, else of the newest released one; 0 when no log holds a. */
-int _ig_pinlog_find(uint64_t a, ig_range_t *out);
+/* The pin logs' view of a for ig_check and ig_lookup: 2 with *out a copy of the newest live (or RELEASING, reported as
+ * LIVE) pin whose bytes contain a, else 1 with the newest released one; 0 when no log holds a. *held: some live pin's
+ * bytes hold all of [a, a + len) (overlapping live pins allow an access that fits any of them). */
+int _ig_pinlog_find(uint64_t a, uint64_t len, ig_range_t *out, bool *held);
 ig_status_t _ig_pinlog_release(uint64_t id, uint32_t site, ig_range_t *out);
 ig_status_t _ig_pinlog_get(uint64_t id, ig_range_t *out);
 ig_status_t _ig_pinlog_set_flags(uint64_t id, uint32_t set, uint32_t clear);
