@@ -106,7 +106,7 @@ internal static class DebugGateResults
         text.AppendLine();
         text.AppendLine($"- date: {run.StartedUtc:yyyy-MM-dd HH:mm} UTC, commit `{run.Commit}`, measuring took {run.Elapsed:mm\\:ss}");
         text.AppendLine($"- machine: {run.Machine}; load average before {run.LoadBefore}, after {run.LoadAfter}");
-        text.AppendLine($"- {settings.Launches} launch(es) × {settings.RoundsPerLaunch} rounds; per round and pair {settings.IterationsPerSide} iterations of each side (~{settings.IterationMilliseconds} ms unguarded), the sides' iterations next to each other in balanced orders");
+        text.AppendLine($"- {settings.Launches} launch(es) × {settings.RoundsPerLaunch} rounds; per round and pair {settings.IterationsPerSide} iterations of each side (~{settings.IterationMilliseconds} ms unguarded), the sides' iterations next to each other in balanced orders, after one round per launch that is not counted");
         text.AppendLine($"- budget: `{Path.GetFileName(budget.Path)}`; value = the mode's process CPU time over every round / the unguarded process's, mode 2 divided by (1 − the share of time its sweeps stop it, each charged its logged pause but at most the validator's CPU time per sweep)");
         text.AppendLine($"- rule: {DebugBudget.Rule}");
         text.AppendLine(run.AsanMissing.Length == 0
