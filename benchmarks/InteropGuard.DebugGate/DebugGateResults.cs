@@ -111,7 +111,7 @@ internal static class DebugGateResults
         text.AppendLine($"- rule: {DebugBudget.Rule}");
         text.AppendLine(run.AsanMissing.Length == 0
             ? $"- asan side: the unguarded side's code with gcc's libasan preloaded (ASAN_OPTIONS={AsanRuntime.Options}), its CPU time / the unguarded process's"
-            : $"- asan side: **not measured in every launch**: {run.AsanMissing}; anchored pairs are judged against their plain budget");
+            : $"- asan side: **not measured**: {run.AsanMissing}; anchored pairs are judged against their plain budget");
         text.AppendLine($"- mode-2 sweeps while measuring: {run.Pauses.Sweeps} in {run.Pauses.WindowMs / 1000:F1} s; logged pauses {run.Pauses.PausedMs:F0} ms in all (mean {run.Pauses.MeanMs:F1} ms, {run.Pauses.LoggedShare * 100:F1} % of the time on this machine's load); validator CPU {run.Pauses.ValidatorCpuMs:F0} ms ({run.Pauses.CpuPerSweepMs:F1} ms per sweep); charged per sweep {run.Pauses.ChargedMs:F1} ms, every {DebugSides.SweepIntervalMs} ms: share {run.Pauses.Share * 100:F2} %");
         foreach (string proof in run.Proofs)
         {

@@ -74,7 +74,7 @@ internal static class DebugSides
     /// came). Mode 2 sweeps every second (<see cref="SweepIntervalMs"/>) with the validator built next to the gate
     /// (<paramref name="validator"/>, InteropGuard.Cli.dll), which logs every sweep's pause (<c>verbosity=1</c>, see
     /// <see cref="SweepPauses"/>). The asan side is the unguarded side's environment plus <paramref name="asan"/>'s
-    /// (<see cref="AsanRuntime.Environment"/>); null when there is no asan side.</summary>
+    /// (<see cref="AsanRuntime.Environment"/>); <paramref name="asan"/> is null when the gate runs no asan side.</summary>
     public static IReadOnlyDictionary<string, string> Environment(this DebugSide side, string validator, AsanRuntime? asan) => side switch
     {
         DebugSide.Unguarded => new Dictionary<string, string> { [MmapThreshold] = FixedMmapThreshold, [TrimThreshold] = FixedTrimThreshold, ["INTEROPGUARD"] = "0", ["INTEROPGUARD_OPTIONS"] = "" },
