@@ -595,33 +595,6 @@ bool _ig_index_claim(uint64_t id, uint64_t lo, uint64_t hi, uint32_t state) {
   return true;
 }
 
-bool _ig_index_claim_remove(uint64_t id, uint64_t lo, uint64_t hi, uint32_t site) {
-  int level = _ig_level_for(lo, hi);
-  _ig_level_t *lv = level < 0 ? NULL : &_ig_levels[level];
-  uint64_t b = lv ? lo >> lv->shift : 0, last = lv ? (hi - 1) >> lv->shift : 0;
-  _ig_bin_t *first = lv ? _ig_bin_peek(lv, b) : &_ig_huge;
-  if (first == NULL) return false;
-  uint32_t slot = _ig_id_slot(id);
-  _ig_bin_wlock(first);
-  uint32_t i = _ig_bin_find_id(first, lo, id);
-  bool ok = i < first->count && first->arr->e[i].state == IG_STATE_LIVE;
-  if (ok) {
-    /* record first, under the lock: once the lock is free the record says FREED, so ig_verify (which
-     * holds this bin while it reads canaries of LIVE records) cannot pick the block up any more */
-    _ig_record_mark_released(slot, site);
-    _ig_record_set_state(slot, IG_STATE_FREED);
-    _ig_bin_kill(first, i);
-    _ig_bin_tidy(first);
-  }
-  _ig_bin_wunlock(first);
-  if (!ok) return false;
-  while (++b <= last) {
-    _ig_bin_t *bin = _ig_bin_peek(lv, b);
-    if (bin) _ig_bin_remove(bin, lo, slot);
-  }
-  return true;
-}
-
 void _ig_index_prefetch(uint64_t lo, uint64_t hi, int stage) {
   int level = _ig_level_for(lo, hi);
   if (level < 0) return;

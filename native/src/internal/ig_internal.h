@@ -308,10 +308,6 @@ bool _ig_index_snapshot(const _ig_entry_t *e, ig_range_t *out);
  * libc; and since the entry is inserted only after the header and canaries are written, they are
  * complete. */
 void *_ig_index_pin_block(uint64_t id, uint64_t lo, uint64_t hi, _ig_entry_t *out);
-/* With the quarantine off: claims a LIVE native block like _ig_index_claim and, under the same bin lock,
- * writes the record's release fields and FREED state and takes the block out of the index; the caller
- * then checks it and returns it to libc (_ig_block_release). */
-bool _ig_index_claim_remove(uint64_t id, uint64_t lo, uint64_t hi, uint32_t site);
 void _ig_index_unpin_bin(void *bin);
 /* Eviction helper: stage 0 prefetches the first bin of an extent, stage 1 (a few victims later) its entry
  * array near lo. Hints only: reads without the seqlock, never trusted. */
@@ -322,7 +318,6 @@ void _ig_index_prefetch(uint64_t lo, uint64_t hi, int stage);
  * ------------------------------------------------------------------------------------------------ */
 void _ig_quarantine_init(void);
 void _ig_quarantine_push(const _ig_qitem_t *item);
-bool _ig_quarantine_off(void); /* quarantine_mb=0: freed blocks go back to libc at once */
 void _ig_history_push(const _ig_qitem_t *item);
 void _ig_thread_flush(_ig_thread_t *t); /* at thread exit */
 uint64_t _ig_quarantine_blocks(void);
