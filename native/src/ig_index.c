@@ -596,6 +596,7 @@ bool _ig_index_claim(uint64_t id, uint64_t lo, uint64_t hi, uint32_t state) {
 }
 
 void _ig_index_prefetch(uint64_t lo, uint64_t hi, int stage) {
+  IG_SEQLOCK_READER();
   int level = _ig_level_for(lo, hi);
   if (level < 0) return;
   _ig_level_t *lv = &_ig_levels[level];
@@ -658,6 +659,7 @@ typedef struct _ig_best_s {
 /* Scans one bin for ranges containing addr. With exact it looks for a native block starting at addr
  * and returns true when it finds one (best then holds it). */
 static bool _ig_bin_scan(_ig_bin_t *bin, uint64_t addr, _ig_best_t *best, bool exact, unsigned shift) {
+  IG_SEQLOCK_READER();
   for (;;) {
     uint32_t s1 = _ig_bin_read_begin(bin);
     uint32_t n = IG_LOAD(&bin->count);
@@ -700,6 +702,7 @@ static bool _ig_bin_scan(_ig_bin_t *bin, uint64_t addr, _ig_best_t *best, bool e
 /* A native block whose user start is exactly addr, in one bin: copies its entry and returns true.
  * Reads in place and copies only the entry it returns. */
 static bool _ig_bin_find_block(const _ig_bin_t *bin, uint64_t addr, _ig_entry_t *out, unsigned shift) {
+  IG_SEQLOCK_READER();
   for (;;) {
     uint32_t s1 = _ig_bin_read_begin(bin);
     uint32_t n = IG_LOAD(&bin->count);
@@ -952,6 +955,7 @@ static IG_NOINLINE ig_kind_t _ig_check_fill(uint64_t a, size_t len, _ig_entry_t 
 enum { IG_PROBE_NONE = 0, IG_PROBE_OK = 1, IG_PROBE_OTHER = 2 };
 
 static int _ig_bin_probe(const _ig_bin_t *bin, uint64_t a, uint64_t len, unsigned shift) {
+  IG_SEQLOCK_READER();
   for (;;) {
     uint32_t s1 = IG_LOAD_ACQ(&bin->seq);
     if (IG_UNLIKELY(s1 & 1)) return IG_PROBE_OTHER;

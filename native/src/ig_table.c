@@ -332,6 +332,7 @@ void _ig_record_set_state(uint32_t slot, uint32_t state) {
 }
 
 void _ig_record_snapshot(uint32_t slot, ig_range_t *out) {
+  IG_SEQLOCK_READER();
   const ig_range_t *r = _ig_record(slot);
   memcpy(out, r, sizeof *out);
   __atomic_thread_fence(__ATOMIC_ACQUIRE);
