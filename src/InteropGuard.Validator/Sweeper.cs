@@ -72,6 +72,10 @@ public sealed class Sweeper : IDisposable
     /// benchmark's side-by-side baseline).</summary>
     internal bool RememberHandleSlots { get; set; } = true;
 
+    /// <summary>True: each sweep times its stop phase by phase (<see cref="SweepResult.Phases"/>; the verbosity=2 log
+    /// line). Default: <c>verbosity</c> ≥ 2.</summary>
+    internal bool ProfileStops { get; set; }
+
     /// <summary>The pinned handles' slots remembered between stops (for tests).</summary>
     internal PinnedHandleSlots HandleSlots => _handleSlots;
 
@@ -112,7 +116,11 @@ public sealed class Sweeper : IDisposable
             throw;
         }
 
-        return new Sweeper(pid, address, settings, watch.Elapsed.TotalMilliseconds, sentinel, live) { ReservedRange = reserved };
+        return new Sweeper(pid, address, settings, watch.Elapsed.TotalMilliseconds, sentinel, live)
+        {
+            ReservedRange = reserved,
+            ProfileStops = settings.Verbosity >= 2,
+        };
     }
 
     private static ulong OpenStopped(int pid, ulong address, StopSentinel sentinel, out (ulong Lo, ulong Hi) reserved, out LiveTarget live)
@@ -162,7 +170,7 @@ public sealed class Sweeper : IDisposable
     public SweepResult Sweep(SweepReason reason, long id = 0)
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
-        var result = new SweepResult(id, reason) { Number = ++_sweeps };
+        var result = new SweepResult(id, reason) { Number = ++_sweeps, Phases = ProfileStops ? new StopPhases() : StopPhases.Off };
         if (_sentinel.Problem is { } problem)
         {
             Warn(result, "stop-sentinel", problem);
@@ -191,7 +199,7 @@ public sealed class Sweeper : IDisposable
             int torn, unreadable;
             try
             {
-                done = StopAndCheck(libraries, nativeHeap, blocks, useHeap, scratch, raw, out pauseMs, out cpuMs, out torn, out unreadable);
+                done = StopAndCheck(libraries, nativeHeap, blocks, useHeap, scratch, raw, result.Phases, out pauseMs, out cpuMs, out torn, out unreadable);
             }
             catch (Exception e) when (e is not ValidatorException and not OutOfMemoryException)
             {
@@ -296,12 +304,12 @@ public sealed class Sweeper : IDisposable
     /// with its reason), or null when a GC was in progress.</summary>
     // Stops the target with the stop sentinel told first: if this process dies while the target is stopped, the
     // sentinel resumes it. A stop that fails to begin is an ended stop.
-    private TargetStop BeginStop()
+    private TargetStop BeginStop(StopPhases phases)
     {
         _sentinel.StopBegins();
         try
         {
-            return TargetStop.Begin(ProcessId, KeepRuntime, ref _live);
+            return TargetStop.Begin(ProcessId, KeepRuntime, ref _live, phases);
         }
         catch
         {
@@ -313,7 +321,7 @@ public sealed class Sweeper : IDisposable
     private AddressVerdict[]? TryClassifyStopped(IReadOnlyList<ulong> addresses, ref double pauseMs)
     {
         long start = Stopwatch.GetTimestamp();
-        TargetStop stop = BeginStop();
+        TargetStop stop = BeginStop(StopPhases.Off);
 
         try
         {
@@ -382,13 +390,14 @@ public sealed class Sweeper : IDisposable
     }
 
     private bool StopAndCheck(List<LibraryData> libraries, NativeHeapPlan? nativeHeap, BlockPlan? blocks, bool useHeap, SweepResult scratch, List<Finding> raw,
-        out double pauseMs, out double cpuMs, out int torn, out int unreadable)
+        StopPhases phases, out double pauseMs, out double cpuMs, out int torn, out int unreadable)
     {
         torn = unreadable = 0;
         pauseMs = cpuMs = 0;
         long start = Stopwatch.GetTimestamp();
         double cpuStart = ThreadCpuTime.NowMs();
-        TargetStop stop = BeginStop();
+        phases.Begin(StopPhase.ThreadStop);
+        TargetStop stop = BeginStop(phases);
 
         try
         {
@@ -397,12 +406,15 @@ public sealed class Sweeper : IDisposable
             if (useHeap)
             {
                 ClrRuntime runtime = stop.Runtime;
+                phases.Enter(StopPhase.HeapOpen);
                 if (!runtime.Heap.CanWalkHeap)
                 {
                     return false;
                 }
 
-                heap = new HeapView(runtime, _stackRoots, RememberHandleSlots ? _handleSlots : null, memory, _typeNames);
+                phases.Enter(StopPhase.Segments);
+                heap = new HeapView(runtime, _stackRoots, RememberHandleSlots ? _handleSlots : null, memory, _typeNames, phases);
+                phases.Enter(StopPhase.Threads);
                 int threads = 0;
                 foreach (ClrThread t in runtime.Threads)
                 {
@@ -412,7 +424,7 @@ public sealed class Sweeper : IDisposable
                 scratch.Threads = threads;
             }
 
-            var pass = new SweepPass(memory, _table, heap, Settings, scratch, raw) { NativeHeap = nativeHeap, Blocks = blocks };
+            var pass = new SweepPass(memory, _table, heap, Settings, scratch, raw) { NativeHeap = nativeHeap, Blocks = blocks, Phases = phases };
             pass.Run(libraries);
             torn = pass.Torn;
             unreadable = pass.Unreadable;
@@ -420,7 +432,9 @@ public sealed class Sweeper : IDisposable
         }
         finally
         {
+            phases.Enter(StopPhase.Resume);
             stop.Dispose(); // resumes the target
+            phases.End();
             _sentinel.StopEnded();
             pauseMs = Stopwatch.GetElapsedTime(start).TotalMilliseconds;
             cpuMs = ThreadCpuTime.NowMs() - cpuStart;

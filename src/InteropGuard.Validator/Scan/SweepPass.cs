@@ -46,12 +46,16 @@ internal sealed partial class SweepPass
         _findings = findings;
     }
 
+    /// <summary>Charged each part of the pass (<see cref="StopPhases.Off"/>: not timed).</summary>
+    public StopPhases Phases { get; init; } = StopPhases.Off;
+
     public int Torn { get; private set; }
 
     public int Unreadable { get; private set; }
 
     public void Run(IReadOnlyList<LibraryData> libraries)
     {
+        Phases.Enter(StopPhase.Table);
         TableHeader header = _table.ReadHeader(_memory);
         _canary = header.CanaryByte;
         _fillLimit = header.FillLimit;
@@ -59,9 +63,12 @@ internal sealed partial class SweepPass
         _records = _table.ReadRecords(_memory, out int torn, out int unreadable);
         Torn = torn;
         Unreadable = unreadable;
+        Phases.Enter(StopPhase.Indexes);
         BuildIndexes();
         _classify = new SweepClassifier(_memory, _table, _heap, _result, _records, _live, _dead, _nowNs);
+        Phases.Enter(StopPhase.RetainedPins);
         CheckRetainedRanges();
+        Phases.Enter(StopPhase.Blocks);
 
         var planned = new List<(RangeRecord, PlannedBlock)>();
         for (int i = 0; i < _records.Count; i++)
@@ -90,13 +97,16 @@ internal sealed partial class SweepPass
         }
 
         ConfirmPlannedBlocks(planned);
+        Phases.Enter(StopPhase.LibraryData);
         foreach (LibraryData data in libraries)
         {
             ScanRange(data.Start, data.End, new ScanHolder(HolderKind.LibraryData, data.Start, data.End - data.Start, null, data.Path));
         }
 
+        Phases.Enter(StopPhase.NativeHeap);
         ScanNativeHeap();
 
+        Phases.Enter(StopPhase.LeakedPins);
         FindLeakedPins();
     }
 
@@ -329,7 +339,10 @@ internal sealed partial class SweepPass
     [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
     private void ClassifyWord(ulong w, ulong at, ScanHolder holder, bool maybeDead, bool maybeHeap)
     {
-        if (_classify.Word(w, at, holder, maybeDead, maybeHeap) is { } f)
+        StopPhase outer = Phases.Enter(StopPhase.Words);
+        Finding? found = _classify.Word(w, at, holder, maybeDead, maybeHeap);
+        Phases.Enter(outer);
+        if (found is { } f)
         {
             if (f is FreedBlockWordFinding or UnmappedViewWordFinding && (holder.Kind == HolderKind.NativeHeap || InLiveHeapBlock(w)))
             {
