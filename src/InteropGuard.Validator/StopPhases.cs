@@ -38,11 +38,9 @@ internal enum StopPhase
     /// <summary>Retained pins' objects classified.</summary>
     RetainedPins,
 
-    /// <summary>InteropGuard's blocks and regions scanned, or their candidate words re-read.</summary>
+    /// <summary>InteropGuard's blocks and regions scanned, or their candidate words re-read (with each candidate word's
+    /// verdict, as in the two phases after it: a word's verdict is too short to time apart without the clocks costing more).</summary>
     Blocks,
-
-    /// <summary>Candidate words classified (the heap lookups and type names; not the pin sets they need).</summary>
-    Words,
 
     /// <summary>Pinned stack roots: each thread's registers and stack compared, and the threads that moved walked.</summary>
     StackRoots,

@@ -31,6 +31,10 @@ public sealed class Sweeper : IDisposable
     private LiveTarget? _live;
     private readonly PinnedHandleSlots _handleSlots = new();
     private readonly TypeNames _typeNames = new();
+    private RangeIndexMemo _liveIndex = new();
+    private RangeIndexMemo _deadIndex = new();
+    private readonly List<RangeRecord> _runningRecords = new();
+    private readonly List<RangeRecord> _stopRecords = new();
     private bool _disposed;
     private long _sweeps;
 
@@ -71,6 +75,11 @@ public sealed class Sweeper : IDisposable
     /// handle's slot (<see cref="PinnedHandleSlots"/>); false: every stop that asks enumerates the handles (the
     /// benchmark's side-by-side baseline).</summary>
     internal bool RememberHandleSlots { get; set; } = true;
+
+    /// <summary>True (default): the stop's live and dead range indexes are kept between stops and brought up to date
+    /// before the stop from the running target's table, so the stop sorts only the ranges that changed since
+    /// (<see cref="RangeIndexMemo"/>); false: every stop builds them from scratch (the benchmark's side-by-side baseline).</summary>
+    internal bool KeepIndexes { get; set; } = true;
 
     /// <summary>True: each sweep times its stop phase by phase (<see cref="SweepResult.Phases"/>; the verbosity=2 log
     /// line). Default: <c>verbosity</c> ≥ 2.</summary>
@@ -177,10 +186,19 @@ public sealed class Sweeper : IDisposable
         }
 
         List<LibraryData> libraries = LibraryDataRegions.Find(ProcessId); // before the stop: /proc reads need no pause
-        RunningTable? running = RunningTable.Read(ProcessId, _table); // the table as the running target shows it, for both plans
+        RunningTable? running = RunningTable.Read(ProcessId, _table, _runningRecords); // the table as the running target shows it, for both plans
         NativeHeapPlan? nativeHeap = NativeHeapPlan.Prepare(ProcessId, running, ReservedRange); // native heap: read while running
         BlockPlan? blocks = PrescanBlocks && reason != SweepReason.Exit ? BlockPlan.Prepare(running, ReservedRange) : null;
         LastBlockPlan = blocks?.Count ?? 0;
+        if (!KeepIndexes)
+        {
+            (_liveIndex, _deadIndex) = (new RangeIndexMemo(), new RangeIndexMemo());
+        }
+        else if (running is not null)
+        {
+            SweepPass.PrepareIndexes(running, _table, _liveIndex, _deadIndex); // the stop then sorts only what changed since
+        }
+
         if (!ReuseStackRoots)
         {
             _stackRoots = new StackRootCache();
@@ -424,7 +442,10 @@ public sealed class Sweeper : IDisposable
                 scratch.Threads = threads;
             }
 
-            var pass = new SweepPass(memory, _table, heap, Settings, scratch, raw) { NativeHeap = nativeHeap, Blocks = blocks, Phases = phases };
+            var pass = new SweepPass(memory, _table, heap, Settings, scratch, raw)
+            {
+                NativeHeap = nativeHeap, Blocks = blocks, Phases = phases, LiveMemo = _liveIndex, DeadMemo = _deadIndex, RecordList = _stopRecords,
+            };
             pass.Run(libraries);
             torn = pass.Torn;
             unreadable = pass.Unreadable;

@@ -14,24 +14,28 @@ internal sealed class RunningTable
 {
     private readonly ShadowTableReader _table;
     private List<RangeRecord>? _records;
+    private int _slotRecords;
     private RangeIndex? _dead;
     private RangeIndex? _pins;
 
-    private RunningTable(ShadowTableReader table, TargetMemory memory, TableHeader header)
+    private readonly List<RangeRecord>? _into;
+
+    private RunningTable(ShadowTableReader table, TargetMemory memory, TableHeader header, List<RangeRecord>? into)
     {
         _table = table;
+        _into = into;
         Memory = memory;
         Header = header;
     }
 
     /// <summary>Reads the header of the running target; null when it cannot be read now (torn while running: the stop
-    /// reads it properly).</summary>
-    public static RunningTable? Read(int pid, ShadowTableReader table)
+    /// reads it properly). <paramref name="into"/>: the list the records go in (null: a new one).</summary>
+    public static RunningTable? Read(int pid, ShadowTableReader table, List<RangeRecord>? into = null)
     {
         var memory = new TargetMemory(null, pid);
         try
         {
-            return new RunningTable(table, memory, table.ReadHeader(memory));
+            return new RunningTable(table, memory, table.ReadHeader(memory), into);
         }
         catch (ValidatorException)
         {
@@ -45,11 +49,21 @@ internal sealed class RunningTable
     public TableHeader Header { get; }
 
     /// <summary>The records below the header's slot limit and the call regions' pins, read on first use.</summary>
-    public List<RangeRecord> Records => _records ??= _table.ReadRecords(Memory, out _, out _);
+    public List<RangeRecord> Records => _records ??= _table.ReadRecords(Memory, out _, out _, out _slotRecords, _into);
+
+    /// <summary>How many of <see cref="Records"/> are table records (the rest: the call regions' pins).</summary>
+    public int SlotRecords
+    {
+        get
+        {
+            _ = Records; // read on first use, with the count
+            return _slotRecords;
+        }
+    }
 
     /// <summary>Freed blocks, released pins, unmapped views and released callbacks (with their redzones; a zero-size range
     /// as one byte): a word pointing into one may be a use after free. Every live callback too: its delegate may be
-    /// collected by the stop, which then judges the words that hold its entry (SweepPass.IsCollectedRetainedCallback).</summary>
+    /// collected by the stop, which then judges the words that hold its entry (SweepPass.Place).</summary>
     public RangeIndex Dead => _dead ??= Index(static r => !r.IsLive || r.Kind == TableLayout.KindCallback);
 
     /// <summary>Live managed pins (tracked and call-scoped): a word into the GC heap that one covers is pinned by it.</summary>
