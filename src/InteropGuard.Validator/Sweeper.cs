@@ -35,6 +35,8 @@ public sealed class Sweeper : IDisposable
     private RangeIndexMemo _deadIndex = new();
     private readonly List<RangeRecord> _runningRecords = new();
     private readonly List<RangeRecord> _stopRecords = new();
+    private readonly List<int> _runningSlots = new();
+    private readonly List<int> _stopSlots = new();
     private bool _disposed;
     private long _sweeps;
 
@@ -186,7 +188,7 @@ public sealed class Sweeper : IDisposable
         }
 
         List<LibraryData> libraries = LibraryDataRegions.Find(ProcessId); // before the stop: /proc reads need no pause
-        RunningTable? running = RunningTable.Read(ProcessId, _table, _runningRecords); // the table as the running target shows it, for both plans
+        RunningTable? running = RunningTable.Read(ProcessId, _table, _runningRecords, _runningSlots); // the table as the running target shows it, for both plans
         NativeHeapPlan? nativeHeap = NativeHeapPlan.Prepare(ProcessId, running, ReservedRange); // native heap: read while running
         BlockPlan? blocks = PrescanBlocks && reason != SweepReason.Exit ? BlockPlan.Prepare(running, ReservedRange) : null;
         LastBlockPlan = blocks?.Count ?? 0;
@@ -444,7 +446,7 @@ public sealed class Sweeper : IDisposable
 
             var pass = new SweepPass(memory, _table, heap, Settings, scratch, raw)
             {
-                NativeHeap = nativeHeap, Blocks = blocks, Phases = phases, LiveMemo = _liveIndex, DeadMemo = _deadIndex, RecordList = _stopRecords,
+                NativeHeap = nativeHeap, Blocks = blocks, Phases = phases, LiveMemo = _liveIndex, DeadMemo = _deadIndex, RecordList = _stopRecords, SlotList = _stopSlots,
             };
             pass.Run(libraries);
             torn = pass.Torn;

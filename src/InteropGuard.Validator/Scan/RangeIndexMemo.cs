@@ -41,11 +41,13 @@ internal sealed class RangeIndexMemo
 
     /// <summary>The index of the records whose place (<paramref name="places"/>, by position) is <paramref name="want"/>:
     /// intervals [start − left redzone, end + right redzone) (a zero-size range as one byte), priority the allocation
-    /// sequence, value the record's position. The first <paramref name="slotRecords"/> records are table records (their
-    /// slot is the low half of their id; <paramref name="table"/> gives each slot's version).</summary>
-    public RangeIndex Build(List<RangeRecord> records, int slotRecords, ReadOnlySpan<byte> places, byte want, ShadowTableReader table)
+    /// sequence, value the record's position. The first records are table records, in <paramref name="slots"/> (by
+    /// position; <paramref name="table"/> gives each slot's version); the rest have no slot.</summary>
+    public RangeIndex Build(List<RangeRecord> records, List<int> slots, ReadOnlySpan<byte> places, byte want, ShadowTableReader table)
     {
         ReadOnlySpan<RangeRecord> all = CollectionsMarshal.AsSpan(records);
+        ReadOnlySpan<int> slotOf = CollectionsMarshal.AsSpan(slots);
+        int slotRecords = slotOf.Length;
         _build = _build == int.MaxValue ? 1 : _build + 1;
         if (_build == 1)
         {
@@ -56,7 +58,7 @@ internal sealed class RangeIndexMemo
         // Where each slot's record is in this build's list.
         for (int p = 0; p < slotRecords; p++)
         {
-            int slot = (int)(uint)all[p].Id;
+            int slot = slotOf[p];
             Grow(slot);
             _slotPosition[slot] = p;
             _slotStamp[slot] = _build;
@@ -95,7 +97,7 @@ internal sealed class RangeIndexMemo
             }
 
             bool keepable = p < slotRecords && (place & Volatile) == 0;
-            int slot = keepable ? (int)(uint)all[p].Id : -1;
+            int slot = keepable ? slotOf[p] : -1;
             if (keepable && _keptStamp[slot] == _build)
             {
                 continue;

@@ -14,28 +14,30 @@ internal sealed class RunningTable
 {
     private readonly ShadowTableReader _table;
     private List<RangeRecord>? _records;
-    private int _slotRecords;
+    private readonly List<int> _slots;
     private RangeIndex? _dead;
     private RangeIndex? _pins;
 
     private readonly List<RangeRecord>? _into;
 
-    private RunningTable(ShadowTableReader table, TargetMemory memory, TableHeader header, List<RangeRecord>? into)
+    private RunningTable(ShadowTableReader table, TargetMemory memory, TableHeader header, List<RangeRecord>? into, List<int>? slots)
     {
         _table = table;
         _into = into;
+        _slots = slots ?? new List<int>();
         Memory = memory;
         Header = header;
     }
 
     /// <summary>Reads the header of the running target; null when it cannot be read now (torn while running: the stop
-    /// reads it properly). <paramref name="into"/>: the list the records go in (null: a new one).</summary>
-    public static RunningTable? Read(int pid, ShadowTableReader table, List<RangeRecord>? into = null)
+    /// reads it properly). <paramref name="into"/> and <paramref name="slots"/>: the lists the records and their slots go
+    /// in (null: new ones).</summary>
+    public static RunningTable? Read(int pid, ShadowTableReader table, List<RangeRecord>? into = null, List<int>? slots = null)
     {
         var memory = new TargetMemory(null, pid);
         try
         {
-            return new RunningTable(table, memory, table.ReadHeader(memory), into);
+            return new RunningTable(table, memory, table.ReadHeader(memory), into, slots);
         }
         catch (ValidatorException)
         {
@@ -49,15 +51,15 @@ internal sealed class RunningTable
     public TableHeader Header { get; }
 
     /// <summary>The records below the header's slot limit and the call regions' pins, read on first use.</summary>
-    public List<RangeRecord> Records => _records ??= _table.ReadRecords(Memory, out _, out _, out _slotRecords, _into);
+    public List<RangeRecord> Records => _records ??= _table.ReadRecords(Memory, out _, out _, out _, _into, _slots);
 
-    /// <summary>How many of <see cref="Records"/> are table records (the rest: the call regions' pins).</summary>
-    public int SlotRecords
+    /// <summary>The table slot of each of the first <see cref="Records"/> (the table's; the rest are the call regions' pins).</summary>
+    public List<int> Slots
     {
         get
         {
-            _ = Records; // read on first use, with the count
-            return _slotRecords;
+            _ = Records; // read on first use, with the slots
+            return _slots;
         }
     }
 

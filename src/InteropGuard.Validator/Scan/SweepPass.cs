@@ -28,6 +28,7 @@ internal sealed partial class SweepPass
     private readonly byte[] _buffer = new byte[TargetMemory.ChunkBytes];
     private List<RangeRecord> _records = new();
     private int _slotRecords;
+    private List<int> _slots = new();
     private RangeIndex _live = new(new());
     private RangeIndex _dead = new(new());
     private byte _canary;
@@ -50,6 +51,9 @@ internal sealed partial class SweepPass
     /// <summary>The list the stop's records are read into (kept by the <see cref="Sweeper"/>; null: a new one).</summary>
     public List<RangeRecord>? RecordList { get; init; }
 
+    /// <summary>The list the stop's records' slots are read into (kept by the <see cref="Sweeper"/>; null: a new one).</summary>
+    public List<int>? SlotList { get; init; }
+
     /// <summary>The live ranges' index as the last build left it (<see cref="Sweeper"/> keeps it between stops; a new
     /// one builds from scratch).</summary>
     public RangeIndexMemo LiveMemo { get; init; } = new();
@@ -71,7 +75,7 @@ internal sealed partial class SweepPass
         _canary = header.CanaryByte;
         _fillLimit = header.FillLimit;
         _nowNs = MonotonicClock.NowNs();
-        _records = _table.ReadRecords(_memory, out int torn, out int unreadable, out _slotRecords, RecordList);
+        _records = _table.ReadRecords(_memory, out int torn, out int unreadable, out _slotRecords, RecordList, _slots = SlotList ?? new List<int>());
         Torn = torn;
         Unreadable = unreadable;
         Phases.Enter(StopPhase.Indexes);
@@ -82,9 +86,8 @@ internal sealed partial class SweepPass
         Phases.Enter(StopPhase.Blocks);
 
         var planned = new List<(RangeRecord, PlannedBlock)>();
-        for (int i = 0; i < _records.Count; i++)
+        foreach (ref readonly RangeRecord r in System.Runtime.InteropServices.CollectionsMarshal.AsSpan(_records)) // by reference: tens of thousands of dead records
         {
-            RangeRecord r = _records[i];
             if (!r.IsLive)
             {
                 continue;
@@ -137,8 +140,8 @@ internal sealed partial class SweepPass
             _result.Pins += r.IsLive && r.Kind == TableLayout.KindManagedPin && (places[i] & ~RangeIndexMemo.Volatile) == RangeIndexMemo.Live ? 1 : 0;
         }
 
-        _live = LiveMemo.Build(_records, _slotRecords, places, RangeIndexMemo.Live, _table);
-        _dead = DeadMemo.Build(_records, _slotRecords, places, RangeIndexMemo.Dead, _table);
+        _live = LiveMemo.Build(_records, _slots, places, RangeIndexMemo.Live, _table);
+        _dead = DeadMemo.Build(_records, _slots, places, RangeIndexMemo.Dead, _table);
     }
 
     /// <summary>Brings <paramref name="live"/> and <paramref name="dead"/> up to the records the running target shows
@@ -147,15 +150,15 @@ internal sealed partial class SweepPass
     public static void PrepareIndexes(RunningTable running, ShadowTableReader table, RangeIndexMemo live, RangeIndexMemo dead)
     {
         ReadOnlySpan<RangeRecord> records = System.Runtime.InteropServices.CollectionsMarshal.AsSpan(running.Records);
-        int slotRecords = running.SlotRecords;
+        int slotRecords = running.Slots.Count;
         var places = new byte[records.Length];
         for (int i = 0; i < records.Length; i++)
         {
             places[i] = Place(records[i], i < slotRecords, memory: null);
         }
 
-        live.Build(running.Records, slotRecords, places, RangeIndexMemo.Live, table);
-        dead.Build(running.Records, slotRecords, places, RangeIndexMemo.Dead, table);
+        live.Build(running.Records, running.Slots, places, RangeIndexMemo.Live, table);
+        dead.Build(running.Records, running.Slots, places, RangeIndexMemo.Dead, table);
     }
 
     /// <summary>Which index a record goes in (<see cref="RangeIndexMemo"/>'s places): live ranges (any kind), and dead ones
@@ -203,7 +206,7 @@ internal sealed partial class SweepPass
 
     private void CheckRetainedRanges()
     {
-        foreach (RangeRecord r in _records)
+        foreach (ref readonly RangeRecord r in System.Runtime.InteropServices.CollectionsMarshal.AsSpan(_records))
         {
             if (!r.IsLive || !r.IsRetained || r.UserTag == 0)
             {
@@ -415,7 +418,7 @@ internal sealed partial class SweepPass
         }
 
         ulong limitNs = (ulong)Math.Min(_settings.PinLeakMs, long.MaxValue / 1_000_000) * 1_000_000UL;
-        foreach (RangeRecord r in _records)
+        foreach (ref readonly RangeRecord r in System.Runtime.InteropServices.CollectionsMarshal.AsSpan(_records))
         {
             if (!r.IsLive || (r.Kind != TableLayout.KindManagedPin && r.Kind != TableLayout.KindCallback))
             {

@@ -46,18 +46,21 @@ internal sealed class ShadowTableReader
     /// counted in <paramref name="torn"/> and skipped; unreadable chunks and regions are counted in
     /// <paramref name="unreadable"/>. The list is <paramref name="into"/>, cleared first, when one is given: a caller that
     /// reads at every sweep keeps one (tens of thousands of records are megabytes: allocated anew they cost page faults
-    /// and garbage collections inside the stop).</summary>
-    public List<RangeRecord> ReadRecords(TargetMemory memory, out int torn, out int unreadable, out int slotRecords, List<RangeRecord>? into = null)
+    /// and garbage collections inside the stop). <paramref name="slots"/>, when given, is cleared and gets each table
+    /// record's slot, by position (what a pass over the records' ids would give, without touching the records).</summary>
+    public List<RangeRecord> ReadRecords(TargetMemory memory, out int torn, out int unreadable, out int slotRecords, List<RangeRecord>? into = null,
+        List<int>? slots = null)
     {
         List<RangeRecord> records = into ?? new List<RangeRecord>();
         records.Clear();
-        ReadTableRecords(memory, records, out torn, out unreadable);
+        slots?.Clear();
+        ReadTableRecords(memory, records, slots, out torn, out unreadable);
         slotRecords = records.Count;
         unreadable += CallRegionReader.Read(memory, _header.CallRegions, records);
         return records;
     }
 
-    /// <summary>Every non-empty, plausible record, then the call regions' pins (<see cref="ReadRecords(TargetMemory, out int, out int, out int, List{RangeRecord})"/>).</summary>
+    /// <summary>Every non-empty, plausible record, then the call regions' pins (<see cref="ReadRecords(TargetMemory, out int, out int, out int, List{RangeRecord}, List{int})"/>).</summary>
     public List<RangeRecord> ReadRecords(TargetMemory memory, out int torn, out int unreadable) => ReadRecords(memory, out torn, out unreadable, out _);
 
     /// <summary>The version of a slot's bytes as last read (<see cref="RecordMirror.Version"/>): unchanged, so is its record.</summary>
@@ -65,7 +68,7 @@ internal sealed class ShadowTableReader
 
     // Reads slots [0, slot_limit) only: the chunks past the high-water mark hold no record, and the last chunk's slots past
     // it are empty (a 65,536-slot chunk is 6 MiB; a program with a few thousand ranges uses a few hundred KiB of it).
-    private void ReadTableRecords(TargetMemory memory, List<RangeRecord> records, out int torn, out int unreadable)
+    private void ReadTableRecords(TargetMemory memory, List<RangeRecord> records, List<int>? slotsRead, out int torn, out int unreadable)
     {
         torn = 0;
         unreadable = 0;
@@ -112,12 +115,15 @@ internal sealed class ShadowTableReader
                 }
 
                 int firstSlot = (int)(c * perChunk + first);
+                bool unchanged = _mirror.TakeUnchanged(firstSlot, piece);
                 for (int i = 0; i < n; i++)
                 {
-                    switch (_mirror.Take(firstSlot + i, piece.Slice(i * TableLayout.RangeSize, TableLayout.RangeSize)))
+                    int slot = firstSlot + i;
+                    switch (unchanged ? _mirror.State(slot) : _mirror.Take(slot, piece.Slice(i * TableLayout.RangeSize, TableLayout.RangeSize)))
                     {
                         case RecordMirror.SlotState.Record:
-                            records.Add(_mirror.Record(firstSlot + i));
+                            records.Add(_mirror.Record(slot));
+                            slotsRead?.Add(slot);
                             break;
                         case RecordMirror.SlotState.Torn:
                             torn++;

@@ -40,7 +40,8 @@ public sealed class RangeIndexMemoTests
                 }
             }
 
-            List<RangeRecord> records = table.Read(out _, out _, out int slotRecords);
+            var slots = new List<int>();
+            List<RangeRecord> records = table.Read(slots);
             var places = new byte[records.Count];
             var freshLive = new List<(ulong, ulong, ulong, int)>();
             var freshDead = new List<(ulong, ulong, ulong, int)>();
@@ -51,8 +52,8 @@ public sealed class RangeIndexMemoTests
                 (r.IsLive ? freshLive : freshDead).Add((r.Start, Math.Max(r.End, r.Start + 1), r.AllocSeq, p));
             }
 
-            RangeIndex keptLive = live.Build(records, slotRecords, places, RangeIndexMemo.Live, table.Reader);
-            RangeIndex keptDead = dead.Build(records, slotRecords, places, RangeIndexMemo.Dead, table.Reader);
+            RangeIndex keptLive = live.Build(records, slots, places, RangeIndexMemo.Live, table.Reader);
+            RangeIndex keptDead = dead.Build(records, slots, places, RangeIndexMemo.Dead, table.Reader);
             AssertSame(keptLive, new RangeIndex(freshLive), round);
             AssertSame(keptDead, new RangeIndex(freshDead), round);
             if (round > 0)

@@ -65,13 +65,19 @@ public sealed unsafe class ShadowTableReaderTests
         /// <summary>Empties slot <paramref name="slot"/>.</summary>
         public void Clear(ulong slot) => new Span<byte>(_chunk + slot * TableLayout.RangeSize, TableLayout.RangeSize).Clear();
 
-        public List<RangeRecord> Read(out int torn, out int unreadable) => Read(out torn, out unreadable, out _);
-
-        public List<RangeRecord> Read(out int torn, out int unreadable, out int slotRecords)
+        public List<RangeRecord> Read(out int torn, out int unreadable)
         {
             var memory = new TargetMemory(null, Environment.ProcessId);
             Reader.ReadHeader(memory);
-            return Reader.ReadRecords(memory, out torn, out unreadable, out slotRecords);
+            return Reader.ReadRecords(memory, out torn, out unreadable);
+        }
+
+        /// <summary>Reads with the records' slots into <paramref name="slots"/>.</summary>
+        public List<RangeRecord> Read(List<int> slots)
+        {
+            var memory = new TargetMemory(null, Environment.ProcessId);
+            Reader.ReadHeader(memory);
+            return Reader.ReadRecords(memory, out _, out _, out _, slots: slots);
         }
 
         public void Dispose()
