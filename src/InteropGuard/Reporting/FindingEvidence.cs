@@ -34,10 +34,8 @@ public static class FindingEvidence
         ReleasedCallbackWordFinding => Word(f, Text(
             $"the entry of a callback created at {Site(f.AllocSite)} and released at {Site(f.ReleaseSite)} {Ms(f.SinceReleaseMs)} ms ago: native code still holds the function pointer, and a call through it runs a stub whose delegate may be gone.")),
         ReleasedPinWordFinding p => Word(f, ReleasedPin(p)),
-        CollectedRetainedCallbackFinding when f.Holder is not (null or "range") => Word(f, Text(
+        CollectedRetainedCallbackFinding => Word(f, Text(
             $"the entry of a callback registered at {Site(f.AllocSite)} for native code to keep, whose delegate the GC has collected: native code still holds the function pointer, and a call through it jumps into freed code.")),
-        CollectedRetainedCallbackFinding => Text(
-            $"a callback (entry {Hex(f.RangeStart)}) registered at {Site(f.AllocSite)} is still retained by native code, but its delegate was collected; the next call through it jumps into freed code."),
         CollectedRetainedPinFinding => Text(
             $"{RetainedPin(f)} is still live, but its object was collected: native code holds memory the GC may reuse."),
         MovedRetainedPinFinding m => Text(
