@@ -8,8 +8,8 @@ It starts InteropGuard.DebugGate.dll (Release build) as `--side mode2` with the 
 validator_path=<each --validator>, then for --seconds either writes `run <pair> 20` lines back to back (the pair always
 running) or nothing (idle), quits, and reads the validator's stderr lines: "sweep N (timer): pause X ms" and
 "sweep N phases (wall/cpu ms): Phase w/c, ...". The validators take turns (A, B, A, B, ...) for --rounds rounds; the
-load average is printed at each run's start and end. Output: per validator, the median pause and stop CPU-less
-per-phase medians (wall and CPU) over all its timer sweeps, then each run's median.
+load average is printed at each run's start and end. Output: per validator, the median pause over all its timer
+sweeps, each run's median, and (a validator that logs them) each phase's median wall and CPU time.
 
 usage: run_gate_pause.py --validator new=PATH/InteropGuard.Cli.dll [--validator old=OTHER.dll] [--pair IDX|idle]
                          [--seconds 20] [--rounds 2] [--skip 2]
