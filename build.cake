@@ -232,9 +232,10 @@ Task("BenchGateShort")
     .IsDependentOn("Native")
     .Does(() => RunBenchGate(true));
 
-// The Debug-mode gate: the release gate's workloads and two that pass managed objects, run by an unguarded process and by
-// Debug-wrapper processes in mode 1 and mode 2 (validator sweeping every second), their iterations alternating; fails when
-// a mode exceeds its ratio in benchmarks/debug-gate.budget.json. Full form (3 launches × 5 rounds, ~4 min quiet) writes
+// The Debug-mode gate: the release gate's workloads and two that pass managed objects, run by an unguarded process, by
+// Debug-wrapper processes in mode 1 and mode 2 (validator sweeping every second) and by the unguarded code under a
+// preloaded AddressSanitizer (the asan side, the allocator-bound pair's anchor), their iterations alternating; fails when
+// a mode exceeds its ratio in benchmarks/debug-gate.budget.json (and, for an anchored pair, its anchor). Full form (3 launches × 5 rounds, ~6 min under load) writes
 // benchmarks/results/debug-gate.*; `--short=true` (or DebugGateShort: 1 × 4 rounds, ~1–2 min; what .ci/run runs) writes
 // artifacts/debug-gate/debug-gate-short.* (.md, .json, .totals.txt). See benchmarks/README.md, "DebugGate".
 Task("DebugGate")

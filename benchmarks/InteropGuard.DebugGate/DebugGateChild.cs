@@ -25,9 +25,9 @@ internal static class DebugGateChild
     public static int Run(DebugSide side, IReadOnlyList<DebugPair> pairs)
     {
         string proof = DebugModeProof.Run(side);
-        bool unguarded = side == DebugSide.Unguarded;
+        bool unguarded = side.RunsUnguardedCode();
         List<DebugWorkload> workloads = pairs.Select(p => p.Create()).ToList();
-        Warm(workloads, unguarded);
+        Warm(pairs, workloads, unguarded);
         Console.Out.WriteLine("ready " + proof);
         Console.Out.Flush();
         string? line;
@@ -81,19 +81,19 @@ internal static class DebugGateChild
         throw new GateSetupException("side process: the gate closed stdin without 'quit'");
     }
 
-    // Tier-1 code before measuring: each side method is called well over the tiering threshold, with pauses for the
-    // background compiler, three times over.
-    private static void Warm(List<DebugWorkload> workloads, bool unguarded)
+    // Tier-1 code before measuring: each side method is called well over the tiering threshold (and at least its pair's
+    // WarmInvocations times), with pauses for the background compiler, three times over.
+    private static void Warm(IReadOnlyList<DebugPair> pairs, List<DebugWorkload> workloads, bool unguarded)
     {
         for (int pass = 0; pass < 3; pass++)
         {
-            foreach (DebugWorkload workload in workloads)
+            for (int i = 0; i < workloads.Count; i++)
             {
                 var clock = Stopwatch.StartNew();
                 int runs = 0;
-                while (runs < 40 || clock.ElapsedMilliseconds < 100)
+                while (runs < pairs[i].WarmInvocations || clock.ElapsedMilliseconds < 100)
                 {
-                    workload.Run(unguarded, 1);
+                    workloads[i].Run(unguarded, 1);
                     runs++;
                 }
             }

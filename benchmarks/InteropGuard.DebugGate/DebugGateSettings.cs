@@ -13,8 +13,9 @@ namespace InteropGuard.DebugGate;
 /// <param name="Launches">Sets of side processes, one after the other (code placement and start-up state differ per
 /// process).</param>
 /// <param name="RoundsPerLaunch">Rounds per launch; a round measures every pair once.</param>
-/// <param name="IterationsPerSide">Iterations of each side per pair and round, a multiple of 6 (the side order of an
-/// iteration cycles through the six permutations of the three sides).</param>
+/// <param name="IterationsPerSide">Iterations of each side per pair and round, a multiple of
+/// <see cref="SideOrders.IterationMultiple"/> (the side order of an iteration cycles through the balanced orders of the
+/// sides: four for four sides, six for three).</param>
 /// <param name="IterationMilliseconds">Target length of one iteration of the unguarded side (the invocation count per
 /// pair is calibrated on it once per launch and used by every side).</param>
 /// <param name="BudgetPath">The budget file.</param>
@@ -70,30 +71,30 @@ internal sealed record DebugGateSettings(bool Short, int Launches, int RoundsPer
                     return true;
                 case "--side":
                     string key = value();
-                    side = DebugSides.Parse(key) ?? throw new GateSetupException($"--side {key}: valid values are unguarded, mode1, mode2");
+                    side = DebugSides.Parse(key) ?? throw new GateSetupException($"--side {key}: valid values are unguarded, mode1, mode2, asan");
                     return true;
                 default:
                     return false;
             }
         }
 
-        GateArguments read = GateArguments.Parse(args, repositoryRoot, "debug-gate", ReadOwn, "--iterations N (multiple of 6)");
+        GateArguments read = GateArguments.Parse(args, repositoryRoot, "debug-gate", ReadOwn, $"--iterations N (multiple of {SideOrders.IterationMultiple})");
         string budget = read.BudgetPath;
         string artifacts = read.ArtifactsDirectory;
 
         // Full results are the repository's record (benchmarks/results); short runs (CI) and some-pair runs stay in artifacts.
         string output = read.OutputOr(read.Short, repositoryRoot);
 
-        // Iterations of ~10 ms, the three sides' iterations next to each other: the machine's speed and the other jobs
+        // Iterations of ~10 ms, the sides' iterations next to each other: the machine's speed and the other jobs
         // on it change over tens of ms to seconds, so each side sees nearly the same machine. A pair's verdict is its
         // total time over every iteration of every round (see DebugGateRunner); the forms differ in how much time that
         // total covers (a mode-2 sweep lands in a mode-2 iteration about once per second of its measured time).
         DebugGateSettings settings = read.Short
             ? new DebugGateSettings(true, read.Launches ?? 1, read.Rounds ?? 4, iterations ?? 12, IterationMilliseconds: 10, budget, output, artifacts)
-            : new DebugGateSettings(false, read.Launches ?? 3, read.Rounds ?? 5, iterations ?? 18, IterationMilliseconds: 10, budget, output, artifacts);
-        if (settings.IterationsPerSide % 6 != 0)
+            : new DebugGateSettings(false, read.Launches ?? 3, read.Rounds ?? 5, iterations ?? 24, IterationMilliseconds: 10, budget, output, artifacts);
+        if (settings.IterationsPerSide % SideOrders.IterationMultiple != 0)
         {
-            throw new GateSetupException($"--iterations {settings.IterationsPerSide}: a multiple of 6 (every order of the three sides equally often)");
+            throw new GateSetupException($"--iterations {settings.IterationsPerSide}: a multiple of {SideOrders.IterationMultiple} (every balanced order of the sides equally often)");
         }
 
         return settings with { ChildSide = side, OnlyPairs = read.OnlyPairs };

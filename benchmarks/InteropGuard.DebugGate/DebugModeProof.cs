@@ -1,5 +1,6 @@
 // DebugModeProof.cs - runs once in each side process before it measures: proves the process is the side it claims
-// (mode off with direct calls; mode 1 or 2 with the guarded declarations intercepted; in mode 2 the validator running),
+// (mode off with direct calls; mode 1 or 2 with the guarded declarations intercepted; in mode 2 the validator running;
+// the asan side mode off with ASan allocating, see AsanSide),
 // so the gate cannot pass by measuring the wrong thing.
 using System;
 using System.IO;
@@ -16,7 +17,7 @@ internal static unsafe class DebugModeProof
     {
         GuardMode expected = side switch
         {
-            DebugSide.Unguarded => GuardMode.Off,
+            DebugSide.Unguarded or DebugSide.Asan => GuardMode.Off,
             DebugSide.Mode1 => GuardMode.Boundary,
             _ => GuardMode.Validator,
         };
@@ -28,6 +29,11 @@ internal static unsafe class DebugModeProof
         if (side == DebugSide.Unguarded)
         {
             return "mode off, direct declarations";
+        }
+
+        if (side == DebugSide.Asan)
+        {
+            return AsanSide.Prove();
         }
 
         if (!Guard.IsEnabled)

@@ -1,5 +1,6 @@
 // DebugPairResult.cs - what the Debug gate measured for one pair: every round's total time per side, and the verdict per
-// mode (CPU time over all rounds against the unguarded side's, mode 2 with its sweep pauses added, against the budget).
+// mode (CPU time over all rounds against the unguarded side's, mode 2 with its sweep pauses added, judged by the budget's
+// rule against the budget and, for an anchored pair, the asan side's ratio).
 using System.Collections.Generic;
 using System.Linq;
 
@@ -8,8 +9,8 @@ namespace InteropGuard.DebugGate;
 /// <summary>One round of one pair: the summed times of each side's iterations (all sides ran the same invocations).</summary>
 /// <param name="Round">The round, numbered over all launches.</param>
 /// <param name="Invocations">Invocations per side in this round.</param>
-/// <param name="WallNs">Wall time per side, indexed by <see cref="DebugSide"/>.</param>
-/// <param name="CpuNs">Process CPU time per side, indexed by <see cref="DebugSide"/>.</param>
+/// <param name="WallNs">Wall time per side, indexed by <see cref="DebugSide"/> (0 for a side that was not measured).</param>
+/// <param name="CpuNs">Process CPU time per side, indexed by <see cref="DebugSide"/> (0 for a side that was not measured).</param>
 internal sealed record DebugRound(int Round, long Invocations, long[] WallNs, long[] CpuNs)
 {
     /// <summary>CPU-time ratio of <paramref name="mode"/> to the unguarded side in this round.</summary>
@@ -18,14 +19,14 @@ internal sealed record DebugRound(int Round, long Invocations, long[] WallNs, lo
 
 /// <summary>A pair's rounds and verdicts.</summary>
 /// <param name="Pair">The pair.</param>
-/// <param name="Budget">Its budget per mode.</param>
-internal sealed class DebugPairResult(DebugPair pair, IReadOnlyDictionary<DebugSide, double> budget)
+/// <param name="Budget">Its budget.</param>
+internal sealed class DebugPairResult(DebugPair pair, DebugBudget.Pair budget)
 {
     /// <summary>The pair.</summary>
     public DebugPair Pair { get; } = pair;
 
-    /// <summary>The largest ratio allowed per mode.</summary>
-    public IReadOnlyDictionary<DebugSide, double> Budget { get; } = budget;
+    /// <summary>The largest ratio allowed per mode, and the anchor.</summary>
+    public DebugBudget.Pair Budget { get; } = budget;
 
     /// <summary>Every round measured.</summary>
     public List<DebugRound> Rounds { get; } = [];
@@ -55,6 +56,13 @@ internal sealed class DebugPairResult(DebugPair pair, IReadOnlyDictionary<DebugS
     /// <summary>Unguarded CPU time per invocation, ns.</summary>
     public double UnguardedNs => (double)Rounds.Sum(r => r.CpuNs[(int)DebugSide.Unguarded]) / Rounds.Sum(r => r.Invocations);
 
-    /// <summary>Whether <paramref name="mode"/> is within its budget.</summary>
-    public bool Passed(DebugSide mode) => Ratio(mode) <= Budget[mode];
+    /// <summary>The asan side's CPU-time ratio to the unguarded side, or null when the asan side did not run in every
+    /// round.</summary>
+    public double? AsanRatio => Rounds.Count > 0 && Rounds.All(r => r.CpuNs[(int)DebugSide.Asan] > 0) ? CpuRatio(DebugSide.Asan) : null;
+
+    /// <summary>How <paramref name="mode"/> fares against its budget and its anchor (<see cref="DebugBudget.Rule"/>).</summary>
+    public DebugBudget.Verdict Verdict(DebugSide mode) => Budget.Judge(mode, Ratio(mode), AsanRatio);
+
+    /// <summary>Whether <paramref name="mode"/> passes.</summary>
+    public bool Passed(DebugSide mode) => Verdict(mode).Passed;
 }

@@ -1,5 +1,6 @@
-// DebugSide.cs - the three processes of a Debug-gate launch: the unguarded program, and the Debug-wrapper program in
-// mode 1 and in mode 2; each is the same gate assembly started with its own INTEROPGUARD environment.
+// DebugSide.cs - the processes of a Debug-gate launch: the unguarded program, the Debug-wrapper program in mode 1 and in
+// mode 2, and the unguarded program under AddressSanitizer (the allocator's anchor); each is the same gate assembly
+// started with its own environment.
 using System.Collections.Generic;
 
 namespace InteropGuard.DebugGate;
@@ -16,6 +17,12 @@ internal enum DebugSide
 
     /// <summary><c>INTEROPGUARD=2</c>, the intercepted declarations, the validator sweeping every second.</summary>
     Mode2,
+
+    /// <summary>The unguarded side's code with gcc's AddressSanitizer runtime preloaded (<see cref="AsanRuntime"/>):
+    /// <c>malloc</c>/<c>free</c> (so <c>NativeMemory</c>) and libc's <c>memset</c> go through ASan, as they do in a C
+    /// program built with <c>-fsanitize=address</c> that calls uninstrumented libraries. Not budgeted: the anchor an
+    /// allocator-bound pair's budget may refer to (<see cref="DebugBudget"/>), and context for every other pair.</summary>
+    Asan,
 }
 
 /// <summary>Names and environments of the sides.</summary>
@@ -28,19 +35,24 @@ internal static class DebugSides
     public static IReadOnlyList<DebugSide> Guarded { get; } = [DebugSide.Mode1, DebugSide.Mode2];
 
     /// <summary>All sides, in their index order.</summary>
-    public static IReadOnlyList<DebugSide> All { get; } = [DebugSide.Unguarded, DebugSide.Mode1, DebugSide.Mode2];
+    public static IReadOnlyList<DebugSide> All { get; } = [DebugSide.Unguarded, DebugSide.Mode1, DebugSide.Mode2, DebugSide.Asan];
+
+    /// <summary>Whether the side runs the unguarded code (the direct declarations): the unguarded and the asan side.</summary>
+    public static bool RunsUnguardedCode(this DebugSide side) => side is DebugSide.Unguarded or DebugSide.Asan;
 
     private const string MmapThreshold = "MALLOC_MMAP_THRESHOLD_";
     private const string FixedMmapThreshold = "4194304";
     private const string TrimThreshold = "MALLOC_TRIM_THRESHOLD_";
     private const string FixedTrimThreshold = "268435456";
 
-    /// <summary>The key in the budget file, the results and the command line: <c>unguarded</c>, <c>mode1</c>, <c>mode2</c>.</summary>
+    /// <summary>The key in the budget file, the results and the command line: <c>unguarded</c>, <c>mode1</c>, <c>mode2</c>,
+    /// <c>asan</c>.</summary>
     public static string Key(this DebugSide side) => side switch
     {
         DebugSide.Unguarded => "unguarded",
         DebugSide.Mode1 => "mode1",
-        _ => "mode2",
+        DebugSide.Mode2 => "mode2",
+        _ => "asan",
     };
 
     /// <summary>The side named <paramref name="key"/>, or null.</summary>
@@ -49,6 +61,7 @@ internal static class DebugSides
         "unguarded" => DebugSide.Unguarded,
         "mode1" => DebugSide.Mode1,
         "mode2" => DebugSide.Mode2,
+        "asan" => DebugSide.Asan,
         _ => null,
     };
 
@@ -60,10 +73,15 @@ internal static class DebugSides
     /// the self-test's expected report would otherwise make it 23; the side process checks itself that no other report
     /// came). Mode 2 sweeps every second (<see cref="SweepIntervalMs"/>) with the validator built next to the gate
     /// (<paramref name="validator"/>, InteropGuard.Cli.dll), which logs every sweep's pause (<c>verbosity=1</c>, see
-    /// <see cref="SweepPauses"/>).</summary>
-    public static IReadOnlyDictionary<string, string> Environment(this DebugSide side, string validator) => side switch
+    /// <see cref="SweepPauses"/>). The asan side is the unguarded side's environment plus <paramref name="asan"/>'s
+    /// (<see cref="AsanRuntime.Environment"/>); <paramref name="asan"/> is null when the gate runs no asan side.</summary>
+    public static IReadOnlyDictionary<string, string> Environment(this DebugSide side, string validator, AsanRuntime? asan) => side switch
     {
         DebugSide.Unguarded => new Dictionary<string, string> { [MmapThreshold] = FixedMmapThreshold, [TrimThreshold] = FixedTrimThreshold, ["INTEROPGUARD"] = "0", ["INTEROPGUARD_OPTIONS"] = "" },
+        DebugSide.Asan => new Dictionary<string, string>(asan?.Environment ?? throw new System.InvalidOperationException("no asan runtime: the asan side is not started"))
+        {
+            [MmapThreshold] = FixedMmapThreshold, [TrimThreshold] = FixedTrimThreshold, ["INTEROPGUARD"] = "0", ["INTEROPGUARD_OPTIONS"] = "",
+        },
         DebugSide.Mode1 => new Dictionary<string, string> { [MmapThreshold] = FixedMmapThreshold, [TrimThreshold] = FixedTrimThreshold, ["INTEROPGUARD"] = "1", ["INTEROPGUARD_OPTIONS"] = "exit_code=0" },
         _ => new Dictionary<string, string>
         {

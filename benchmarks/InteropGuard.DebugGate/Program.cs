@@ -1,5 +1,5 @@
 // Program.cs - entry point of the Debug-mode gate: reads the budget, starts the side processes (unguarded, mode 1, mode
-// 2), measures the fixed pairs in rounds, writes the results and exits 0 (within budget), 1 (over budget) or 2 (the gate
+// 2, asan), measures the fixed pairs in rounds, writes the results and exits 0 (within budget), 1 (over budget) or 2 (the gate
 // could not measure); started with --side KEY it is one of those side processes.
 using System;
 using System.Collections.Generic;
@@ -33,13 +33,20 @@ internal static class Program
             }
 
             string validator = Validator(root);
+            (AsanRuntime? asan, string asanMissing) = AsanRuntime.Locate();
+            if (asan is null)
+            {
+                Console.Error.WriteLine($"debug-gate: WARNING: no asan side: {asanMissing}; an anchored pair is judged against its plain budget");
+            }
+
             Console.WriteLine($"debug-gate: {(settings.Short ? "short" : "full")} form, {settings.Rounds} rounds ({settings.Launches} launches × {settings.RoundsPerLaunch}) of {pairs.Count} pairs" +
                 $"{(pairs.Count < DebugPairs.All.Count ? " (--pair: not the gate's verdict)" : "")}; budget {budget.Path}; validator {validator}");
             string loadBefore = GateHost.LoadAverage();
             DateTime started = DateTime.UtcNow;
             var clock = Stopwatch.StartNew();
-            (IReadOnlyList<DebugPairResult> results, IReadOnlyList<string> proofs, PauseSummary pauses) = DebugGateRunner.Measure(settings, pairs, budget, validator);
-            var run = new DebugRunInfo(started, clock.Elapsed, GateHost.Commit(root), GateHost.Machine(), loadBefore, GateHost.LoadAverage(), proofs, pauses);
+            (IReadOnlyList<DebugPairResult> results, IReadOnlyList<string> proofs, PauseSummary pauses, asanMissing) =
+                DebugGateRunner.Measure(settings, pairs, budget, validator, asan, asanMissing);
+            var run = new DebugRunInfo(started, clock.Elapsed, GateHost.Commit(root), GateHost.Machine(), loadBefore, GateHost.LoadAverage(), proofs, pauses, asanMissing);
             string written = DebugGateResults.Write(settings, budget, run, results);
 
             Console.WriteLine();

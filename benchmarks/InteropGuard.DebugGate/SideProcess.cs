@@ -46,8 +46,8 @@ internal sealed class SideProcess : IDisposable
     /// <summary>What the process's self-test established.</summary>
     public string Proof { get; private set; } = "";
 
-    /// <summary>Starts the side process and waits for its <c>ready</c> line.</summary>
-    public static SideProcess Start(DebugSide side, DebugGateSettings settings, string validator)
+    /// <summary>Starts the side process and waits for its <c>ready</c> line; a process that fails its start is ended.</summary>
+    public static SideProcess Start(DebugSide side, DebugGateSettings settings, string validator, AsanRuntime? asan)
     {
         string host = Environment.ProcessPath ?? "dotnet";
         string assembly = typeof(SideProcess).Assembly.Location;
@@ -59,18 +59,26 @@ internal sealed class SideProcess : IDisposable
             RedirectStandardError = true,
             UseShellExecute = false,
         };
-        foreach ((string name, string value) in side.Environment(validator))
+        foreach ((string name, string value) in side.Environment(validator, asan))
         {
             start.Environment[name] = value;
         }
 
         Process process = Process.Start(start) ?? throw new GateSetupException($"could not start the {side.Key()} side ({host})");
         var sideProcess = new SideProcess(side, process);
-        string ready = sideProcess.ReadLine(s_startTimeout, "start");
-        sideProcess.Proof = ready.StartsWith("ready ", StringComparison.Ordinal)
-            ? ready["ready ".Length..]
-            : throw sideProcess.Failure($"started with '{ready}' instead of 'ready'");
-        return sideProcess;
+        try
+        {
+            string ready = sideProcess.ReadLine(s_startTimeout, "start");
+            sideProcess.Proof = ready.StartsWith("ready ", StringComparison.Ordinal)
+                ? ready["ready ".Length..]
+                : throw sideProcess.Failure($"started with '{ready}' instead of 'ready'");
+            return sideProcess;
+        }
+        catch
+        {
+            sideProcess.Dispose();
+            throw;
+        }
     }
 
     /// <summary>Runs <paramref name="invocations"/> invocations of pair <paramref name="pair"/> in the process; returns

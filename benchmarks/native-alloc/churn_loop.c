@@ -1,7 +1,9 @@
 /* churn_loop.c - the Debug gate's native-buffer-churn pair in C, compiled three ways by CMakeLists.txt (glibc, gcc
  * -fsanitize=address, ig_malloc/ig_free) and run by run_churn.py: `churn_loop ITERATIONS [mode2]` prints the mean CPU
  * ns of one iteration (free the ring slot's buffer, allocate the next size, memset it, crc32 it), so the gate's ratio
- * can be set beside what AddressSanitizer costs on the same work.
+ * can be set beside what AddressSanitizer costs on the same work. `checks` (InteropGuard only) also makes the native
+ * calls the gate's mode-1 wrappers make: ig_check of the range before memset and before crc32, and the allocation and
+ * free with a site (ig_malloc_at / ig_free_at).
  *
  * The workload is the gate's (benchmarks/InteropGuard.BenchGate/BufferChurnBenchmarks.cs): a ring of 32 live buffers,
  * sizes from a fixed sequence of 4099 log-uniform sizes between 64 B and 16 KiB, each buffer written by libc's memset
@@ -37,6 +39,10 @@
 #define MAX_SIZE 16384.0
 
 static size_t sizes[SEQUENCE];
+#ifdef ALLOC_IG
+static int checks;     /* the mode-1 wrappers' native calls too */
+static uint32_t site;  /* the site they pass */
+#endif
 static unsigned char *ring[LIVE];
 static size_t next_size;
 static unsigned long crc_sink;
@@ -64,9 +70,24 @@ static __attribute__((noinline)) void churn(long n) {
   unsigned long crc = crc_sink;
   for (long i = 0; i < n; i++) {
     int slot = (int)(next_size % LIVE);
-    FREE(ring[slot]);
     size_t size = sizes[next_size];
-    unsigned char *b = ALLOC(size);
+    unsigned char *b;
+#ifdef ALLOC_IG
+    if (checks) {
+      ig_violation_t v;
+      if (ig_free_at(ring[slot], site, &v) != IG_OK) abort();
+      b = ig_malloc_at(size, 0, site);
+      ring[slot] = b;
+      if (ig_check(b, size, &v) != IG_KIND_NONE) abort();
+      memset(b, (int)i, size);
+      if (ig_check(b, size, &v) != IG_KIND_NONE) abort();
+      crc = crc32(crc, b, (uInt)size);
+      next_size = next_size + 1 == SEQUENCE ? 0 : next_size + 1;
+      continue;
+    }
+#endif
+    FREE(ring[slot]);
+    b = ALLOC(size);
     ring[slot] = b;
     memset(b, (int)i, size);
     crc = crc32(crc, b, (uInt)size);
@@ -77,12 +98,14 @@ static __attribute__((noinline)) void churn(long n) {
 
 int main(int argc, char **argv) {
   if (argc < 2 || atol(argv[1]) < 1) {
-    fprintf(stderr, "usage: %s ITERATIONS [mode2]\n", argv[0]);
+    fprintf(stderr, "usage: %s ITERATIONS [mode2|checks]\n", argv[0]);
     return 2;
   }
   long iterations = atol(argv[1]);
 #ifdef ALLOC_IG
   ig_init(NULL, argc > 2 && strcmp(argv[2], "mode2") == 0 ? IG_INIT_FULL_FILL : 0);
+  checks = argc > 2 && strcmp(argv[2], "checks") == 0;
+  site = ig_site_intern("churn_loop.c", __LINE__, "churn");
 #endif
   make_sizes();
   double mean = 0;

@@ -24,6 +24,7 @@ VARIANTS = [  # (row, executable, extra arguments, environment)
     ("ASan, quarantine_size_mb=0", "churn_loop_asan", [], {"ASAN_OPTIONS": "quarantine_size_mb=0"}),
     ("InteropGuard mode 1", "churn_loop_ig", [], {}),
     ("InteropGuard mode 2 fill", "churn_loop_ig", ["mode2"], {}),
+    ("InteropGuard mode 1, the gate's wrapper calls (ig_check x2, sites)", "churn_loop_ig", ["checks"], {}),
     ("InteropGuard mode 1, quarantine_mb=0", "churn_loop_ig", [], {"INTEROPGUARD_OPTIONS": "quarantine_mb=0"}),
 ]
 

@@ -8,8 +8,8 @@ option string, with the environment the gate gives each side (fixed malloc thres
 the option string), then sends every process one iteration of the pair in turn (`run 0 N`, the gate's protocol),
 rotating the order each round, and prints each mode-1 variant's summed process CPU time over the unguarded side's,
 the way the gate sums its rounds. Mode 2 is not run here (its validator's pauses are the gate's business).
---before DLL adds a mode-1 side (default options) started from another copy of the gate's build directory (e.g. one
-holding main's libinteropguard.so), so a change is measured against its base in the same rounds.
+--before DLL adds the mode-1 sides again (one per option string) started from another copy of the gate's build directory
+(e.g. one holding main's libinteropguard.so), so a change is measured against its base in the same rounds.
 
 usage: run_gate_sides.py [--gate DLL] [--before DLL] [--rounds N] [--invocations N] [--options "" "quarantine_mb=0" ...]
 """
@@ -48,7 +48,7 @@ def run(p, invocations):
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--gate", default=GATE)
-    ap.add_argument("--before", help="another build's InteropGuard.DebugGate.dll: a mode-1 side from it")
+    ap.add_argument("--before", help="another build's InteropGuard.DebugGate.dll: its mode-1 sides too")
     ap.add_argument("--rounds", type=int, default=60)
     ap.add_argument("--invocations", type=int, default=30, help="invocations of the pair per iteration")
     ap.add_argument("--warmup", type=int, default=10, help="rounds run first and not counted")
@@ -56,7 +56,7 @@ def main():
     a = ap.parse_args()
     sides = [("unguarded", "", a.gate)] + [("mode1", o, a.gate) for o in a.options]
     if a.before:
-        sides.append(("mode1", "", a.before))
+        sides += [("mode1", o, a.before) for o in a.options]
     procs = [start(g, s, o) for s, o, g in sides]
     cpu = [0] * len(sides)
     per_round = [[] for _ in sides]

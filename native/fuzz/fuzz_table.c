@@ -18,6 +18,10 @@
  * found (the ended pin or a newer dead record), and ig_check never blames an ended pin. A push the full stack cannot
  * hold is a live CALL_SCOPED table range until its pop. The region's depth and ended count follow the model.
  *
+ * Explicit pins in the thread's pin log (ig_pinlog.c): live ones count as live ranges, but a live range of the table
+ * wins over them in ig_lookup (it is found first); among live log pins the newest wins, and a live log pin wins over
+ * the thread's call pins and every dead range. Their ids are pin-log ids, which the ig_range_* calls take as well.
+ *
  * At the end of each input every pin is released (call pins popped) and every block freed; dead records stay in the
  * history and the quarantine, and ended call pins in the ring, for later inputs. */
 #include "interopguard.h"
@@ -35,6 +39,7 @@ typedef struct model_s {
   uint32_t kind;
   char *block;           /* ig_malloc's pointer, NULL for a registered range */
   bool call;             /* a call pin the full stack sent to the table: ended by ig_call_pin_pop, not released */
+  bool log;              /* a pin of the thread's pin log (ig_pin_register gave a pin-log id) */
 } model_t;
 
 static model_t live[MAX_LIVE]; /* oldest first */
@@ -80,7 +85,7 @@ static void check_slot_limit(uint64_t id) {
   last_limit = limit;
   uint64_t capacity = h->chunk_count * h->ranges_per_chunk;
   if (limit > capacity) fuzz_fail("slot_limit %llu is past the published chunks' %llu slots", (unsigned long long)limit, (unsigned long long)capacity);
-  if (id != 0 && (id & 0xffffffffu) >= limit)
+  if (id != 0 && !IG_PIN_LOG_IS_ID(id) && (id & 0xffffffffu) >= limit)
     fuzz_fail("id %#llx sits at or past slot_limit %llu", (unsigned long long)id, (unsigned long long)limit);
   const uint64_t *dir = (const uint64_t *)(uintptr_t)h->chunks;
   for (uint64_t s = limit; s < capacity && s < limit + 64; s++) {
@@ -107,6 +112,7 @@ static void model_add(uint64_t id) {
   m->kind = r.kind;
   m->block = NULL;
   m->call = false;
+  m->log = IG_PIN_LOG_IS_ID(id);
 }
 
 static void model_remove(size_t i) {
@@ -163,13 +169,17 @@ static void check_region(const char *after) {
 
 /* Looks up and checks [a, a + len) and holds both answers against the model. */
 static void probe(uint64_t a, uint64_t len) {
-  const model_t *newest = NULL;
+  const model_t *newest = NULL, *newest_log = NULL;
   bool held = false; /* a live range's user bytes hold the whole access (len >= 1) */
   for (size_t i = 0; i < nlive; i++) {
     const model_t *m = &live[i];
-    if (a >= m->lo && a < m->hi) newest = m;
+    if (a >= m->lo && a < m->hi) {
+      if (m->log) newest_log = m;
+      else newest = m;
+    }
     if (len > 0 && a >= m->start && a + len <= m->start + m->size) held = true;
   }
+  if (newest == NULL) newest = newest_log; /* the index's live ranges are found first */
   const call_model_t *in_call = newest == NULL ? call_live(a) : NULL;
   ig_range_t r;
   memset(&r, 0, sizeof r);
@@ -255,7 +265,7 @@ static void target(const uint8_t *data, size_t size) {
   nlive = 0;
   while (left) {
     uint8_t op = (uint8_t)take(1);
-    switch (op % 15) {
+    switch (op % 16) {
       case 0:
       case 1: { /* register a range in the arena */
         uint32_t kind = (uint32_t)(take(1) % 7);
@@ -402,6 +412,16 @@ static void target(const uint8_t *data, size_t size) {
         check_region("a pop");
         break;
       }
+      case 15: { /* pin part of the arena in the thread's pin log */
+        if (nlive == MAX_LIVE) break;
+        uint64_t off = take(2) % ARENA, sz = take(1) & 1 ? take(1) % 65 : take(2);
+        uint64_t id = 0;
+        ig_status_t st = ig_pin_register(arena + off, (size_t)sz, (uint32_t)(take(1) & 3) << 16, 0,
+                                         take(1) & 1 ? IG_PIN_TAG_KEEP : 0, &id);
+        if (st != IG_OK && st != IG_ERR_TABLE_FULL) fuzz_fail("ig_pin_register answered %d", (int)st);
+        if (st == IG_OK) model_add(id);
+        break;
+      }
       default: { /* look up an address no range should hold: the null page, or far above */
         probe(take(1) & 1 ? take(2) : ((uint64_t)1 << 46) + take(4), pick_len());
         break;
@@ -431,7 +451,7 @@ static void target(const uint8_t *data, size_t size) {
   check_slot_limit(0);
 }
 
-/* Seeds: short programs of writes and lookups (no NUL byte: the driver takes seeds as strings; op 15 is op 0). */
+/* Seeds: short programs of writes and lookups (no NUL byte: the driver takes seeds as strings). */
 static const char *const seeds[] = {
   "\x0c\x02\x01\x10\x04\x10\x01\x05\x01\x01\x10\x01",
   "\x01\x03\x01\x01\x05\x05\x05\x01\x01\x01\x01\x01\x06\x01\x01\x01\x02",
@@ -441,6 +461,8 @@ static const char *const seeds[] = {
   /* call pins: push, look up inside it, push a nested one, pop both, look up near the ended one */
   "\x0c\x01\x01\x10\x01\x20\x01\x08\x01\x01\x01\x05\x0d\x01\x01\x18\x01\x08\x01\x0e\x01\x01\x05\x01\x01\x18\x01",
   "\x1b\x01\x02\x30\x01\x40\x01\x1b\x01\x02\x30\x01\x40\x01\x0e\x03\x01\x1d\x03\x01\x14\x01\x01\x02\x30\x01",
+  /* log pins: pin, look up inside it, release it, look up again, pin over a released table range */
+  "\x0f\x01\x10\x01\x20\x01\x01\x08\x01\x01\x01\x05\x02\x01\x05\x01\x10\x01\x08\x01\x01\x10\x01\x40\x02\x01\x0f\x01\x10\x01\x20\x01\x01\x08\x01\x01\x01\x05",
 };
 
 int main(int argc, char **argv) {

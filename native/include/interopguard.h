@@ -168,11 +168,14 @@ typedef struct ig_site {
  *   156    4    call_pin_size    sizeof(ig_call_pin_t)
  *   160    8    slot_limit       record slots handed out so far (a high-water mark, never lowered): slot s holds a
  *                                record only when s < slot_limit; stored (release) after the slot's chunk is published
- *   168    8    reserved[11]
+ *   168    8    pin_logs         address of the first pin log (ig_pin_log_t), 0 until a thread registered an explicit pin
+ *   176    4    pin_log_size     sizeof(ig_pin_log_t)
+ *   180    4    pin_log_slots    IG_PIN_LOG_SLOTS: records in one pin log
+ *   184    8    reserved[9]
  *   256         (sizeof)
  */
 #define IG_TABLE_MAGIC "IGTABLE"
-#define IG_TABLE_VERSION 3u
+#define IG_TABLE_VERSION 4u
 
 typedef struct ig_table_header {
   char magic[8];
@@ -199,7 +202,10 @@ typedef struct ig_table_header {
   uint32_t call_region_size;
   uint32_t call_pin_size;
   uint64_t slot_limit;
-  uint64_t reserved[11];
+  uint64_t pin_logs;
+  uint32_t pin_log_size;
+  uint32_t pin_log_slots;
+  uint64_t reserved[9];
 } ig_table_header_t;
 
 /* fill_flags: new blocks that are not zeroed are filled with malloc_fill_byte only in their first fill_size bytes
@@ -315,7 +321,8 @@ IG_API int ig_guarded_info(const void *ptr, uint64_t *pool_lo, uint64_t *pool_hi
  * tracked as a 1-byte range at start. On success *out_id holds the id. */
 IG_API ig_status_t ig_range_register(uint32_t kind, const void *start, size_t size, uint32_t flags,
                                      uint32_t site, uint64_t user_tag, uint64_t *out_id);
-/* Marks a live range released at site. A second release: IG_ERR_STATE with *out filled (if given). */
+/* Marks a live range released at site. A second release: IG_ERR_STATE with *out filled (if given). Takes pin-log ids
+ * (ig_pin_register) too, from any thread. */
 IG_API ig_status_t ig_range_release(uint64_t id, uint32_t site, ig_range_t *out);
 /* Sets and clears flags of a live range. */
 IG_API ig_status_t ig_range_set_flags(uint64_t id, uint32_t set, uint32_t clear);
@@ -437,6 +444,91 @@ IG_API uint64_t ig_call_pin_push(const void *start, size_t size, uint32_t flags,
 IG_API void ig_call_pin_pop(uint64_t token);
 /* The calling thread's region; NULL while it has none. */
 IG_API const ig_call_region_t *ig_call_region(void);
+
+/* ---------------------------------------------------------------------------------------------------
+ * Explicit pins in per-thread pin logs (ig_pinlog.c; docs/design/shadow-table.md, "Pin logs"). A pin the program makes
+ * and releases itself (Guard.Pin, a tracked pinned GCHandle, a rented GuardedArrayPool array) is not put in the shared
+ * table and its interval index: the registering thread writes it into a slot of its own pin log, an array of
+ * IG_PIN_LOG_SLOTS range records taken in turn, so a released pin stays readable until its thread has registered
+ * IG_PIN_LOG_SLOTS more (the log is the release history of its thread's pins). Any thread may release a pin: it claims
+ * the slot with a compare-and-swap on state (LIVE to IG_STATE_RELEASING), writes the release fields, and stores
+ * RELEASED. ig_check and ig_lookup read every thread's log after the index missed or found only a dead range (a live
+ * pin wins over a dead range, the newest dead one wins among dead ones: a pin's alloc_seq is drawn from the table's
+ * counter one at a time, so pins of one address order as they were made whichever threads made them); the validator
+ * reads every log with the table.
+ *
+ * Logs form a list from ig_table_header_t.pin_logs (linked through next, push-only, never unmapped), like call regions.
+ * A log belongs to one thread while tid != 0; when its thread exits its live pins stay live (another thread may release
+ * them) and tid becomes 0 (free): the next thread that takes the log continues it, skipping live slots.
+ *
+ * A slot is an ig_range_t (same layout, same meaning) with kind IG_RANGE_MANAGED_PIN and an id in the pin-log form
+ * below. Writing a slot (its owner only, from EMPTY or RELEASED): state EMPTY, id (a new generation), the fields, then
+ * state LIVE (release). Reading one from another thread or process: state (acquire), id, the fields, then id and state
+ * again; the copy is whole when both are unchanged and state is not EMPTY. IG_STATE_RELEASING counts as LIVE (the pin
+ * is still held while its releaser writes). user_tag survives the reuse of a slot when the register call passes
+ * IG_PIN_TAG_KEEP: the managed runtime keeps one weak GC handle per slot, set to each new pin's object (the validator
+ * reads *user_tag to say where a released pin's object went), and never allocates one per pin.
+ *
+ * Pin log (ig_pin_log_t):
+ *
+ *   offset size field
+ *   0      8    next           address of the next log of the list, 0 for the last (written before publication)
+ *   8      4    tid            OS thread id of the owner; 0 while the log is free
+ *   12     4    index          the log's number in this process (the middle of its pins' ids), from 0
+ *   16     8    cursor         registrations so far: the next one tries slot cursor % IG_PIN_LOG_SLOTS first
+ *   24     8    lo             lowest start of a pin ever registered here (a reader's quick reject), UINT64_MAX while none
+ *   32     8    hi             highest end of a pin ever registered here, 0 while none
+ *   40     4    used           slots ever written (slots past it are EMPTY): a reader reads slots[0, used)
+ *   44     4    reserved0
+ *   48     8    overflowed     registrations sent to the shared table because every slot held a live pin
+ *   56     8    reserved1
+ *   64     24576 slots         ig_range_t[IG_PIN_LOG_SLOTS]
+ *   24640        (sizeof)
+ */
+#define IG_PIN_LOG_SLOTS 256u
+/* Logs a process can number (threads holding one at the same time); a thread past it registers in the shared table. */
+#define IG_PIN_LOG_MAX 4096u
+/* A slot's state while a releaser writes its release fields (counts as LIVE for every reader). */
+#define IG_STATE_RELEASING 4u
+/* user_tag argument of ig_pin_register: keep the slot's previous user_tag. */
+#define IG_PIN_TAG_KEEP UINT64_MAX
+
+/* Pin-log ids: bits 63 and 62 set (a table id's generation never reaches bit 63), a 30-bit generation of the slot, the
+ * log's index, the slot:
+ *   63 62 | 61 ........ 32 | 31 ........ 12 | 11 ...... 0
+ *    1  1 |   generation   |   log index    |    slot
+ */
+#define IG_PIN_LOG_ID_TAG 0xC000000000000000ull
+#define IG_PIN_LOG_IS_ID(id) (((id) & IG_PIN_LOG_ID_TAG) == IG_PIN_LOG_ID_TAG)
+#define IG_PIN_LOG_ID_LOG(id) ((uint32_t)(((id) >> 12) & 0xFFFFFu))
+#define IG_PIN_LOG_ID_SLOT(id) ((uint32_t)((id) & 0xFFFu))
+
+typedef struct ig_pin_log {
+  uint64_t next;
+  uint32_t tid;
+  uint32_t index;
+  uint64_t cursor;
+  uint64_t lo;
+  uint64_t hi;
+  uint32_t used;
+  uint32_t reserved0;
+  uint64_t overflowed;
+  uint64_t reserved1;
+  ig_range_t slots[IG_PIN_LOG_SLOTS];
+} ig_pin_log_t;
+
+/* Registers an explicit pin of [start, start + size) (kind IG_RANGE_MANAGED_PIN) in the calling thread's pin log; size
+ * 0 is tracked as 1. user_tag IG_PIN_TAG_KEEP keeps the slot's previous tag. *out_id receives a pin-log id, or a table
+ * id when every slot of the log holds a live pin or the process has IG_PIN_LOG_MAX logs (the pin then goes to the
+ * shared table, as ig_range_register would put it; IG_ERR_TABLE_FULL when that is full too). The id works with
+ * ig_range_release, ig_range_get and ig_range_set_flags whichever it is. No lock, no allocation after a thread's first
+ * pin (which takes a log). */
+IG_API ig_status_t ig_pin_register(const void *start, size_t size, uint32_t flags, uint32_t site, uint64_t user_tag,
+                                   uint64_t *out_id);
+/* Sets user_tag of the pin id (live or released, as long as its slot was not reused; table ids too). */
+IG_API ig_status_t ig_pin_set_tag(uint64_t id, uint64_t user_tag);
+/* The calling thread's pin log; NULL while it has none. */
+IG_API const ig_pin_log_t *ig_pin_log(void);
 
 /* ---------------------------------------------------------------------------------------------------
  * Sites.

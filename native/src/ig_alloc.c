@@ -407,19 +407,11 @@ static ig_status_t _ig_free_impl(void *ptr, uint32_t site, ig_violation_t *out) 
   }
   _ig_entry_t e;
   /* The index decides whether this is a block at all; nothing at `ptr` is read before it says so. Exactly one free
-   * wins the block: the first bin of its extent moves LIVE to FREED under its lock (with the quarantine off, the same
-   * critical section also takes the block out of the index). */
+   * wins the block: the first bin of its extent moves LIVE to FREED under its lock. */
   bool guarded = IG_UNLIKELY(_ig_gp_rate != 0) && _ig_guarded_owns(a);
-  bool now = !guarded && _ig_quarantine_off(); /* a guarded block keeps its FREED record until its slot is reused */
-  if (IG_LIKELY(!now)) {
-    int claim = _ig_index_find_claim(a, &e, IG_STATE_FREED); /* find and claim under one bin lock */
-    if (IG_UNLIKELY(claim != IG_CLAIM_WON))
-      return _ig_free_error(a, site, out, claim == IG_CLAIM_NOT_LIVE, claim == IG_CLAIM_NOT_LIVE ? &e : NULL);
-  } else {
-    if (IG_UNLIKELY(!_ig_index_find_block(a, &e))) return _ig_free_error(a, site, out, false, NULL);
-    if (IG_UNLIKELY(e.state != IG_STATE_LIVE || !_ig_index_claim_remove(e.id, e.lo, e.hi, site)))
-      return _ig_free_error(a, site, out, true, &e);
-  }
+  int claim = _ig_index_find_claim(a, &e, IG_STATE_FREED); /* find and claim under one bin lock */
+  if (IG_UNLIKELY(claim != IG_CLAIM_WON))
+    return _ig_free_error(a, site, out, claim == IG_CLAIM_NOT_LIVE, claim == IG_CLAIM_NOT_LIVE ? &e : NULL);
   /* We own the block now. */
   uint32_t slot = _ig_id_slot(e.id);
   uint64_t size = _ig_entry_size(&e);
@@ -428,10 +420,8 @@ static ig_status_t _ig_free_impl(void *ptr, uint32_t site, ig_violation_t *out) 
     size_t n = size < (uint64_t)IG_OPT(max_free_fill_size) ? (size_t)size : (size_t)IG_OPT(max_free_fill_size);
     _ig_poison(ptr, n, (uint8_t)IG_OPT(free_fill_byte));
   }
-  if (!now) {
-    _ig_record_mark_released(slot, site);
-    _ig_record_set_state(slot, IG_STATE_FREED);
-  }
+  _ig_record_mark_released(slot, site);
+  _ig_record_set_state(slot, IG_STATE_FREED);
   _ig_thread_t *t = _ig_thread();
   _ig_stat_add(&t->frees, 1);
   _ig_stat_add(&t->free_bytes, size);
@@ -446,8 +436,7 @@ static ig_status_t _ig_free_impl(void *ptr, uint32_t site, ig_violation_t *out) 
   }
   _ig_qitem_t item = {a, size, slot, e.rz_left, e.rz_right};
   if (guarded) _ig_guarded_release(&item, site);
-  else if (now) _ig_block_release(&item);
-  else _ig_quarantine_push(&item);
+  else _ig_quarantine_push(&item); /* with quarantine_mb=0 it leaves at once: into the reuse cache, else to libc */
   if (st != IG_OK) _ig_deliver(st, &v, out);
   return st;
 }

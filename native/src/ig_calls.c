@@ -8,7 +8,8 @@
  * The owner is the only writer of its region. A push writes the entry, then depth (release); a pop copies the entry
  * to ring[ended % IG_CALL_RING], then ended (release), then depth (release). Nothing on those paths locks, allocates
  * or calls the kernel except the coarse clock (a vDSO read), so a signal handler may push and pop; taking a region
- * (a thread's first push) is lock-free too: a CAS on a free region's tid, or a new batch linked in with a CAS.
+ * (a thread's first push) is lock-free too: a CAS on a free region's tid, or a new batch linked in with a CAS
+ * (ig_regions.c, shared with the pin logs).
  */
 #include "internal/ig_internal.h"
 
@@ -41,33 +42,9 @@ IG_TLS ig_call_region_t *_ig_call_tls;
 
 const ig_call_region_t *ig_call_region(void) { return _ig_call_tls; }
 
-/* A free region of the list, claimed for the calling thread; NULL when every region is owned. */
-static ig_call_region_t *_ig_call_claim_free(uint32_t tid) {
-  for (ig_call_region_t *r = (ig_call_region_t *)(uintptr_t)IG_LOAD_ACQ(&ig_shadow_table->call_regions); r != NULL;
-       r = (ig_call_region_t *)(uintptr_t)IG_LOAD_ACQ(&r->next)) {
-    uint32_t free_tid = 0;
-    if (IG_LOAD(&r->tid) == 0 &&
-        __atomic_compare_exchange_n(&r->tid, &free_tid, tid, false, __ATOMIC_ACQ_REL, __ATOMIC_RELAXED))
-      return r;
-  }
-  return NULL;
-}
-
-/* Maps IG_CALL_BATCH regions, keeps the first for the calling thread and links all of them in front of the list. */
-static ig_call_region_t *_ig_call_map_batch(uint32_t tid) {
-  ig_call_region_t *batch = _ig_os_reserve(IG_CALL_BATCH * sizeof(ig_call_region_t));
-  if (batch == NULL) return NULL;
-  for (int i = 0; i < IG_CALL_BATCH; i++) {
-    batch[i].ring_lo = UINT64_MAX;
-    if (i + 1 < IG_CALL_BATCH) batch[i].next = (uint64_t)(uintptr_t)&batch[i + 1];
-  }
-  batch[0].tid = tid;
-  uint64_t head = IG_LOAD(&ig_shadow_table->call_regions);
-  do {
-    IG_STORE(&batch[IG_CALL_BATCH - 1].next, head);
-  } while (!__atomic_compare_exchange_n(&ig_shadow_table->call_regions, &head, (uint64_t)(uintptr_t)batch, true,
-                                        __ATOMIC_RELEASE, __ATOMIC_RELAXED));
-  return batch;
+static void _ig_call_region_init(void *region, int i) {
+  (void)i;
+  ((ig_call_region_t *)region)->ring_lo = UINT64_MAX;
 }
 
 /* The calling thread's first push: a region of its own (free, else new), bound to its thread state so that thread
@@ -76,8 +53,9 @@ static IG_NOINLINE ig_call_region_t *_ig_call_region_slow(void) {
   IG_ENSURE_INIT();
   _ig_thread_t *t = _ig_thread();
   uint32_t tid = _ig_os_tid();
-  ig_call_region_t *r = _ig_call_claim_free(tid);
-  if (r == NULL) r = _ig_call_map_batch(tid);
+  ig_call_region_t *r = _ig_region_claim_free(&ig_shadow_table->call_regions, tid);
+  if (r == NULL)
+    r = _ig_region_map_batch(&ig_shadow_table->call_regions, sizeof(ig_call_region_t), IG_CALL_BATCH, tid, _ig_call_region_init);
   if (r == NULL) return NULL;
   t->calls = r;
   _ig_call_tls = r;

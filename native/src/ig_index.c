@@ -595,33 +595,6 @@ bool _ig_index_claim(uint64_t id, uint64_t lo, uint64_t hi, uint32_t state) {
   return true;
 }
 
-bool _ig_index_claim_remove(uint64_t id, uint64_t lo, uint64_t hi, uint32_t site) {
-  int level = _ig_level_for(lo, hi);
-  _ig_level_t *lv = level < 0 ? NULL : &_ig_levels[level];
-  uint64_t b = lv ? lo >> lv->shift : 0, last = lv ? (hi - 1) >> lv->shift : 0;
-  _ig_bin_t *first = lv ? _ig_bin_peek(lv, b) : &_ig_huge;
-  if (first == NULL) return false;
-  uint32_t slot = _ig_id_slot(id);
-  _ig_bin_wlock(first);
-  uint32_t i = _ig_bin_find_id(first, lo, id);
-  bool ok = i < first->count && first->arr->e[i].state == IG_STATE_LIVE;
-  if (ok) {
-    /* record first, under the lock: once the lock is free the record says FREED, so ig_verify (which
-     * holds this bin while it reads canaries of LIVE records) cannot pick the block up any more */
-    _ig_record_mark_released(slot, site);
-    _ig_record_set_state(slot, IG_STATE_FREED);
-    _ig_bin_kill(first, i);
-    _ig_bin_tidy(first);
-  }
-  _ig_bin_wunlock(first);
-  if (!ok) return false;
-  while (++b <= last) {
-    _ig_bin_t *bin = _ig_bin_peek(lv, b);
-    if (bin) _ig_bin_remove(bin, lo, slot);
-  }
-  return true;
-}
-
 void _ig_index_prefetch(uint64_t lo, uint64_t hi, int stage) {
   int level = _ig_level_for(lo, hi);
   if (level < 0) return;
@@ -884,20 +857,50 @@ static bool _ig_find_with_record(uint64_t addr, _ig_entry_t *e, ig_range_t *out)
 }
 
 /* ig_lookup when the index has no live range for a and the calling thread has call pins: an in-flight pin wins, then
- * the newer of the index's dead range and the thread's newest ended pin. */
-static IG_NOINLINE ig_lookup_result_t _ig_lookup_calls(uint64_t a, size_t len, const _ig_entry_t *e, ig_range_t *out) {
+ * the newer of the dead range so far (dead: the index's, or a released pin of a log) and the thread's newest ended pin. */
+static IG_NOINLINE ig_lookup_result_t _ig_lookup_calls(uint64_t a, size_t len, uint64_t dead_seq, const ig_range_t *dead,
+                                                       ig_lookup_result_t dead_result, ig_range_t *out) {
   ig_range_t call;
   const ig_call_pin_t *p = _ig_call_find_live(a);
   uint32_t state = IG_STATE_LIVE;
   if (p == NULL) {
     p = _ig_call_find_ended(a);
     state = IG_STATE_RELEASED;
-    if (p != NULL && e != NULL && e->seq > p->seq) p = NULL; /* the index's range is newer */
+    if (p != NULL && dead_result != IG_LOOKUP_UNKNOWN && dead_seq > p->seq) p = NULL; /* the dead range is newer */
   }
-  if (p == NULL) return e != NULL ? _ig_classify_entry(e, a, len) : IG_LOOKUP_UNKNOWN;
+  if (p == NULL) {
+    if (dead != NULL && out != NULL) *out = *dead;
+    return dead_result;
+  }
   _ig_call_to_range(p, state, &call);
   if (out != NULL) *out = call;
   return _ig_classify(&call, a, len);
+}
+
+/* ig_lookup when the index has no live range for a: a live pin of any thread's pin log wins, then the newer of the
+ * index's dead range and the logs' newest released pin, then the calling thread's call pins (_ig_lookup_calls). */
+static IG_NOINLINE ig_lookup_result_t _ig_lookup_dead(uint64_t a, size_t len, const _ig_entry_t *e, ig_range_t *out) {
+  ig_range_t pin;
+  bool held;
+  int f = IG_LOAD_ACQ(&_ig_pinlog_any) ? _ig_pinlog_find(a, len, &pin, &held) : 0;
+  if (f == 2) {
+    if (out != NULL) *out = pin;
+    return _ig_classify(&pin, a, len);
+  }
+  const ig_range_t *dead = NULL;
+  uint64_t dead_seq = e != NULL ? e->seq : 0;
+  ig_lookup_result_t dead_result = e != NULL ? _ig_classify_entry(e, a, len) : IG_LOOKUP_UNKNOWN;
+  if (f == 1 && (e == NULL || pin.alloc_seq > e->seq)) {
+    dead = &pin;
+    dead_seq = pin.alloc_seq;
+    dead_result = _ig_classify(&pin, a, len);
+    if (_ig_call_tls == NULL) {
+      if (out != NULL) *out = pin;
+      return dead_result;
+    }
+  }
+  if (_ig_call_tls == NULL) return dead_result;
+  return _ig_lookup_calls(a, len, dead_seq, dead, dead_result, out);
 }
 
 ig_lookup_result_t ig_lookup(const void *addr, size_t len, ig_range_t *out) {
@@ -905,9 +908,9 @@ ig_lookup_result_t ig_lookup(const void *addr, size_t len, ig_range_t *out) {
   uint64_t a = (uint64_t)(uintptr_t)addr;
   _ig_entry_t e;
   bool found = _ig_find_with_record(a, &e, out);
-  if (IG_LIKELY(found && e.state == IG_STATE_LIVE) || _ig_call_tls == NULL)
+  if (IG_LIKELY(found && e.state == IG_STATE_LIVE) || (_ig_call_tls == NULL && !IG_LOAD(&_ig_pinlog_any)))
     return found ? _ig_classify_entry(&e, a, len) : IG_LOOKUP_UNKNOWN;
-  return _ig_lookup_calls(a, len, found ? &e : NULL, out);
+  return _ig_lookup_dead(a, len, found ? &e : NULL, out);
 }
 
 static ig_kind_t _ig_kind_of(const _ig_entry_t *e, uint64_t a, uint64_t len) {
@@ -979,6 +982,20 @@ static int _ig_bin_probe(const _ig_bin_t *bin, uint64_t a, uint64_t len, unsigne
   }
 }
 
+/* A violation about a range that is not an index entry (a pin of a log or of a call region). */
+static ig_kind_t _ig_check_report(ig_kind_t kind, uint64_t a, size_t len, const ig_range_t *r, ig_violation_t *out) {
+  if (out != NULL) {
+    memset(out, 0, sizeof *out);
+    out->kind = kind;
+    out->address = a;
+    out->size = len;
+    out->detail = a - r->start;
+    out->has_range = 1;
+    out->range = *r;
+  }
+  return kind;
+}
+
 /* The full lookup: picks the range to blame (live beats dead, newest wins) and classifies the access. */
 static IG_NOINLINE ig_kind_t _ig_check_slow(uint64_t a, size_t len, ig_violation_t *out) {
   _ig_entry_t e;
@@ -989,27 +1006,35 @@ static IG_NOINLINE ig_kind_t _ig_check_slow(uint64_t a, size_t len, ig_violation
   const ig_call_pin_t *p = _ig_call_find_live(a);
   if (p != NULL && (_ig_call_to_range(p, IG_STATE_LIVE, &call), _ig_classify(&call, a, len) == IG_LOOKUP_INSIDE))
     return IG_KIND_NONE; /* pinned for the call in flight: a live range wins over a dead one */
+  ig_range_t pin;
+  bool held = false;
+  int f = IG_LOAD_ACQ(&_ig_pinlog_any) ? _ig_pinlog_find(a, len, &pin, &held) : 0;
+  if (held) return IG_KIND_NONE; /* a live explicit pin holds it */
+  if (e.state != IG_STATE_LIVE) {
+    if (f == 2) return _ig_check_report(IG_KIND_NATIVE_BUFFER_OVERFLOW, a, len, &pin, out); /* leaves a live pin */
+    if (f == 1 && pin.alloc_seq > e.seq) return _ig_check_report(IG_KIND_USE_AFTER_UNPIN, a, len, &pin, out);
+  }
   return out != NULL ? _ig_check_fill(a, len, e, out) : _ig_kind_of(&e, a, len);
 }
 
-/* Nothing in the index holds a: an access that starts inside an in-flight call pin of this thread and leaves it is
- * an overflow, as for a live range of the index. */
-static IG_NOINLINE ig_kind_t _ig_check_calls(uint64_t a, size_t len, ig_violation_t *out) {
-  const ig_call_pin_t *p = _ig_call_find_live(a);
-  if (p == NULL) return IG_KIND_NONE;
+/* Nothing in the index holds a: an access that starts inside a live pin of a pin log, or an in-flight call pin of this
+ * thread, and leaves it is an overflow, as for a live range of the index; one inside a released pin of a log (and no
+ * live one) is a use-after-unpin. */
+static IG_NOINLINE ig_kind_t _ig_check_miss(uint64_t a, size_t len, ig_violation_t *out) {
+  ig_range_t pin;
+  bool held = false;
+  int f = IG_LOAD_ACQ(&_ig_pinlog_any) ? _ig_pinlog_find(a, len, &pin, &held) : 0;
+  if (held) return IG_KIND_NONE; /* a live explicit pin holds it */
+  const ig_call_region_t *r = _ig_call_tls;
+  const ig_call_pin_t *p = r != NULL && r->depth != 0 ? _ig_call_find_live(a) : NULL;
   ig_range_t call;
-  _ig_call_to_range(p, IG_STATE_LIVE, &call);
-  if (_ig_classify(&call, a, len) == IG_LOOKUP_INSIDE) return IG_KIND_NONE;
-  if (out != NULL) {
-    memset(out, 0, sizeof *out);
-    out->kind = IG_KIND_NATIVE_BUFFER_OVERFLOW;
-    out->address = a;
-    out->size = len;
-    out->detail = a - call.start;
-    out->has_range = 1;
-    out->range = call;
+  if (p != NULL) {
+    _ig_call_to_range(p, IG_STATE_LIVE, &call);
+    if (_ig_classify(&call, a, len) == IG_LOOKUP_INSIDE) return IG_KIND_NONE;
   }
-  return IG_KIND_NATIVE_BUFFER_OVERFLOW;
+  if (f == 2) return _ig_check_report(IG_KIND_NATIVE_BUFFER_OVERFLOW, a, len, &pin, out); /* leaves a live pin */
+  if (p != NULL) return _ig_check_report(IG_KIND_NATIVE_BUFFER_OVERFLOW, a, len, &call, out);
+  return f == 1 ? _ig_check_report(IG_KIND_USE_AFTER_UNPIN, a, len, &pin, out) : IG_KIND_NONE;
 }
 
 ig_kind_t ig_check(const void *addr, size_t len, ig_violation_t *out) {
@@ -1030,7 +1055,7 @@ ig_kind_t ig_check(const void *addr, size_t len, ig_violation_t *out) {
   }
   if (IG_LIKELY(seen == IG_PROBE_NONE)) {
     const ig_call_region_t *r = _ig_call_tls;
-    return IG_LIKELY(r == NULL || r->depth == 0) ? IG_KIND_NONE : _ig_check_calls(a, len, out);
+    return IG_LIKELY((r == NULL || r->depth == 0) && !IG_LOAD(&_ig_pinlog_any)) ? IG_KIND_NONE : _ig_check_miss(a, len, out);
   }
   /* Something dead or too small holds the address. */
   return _ig_check_slow(a, len, out);

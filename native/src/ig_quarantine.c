@@ -248,10 +248,8 @@ static void _ig_fifo_orphan(_ig_fifo_t *g, _ig_local_fifo_t *l, bool is_quaranti
   _ig_unlock(&g->lock);
 }
 
-bool _ig_quarantine_off(void) { return _ig_quarantine.bound == 0; }
-
 void _ig_quarantine_push(const _ig_qitem_t *item) {
-  if (_ig_quarantine.bound == 0) { /* quarantine off: the block goes back at once */
+  if (_ig_quarantine.bound == 0) { /* quarantine off: the block leaves at once (reuse cache, else libc) */
     _ig_block_evict(item);
     return;
   }

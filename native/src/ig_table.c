@@ -9,8 +9,8 @@
  *                                        dir[i] ──► ig_range_t[65536]  (96 B each, 6 MiB per chunk)
  *                         .sites  ──► ig_site_t[65536]             (256 B each, index = id - 1)
  *
- *   record id = slot | generation << 32, slot = chunk * 65536 + index, generation >= 1 (so id 0 is
- *   never valid); the generation grows each time the slot is reused.
+ *   record id = slot | generation << 32, slot = chunk * 65536 + index, 1 <= generation < 2^31 (so id 0 is
+ *   never valid, and bit 63 is left to pin-log ids); the generation grows each time the slot is reused.
  */
 #include "internal/ig_internal.h"
 
@@ -58,7 +58,10 @@ _Static_assert(offsetof(ig_table_header_t, fill_flags) == 120, "header.fill_flag
 _Static_assert(offsetof(ig_table_header_t, fill_size) == 128, "header.fill_size");
 _Static_assert(offsetof(ig_table_header_t, native_heap) == 136, "header.native_heap");
 _Static_assert(offsetof(ig_table_header_t, slot_limit) == 160, "header.slot_limit");
-_Static_assert(offsetof(ig_table_header_t, reserved) == 168, "header.reserved");
+_Static_assert(offsetof(ig_table_header_t, pin_logs) == 168, "header.pin_logs");
+_Static_assert(offsetof(ig_table_header_t, pin_log_size) == 176, "header.pin_log_size");
+_Static_assert(offsetof(ig_table_header_t, pin_log_slots) == 180, "header.pin_log_slots");
+_Static_assert(offsetof(ig_table_header_t, reserved) == 184, "header.reserved");
 
 _Static_assert(sizeof(ig_violation_t) == 136, "ig_violation_t is 136 bytes");
 _Static_assert(offsetof(ig_violation_t, range) == 40, "violation.range");
@@ -104,6 +107,7 @@ static void _ig_slot_cache_flush(_ig_thread_t *t, uint32_t keep);
 static void _ig_thread_exit(void *arg) {
   _ig_thread_t *t = arg;
   _ig_calls_thread_exit(t);
+  _ig_pinlog_thread_exit(t);
   _ig_thread_flush(t);
   _ig_reuse_flush(t); /* after the quarantine's last evictions, which may fill it; before the slot cache goes back */
   IG_ADD(&_ig_header.live_ranges, (uint64_t)t->live_delta);
@@ -171,6 +175,8 @@ void _ig_table_init(void) {
   h->canary_byte = IG_CANARY_BYTE;
   h->call_region_size = sizeof(ig_call_region_t);
   h->call_pin_size = sizeof(ig_call_pin_t);
+  h->pin_log_size = sizeof(ig_pin_log_t);
+  h->pin_log_slots = IG_PIN_LOG_SLOTS;
   if (!_ig_full_fill) {
     h->fill_flags = IG_TABLE_F_PARTIAL_FILL;
     h->fill_size = (uint64_t)IG_OPT(max_malloc_fill_size);
@@ -275,7 +281,7 @@ uint64_t _ig_record_publish(uint32_t slot, uint32_t kind, uint64_t start, uint64
                             uint32_t site, uint64_t user_tag, uint16_t rz_left, uint16_t rz_right) {
   ig_range_t *r = _ig_record(slot);
   uint32_t gen = _ig_id_gen(IG_LOAD(&r->id)) + 1;
-  if (gen == 0) gen = 1;
+  if (gen >= 0x80000000u) gen = 1; /* bit 63 of an id is the pin logs' (IG_PIN_LOG_ID_TAG) */
   uint64_t id = (uint64_t)slot | ((uint64_t)gen << 32);
   /* the new id first: a reader that sees any new field and then re-reads id sees the new id */
   IG_STORE(&r->id, id);
@@ -378,6 +384,7 @@ ig_status_t ig_range_register(uint32_t kind, const void *start, size_t size, uin
 
 ig_status_t ig_range_release(uint64_t id, uint32_t site, ig_range_t *out) {
   IG_ENSURE_INIT();
+  if (IG_PIN_LOG_IS_ID(id)) return _ig_pinlog_release(id, site, out);
   uint32_t slot = _ig_slot_of(id);
   if (slot == IG_SLOT_NONE) return IG_ERR_NOT_FOUND;
   const ig_range_t *r = _ig_record(slot);
@@ -400,6 +407,7 @@ ig_status_t ig_range_release(uint64_t id, uint32_t site, ig_range_t *out) {
 
 ig_status_t ig_range_set_flags(uint64_t id, uint32_t set, uint32_t clear) {
   IG_ENSURE_INIT();
+  if (IG_PIN_LOG_IS_ID(id)) return _ig_pinlog_set_flags(id, set, clear);
   uint32_t slot = _ig_slot_of(id);
   if (slot == IG_SLOT_NONE) return IG_ERR_NOT_FOUND;
   ig_range_t *r = _ig_record(slot);
@@ -412,9 +420,17 @@ ig_status_t ig_range_set_flags(uint64_t id, uint32_t set, uint32_t clear) {
   return IG_OK;
 }
 
+ig_status_t _ig_range_set_tag(uint64_t id, uint64_t user_tag) {
+  uint32_t slot = _ig_slot_of(id);
+  if (slot == IG_SLOT_NONE) return IG_ERR_NOT_FOUND;
+  IG_STORE(&_ig_record(slot)->user_tag, user_tag);
+  return IG_OK;
+}
+
 ig_status_t ig_range_get(uint64_t id, ig_range_t *out) {
   IG_ENSURE_INIT();
   if (out == NULL) return IG_ERR_BAD_ARG;
+  if (IG_PIN_LOG_IS_ID(id)) return _ig_pinlog_get(id, out);
   uint32_t slot = _ig_slot_of(id);
   if (slot == IG_SLOT_NONE) return IG_ERR_NOT_FOUND;
   ig_range_t snap;

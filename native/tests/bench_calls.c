@@ -1,7 +1,7 @@
 /* bench_calls.c - timing program (built, not a ctest case): the per-argument cost of a call-scoped pin, the call
- * region's push+pop against the shared table's register+release it replaces, side by side in one run (the two loops
- * alternate round by round), in thread CPU time so the load of a shared machine does not count; results in
- * benchmarks/results/ (call-pins). */
+ * region's push+pop against the shared table's register+release it replaces, and an explicit pin's pin-log
+ * register+release, side by side in one run (the loops alternate round by round), in thread CPU time so the load of a
+ * shared machine does not count; results in benchmarks/results/ (call-pins, pin-log). */
 #include "interopguard.h"
 
 #include <stdio.h>
@@ -35,6 +35,16 @@ static double register_release(long n, uint32_t site) {
   return (cpu_ns() - t0) / (double)n;
 }
 
+static double pin_log(long n, uint32_t site) {
+  double t0 = cpu_ns();
+  for (long i = 0; i < n; i++) {
+    uint64_t id = 0;
+    ig_pin_register(arrays[i & 63], 256, 0, site, IG_PIN_TAG_KEEP, &id);
+    ig_range_release(id, site, NULL);
+  }
+  return (cpu_ns() - t0) / (double)n;
+}
+
 static int by_value(const void *a, const void *b) {
   double x = *(const double *)a, y = *(const double *)b;
   return x < y ? -1 : x > y;
@@ -47,14 +57,18 @@ int main(int argc, char **argv) {
   uint32_t site = ig_site_intern("Program.cs", 12, "Program.Main");
   push_pop(n / 4, site); /* warm: region taken, history full */
   register_release(n / 4, site);
-  double pp[64], rr[64];
+  pin_log(n / 4, site);
+  double pp[64], rr[64], pl[64];
   for (int r = 0; r < rounds && r < 64; r++) {
     pp[r] = push_pop(n, site);
     rr[r] = register_release(n, site);
+    pl[r] = pin_log(n, site);
   }
   qsort(pp, (size_t)rounds, sizeof *pp, by_value);
   qsort(rr, (size_t)rounds, sizeof *rr, by_value);
+  qsort(pl, (size_t)rounds, sizeof *pl, by_value);
   printf("call pin push+pop          median %6.1f ns  min %6.1f ns  (thread CPU, %d rounds x %ld)\n", pp[rounds / 2], pp[0], rounds, n);
   printf("table register+release     median %6.1f ns  min %6.1f ns\n", rr[rounds / 2], rr[0]);
+  printf("pin log register+release   median %6.1f ns  min %6.1f ns\n", pl[rounds / 2], pl[0]);
   return 0;
 }

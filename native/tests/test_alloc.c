@@ -2,6 +2,7 @@
  * pointers, canary checks and quarantine eviction; runs under CTest, one test per case (also in the ASan+UBSan and
  * TSan builds). */
 #include "interopguard.h"
+#include "ig_fork_test.h"
 #include "ig_test.h"
 
 #include <errno.h>
@@ -170,6 +171,52 @@ static void test_reused_block_freed_then_live(void) {
   CHECK_EQ(ig_free_at(q, 0, &v), IG_OK);
   CHECK_EQ(ig_check(q, 1, &v), IG_KIND_NATIVE_USE_AFTER_FREE);
   CHECK_EQ(v.range.size, 1000);
+}
+
+/* quarantine_mb=0: a freed block leaves at once, into the reuse cache (not to libc), so it stays FREED in the index until
+ * its class's next allocation takes it: a use after free and a second free are still found meanwhile, and the reuse is
+ * the fresh LIVE block of the nearest correct code. The second free is reported, and not with detect_double_free=0. */
+static int fails;
+static int q0_reports;
+static void q0_hook(const ig_violation_t *v, void *ctx) {
+  (void)ctx;
+  if (v->kind == IG_KIND_DOUBLE_FREE) q0_reports++;
+}
+
+static void quarantine_off_child(void) {
+  ig_set_report_hook(q0_hook, NULL);
+  char *p = ig_malloc(1024);
+  ig_range_t old, r;
+  ig_violation_t v;
+  EXPECT(ig_lookup(p, 1, &old) == IG_LOOKUP_INSIDE);
+  ig_free(p);
+  EXPECT(ig_lookup(p, 1, &r) == IG_LOOKUP_INSIDE); /* held by the reuse cache: still the freed block */
+  EXPECT(r.id == old.id && r.state == IG_STATE_FREED);
+  EXPECT(ig_check(p + 8, 8, &v) == IG_KIND_NATIVE_USE_AFTER_FREE);
+  ig_free(p); /* reported through the hook (or not, with detect_double_free=0) */
+  EXPECT(ig_lookup(p, 1, &r) == IG_LOOKUP_INSIDE && r.state == IG_STATE_FREED);
+
+  char *q = ig_malloc(1000); /* the same class: the held block */
+  EXPECT(q == p);
+  EXPECT(ig_lookup(q, 1, &r) == IG_LOOKUP_INSIDE && r.state == IG_STATE_LIVE && r.size == 1000);
+  EXPECT(ig_check(q, 1000, &v) == IG_KIND_NONE);
+  memset(q, 1, 1000);
+  EXPECT(ig_verify(NULL, 0) == 0);
+  EXPECT(ig_free_at(q, 0, &v) == IG_OK);
+  printf("double-free reports: %d\n", q0_reports);
+  fflush(stdout); /* CHILD_END is _exit */
+  CHILD_END();
+}
+
+static void test_quarantine_off_keeps_freed_blocks_in_reuse(void) {
+  int status = ig_fork_run("quarantine_mb=0", 0, quarantine_off_child);
+  if (!exited_ok(status)) fprintf(stderr, "%s", captured);
+  CHECK(exited_ok(status));
+  CHECK(strstr(captured, "double-free reports: 1\n") != NULL);
+  status = ig_fork_run("quarantine_mb=0:detect_double_free=0", 0, quarantine_off_child);
+  if (!exited_ok(status)) fprintf(stderr, "%s", captured);
+  CHECK(exited_ok(status));
+  CHECK(strstr(captured, "double-free reports: 0\n") != NULL);
 }
 
 /* A write after free is reported when the block leaves the quarantine, also when the reuse cache then keeps it; the
@@ -604,6 +651,8 @@ static void test_partial_fill_is_published(void) {
 
 int main(int argc, char **argv) {
   TEST_MAIN_BEGIN(argc, argv);
+  /* before this process's ig_init: its forked children initialise with their own options */
+  RUN(test_quarantine_off_keeps_freed_blocks_in_reuse);
   ig_init("quarantine_mb=1", 0);
   ig_set_report_hook(hook, NULL);
   RUN(test_malloc_basic);

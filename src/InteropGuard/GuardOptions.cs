@@ -82,8 +82,9 @@ public sealed class GuardOptions
     /// shadow table).</summary>
     public long MaxFreeFillSize => _numbers[OptionTable.MaxFreeFillSize];
 
-    /// <summary><c>release_history</c> (default 65536): released pins, views and callbacks remembered so a later
-    /// use is reported; 0 = none remembered. Each costs a table record and (for pins) a weak GC handle.</summary>
+    /// <summary><c>release_history</c> (default 65536): released views, callbacks and table pins remembered so a later
+    /// use is reported; 0 = none remembered. Each costs a table record (and, for a pin, a weak GC handle). Explicit pins
+    /// sit in their thread's pin log instead, which remembers its last 256 whatever this says.</summary>
     public int ReleaseHistory => (int)_numbers[OptionTable.ReleaseHistory];
 
     /// <summary><c>max_ranges</c> (default 16777216): capacity of the shadow table; past it new ranges are not tracked.</summary>

@@ -5,6 +5,7 @@ using System.Collections.Generic;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using InteropGuard.Checks;
+using InteropGuard.Handles;
 using InteropGuard.Native;
 using InteropGuard.Pooling;
 using InteropGuard.Reporting;
@@ -377,8 +378,8 @@ public sealed class GuardedArrayPool<T> : ArrayPool<T>, IGuardedPool
         ulong id;
         fixed (T* p = array)
         {
-            id = RangeRegistration.Register(RangeKind.ManagedPin, p, (nuint)record.ByteLength, IgConstants.FlagPooledArray,
-                site?.Id ?? 0, 0, "pooled arrays", withoutTransition: true);
+            id = PinLogHandles.Register(null, p, (nuint)record.ByteLength, IgConstants.FlagPooledArray, site?.Id ?? 0, 0,
+                "pooled arrays", out _);
             if (id == 0)
             {
                 return 0; // table full: untracked

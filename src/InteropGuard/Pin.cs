@@ -13,7 +13,8 @@ using InteropGuard.Shadow;
 namespace InteropGuard;
 
 /// <summary>A pin of managed memory (from <see cref="Guard.Pin{T}(T[], string, string, int)"/> and its overloads).
-/// Disposing releases the pin; a released pin keeps a weak handle to its object so a later use can be confirmed.
+/// Disposing releases the pin; a released pin is remembered in its thread's pin log with a weak handle to its object
+/// (reused per log slot), so a later use can be confirmed.
 /// Not finalizable: a pin that is never disposed stays pinned (a leak the validator reports as <c>leaked-pin</c>).</summary>
 public sealed unsafe class Pin : IDisposable
 {
@@ -143,21 +144,10 @@ public sealed unsafe class Pin : IDisposable
         }
 
         uint site = SiteRegistry.Intern(member, file, line);
-        if (target is not null)
-        {
-            _weak = GCHandle.Alloc(target, GCHandleType.Weak);
-        }
-
-        ulong tag = _weak.IsAllocated ? (ulong)GCHandle.ToIntPtr(_weak) : 0;
         uint flags = target is string ? IgConstants.FlagManagedString : 0; // reports of a string suggest a NativeBuffer copy
-        ulong id = RangeRegistration.Register(RangeKind.ManagedPin, (void*)Pointer, (nuint)Length, flags, site, tag, "pins", withoutTransition: true);
+        ulong id = PinLogHandles.Register(target, (void*)Pointer, (nuint)Length, flags, site, _byteOffset, "pins", out _weak);
         if (id == 0)
         {
-            if (_weak.IsAllocated)
-            {
-                _weak.Free();
-            }
-
             return;
         }
 
@@ -189,7 +179,7 @@ public sealed unsafe class Pin : IDisposable
 
         if (_weak.IsAllocated)
         {
-            PinSideTable.Add(Id, _weak, Pointer, _byteOffset); // the side table owns the weak handle now
+            PinSideTable.Add(Id, _weak, Pointer, _byteOffset); // a pin the log could not hold: the side table owns its weak handle now
             _weak = default;
         }
     }

@@ -30,6 +30,8 @@ internal static class ScenarioTable
         ["invalid_free_ok"] = InvalidFreeOk,
         ["use_after_unpin"] = UseAfterUnpin,
         ["use_after_unpin_ok"] = UseAfterUnpinOk,
+        ["use_after_unpin_elsewhere"] = UseAfterUnpinElsewhere,
+        ["use_after_unpin_elsewhere_ok"] = UseAfterUnpinElsewhereOk,
         ["invalid_handle"] = InvalidHandle,
         ["invalid_handle_ok"] = InvalidHandleOk,
         ["invalid_handle_double_free"] = InvalidHandleDoubleFree,
@@ -215,6 +217,39 @@ internal static class ScenarioTable
             TestNative.Sum(pin.Pointer, 16);
         }
         GC.KeepAlive(array);
+    }
+
+    // A pin made on one thread and released on another; its pointer then reaches a call on a third (the first thread's
+    // pin log holds the pin, any thread releases it, every thread's check reads every log).
+    private static void UseAfterUnpinElsewhere()
+    {
+        byte[] array = new byte[100_000]; // large object heap: not moved by a gen0 GC between unpin and check
+        Pin pin = OnThread(() => Guard.Pin(array));
+        OnThread(() => { pin.Release(); return pin; });
+        nint p = pin.Pointer;
+        Guard.Check(p, 16);
+        TestNative.Sum(p, 16);
+        GC.KeepAlive(array);
+    }
+
+    // The same threads, the pointer used while the pin is live, released after the call.
+    private static void UseAfterUnpinElsewhereOk()
+    {
+        byte[] array = new byte[100_000];
+        Pin pin = OnThread(() => Guard.Pin(array));
+        Guard.Check(pin.Pointer, 16);
+        TestNative.Sum(pin.Pointer, 16);
+        OnThread(() => { pin.Release(); return pin; });
+        GC.KeepAlive(array);
+    }
+
+    private static Pin OnThread(Func<Pin> work)
+    {
+        Pin? result = null;
+        var thread = new System.Threading.Thread(() => result = work());
+        thread.Start();
+        thread.Join();
+        return result!;
     }
 
     // A freed CheckedHandle cookie is used.

@@ -2,6 +2,7 @@
 // each kind of tracker says so once. Run with INTEROPGUARD_OPTIONS=max_ranges=16 (the smallest table).
 using System;
 using System.Collections.Generic;
+using System.Linq;
 
 namespace InteropGuard.Scenarios;
 
@@ -38,6 +39,22 @@ internal static class TableFullScenarios
         {
             pool.Return(array);
         }
+
+        // Pins and rented arrays sit in the thread's pin log, not the table: all of the above were tracked. More live pins
+        // than the log's 256 slots go to the table, which holds 16 ranges; the rest are untracked (and still pin).
+        var many = new List<Pin>();
+        for (int i = 0; i < 300; i++)
+        {
+            many.Add(Guard.Pin(new byte[16]));
+        }
+
+        int tracked = many.Count(p => p.Id != 0);
+        foreach (Pin pin in many)
+        {
+            pin.Release();
+        }
+
+        Console.WriteLine($"table_full: {pins.Count(p => p.Id != 0)} of {pins.Count} pins tracked; {tracked} of {many.Count} live pins tracked");
 
         // More native buffers than the table holds: each is allocated (untracked once the table is full) and freed quietly.
         var buffers = new List<NativeBuffer>();

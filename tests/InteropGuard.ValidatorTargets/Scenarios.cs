@@ -30,6 +30,7 @@ internal static unsafe partial class Scenarios
         ["two-holders"] = TwoHolders,
         ["same-site"] = SameSite,
         ["unpin"] = Unpin,
+        ["unpin-elsewhere"] = UnpinElsewhere,
         ["use-after-free"] = UseAfterFree,
         ["leak"] = Leak,
         ["callback"] = Callback,
@@ -271,6 +272,29 @@ internal static unsafe partial class Scenarios
         unsafe
         {
             TargetNative.KeepPointer((void*)(pin.Pointer + 4));
+        }
+
+        if (!bug)
+        {
+            TargetNative.Reset();
+        }
+
+        pin.Release();
+        yield return 0;
+    }
+
+    /// <summary>A pin made on a worker thread that then exits (its pin log goes free) and released by this thread while
+    /// native memory still holds a pointer into it (bug); correct: native code lets go before the release.</summary>
+    private static IEnumerable<ulong> UnpinElsewhere(bool bug)
+    {
+        s_array = new byte[300];
+        Pin? pin = null;
+        var worker = new Thread(() => pin = Guard.Pin(s_array)) { Name = "pins-and-exits" };
+        worker.Start();
+        worker.Join();
+        unsafe
+        {
+            TargetNative.KeepPointer((void*)(pin!.Pointer + 4));
         }
 
         if (!bug)

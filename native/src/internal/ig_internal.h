@@ -195,6 +195,7 @@ typedef struct _ig_thread_s {
   uint64_t reuse_bytes;        /* extent bytes held in reuse[] */
   _ig_reuse_t reuse[IG_REUSE_CLASSES];
   ig_call_region_t *calls;     /* the thread's call region (ig_calls.c), freed at thread exit; NULL while none */
+  ig_pin_log_t *pin_log;       /* the thread's pin log (ig_pinlog.c), freed at thread exit; NULL while none */
 } IG_ALIGNED(IG_CACHE_LINE) _ig_thread_t;
 
 extern IG_TLS _ig_thread_t *_ig_tls;
@@ -307,10 +308,6 @@ bool _ig_index_snapshot(const _ig_entry_t *e, ig_range_t *out);
  * libc; and since the entry is inserted only after the header and canaries are written, they are
  * complete. */
 void *_ig_index_pin_block(uint64_t id, uint64_t lo, uint64_t hi, _ig_entry_t *out);
-/* With the quarantine off: claims a LIVE native block like _ig_index_claim and, under the same bin lock,
- * writes the record's release fields and FREED state and takes the block out of the index; the caller
- * then checks it and returns it to libc (_ig_block_release). */
-bool _ig_index_claim_remove(uint64_t id, uint64_t lo, uint64_t hi, uint32_t site);
 void _ig_index_unpin_bin(void *bin);
 /* Eviction helper: stage 0 prefetches the first bin of an extent, stage 1 (a few victims later) its entry
  * array near lo. Hints only: reads without the seqlock, never trusted. */
@@ -321,7 +318,6 @@ void _ig_index_prefetch(uint64_t lo, uint64_t hi, int stage);
  * ------------------------------------------------------------------------------------------------ */
 void _ig_quarantine_init(void);
 void _ig_quarantine_push(const _ig_qitem_t *item);
-bool _ig_quarantine_off(void); /* quarantine_mb=0: freed blocks go back to libc at once */
 void _ig_history_push(const _ig_qitem_t *item);
 void _ig_thread_flush(_ig_thread_t *t); /* at thread exit */
 uint64_t _ig_quarantine_blocks(void);
@@ -396,6 +392,37 @@ const ig_call_pin_t *_ig_call_find_ended(uint64_t a);
 void _ig_call_to_range(const ig_call_pin_t *p, uint32_t state, ig_range_t *out);
 /* At thread exit: the pins still on the stack end, and the region is published free. */
 void _ig_calls_thread_exit(_ig_thread_t *t);
+
+/* ---------------------------------------------------------------------------------------------------
+ * Per-thread region lists (ig_regions.c): call regions and pin logs share the shape of their list. A region starts with
+ * `uint64_t next; uint32_t tid;` (tid 0 = free), lists are push-only from a header word, and regions are never unmapped.
+ * ------------------------------------------------------------------------------------------------ */
+typedef struct _ig_region_link {
+  uint64_t next;
+  uint32_t tid;
+} _ig_region_link_t;
+/* A free region of the list at *head, claimed for tid (a CAS on its tid); NULL when every region is owned. */
+void *_ig_region_claim_free(uint64_t *head, uint32_t tid);
+/* Maps `count` zeroed regions of `size` bytes, lets init(region, i) prepare each, gives the first to tid and links all
+ * of them in front of the list at *head (one CAS). NULL when the memory cannot be mapped. */
+void *_ig_region_map_batch(uint64_t *head, size_t size, int count, uint32_t tid, void (*init)(void *region, int i));
+
+/* ---------------------------------------------------------------------------------------------------
+ * Pin logs (ig_pinlog.c).
+ * ------------------------------------------------------------------------------------------------ */
+/* Nonzero once any thread has a pin log: ig_check and ig_lookup consult the logs only then. */
+extern uint32_t _ig_pinlog_any;
+/* The pin logs' view of a for ig_check and ig_lookup: 2 with *out a copy of the newest live (or RELEASING, reported as
+ * LIVE) pin whose bytes contain a, else 1 with the newest released one; 0 when no log holds a. *held: some live pin's
+ * bytes hold all of [a, a + len) (overlapping live pins allow an access that fits any of them). */
+int _ig_pinlog_find(uint64_t a, uint64_t len, ig_range_t *out, bool *held);
+ig_status_t _ig_pinlog_release(uint64_t id, uint32_t site, ig_range_t *out);
+ig_status_t _ig_pinlog_get(uint64_t id, ig_range_t *out);
+ig_status_t _ig_pinlog_set_flags(uint64_t id, uint32_t set, uint32_t clear);
+/* Sets user_tag of a table record that still exists (ig_table.c). */
+ig_status_t _ig_range_set_tag(uint64_t id, uint64_t user_tag);
+/* At thread exit: the log is published free (its live pins stay live). */
+void _ig_pinlog_thread_exit(_ig_thread_t *t);
 
 /* Classifies a lookup result (shared by ig_lookup and ig_check). */
 ig_lookup_result_t _ig_classify(const ig_range_t *r, uint64_t addr, uint64_t len);

@@ -42,7 +42,7 @@ internal sealed class ShadowTableReader
 
     /// <summary>Every non-empty, plausible record below the header's <c>slot_limit</c> in slot order (the first
     /// <paramref name="slotRecords"/> of the list; each one's slot is the low 32 bits of its id), then the call-scoped pins of every thread's call region
-    /// (<see cref="CallRegionReader"/>). Implausible records (torn: the target was stopped mid-write, or garbage) are
+    /// (<see cref="CallRegionReader"/>) and the explicit pins of every thread's pin log (<see cref="PinLogReader"/>), which have no slot. Implausible records (torn: the target was stopped mid-write, or garbage) are
     /// counted in <paramref name="torn"/> and skipped; unreadable chunks and regions are counted in
     /// <paramref name="unreadable"/>. The list is <paramref name="into"/>, cleared first, when one is given: a caller that
     /// reads at every sweep keeps one (tens of thousands of records are megabytes: allocated anew they cost page faults
@@ -57,6 +57,7 @@ internal sealed class ShadowTableReader
         ReadTableRecords(memory, records, slots, out torn, out unreadable);
         slotRecords = records.Count;
         unreadable += CallRegionReader.Read(memory, _header.CallRegions, records);
+        unreadable += PinLogReader.Read(memory, _header.PinLogs, records, ref torn);
         return records;
     }
 

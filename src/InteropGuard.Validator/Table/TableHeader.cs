@@ -8,7 +8,7 @@ namespace InteropGuard.Validator.Table;
 
 /// <summary>The fields of <c>ig_table_header_t</c> the validator uses, after validation.</summary>
 internal readonly record struct TableHeader(
-    ulong RangesPerChunk, ulong ChunkCount, ulong Chunks, ulong Sites, ulong SiteCount, ulong Pid, byte CanaryByte, ulong FillLimit = ulong.MaxValue, ulong NativeHeap = 0, ulong CallRegions = 0, ulong SlotLimit = 0)
+    ulong RangesPerChunk, ulong ChunkCount, ulong Chunks, ulong Sites, ulong SiteCount, ulong Pid, byte CanaryByte, ulong FillLimit = ulong.MaxValue, ulong NativeHeap = 0, ulong CallRegions = 0, ulong SlotLimit = 0, ulong PinLogs = 0)
 {
     /// <summary>Record slots a reader reads: the table's <c>slot_limit</c> (every slot past it is empty), at most the
     /// published chunks' slots (a header read while the target runs may see a newer limit than chunk count).</summary>
@@ -84,10 +84,20 @@ internal readonly record struct TableHeader(
                 $"its call regions are {callRegionSize}-byte regions of {callPinSize}-byte pins at 0x{callRegions:x}, not {CallRegionLayout.CallRegionSize}/{CallRegionLayout.CallPinSize}: a torn or overwritten header"));
         }
 
+        // The pin logs (0 until a thread registered an explicit pin), checked as the call regions are.
+        ulong pinLogs = BinaryPrimitives.ReadUInt64LittleEndian(h[TableLayout.HeaderPinLogs..]);
+        uint pinLogSize = BinaryPrimitives.ReadUInt32LittleEndian(h[TableLayout.HeaderPinLogSize..]);
+        uint pinLogSlots = BinaryPrimitives.ReadUInt32LittleEndian(h[TableLayout.HeaderPinLogSlots..]);
+        if (pinLogSize != PinLogLayout.PinLogSize || pinLogSlots != PinLogLayout.PinLogSlots || pinLogs >= TableLayout.UserSpaceEnd)
+        {
+            throw Invalid(address, string.Create(CultureInfo.InvariantCulture,
+                $"its pin logs are {pinLogSize}-byte logs of {pinLogSlots} slots at 0x{pinLogs:x}, not {PinLogLayout.PinLogSize}/{PinLogLayout.PinLogSlots}: a torn or overwritten header"));
+        }
+
         // The native-heap registry (0 while tracking is off); its own header is checked by NativeHeapReader.
         ulong nativeHeap = BinaryPrimitives.ReadUInt64LittleEndian(h[TableLayout.HeaderNativeHeap..]);
         ulong slotLimit = BinaryPrimitives.ReadUInt64LittleEndian(h[TableLayout.HeaderSlotLimit..]);
-        return new TableHeader(perChunk, chunkCount, chunks, sites, siteCount, pid, canary, fillLimit, nativeHeap < TableLayout.UserSpaceEnd ? nativeHeap : 0, callRegions, slotLimit);
+        return new TableHeader(perChunk, chunkCount, chunks, sites, siteCount, pid, canary, fillLimit, nativeHeap < TableLayout.UserSpaceEnd ? nativeHeap : 0, callRegions, slotLimit, pinLogs);
     }
 
     private static ValidatorException Invalid(ulong address, string why) =>

@@ -1,10 +1,10 @@
-// TableLayout.cs: offsets and sizes of the shadow table's version-3 binary layout, named after the fields of native/include/interopguard.h (checked equal by TableConstantsAgreeTests).
+// TableLayout.cs: offsets and sizes of the shadow table's version-4 binary layout, named after the fields of native/include/interopguard.h (checked equal by TableConstantsAgreeTests).
 namespace InteropGuard.Validator.Table;
 
-/// <summary>The version-3 layout the validator reads from outside the process; any other version is refused.</summary>
+/// <summary>The version-4 layout the validator reads from outside the process; any other version is refused.</summary>
 internal static class TableLayout
 {
-    public const uint Version = 3;
+    public const uint Version = 4;
     public const int HeaderSize = 256;
     public const int RangeSize = 96;
     public const int SiteSize = 256;
@@ -30,6 +30,9 @@ internal static class TableLayout
     public const int HeaderCallRegionSize = 152;
     public const int HeaderCallPinSize = 156;
     public const int HeaderSlotLimit = 160;
+    public const int HeaderPinLogs = 168;
+    public const int HeaderPinLogSize = 176;
+    public const int HeaderPinLogSlots = 180;
 
     /// <summary>IG_TABLE_F_PARTIAL_FILL: new blocks are filled only in their first fill_size bytes.</summary>
     public const ulong TableFlagPartialFill = 0x1;

@@ -28,7 +28,7 @@ internal static class UseAfterUnpinCheck
 
         if (native.HasRange != 0 && native.Range.UserTag != 0)
         {
-            if (!PinSideTable.IsStillInPlace(native.Range.Id, out object? target))
+            if (!PinSideTable.IsStillInPlace(native.Range.Id, (nint)native.Range.Start, out object? target))
             {
                 return null; // moved, collected or forgotten: the address may belong to another object now
             }

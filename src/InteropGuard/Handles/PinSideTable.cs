@@ -7,7 +7,8 @@ using System.Threading;
 
 namespace InteropGuard.Handles;
 
-/// <summary>What a pin recorded: a weak handle to the object and where its bytes started. A ring of the last
+/// <summary>What a pin the shared table holds recorded (one its thread's pin log could not hold; the others:
+/// <see cref="PinLogHandles"/>): a weak handle to the object and where its bytes started. A ring of the last
 /// <c>release_history</c> released pins (the oldest entry and its weak handle are freed when a new one takes its
 /// place). Adding is the hot path (every pin release): one uncontended lock and three stores. Looking an id up is the
 /// report path (a pointer into a released pin reached a call): a vectorized scan of the ring's ids.</summary>
@@ -55,9 +56,15 @@ internal static class PinSideTable
 
     /// <summary>True when the object of released pin <paramref name="id"/> is still alive at the address the pin
     /// recorded (the GC neither moved nor collected it), with the object in <paramref name="target"/>; false when moved,
-    /// collected, or not remembered.</summary>
-    public static bool IsStillInPlace(ulong id, [NotNullWhen(true)] out object? target)
+    /// collected, or not remembered. A pin of a pin log is confirmed by its slot's handle (<see cref="PinLogHandles"/>)
+    /// against <paramref name="recordedStart"/>, the range's start.</summary>
+    public static bool IsStillInPlace(ulong id, nint recordedStart, [NotNullWhen(true)] out object? target)
     {
+        if (PinLogHandles.IsLogId(id))
+        {
+            return PinLogHandles.IsStillInPlace(id, recordedStart, out target);
+        }
+
         target = null;
         Entry e;
         lock (s_lock)

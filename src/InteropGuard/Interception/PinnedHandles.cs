@@ -73,7 +73,8 @@ public static unsafe class PinnedHandles
                 held = null;
             }
 
-            object? pinned = pair.Value.Weak.Target; // null: collected, so no pinned handle held it any more
+            // null: collected, so no pinned handle held it any more
+            object? pinned = pair.Value.Weak.IsAllocated ? pair.Value.Weak.Target : PinLogHandles.TargetOf(pair.Value.Id);
             if ((pinned is null || !ReferenceEquals(held, pinned)) && TryUntrack(pair.Key, out Tracked gone))
             {
                 Release(gone, null);
@@ -91,12 +92,10 @@ public static unsafe class PinnedHandles
             Array => 0,
             _ => IntPtr.Size, // a pinned blittable object: its first word at least
         };
-        GCHandle weak = GCHandle.Alloc(value, GCHandleType.Weak);
         uint flags = value is string ? IgConstants.FlagManagedString : 0;
-        ulong id = RangeRegistration.Register(RangeKind.ManagedPin, (void*)pointer, (nuint)length, flags, site.SiteId, (ulong)GCHandle.ToIntPtr(weak), "pinned GCHandles", withoutTransition: true);
+        ulong id = PinLogHandles.Register(value, (void*)pointer, (nuint)length, flags, site.SiteId, 0, "pinned GCHandles", out GCHandle weak);
         if (id == 0)
         {
-            weak.Free();
             return;
         }
 
@@ -117,7 +116,10 @@ public static unsafe class PinnedHandles
     private static void Release(Tracked tracked, SourceSite? site)
     {
         RangeRegistration.Release(tracked.Id, site);
-        PinSideTable.Add(tracked.Id, tracked.Weak, tracked.Pointer, 0); // the side table owns the weak handle now
+        if (tracked.Weak.IsAllocated)
+        {
+            PinSideTable.Add(tracked.Id, tracked.Weak, tracked.Pointer, 0); // a pin the log could not hold: the side table owns its weak handle now
+        }
     }
 
     private readonly record struct Tracked(ulong Id, GCHandle Weak, nint Pointer);

@@ -48,5 +48,11 @@ internal static class IgConstants
     public const uint LookupInside = 1;
     public const uint LookupOutside = 2;
 
-    public const int TableVersion = 3;
+    public const int TableVersion = 4;
+
+    /// <summary>IG_PIN_LOG_SLOTS: range records in one thread's pin log.</summary>
+    public const int PinLogSlots = 256;
+
+    /// <summary>IG_PIN_LOG_ID_TAG: the two top bits of every pin-log id (a table id never has bit 63).</summary>
+    public const ulong PinLogIdTag = 0xC000000000000000;
 }

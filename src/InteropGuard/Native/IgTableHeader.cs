@@ -31,7 +31,10 @@ internal unsafe struct IgTableHeader
     public uint CallRegionSize;
     public uint CallPinSize;
     public ulong SlotLimit;
-    public fixed ulong Reserved[11];
+    public ulong PinLogs;
+    public uint PinLogSize;
+    public uint PinLogSlots;
+    public fixed ulong Reserved[9];
 
     public const int ExpectedSize = 256;
 }

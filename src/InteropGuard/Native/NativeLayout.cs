@@ -49,6 +49,11 @@ internal static unsafe class NativeLayout
             errors.Add($"ig_table_header_t is {table->HeaderSize} bytes natively, {sizeof(IgTableHeader)} managed");
         }
 
+        if (table->PinLogSlots != (uint)IgConstants.PinLogSlots)
+        {
+            errors.Add($"a pin log has {table->PinLogSlots} slots natively, {IgConstants.PinLogSlots} managed");
+        }
+
         return errors;
     }
 

@@ -31,6 +31,7 @@ internal sealed unsafe class PooledArrayRecord
     {
         ByteLength = byteLength;
         PinnedMemory = pinnedMemory;
+        _state = (int)PooledArrayState.Gone; // not rented until a pool says so (and counts it)
     }
 
     /// <summary>Finalizer: the array was collected while its range is live (rented and never returned, which ArrayPool
@@ -50,10 +51,18 @@ internal sealed unsafe class PooledArrayRecord
     /// <summary>True when the guarded pool allocated the array on the pinned object heap: its address never changes.</summary>
     public bool PinnedMemory { get; }
 
+    /// <summary>Where the array is; entering and leaving Rented is counted (<see cref="PooledArrays.AnyRented"/>).</summary>
     public PooledArrayState State
     {
         get => (PooledArrayState)Volatile.Read(ref _state);
-        set => Volatile.Write(ref _state, (int)value);
+        set
+        {
+            var old = (PooledArrayState)Interlocked.Exchange(ref _state, (int)value);
+            if ((old == PooledArrayState.Rented) != (value == PooledArrayState.Rented))
+            {
+                PooledArrays.CountRented(value == PooledArrayState.Rented ? 1 : -1);
+            }
+        }
     }
 
     /// <summary>The guarded pool that rented or holds it (object: the pools are generic).</summary>
@@ -94,6 +103,11 @@ internal sealed unsafe class PooledArrayRecord
     /// <summary>The site of a pin on the array that is still live; null when none is.</summary>
     public SourceSite? LivePinSite()
     {
+        if (Volatile.Read(ref _pins) is null)
+        {
+            return null; // never pinned while rented: no lock needed to know it
+        }
+
         lock (this)
         {
             if (_pins is null)
@@ -108,6 +122,11 @@ internal sealed unsafe class PooledArrayRecord
 
     public void ClearPins()
     {
+        if (Volatile.Read(ref _pins) is null)
+        {
+            return;
+        }
+
         lock (this)
         {
             _pins = null;

@@ -2,6 +2,7 @@
 using System;
 using System.Collections.Generic;
 using System.Runtime.CompilerServices;
+using System.Threading;
 using InteropGuard.Reporting;
 using InteropGuard.Shadow;
 
@@ -20,9 +21,16 @@ internal static class PooledArrays
     private static readonly ConditionalWeakTable<Array, PooledArrayRecord> s_records = new();
     private static readonly List<WeakReference<IGuardedPool>> s_pools = [];
     private static volatile bool s_inUse;
+    private static int s_rented;
 
     /// <summary>True once a guarded pool rented or took back an array (Guard.Pin looks for pooled arrays only then).</summary>
     public static bool InUse => s_inUse;
+
+    /// <summary>True while some guarded pool's array is rented (one rented and never returned keeps it true).</summary>
+    public static bool AnyRented => Volatile.Read(ref s_rented) > 0;
+
+    /// <summary>Counts arrays entering (+1) and leaving (-1) the rented state.</summary>
+    public static void CountRented(int delta) => Interlocked.Add(ref s_rented, delta);
 
     /// <summary>The record of <paramref name="array"/>; null when no guarded pool has seen it.</summary>
     public static PooledArrayRecord? Find(Array array) => s_records.TryGetValue(array, out PooledArrayRecord? r) ? r : null;
@@ -69,9 +77,9 @@ internal static class PooledArrays
     /// <summary>Guard.Pin of <paramref name="target"/>: if it is a rented pooled array, its return checks the pin.</summary>
     public static void NotePin(object? target, Pin pin, string member, string file, int line)
     {
-        if (!s_inUse || target is not Array array || pin.Id == 0)
+        if (!AnyRented || target is not Array array || pin.Id == 0)
         {
-            return; // no guarded pool in use, not an array, or an untracked pin
+            return; // no pooled array rented now, not an array, or an untracked pin
         }
 
         if (s_records.TryGetValue(array, out PooledArrayRecord? record) && record.State == PooledArrayState.Rented)

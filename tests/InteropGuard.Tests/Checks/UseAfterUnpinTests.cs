@@ -38,6 +38,46 @@ public sealed class UseAfterUnpinTests : GuardedFixture
     }
 
     [Test]
+    public void Detects_PointerIntoPinReleasedOnAnotherThread()
+    {
+        byte[] array = new byte[LargeArray];
+        Pin pin = OnThread(() => Guard.Pin(array));
+        int unpinLine = 0;
+        OnThread(() => { unpinLine = Here.Line(); pin.Release(); return pin; });
+
+        Violation v = Catch(() => Guard.Check(pin.Pointer + 8, 16));
+
+        Assert.That(v.Kind, Is.EqualTo(ViolationKind.UseAfterUnpin));
+        Assert.That(v.RangeStart, Is.EqualTo(pin.Pointer));
+        Assert.That(v.RangeSize, Is.EqualTo((nint)LargeArray));
+        Assert.That(v.ReleaseSite?.Line, Is.EqualTo(unpinLine), "the release site is the other thread's");
+        GC.KeepAlive(array);
+    }
+
+    [Test]
+    public void Allows_PointerIntoLivePinOfAnotherThread_AndItsReleaseThere()
+    {
+        byte[] array = new byte[LargeArray];
+        Pin pin = OnThread(() => Guard.Pin(array));
+
+        Assert.That(pin.Id, Is.Not.EqualTo(0UL));
+        Assert.DoesNotThrow(() => Guard.Check(pin.Pointer, pin.Length), "a live pin of another thread's pin log");
+        OnThread(() => { pin.Release(); return pin; });
+        Assert.That(pin.IsReleased, Is.True);
+        Assert.DoesNotThrow(() => pin.Release(), "a second release stays silent");
+        GC.KeepAlive(array);
+    }
+
+    private static Pin OnThread(Func<Pin> work)
+    {
+        Pin? result = null;
+        var thread = new System.Threading.Thread(() => result = work());
+        thread.Start();
+        thread.Join();
+        return result!;
+    }
+
+    [Test]
     public void Allows_PointerIntoLivePin()
     {
         byte[] array = new byte[LargeArray];

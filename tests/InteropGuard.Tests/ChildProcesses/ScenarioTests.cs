@@ -39,6 +39,7 @@ public sealed class ScenarioTests
         new("native_double_free", "double-free", Scenario.ExitCompleted, SafeUnguarded: false),
         new("invalid_free", "invalid-free", Scenario.ExitViolation, SafeUnguarded: false),
         new("use_after_unpin", "use-after-unpin", Scenario.ExitViolation, SafeUnguarded: true),
+        new("use_after_unpin_elsewhere", "use-after-unpin", Scenario.ExitViolation, SafeUnguarded: true),
         new("invalid_handle", "invalid-handle", Scenario.ExitViolation, SafeUnguarded: false, HandleOff),
         new("invalid_handle_double_free", "invalid-handle", Scenario.ExitViolation, SafeUnguarded: false, HandleOff),
         new("invalid_handle_never_issued", "invalid-handle", Scenario.ExitViolation, SafeUnguarded: false, HandleOff),
@@ -54,7 +55,7 @@ public sealed class ScenarioTests
     [
         new("native_use_after_free_ok"), new("native_buffer_overflow_ok"), new("overflow_written_by_native_ok"),
         new("overflow_found_by_verify_ok"), new("write_after_free_ok", SmallQuarantine), new("double_free_ok"),
-        new("native_double_free_ok"), new("invalid_free_ok"), new("use_after_unpin_ok"), new("invalid_handle_ok"),
+        new("native_double_free_ok"), new("invalid_free_ok"), new("use_after_unpin_ok"), new("use_after_unpin_elsewhere_ok"), new("invalid_handle_ok"),
     ];
 
     public static IEnumerable<BugCase> SafeUnguardedBugs()
@@ -166,6 +167,7 @@ public sealed class ScenarioTests
 
     [TestCase("native_use_after_free", "native-use-after-free")]
     [TestCase("use_after_unpin", "use-after-unpin")]
+    [TestCase("use_after_unpin_elsewhere", "use-after-unpin")]
     [TestCase("double_free", "double-free")]
     public void Detects_InValidatorMode(string name, string kind)
     {

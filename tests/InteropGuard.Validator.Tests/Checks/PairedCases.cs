@@ -22,6 +22,7 @@ public sealed class PairedCases
         yield return Case("redzone", FindingKinds.NativeBufferOverflow);
         yield return Case("redzone-left", FindingKinds.NativeBufferOverflow);
         yield return Case("unpin", FindingKinds.UseAfterUnpin);
+        yield return Case("unpin-elsewhere", FindingKinds.UseAfterUnpin);
         yield return Case("use-after-free", FindingKinds.NativeUseAfterFree);
         yield return Case("leak", FindingKinds.LeakedPin, null, "detect_leaked_pin=1:pin_leak_ms=1");
         yield return Case("callback", FindingKinds.CollectedDelegateCallback);

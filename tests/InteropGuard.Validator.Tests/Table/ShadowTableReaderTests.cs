@@ -1,4 +1,4 @@
-// ShadowTableReaderTests.cs: the validator's table reader reads the record slots below the header's slot_limit and no further, and a re-read parses anew exactly the slots whose bytes changed, over a table built in this process's memory and read as a target's.
+// ShadowTableReaderTests.cs: the validator's table reader reads the record slots below the header's slot_limit and no further, and the slots of every pin log below its used count; a re-read parses anew exactly the slots whose bytes changed; over a table built in this process's memory and read as a target's.
 using System;
 using System.Buffers.Binary;
 using System.Collections.Generic;
@@ -13,13 +13,14 @@ public sealed unsafe class ShadowTableReaderTests
 {
     private const ulong PerChunk = 1024;
 
-    /// <summary>A version-3 header over two chunk slots: the first a chunk of <see cref="PerChunk"/> empty records, the
+    /// <summary>A version-4 header over two chunk slots: the first a chunk of <see cref="PerChunk"/> empty records, the
     /// second an unmapped address (what a reader must never need below slot_limit).</summary>
     internal sealed class FakeTable : IDisposable
     {
         private readonly byte* _header = (byte*)NativeMemory.AllocZeroed(TableLayout.HeaderSize);
         private readonly byte* _chunk = (byte*)NativeMemory.AllocZeroed((nuint)(PerChunk * TableLayout.RangeSize));
         private readonly ulong* _directory = (ulong*)NativeMemory.AllocZeroed(16);
+        private readonly byte* _log = (byte*)NativeMemory.AllocZeroed(PinLogLayout.PinLogSize);
 
         public FakeTable(ulong slotLimit)
         {
@@ -37,6 +38,8 @@ public sealed unsafe class ShadowTableReaderTests
             BinaryPrimitives.WriteUInt64LittleEndian(h[TableLayout.HeaderPid..], (ulong)Environment.ProcessId);
             BinaryPrimitives.WriteUInt32LittleEndian(h[TableLayout.HeaderCallRegionSize..], CallRegionLayout.CallRegionSize);
             BinaryPrimitives.WriteUInt32LittleEndian(h[TableLayout.HeaderCallPinSize..], CallRegionLayout.CallPinSize);
+            BinaryPrimitives.WriteUInt32LittleEndian(h[TableLayout.HeaderPinLogSize..], PinLogLayout.PinLogSize);
+            BinaryPrimitives.WriteUInt32LittleEndian(h[TableLayout.HeaderPinLogSlots..], PinLogLayout.PinLogSlots);
             BinaryPrimitives.WriteUInt64LittleEndian(h[TableLayout.HeaderSlotLimit..], slotLimit);
             _directory[0] = (ulong)_chunk;
             _directory[1] = 0x10; // unmapped
@@ -65,6 +68,24 @@ public sealed unsafe class ShadowTableReaderTests
         /// <summary>Empties slot <paramref name="slot"/>.</summary>
         public void Clear(ulong slot) => new Span<byte>(_chunk + slot * TableLayout.RangeSize, TableLayout.RangeSize).Clear();
 
+        /// <summary>Links the one pin log (index 3) and writes a managed pin into its slot <paramref name="slot"/>, in
+        /// <paramref name="state"/>, with a pin-log id (or <paramref name="id"/> when given); used becomes
+        /// <paramref name="used"/>.</summary>
+        public void LogPin(int slot, ulong start, uint state, uint used, ulong id = 0)
+        {
+            var log = new Span<byte>(_log, PinLogLayout.PinLogSize);
+            BinaryPrimitives.WriteUInt32LittleEndian(log[PinLogLayout.PinLogIndex..], 3);
+            BinaryPrimitives.WriteUInt32LittleEndian(log[PinLogLayout.PinLogUsed..], used);
+            var r = log.Slice(PinLogLayout.PinLogSlotsField + slot * TableLayout.RangeSize, TableLayout.RangeSize);
+            BinaryPrimitives.WriteUInt64LittleEndian(r[TableLayout.RangeId..], id != 0 ? id : PinLogLayout.PinLogIdTag | 5UL << 32 | 3UL << 12 | (uint)slot);
+            BinaryPrimitives.WriteUInt64LittleEndian(r[TableLayout.RangeStart..], start);
+            BinaryPrimitives.WriteUInt64LittleEndian(r[TableLayout.RangeSizeField..], 64);
+            BinaryPrimitives.WriteUInt64LittleEndian(r[TableLayout.RangeReleaseSeq..], state == TableLayout.StateLive ? 0UL : 7UL);
+            BinaryPrimitives.WriteUInt32LittleEndian(r[TableLayout.RangeKind..], TableLayout.KindManagedPin);
+            BinaryPrimitives.WriteUInt32LittleEndian(r[TableLayout.RangeState..], state);
+            BinaryPrimitives.WriteUInt64LittleEndian(new Span<byte>(_header, TableLayout.HeaderSize)[TableLayout.HeaderPinLogs..], (ulong)_log);
+        }
+
         public List<RangeRecord> Read(out int torn, out int unreadable)
         {
             var memory = new TargetMemory(null, Environment.ProcessId);
@@ -85,6 +106,7 @@ public sealed unsafe class ShadowTableReaderTests
             NativeMemory.Free(_header);
             NativeMemory.Free(_chunk);
             NativeMemory.Free(_directory);
+            NativeMemory.Free(_log);
         }
     }
 
@@ -134,6 +156,26 @@ public sealed unsafe class ShadowTableReaderTests
 
         Assert.That(table.Read(out _, out int unreadable), Is.Empty);
         Assert.That(unreadable, Is.Zero);
+    }
+
+    [Test]
+    public void PinLogSlots_BelowUsed_AreRead_AReleasingOneAsLive()
+    {
+        using var table = new FakeTable(slotLimit: 0);
+        table.LogPin(0, 0x10000, TableLayout.StateLive, used: 4);
+        table.LogPin(1, 0x20000, TableLayout.StateReleased, used: 4);
+        table.LogPin(2, 0x30000, 4, used: 4); // IG_STATE_RELEASING: its releaser is still writing; the pin is still held
+        table.LogPin(3, 0x40000, TableLayout.StateLive, used: 4, id: 3UL << 12 | 3 | 1UL << 32); // no pin-log tag: garbage
+        table.LogPin(4, 0x50000, TableLayout.StateLive, used: 4); // past used: never read
+
+        List<RangeRecord> records = table.Read(out int torn, out int unreadable);
+
+        Assert.That(records.ConvertAll(r => (r.Start, r.State, r.ReleaseSeq)), Is.EqualTo(new[]
+        {
+            (0x10000UL, TableLayout.StateLive, 0UL), (0x20000UL, TableLayout.StateReleased, 7UL), (0x30000UL, TableLayout.StateLive, 0UL),
+        }));
+        Assert.That(records.TrueForAll(r => r.Kind == TableLayout.KindManagedPin && (r.Id & PinLogLayout.PinLogIdTag) == PinLogLayout.PinLogIdTag));
+        Assert.That((torn, unreadable), Is.EqualTo((1, 0)));
     }
 
     [Test]

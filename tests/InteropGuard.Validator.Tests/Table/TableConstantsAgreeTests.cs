@@ -18,8 +18,8 @@ namespace InteropGuard.Validator.Tests.Table;
 public sealed class TableConstantsAgreeTests
 {
     private static readonly Regex LayoutRow = new(@"^\s*\*\s+(\d+)\s+(\d+)?\s+(\w+|\(sizeof\))", RegexOptions.Compiled);
-    private static readonly Regex StructStart = new(@"^typedef struct (ig_range|ig_site|ig_table_header|ig_heap_header|ig_heap_slot|ig_call_pin|ig_call_region) \{", RegexOptions.Compiled);
-    private static readonly Regex Define = new(@"^#define (IG_RANGE_F_\w+|IG_INIT_\w+|IG_TABLE_F_\w+|IG_TABLE_VERSION|IG_MAX_ALIGN|IG_HEAP_\w+|IG_CALL_\w+) (0x[0-9A-Fa-f]+|\d+)u", RegexOptions.Compiled);
+    private static readonly Regex StructStart = new(@"^typedef struct (ig_range|ig_site|ig_table_header|ig_heap_header|ig_heap_slot|ig_call_pin|ig_call_region|ig_pin_log) \{", RegexOptions.Compiled);
+    private static readonly Regex Define = new(@"^#define (IG_RANGE_F_\w+|IG_INIT_\w+|IG_TABLE_F_\w+|IG_TABLE_VERSION|IG_MAX_ALIGN|IG_HEAP_\w+|IG_CALL_\w+|IG_PIN_LOG_\w+) (0x[0-9A-Fa-f]+|\d+)u", RegexOptions.Compiled);
     private static readonly Regex EnumValue = new(@"^\s*(IG_RANGE_\w+|IG_STATE_\w+|IG_LOOKUP_\w+) = (\d+)", RegexOptions.Compiled);
 
     /// <summary>Constants with no value of their own in the header, and why.</summary>
@@ -48,7 +48,7 @@ public sealed class TableConstantsAgreeTests
             }
             else if ((m = StructStart.Match(line)).Success)
             {
-                string prefix = m.Groups[1].Value switch { "ig_range" => "Range", "ig_site" => "Site", "ig_heap_header" => "HeapHeader", "ig_heap_slot" => "Slot", "ig_call_pin" => "CallPin", "ig_call_region" => "CallRegion", _ => "Header" };
+                string prefix = m.Groups[1].Value switch { "ig_range" => "Range", "ig_site" => "Site", "ig_heap_header" => "HeapHeader", "ig_heap_slot" => "Slot", "ig_call_pin" => "CallPin", "ig_call_region" => "CallRegion", "ig_pin_log" => "PinLog", _ => "Header" };
                 foreach (var (offset, size, field) in rows)
                 {
                     if (field == "(sizeof)")
@@ -58,7 +58,7 @@ public sealed class TableConstantsAgreeTests
                     }
 
                     string name = prefix + Pascal(field);
-                    values[name is "RangeSize" or "SlotSize" or "CallPinSize" ? name + "Field" : name] = offset;
+                    values[name is "RangeSize" or "SlotSize" or "CallPinSize" or "PinLogSlots" ? name + "Field" : name] = offset;
                     if (size is { } bytes)
                     {
                         values[name + "Length"] = bytes;
@@ -84,6 +84,10 @@ public sealed class TableConstantsAgreeTests
                 else if (c.StartsWith("IG_CALL_", StringComparison.Ordinal))
                 {
                     values["Call" + Pascal(c["IG_CALL_".Length..])] = value;
+                }
+                else if (c.StartsWith("IG_PIN_LOG_", StringComparison.Ordinal))
+                {
+                    values["PinLog" + Pascal(c["IG_PIN_LOG_".Length..])] = value;
                 }
                 else if (c.StartsWith("IG_HEAP_", StringComparison.Ordinal))
                 {
@@ -174,6 +178,16 @@ public sealed class TableConstantsAgreeTests
         Assert.That(header["CallRegionSize"], Is.EqualTo(11584));
         Assert.That(header["HeaderCallRegions"], Is.EqualTo(144));
         Assert.That(Differences(typeof(CallRegionLayout)), Is.Empty);
+    }
+
+    [Test]
+    public void ValidatorPinLogLayout_IsTheHeader()
+    {
+        Dictionary<string, ulong> header = HeaderValues();
+        Assert.That(header["PinLogSize"], Is.EqualTo(24640));
+        Assert.That(header["HeaderPinLogs"], Is.EqualTo(168));
+        Assert.That(header["PinLogSlots"], Is.EqualTo(256));
+        Assert.That(Differences(typeof(PinLogLayout)), Is.Empty);
     }
 
     [Test]
