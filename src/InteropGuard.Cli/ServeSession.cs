@@ -191,6 +191,11 @@ internal sealed class ServeSession
             _log.WriteLine(result.ToLogLine());
         }
 
+        if (result.ToPhasesLogLine() is { } phases)
+        {
+            _log.WriteLine(phases);
+        }
+
         return true;
     }
 

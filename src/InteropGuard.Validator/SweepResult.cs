@@ -71,6 +71,9 @@ public sealed class SweepResult
     /// managed-pointer checks were skipped in this sweep (a warning says so).</summary>
     public bool HeapChecked { get; internal set; } = true;
 
+    /// <summary>The stop's time by phase (<see cref="StopPhases.Off"/> unless the sweeper profiles its stops).</summary>
+    internal StopPhases Phases { get; init; } = StopPhases.Off;
+
     internal List<Finding> FindingList { get; } = new();
 
     internal List<SweepWarning> WarningList { get; } = new();
@@ -111,6 +114,12 @@ public sealed class SweepResult
 
         return Encoding.UTF8.GetString(stream.ToArray());
     }
+
+    /// <summary>The verbosity=2 log line for stderr: the stop's wall/CPU milliseconds by phase (thread stop, flushes, heap,
+    /// table, pins, blocks, words, stack roots, handles, resume); null when the sweeper did not time them (verbosity below 2).</summary>
+    public string? ToPhasesLogLine() => Phases.Enabled
+        ? string.Create(CultureInfo.InvariantCulture, $"InteropGuard validator: sweep {Number} phases (wall/cpu ms): {Phases.Describe()}")
+        : null;
 
     /// <summary>One log line for stderr (verbosity 1).</summary>
     public string ToLogLine() => string.Create(CultureInfo.InvariantCulture,

@@ -31,6 +31,12 @@ public sealed class Sweeper : IDisposable
     private LiveTarget? _live;
     private readonly PinnedHandleSlots _handleSlots = new();
     private readonly TypeNames _typeNames = new();
+    private RangeIndexMemo _liveIndex = new();
+    private RangeIndexMemo _deadIndex = new();
+    private readonly List<RangeRecord> _runningRecords = new();
+    private readonly List<RangeRecord> _stopRecords = new();
+    private readonly List<int> _runningSlots = new();
+    private readonly List<int> _stopSlots = new();
     private bool _disposed;
     private long _sweeps;
 
@@ -72,6 +78,15 @@ public sealed class Sweeper : IDisposable
     /// benchmark's side-by-side baseline).</summary>
     internal bool RememberHandleSlots { get; set; } = true;
 
+    /// <summary>True (default): the stop's live and dead range indexes are kept between stops and brought up to date
+    /// before the stop from the running target's table, so the stop sorts only the ranges that changed since
+    /// (<see cref="RangeIndexMemo"/>); false: every stop builds them from scratch (the benchmark's side-by-side baseline).</summary>
+    internal bool KeepIndexes { get; set; } = true;
+
+    /// <summary>True: each sweep times its stop phase by phase (<see cref="SweepResult.Phases"/>; the verbosity=2 log
+    /// line). Default: <c>verbosity</c> ≥ 2.</summary>
+    internal bool ProfileStops { get; set; }
+
     /// <summary>The pinned handles' slots remembered between stops (for tests).</summary>
     internal PinnedHandleSlots HandleSlots => _handleSlots;
 
@@ -112,7 +127,11 @@ public sealed class Sweeper : IDisposable
             throw;
         }
 
-        return new Sweeper(pid, address, settings, watch.Elapsed.TotalMilliseconds, sentinel, live) { ReservedRange = reserved };
+        return new Sweeper(pid, address, settings, watch.Elapsed.TotalMilliseconds, sentinel, live)
+        {
+            ReservedRange = reserved,
+            ProfileStops = settings.Verbosity >= 2,
+        };
     }
 
     private static ulong OpenStopped(int pid, ulong address, StopSentinel sentinel, out (ulong Lo, ulong Hi) reserved, out LiveTarget live)
@@ -162,17 +181,26 @@ public sealed class Sweeper : IDisposable
     public SweepResult Sweep(SweepReason reason, long id = 0)
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
-        var result = new SweepResult(id, reason) { Number = ++_sweeps };
+        var result = new SweepResult(id, reason) { Number = ++_sweeps, Phases = ProfileStops ? new StopPhases() : StopPhases.Off };
         if (_sentinel.Problem is { } problem)
         {
             Warn(result, "stop-sentinel", problem);
         }
 
         List<LibraryData> libraries = LibraryDataRegions.Find(ProcessId); // before the stop: /proc reads need no pause
-        RunningTable? running = RunningTable.Read(ProcessId, _table); // the table as the running target shows it, for both plans
+        RunningTable? running = RunningTable.Read(ProcessId, _table, _runningRecords, _runningSlots); // the table as the running target shows it, for both plans
         NativeHeapPlan? nativeHeap = NativeHeapPlan.Prepare(ProcessId, running, ReservedRange); // native heap: read while running
         BlockPlan? blocks = PrescanBlocks && reason != SweepReason.Exit ? BlockPlan.Prepare(running, ReservedRange) : null;
         LastBlockPlan = blocks?.Count ?? 0;
+        if (!KeepIndexes)
+        {
+            (_liveIndex, _deadIndex) = (new RangeIndexMemo(), new RangeIndexMemo());
+        }
+        else if (running is not null)
+        {
+            SweepPass.PrepareIndexes(running, _table, _liveIndex, _deadIndex); // the stop then sorts only what changed since
+        }
+
         if (!ReuseStackRoots)
         {
             _stackRoots = new StackRootCache();
@@ -191,7 +219,7 @@ public sealed class Sweeper : IDisposable
             int torn, unreadable;
             try
             {
-                done = StopAndCheck(libraries, nativeHeap, blocks, useHeap, scratch, raw, out pauseMs, out cpuMs, out torn, out unreadable);
+                done = StopAndCheck(libraries, nativeHeap, blocks, useHeap, scratch, raw, result.Phases, out pauseMs, out cpuMs, out torn, out unreadable);
             }
             catch (Exception e) when (e is not ValidatorException and not OutOfMemoryException)
             {
@@ -296,12 +324,12 @@ public sealed class Sweeper : IDisposable
     /// with its reason), or null when a GC was in progress.</summary>
     // Stops the target with the stop sentinel told first: if this process dies while the target is stopped, the
     // sentinel resumes it. A stop that fails to begin is an ended stop.
-    private TargetStop BeginStop()
+    private TargetStop BeginStop(StopPhases phases)
     {
         _sentinel.StopBegins();
         try
         {
-            return TargetStop.Begin(ProcessId, KeepRuntime, ref _live);
+            return TargetStop.Begin(ProcessId, KeepRuntime, ref _live, phases);
         }
         catch
         {
@@ -313,7 +341,7 @@ public sealed class Sweeper : IDisposable
     private AddressVerdict[]? TryClassifyStopped(IReadOnlyList<ulong> addresses, ref double pauseMs)
     {
         long start = Stopwatch.GetTimestamp();
-        TargetStop stop = BeginStop();
+        TargetStop stop = BeginStop(StopPhases.Off);
 
         try
         {
@@ -382,13 +410,14 @@ public sealed class Sweeper : IDisposable
     }
 
     private bool StopAndCheck(List<LibraryData> libraries, NativeHeapPlan? nativeHeap, BlockPlan? blocks, bool useHeap, SweepResult scratch, List<Finding> raw,
-        out double pauseMs, out double cpuMs, out int torn, out int unreadable)
+        StopPhases phases, out double pauseMs, out double cpuMs, out int torn, out int unreadable)
     {
         torn = unreadable = 0;
         pauseMs = cpuMs = 0;
         long start = Stopwatch.GetTimestamp();
         double cpuStart = ThreadCpuTime.NowMs();
-        TargetStop stop = BeginStop();
+        phases.Begin(StopPhase.ThreadStop);
+        TargetStop stop = BeginStop(phases);
 
         try
         {
@@ -397,12 +426,15 @@ public sealed class Sweeper : IDisposable
             if (useHeap)
             {
                 ClrRuntime runtime = stop.Runtime;
+                phases.Enter(StopPhase.HeapOpen);
                 if (!runtime.Heap.CanWalkHeap)
                 {
                     return false;
                 }
 
-                heap = new HeapView(runtime, _stackRoots, RememberHandleSlots ? _handleSlots : null, memory, _typeNames);
+                phases.Enter(StopPhase.Segments);
+                heap = new HeapView(runtime, _stackRoots, RememberHandleSlots ? _handleSlots : null, memory, _typeNames, phases);
+                phases.Enter(StopPhase.Threads);
                 int threads = 0;
                 foreach (ClrThread t in runtime.Threads)
                 {
@@ -412,7 +444,10 @@ public sealed class Sweeper : IDisposable
                 scratch.Threads = threads;
             }
 
-            var pass = new SweepPass(memory, _table, heap, Settings, scratch, raw) { NativeHeap = nativeHeap, Blocks = blocks };
+            var pass = new SweepPass(memory, _table, heap, Settings, scratch, raw)
+            {
+                NativeHeap = nativeHeap, Blocks = blocks, Phases = phases, LiveMemo = _liveIndex, DeadMemo = _deadIndex, RecordList = _stopRecords, SlotList = _stopSlots,
+            };
             pass.Run(libraries);
             torn = pass.Torn;
             unreadable = pass.Unreadable;
@@ -420,7 +455,9 @@ public sealed class Sweeper : IDisposable
         }
         finally
         {
+            phases.Enter(StopPhase.Resume);
             stop.Dispose(); // resumes the target
+            phases.End();
             _sentinel.StopEnded();
             pauseMs = Stopwatch.GetElapsedTime(start).TotalMilliseconds;
             cpuMs = ThreadCpuTime.NowMs() - cpuStart;

@@ -29,7 +29,7 @@ public sealed class ValidatorSettings
     /// an answer.</summary>
     public int TimeoutMs => _options.ValidatorTimeoutMs;
 
-    /// <summary><c>verbosity</c>: 1 logs every sweep on stderr.</summary>
+    /// <summary><c>verbosity</c>: 1 logs every sweep on stderr; 2 also each stop's time by phase (<see cref="SweepResult.ToPhasesLogLine"/>).</summary>
     public int Verbosity => _options.Verbosity;
 
     /// <summary>Parses an options string; null or empty gives the defaults. Never throws, never warns.</summary>

@@ -112,7 +112,8 @@ public sealed class GuardOptions
     /// <summary><c>suppressions</c>: path of a file of <c>kind:pattern</c> lines; null (the default) = none.</summary>
     public string? Suppressions => _texts[OptionTable.Suppressions].Length == 0 ? null : _texts[OptionTable.Suppressions];
 
-    /// <summary><c>verbosity</c> (default 0): 1 prints the mode, options and native library path at start-up.</summary>
+    /// <summary><c>verbosity</c> (default 0): 1 prints the mode, options and native library path at start-up, and the
+    /// validator logs each sweep; 2 adds the validator's command line and each stop's time by phase.</summary>
     public int Verbosity => (int)_numbers[OptionTable.Verbosity];
 
     /// <summary><c>validator_path</c>: mode 2, the validator to start, a <c>.dll</c> (run with <c>dotnet</c>) or an

@@ -22,12 +22,14 @@ internal sealed class HeapView
     /// <summary>The heap of one stop; <paramref name="stackRoots"/> keeps the threads' stack roots between stops (null: a
     /// cache of this stop only, every thread walked); <paramref name="handleSlots"/> the pinned handles' slots (null, or
     /// no <paramref name="memory"/> to read them with: handles are enumerated whenever a question needs them);
-    /// <paramref name="typeNames"/> the type names kept between stops (null: asked of the runtime in this stop).</summary>
-    public HeapView(ClrRuntime runtime, StackRootCache? stackRoots = null, PinnedHandleSlots? handleSlots = null, TargetMemory? memory = null, TypeNames? typeNames = null)
+    /// <paramref name="typeNames"/> the type names kept between stops (null: asked of the runtime in this stop);
+    /// <paramref name="phases"/> is charged the pin sets' time (null: not timed).</summary>
+    public HeapView(ClrRuntime runtime, StackRootCache? stackRoots = null, PinnedHandleSlots? handleSlots = null, TargetMemory? memory = null, TypeNames? typeNames = null,
+        StopPhases? phases = null)
     {
         _heap = runtime.Heap;
         _typeNames = typeNames ?? new TypeNames();
-        _roots = new PinnedRoots(runtime, stackRoots ?? new StackRootCache(), handleSlots, memory);
+        _roots = new PinnedRoots(runtime, stackRoots ?? new StackRootCache(), handleSlots, memory, phases);
         var list = new List<Segment>();
         ulong lo = ulong.MaxValue, hi = 0;
         foreach (ClrSegment seg in _heap.Segments)

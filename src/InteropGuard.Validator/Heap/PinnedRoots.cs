@@ -16,6 +16,7 @@ internal sealed class PinnedRoots
     private readonly StackRootCache _cache;
     private readonly PinnedHandleSlots? _slots;
     private readonly TargetMemory? _memory;
+    private readonly StopPhases _phases;
     private HashSet<ulong>? _handles;
     private HashSet<ulong>? _stack;
     private readonly List<UnwalkedStack> _unwalked = [];
@@ -23,9 +24,11 @@ internal sealed class PinnedRoots
 
     /// <summary>The pin sets of one stop of <paramref name="runtime"/>; <paramref name="cache"/> carries each thread's stack
     /// roots over from the previous stop (a fresh cache walks every thread); <paramref name="slots"/> (with
-    /// <paramref name="memory"/> to read them) the pinned handles' slots (null: every question enumerates the handles).</summary>
-    public PinnedRoots(ClrRuntime runtime, StackRootCache cache, PinnedHandleSlots? slots = null, TargetMemory? memory = null)
+    /// <paramref name="memory"/> to read them) the pinned handles' slots (null: every question enumerates the handles);
+    /// <paramref name="phases"/> is charged the time each set takes to build (null: not timed).</summary>
+    public PinnedRoots(ClrRuntime runtime, StackRootCache cache, PinnedHandleSlots? slots = null, TargetMemory? memory = null, StopPhases? phases = null)
     {
+        _phases = phases ?? StopPhases.Off;
         _runtime = runtime;
         _cache = cache;
         _slots = memory is null ? null : slots;
@@ -39,12 +42,20 @@ internal sealed class PinnedRoots
     /// handle that pinned it at an earlier stop, else answered by an enumeration of this stop.</summary>
     public bool IsPinnedByHandle(ulong obj)
     {
-        if (_handles is null && _slots is not null && _slots.Confirms(_memory!, obj))
+        StopPhase outer = _phases.Enter(StopPhase.Handles);
+        try
         {
-            return true;
-        }
+            if (_handles is null && _slots is not null && _slots.Confirms(_memory!, obj))
+            {
+                return true;
+            }
 
-        return (_handles ??= BuildHandles()).Contains(obj);
+            return (_handles ??= BuildHandles()).Contains(obj);
+        }
+        finally
+        {
+            _phases.Enter(outer);
+        }
     }
 
     /// <summary>True when a pinned stack root (a <c>fixed</c> local, a marshalling pin of a call in progress) holds <paramref name="obj"/>.</summary>
@@ -150,8 +161,10 @@ internal sealed class PinnedRoots
 
     private HashSet<ulong> BuildStack()
     {
+        StopPhase outer = _phases.Enter(StopPhase.StackRoots);
         var set = new HashSet<ulong>();
         _cache.AddPinnedRoots(_runtime, set, _unwalked);
+        _phases.Enter(outer);
         return set;
     }
 }

@@ -13,6 +13,7 @@ internal sealed class RangeIndex
     private readonly ulong[] _maxHi;
     private readonly ulong[] _priority;
     private readonly int[] _value;
+    private readonly int _count;
 
     public RangeIndex(List<(ulong Lo, ulong Hi, ulong Priority, int Value)> items)
     {
@@ -23,22 +24,45 @@ internal sealed class RangeIndex
         _maxHi = new ulong[n];
         _priority = new ulong[n];
         _value = new int[n];
-        ulong running = 0;
+        _count = n;
         for (int i = 0; i < n; i++)
         {
             _lo[i] = items[i].Lo;
             _hi[i] = items[i].Hi;
             _priority[i] = items[i].Priority;
             _value[i] = items[i].Value;
-            running = Math.Max(running, items[i].Hi);
+        }
+
+        (Lo, Hi) = Finish();
+    }
+
+    /// <summary>An index over the first <paramref name="count"/> intervals of arrays already sorted by start, which it
+    /// uses in place (<see cref="RangeIndexMemo"/> owns them; <paramref name="maxHi"/> is filled here).</summary>
+    public RangeIndex(ulong[] lo, ulong[] hi, ulong[] priority, int[] value, ulong[] maxHi, int count)
+    {
+        _lo = lo;
+        _hi = hi;
+        _priority = priority;
+        _value = value;
+        _maxHi = maxHi;
+        _count = count;
+        (Lo, Hi) = Finish();
+    }
+
+    // The running maximum of ends (the backward walk stops where no earlier interval reaches the address), and the bounds.
+    private (ulong Lo, ulong Hi) Finish()
+    {
+        ulong running = 0;
+        for (int i = 0; i < _count; i++)
+        {
+            running = Math.Max(running, _hi[i]);
             _maxHi[i] = running;
         }
 
-        Lo = n > 0 ? _lo[0] : 0;
-        Hi = n > 0 ? running : 0; // empty: Hi - Lo = 0, so MayContain is false for every address
+        return _count > 0 ? (_lo[0], running) : (0, 0); // empty: Hi - Lo = 0, so MayContain is false for every address
     }
 
-    public int Count => _lo.Length;
+    public int Count => _count;
 
     /// <summary>Lowest start.</summary>
     public ulong Lo { get; }
@@ -58,7 +82,7 @@ internal sealed class RangeIndex
         }
 
         // last interval starting at or before the address
-        int lo = 0, hi = _lo.Length - 1, last = -1;
+        int lo = 0, hi = _count - 1, last = -1;
         while (lo <= hi)
         {
             int mid = (lo + hi) >>> 1;

@@ -173,7 +173,7 @@ internal sealed class SweepClassifier
         }
         else if (r.Kind == TableLayout.KindCallback && r.IsLive)
         {
-            // Retained, its delegate collected, its range not yet released by the finalizer (SweepPass.IsCollectedRetainedCallback).
+            // Retained, its delegate collected, its range not yet released by the finalizer (SweepPass.Place).
             return OfRange(OfWord(new CollectedRetainedCallbackFinding(), w, at, holder), r, w);
         }
         else if (r.Kind == TableLayout.KindCallback)

@@ -27,6 +27,8 @@ internal sealed partial class SweepPass
     private readonly List<Finding> _findings;
     private readonly byte[] _buffer = new byte[TargetMemory.ChunkBytes];
     private List<RangeRecord> _records = new();
+    private int _slotRecords;
+    private List<int> _slots = new();
     private RangeIndex _live = new(new());
     private RangeIndex _dead = new(new());
     private byte _canary;
@@ -46,27 +48,46 @@ internal sealed partial class SweepPass
         _findings = findings;
     }
 
+    /// <summary>The list the stop's records are read into (kept by the <see cref="Sweeper"/>; null: a new one).</summary>
+    public List<RangeRecord>? RecordList { get; init; }
+
+    /// <summary>The list the stop's records' slots are read into (kept by the <see cref="Sweeper"/>; null: a new one).</summary>
+    public List<int>? SlotList { get; init; }
+
+    /// <summary>The live ranges' index as the last build left it (<see cref="Sweeper"/> keeps it between stops; a new
+    /// one builds from scratch).</summary>
+    public RangeIndexMemo LiveMemo { get; init; } = new();
+
+    /// <summary>The dead ranges' index as the last build left it.</summary>
+    public RangeIndexMemo DeadMemo { get; init; } = new();
+
+    /// <summary>Charged each part of the pass (<see cref="StopPhases.Off"/>: not timed).</summary>
+    public StopPhases Phases { get; init; } = StopPhases.Off;
+
     public int Torn { get; private set; }
 
     public int Unreadable { get; private set; }
 
     public void Run(IReadOnlyList<LibraryData> libraries)
     {
+        Phases.Enter(StopPhase.Table);
         TableHeader header = _table.ReadHeader(_memory);
         _canary = header.CanaryByte;
         _fillLimit = header.FillLimit;
         _nowNs = MonotonicClock.NowNs();
-        _records = _table.ReadRecords(_memory, out int torn, out int unreadable);
+        _records = _table.ReadRecords(_memory, out int torn, out int unreadable, out _slotRecords, RecordList, _slots = SlotList ?? new List<int>());
         Torn = torn;
         Unreadable = unreadable;
+        Phases.Enter(StopPhase.Indexes);
         BuildIndexes();
         _classify = new SweepClassifier(_memory, _table, _heap, _result, _records, _live, _dead, _nowNs);
+        Phases.Enter(StopPhase.RetainedPins);
         CheckRetainedRanges();
+        Phases.Enter(StopPhase.Blocks);
 
         var planned = new List<(RangeRecord, PlannedBlock)>();
-        for (int i = 0; i < _records.Count; i++)
+        foreach (ref readonly RangeRecord r in System.Runtime.InteropServices.CollectionsMarshal.AsSpan(_records)) // by reference: tens of thousands of dead records
         {
-            RangeRecord r = _records[i];
             if (!r.IsLive)
             {
                 continue;
@@ -90,13 +111,16 @@ internal sealed partial class SweepPass
         }
 
         ConfirmPlannedBlocks(planned);
+        Phases.Enter(StopPhase.LibraryData);
         foreach (LibraryData data in libraries)
         {
             ScanRange(data.Start, data.End, new ScanHolder(HolderKind.LibraryData, data.Start, data.End - data.Start, null, data.Path));
         }
 
+        Phases.Enter(StopPhase.NativeHeap);
         ScanNativeHeap();
 
+        Phases.Enter(StopPhase.LeakedPins);
         FindLeakedPins();
     }
 
@@ -107,53 +131,82 @@ internal sealed partial class SweepPass
 
     private void BuildIndexes()
     {
-        var live = new List<(ulong, ulong, ulong, int)>();
-        var dead = new List<(ulong, ulong, ulong, int)>();
-        for (int i = 0; i < _records.Count; i++)
+        var places = new byte[_records.Count];
+        ReadOnlySpan<RangeRecord> records = System.Runtime.InteropServices.CollectionsMarshal.AsSpan(_records);
+        for (int i = 0; i < records.Length; i++)
         {
-            RangeRecord r = _records[i];
-            ulong lo = r.Start - r.RedzoneLeft;
-            ulong hi = r.End + r.RedzoneRight;
-            if (hi == lo)
-            {
-                hi = lo + 1; // zero-size ranges are tracked as one byte
-            }
-
-            if (r.IsLive && IsCollectedRetainedCallback(r))
-            {
-                dead.Add((lo, hi, r.AllocSeq, i));
-            }
-            else if (r.IsLive)
-            {
-                _result.Pins += r.Kind == TableLayout.KindManagedPin ? 1 : 0;
-                live.Add((lo, hi, r.AllocSeq, i));
-            }
-            else if ((r.State == TableLayout.StateFreed && r.Kind == TableLayout.KindNativeBlock) ||
-                     (r.State == TableLayout.StateReleased && r.Kind is TableLayout.KindManagedPin or TableLayout.KindMappedView or TableLayout.KindCallback))
-            {
-                dead.Add((lo, hi, r.AllocSeq, i));
-            }
+            ref readonly RangeRecord r = ref records[i];
+            places[i] = Place(r, i < _slotRecords, _memory);
+            _result.Pins += r.IsLive && r.Kind == TableLayout.KindManagedPin && (places[i] & ~RangeIndexMemo.Volatile) == RangeIndexMemo.Live ? 1 : 0;
         }
 
-        _live = new RangeIndex(live);
-        _dead = new RangeIndex(dead);
+        _live = LiveMemo.Build(_records, _slots, places, RangeIndexMemo.Live, _table);
+        _dead = DeadMemo.Build(_records, _slots, places, RangeIndexMemo.Dead, _table);
+    }
+
+    /// <summary>Brings <paramref name="live"/> and <paramref name="dead"/> up to the records the running target shows
+    /// (<see cref="RunningTable"/>), so the stop's build sorts only what changed between that read and the stop. The
+    /// places that need the stopped target's memory are left to the stop.</summary>
+    public static void PrepareIndexes(RunningTable running, ShadowTableReader table, RangeIndexMemo live, RangeIndexMemo dead)
+    {
+        ReadOnlySpan<RangeRecord> records = System.Runtime.InteropServices.CollectionsMarshal.AsSpan(running.Records);
+        int slotRecords = running.Slots.Count;
+        var places = new byte[records.Length];
+        for (int i = 0; i < records.Length; i++)
+        {
+            places[i] = Place(records[i], i < slotRecords, memory: null);
+        }
+
+        live.Build(running.Records, running.Slots, places, RangeIndexMemo.Live, table);
+        dead.Build(running.Records, running.Slots, places, RangeIndexMemo.Dead, table);
+    }
+
+    /// <summary>Which index a record goes in (<see cref="RangeIndexMemo"/>'s places): live ranges (any kind), and dead ones
+    /// (freed blocks, released pins, unmapped views, released callbacks, and retained callbacks whose delegate was
+    /// collected but whose range its finalizer has not released yet; that one depends on the target's memory, so it is
+    /// <see cref="RangeIndexMemo.Volatile"/>, and without <paramref name="memory"/> it goes in neither). A call region's
+    /// pin (no table slot) is volatile too.</summary>
+    private static byte Place(in RangeRecord r, bool slotRecord, TargetMemory? memory)
+    {
+        byte place;
+        if (r.IsLive && IsRetainedCallback(r))
+        {
+            place = memory is null ? RangeIndexMemo.None
+                : (byte)((IsCollected(r, memory) ? RangeIndexMemo.Dead : RangeIndexMemo.Live) | RangeIndexMemo.Volatile);
+        }
+        else if (r.IsLive)
+        {
+            place = RangeIndexMemo.Live;
+        }
+        else if ((r.State == TableLayout.StateFreed && r.Kind == TableLayout.KindNativeBlock) ||
+                 (r.State == TableLayout.StateReleased && r.Kind is TableLayout.KindManagedPin or TableLayout.KindMappedView or TableLayout.KindCallback))
+        {
+            place = RangeIndexMemo.Dead;
+        }
+        else
+        {
+            place = RangeIndexMemo.None;
+        }
+
+        return slotRecord || place == RangeIndexMemo.None ? place : (byte)(place | RangeIndexMemo.Volatile);
     }
 
     /// <summary>A retained callback whose weak handle (user_tag) reads 0: its delegate was collected, and the finalizer that
     /// releases its range has not run yet. Like a released callback it is reported only where native memory still holds
     /// its entry: a program may have unregistered it (registered null or another delegate at the same place) before
     /// dropping it, and the weak handle cannot tell that from a library that still holds it.</summary>
-    private bool IsCollectedRetainedCallback(in RangeRecord r) =>
-        r.Kind == TableLayout.KindCallback && r.IsRetained && (r.Flags & TableLayout.FlagCallScoped) == 0 && r.UserTag != 0 &&
-        _memory.TryReadUInt64(r.UserTag, out ulong target) && target == 0;
+    private static bool IsRetainedCallback(in RangeRecord r) =>
+        r.Kind == TableLayout.KindCallback && r.IsRetained && (r.Flags & TableLayout.FlagCallScoped) == 0 && r.UserTag != 0;
+
+    private static bool IsCollected(in RangeRecord r, TargetMemory memory) => memory.TryReadUInt64(r.UserTag, out ulong target) && target == 0;
 
     // ---------------------------------------------------------------------------------------------------------------
     // 1. Retained pins: the object must be alive, in place and pinned. (A retained callback is judged by the words that
-    // hold its entry: IsCollectedRetainedCallback.)
+    // hold its entry: Place.)
 
     private void CheckRetainedRanges()
     {
-        foreach (RangeRecord r in _records)
+        foreach (ref readonly RangeRecord r in System.Runtime.InteropServices.CollectionsMarshal.AsSpan(_records))
         {
             if (!r.IsLive || !r.IsRetained || r.UserTag == 0)
             {
@@ -365,7 +418,7 @@ internal sealed partial class SweepPass
         }
 
         ulong limitNs = (ulong)Math.Min(_settings.PinLeakMs, long.MaxValue / 1_000_000) * 1_000_000UL;
-        foreach (RangeRecord r in _records)
+        foreach (ref readonly RangeRecord r in System.Runtime.InteropServices.CollectionsMarshal.AsSpan(_records))
         {
             if (!r.IsLive || (r.Kind != TableLayout.KindManagedPin && r.Kind != TableLayout.KindCallback))
             {

@@ -59,10 +59,13 @@ internal sealed class LiveTarget : IDisposable
     public DataTarget Target => _target;
 
     /// <summary>Brings the reader and the runtime up to the target's present state; call once per stop, after the threads
-    /// stopped, before any other use. Objects obtained from the runtime before it must not be used after it.</summary>
-    public ClrRuntime Refresh()
+    /// stopped, before any other use. Objects obtained from the runtime before it must not be used after it.
+    /// <paramref name="phases"/> (null: none) is charged each flush.</summary>
+    public ClrRuntime Refresh(StopPhases? phases = null)
     {
+        phases?.Enter(StopPhase.ReaderFlush);
         _target.DataReader.FlushCachedData(); // memory map (new GC regions) and thread list
+        phases?.Enter(StopPhase.RuntimeFlush);
         _runtime.FlushCachedData();
         return _runtime;
     }

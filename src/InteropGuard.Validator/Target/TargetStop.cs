@@ -24,8 +24,8 @@ internal sealed class TargetStop : System.IDisposable
     /// <summary>Stops <paramref name="pid"/>: with <paramref name="keep"/> false, ClrMD's suspended attach; otherwise the
     /// validator's thread stop and <paramref name="live"/>, made here first when it is null (at the first stop after a
     /// failed one). Throws <see cref="ValidatorException"/> when the process is gone or refuses ptrace (nothing stays
-    /// stopped then).</summary>
-    public static TargetStop Begin(int pid, bool keep, ref LiveTarget? live)
+    /// stopped then). <paramref name="phases"/> is charged the thread stop and the refresh.</summary>
+    public static TargetStop Begin(int pid, bool keep, ref LiveTarget? live, StopPhases phases)
     {
         if (!keep)
         {
@@ -36,7 +36,7 @@ internal sealed class TargetStop : System.IDisposable
         try
         {
             live ??= LiveTarget.Open(pid);
-            return new TargetStop(pid, threads, live.Target, live.Refresh());
+            return new TargetStop(pid, threads, live.Target, live.Refresh(phases));
         }
         catch
         {

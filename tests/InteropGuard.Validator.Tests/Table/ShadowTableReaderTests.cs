@@ -1,4 +1,4 @@
-// ShadowTableReaderTests.cs: the validator's table reader reads the record slots below the header's slot_limit and no further, and the slots of every pin log below its used count, over a table built in this process's memory and read as a target's.
+// ShadowTableReaderTests.cs: the validator's table reader reads the record slots below the header's slot_limit and no further, and the slots of every pin log below its used count; a re-read parses anew exactly the slots whose bytes changed; over a table built in this process's memory and read as a target's.
 using System;
 using System.Buffers.Binary;
 using System.Collections.Generic;
@@ -15,7 +15,7 @@ public sealed unsafe class ShadowTableReaderTests
 
     /// <summary>A version-4 header over two chunk slots: the first a chunk of <see cref="PerChunk"/> empty records, the
     /// second an unmapped address (what a reader must never need below slot_limit).</summary>
-    private sealed class FakeTable : IDisposable
+    internal sealed class FakeTable : IDisposable
     {
         private readonly byte* _header = (byte*)NativeMemory.AllocZeroed(TableLayout.HeaderSize);
         private readonly byte* _chunk = (byte*)NativeMemory.AllocZeroed((nuint)(PerChunk * TableLayout.RangeSize));
@@ -24,6 +24,7 @@ public sealed unsafe class ShadowTableReaderTests
 
         public FakeTable(ulong slotLimit)
         {
+            Reader = new ShadowTableReader((ulong)_header, Environment.ProcessId);
             var h = new Span<byte>(_header, TableLayout.HeaderSize);
             "IGTABLE\0"u8.CopyTo(h);
             BinaryPrimitives.WriteUInt32LittleEndian(h[TableLayout.HeaderVersion..], TableLayout.Version);
@@ -46,16 +47,26 @@ public sealed unsafe class ShadowTableReaderTests
 
         public ulong Address => (ulong)_header;
 
+        /// <summary>One reader for the life of the table, as a sweeper keeps one (its slot copies carry over).</summary>
+        public ShadowTableReader Reader { get; }
+
         /// <summary>Writes a live native-region record into slot <paramref name="slot"/> of the first chunk.</summary>
-        public void Record(ulong slot, ulong start)
+        public void Record(ulong slot, ulong start) => Record(slot, start, 64, TableLayout.KindNativeRegion, TableLayout.StateLive, seq: 1);
+
+        /// <summary>Writes any record into slot <paramref name="slot"/> of the first chunk.</summary>
+        public void Record(ulong slot, ulong start, ulong size, uint kind, uint state, ulong seq)
         {
             var r = new Span<byte>(_chunk + slot * TableLayout.RangeSize, TableLayout.RangeSize);
             BinaryPrimitives.WriteUInt64LittleEndian(r[TableLayout.RangeId..], slot | 1UL << 32);
             BinaryPrimitives.WriteUInt64LittleEndian(r[TableLayout.RangeStart..], start);
-            BinaryPrimitives.WriteUInt64LittleEndian(r[TableLayout.RangeSizeField..], 64);
-            BinaryPrimitives.WriteUInt32LittleEndian(r[TableLayout.RangeKind..], TableLayout.KindNativeRegion);
-            BinaryPrimitives.WriteUInt32LittleEndian(r[TableLayout.RangeState..], TableLayout.StateLive);
+            BinaryPrimitives.WriteUInt64LittleEndian(r[TableLayout.RangeSizeField..], size);
+            BinaryPrimitives.WriteUInt64LittleEndian(r[TableLayout.RangeAllocSeq..], seq);
+            BinaryPrimitives.WriteUInt32LittleEndian(r[TableLayout.RangeKind..], kind);
+            BinaryPrimitives.WriteUInt32LittleEndian(r[TableLayout.RangeState..], state);
         }
+
+        /// <summary>Empties slot <paramref name="slot"/>.</summary>
+        public void Clear(ulong slot) => new Span<byte>(_chunk + slot * TableLayout.RangeSize, TableLayout.RangeSize).Clear();
 
         /// <summary>Links the one pin log (index 3) and writes a managed pin into its slot <paramref name="slot"/>, in
         /// <paramref name="state"/>, with a pin-log id (or <paramref name="id"/> when given); used becomes
@@ -77,10 +88,17 @@ public sealed unsafe class ShadowTableReaderTests
 
         public List<RangeRecord> Read(out int torn, out int unreadable)
         {
-            var reader = new ShadowTableReader(Address, Environment.ProcessId);
             var memory = new TargetMemory(null, Environment.ProcessId);
-            reader.ReadHeader(memory);
-            return reader.ReadRecords(memory, out torn, out unreadable);
+            Reader.ReadHeader(memory);
+            return Reader.ReadRecords(memory, out torn, out unreadable);
+        }
+
+        /// <summary>Reads with the records' slots into <paramref name="slots"/>.</summary>
+        public List<RangeRecord> Read(List<int> slots)
+        {
+            var memory = new TargetMemory(null, Environment.ProcessId);
+            Reader.ReadHeader(memory);
+            return Reader.ReadRecords(memory, out _, out _, out _, slots: slots);
         }
 
         public void Dispose()
@@ -158,5 +176,41 @@ public sealed unsafe class ShadowTableReaderTests
         }));
         Assert.That(records.TrueForAll(r => r.Kind == TableLayout.KindManagedPin && (r.Id & PinLogLayout.PinLogIdTag) == PinLogLayout.PinLogIdTag));
         Assert.That((torn, unreadable), Is.EqualTo((1, 0)));
+    }
+
+    [Test]
+    public void AReread_ParsesTheChangedSlotsAnew_AndYieldsWhatAFreshReaderDoes()
+    {
+        using var table = new FakeTable(slotLimit: 8);
+        table.Record(1, 0x10000);
+        table.Record(2, 0x20000);
+        table.Record(3, 0x30000);
+        table.Read(out _, out _);
+        uint one = table.Reader.SlotVersion(1), two = table.Reader.SlotVersion(2), three = table.Reader.SlotVersion(3);
+
+        table.Record(2, 0x20000, 64, TableLayout.KindNativeBlock, TableLayout.StateFreed, seq: 2); // freed
+        table.Clear(3); // evicted
+        table.Record(4, 0x40000); // new
+        List<RangeRecord> again = table.Read(out _, out _);
+        List<RangeRecord> fresh = new FakeTableReader(table).Read();
+
+        Assert.That(again, Is.EqualTo(fresh), "the kept copies give what parsing every slot anew gives");
+        Assert.That(again.ConvertAll(r => (r.Start, r.State)),
+            Is.EqualTo(new[] { (0x10000UL, TableLayout.StateLive), (0x20000UL, TableLayout.StateFreed), (0x40000UL, TableLayout.StateLive) }));
+        Assert.That(table.Reader.SlotVersion(1), Is.EqualTo(one), "unchanged bytes keep their version");
+        Assert.That(table.Reader.SlotVersion(2), Is.Not.EqualTo(two));
+        Assert.That(table.Reader.SlotVersion(3), Is.Not.EqualTo(three));
+    }
+
+    /// <summary>A reader of its own over the same table: parses every slot.</summary>
+    private sealed class FakeTableReader(FakeTable table)
+    {
+        public List<RangeRecord> Read()
+        {
+            var reader = new ShadowTableReader(table.Address, Environment.ProcessId);
+            var memory = new TargetMemory(null, Environment.ProcessId);
+            reader.ReadHeader(memory);
+            return reader.ReadRecords(memory, out _, out _);
+        }
     }
 }
