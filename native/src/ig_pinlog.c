@@ -35,38 +35,49 @@ uint32_t _ig_pinlog_any;
 static ig_pin_log_t *_ig_pinlog_dir[IG_PIN_LOG_MAX];
 static uint32_t _ig_pinlog_numbered;
 
-/* Each log's page filter, private to this process (the validator reads every slot and needs none): bit h(p) is set for
- * every 4 KiB page p that a slot's range touches, so a check of an address whose page's bit is clear skips the log's
- * slots. Without it, once a thread's log has taken its slots (a few hundred pins), every address inside the log's
+/* Each log's filter, private to this process (the validator reads every slot and needs none): bits, by hash, of the
+ * 256-byte lines a slot's range touches when it spans at most IG_PIN_FILTER_LINES of them (an array pinned whole, the
+ * usual pin), else of its 4 KiB pages when they are at most IG_PIN_FILTER_PAGES, else every page bit (a wide pin,
+ * until a rebuild finds none). A check whose address has neither its line's nor its page's bit set skips the log's
+ * slots: without it, once a thread's log has taken its slots (a few hundred pins), every address inside the log's
  * [lo, hi) that the index does not know (a `fixed` pointer passed as an argument, say) costs a scan of every slot.
- * Only the owner writes its log's filter: a new slot's pages are set before the slot is published, and once per
- * IG_PIN_LOG_SLOTS registrations the filter is rebuilt from the slots it holds, so pages of overwritten slots clear;
- * a reader sees each word old or new, both holding every slot still there. A range of more than
- * IG_PIN_FILTER_PAGES pages sets every bit until a rebuild finds none. */
-#define IG_PIN_FILTER_WORDS 32u /* 2048 bits: 256 B per log */
+ * Only the owner writes its log's filter: a new slot's bits are set before the slot is published, and once per
+ * IG_PIN_LOG_SLOTS registrations the filter is rebuilt from the slots it holds, so bits of overwritten slots clear;
+ * a reader sees each word old or new, both holding every slot still there. */
+#define IG_PIN_FILTER_HALF 32u /* words per granularity: 2048 bits of lines, then 2048 of pages (512 B per log) */
+#define IG_PIN_FILTER_WORDS (2u * IG_PIN_FILTER_HALF)
+#define IG_PIN_FILTER_LINES 16u
 #define IG_PIN_FILTER_PAGES 16u
 static uint64_t _ig_pinlog_filter[IG_PIN_LOG_MAX][IG_PIN_FILTER_WORDS];
 
-IG_INLINE uint32_t _ig_page_bit(uint64_t page) {
-  return (uint32_t)((page * 0x9E3779B97F4A7C15ull) >> 53); /* 11 bits: Fibonacci hashing */
+IG_INLINE uint32_t _ig_filter_bit(uint64_t unit) {
+  return (uint32_t)((unit * 0x9E3779B97F4A7C15ull) >> 53); /* 11 bits: Fibonacci hashing */
 }
 
-/* Adds [a, end)'s pages to the filter words f. */
+IG_INLINE void _ig_filter_set(uint64_t *w, uint64_t m, bool shared) {
+  uint64_t v = shared ? IG_LOAD(w) : *w;
+  if (v & m) return;
+  if (shared) IG_STORE(w, v | m); /* the owner is the only writer: no read-modify-write needed */
+  else *w = v | m;
+}
+
+/* Adds [a, end) to the filter words f (lines, then pages). */
 IG_INLINE void _ig_filter_add(uint64_t *f, uint64_t a, uint64_t end, bool shared) {
-  uint64_t first = a >> 12, last = (end - 1) >> 12;
-  bool wide = last - first >= IG_PIN_FILTER_PAGES;
-  for (uint64_t p = first; p <= last && !wide; p++) {
-    uint32_t b = _ig_page_bit(p);
-    uint64_t v = shared ? IG_LOAD(&f[b >> 6]) : f[b >> 6];
-    uint64_t m = (uint64_t)1 << (b & 63);
-    if (v & m) continue;
-    if (shared) IG_STORE(&f[b >> 6], v | m); /* the owner is the only writer: no read-modify-write needed */
-    else f[b >> 6] = v | m;
+  uint64_t first = a >> 8, last = (end - 1) >> 8;
+  if (last - first < IG_PIN_FILTER_LINES) {
+    for (uint64_t u = first; u <= last; u++) {
+      uint32_t b = _ig_filter_bit(u);
+      _ig_filter_set(&f[b >> 6], (uint64_t)1 << (b & 63), shared);
+    }
+    return;
   }
-  for (uint32_t w = 0; wide && w < IG_PIN_FILTER_WORDS; w++) {
-    if (shared) IG_STORE(&f[w], UINT64_MAX);
-    else f[w] = UINT64_MAX;
+  first = a >> 12, last = (end - 1) >> 12;
+  for (uint64_t u = first; u <= last && last - first < IG_PIN_FILTER_PAGES; u++) {
+    uint32_t b = _ig_filter_bit(u);
+    _ig_filter_set(&f[IG_PIN_FILTER_HALF + (b >> 6)], (uint64_t)1 << (b & 63), shared);
   }
+  for (uint32_t w = IG_PIN_FILTER_HALF; last - first >= IG_PIN_FILTER_PAGES && w < IG_PIN_FILTER_WORDS; w++)
+    _ig_filter_set(&f[w], UINT64_MAX, shared);
 }
 
 /* The owner's rebuild: the filter of the slots the log holds now. */
@@ -86,8 +97,9 @@ static IG_NOINLINE void _ig_filter_rebuild(const ig_pin_log_t *l) {
 IG_INLINE bool _ig_filter_may_hold(const ig_pin_log_t *l, uint64_t a) {
   uint32_t index = IG_LOAD(&l->index);
   if (index >= IG_PIN_LOG_MAX) return true;
-  uint32_t b = _ig_page_bit(a >> 12);
-  return (IG_LOAD(&_ig_pinlog_filter[index][b >> 6]) >> (b & 63)) & 1;
+  const uint64_t *f = _ig_pinlog_filter[index];
+  uint32_t line = _ig_filter_bit(a >> 8), page = _ig_filter_bit(a >> 12);
+  return ((IG_LOAD(&f[line >> 6]) >> (line & 63)) & 1) || ((IG_LOAD(&f[IG_PIN_FILTER_HALF + (page >> 6)]) >> (page & 63)) & 1);
 }
 
 const ig_pin_log_t *ig_pin_log(void) { return _ig_pinlog_tls; }

@@ -147,10 +147,10 @@ static void test_history_and_reuse(void) {
   CHECK_EQ(ig_range_release(id, 0, NULL), IG_OK);
 }
 
-/* The log's page filter (ig_pinlog.c) only lets a check skip a log none of whose slots touches the address's page:
+/* The log's filter (ig_pinlog.c) only lets a check skip a log none of whose slots touches the address's line or page:
  * released pins are still found after the filter was rebuilt (every IG_PIN_LOG_SLOTS registrations), whichever side
- * of a rebuild they were made on, a pin wider than the filter's page limit too, and an address beside them in the same
- * pages is not blamed on them. */
+ * of a rebuild they were made on, pins kept by page (3 pages) and wider than the page limit (20 pages) too, and an
+ * address beside them in the same pages is not blamed on them. */
 static void test_filter_keeps_every_slot_findable(void) {
   char *base = arena + 4096;
   uint64_t id = 0, before_rebuild = 0, after_rebuild = 0;
@@ -170,6 +170,11 @@ static void test_filter_keeps_every_slot_findable(void) {
   CHECK_EQ(ig_check((char *)(uintptr_t)r.start + 8, 8, &v), IG_KIND_USE_AFTER_UNPIN);
   CHECK_EQ(ig_check((char *)(uintptr_t)r.start + 1024, 8, NULL), IG_KIND_NONE); /* the same page, no pin there */
   CHECK_EQ(ig_check(base + 4096 * 7 + 8, 8, NULL), IG_KIND_NONE);               /* an odd page inside the log's bounds */
+  /* 3 pages: more lines than the line filter takes, so its pages (before any wide pin sets every page bit) */
+  CHECK_EQ(ig_pin_register(arena + 786432, 3 * 4096, 0, 0, 0, &id), IG_OK);
+  CHECK_EQ(ig_range_release(id, 0, NULL), IG_OK);
+  CHECK_EQ(ig_check(arena + 786432 + 2 * 4096 + 100, 8, &v), IG_KIND_USE_AFTER_UNPIN);
+  CHECK_EQ(v.range.id, id);
   /* 20 pages: wider than the filter's page limit */
   CHECK_EQ(ig_pin_register(arena + 524288, 20 * 4096, 0, 0, 0, &id), IG_OK);
   CHECK_EQ(ig_range_release(id, 0, NULL), IG_OK);
