@@ -56,7 +56,7 @@ IG_INLINE uint32_t _ig_filter_bit(uint64_t unit) {
 
 IG_INLINE void _ig_filter_set(uint64_t *w, uint64_t m, bool shared) {
   uint64_t v = shared ? IG_LOAD(w) : *w;
-  if (v & m) return;
+  if ((v & m) == m) return;
   if (shared) IG_STORE(w, v | m); /* the owner is the only writer: no read-modify-write needed */
   else *w = v | m;
 }
