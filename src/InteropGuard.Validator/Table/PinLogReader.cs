@@ -8,9 +8,10 @@ namespace InteropGuard.Validator.Table;
 
 /// <summary>Walks the list of pin logs from the table header's pin_logs (interopguard.h, "Explicit pins in per-thread pin
 /// logs") and turns each slot below the log's <c>used</c> into a <see cref="RangeRecord"/>: a slot is an <c>ig_range_t</c>
-/// with a pin-log id and kind MANAGED_PIN, or CALLBACK flagged CALL_SCOPED, so it reads like a table record; a slot its releaser is still writing (RELEASING) reads as LIVE, the
-/// pin still held. Bounded: at most <see cref="MaxLogs"/> logs (a longer list, or a loop, is garbage); an unreadable log
-/// is counted, an implausible slot (torn: a thread stopped while writing it, or garbage) counted as torn.</summary>
+/// with a pin-log id and kind MANAGED_PIN, or CALLBACK flagged CALL_SCOPED, so it reads like a table record; a slot its
+/// releaser is still writing (RELEASING) reads as LIVE, the pin still held. Bounded: at most <see cref="MaxLogs"/> logs
+/// (a longer list, or a loop, is garbage); an unreadable log is counted, an implausible slot (torn: a thread stopped
+/// while writing it, or garbage, or a kind the log never holds) counted as torn.</summary>
 internal static class PinLogReader
 {
     private const int MaxLogs = 1 << 16;

@@ -14,8 +14,9 @@ namespace InteropGuard.Handles;
 /// <c>*user_tag</c> of a released pin to say where its object went, and <see cref="IsStillInPlace"/> confirms a
 /// use-after-unpin with it, for as long as the slot still holds that pin (until its thread registered
 /// <c>IG_PIN_LOG_SLOTS</c> more). A record that gives the slot another tag (a pin without an object, a call-scoped
-/// callback with its site's cell) leaves the handle out of the slot: the next pin there gives it back. A pin the log cannot hold (every slot live) goes to the shared table and gets a weak
-/// handle of its own, which the caller hands to <see cref="PinSideTable"/> at release as before.</summary>
+/// callback with its site's cell) leaves the handle out of the slot: the next pin there gives it back. A pin the log
+/// cannot hold (every slot live) goes to the shared table and gets a weak handle of its own, which the caller hands to
+/// <see cref="PinSideTable"/> at release as before.</summary>
 internal static unsafe class PinLogHandles
 {
     private const ulong KeepTag = ulong.MaxValue; // IG_PIN_TAG_KEEP
@@ -86,8 +87,8 @@ internal static unsafe class PinLogHandles
     }
 
     /// <summary>Notes that a call-scoped callback took log slot <paramref name="id"/> with a user_tag of its own (its call
-    /// site's cell): the slot no longer holds a pin of this table, and the next pin there sets the slot handle as its tag
-    /// again instead of keeping the slot's. A table id is ignored.</summary>
+    /// site's cell): the slot no longer holds the pin its entry describes, and the next pin there sets the slot's handle as
+    /// its tag again instead of keeping the slot's. A table id is ignored.</summary>
     public static void SlotRetagged(ulong id)
     {
         if (!IsLogId(id))
@@ -204,6 +205,6 @@ internal static unsafe class PinLogHandles
         public GCHandle Weak;   // the slot's weak handle (its native user_tag): the last pin's object
         public nint ByteOffset; // where that pin's bytes start from the object's first data byte
         public ulong Id;        // that pin's id; 0 while the entry changes
-        public bool TagLost;    // a call-scoped callback's cell replaced the handle as the slot's user_tag
+        public bool TagLost;    // another record's tag (a call-scoped callback's cell, an objectless pin's 0) is the slot's user_tag
     }
 }
