@@ -36,6 +36,73 @@ uint32_t _ig_pinlog_any;
 static ig_pin_log_t *_ig_pinlog_dir[IG_PIN_LOG_MAX];
 static uint32_t _ig_pinlog_numbered;
 
+/* Each log's filter, private to this process (the validator reads every slot and needs none): bits, by hash, of the
+ * 256-byte lines a slot's range touches when it spans at most IG_PIN_FILTER_LINES of them (an array pinned whole, the
+ * usual pin), else of its 4 KiB pages when they are at most IG_PIN_FILTER_PAGES, else every page bit (a wide pin,
+ * until a rebuild finds none). A check whose address has neither its line's nor its page's bit set skips the log's
+ * slots: without it, once a thread's log has taken its slots (a few hundred pins), every address inside the log's
+ * [lo, hi) that the index does not know (a `fixed` pointer passed as an argument, say) costs a scan of every slot.
+ * Only the owner writes its log's filter: a new slot's bits are set before the slot is published, and once per
+ * IG_PIN_LOG_SLOTS registrations the filter is rebuilt from the slots it holds, so bits of overwritten slots clear;
+ * a reader sees each word old or new, both holding every slot still there. */
+#define IG_PIN_FILTER_HALF 32u /* words per granularity: 2048 bits of lines, then 2048 of pages (512 B per log) */
+#define IG_PIN_FILTER_WORDS (2u * IG_PIN_FILTER_HALF)
+#define IG_PIN_FILTER_LINES 16u
+#define IG_PIN_FILTER_PAGES 16u
+static uint64_t _ig_pinlog_filter[IG_PIN_LOG_MAX][IG_PIN_FILTER_WORDS];
+
+IG_INLINE uint32_t _ig_filter_bit(uint64_t unit) {
+  return (uint32_t)((unit * 0x9E3779B97F4A7C15ull) >> 53); /* 11 bits: Fibonacci hashing */
+}
+
+IG_INLINE void _ig_filter_set(uint64_t *w, uint64_t m, bool shared) {
+  uint64_t v = shared ? IG_LOAD(w) : *w;
+  if (v & m) return;
+  if (shared) IG_STORE(w, v | m); /* the owner is the only writer: no read-modify-write needed */
+  else *w = v | m;
+}
+
+/* Adds [a, end) to the filter words f (lines, then pages). */
+IG_INLINE void _ig_filter_add(uint64_t *f, uint64_t a, uint64_t end, bool shared) {
+  uint64_t first = a >> 8, last = (end - 1) >> 8;
+  if (last - first < IG_PIN_FILTER_LINES) {
+    for (uint64_t u = first; u <= last; u++) {
+      uint32_t b = _ig_filter_bit(u);
+      _ig_filter_set(&f[b >> 6], (uint64_t)1 << (b & 63), shared);
+    }
+    return;
+  }
+  first = a >> 12, last = (end - 1) >> 12;
+  for (uint64_t u = first; u <= last && last - first < IG_PIN_FILTER_PAGES; u++) {
+    uint32_t b = _ig_filter_bit(u);
+    _ig_filter_set(&f[IG_PIN_FILTER_HALF + (b >> 6)], (uint64_t)1 << (b & 63), shared);
+  }
+  for (uint32_t w = IG_PIN_FILTER_HALF; last - first >= IG_PIN_FILTER_PAGES && w < IG_PIN_FILTER_WORDS; w++)
+    _ig_filter_set(&f[w], UINT64_MAX, shared);
+}
+
+/* The owner's rebuild: the filter of the slots the log holds now. */
+static IG_NOINLINE void _ig_filter_rebuild(const ig_pin_log_t *l) {
+  uint64_t f[IG_PIN_FILTER_WORDS] = {0};
+  uint32_t used = IG_LOAD(&l->used);
+  if (used > IG_PIN_LOG_SLOTS) used = IG_PIN_LOG_SLOTS;
+  for (uint32_t i = 0; i < used; i++) {
+    const ig_range_t *s = &l->slots[i];
+    if (IG_LOAD(&s->state) != IG_STATE_EMPTY) _ig_filter_add(f, IG_LOAD(&s->start), IG_LOAD(&s->start) + IG_LOAD(&s->size), false);
+  }
+  uint64_t *shared = _ig_pinlog_filter[l->index];
+  for (uint32_t w = 0; w < IG_PIN_FILTER_WORDS; w++) IG_STORE(&shared[w], f[w]);
+}
+
+/* May log l hold a slot whose range contains a? False only when none does (or one is being published right now). */
+IG_INLINE bool _ig_filter_may_hold(const ig_pin_log_t *l, uint64_t a) {
+  uint32_t index = IG_LOAD(&l->index);
+  if (index >= IG_PIN_LOG_MAX) return true;
+  const uint64_t *f = _ig_pinlog_filter[index];
+  uint32_t line = _ig_filter_bit(a >> 8), page = _ig_filter_bit(a >> 12);
+  return ((IG_LOAD(&f[line >> 6]) >> (line & 63)) & 1) || ((IG_LOAD(&f[IG_PIN_FILTER_HALF + (page >> 6)]) >> (page & 63)) & 1);
+}
+
 const ig_pin_log_t *ig_pin_log(void) { return _ig_pinlog_tls; }
 
 /* Numbers a new log (before it is published): a log past IG_PIN_LOG_MAX keeps index UINT32_MAX and is never used. */
@@ -103,6 +170,7 @@ IG_INLINE ig_status_t _ig_pinlog_put(uint32_t kind, uint64_t a, size_t size, uin
     if (a < IG_LOAD(&l->lo)) IG_STORE(&l->lo, a);
     if (end > IG_LOAD(&l->hi)) IG_STORE(&l->hi, end);
     if (i >= IG_LOAD(&l->used)) IG_STORE(&l->used, i + 1);
+    _ig_filter_add(_ig_pinlog_filter[l->index], a, end, true);
     IG_STORE(&s->state, (uint32_t)IG_STATE_EMPTY);
     __atomic_thread_fence(__ATOMIC_RELEASE); /* a reader that sees any new field sees EMPTY when it reads state again */
     IG_STORE(&s->id, id);
@@ -124,6 +192,7 @@ IG_INLINE ig_status_t _ig_pinlog_put(uint32_t kind, uint64_t a, size_t size, uin
     IG_STORE(&s->release_tid, 0u);
     IG_STORE_REL(&s->state, (uint32_t)IG_STATE_LIVE);
     IG_STORE(&l->cursor, c + 1);
+    if (IG_UNLIKELY(((c + 1) & (IG_PIN_LOG_SLOTS - 1)) == 0)) _ig_filter_rebuild(l);
     _ig_live_add(1);
     *out_id = id;
     return IG_OK;
@@ -259,7 +328,7 @@ int _ig_pinlog_find(uint64_t a, uint64_t len, ig_range_t *out, bool *held) {
   *held = false;
   for (const ig_pin_log_t *l = (const ig_pin_log_t *)(uintptr_t)IG_LOAD_ACQ(&ig_shadow_table->pin_logs); l != NULL;
        l = (const ig_pin_log_t *)(uintptr_t)IG_LOAD_ACQ(&l->next)) {
-    if (a < IG_LOAD(&l->lo) || a >= IG_LOAD(&l->hi)) continue;
+    if (a < IG_LOAD(&l->lo) || a >= IG_LOAD(&l->hi) || !_ig_filter_may_hold(l, a)) continue;
     uint32_t used = IG_LOAD(&l->used);
     if (used > IG_PIN_LOG_SLOTS) used = IG_PIN_LOG_SLOTS;
     for (uint32_t i = 0; i < used; i++) {

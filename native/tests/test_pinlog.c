@@ -148,6 +148,41 @@ static void test_history_and_reuse(void) {
   CHECK_EQ(ig_range_release(id, 0, NULL), IG_OK);
 }
 
+/* The log's filter (ig_pinlog.c) only lets a check skip a log none of whose slots touches the address's line or page:
+ * released pins are still found after the filter was rebuilt (every IG_PIN_LOG_SLOTS registrations), whichever side
+ * of a rebuild they were made on, pins kept by page (3 pages) and wider than the page limit (20 pages) too, and an
+ * address beside them in the same pages is not blamed on them. */
+static void test_filter_keeps_every_slot_findable(void) {
+  char *base = arena + 4096;
+  uint64_t id = 0, before_rebuild = 0, after_rebuild = 0;
+  uint64_t cursor = ig_pin_log() ? __atomic_load_n(&ig_pin_log()->cursor, __ATOMIC_RELAXED) : 0;
+  uint32_t to_rebuild = IG_PIN_LOG_SLOTS - (uint32_t)(cursor & (IG_PIN_LOG_SLOTS - 1)); /* the last one rebuilds */
+  for (uint32_t i = 0; i < to_rebuild + 2 * IG_PIN_LOG_SLOTS + 8; i++) {
+    CHECK_EQ(ig_pin_register(base + 4096 * (i % 120) * 2, 64, 0, 0, 0, &id), IG_OK); /* even pages only */
+    CHECK_EQ(ig_range_release(id, 0, NULL), IG_OK);
+    if (i == to_rebuild + 2 * IG_PIN_LOG_SLOTS - 2) before_rebuild = id;
+    if (i == to_rebuild + 2 * IG_PIN_LOG_SLOTS) after_rebuild = id;
+  }
+  ig_range_t r;
+  ig_violation_t v;
+  CHECK_EQ(ig_range_get(before_rebuild, &r), IG_OK);
+  CHECK_EQ(ig_check((char *)(uintptr_t)r.start + 8, 8, &v), IG_KIND_USE_AFTER_UNPIN);
+  CHECK_EQ(ig_range_get(after_rebuild, &r), IG_OK);
+  CHECK_EQ(ig_check((char *)(uintptr_t)r.start + 8, 8, &v), IG_KIND_USE_AFTER_UNPIN);
+  CHECK_EQ(ig_check((char *)(uintptr_t)r.start + 1024, 8, NULL), IG_KIND_NONE); /* the same page, no pin there */
+  CHECK_EQ(ig_check(base + 4096 * 7 + 8, 8, NULL), IG_KIND_NONE);               /* an odd page inside the log's bounds */
+  /* 3 pages: more lines than the line filter takes, so its pages (before any wide pin sets every page bit) */
+  CHECK_EQ(ig_pin_register(arena + 786432, 3 * 4096, 0, 0, 0, &id), IG_OK);
+  CHECK_EQ(ig_range_release(id, 0, NULL), IG_OK);
+  CHECK_EQ(ig_check(arena + 786432 + 2 * 4096 + 100, 8, &v), IG_KIND_USE_AFTER_UNPIN);
+  CHECK_EQ(v.range.id, id);
+  /* 20 pages: wider than the filter's page limit */
+  CHECK_EQ(ig_pin_register(arena + 524288, 20 * 4096, 0, 0, 0, &id), IG_OK);
+  CHECK_EQ(ig_range_release(id, 0, NULL), IG_OK);
+  CHECK_EQ(ig_check(arena + 524288 + 18 * 4096 + 16, 8, &v), IG_KIND_USE_AFTER_UNPIN);
+  CHECK_EQ(v.range.id, id);
+}
+
 /* Every slot held by a live pin: the next pin goes to the shared table, and works the same through the ig_range_*
  * calls; slots freed by releases are taken again. */
 static void test_full_log_uses_the_table(void) {
@@ -504,6 +539,7 @@ int main(int argc, char **argv) {
   RUN(test_register_release);
   RUN(test_bad_ids_and_args);
   RUN(test_history_and_reuse);
+  RUN(test_filter_keeps_every_slot_findable);
   RUN(test_full_log_uses_the_table);
   RUN(test_live_pin_beats_a_dead_range);
   RUN(test_release_on_another_thread);
