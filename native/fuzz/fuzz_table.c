@@ -20,7 +20,8 @@
  *
  * Explicit pins in the thread's pin log (ig_pinlog.c): live ones count as live ranges, but a live range of the table
  * wins over them in ig_lookup (it is found first); among live log pins the newest wins, and a live log pin wins over
- * the thread's call pins and every dead range. Their ids are pin-log ids, which the ig_range_* calls take as well.
+ * the thread's call pins and every dead range. Their ids are pin-log ids, which the ig_range_* calls take as well. A
+ * call-scoped callback logged there (ig_pin_register_callback: one byte at its entry) is such a record of kind CALLBACK.
  *
  * At the end of each input every pin is released (call pins popped) and every block freed; dead records stay in the
  * history and the quarantine, and ended call pins in the ring, for later inputs. */
@@ -412,13 +413,14 @@ static void target(const uint8_t *data, size_t size) {
         check_region("a pop");
         break;
       }
-      case 15: { /* pin part of the arena in the thread's pin log */
+      case 15: { /* pin part of the arena in the thread's pin log, or log a call-scoped callback there */
         if (nlive == MAX_LIVE) break;
         uint64_t off = take(2) % ARENA, sz = take(1) & 1 ? take(1) % 65 : take(2);
-        uint64_t id = 0;
-        ig_status_t st = ig_pin_register(arena + off, (size_t)sz, (uint32_t)(take(1) & 3) << 16, 0,
-                                         take(1) & 1 ? IG_PIN_TAG_KEEP : 0, &id);
-        if (st != IG_OK && st != IG_ERR_TABLE_FULL) fuzz_fail("ig_pin_register answered %d", (int)st);
+        uint64_t id = 0, how = take(1);
+        ig_status_t st = how & 4 ? ig_pin_register_callback(arena + off, (uint32_t)(how & 3) << 16, 0, 0x40, &id)
+                                 : ig_pin_register(arena + off, (size_t)sz, (uint32_t)(how & 3) << 16, 0,
+                                                   take(1) & 1 ? IG_PIN_TAG_KEEP : 0, &id);
+        if (st != IG_OK && st != IG_ERR_TABLE_FULL) fuzz_fail("ig_pin_register%s answered %d", how & 4 ? "_callback" : "", (int)st);
         if (st == IG_OK) model_add(id);
         break;
       }
@@ -463,6 +465,8 @@ static const char *const seeds[] = {
   "\x1b\x01\x02\x30\x01\x40\x01\x1b\x01\x02\x30\x01\x40\x01\x0e\x03\x01\x1d\x03\x01\x14\x01\x01\x02\x30\x01",
   /* log pins: pin, look up inside it, release it, look up again, pin over a released table range */
   "\x0f\x01\x10\x01\x20\x01\x01\x08\x01\x01\x01\x05\x02\x01\x05\x01\x10\x01\x08\x01\x01\x10\x01\x40\x02\x01\x0f\x01\x10\x01\x20\x01\x01\x08\x01\x01\x01\x05",
+  /* a logged callback: log it, look up at its entry, release it, look up again, log it again */
+  "\x0f\x01\x10\x01\x04\x04\x08\x01\x50\x02\x01\x02\x01\x08\x01\x50\x02\x01\x0f\x01\x10\x01\x04\x05\x08\x01\x50\x02\x01",
 };
 
 int main(int argc, char **argv) {

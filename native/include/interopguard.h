@@ -322,7 +322,7 @@ IG_API int ig_guarded_info(const void *ptr, uint64_t *pool_lo, uint64_t *pool_hi
 IG_API ig_status_t ig_range_register(uint32_t kind, const void *start, size_t size, uint32_t flags,
                                      uint32_t site, uint64_t user_tag, uint64_t *out_id);
 /* Marks a live range released at site. A second release: IG_ERR_STATE with *out filled (if given). Takes pin-log ids
- * (ig_pin_register) too, from any thread. */
+ * (ig_pin_register, ig_pin_register_callback) too, from any thread. */
 IG_API ig_status_t ig_range_release(uint64_t id, uint32_t site, ig_range_t *out);
 /* Sets and clears flags of a live range. */
 IG_API ig_status_t ig_range_set_flags(uint64_t id, uint32_t set, uint32_t clear);
@@ -447,7 +447,8 @@ IG_API const ig_call_region_t *ig_call_region(void);
 
 /* ---------------------------------------------------------------------------------------------------
  * Explicit pins in per-thread pin logs (ig_pinlog.c; docs/design/shadow-table.md, "Pin logs"). A pin the program makes
- * and releases itself (Guard.Pin, a tracked pinned GCHandle, a rented GuardedArrayPool array) is not put in the shared
+ * and releases itself (Guard.Pin, a tracked pinned GCHandle, a rented GuardedArrayPool array), and the CALLBACK range of a
+ * delegate passed to an intercepted call for that call only (ig_pin_register_callback), is not put in the shared
  * table and its interval index: the registering thread writes it into a slot of its own pin log, an array of
  * IG_PIN_LOG_SLOTS range records taken in turn, so a released pin stays readable until its thread has registered
  * IG_PIN_LOG_SLOTS more (the log is the release history of its thread's pins). Any thread may release a pin: it claims
@@ -461,7 +462,8 @@ IG_API const ig_call_region_t *ig_call_region(void);
  * A log belongs to one thread while tid != 0; when its thread exits its live pins stay live (another thread may release
  * them) and tid becomes 0 (free): the next thread that takes the log continues it, skipping live slots.
  *
- * A slot is an ig_range_t (same layout, same meaning) with kind IG_RANGE_MANAGED_PIN and an id in the pin-log form
+ * A slot is an ig_range_t (same layout, same meaning) with kind IG_RANGE_MANAGED_PIN, or IG_RANGE_CALLBACK flagged
+ * IG_RANGE_F_CALL_SCOPED, and an id in the pin-log form
  * below. Writing a slot (its owner only, from EMPTY or RELEASED): state EMPTY, id (a new generation), the fields, then
  * state LIVE (release). Reading one from another thread or process: state (acquire), id, the fields, then id and state
  * again; the copy is whole when both are unchanged and state is not EMPTY. IG_STATE_RELEASING counts as LIVE (the pin
@@ -525,6 +527,14 @@ typedef struct ig_pin_log {
  * pin (which takes a log). */
 IG_API ig_status_t ig_pin_register(const void *start, size_t size, uint32_t flags, uint32_t site, uint64_t user_tag,
                                    uint64_t *out_id);
+/* Registers the CALLBACK range of a delegate passed to one intercepted call (start entry, size 1, flags |
+ * IG_RANGE_F_CALL_SCOPED, IG_RANGE_F_RETAINED and IG_RANGE_F_ALIGNED cleared) in the calling thread's pin log, as
+ * ig_pin_register registers a pin: the same ids, the same fall-back to the shared table, released by ig_range_release
+ * when the call returns. user_tag is stored as given (IG_PIN_TAG_KEEP is IG_ERR_BAD_ARG): the managed runtime's slot cell
+ * of the call site's parameter. The released record stays readable until the thread has registered IG_PIN_LOG_SLOTS more
+ * pins and callbacks. */
+IG_API ig_status_t ig_pin_register_callback(const void *entry, uint32_t flags, uint32_t site, uint64_t user_tag,
+                                            uint64_t *out_id);
 /* Sets user_tag of the pin id (live or released, as long as its slot was not reused; table ids too). */
 IG_API ig_status_t ig_pin_set_tag(uint64_t id, uint64_t user_tag);
 /* The calling thread's pin log; NULL while it has none. */

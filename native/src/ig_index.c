@@ -1000,6 +1000,11 @@ static ig_kind_t _ig_check_report(ig_kind_t kind, uint64_t a, size_t len, const 
   return kind;
 }
 
+/* What a use of a released record of a pin log is: a pin's or a call-scoped callback's. */
+IG_INLINE ig_kind_t _ig_pinlog_dead_kind(const ig_range_t *r) {
+  return r->kind == IG_RANGE_CALLBACK ? IG_KIND_COLLECTED_DELEGATE_CALLBACK : IG_KIND_USE_AFTER_UNPIN;
+}
+
 /* The full lookup: picks the range to blame (live beats dead, newest wins) and classifies the access. */
 static IG_NOINLINE ig_kind_t _ig_check_slow(uint64_t a, size_t len, ig_violation_t *out) {
   _ig_entry_t e;
@@ -1016,14 +1021,14 @@ static IG_NOINLINE ig_kind_t _ig_check_slow(uint64_t a, size_t len, ig_violation
   if (held) return IG_KIND_NONE; /* a live explicit pin holds it */
   if (e.state != IG_STATE_LIVE) {
     if (f == 2) return _ig_check_report(IG_KIND_NATIVE_BUFFER_OVERFLOW, a, len, &pin, out); /* leaves a live pin */
-    if (f == 1 && pin.alloc_seq > e.seq) return _ig_check_report(IG_KIND_USE_AFTER_UNPIN, a, len, &pin, out);
+    if (f == 1 && pin.alloc_seq > e.seq) return _ig_check_report(_ig_pinlog_dead_kind(&pin), a, len, &pin, out);
   }
   return out != NULL ? _ig_check_fill(a, len, e, out) : _ig_kind_of(&e, a, len);
 }
 
 /* Nothing in the index holds a: an access that starts inside a live pin of a pin log, or an in-flight call pin of this
  * thread, and leaves it is an overflow, as for a live range of the index; one inside a released pin of a log (and no
- * live one) is a use-after-unpin. */
+ * live one) is a use-after-unpin, inside a released call-scoped callback of a log a collected-delegate-callback. */
 static IG_NOINLINE ig_kind_t _ig_check_miss(uint64_t a, size_t len, ig_violation_t *out) {
   ig_range_t pin;
   bool held = false;
@@ -1038,7 +1043,7 @@ static IG_NOINLINE ig_kind_t _ig_check_miss(uint64_t a, size_t len, ig_violation
   }
   if (f == 2) return _ig_check_report(IG_KIND_NATIVE_BUFFER_OVERFLOW, a, len, &pin, out); /* leaves a live pin */
   if (p != NULL) return _ig_check_report(IG_KIND_NATIVE_BUFFER_OVERFLOW, a, len, &call, out);
-  return f == 1 ? _ig_check_report(IG_KIND_USE_AFTER_UNPIN, a, len, &pin, out) : IG_KIND_NONE;
+  return f == 1 ? _ig_check_report(_ig_pinlog_dead_kind(&pin), a, len, &pin, out) : IG_KIND_NONE;
 }
 
 ig_kind_t ig_check(const void *addr, size_t len, ig_violation_t *out) {

@@ -1,5 +1,6 @@
-/* ig_pinlog.c - explicit pins in per-thread pin logs: a thread's slots of range records that Guard.Pin, tracked pinned
- * GCHandles and guarded pools register into and any thread releases, and every log's view for ig_check and ig_lookup.
+/* ig_pinlog.c - explicit pins and call-scoped callbacks in per-thread pin logs: a thread's slots of range records that
+ * Guard.Pin, tracked pinned GCHandles, guarded pools and the callbacks of intercepted calls register into and any thread
+ * releases, and every log's view for ig_check and ig_lookup.
  * Layout and reading protocol: interopguard.h, "Explicit pins in per-thread pin logs".
  *
  *   ig_shadow_table.pin_logs ──► log ──next──► log ──next──► ... ──► 0       (ig_regions.c; tid 0 = free)
@@ -138,32 +139,29 @@ void _ig_pinlog_thread_exit(_ig_thread_t *t) {
   IG_STORE_REL(&l->tid, 0u); /* free: live pins stay live, released ones readable until a new owner reuses their slots */
 }
 
-/* A pin the log cannot hold: the shared table, as ig_range_register would register it. */
-static IG_NOINLINE ig_status_t _ig_pinlog_to_table(ig_pin_log_t *l, const void *start, size_t size, uint32_t flags,
-                                                    uint32_t site, uint64_t user_tag, uint64_t *out_id) {
+/* A record the log cannot hold: the shared table, as ig_range_register would register it. */
+static IG_NOINLINE ig_status_t _ig_pinlog_to_table(ig_pin_log_t *l, uint32_t kind, const void *start, size_t size,
+                                                    uint32_t flags, uint32_t site, uint64_t user_tag, uint64_t *out_id) {
   if (l != NULL) IG_STORE(&l->overflowed, IG_LOAD(&l->overflowed) + 1);
-  return ig_range_register(IG_RANGE_MANAGED_PIN, start, size, flags, site, user_tag == IG_PIN_TAG_KEEP ? 0 : user_tag,
-                           out_id);
+  return ig_range_register(kind, start, size, flags, site, user_tag == IG_PIN_TAG_KEEP ? 0 : user_tag, out_id);
 }
 
-ig_status_t ig_pin_register(const void *start, size_t size, uint32_t flags, uint32_t site, uint64_t user_tag,
-                            uint64_t *out_id) {
-  uint64_t a = (uint64_t)(uintptr_t)start;
-  if (IG_UNLIKELY(out_id == NULL || start == NULL)) return IG_ERR_BAD_ARG;
-  *out_id = 0;
-  if (size == 0) size = 1;
-  if (IG_UNLIKELY(a >= IG_ADDR_LIMIT || size > IG_ADDR_LIMIT - a)) return IG_ERR_BAD_ARG;
-  flags &= ~(uint32_t)(IG_RANGE_F_ALIGNED | IG_RANGE_F_CALL_SCOPED);
+/* Writes a LIVE record of kind into the calling thread's log (the table when the log cannot hold it); the checks of
+ * the arguments are the callers'. */
+IG_INLINE ig_status_t _ig_pinlog_put(uint32_t kind, uint64_t a, size_t size, uint32_t flags, uint32_t site,
+                                            uint64_t user_tag, uint64_t *out_id) {
+  const void *start = (const void *)(uintptr_t)a;
   ig_pin_log_t *l = _ig_pinlog_tls;
   if (IG_UNLIKELY(l == NULL) && (l = _ig_pinlog_slow()) == NULL)
-    return _ig_pinlog_to_table(NULL, start, size, flags, site, user_tag, out_id);
-  if (IG_UNLIKELY(l->index >= IG_PIN_LOG_MAX)) return _ig_pinlog_to_table(l, start, size, flags, site, user_tag, out_id);
+    return _ig_pinlog_to_table(NULL, kind, start, size, flags, site, user_tag, out_id);
+  if (IG_UNLIKELY(l->index >= IG_PIN_LOG_MAX))
+    return _ig_pinlog_to_table(l, kind, start, size, flags, site, user_tag, out_id);
   uint64_t c = l->cursor;
   for (uint32_t n = 0; n < IG_PIN_LOG_SLOTS; n++, c++) {
     uint32_t i = (uint32_t)(c & (IG_PIN_LOG_SLOTS - 1));
     ig_range_t *s = &l->slots[i];
     uint32_t st = IG_LOAD_ACQ(&s->state);
-    if (st != IG_STATE_EMPTY && st != IG_STATE_RELEASED) continue; /* held by a live pin (or its releaser) */
+    if (st != IG_STATE_EMPTY && st != IG_STATE_RELEASED) continue; /* held by a live record (or its releaser) */
     uint64_t gen = ((IG_LOAD(&s->id) >> 32) & IG_PIN_LOG_GEN_MASK) + 1;
     if (gen > IG_PIN_LOG_GEN_MASK) gen = 1;
     uint64_t id = IG_PIN_LOG_ID_TAG | gen << 32 | (uint64_t)l->index << 12 | i;
@@ -178,15 +176,15 @@ ig_status_t ig_pin_register(const void *start, size_t size, uint32_t flags, uint
     IG_STORE(&s->id, id);
     IG_STORE(&s->start, a);
     IG_STORE(&s->size, (uint64_t)size);
-    /* One number from the table's counter itself, not the thread's block of them: released pins of one address made by
-     * different threads must order as they happened (the newest is the one a use is blamed on), and a thread's block
+    /* One number from the table's counter itself, not the thread's block of them: released records of one address made
+     * by different threads must order as they happened (the newest is the one a use is blamed on), and a thread's block
      * can lag another thread's by up to a block. */
     IG_STORE(&s->alloc_seq, __atomic_add_fetch(&ig_shadow_table->seq, 1, __ATOMIC_RELAXED));
     IG_STORE(&s->release_seq, 0);
     IG_STORE(&s->alloc_time_ns, _ig_os_now_ns());
     IG_STORE(&s->release_time_ns, 0);
     if (user_tag != IG_PIN_TAG_KEEP) IG_STORE(&s->user_tag, user_tag);
-    IG_STORE(&s->kind, (uint32_t)IG_RANGE_MANAGED_PIN);
+    IG_STORE(&s->kind, kind);
     IG_STORE(&s->flags, flags);
     IG_STORE(&s->alloc_site, site);
     IG_STORE(&s->release_site, 0u);
@@ -199,7 +197,28 @@ ig_status_t ig_pin_register(const void *start, size_t size, uint32_t flags, uint
     *out_id = id;
     return IG_OK;
   }
-  return _ig_pinlog_to_table(l, start, size, flags, site, user_tag, out_id);
+  return _ig_pinlog_to_table(l, kind, start, size, flags, site, user_tag, out_id);
+}
+
+ig_status_t ig_pin_register(const void *start, size_t size, uint32_t flags, uint32_t site, uint64_t user_tag,
+                            uint64_t *out_id) {
+  uint64_t a = (uint64_t)(uintptr_t)start;
+  if (IG_UNLIKELY(out_id == NULL || start == NULL)) return IG_ERR_BAD_ARG;
+  *out_id = 0;
+  if (size == 0) size = 1;
+  if (IG_UNLIKELY(a >= IG_ADDR_LIMIT || size > IG_ADDR_LIMIT - a)) return IG_ERR_BAD_ARG;
+  flags &= ~(uint32_t)(IG_RANGE_F_ALIGNED | IG_RANGE_F_CALL_SCOPED);
+  return _ig_pinlog_put(IG_RANGE_MANAGED_PIN, a, size, flags, site, user_tag, out_id);
+}
+
+ig_status_t ig_pin_register_callback(const void *entry, uint32_t flags, uint32_t site, uint64_t user_tag,
+                                     uint64_t *out_id) {
+  uint64_t a = (uint64_t)(uintptr_t)entry;
+  if (IG_UNLIKELY(out_id == NULL || entry == NULL)) return IG_ERR_BAD_ARG;
+  *out_id = 0;
+  if (IG_UNLIKELY(a >= IG_ADDR_LIMIT - 1 || user_tag == IG_PIN_TAG_KEEP)) return IG_ERR_BAD_ARG;
+  flags = (flags & ~(uint32_t)(IG_RANGE_F_ALIGNED | IG_RANGE_F_RETAINED)) | IG_RANGE_F_CALL_SCOPED;
+  return _ig_pinlog_put(IG_RANGE_CALLBACK, a, 1, flags, site, user_tag, out_id);
 }
 
 /* The slot a pin-log id names (whatever it holds now); NULL for an id no log of this process could have issued. */

@@ -1,7 +1,8 @@
 /* test_pinlog.c - unit tests of the per-thread pin logs (ig_pinlog.c): register and release, ids and what the ig_range_*
  * calls make of them, a pin released on another thread, double release, slot reuse and its history, the shared-table
  * fallback of a full log, what ig_check and ig_lookup make of every thread's pins (a live pin beats a dead index range),
- * thread exit, and the validator's way of reading every log while threads pin and release; runs under CTest. */
+ * thread exit, the validator's way of reading every log while threads pin and release, and call-scoped callbacks in the
+ * log (ig_pin_register_callback); runs under CTest. */
 #include "interopguard.h"
 #include "ig_test.h"
 
@@ -447,6 +448,81 @@ static void test_double_release_race(void) {
   }
 }
 
+/* A call-scoped callback in the log: a CALLBACK range of one byte at the entry, flagged CALL_SCOPED, its user_tag as
+ * given; released, a check of the entry names it (collected-delegate-callback, its fate is the runtime's to tell), a
+ * later pin in its slot takes the tag it is given; the pins around it keep their kinds. */
+static void test_callback_register(void) {
+  char *entry = arena + 520000;
+  uint32_t site = ig_site_intern("Program.cs", 30, "Program.Sort");
+  uint64_t id = 0;
+  CHECK_EQ(ig_pin_register_callback(NULL, 0, site, 0x40, &id), IG_ERR_BAD_ARG);
+  CHECK_EQ(ig_pin_register_callback(entry, 0, site, 0x40, NULL), IG_ERR_BAD_ARG);
+  CHECK_EQ(ig_pin_register_callback(entry, 0, site, IG_PIN_TAG_KEEP, &id), IG_ERR_BAD_ARG);
+  CHECK_EQ(ig_pin_register_callback((void *)(uintptr_t)(1ull << 47), 0, site, 0x40, &id), IG_ERR_BAD_ARG);
+  CHECK_EQ(ig_pin_register_callback(entry, IG_RANGE_F_RETAINED | 0x10000u, site, 0xCE11, &id), IG_OK);
+  CHECK(IG_PIN_LOG_IS_ID(id));
+  ig_range_t r;
+  CHECK_EQ(ig_range_get(id, &r), IG_OK);
+  CHECK_EQ(r.kind, IG_RANGE_CALLBACK);
+  CHECK_EQ(r.flags, IG_RANGE_F_CALL_SCOPED | 0x10000u);
+  CHECK_EQ(r.start, (uint64_t)(uintptr_t)entry);
+  CHECK_EQ(r.size, 1);
+  CHECK_EQ(r.user_tag, 0xCE11);
+  CHECK_EQ(r.alloc_site, site);
+  CHECK(read_slot(&ig_pin_log()->slots[IG_PIN_LOG_ID_SLOT(id)], &r));
+  CHECK_EQ(r.kind, IG_RANGE_CALLBACK);
+  CHECK_EQ(r.state, IG_STATE_LIVE);
+  CHECK_EQ(ig_check(entry, 1, NULL), IG_KIND_NONE);
+  CHECK_EQ(ig_range_release(id, site, NULL), IG_OK);
+  ig_violation_t v;
+  CHECK_EQ(ig_check(entry, 1, &v), IG_KIND_COLLECTED_DELEGATE_CALLBACK);
+  CHECK_EQ(v.range.id, id);
+  CHECK_EQ(v.range.kind, IG_RANGE_CALLBACK);
+  CHECK_EQ(v.range.flags, IG_RANGE_F_CALL_SCOPED | 0x10000u);
+  CHECK_EQ(v.range.user_tag, 0xCE11);
+  CHECK_EQ(ig_lookup(entry, 1, &r), IG_LOOKUP_INSIDE);
+  CHECK_EQ(r.id, id);
+  CHECK_EQ(r.state, IG_STATE_RELEASED);
+  CHECK_EQ(ig_range_release(id, site, NULL), IG_ERR_STATE);
+  /* a new call with the same entry: live again */
+  uint64_t again = 0;
+  CHECK_EQ(ig_pin_register_callback(entry, 0, site, 0xCE11, &again), IG_OK);
+  CHECK_EQ(ig_check(entry, 1, NULL), IG_KIND_NONE);
+  CHECK_EQ(ig_range_release(again, site, NULL), IG_OK);
+  /* the callback's slot, reached again after IG_PIN_LOG_SLOTS registrations, holds a pin with the tag that pin gives */
+  uint64_t pin = 0;
+  for (uint32_t i = 0; i < IG_PIN_LOG_SLOTS - 1; i++) {
+    CHECK_EQ(ig_pin_register(arena + 530000, 64, 0, 0, 0x77, &pin), IG_OK);
+    CHECK_EQ(ig_range_release(pin, 0, NULL), IG_OK);
+  }
+  CHECK_EQ(ig_pin_register(arena + 530000, 64, 0, 0, 0x88, &pin), IG_OK);
+  CHECK_EQ(IG_PIN_LOG_ID_SLOT(pin), IG_PIN_LOG_ID_SLOT(again));
+  CHECK_EQ(ig_range_get(pin, &r), IG_OK);
+  CHECK_EQ(r.kind, IG_RANGE_MANAGED_PIN);
+  CHECK_EQ(r.flags, 0u);
+  CHECK_EQ(r.user_tag, 0x88);
+  CHECK_EQ(ig_check(entry, 1, NULL), IG_KIND_NONE); /* both callback records forgotten */
+  CHECK_EQ(ig_range_release(pin, 0, NULL), IG_OK);
+}
+
+/* Every slot held by a live pin: a callback goes to the shared table as a CALLBACK range with its flags and tag. */
+static void test_callback_in_a_full_log_uses_the_table(void) {
+  static uint64_t ids[IG_PIN_LOG_SLOTS];
+  char *base = arena + 600000;
+  for (uint32_t i = 0; i < IG_PIN_LOG_SLOTS; i++) CHECK_EQ(ig_pin_register(base + 16 * i, 16, 0, 0, 0, &ids[i]), IG_OK);
+  uint64_t id = 0;
+  CHECK_EQ(ig_pin_register_callback(base + 16 * IG_PIN_LOG_SLOTS, 0, 5, 0xCE11, &id), IG_OK);
+  CHECK(!IG_PIN_LOG_IS_ID(id));
+  ig_range_t r;
+  CHECK_EQ(ig_range_get(id, &r), IG_OK);
+  CHECK_EQ(r.kind, IG_RANGE_CALLBACK);
+  CHECK_EQ(r.flags, IG_RANGE_F_CALL_SCOPED);
+  CHECK_EQ(r.user_tag, 0xCE11);
+  CHECK_EQ(ig_range_release(id, 5, NULL), IG_OK);
+  CHECK_EQ(ig_check(base + 16 * IG_PIN_LOG_SLOTS, 1, NULL), IG_KIND_COLLECTED_DELEGATE_CALLBACK);
+  for (uint32_t i = 0; i < IG_PIN_LOG_SLOTS; i++) CHECK_EQ(ig_range_release(ids[i], 0, NULL), IG_OK);
+}
+
 static void test_stats_count_log_pins(void) {
   ig_stats_t before, live, after;
   ig_get_stats(&before);
@@ -474,5 +550,7 @@ int main(int argc, char **argv) {
   RUN(test_reader_while_threads_pin);
   RUN(test_double_release_race);
   RUN(test_stats_count_log_pins);
+  RUN(test_callback_register);
+  RUN(test_callback_in_a_full_log_uses_the_table);
   TEST_MAIN_END();
 }

@@ -1,4 +1,4 @@
-// PinLogReader.cs: reads every thread's pin log (the explicit pins it registered, live and released) from the stopped target, as range records the sweep indexes with the table's.
+// PinLogReader.cs: reads every thread's pin log (the explicit pins and call-scoped callbacks it registered, live and released) from the stopped target, as range records the sweep indexes with the table's.
 using System;
 using System.Buffers.Binary;
 using System.Collections.Generic;
@@ -8,9 +8,10 @@ namespace InteropGuard.Validator.Table;
 
 /// <summary>Walks the list of pin logs from the table header's pin_logs (interopguard.h, "Explicit pins in per-thread pin
 /// logs") and turns each slot below the log's <c>used</c> into a <see cref="RangeRecord"/>: a slot is an <c>ig_range_t</c>
-/// with a pin-log id, so it reads like a table record; a slot its releaser is still writing (RELEASING) reads as LIVE, the
-/// pin still held. Bounded: at most <see cref="MaxLogs"/> logs (a longer list, or a loop, is garbage); an unreadable log
-/// is counted, an implausible slot (torn: a thread stopped while writing it, or garbage) counted as torn.</summary>
+/// with a pin-log id and kind MANAGED_PIN, or CALLBACK flagged CALL_SCOPED, so it reads like a table record; a slot its
+/// releaser is still writing (RELEASING) reads as LIVE, the pin still held. Bounded: at most <see cref="MaxLogs"/> logs
+/// (a longer list, or a loop, is garbage); an unreadable log is counted, an implausible slot (torn: a thread stopped
+/// while writing it, or garbage, or a kind the log never holds) counted as torn.</summary>
 internal static class PinLogReader
 {
     private const int MaxLogs = 1 << 16;
@@ -64,7 +65,9 @@ internal static class PinLogReader
                 continue;
             }
 
-            if ((r.Id & PinLogLayout.PinLogIdTag) != PinLogLayout.PinLogIdTag || r.Kind != TableLayout.KindManagedPin)
+            bool kindFits = r.Kind == TableLayout.KindManagedPin ||
+                (r.Kind == TableLayout.KindCallback && (r.Flags & TableLayout.FlagCallScoped) != 0);
+            if ((r.Id & PinLogLayout.PinLogIdTag) != PinLogLayout.PinLogIdTag || !kindFits)
             {
                 torn++;
                 continue;

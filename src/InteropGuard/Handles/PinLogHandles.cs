@@ -13,8 +13,10 @@ namespace InteropGuard.Handles;
 /// its <c>user_tag</c>; every later pin in that slot only sets the handle's target to its object. The validator reads
 /// <c>*user_tag</c> of a released pin to say where its object went, and <see cref="IsStillInPlace"/> confirms a
 /// use-after-unpin with it, for as long as the slot still holds that pin (until its thread registered
-/// <c>IG_PIN_LOG_SLOTS</c> more). A pin the log cannot hold (every slot live) goes to the shared table and gets a weak
-/// handle of its own, which the caller hands to <see cref="PinSideTable"/> at release as before.</summary>
+/// <c>IG_PIN_LOG_SLOTS</c> more). A record that gives the slot another tag (a pin without an object, a call-scoped
+/// callback with its site's cell) leaves the handle out of the slot: the next pin there gives it back. A pin the log
+/// cannot hold (every slot live) goes to the shared table and gets a weak handle of its own, which the caller hands to
+/// <see cref="PinSideTable"/> at release as before.</summary>
 internal static unsafe class PinLogHandles
 {
     private const ulong KeepTag = ulong.MaxValue; // IG_PIN_TAG_KEEP
@@ -61,21 +63,42 @@ internal static unsafe class PinLogHandles
         Volatile.Write(ref e.Id, 0UL); // a reader that sees this slot change between its two reads of Id gives up
         if (target is null)
         {
-            return id; // registered with user_tag 0: nothing to confirm
+            e.TagLost = e.Weak.IsAllocated; // registered with user_tag 0: nothing to confirm, and the slot's tag is gone
+            return id;
         }
 
-        if (e.Weak.IsAllocated)
+        if (!e.Weak.IsAllocated)
         {
-            e.Weak.Target = target;
+            NewSlotHandle(ref e, id, target);
         }
         else
         {
-            NewSlotHandle(ref e, id, target);
+            e.Weak.Target = target;
+            if (e.TagLost)
+            {
+                InterceptionNative.PinSetTag(id, (ulong)GCHandle.ToIntPtr(e.Weak)); // a callback held the slot before
+                e.TagLost = false;
+            }
         }
 
         e.ByteOffset = byteOffset;
         Volatile.Write(ref e.Id, id);
         return id;
+    }
+
+    /// <summary>Notes that a call-scoped callback took log slot <paramref name="id"/> with a user_tag of its own (its call
+    /// site's cell): the slot no longer holds the pin its entry describes, and the next pin there sets the slot's handle as
+    /// its tag again instead of keeping the slot's. A table id is ignored.</summary>
+    public static void SlotRetagged(ulong id)
+    {
+        if (!IsLogId(id))
+        {
+            return;
+        }
+
+        ref Entry e = ref EntryOf(id);
+        Volatile.Write(ref e.Id, 0UL); // the pin this entry described is gone from the slot
+        e.TagLost = e.Weak.IsAllocated;
     }
 
     /// <summary>True when the object of released log pin <paramref name="id"/> is still alive with its bytes at
@@ -182,5 +205,6 @@ internal static unsafe class PinLogHandles
         public GCHandle Weak;   // the slot's weak handle (its native user_tag): the last pin's object
         public nint ByteOffset; // where that pin's bytes start from the object's first data byte
         public ulong Id;        // that pin's id; 0 while the entry changes
+        public bool TagLost;    // another record's tag (a call-scoped callback's cell, an objectless pin's 0) is the slot's user_tag
     }
 }

@@ -4,6 +4,7 @@ using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Threading;
 using InteropGuard.Callbacks;
+using InteropGuard.Handles;
 using InteropGuard.Native;
 using InteropGuard.Reporting;
 using InteropGuard.Shadow;
@@ -13,9 +14,10 @@ namespace InteropGuard.Interception;
 /// <summary>
 /// Call-scoped callbacks (the <c>qsort</c> kind: native code calls the function pointer only during the call, and the
 /// marshaller keeps the delegate alive until it returns). A call registers a CALLBACK range flagged CALL_SCOPED (not
-/// RETAINED) at the delegate's entry and releases it when the call returns; nothing lasts beyond the call but the
-/// released record in the table's bounded release history, so a loop that passes a fresh delegate per call costs no
-/// memory that grows.
+/// RETAINED) at the delegate's entry in the calling thread's pin log (<c>ig_pin_register_callback</c>; the shared table
+/// only when every slot of the log holds a live record) and releases it when the call returns; nothing lasts beyond the
+/// call but the released record, readable until the thread has registered 256 more pins and callbacks, so a loop that
+/// passes a fresh delegate per call costs no memory that grows and no work in the shared table's index.
 /// <para>A released call-scoped callback is not by itself a bug. It becomes one when native code kept the function
 /// pointer (a word in native memory, or the pointer coming back to a checked call) <em>and</em> the delegate was
 /// collected. For the second half each call site and delegate parameter has a <see cref="Slot"/>: one weak GC handle
@@ -141,12 +143,19 @@ internal static unsafe class CallScopedCallbacks
         {
             lock (_gate)
             {
-                ulong id = RangeRegistration.Register(RangeKind.Callback, (void*)entry, 1, IgConstants.FlagCallScoped, site,
-                    (ulong)_cell, "call-scoped callbacks", withoutTransition: true);
-                if (id == 0)
+                ulong id;
+                IgStatus status = InterceptionNative.PinRegisterCallback((void*)entry, IgConstants.FlagCallScoped, site, (ulong)_cell, &id);
+                if (status != IgStatus.Ok)
                 {
+                    if (status == IgStatus.TableFull)
+                    {
+                        RangeRegistration.WarnTableFull("call-scoped callbacks");
+                    }
+
                     return 0;
                 }
+
+                PinLogHandles.SlotRetagged(id);
 
                 // The target first, then the id: a reader that finds this id finds this delegate.
                 GCHandle weak = _weak;

@@ -1,10 +1,13 @@
 // CallScopedCallbackTests.cs - in-process tests of call-scoped callbacks (delegates passed for one intercepted call): no
 // lasting entry however many fresh delegates pass through calls; the kept pointer of a collected one is reported at a
-// checked call, of a live one not; a superseded one is not guessed about.
+// checked call, of a live one not; a superseded one is not guessed about; each call's range takes a slot of the calling
+// thread's pin log, and a pin that takes the slot after it still gets the slot's weak handle as its tag.
 using System;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
+using System.Threading;
 using InteropGuard.Interception;
+using InteropGuard.Native;
 using InteropGuard.Tests.TestSupport;
 using NUnit.Framework;
 
@@ -109,6 +112,58 @@ public sealed class CallScopedCallbackTests : GuardedFixture
         Assert.DoesNotThrow(() => Guard.Check(first, 0));
         Assert.That(recorder.Violations, Is.Empty, "whether the first delegate lives is unknown: not reported");
         s_alive = null;
+    }
+
+    [Test]
+    public void CallScopedCallback_TakesASlotOfTheCallingThreadsPinLog_AndThePinThereAfterItGetsTheSlotHandleBack()
+    {
+        var site = new GuardedCallSite("CallScopedCallbackTests.Log", Here.File(), Here.Line(), "LifetimeNative.Call(IntCallback fn, int x)");
+        IgRange pinBefore = default, callback = default, pinAfter = default;
+        var thread = new Thread(() =>
+        {
+            byte[] array = new byte[64];
+            Pin first = Guard.Pin(array);
+            ulong firstId = first.Id;
+            first.Dispose();
+            pinBefore = RangeOf(firstId);
+
+            // Slots are taken in turn: within one turn of the log a callback takes the pin's slot, then a pin again.
+            for (int i = 0; i <= IgConstants.PinLogSlots && callback.Id == 0; i++)
+            {
+                IntCallback fn = x => x + i;
+                ulong id = GuardedCall.EnterCallback(fn, site, 0);
+                GuardedCall.ExitCallback(id, site);
+                if ((id & 0xFFF) == (firstId & 0xFFF))
+                {
+                    callback = RangeOf(id);
+                }
+            }
+
+            for (int i = 0; i <= IgConstants.PinLogSlots && pinAfter.Id == 0; i++)
+            {
+                using Pin pin = Guard.Pin(array);
+                if ((pin.Id & 0xFFF) == (firstId & 0xFFF))
+                {
+                    pinAfter = RangeOf(pin.Id);
+                }
+            }
+        });
+        thread.Start();
+        thread.Join();
+
+        Assert.That(callback.Id & IgConstants.PinLogIdTag, Is.EqualTo(IgConstants.PinLogIdTag), "in the thread's pin log, not the shared table");
+        Assert.That((callback.Kind, callback.Flags & IgConstants.FlagCallScoped, callback.State), Is.EqualTo(((uint)RangeKind.Callback, IgConstants.FlagCallScoped, 3u)));
+        Assert.That(callback.UserTag, Is.Not.Zero.And.Not.EqualTo(pinBefore.UserTag), "the call site's cell");
+        Assert.That(pinBefore.UserTag, Is.Not.Zero, "the slot's weak handle");
+        Assert.That(pinAfter.Id, Is.Not.Zero.And.Not.EqualTo(pinBefore.Id));
+        Assert.That(pinAfter.UserTag, Is.EqualTo(pinBefore.UserTag), "the slot's weak handle again, not the callback's cell");
+    }
+
+    private static unsafe IgRange RangeOf(ulong id)
+    {
+        IgRange range;
+        Assert.That(IgNative.ig_range_get(id, &range), Is.EqualTo(IgStatus.Ok));
+        return range;
     }
 
     [MethodImpl(MethodImplOptions.NoInlining)]

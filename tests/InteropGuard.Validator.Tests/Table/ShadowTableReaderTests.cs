@@ -71,7 +71,7 @@ public sealed unsafe class ShadowTableReaderTests
         /// <summary>Links the one pin log (index 3) and writes a managed pin into its slot <paramref name="slot"/>, in
         /// <paramref name="state"/>, with a pin-log id (or <paramref name="id"/> when given); used becomes
         /// <paramref name="used"/>.</summary>
-        public void LogPin(int slot, ulong start, uint state, uint used, ulong id = 0)
+        public void LogPin(int slot, ulong start, uint state, uint used, ulong id = 0, uint kind = TableLayout.KindManagedPin, uint flags = 0)
         {
             var log = new Span<byte>(_log, PinLogLayout.PinLogSize);
             BinaryPrimitives.WriteUInt32LittleEndian(log[PinLogLayout.PinLogIndex..], 3);
@@ -81,7 +81,8 @@ public sealed unsafe class ShadowTableReaderTests
             BinaryPrimitives.WriteUInt64LittleEndian(r[TableLayout.RangeStart..], start);
             BinaryPrimitives.WriteUInt64LittleEndian(r[TableLayout.RangeSizeField..], 64);
             BinaryPrimitives.WriteUInt64LittleEndian(r[TableLayout.RangeReleaseSeq..], state == TableLayout.StateLive ? 0UL : 7UL);
-            BinaryPrimitives.WriteUInt32LittleEndian(r[TableLayout.RangeKind..], TableLayout.KindManagedPin);
+            BinaryPrimitives.WriteUInt32LittleEndian(r[TableLayout.RangeKind..], kind);
+            BinaryPrimitives.WriteUInt32LittleEndian(r[TableLayout.RangeFlags..], flags);
             BinaryPrimitives.WriteUInt32LittleEndian(r[TableLayout.RangeState..], state);
             BinaryPrimitives.WriteUInt64LittleEndian(new Span<byte>(_header, TableLayout.HeaderSize)[TableLayout.HeaderPinLogs..], (ulong)_log);
         }
@@ -176,6 +177,23 @@ public sealed unsafe class ShadowTableReaderTests
         }));
         Assert.That(records.TrueForAll(r => r.Kind == TableLayout.KindManagedPin && (r.Id & PinLogLayout.PinLogIdTag) == PinLogLayout.PinLogIdTag));
         Assert.That((torn, unreadable), Is.EqualTo((1, 0)));
+    }
+
+    [Test]
+    public void PinLogSlots_OfCallScopedCallbacks_AreRead_OtherKindsAreTorn()
+    {
+        using var table = new FakeTable(slotLimit: 0);
+        table.LogPin(0, 0x10000, TableLayout.StateReleased, used: 3, kind: TableLayout.KindCallback, flags: TableLayout.FlagCallScoped);
+        table.LogPin(1, 0x20000, TableLayout.StateLive, used: 3, kind: TableLayout.KindCallback); // a callback the log never takes
+        table.LogPin(2, 0x30000, TableLayout.StateLive, used: 3, kind: TableLayout.KindMappedView, flags: TableLayout.FlagCallScoped);
+
+        List<RangeRecord> records = table.Read(out int torn, out int unreadable);
+
+        Assert.That(records.ConvertAll(r => (r.Start, r.Kind, r.Flags, r.State)), Is.EqualTo(new[]
+        {
+            (0x10000UL, TableLayout.KindCallback, TableLayout.FlagCallScoped, TableLayout.StateReleased),
+        }));
+        Assert.That((torn, unreadable), Is.EqualTo((2, 0)));
     }
 
     [Test]
