@@ -117,7 +117,11 @@ public static unsafe class Guard
     {
         ArgumentNullException.ThrowIfNull(array);
         Pin pin = InteropGuard.Pin.OfObject(array, checked((nint)array.Length * sizeof(T)), member, file, line);
-        PooledArrays.NotePin(array, pin, member, file, line); // a pooled array's Return checks its pins
+        if (PooledArrays.AnyRented)
+        {
+            PooledArrays.NotePin(array, pin, member, file, line); // a pooled array's Return checks its pins
+        }
+
         return pin;
     }
 

@@ -18,22 +18,18 @@ namespace InteropGuard;
 /// Not finalizable: a pin that is never disposed stays pinned (a leak the validator reports as <c>leaked-pin</c>).</summary>
 public sealed unsafe class Pin : IDisposable
 {
-
-    private readonly nint _byteOffset;
+    // An array's or string's pin holds its pinned handle here and nothing else: the parts only a Memory pin or a pin the
+    // shared table holds needs sit in _rare, so the object every Guard.Pin allocates stays small.
     private GCHandle _pinned;
-    private MemoryHandle _memoryHandle;
-    private readonly bool _hasMemoryHandle;
-    private GCHandle _weak;
+    private RareParts? _rare;
     private int _released;
 
-    private Pin(nint pointer, nint length, GCHandle pinned, MemoryHandle memoryHandle, bool hasMemoryHandle, nint byteOffset)
+    private Pin(nint pointer, nint length, GCHandle pinned, RareParts? rare)
     {
         Pointer = pointer;
         Length = length;
         _pinned = pinned;
-        _memoryHandle = memoryHandle;
-        _hasMemoryHandle = hasMemoryHandle;
-        _byteOffset = byteOffset;
+        _rare = rare;
     }
 
     /// <summary>The first pinned byte; 0 only for a pin of an empty <see cref="Memory{T}"/>. Stays valid as a number
@@ -100,8 +96,8 @@ public sealed unsafe class Pin : IDisposable
     {
         GCHandle pinned = GCHandle.Alloc(target, GCHandleType.Pinned);
         nint pointer = pinned.AddrOfPinnedObject();
-        var pin = new Pin(pointer, length, pinned, default, false, 0);
-        pin.Track(target, member, file, line);
+        var pin = new Pin(pointer, length, pinned, null);
+        pin.Track(target, member, file, line, byteOffset: 0);
         return pin;
     }
 
@@ -127,16 +123,16 @@ public sealed unsafe class Pin : IDisposable
         }
 
         nint offset = target is null ? 0 : pointer - PinSideTable.DataAddress(target);
-        var pin = new Pin(pointer, length, default, handle, true, offset);
+        var pin = new Pin(pointer, length, default, new RareParts { Memory = handle, HasMemory = true, ByteOffset = offset });
         if (pointer != 0)
         {
-            pin.Track(target, member, file, line);
+            pin.Track(target, member, file, line, offset);
         }
 
         return pin;
     }
 
-    private void Track(object? target, string member, string file, int line)
+    private void Track(object? target, string member, string file, int line, nint byteOffset)
     {
         if (!GuardRuntime.Enabled)
         {
@@ -145,10 +141,17 @@ public sealed unsafe class Pin : IDisposable
 
         uint site = SiteRegistry.Intern(member, file, line);
         uint flags = target is string ? IgConstants.FlagManagedString : 0; // reports of a string suggest a NativeBuffer copy
-        ulong id = PinLogHandles.Register(target, (void*)Pointer, (nuint)Length, flags, site, _byteOffset, "pins", out _weak);
+        ulong id = PinLogHandles.Register(target, (void*)Pointer, (nuint)Length, flags, site, byteOffset, "pins", out GCHandle ownWeak);
         if (id == 0)
         {
             return;
+        }
+
+        if (ownWeak.IsAllocated)
+        {
+            _rare ??= new RareParts();
+            _rare.Weak = ownWeak; // a pin the log could not hold: its own weak handle, for the side table at release
+            _rare.ByteOffset = byteOffset;
         }
 
         Id = id;
@@ -168,19 +171,39 @@ public sealed unsafe class Pin : IDisposable
         // Release the range first, then unpin: there is no moment where the object is unpinned but tracked live.
         RangeRegistration.Release(Id, site);
 
-        if (_hasMemoryHandle)
-        {
-            _memoryHandle.Dispose();
-        }
-        else if (_pinned.IsAllocated)
+        if (_pinned.IsAllocated)
         {
             _pinned.Free();
         }
 
-        if (_weak.IsAllocated)
+        if (_rare is { } rare)
         {
-            PinSideTable.Add(Id, _weak, Pointer, _byteOffset); // a pin the log could not hold: the side table owns its weak handle now
-            _weak = default;
+            ReleaseRare(rare);
         }
+    }
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private void ReleaseRare(RareParts rare)
+    {
+        if (rare.HasMemory)
+        {
+            rare.Memory.Dispose();
+        }
+
+        if (rare.Weak.IsAllocated)
+        {
+            PinSideTable.Add(Id, rare.Weak, Pointer, rare.ByteOffset); // a pin the log could not hold: the side table owns its weak handle now
+            rare.Weak = default;
+        }
+    }
+
+    // What a Memory pin (its MemoryHandle, where its bytes start in the object) or a pin the shared table holds (its own
+    // weak handle) needs beyond an array's pin.
+    private sealed class RareParts
+    {
+        public MemoryHandle Memory;
+        public bool HasMemory;
+        public GCHandle Weak;
+        public nint ByteOffset;
     }
 }

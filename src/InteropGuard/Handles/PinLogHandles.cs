@@ -73,7 +73,11 @@ internal static unsafe class PinLogHandles
         }
         else
         {
-            e.Weak.Target = target;
+            if (!ReferenceEquals(e.Weak.Target, target))
+            {
+                e.Weak.Target = target; // reading the handle is a load, setting it a call into the runtime: skip an equal write
+            }
+
             if (e.TagLost)
             {
                 InterceptionNative.PinSetTag(id, (ulong)GCHandle.ToIntPtr(e.Weak)); // a callback held the slot before

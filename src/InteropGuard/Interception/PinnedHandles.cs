@@ -3,7 +3,6 @@ using System;
 using System.Collections.Generic;
 using System.ComponentModel;
 using System.Runtime.InteropServices;
-using System.Threading;
 using InteropGuard.Handles;
 using InteropGuard.Native;
 using InteropGuard.Shadow;
@@ -18,11 +17,6 @@ namespace InteropGuard.Interception;
 [EditorBrowsable(EditorBrowsableState.Never)]
 public static unsafe class PinnedHandles
 {
-    // Tracked handles by handle value. A plain dictionary under a lock: a ConcurrentDictionary allocates a node per add,
-    // and an add and a remove per pinned handle is all this table does.
-    private static readonly Lock s_lock = new();
-    private static readonly Dictionary<nint, Tracked> s_tracked = [];
-
     /// <summary><c>GCHandle.Alloc(value, type)</c>, tracked when <paramref name="type"/> is Pinned.</summary>
     /// <param name="value">The object to hold.</param>
     /// <param name="type">The kind of handle.</param>
@@ -43,7 +37,7 @@ public static unsafe class PinnedHandles
     /// <param name="site">The call site (the release site reports name).</param>
     public static void Free(ref GCHandle handle, GuardedCallSite site)
     {
-        if (handle.IsAllocated && TryUntrack(GCHandle.ToIntPtr(handle), out Tracked tracked))
+        if (handle.IsAllocated && TrackedHandleTable.TryTake(GCHandle.ToIntPtr(handle), out TrackedHandle tracked))
         {
             Release(tracked, site.Source);
         }
@@ -55,13 +49,7 @@ public static unsafe class PinnedHandles
     /// holds the object). Called at exit, before the exit sweep; never throws.</summary>
     internal static void ReleaseFreedElsewhere()
     {
-        KeyValuePair<nint, Tracked>[] all;
-        lock (s_lock)
-        {
-            all = [.. s_tracked];
-        }
-
-        foreach (KeyValuePair<nint, Tracked> pair in all)
+        foreach (KeyValuePair<nint, TrackedHandle> pair in TrackedHandleTable.Snapshot())
         {
             object? held;
             try
@@ -75,7 +63,7 @@ public static unsafe class PinnedHandles
 
             // null: collected, so no pinned handle held it any more
             object? pinned = pair.Value.Weak.IsAllocated ? pair.Value.Weak.Target : PinLogHandles.TargetOf(pair.Value.Id);
-            if ((pinned is null || !ReferenceEquals(held, pinned)) && TryUntrack(pair.Key, out Tracked gone))
+            if ((pinned is null || !ReferenceEquals(held, pinned)) && TrackedHandleTable.TryTake(pair.Key, out TrackedHandle gone))
             {
                 Release(gone, null);
             }
@@ -99,21 +87,10 @@ public static unsafe class PinnedHandles
             return;
         }
 
-        lock (s_lock)
-        {
-            s_tracked[GCHandle.ToIntPtr(handle)] = new Tracked(id, weak, pointer);
-        }
+        TrackedHandleTable.Add(GCHandle.ToIntPtr(handle), new TrackedHandle(id, weak, pointer));
     }
 
-    private static bool TryUntrack(nint handle, out Tracked tracked)
-    {
-        lock (s_lock)
-        {
-            return s_tracked.Remove(handle, out tracked);
-        }
-    }
-
-    private static void Release(Tracked tracked, SourceSite? site)
+    private static void Release(TrackedHandle tracked, SourceSite? site)
     {
         RangeRegistration.Release(tracked.Id, site);
         if (tracked.Weak.IsAllocated)
@@ -121,6 +98,4 @@ public static unsafe class PinnedHandles
             PinSideTable.Add(tracked.Id, tracked.Weak, tracked.Pointer, 0); // a pin the log could not hold: the side table owns its weak handle now
         }
     }
-
-    private readonly record struct Tracked(ulong Id, GCHandle Weak, nint Pointer);
 }

@@ -64,9 +64,26 @@ internal static unsafe class SiteRegistry
 
     private static readonly ConcurrentDictionary<string, SourceSite> s_unrecorded = new();
 
+    // The last stand-in handed out, by the type name's reference: a `using` of a Pin finds its site with one compare
+    // instead of hashing the name (callers pass nameof(...) literals).
+    private static UnrecordedEntry? s_lastUnrecorded;
+
     /// <summary>The stand-in release site of a parameterless <c>Dispose()</c> of <paramref name="typeName"/> (one per
     /// type, interned natively so reports read from the table say the same).</summary>
-    public static SourceSite UnrecordedDispose(string typeName) => s_unrecorded.GetOrAdd(typeName, static type =>
+    public static SourceSite UnrecordedDispose(string typeName)
+    {
+        UnrecordedEntry? last = s_lastUnrecorded;
+        if (last is not null && ReferenceEquals(last.TypeName, typeName))
+        {
+            return last.Site;
+        }
+
+        SourceSite site = UnrecordedDisposeSlow(typeName);
+        s_lastUnrecorded = new UnrecordedEntry(typeName, site);
+        return site;
+    }
+
+    private static SourceSite UnrecordedDisposeSlow(string typeName) => s_unrecorded.GetOrAdd(typeName, static type =>
     {
         string member = type + ".Dispose() (call site not recorded: call Release() instead, or set capture_stacks=1)";
         uint id = GuardRuntime.Enabled ? IgNative.ig_site_intern("", 0, member) : 0;
@@ -217,6 +234,8 @@ internal static unsafe class SiteRegistry
     private readonly record struct SiteKey(string File, int Line, string Member);
 
     private sealed record CallerEntry(string File, int Line, string Member, SourceSite Site);
+
+    private sealed record UnrecordedEntry(string TypeName, SourceSite Site);
 
     /// <summary>Compares keys by string identity (literals from caller information are interned).</summary>
     private sealed class ReferenceKeyComparer : System.Collections.Generic.IEqualityComparer<SiteKey>
