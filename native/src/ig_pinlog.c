@@ -42,43 +42,56 @@ static uint32_t _ig_pinlog_numbered;
  * until a rebuild finds none). A check whose address has neither its line's nor its page's bit set skips the log's
  * slots: without it, once a thread's log has taken its slots (a few hundred pins), every address inside the log's
  * [lo, hi) that the index does not know (a `fixed` pointer passed as an argument, say) costs a scan of every slot.
- * Only the owner writes its log's filter: a new slot's bits are set before the slot is published, and once per
- * IG_PIN_LOG_SLOTS registrations the filter is rebuilt from the slots it holds, so bits of overwritten slots clear;
- * a reader sees each word old or new, both holding every slot still there. */
+ * Only the owner writes its log's filter: a new slot's bits are set before the slot is published, and at the end of
+ * a round of IG_PIN_LOG_SLOTS registrations the filter is rebuilt from the slots it holds, so bits of overwritten slots
+ * clear; a reader sees each word old or new, both holding every slot still there. A round that set no new bit (a
+ * program pinning the same buffers again) skips the rebuild, for at most IG_PIN_FILTER_STALE rounds: the filter still
+ * holds every slot's bits (bits are only ever cleared by a rebuild), and the stale bits it keeps meanwhile cost only
+ * scans that find nothing. */
 #define IG_PIN_FILTER_HALF 32u /* words per granularity: 2048 bits of lines, then 2048 of pages (512 B per log) */
 #define IG_PIN_FILTER_WORDS (2u * IG_PIN_FILTER_HALF)
 #define IG_PIN_FILTER_LINES 16u
 #define IG_PIN_FILTER_PAGES 16u
+#define IG_PIN_FILTER_STALE 8u /* rounds a filter may go without a rebuild */
 static uint64_t _ig_pinlog_filter[IG_PIN_LOG_MAX][IG_PIN_FILTER_WORDS];
+/* The owner's: did this round set a new bit, and rounds since the last rebuild. */
+static struct {
+  bool grew;
+  uint32_t rounds;
+} _ig_pinlog_round[IG_PIN_LOG_MAX];
 
 IG_INLINE uint32_t _ig_filter_bit(uint64_t unit) {
   return (uint32_t)((unit * 0x9E3779B97F4A7C15ull) >> 53); /* 11 bits: Fibonacci hashing */
 }
 
-IG_INLINE void _ig_filter_set(uint64_t *w, uint64_t m, bool shared) {
+/* Sets mask m in word w; true when that set a bit that was clear. */
+IG_INLINE bool _ig_filter_set(uint64_t *w, uint64_t m, bool shared) {
   uint64_t v = shared ? IG_LOAD(w) : *w;
-  if ((v & m) == m) return;
+  if ((v & m) == m) return false;
   if (shared) IG_STORE(w, v | m); /* the owner is the only writer: no read-modify-write needed */
   else *w = v | m;
+  return true;
 }
 
-/* Adds [a, end) to the filter words f (lines, then pages). */
-IG_INLINE void _ig_filter_add(uint64_t *f, uint64_t a, uint64_t end, bool shared) {
+/* Adds [a, end) to the filter words f (lines, then pages); true when a bit was new. */
+IG_INLINE bool _ig_filter_add(uint64_t *f, uint64_t a, uint64_t end, bool shared) {
+  bool grew = false;
   uint64_t first = a >> 8, last = (end - 1) >> 8;
   if (last - first < IG_PIN_FILTER_LINES) {
     for (uint64_t u = first; u <= last; u++) {
       uint32_t b = _ig_filter_bit(u);
-      _ig_filter_set(&f[b >> 6], (uint64_t)1 << (b & 63), shared);
+      grew |= _ig_filter_set(&f[b >> 6], (uint64_t)1 << (b & 63), shared);
     }
-    return;
+    return grew;
   }
   first = a >> 12, last = (end - 1) >> 12;
   for (uint64_t u = first; u <= last && last - first < IG_PIN_FILTER_PAGES; u++) {
     uint32_t b = _ig_filter_bit(u);
-    _ig_filter_set(&f[IG_PIN_FILTER_HALF + (b >> 6)], (uint64_t)1 << (b & 63), shared);
+    grew |= _ig_filter_set(&f[IG_PIN_FILTER_HALF + (b >> 6)], (uint64_t)1 << (b & 63), shared);
   }
   for (uint32_t w = IG_PIN_FILTER_HALF; last - first >= IG_PIN_FILTER_PAGES && w < IG_PIN_FILTER_WORDS; w++)
-    _ig_filter_set(&f[w], UINT64_MAX, shared);
+    grew |= _ig_filter_set(&f[w], UINT64_MAX, shared);
+  return grew;
 }
 
 /* The owner's rebuild: the filter of the slots the log holds now. */
@@ -92,6 +105,14 @@ static IG_NOINLINE void _ig_filter_rebuild(const ig_pin_log_t *l) {
   }
   uint64_t *shared = _ig_pinlog_filter[l->index];
   for (uint32_t w = 0; w < IG_PIN_FILTER_WORDS; w++) IG_STORE(&shared[w], f[w]);
+}
+
+/* The end of a round of the owner's registrations: rebuild when the round set a new bit or the filter is stale. */
+IG_INLINE void _ig_filter_round_end(const ig_pin_log_t *l) {
+  if (!_ig_pinlog_round[l->index].grew && ++_ig_pinlog_round[l->index].rounds < IG_PIN_FILTER_STALE) return;
+  _ig_filter_rebuild(l);
+  _ig_pinlog_round[l->index].grew = false;
+  _ig_pinlog_round[l->index].rounds = 0;
 }
 
 /* May log l hold a slot whose range contains a? False only when none does (or one is being published right now). */
@@ -170,7 +191,7 @@ IG_INLINE ig_status_t _ig_pinlog_put(uint32_t kind, uint64_t a, size_t size, uin
     if (a < IG_LOAD(&l->lo)) IG_STORE(&l->lo, a);
     if (end > IG_LOAD(&l->hi)) IG_STORE(&l->hi, end);
     if (i >= IG_LOAD(&l->used)) IG_STORE(&l->used, i + 1);
-    _ig_filter_add(_ig_pinlog_filter[l->index], a, end, true);
+    if (_ig_filter_add(_ig_pinlog_filter[l->index], a, end, true)) _ig_pinlog_round[l->index].grew = true;
     IG_STORE(&s->state, (uint32_t)IG_STATE_EMPTY);
     __atomic_thread_fence(__ATOMIC_RELEASE); /* a reader that sees any new field sees EMPTY when it reads state again */
     IG_STORE(&s->id, id);
@@ -192,7 +213,7 @@ IG_INLINE ig_status_t _ig_pinlog_put(uint32_t kind, uint64_t a, size_t size, uin
     IG_STORE(&s->release_tid, 0u);
     IG_STORE_REL(&s->state, (uint32_t)IG_STATE_LIVE);
     IG_STORE(&l->cursor, c + 1);
-    if (IG_UNLIKELY(((c + 1) & (IG_PIN_LOG_SLOTS - 1)) == 0)) _ig_filter_rebuild(l);
+    if (IG_UNLIKELY(((c + 1) & (IG_PIN_LOG_SLOTS - 1)) == 0)) _ig_filter_round_end(l);
     _ig_live_add(1);
     *out_id = id;
     return IG_OK;

@@ -306,14 +306,9 @@ uint64_t _ig_record_publish(uint32_t slot, uint32_t kind, uint64_t start, uint64
   return id;
 }
 
-void _ig_live_add(int64_t d) {
-  _ig_thread_t *t = _ig_thread();
-  int64_t v = t->live_delta + d;
-  if (IG_UNLIKELY(v >= 64 || v <= -64)) {
-    IG_ADD(&_ig_header.live_ranges, (uint64_t)v);
-    v = 0;
-  }
-  IG_STORE(&t->live_delta, v);
+void _ig_live_spill(_ig_thread_t *t, int64_t v) {
+  IG_ADD(&_ig_header.live_ranges, (uint64_t)v);
+  IG_STORE(&t->live_delta, 0);
 }
 
 void _ig_record_mark_released(uint32_t slot, uint32_t site) {

@@ -44,7 +44,7 @@ public sealed class GuardedArrayPool<T> : ArrayPool<T>, IGuardedPool
 
     private readonly ArrayPool<T> _inner;
     private readonly PinnedArrayPool<T>? _own;
-    private readonly object _gate = new();
+    private readonly object _gate; // the quarantine and the records; with a private pool, its gate too
     private readonly Queue<(T[] Array, PooledArrayRecord Record)> _quarantine = new();
 
     /// <summary>Guards <paramref name="inner"/>: its arrays are quarantined and poisoned on return, then given back to it.
@@ -56,6 +56,7 @@ public sealed class GuardedArrayPool<T> : ArrayPool<T>, IGuardedPool
         ArgumentNullException.ThrowIfNull(inner);
         _inner = inner;
         _own = inner as PinnedArrayPool<T>;
+        _gate = _own?.Gate ?? new object();
         if (GuardRuntime.Enabled)
         {
             PooledArrays.AddPool(this);
@@ -202,32 +203,49 @@ public sealed class GuardedArrayPool<T> : ArrayPool<T>, IGuardedPool
 
     private T[] RentCore(int minimumLength, SourceSite site)
     {
-        T[] array = _inner.Rent(minimumLength);
-        if (array.Length == 0)
+        if (_own is not null)
         {
-            return array;
+            lock (_gate) // the private pool's gate: its rent and the bookkeeping in one critical section
+            {
+                T[] own = _own.RentHeld(minimumLength, out PooledArrayRecord? known);
+                if (own.Length != 0)
+                {
+                    Rented(own, known ?? PooledArrays.GetOrAdd(own, ByteLength(own), pinnedMemory: true), site);
+                }
+
+                return own;
+            }
         }
 
-        lock (_gate)
+        T[] array = _inner.Rent(minimumLength);
+        if (array.Length != 0)
         {
-            PooledArrayRecord record = PooledArrays.GetOrAdd(array, ByteLength(array), _own is not null);
-            record.State = PooledArrayState.Rented;
-            record.Pool = this;
-            record.Held = null;
-            record.RentSite = site;
-            record.ReturnSite = null;
-            record.ClearPins();
-            record.RangeId = 0;
-            record.RangeLive = false;
-            if (record.PinnedMemory)
+            lock (_gate)
             {
-                // A POH array is pinned for real: track it live while rented, so the pool's own pointers pass Check at once.
-                record.RangeId = Register(array, record, site);
-                record.RangeLive = record.RangeId != 0;
+                Rented(array, PooledArrays.GetOrAdd(array, ByteLength(array), pinnedMemory: false), site);
             }
         }
 
         return array;
+    }
+
+    // Under _gate: the record of a freshly rented array.
+    private void Rented(T[] array, PooledArrayRecord record, SourceSite site)
+    {
+        record.State = PooledArrayState.Rented;
+        record.Pool = this;
+        record.Held = null;
+        record.RentSite = site;
+        record.ReturnSite = null;
+        record.ClearPins();
+        record.RangeId = 0;
+        record.RangeLive = false;
+        if (record.PinnedMemory)
+        {
+            // A POH array is pinned for real: track it live while rented, so the pool's own pointers pass Check at once.
+            record.RangeId = Register(array, record, site);
+            record.RangeLive = record.RangeId != 0;
+        }
     }
 
     private void ReturnCore(T[] array, bool clearArray, SourceSite site)
@@ -328,7 +346,7 @@ public sealed class GuardedArrayPool<T> : ArrayPool<T>, IGuardedPool
                 continue;
             }
 
-            if (_own is not null && record.PinnedMemory && _own.TryReturn(array, record.ClearOnExit))
+            if (_own is not null && record.PinnedMemory && _own.TryReturnHeld(array, record, record.ClearOnExit))
             {
                 record.State = PooledArrayState.Idle; // private pool: still provably unused
                 continue;

@@ -264,7 +264,18 @@ void _ig_record_set_state(uint32_t slot, uint32_t state);
 /* Copies a record; the copy's state is the one observed after the copy. */
 void _ig_record_snapshot(uint32_t slot, ig_range_t *out);
 /* Adds to header.live_ranges through the thread's batch (flushed every 64 changes and at thread exit). */
-void _ig_live_add(int64_t d);
+void _ig_live_spill(_ig_thread_t *t, int64_t v);
+/* Counts LIVE records made (+1) and ended (-1) in the calling thread's delta, added to header.live_ranges in steps of
+ * 64 (inline: every pin and release pays it). */
+IG_INLINE void _ig_live_add(int64_t d) {
+  _ig_thread_t *t = _ig_thread();
+  int64_t v = t->live_delta + d;
+  if (IG_UNLIKELY(v >= 64 || v <= -64)) {
+    _ig_live_spill(t, v);
+    return;
+  }
+  IG_STORE(&t->live_delta, v);
+}
 /* Recycles a record whose range has left the index and every FIFO. */
 void _ig_record_retire(uint32_t slot);
 IG_INLINE uint32_t _ig_id_slot(uint64_t id) { return (uint32_t)id; }

@@ -38,9 +38,17 @@ internal static class PooledArrays
     /// <summary>The record of <paramref name="array"/>, created on first sight.</summary>
     public static PooledArrayRecord GetOrAdd(Array array, nint byteLength, bool pinnedMemory)
     {
-        s_inUse = true;
-        return s_records.GetValue(array, _ => new PooledArrayRecord(byteLength, pinnedMemory));
+        if (!s_inUse)
+        {
+            s_inUse = true;
+        }
+
+        return s_records.TryGetValue(array, out PooledArrayRecord? record) ? record : Add(array, byteLength, pinnedMemory);
     }
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static PooledArrayRecord Add(Array array, nint byteLength, bool pinnedMemory) =>
+        s_records.GetValue(array, _ => new PooledArrayRecord(byteLength, pinnedMemory));
 
     /// <summary>The record behind released range <paramref name="id"/> when the array is provably still returned: held in a
     /// quarantine or idle in a guarded pool's private pool, at the address it had when returned. Null otherwise (rented
