@@ -233,7 +233,11 @@ public sealed class GuardedArrayPool<T> : ArrayPool<T>, IGuardedPool
     private void Rented(T[] array, PooledArrayRecord record, SourceSite site)
     {
         record.State = PooledArrayState.Rented;
-        record.Pool = this;
+        if (record.Pool != this)
+        {
+            record.Pool = this; // a reference store pays the GC's write barrier: skipped when it would not change
+        }
+
         record.Held = null;
         record.RentSite = site;
         record.ReturnSite = null;
@@ -295,7 +299,11 @@ public sealed class GuardedArrayPool<T> : ArrayPool<T>, IGuardedPool
     private void Quarantine(T[] array, PooledArrayRecord record, bool clearArray, SourceSite site)
     {
         record.State = PooledArrayState.Quarantined;
-        record.Pool = this;
+        if (record.Pool != this)
+        {
+            record.Pool = this;
+        }
+
         record.Held = array;
         record.ReturnSite = site;
         record.ReturnNs = GuardRuntime.MonotonicNs();

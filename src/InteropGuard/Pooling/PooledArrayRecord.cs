@@ -51,13 +51,15 @@ internal sealed unsafe class PooledArrayRecord
     /// <summary>True when the guarded pool allocated the array on the pinned object heap: its address never changes.</summary>
     public bool PinnedMemory { get; }
 
-    /// <summary>Where the array is; entering and leaving Rented is counted (<see cref="PooledArrays.AnyRented"/>).</summary>
+    /// <summary>Where the array is; entering and leaving Rented is counted (<see cref="PooledArrays.AnyRented"/>). Set
+    /// only under the lock of the guarded pool that holds the array (one pool at a time does), read by anyone.</summary>
     public PooledArrayState State
     {
         get => (PooledArrayState)Volatile.Read(ref _state);
         set
         {
-            var old = (PooledArrayState)Interlocked.Exchange(ref _state, (int)value);
+            var old = (PooledArrayState)_state;
+            Volatile.Write(ref _state, (int)value);
             if ((old == PooledArrayState.Rented) != (value == PooledArrayState.Rented))
             {
                 PooledArrays.CountRented(value == PooledArrayState.Rented ? 1 : -1);
