@@ -118,8 +118,9 @@ internal static class TrackedHandleTable
         Volatile.Write(ref s_keys[slot], handle);
     }
 
-    // Fibonacci hashing of the handle value (handles are 8-byte aligned addresses in the runtime's handle table).
-    private static int Bucket(nint handle) => (int)(((ulong)handle * 0x9E3779B97F4A7C15ul) >> (64 - BucketBits)) * SlotsPerBucket;
+    // The first slot of the handle's bucket: Fibonacci hashing of the handle value (handles are 8-byte aligned
+    // addresses in the runtime's handle table).
+    internal static int Bucket(nint handle) => (int)(((ulong)handle * 0x9E3779B97F4A7C15ul) >> (64 - BucketBits)) * SlotsPerBucket;
 
     private static void AddOverflow(nint handle, TrackedHandle value)
     {

@@ -219,6 +219,62 @@ public sealed class UseAfterUnpinTests : GuardedFixture
     }
 
     [MethodImpl(MethodImplOptions.NoInlining)]
+    [TestCase(false)]
+    [TestCase(true)]
+    public void Detects_PointerIntoReleasedPin_ThatAFullLogSentToTheTable(bool memory)
+    {
+        byte[] array = new byte[LargeArray];
+        Pin pin = OnThreadWithAFullLog(() => memory ? Guard.Pin(new Memory<byte>(array, 64, 1024)) : Guard.Pin(array));
+        Assert.That(pin.Id, Is.Not.Zero);
+        Assert.That(InteropGuard.Handles.PinLogHandles.IsLogId(pin.Id), Is.False, "every slot of the thread's log was live");
+        pin.Release();
+
+        Violation v = Catch(() => Guard.Check(pin.Pointer + 8, 16));
+
+        Assert.That(v.Kind, Is.EqualTo(ViolationKind.UseAfterUnpin));
+        Assert.That(v.RangeStart, Is.EqualTo(pin.Pointer));
+        GC.KeepAlive(array);
+    }
+
+    [Test]
+    public void Allows_ReleasedPinThatAFullLogSentToTheTable_OfACollectedObject()
+    {
+        nint p = ReleasedTablePinOfGarbage();
+        GC.Collect();
+        GC.WaitForPendingFinalizers();
+        GC.Collect();
+
+        Assert.DoesNotThrow(() => Guard.Check(p, 16), "the object is gone: its weak handle says so, and the boundary must not report");
+    }
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static nint ReleasedTablePinOfGarbage()
+    {
+        Pin pin = OnThreadWithAFullLog(() => Guard.Pin(new byte[LargeArray]));
+        Assert.That(InteropGuard.Handles.PinLogHandles.IsLogId(pin.Id), Is.False);
+        pin.Release();
+        return pin.Pointer;
+    }
+
+    // Makes `work`'s pin on a thread whose pin log holds only live pins, so the pin goes to the shared table.
+    private static Pin OnThreadWithAFullLog(Func<Pin> work) => OnThread(() =>
+    {
+        byte[] small = new byte[16];
+        var held = new Pin[InteropGuard.Native.IgConstants.PinLogSlots];
+        for (int i = 0; i < held.Length; i++)
+        {
+            held[i] = Guard.Pin(small);
+        }
+
+        Pin pin = work();
+        foreach (Pin h in held)
+        {
+            h.Release();
+        }
+
+        return pin;
+    });
+
     private static nint PinAndRelease()
     {
         byte[] array = new byte[256];
