@@ -15,30 +15,43 @@ public static partial class MonotonicClock
 {
     private const int ClockMonotonicCoarse = 6;
 
-    private static bool s_unavailable = !OperatingSystem.IsLinux();
+    // Whether libc's clock_gettime can be called, learnt once: the read itself then sits outside any try block, where
+    // the JIT calls the function directly instead of through a marshalling stub.
+    private static readonly bool s_available = OperatingSystem.IsLinux() && Probe();
 
     /// <summary>CLOCK_MONOTONIC_COARSE in ns; the fine monotonic clock (Stopwatch) where it cannot be read. Never 0 on
     /// Linux; cheap (a vDSO read, ~5 ns).</summary>
     public static unsafe ulong NowNs()
     {
-        if (!s_unavailable)
+        if (s_available)
         {
-            try
+            TimeSpec ts;
+            if (clock_gettime(ClockMonotonicCoarse, &ts) == 0)
             {
-                TimeSpec ts;
-                if (clock_gettime(ClockMonotonicCoarse, &ts) == 0)
-                {
-                    return (ulong)ts.Seconds * 1_000_000_000UL + (ulong)ts.Nanoseconds;
-                }
-            }
-            catch (Exception e) when (e is DllNotFoundException or EntryPointNotFoundException)
-            {
-                s_unavailable = true;
+                return (ulong)ts.Seconds * 1_000_000_000UL + (ulong)ts.Nanoseconds;
             }
         }
 
+        return FineNs();
+    }
+
+    private static ulong FineNs()
+    {
         long ticks = Stopwatch.GetTimestamp();
         return Stopwatch.Frequency == 1_000_000_000 ? (ulong)ticks : (ulong)(ticks * (1_000_000_000.0 / Stopwatch.Frequency));
+    }
+
+    private static unsafe bool Probe()
+    {
+        try
+        {
+            TimeSpec ts;
+            return clock_gettime(ClockMonotonicCoarse, &ts) == 0;
+        }
+        catch (Exception e) when (e is DllNotFoundException or EntryPointNotFoundException)
+        {
+            return false;
+        }
     }
 
     private struct TimeSpec
