@@ -391,7 +391,7 @@ internal sealed partial class SweepPass
                 return;
             }
 
-            if (holder.Kind == HolderKind.NativeHeap && f is DanglingWordFinding { Why: HeapView.OutsideRegions })
+            if (holder.Kind == HolderKind.NativeHeap && f is DanglingWordFinding { Why: AddressReasons.OutsideRegions })
             {
                 NoteHeapDataInReservation(w);
                 return; // a library's heap holds arbitrary data: a value in no region in use is not taken for a pointer
