@@ -37,7 +37,7 @@ public static unsafe class PinnedHandles
     /// <param name="site">The call site (the release site reports name).</param>
     public static void Free(ref GCHandle handle, GuardedCallSite site)
     {
-        if (handle.IsAllocated && TrackedHandleTable.TryTake(GCHandle.ToIntPtr(handle), out TrackedHandle tracked))
+        if (GuardRuntime.Enabled && handle.IsAllocated && TrackedHandleTable.TryTake(GCHandle.ToIntPtr(handle), out TrackedHandle tracked))
         {
             Release(tracked, site.Source);
         }
