@@ -47,6 +47,12 @@ public sealed class GuardedArrayPool<T> : ArrayPool<T>, IGuardedPool
     private readonly object _gate; // the quarantine and the records; with a private pool, its gate too
     private readonly Queue<(T[] Array, PooledArrayRecord Record)> _quarantine = new();
 
+    // The array this pool rented last and its record, until it comes back or the next rent: a return of the array just
+    // rented (the usual rent, use, return) finds its record without the weak table's lookup. Holds that one array
+    // strongly meanwhile, so an array rented and dropped is collected after the pool's next rent, not at once. Under _gate.
+    private T[]? _lastRented;
+    private PooledArrayRecord? _lastRecord;
+
     /// <summary>Guards <paramref name="inner"/>: its arrays are quarantined and poisoned on return, then given back to it.
     /// Arrays it allocates may move, so a pointer into a returned one is reported only while provable (see the type).</summary>
     /// <param name="inner">The pool to guard, e.g. <see cref="ArrayPool{T}.Shared"/>; must not be null.</param>
@@ -232,6 +238,8 @@ public sealed class GuardedArrayPool<T> : ArrayPool<T>, IGuardedPool
     // Under _gate: the record of a freshly rented array.
     private void Rented(T[] array, PooledArrayRecord record, SourceSite site)
     {
+        _lastRented = array;
+        _lastRecord = record;
         record.State = PooledArrayState.Rented;
         if (record.Pool != this)
         {
@@ -263,7 +271,9 @@ public sealed class GuardedArrayPool<T> : ArrayPool<T>, IGuardedPool
         List<Violation>? evicted = null;
         lock (_gate)
         {
-            PooledArrayRecord? record = PooledArrays.Find(array);
+            PooledArrayRecord? record = ReferenceEquals(array, _lastRented) ? _lastRecord : PooledArrays.Find(array);
+            _lastRented = null;
+            _lastRecord = null;
             if (record is not null && record.State is PooledArrayState.Quarantined or PooledArrayState.Idle)
             {
                 refused = ArrayPoolUseAfterReturnCheck.DoubleReturn(record, array, CallerSite.Resolve(site, "GuardedArrayPool.Return"));

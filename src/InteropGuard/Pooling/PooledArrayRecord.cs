@@ -21,7 +21,8 @@ internal enum PooledArrayState
 }
 
 /// <summary>One array of a <see cref="GuardedArrayPool{T}"/>. Lives as long as its array (a ConditionalWeakTable value);
-/// an array that is never returned takes its record, and the record's live range, with it (see the finalizer).</summary>
+/// an array that is never returned takes its record, and the record's live range, with it (see the finalizer), once its
+/// pool has rented another (the pool remembers the array it rented last).</summary>
 internal sealed unsafe class PooledArrayRecord
 {
     private List<(Pin Pin, SourceSite Site)>? _pins;
