@@ -5,8 +5,9 @@ using System.Text.Json.Serialization;
 
 namespace InteropGuard.Findings.Json;
 
-/// <summary>Milliseconds the writer rounded already. Reading is lenient: a mistyped value is null, never an exception.</summary>
-internal sealed class LenientDoubleJsonConverter : JsonConverter<double?>
+/// <summary>Milliseconds the writer rounded already (a derived converter rounds as it writes). Reading is lenient: a
+/// mistyped value is null, never an exception.</summary>
+internal class LenientDoubleJsonConverter : JsonConverter<double?>
 {
     public override double? Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options)
     {
@@ -23,11 +24,14 @@ internal sealed class LenientDoubleJsonConverter : JsonConverter<double?>
     {
         if (value is double v && double.IsFinite(v))
         {
-            writer.WriteNumberValue(v);
+            writer.WriteNumberValue(Rounded(v));
         }
         else
         {
             writer.WriteNullValue();
         }
     }
+
+    /// <summary>The value as written; this converter writes it unchanged.</summary>
+    protected virtual double Rounded(double value) => value;
 }
