@@ -633,6 +633,39 @@ void _ig_index_prefetch(uint64_t lo, uint64_t hi, int stage) {
   }
 }
 
+/* Where the first-bin entry of [lo, hi) sits now, packed for _ig_index_prefetch_hint: the entry array (bits 0-47),
+ * its capacity class (48-52) and the entry's index (53-63; none past 2046). Read without the seqlock: a hint, never
+ * trusted; 0 when there is none. */
+uint64_t _ig_index_hint(uint64_t lo, uint64_t hi) {
+  IG_SEQLOCK_READER();
+  int level = _ig_level_for(lo, hi);
+  if (level < 0) return 0;
+  _ig_level_t *lv = &_ig_levels[level];
+  const _ig_bin_t *bin = _ig_bin_peek(lv, lo >> lv->shift);
+  const _ig_arr_t *arr = bin != NULL ? IG_LOAD(&bin->arr) : NULL;
+  if (arr == NULL || (uint64_t)(uintptr_t)arr >= ((uint64_t)1 << 48)) return 0;
+  uint32_t i = IG_LOAD(&arr->sub[(uint32_t)(lo >> (lv->shift - 6)) & (IG_GRANULES - 1)]);
+  uint64_t cap = IG_LOAD(&arr->cap);
+  if (i >= cap || i >= 2047 || cap < 4 || (cap & (cap - 1)) != 0) i = 2047;
+  return (uint64_t)(uintptr_t)arr | (uint64_t)(__builtin_ctzll(cap | 4) - 2) << 48 | (uint64_t)i << 53;
+}
+
+void _ig_index_prefetch_hint(uint64_t lo, uint64_t hi, uint64_t hint) {
+  int level = _ig_level_for(lo, hi);
+  if (level < 0 || hint == 0) return;
+  _ig_level_t *lv = &_ig_levels[level];
+  const _ig_bin_t *bin = _ig_bin_peek(lv, lo >> lv->shift);
+  const _ig_arr_t *arr = (const _ig_arr_t *)(uintptr_t)(hint & (((uint64_t)1 << 48) - 1));
+  uint64_t cap = (uint64_t)4 << ((hint >> 48) & 31);
+  uint32_t i = (uint32_t)(hint >> 53), g = (uint32_t)(lo >> (lv->shift - 6)) & (IG_GRANULES - 1);
+  __builtin_prefetch(bin, 1);
+  __builtin_prefetch(arr, 0);
+  __builtin_prefetch(&arr->sub[g], 0);
+  if (i >= 2047) return;
+  __builtin_prefetch(&arr->e[i], 1);
+  __builtin_prefetch(&_ig_cold(arr, cap)[i], 1);
+}
+
 void *_ig_index_pin_block(uint64_t id, uint64_t lo, uint64_t hi, _ig_entry_t *out) {
   if (lo >= hi || hi > IG_ADDR_LIMIT) return NULL; /* from a torn record copy */
   int level = _ig_level_for(lo, hi);
