@@ -619,13 +619,18 @@ void _ig_index_prefetch(uint64_t lo, uint64_t hi, int stage) {
     __builtin_prefetch(bin, 1);
     return;
   }
-  /* the bin line should be here by now: fetch the array header and the entries near lo */
+  /* stage 1: the bin line should be here by now: fetch the array header and the sub-index word for lo */
   const _ig_arr_t *arr = IG_LOAD(&bin->arr);
   if (arr == NULL) return;
   uint32_t g = (uint32_t)(lo >> (lv->shift - 6)) & (IG_GRANULES - 1);
-  __builtin_prefetch(arr, 1);
-  __builtin_prefetch(&arr->sub[g], 1);
-  uint32_t i = IG_LOAD(&arr->sub[g]); /* may be stale or a miss itself; only a hint */
+  if (stage == 1) {
+    __builtin_prefetch(arr, 1);
+    __builtin_prefetch(&arr->sub[g], 1);
+    return;
+  }
+  /* stage 2: those should be here too: fetch the entry near lo (loading them right after their prefetch would wait
+   * for the miss the prefetch just started) */
+  uint32_t i = IG_LOAD(&arr->sub[g]); /* may be stale; only a hint */
   uint64_t cap = IG_LOAD(&arr->cap);
   if (i < cap) {
     __builtin_prefetch(&arr->e[i], 1);

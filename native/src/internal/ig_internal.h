@@ -331,8 +331,9 @@ bool _ig_index_snapshot(const _ig_entry_t *e, ig_range_t *out);
  * complete. */
 void *_ig_index_pin_block(uint64_t id, uint64_t lo, uint64_t hi, _ig_entry_t *out);
 void _ig_index_unpin_bin(void *bin);
-/* Eviction helper: stage 0 prefetches the first bin of an extent, stage 1 (a few victims later) its entry
- * array near lo. Hints only: reads without the seqlock, never trusted. */
+/* Eviction helper: stage 0 prefetches the first bin of an extent, stage 1 (a few victims later) its entry array's
+ * header and sub-index word for lo, stage 2 (a few more later) the entry there. Each stage loads only what the one
+ * before it fetched. Hints only: reads without the seqlock, never trusted. */
 void _ig_index_prefetch(uint64_t lo, uint64_t hi, int stage);
 /* The reuse cache's pair: where the first-bin entry of [lo, hi) sits (taken when a block enters the cache, packed in
  * one word, 0 for none), and prefetches of that entry and its bin from such a word when the block is taken, all at
