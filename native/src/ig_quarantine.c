@@ -104,6 +104,8 @@ static void _ig_evict_prefetch(const _ig_qitem_t *v, int stage) {
   if (stage == 1) {
     __builtin_prefetch((const void *)(uintptr_t)lo, 1);
     __builtin_prefetch((const void *)(uintptr_t)v->start, 1);
+    /* the poison re-check reads up to 64 bytes from the start: usually across two lines (the start is 16-aligned) */
+    if (v->size > 1) __builtin_prefetch((const void *)(uintptr_t)(v->start + (v->size < 64 ? v->size : 64) - 1), 1);
     __builtin_prefetch(_ig_record(v->slot), 1);
   }
   _ig_index_prefetch(lo, hi, stage);
