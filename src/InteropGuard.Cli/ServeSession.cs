@@ -215,11 +215,13 @@ internal sealed class ServeSession
         }
         catch (Exception e) when (e is not OutOfMemoryException)
         {
-            // Answer every address as unknown: the target must not wait for an answer that never comes.
+            // Answer every address as unknown: the target must not wait for an answer that never comes. How it failed
+            // goes to the log; the answer carries the reason's code.
+            _log.WriteLine($"InteropGuard validator: classify {request.Id} failed: {e.GetType().Name}: {e.Message}");
             var unknown = new AddressVerdict[request.Addresses.Count];
             for (int i = 0; i < unknown.Length; i++)
             {
-                unknown[i] = new AddressVerdict(request.Addresses[i], AddressClass.Unknown, 0, null, 0, $"classify failed: {e.GetType().Name}: {e.Message}");
+                unknown[i] = new AddressVerdict(request.Addresses[i], AddressClass.Unknown, 0, null, 0, AddressReasons.ClassifyFailed);
             }
 
             verdicts = unknown;
@@ -256,6 +258,10 @@ internal sealed class ServeSession
                 }
 
                 w.WriteString("why", v.Why);
+                if (v.Thread != 0)
+                {
+                    w.WriteNumber("thread", v.Thread);
+                }
                 w.WriteEndObject();
             }
 

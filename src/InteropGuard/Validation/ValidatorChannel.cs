@@ -341,7 +341,8 @@ internal sealed class ValidatorChannel
             foreach (JsonElement v in list.EnumerateArray())
             {
                 verdicts[JsonFields.Address(v, "address")] = new PinVerdict(JsonFields.String(v, "verdict") ?? "unknown", JsonFields.Address(v, "objectAddress"),
-                    JsonFields.String(v, "objectType"), (nint)JsonFields.Int64(v, "objectSize", 0), JsonFields.String(v, "why") ?? "");
+                    JsonFields.String(v, "objectType"), (nint)JsonFields.Int64(v, "objectSize", 0), JsonFields.String(v, "why") ?? "",
+                    JsonFields.Has(v, "thread") ? JsonFields.Int64(v, "thread", 0) : null);
             }
         }
 
