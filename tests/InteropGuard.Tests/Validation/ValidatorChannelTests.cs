@@ -99,6 +99,19 @@ public sealed class ValidatorChannelTests
     }
 
     [Test]
+    public void Classify_AnAnswerWithBrokenVerdicts_StillAnswersItsRequest_WithNoVerdict()
+    {
+        var (channel, input, _) = NewChannel();
+        Task<ValidatorClassify?> task = Task.Run(() => channel.Classify([(nint)0x10001010], 10_000));
+        Assert.That(SpinWait.SpinUntil(() => input.Lines.Count > 0, 10_000), Is.True, "the classify line was not written");
+        channel.Handle("{\"ev\":\"classified\",\"id\":1,\"verdicts\":[1,2]}");
+
+        ValidatorClassify request = task.Result!;
+        Assert.That(request.Completed, Is.True, "the caller does not wait for validator_timeout_ms");
+        Assert.That(request.Verdicts, Is.Empty);
+    }
+
+    [Test]
     public void Classify_FailsWhenTheValidatorStopsBeforeAnswering()
     {
         var (channel, input, _) = NewChannel();
