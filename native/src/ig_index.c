@@ -702,6 +702,25 @@ static inline uint32_t _ig_bin_read_begin(const _ig_bin_t *bin) {
   }
 }
 
+/* A seqlock reader's view of a bin: the even sequence to find unchanged after the reads, the entry array, its capacity
+ * (read from the array itself) and the count clamped to it, so every index a reader uses stays inside that array. */
+typedef struct _ig_view_s {
+  uint32_t seq, n;
+  const _ig_arr_t *arr;
+  uint64_t cap;
+} _ig_view_t;
+
+/* Opens a read of bin (waiting while a writer holds it); false when the bin has no array yet. */
+IG_INLINE bool _ig_view_open(const _ig_bin_t *bin, _ig_view_t *v) {
+  v->seq = _ig_bin_read_begin(bin);
+  v->n = IG_LOAD(&bin->count);
+  v->arr = IG_LOAD_ACQ(&bin->arr);
+  if (v->arr == NULL) return false;
+  v->cap = IG_LOAD(&v->arr->cap);
+  if (v->n > v->cap) v->n = (uint32_t)v->cap; /* raced a resize: the seq will differ */
+  return true;
+}
+
 /* A follower (an entry of a later bin of its range, met at an address whose bin at this level, of `shift`, starts
  * after the entry's lo) holds the range's extent, kind and record slot; the rest is in the range's first bin. Reads
  * that bin's entry of the range [lo, hi) with record slot `slot` into *out: false when it is not there (the range
@@ -713,16 +732,12 @@ static IG_NOINLINE bool _ig_follow(unsigned shift, uint64_t lo, uint64_t hi, uin
   const _ig_bin_t *bin = _ig_bin_peek(&_ig_levels[(shift - 12) / 6], lo >> shift);
   if (bin == NULL) return false;
   for (;;) {
-    uint32_t s1 = _ig_bin_read_begin(bin);
-    uint32_t n = IG_LOAD(&bin->count);
-    const _ig_arr_t *arr = IG_LOAD_ACQ(&bin->arr);
-    if (arr == NULL) return false;
-    uint64_t cap = IG_LOAD(&arr->cap);
-    if (n > cap) n = (uint32_t)cap;
-    const _ig_hot_t *e = arr->e;
-    const _ig_cold_t *cold = _ig_cold(arr, cap);
+    _ig_view_t v;
+    if (!_ig_view_open(bin, &v)) return false;
+    const _ig_hot_t *e = v.arr->e;
+    const _ig_cold_t *cold = _ig_cold(v.arr, v.cap);
     bool hit = false;
-    for (uint32_t i = _ig_upper(arr, n, lo, shift); i-- > 0 && IG_LOAD(&e[i].lo) == lo;) {
+    for (uint32_t i = _ig_upper(v.arr, v.n, lo, shift); i-- > 0 && IG_LOAD(&e[i].lo) == lo;) {
       if (IG_LOAD(&e[i].hi) != hi || _ig_id_slot(IG_LOAD(&cold[i].id)) != slot) continue;
       _ig_hot_t h;
       memcpy(&h, &e[i], sizeof h);
@@ -731,7 +746,7 @@ static IG_NOINLINE bool _ig_follow(unsigned shift, uint64_t lo, uint64_t hi, uin
       break;
     }
     __atomic_thread_fence(__ATOMIC_ACQUIRE);
-    if (IG_LIKELY(IG_LOAD(&bin->seq) == s1)) return hit;
+    if (IG_LIKELY(IG_LOAD(&bin->seq) == v.seq)) return hit;
   }
 }
 
@@ -794,29 +809,25 @@ static bool _ig_bin_scan(_ig_bin_t *bin, uint64_t addr, _ig_best_t *best, bool e
 static bool _ig_bin_find_block(const _ig_bin_t *bin, uint64_t addr, _ig_entry_t *out, unsigned shift) {
   IG_SEQLOCK_READER();
   for (;;) {
-    uint32_t s1 = _ig_bin_read_begin(bin);
-    uint32_t n = IG_LOAD(&bin->count);
-    const _ig_arr_t *arr = IG_LOAD_ACQ(&bin->arr);
-    if (arr == NULL) return false;
-    uint64_t cap = IG_LOAD(&arr->cap);
-    if (n > cap) n = (uint32_t)cap;
-    const _ig_hot_t *e = arr->e;
+    _ig_view_t v;
+    if (!_ig_view_open(bin, &v)) return false;
+    const _ig_hot_t *e = v.arr->e;
     bool hit = false;
-    for (uint32_t i = _ig_upper(arr, n, addr, shift); i-- > 0;) {
+    for (uint32_t i = _ig_upper(v.arr, v.n, addr, shift); i-- > 0;) {
       const _ig_hot_t *x = &e[i];
       if (IG_LOAD(&x->pmax) <= addr) break;
       if (IG_LOAD(&x->hi) <= addr || IG_LOAD(&x->lo) + IG_LOAD(&x->rz_left) != addr) continue;
       if (IG_LOAD(&x->kind) != IG_RANGE_NATIVE_BLOCK || IG_LOAD(&x->state) == IG_STATE_EMPTY) continue;
       _ig_hot_t h;
       memcpy(&h, x, sizeof h);
-      _ig_entry_join(&h, &_ig_cold(arr, cap)[i], out);
+      _ig_entry_join(&h, &_ig_cold(v.arr, v.cap)[i], out);
       if (_ig_is_follower(out->lo, addr, shift) && !_ig_follow(shift, out->lo, out->hi, _ig_id_slot(out->id), out))
         continue;
       hit = true;
       break;
     }
     __atomic_thread_fence(__ATOMIC_ACQUIRE);
-    if (IG_LIKELY(IG_LOAD(&bin->seq) == s1)) return hit;
+    if (IG_LIKELY(IG_LOAD(&bin->seq) == v.seq)) return hit;
   }
 }
 
