@@ -133,25 +133,32 @@ internal static unsafe class CallScopedCallbacks
         public ulong Register<TDelegate>(TDelegate callback, uint site)
             where TDelegate : Delegate
         {
-            lock (_gate)
+            long generation = CallbackRegistry.Generation;
+            if (IsCached(callback, generation)) // a hint read without the lock, confirmed under it
             {
-                long generation = CallbackRegistry.Generation;
-                if (!ReferenceEquals(_weak.Target, callback) || _generation != generation)
+                lock (_gate)
                 {
-                    return RegisterNew(callback, site, generation);
-                }
+                    if (IsCached(callback, generation))
+                    {
+                        ulong id = RegisterRange(_entry, site);
+                        if (id != 0)
+                        {
+                            Volatile.Write(ref _cell->RangeId, id); // the handle holds this delegate already
+                        }
 
-                ulong id = RegisterRange(_entry, site);
-                if (id != 0)
-                {
-                    Volatile.Write(ref _cell->RangeId, id); // the handle holds this delegate already
+                        return id;
+                    }
                 }
-
-                return id;
             }
+
+            return RegisterNew(callback, site, generation);
         }
 
-        // Another delegate than the slot's last one, or a delegate the registry may have taken since: the full path.
+        private bool IsCached(Delegate callback, long generation) =>
+            ReferenceEquals(_weak.Target, callback) && Volatile.Read(ref _generation) == generation;
+
+        // Another delegate than the slot's last one, or one the registry may have taken since: the lookups outside the
+        // lock (a fresh delegate's first function-pointer lookup makes its stub), then the range and the slot under it.
         [MethodImpl(MethodImplOptions.NoInlining)]
         private ulong RegisterNew<TDelegate>(TDelegate callback, uint site, long generation)
             where TDelegate : Delegate
@@ -171,19 +178,27 @@ internal static unsafe class CallScopedCallbacks
                 return 0; // generic delegates cannot be marshalled: the P/Invoke itself will say so
             }
 
-            ulong id = entry == 0 ? 0 : RegisterRange(entry, site);
-            if (id == 0)
+            if (entry == 0)
             {
                 return 0;
             }
 
-            // The target first, then the id: a reader that finds this id finds this delegate.
-            GCHandle weak = _weak;
-            weak.Target = callback;
-            _entry = entry;
-            _generation = generation;
-            Volatile.Write(ref _cell->RangeId, id);
-            return id;
+            lock (_gate)
+            {
+                ulong id = RegisterRange(entry, site);
+                if (id == 0)
+                {
+                    return 0;
+                }
+
+                // The target first, then the id: a reader that finds this id finds this delegate.
+                GCHandle weak = _weak;
+                weak.Target = callback;
+                _entry = entry;
+                Volatile.Write(ref _generation, generation);
+                Volatile.Write(ref _cell->RangeId, id);
+                return id;
+            }
         }
 
         private ulong RegisterRange(nint entry, uint site)
