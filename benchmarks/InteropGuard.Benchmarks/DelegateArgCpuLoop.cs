@@ -1,6 +1,7 @@
 // DelegateArgCpuLoop.cs - `--delegate-cpu`: the raw and the intercepted P/Invoke with a delegate argument (InterceptBenchmarks'
-// pair) in one process, rounds alternating, in thread CPU time, then each step of a call-scoped callback's Enter and Exit
-// timed alone in a loop of its own, so the interceptor's cost over the raw call can be broken down. Run with INTEROPGUARD=1.
+// pair, and the same with a fresh delegate per call) in one process, rounds alternating, in thread CPU time, then each step
+// of a call-scoped callback's Enter and Exit timed alone in a loop of its own, so the interceptor's cost over the raw call
+// can be broken down. Run with INTEROPGUARD=1.
 using System;
 using System.Collections.Generic;
 using System.Globalization;
@@ -14,8 +15,8 @@ using InteropGuard.Native;
 
 namespace InteropGuard.Benchmarks;
 
-/// <summary>Prints the median (and minimum) ns per call of the raw and the intercepted call, then of each step (the same
-/// delegate every time, as in the benchmark). The steps run alone, so they need not add up to the difference exactly: a step inside the interceptor shares caches and branch history with the others. Last, the median
+/// <summary>Prints the median (and minimum) ns per call of the raw and the intercepted call with the same delegate every
+/// time (as in the benchmark) and with a fresh one per call (the qsort-with-a-lambda pattern), then of each step. The steps run alone, so they need not add up to the difference exactly: a step inside the interceptor shares caches and branch history with the others. Last, the median
 /// (and minimum) over the rounds of the intercepted call's time less the raw call's time in the same round.</summary>
 internal static unsafe partial class DelegateArgCpuLoop
 {
@@ -30,6 +31,8 @@ internal static unsafe partial class DelegateArgCpuLoop
         {
             ("raw P/Invoke (delegate)", RawLoop),
             ("intercepted (delegate)", InterceptedLoop),
+            ("raw P/Invoke (a fresh delegate per call)", RawFreshLoop),
+            ("intercepted (a fresh delegate per call)", InterceptedFreshLoop),
             ("step: EnterCallback + ExitCallback", EnterExitLoop),
             ("step: Target is CallbackTrampoline", TrampolineTestLoop),
             ("step: CallbackRegistry.IdOf (CWT lookup)", RegistryLoop),
@@ -64,11 +67,14 @@ internal static unsafe partial class DelegateArgCpuLoop
         }
 
         var diffs = new List<double>();
+        var freshDiffs = new List<double>();
         for (int r = 0; r < rounds; r++)
         {
             diffs.Add(samples[1][r] - samples[0][r]); // the two sides run next to each other in every round
+            freshDiffs.Add(samples[3][r] - samples[2][r]);
         }
 
+        freshDiffs.Sort();
         diffs.Sort();
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"mode {Environment.GetEnvironmentVariable("INTEROPGUARD") ?? "(default)"}, {rounds} rounds x {calls} calls, thread CPU ns per call, median (min) (checksum {sink % 10})"));
@@ -81,6 +87,8 @@ internal static unsafe partial class DelegateArgCpuLoop
 
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"{"intercepted - raw, same round",-52} {diffs[diffs.Count / 2],7:F1} ({diffs[0],6:F1})"));
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"{"intercepted - raw, same round, fresh delegates",-52} {freshDiffs[freshDiffs.Count / 2],7:F1} ({freshDiffs[0],6:F1})"));
         return 0;
     }
 
@@ -104,6 +112,32 @@ internal static unsafe partial class DelegateArgCpuLoop
         }
 
         return 0;
+    }
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static long RawFreshLoop(NativeCallback callback, int calls)
+    {
+        long sum = 0;
+        for (int i = 0; i < calls; i++)
+        {
+            int k = i; // captured per iteration: a new closure, delegate and marshalling stub every call
+            RawNative.Keep(v => sum += v + k);
+        }
+
+        return sum;
+    }
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static long InterceptedFreshLoop(NativeCallback callback, int calls)
+    {
+        long sum = 0;
+        for (int i = 0; i < calls; i++)
+        {
+            int k = i;
+            GuardedNative.Keep(v => sum += v + k);
+        }
+
+        return sum;
     }
 
     [MethodImpl(MethodImplOptions.NoInlining)]
