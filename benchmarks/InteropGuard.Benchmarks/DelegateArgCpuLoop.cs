@@ -24,7 +24,10 @@ internal static unsafe partial class DelegateArgCpuLoop
 
     private static readonly GuardedCallSite s_site = new("DelegateArgCpuLoop.Steps", "DelegateArgCpuLoop.cs", 1, "RawNative.Keep(NativeCallback callback)");
 
-    public static int Run(int calls, int rounds)
+    /// <param name="calls">Calls per round and step.</param>
+    /// <param name="rounds">Rounds counted (after two warm-up rounds).</param>
+    /// <param name="pairsOnly">Only the two raw/intercepted pairs, not the steps.</param>
+    public static int Run(int calls, int rounds, bool pairsOnly)
     {
         NativeCallback callback = static _ => { };
         var steps = new (string Name, Func<NativeCallback, int, long> Loop)[]
@@ -44,6 +47,10 @@ internal static unsafe partial class DelegateArgCpuLoop
             ("step: weak GCHandle.Target write", WeakWriteLoop),
             ("step: weak GCHandle.Target read", WeakReadLoop),
         };
+        if (pairsOnly)
+        {
+            steps = steps[..4];
+        }
 
         var samples = new List<double>[steps.Length];
         for (int s = 0; s < steps.Length; s++)

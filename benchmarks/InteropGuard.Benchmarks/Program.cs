@@ -13,7 +13,7 @@ internal static class Program
     /// all other arguments go to BenchmarkSwitcher (<c>--filter '*Lookup*'</c>, <c>--list flat</c>, ...).
     /// <c>--call-pin-cpu [calls] [rounds]</c> runs <see cref="CallPinCpuLoop"/> instead; <c>--lifetime-cpu [ROUNDS [NAME]]</c>
     /// runs <see cref="LifetimeCpuLoops"/> (default 5 rounds; NAME: only the pairs whose name contains it);
-    /// <c>--delegate-cpu [calls] [rounds]</c> runs <see cref="DelegateArgCpuLoop"/>.
+    /// <c>--delegate-cpu [calls] [rounds] [pairs]</c> runs <see cref="DelegateArgCpuLoop"/> (<c>pairs</c>: without the steps).
     /// </summary>
     private static int Main(string[] args)
     {
@@ -26,7 +26,7 @@ internal static class Program
         if (args.Length > 0 && args[0] == "--delegate-cpu")
         {
             return DelegateArgCpuLoop.Run(args.Length > 1 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 1_000_000,
-                args.Length > 2 ? int.Parse(args[2], System.Globalization.CultureInfo.InvariantCulture) : 9);
+                args.Length > 2 ? int.Parse(args[2], System.Globalization.CultureInfo.InvariantCulture) : 9, args.Length > 3 && args[3] == "pairs");
         }
 
         if (args.Length > 0 && args[0] == "--lifetime-cpu")
