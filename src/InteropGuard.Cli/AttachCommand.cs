@@ -70,6 +70,11 @@ internal static class AttachCommand
             using (reporter)
             using (var signal = new CancelOnSignal())
             {
+                if (result.GetValue(watch) && CancelOnSignal.InterruptIgnored)
+                {
+                    log.WriteLine($"interopguard: warning: this process ignores SIGINT (its parent started it so), so Ctrl+C will not stop the watch; stop it with SIGTERM (kill {Environment.ProcessId})");
+                }
+
                 var request = new AttachRequest(target, result.GetValue(watch), intervalMs ?? (settings.IntervalMs > 0 ? settings.IntervalMs : 1000),
                     result.GetValue(verbose), settings, reporter);
                 return AttachSession.Run(request, log, signal.Token);

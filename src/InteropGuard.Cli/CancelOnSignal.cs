@@ -1,5 +1,7 @@
 // CancelOnSignal.cs: turns Ctrl+C (SIGINT) and SIGTERM into a cancellation the command handles itself, so it can finish its report and summary.
 using System;
+using System.Globalization;
+using System.IO;
 using System.Runtime.InteropServices;
 using System.Threading;
 
@@ -21,6 +23,33 @@ internal sealed class CancelOnSignal : IDisposable
 
     /// <summary>Cancelled at the first signal.</summary>
     public CancellationToken Token => _source.Token;
+
+    /// <summary>True when this process ignores SIGINT: a parent that started it ignoring the signal (a non-interactive
+    /// shell's background job, <c>nohup</c>-like launchers) makes .NET leave the disposition alone, so Ctrl+C never
+    /// reaches <see cref="Token"/>; SIGTERM still does.</summary>
+    public static bool InterruptIgnored
+    {
+        get
+        {
+            try
+            {
+                foreach (string line in File.ReadLines("/proc/self/status"))
+                {
+                    if (line.StartsWith("SigIgn:", StringComparison.Ordinal))
+                    {
+                        ulong mask = ulong.Parse(line.AsSpan(7).Trim(), NumberStyles.HexNumber, CultureInfo.InvariantCulture);
+                        return (mask & (1UL << (2 - 1))) != 0; // bit n-1 is signal n; SIGINT is 2
+                    }
+                }
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException or FormatException or OverflowException)
+            {
+                // no procfs: nothing to tell
+            }
+
+            return false;
+        }
+    }
 
     /// <inheritdoc/>
     public void Dispose()

@@ -4,10 +4,9 @@ using System.Collections.Concurrent;
 using System.Collections.Generic;
 using System.Diagnostics;
 using System.IO;
-using System.Text;
-using System.Text.Json;
 using System.Threading;
 using InteropGuard.Findings;
+using InteropGuard.Protocol;
 using InteropGuard.Validator;
 using InteropGuard.Validator.Heap;
 using InteropGuard.Validator.Target;
@@ -123,17 +122,14 @@ internal sealed class ServeSession
             return false;
         }
 
-        Write(w =>
+        bool reserved = _sweeper.ReservedRange.Hi > _sweeper.ReservedRange.Lo;
+        WriteLine(ProtocolJson.Write(new ReadyEvent
         {
-            w.WriteString("ev", "ready");
-            w.WriteNumber("pid", Environment.ProcessId);
-            w.WriteNumber("warmupMs", Math.Round(_sweeper.WarmupMs, 1));
-            if (_sweeper.ReservedRange.Hi > _sweeper.ReservedRange.Lo)
-            {
-                w.WriteString("gcLo", "0x" + _sweeper.ReservedRange.Lo.ToString("x", System.Globalization.CultureInfo.InvariantCulture));
-                w.WriteString("gcHi", "0x" + _sweeper.ReservedRange.Hi.ToString("x", System.Globalization.CultureInfo.InvariantCulture));
-            }
-        });
+            Pid = Environment.ProcessId,
+            WarmupMs = Math.Round(_sweeper.WarmupMs, 1),
+            GcLo = reserved ? _sweeper.ReservedRange.Lo : null,
+            GcHi = reserved ? _sweeper.ReservedRange.Hi : null,
+        }));
         if (_settings.Verbosity >= 1)
         {
             _log.WriteLine($"InteropGuard validator: attached to process {pid} (table 0x{_sweeper.TableAddress:x}) in {_sweeper.WarmupMs:F1} ms");
@@ -159,14 +155,7 @@ internal sealed class ServeSession
         {
             // A bug of ours or an unexpected ClrMD failure: say so, answer the sweep, keep serving.
             WriteLine(new SweepFailedWarning { Sweep = id, ExceptionType = e.GetType().Name, ExceptionMessage = e.Message }.ToJson());
-            Write(w =>
-            {
-                w.WriteString("ev", "swept");
-                w.WriteNumber("id", id);
-                w.WriteString("reason", SweepResult.ReasonName(reason));
-                w.WriteNumber("pauseMs", 0);
-                w.WriteNumber("findings", 0);
-            });
+            WriteLine(ProtocolJson.Write(new SweptEvent { Id = id, Reason = SweepResult.ReasonName(reason), PauseMs = 0, Findings = 0 }));
             return true;
         }
 
@@ -215,56 +204,45 @@ internal sealed class ServeSession
         }
         catch (Exception e) when (e is not OutOfMemoryException)
         {
-            // Answer every address as unknown: the target must not wait for an answer that never comes.
+            // Answer every address as unknown: the target must not wait for an answer that never comes. How it failed
+            // goes to the log; the answer carries the reason's code.
+            _log.WriteLine($"InteropGuard validator: classify {request.Id} failed: {e.GetType().Name}: {e.Message}");
             var unknown = new AddressVerdict[request.Addresses.Count];
             for (int i = 0; i < unknown.Length; i++)
             {
-                unknown[i] = new AddressVerdict(request.Addresses[i], AddressClass.Unknown, 0, null, 0, $"classify failed: {e.GetType().Name}: {e.Message}");
+                unknown[i] = new AddressVerdict(request.Addresses[i], AddressClass.Unknown, 0, null, 0, AddressReasons.ClassifyFailed);
             }
 
             verdicts = unknown;
             pauseMs = 0;
         }
 
-        Write(w =>
+        var answers = new ClassifiedAddress[verdicts.Count];
+        for (int i = 0; i < answers.Length; i++)
         {
-            w.WriteString("ev", "classified");
-            w.WriteNumber("id", request.Id);
-            w.WriteNumber("pauseMs", Math.Round(pauseMs, 2));
-            w.WriteStartArray("verdicts");
-            foreach (AddressVerdict v in verdicts)
+            AddressVerdict v = verdicts[i];
+            answers[i] = new ClassifiedAddress
             {
-                w.WriteStartObject();
-                w.WriteString("address", Hex(v.Address));
-                w.WriteString("verdict", v.Verdict switch
+                Address = v.Address,
+                Verdict = v.Verdict switch
                 {
                     AddressClass.Pinned => "pinned",
                     AddressClass.Unpinned => "unpinned",
                     AddressClass.Dangling => "dangling",
                     AddressClass.Unknown => "unknown",
                     _ => "native",
-                });
-                if (v.ObjectAddress != 0)
-                {
-                    w.WriteString("objectAddress", Hex(v.ObjectAddress));
-                    w.WriteNumber("objectSize", v.ObjectSize);
-                }
+                },
+                ObjectAddress = v.ObjectAddress != 0 ? v.ObjectAddress : null,
+                ObjectSize = v.ObjectAddress != 0 ? (long)v.ObjectSize : null,
+                ObjectType = v.ObjectType,
+                Why = v.Why,
+                Thread = v.Thread != 0 ? v.Thread : null,
+            };
+        }
 
-                if (v.ObjectType is not null)
-                {
-                    w.WriteString("objectType", v.ObjectType);
-                }
-
-                w.WriteString("why", v.Why);
-                w.WriteEndObject();
-            }
-
-            w.WriteEndArray();
-        });
+        WriteLine(ProtocolJson.Write(new ClassifiedEvent { Id = request.Id, PauseMs = Math.Round(pauseMs, 2), Verdicts = answers }));
         return true;
     }
-
-    private static string Hex(ulong value) => "0x" + value.ToString("x", System.Globalization.CultureInfo.InvariantCulture);
 
     private void ReadRequests()
     {
@@ -290,33 +268,11 @@ internal sealed class ServeSession
 
     private void Fatal(string message)
     {
-        Write(w =>
-        {
-            w.WriteString("ev", "error");
-            w.WriteBoolean("fatal", true);
-            w.WriteString("message", message);
-        });
+        WriteLine(ProtocolJson.Write(new ErrorEvent { Fatal = true, Message = message }));
         _log.WriteLine("InteropGuard validator: " + message);
     }
 
-    private void Write(Action<Utf8JsonWriter> body)
-    {
-        using var stream = new MemoryStream();
-        using (var w = new Utf8JsonWriter(stream))
-        {
-            w.WriteStartObject();
-            body(w);
-            w.WriteEndObject();
-        }
-
-        lock (_out)
-        {
-            _out.WriteLine(Encoding.UTF8.GetString(stream.ToArray()));
-            _out.Flush();
-        }
-    }
-
-    /// <summary>Writes one protocol line that is already JSON (a warning or a finding record).</summary>
+    /// <summary>Writes one protocol line (an event, a warning or a finding record).</summary>
     private void WriteLine(string json)
     {
         lock (_out)
@@ -331,45 +287,20 @@ internal sealed class ServeSession
     {
         public static Request? Parse(string line)
         {
-            try
-            {
-                using JsonDocument doc = JsonDocument.Parse(line);
-                JsonElement root = doc.RootElement;
-                if (root.ValueKind != JsonValueKind.Object || !root.TryGetProperty("op", out JsonElement op) || op.ValueKind != JsonValueKind.String)
-                {
-                    return null;
-                }
-
-                long id = root.TryGetProperty("id", out JsonElement idValue) && idValue.TryGetInt64(out long i) ? i : 0;
-                string reason = root.TryGetProperty("reason", out JsonElement r) && r.ValueKind == JsonValueKind.String ? r.GetString()! : "demand";
-                int? pid = root.TryGetProperty("pid", out JsonElement p) && p.TryGetInt32(out int pv) ? pv : null;
-                ulong table = root.TryGetProperty("table", out JsonElement t) && t.ValueKind == JsonValueKind.String &&
-                              ServeCommand.TryParseAddress(t.GetString()!, out ulong tv) ? tv : 0;
-                SweepReason parsed = reason switch
-                {
-                    "exit" => SweepReason.Exit,
-                    "timer" => SweepReason.Timer,
-                    "start" => SweepReason.Start,
-                    _ => SweepReason.Demand,
-                };
-                var addresses = new List<ulong>();
-                if (root.TryGetProperty("addresses", out JsonElement list) && list.ValueKind == JsonValueKind.Array)
-                {
-                    foreach (JsonElement a in list.EnumerateArray())
-                    {
-                        if (a.ValueKind == JsonValueKind.String && ServeCommand.TryParseAddress(a.GetString()!, out ulong value))
-                        {
-                            addresses.Add(value);
-                        }
-                    }
-                }
-
-                return new Request(op.GetString()!, id, parsed, pid, table, addresses);
-            }
-            catch (JsonException)
+            if (ProtocolJson.ReadRequest(line) is not { } request)
             {
                 return null;
             }
+
+            SweepReason reason = request.Reason switch
+            {
+                "exit" => SweepReason.Exit,
+                "timer" => SweepReason.Timer,
+                "start" => SweepReason.Start,
+                _ => SweepReason.Demand,
+            };
+            int? pid = request.Pid is long p and > 0 and <= int.MaxValue ? (int)p : null;
+            return new Request(request.Op!, request.Id ?? 0, reason, pid, request.Table ?? 0, request.Addresses ?? []);
         }
     }
 }

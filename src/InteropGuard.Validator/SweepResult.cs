@@ -1,10 +1,8 @@
 // SweepResult.cs: what one sweep found and what it cost (the protocol's "swept" line).
 using System.Collections.Generic;
 using System.Globalization;
-using System.IO;
-using System.Text;
-using System.Text.Json;
 using InteropGuard.Findings;
+using InteropGuard.Protocol;
 
 namespace InteropGuard.Validator;
 
@@ -92,28 +90,19 @@ public sealed class SweepResult
     };
 
     /// <summary>The protocol line <c>{"ev":"swept",...}</c> without a trailing newline.</summary>
-    public string ToJson()
+    public string ToJson() => ProtocolJson.Write(new SweptEvent
     {
-        using var stream = new MemoryStream();
-        using (var w = new Utf8JsonWriter(stream))
-        {
-            w.WriteStartObject();
-            w.WriteString("ev", "swept");
-            w.WriteNumber("id", Id);
-            w.WriteString("reason", ReasonName(Reason));
-            w.WriteNumber("n", Number);
-            w.WriteNumber("pauseMs", double.Round(PauseMs, 2));
-            w.WriteNumber("findings", FindingList.Count);
-            w.WriteNumber("blocks", Blocks);
-            w.WriteNumber("bytes", Bytes);
-            w.WriteNumber("pins", Pins);
-            w.WriteNumber("threads", Threads);
-            w.WriteNumber("retries", Retries);
-            w.WriteEndObject();
-        }
-
-        return Encoding.UTF8.GetString(stream.ToArray());
-    }
+        Id = Id,
+        Reason = ReasonName(Reason),
+        N = Number,
+        PauseMs = double.Round(PauseMs, 2),
+        Findings = FindingList.Count,
+        Blocks = Blocks,
+        Bytes = Bytes,
+        Pins = Pins,
+        Threads = Threads,
+        Retries = Retries,
+    });
 
     /// <summary>The verbosity=2 log line for stderr: the stop's wall/CPU milliseconds by phase (thread stop, flushes, heap,
     /// table, pins, blocks, words, stack roots, handles, resume); null when the sweeper did not time them (verbosity below 2).</summary>

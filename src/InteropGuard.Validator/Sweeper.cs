@@ -314,7 +314,7 @@ public sealed class Sweeper : IDisposable
         var last = new AddressVerdict[addresses.Count];
         for (int i = 0; i < addresses.Count; i++)
         {
-            last[i] = verdicts?[i] ?? new AddressVerdict(addresses[i], AddressClass.Unknown, 0, null, 0, "a garbage collection stayed in progress");
+            last[i] = verdicts?[i] ?? new AddressVerdict(addresses[i], AddressClass.Unknown, 0, null, 0, AddressReasons.GcInProgress);
         }
 
         return last;
@@ -356,7 +356,7 @@ public sealed class Sweeper : IDisposable
             for (int i = 0; i < addresses.Count; i++)
             {
                 ManagedVerdict v = heap.Classify(addresses[i]);
-                verdicts[i] = new AddressVerdict(addresses[i], ToClass(v.Kind), v.ObjectAddress, v.ObjectType, v.ObjectSize, v.Why);
+                verdicts[i] = new AddressVerdict(addresses[i], ToClass(v.Kind), v.ObjectAddress, v.ObjectType, v.ObjectSize, v.Why, v.Thread);
             }
 
             return verdicts;

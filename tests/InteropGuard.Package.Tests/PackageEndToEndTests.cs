@@ -202,6 +202,55 @@ public sealed class PackageEndToEndTests
         Assert.That(output, Does.Contain("done"), output);
     }
 
+    // A pinned GCHandle made on the main thread and freed on another (a job's completion thread): the pin's record
+    // lives in the main thread's pin log and the worker ends it there, so the main thread's later call with the old
+    // address is a use-after-unpin at the boundary (mode 1), naming that call.
+    [Test]
+    public void Detects_AnAddressPassedAfterAnotherThreadFreedItsPinnedHandle_InMode1()
+    {
+        ConsumerBuild app = Build("PinFreedElsewhere.cs", "Debug");
+
+        (int exit, string output) = app.RunApp("Debug", new Dictionary<string, string?> { ["INTEROPGUARD"] = "1" }, "bug");
+
+        Assert.That(exit, Is.Not.EqualTo(0), "the violation is thrown before the call runs\n" + output);
+        Assert.That(output, Does.Contain("ERROR: InteropGuard: use-after-unpin"), output);
+        Assert.That(output, Does.Contain($"Program.cs:{ConsumerFacts.LineOf("PinFreedElsewhere.cs", "BUG: the pin ended")}"), output);
+        Assert.That(output, Does.Contain("sum 192"), "the call made while pinned ran\n" + output);
+        Assert.That(output, Does.Not.Contain("again "), output);
+    }
+
+    [Test]
+    public void Detects_AnAddressPassedAfterAnotherThreadFreedItsPinnedHandle_IsOffWithItsOption()
+    {
+        ConsumerBuild app = Build("PinFreedElsewhere.cs", "Debug");
+
+        (int exit, string output) = app.RunApp("Debug", new Dictionary<string, string?>
+        {
+            ["INTEROPGUARD"] = "1",
+            ["INTEROPGUARD_OPTIONS"] = "detect_use_after_unpin=0",
+        }, "bug");
+
+        Assert.That(exit, Is.EqualTo(0), output);
+        Assert.That(output, Does.Not.Contain("ERROR: InteropGuard"), output);
+        Assert.That(output, Does.Contain("done"), output);
+    }
+
+    // The fixed app: after the other thread freed the handle the array itself is passed, pinned by the marshaller for
+    // that call; silent in both modes.
+    [TestCase("1")]
+    [TestCase("2")]
+    public void Allows_TheArrayPassedItselfAfterAnotherThreadFreedItsPinnedHandle(string mode)
+    {
+        ConsumerBuild app = Build("PinFreedElsewhere.cs", "Debug");
+
+        (int exit, string output) = app.RunApp("Debug", new Dictionary<string, string?> { ["INTEROPGUARD"] = mode });
+
+        Assert.That(exit, Is.EqualTo(0), output);
+        Assert.That(output, Does.Not.Contain("ERROR: InteropGuard"), output);
+        Assert.That(output, Does.Contain("again 192"), output);
+        Assert.That(output, Does.Contain("done"), output);
+    }
+
     // Mode 2, a fresh delegate per qsort call and forced GCs: the delegates are call-scoped (used only during the call),
     // so their collection is no finding, however many there are.
     [Test]

@@ -7,8 +7,9 @@ namespace InteropGuard.Validator.Heap;
 /// <param name="ObjectAddress">The object it lies in; 0 when there is none.</param>
 /// <param name="ObjectType">The object's type name; null when unknown.</param>
 /// <param name="ObjectSize">The object's size in bytes; 0 when unknown.</param>
-/// <param name="Why">A few words on what pins it or why it is not an object.</param>
-public readonly record struct AddressVerdict(ulong Address, AddressClass Verdict, ulong ObjectAddress, string? ObjectType, ulong ObjectSize, string Why);
+/// <param name="Why">What pins it or why it is not an object: a code of <see cref="InteropGuard.Findings.AddressReasons"/>.</param>
+/// <param name="Thread">The thread a <c>stack-walk-short</c> verdict names; 0 otherwise.</param>
+public readonly record struct AddressVerdict(ulong Address, AddressClass Verdict, ulong ObjectAddress, string? ObjectType, ulong ObjectSize, string Why, uint Thread = 0);
 
 /// <summary>The classes a classify answer carries (the protocol's <c>verdict</c> strings).</summary>
 public enum AddressClass

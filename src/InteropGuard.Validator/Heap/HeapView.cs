@@ -1,6 +1,7 @@
 // HeapView.cs: classifies addresses against the stopped target's GC heap without walking it: sorted segments, one object lookup, lazy pin sets.
 using System;
 using System.Collections.Generic;
+using InteropGuard.Findings;
 using InteropGuard.Validator.Target;
 using Microsoft.Diagnostics.Runtime;
 
@@ -92,9 +93,6 @@ internal sealed class HeapView
     /// <summary>True when <paramref name="address"/> may be managed memory (the cheapest test, two compares).</summary>
     public bool MayContain(ulong address) => address - Lo < Hi - Lo;
 
-    /// <summary>The reason of a dangling verdict for an address in the GC's reservation that no region in use holds.</summary>
-    public const string OutsideRegions = "GC-reserved memory outside every region in use";
-
     /// <summary>Classifies an address found in native memory.</summary>
     public ManagedVerdict Classify(ulong address)
     {
@@ -107,19 +105,19 @@ internal sealed class HeapView
         if (i < 0)
         {
             return address >= _reservedLo && address < _reservedHi
-                ? new ManagedVerdict(VerdictKind.Dangling, 0, null, 0, OutsideRegions)
+                ? new ManagedVerdict(VerdictKind.Dangling, 0, null, 0, AddressReasons.OutsideRegions)
                 : ManagedVerdict.NotManaged;
         }
 
         ClrSegment seg = _segments[i].Clr;
         if (seg.Kind is GCSegmentKind.Frozen)
         {
-            return new ManagedVerdict(VerdictKind.Pinned, 0, null, 0, "a frozen segment");
+            return new ManagedVerdict(VerdictKind.Pinned, 0, null, 0, AddressReasons.FrozenSegment);
         }
 
         if (address < seg.FirstObjectAddress || address >= seg.ObjectRange.End)
         {
-            return new ManagedVerdict(VerdictKind.Dangling, 0, null, 0, "past the allocated end of a GC segment");
+            return new ManagedVerdict(VerdictKind.Dangling, 0, null, 0, AddressReasons.PastSegmentEnd);
         }
 
         // A pointer a `fixed` handed out lies in an object a pinned stack root holds: known without finding the object
@@ -133,18 +131,18 @@ internal sealed class HeapView
         ClrObject obj = _heap.FindPreviousObjectOnSegment(address + 1, carefully: false);
         if (!obj.IsValid || obj.Address > address)
         {
-            return new ManagedVerdict(VerdictKind.Dangling, 0, null, 0, "no object there (an allocation context or a gap)");
+            return new ManagedVerdict(VerdictKind.Dangling, 0, null, 0, AddressReasons.NoObject);
         }
 
         if (obj.IsFree)
         {
-            return new ManagedVerdict(VerdictKind.Dangling, obj.Address, null, obj.Size, "free space between objects");
+            return new ManagedVerdict(VerdictKind.Dangling, obj.Address, null, obj.Size, AddressReasons.FreeSpace);
         }
 
         ulong size = obj.Size;
         if (address >= obj.Address + Math.Max(size, 8))
         {
-            return new ManagedVerdict(VerdictKind.Dangling, 0, null, 0, "no object there (an allocation context or a gap)");
+            return new ManagedVerdict(VerdictKind.Dangling, 0, null, 0, AddressReasons.NoObject);
         }
 
         return ClassifyObject(obj, seg);
@@ -178,13 +176,13 @@ internal sealed class HeapView
         int i = FindSegment(objectAddress);
         if (i < 0)
         {
-            return new ManagedVerdict(VerdictKind.Dangling, objectAddress, null, 0, "an address outside every GC segment");
+            return new ManagedVerdict(VerdictKind.Dangling, objectAddress, null, 0, AddressReasons.OutsideSegments);
         }
 
         ClrObject obj = _heap.GetObject(objectAddress);
         if (!obj.IsValid || obj.IsFree)
         {
-            return new ManagedVerdict(VerdictKind.Dangling, objectAddress, null, 0, "no valid object there");
+            return new ManagedVerdict(VerdictKind.Dangling, objectAddress, null, 0, AddressReasons.InvalidObject);
         }
 
         return ClassifyObject(obj, _segments[i].Clr);
@@ -198,7 +196,7 @@ internal sealed class HeapView
         }
 
         ClrObject obj = _heap.GetObject(objectAddress);
-        var verdict = new ManagedVerdict(VerdictKind.Pinned, objectAddress, _typeNames.Of(obj.Type), obj.Size, "a pinned stack root");
+        var verdict = new ManagedVerdict(VerdictKind.Pinned, objectAddress, _typeNames.Of(obj.Type), obj.Size, AddressReasons.PinnedStackRoot);
         _objectVerdicts[objectAddress] = verdict;
         return verdict;
     }
@@ -215,28 +213,27 @@ internal sealed class HeapView
         ManagedVerdict verdict;
         if (seg.Kind is GCSegmentKind.Frozen)
         {
-            verdict = new ManagedVerdict(VerdictKind.Pinned, obj.Address, type, size, "a frozen segment");
+            verdict = new ManagedVerdict(VerdictKind.Pinned, obj.Address, type, size, AddressReasons.FrozenSegment);
         }
         else if (seg.Kind is GCSegmentKind.Pinned)
         {
-            verdict = new ManagedVerdict(VerdictKind.Pinned, obj.Address, type, size, "the pinned object heap");
+            verdict = new ManagedVerdict(VerdictKind.Pinned, obj.Address, type, size, AddressReasons.PinnedObjectHeap);
         }
         else if (_roots.IsPinnedByHandle(obj.Address))
         {
-            verdict = new ManagedVerdict(VerdictKind.Pinned, obj.Address, type, size, "a pinned GC handle");
+            verdict = new ManagedVerdict(VerdictKind.Pinned, obj.Address, type, size, AddressReasons.PinnedHandle);
         }
         else if (_roots.IsPinnedOnStack(obj.Address))
         {
-            verdict = new ManagedVerdict(VerdictKind.Pinned, obj.Address, type, size, "a pinned stack root");
+            verdict = new ManagedVerdict(VerdictKind.Pinned, obj.Address, type, size, AddressReasons.PinnedStackRoot);
         }
         else if (_roots.UnwalkedHolder(obj.Address, size) is uint thread)
         {
-            verdict = new ManagedVerdict(VerdictKind.Undecided, obj.Address, type, size,
-                $"thread {thread} was stopped where its stack walk stops short, and its stack beyond holds a pointer into the object");
+            verdict = new ManagedVerdict(VerdictKind.Undecided, obj.Address, type, size, AddressReasons.StackWalkShort, thread);
         }
         else
         {
-            verdict = new ManagedVerdict(VerdictKind.Unpinned, obj.Address, type, size, "nothing pins it");
+            verdict = new ManagedVerdict(VerdictKind.Unpinned, obj.Address, type, size, AddressReasons.NotPinned);
         }
 
         _objectVerdicts[obj.Address] = verdict;

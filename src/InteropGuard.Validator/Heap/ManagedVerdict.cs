@@ -22,8 +22,10 @@ internal enum VerdictKind
     Undecided,
 }
 
-/// <summary>A classification with the object (when there is one) and a few words on why.</summary>
-internal readonly record struct ManagedVerdict(VerdictKind Kind, ulong ObjectAddress, string? ObjectType, ulong ObjectSize, string Why)
+/// <summary>A classification with the object (when there is one) and why: a code of
+/// <see cref="InteropGuard.Findings.AddressReasons"/> ("" for not managed), and the thread a stack-walk-short verdict
+/// names (0 otherwise).</summary>
+internal readonly record struct ManagedVerdict(VerdictKind Kind, ulong ObjectAddress, string? ObjectType, ulong ObjectSize, string Why, uint Thread = 0)
 {
     public static ManagedVerdict NotManaged { get; } = new(VerdictKind.NotManaged, 0, null, 0, "");
 }

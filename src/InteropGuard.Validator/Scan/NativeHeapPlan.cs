@@ -94,10 +94,6 @@ internal sealed class NativeHeapPlan
             found.Clear();
         }
 
-        CoveredByPins = filter.CoveredByPins;
         Prescanned = true;
     }
-
-    /// <summary>Words into the GC heap left out of the pause because a live tracked pin covered them.</summary>
-    public long CoveredByPins { get; private set; }
 }

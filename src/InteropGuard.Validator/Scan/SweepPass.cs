@@ -27,7 +27,6 @@ internal sealed partial class SweepPass
     private readonly List<Finding> _findings;
     private readonly byte[] _buffer = new byte[TargetMemory.ChunkBytes];
     private List<RangeRecord> _records = new();
-    private int _slotRecords;
     private List<int> _slots = new();
     private RangeIndex _live = new(new());
     private RangeIndex _dead = new(new());
@@ -75,7 +74,7 @@ internal sealed partial class SweepPass
         _canary = header.CanaryByte;
         _fillLimit = header.FillLimit;
         _nowNs = MonotonicClock.NowNs();
-        _records = _table.ReadRecords(_memory, out int torn, out int unreadable, out _slotRecords, RecordList, _slots = SlotList ?? new List<int>());
+        _records = _table.ReadRecords(_memory, out int torn, out int unreadable, out _, RecordList, _slots = SlotList ?? new List<int>());
         Torn = torn;
         Unreadable = unreadable;
         Phases.Enter(StopPhase.Indexes);
@@ -136,7 +135,7 @@ internal sealed partial class SweepPass
         for (int i = 0; i < records.Length; i++)
         {
             ref readonly RangeRecord r = ref records[i];
-            places[i] = Place(r, i < _slotRecords, _memory);
+            places[i] = Place(r, i < _slots.Count, _memory);
             _result.Pins += r.IsLive && r.Kind == TableLayout.KindManagedPin && (places[i] & ~RangeIndexMemo.Volatile) == RangeIndexMemo.Live ? 1 : 0;
         }
 
@@ -392,7 +391,7 @@ internal sealed partial class SweepPass
                 return;
             }
 
-            if (holder.Kind == HolderKind.NativeHeap && f is DanglingWordFinding { Why: HeapView.OutsideRegions })
+            if (holder.Kind == HolderKind.NativeHeap && f is DanglingWordFinding { Why: AddressReasons.OutsideRegions })
             {
                 NoteHeapDataInReservation(w);
                 return; // a library's heap holds arbitrary data: a value in no region in use is not taken for a pointer

@@ -1,6 +1,7 @@
 // UnpinnedManagedPointerCheck.cs: decides whether a pointer argument, or a pointer nested in one (a field, an element, a pointer slot), points into a managed object nothing pins; mode 2 only.
 using System;
 using System.Threading;
+using InteropGuard.Findings;
 using InteropGuard.Interception;
 using InteropGuard.Native;
 using InteropGuard.Reporting;
@@ -83,7 +84,7 @@ internal static unsafe class UnpinnedManagedPointerCheck
 
         if (v.Verdict == "unknown")
         {
-            SayOnce(ref s_undecidedSaid, CheckWarnings.NestedPointerUnclassified(v.Why));
+            SayOnce(ref s_undecidedSaid, CheckWarnings.NestedPointerUnclassified(AddressReasons.Words(v.Why, v.Thread)));
             return null;
         }
 

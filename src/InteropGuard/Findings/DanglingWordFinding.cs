@@ -9,7 +9,7 @@ namespace InteropGuard.Findings;
 [EditorBrowsable(EditorBrowsableState.Never)]
 public sealed record DanglingWordFinding : Finding
 {
-    /// <summary>Why the validator found no object there, e.g. <c>free space</c>.</summary>
+    /// <summary>Why the validator found no object there: a code of <see cref="AddressReasons"/>, e.g. <c>free-space</c>.</summary>
     [JsonConverter(typeof(LenientStringJsonConverter))]
     public string? Why { get; init; }
 }

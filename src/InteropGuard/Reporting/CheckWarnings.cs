@@ -11,7 +11,7 @@ internal static class CheckWarnings
         "InteropGuard: warning: pointers nested in P/Invoke arguments (struct fields, array elements, pointer slots) are not checked for unpinned managed memory: the validator is not running (see above). Call-boundary checks continue.";
 
     /// <summary>A nested pointer the validator could not classify passed unchecked.</summary>
-    /// <param name="why">The validator's reason (its verdict's <c>why</c>).</param>
+    /// <param name="why">The validator's reason, worded (<see cref="InteropGuard.Findings.AddressReasons.Words"/>).</param>
     public static string NestedPointerUnclassified(string? why) =>
         "InteropGuard: warning: a pointer nested in a P/Invoke argument could not be classified (" + why + "); it passed unchecked. Later ones are checked as usual.";
 

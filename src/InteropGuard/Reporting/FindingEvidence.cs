@@ -24,7 +24,7 @@ public static class FindingEvidence
         UnpinnedWordFinding => Word(f, Text(
             $"{f.Address - (f.ObjectAddress ?? 0)} bytes into {f.ObjectType} ({f.ObjectSize ?? 0} bytes) at {Hex(f.ObjectAddress)}, {NotPinned}: the GC may move it while native code still points at it.")),
         DanglingWordFinding d => Word(f, Text(
-            $"memory of the GC heap where no live object is ({d.Why}): the object it pointed at was moved or collected.")),
+            $"memory of the GC heap where no live object is ({AddressReasons.Words(d.Why)}): the object it pointed at was moved or collected.")),
         FreedBlockWordFinding => Word(f, Text(
             $"{Offset(f)} a {f.RangeSize ?? 0}-byte native block {Range(f)} allocated at {Site(f.AllocSite)} and freed at {Site(f.ReleaseSite)} {Ms(f.SinceReleaseMs)} ms ago.")),
         UnmappedViewWordFinding => Word(f, Text(

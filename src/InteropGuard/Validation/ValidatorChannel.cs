@@ -7,6 +7,7 @@ using System.Text;
 using System.Text.Json;
 using System.Threading;
 using InteropGuard.Findings;
+using InteropGuard.Protocol;
 using InteropGuard.Reporting;
 using InteropGuard.Violations;
 
@@ -121,14 +122,13 @@ internal sealed class ValidatorChannel
             _classifies[id] = request;
         }
 
-        var line = new StringBuilder("{\"op\":\"classify\",\"id\":").Append(id.ToString(CultureInfo.InvariantCulture)).Append(",\"addresses\":[");
-        for (int i = 0; i < addresses.Count; i++)
+        var asked = new ulong[addresses.Count];
+        for (int i = 0; i < asked.Length; i++)
         {
-            line.Append(i == 0 ? "\"" : ",\"").Append(ReportFormatter.Hex(addresses[i])).Append('"');
+            asked[i] = (ulong)addresses[i];
         }
 
-        line.Append("]}");
-        if (Send(line.ToString()) && !request.Wait(timeoutMs))
+        if (Send(ProtocolJson.Write(new ValidatorRequest { Op = ValidatorRequest.Classify, Id = id, Addresses = asked })) && !request.Wait(timeoutMs))
         {
             Stop($"no answer to classify {id.ToString(CultureInfo.InvariantCulture)} within {timeoutMs.ToString(CultureInfo.InvariantCulture)} ms (validator_timeout_ms)", warn: true, kill: true);
         }
@@ -146,7 +146,7 @@ internal sealed class ValidatorChannel
 
     /// <summary>Sends <c>hello</c> (the target allowed ptrace already).</summary>
     public bool SendHello(long targetPid, nint table) =>
-        Send("{\"op\":\"hello\",\"pid\":" + targetPid.ToString(CultureInfo.InvariantCulture) + ",\"table\":\"" + ReportFormatter.Hex(table) + "\"}");
+        Send(ProtocolJson.Write(new ValidatorRequest { Op = ValidatorRequest.Hello, Pid = targetPid, Table = (ulong)table }));
 
     /// <summary>Asks for a sweep and waits up to <paramref name="timeoutMs"/> for its <c>swept</c>. Returns the sweep
     /// (completed, or failed when the validator stopped meanwhile; no answer in time stops the validator), or null when
@@ -166,7 +166,7 @@ internal sealed class ValidatorChannel
         }
 
         string idText = id.ToString(CultureInfo.InvariantCulture);
-        if (Send("{\"op\":\"sweep\",\"id\":" + idText + ",\"reason\":\"" + reason + "\"}") && !sweep.Wait(timeoutMs) && !sweep.Wait(LastWordsMs))
+        if (Send(ProtocolJson.Write(new ValidatorRequest { Op = ValidatorRequest.Sweep, Id = id, Reason = reason })) && !sweep.Wait(timeoutMs) && !sweep.Wait(LastWordsMs))
         {
             Stop($"no answer to sweep {idText} within {timeoutMs.ToString(CultureInfo.InvariantCulture)} ms (validator_timeout_ms)", warn: true, kill: true);
         }
@@ -204,13 +204,14 @@ internal sealed class ValidatorChannel
         switch (message.Event)
         {
             case ValidatorEvent.Ready:
-                nint gcLo = JsonFields.Address(root, "gcLo"), gcHi = JsonFields.Address(root, "gcHi");
-                GcRange = (ulong)gcHi > (ulong)gcLo ? (gcLo, gcHi) : (0, 0);
+                ReadyEvent? ready = ProtocolJson.ReadReady(root);
+                ulong gcLo = ready?.GcLo ?? 0, gcHi = ready?.GcHi ?? 0;
+                GcRange = gcHi > gcLo ? ((nint)gcLo, (nint)gcHi) : (0, 0);
                 IsReady = true;
                 _readyOrStopped.Set();
                 if (GuardRuntime.Options.Verbosity >= 1)
                 {
-                    Reporter.Warn(ValidatorStatusWarnings.Ready(_pid, JsonFields.Double(root, "warmupMs")));
+                    Reporter.Warn(ValidatorStatusWarnings.Ready(_pid, ready?.WarmupMs));
                 }
 
                 break;
@@ -223,8 +224,8 @@ internal sealed class ValidatorChannel
             case ValidatorEvent.Classified:
                 OnClassified(root);
                 break;
-            case ValidatorEvent.Error when JsonFields.Bool(root, "fatal"):
-                OnFatal(JsonFields.String(root, "message") ?? "(no message)");
+            case ValidatorEvent.Error when ProtocolJson.ReadError(root) is { Fatal: true } error:
+                OnFatal(error.Message ?? "(no message)");
                 break;
             case ValidatorEvent.Error:
             case ValidatorEvent.Warning:
@@ -295,7 +296,7 @@ internal sealed class ValidatorChannel
 
     private void OnSwept(JsonElement root)
     {
-        long id = JsonFields.Int64(root, "id", NoSweep);
+        long id = ProtocolJson.ReadSwept(root)?.Id ?? NoSweep;
         if (id == NoSweep)
         {
             return; // a swept without an id answers nobody; its findings wait for the next one
@@ -323,7 +324,9 @@ internal sealed class ValidatorChannel
 
     private void OnClassified(JsonElement root)
     {
-        long id = JsonFields.Int64(root, "id", NoSweep);
+        // A line whose verdicts are broken still answers its request (with no verdict: each address is then unchecked).
+        ClassifiedEvent? answer = ProtocolJson.ReadClassified(root);
+        long id = answer?.Id ?? JsonFields.Int64(root, "id", NoSweep);
         ValidatorClassify? request;
         lock (_lock)
         {
@@ -336,13 +339,10 @@ internal sealed class ValidatorChannel
         }
 
         var verdicts = new Dictionary<nint, PinVerdict>();
-        if (root.TryGetProperty("verdicts", out JsonElement list) && list.ValueKind == JsonValueKind.Array)
+        foreach (ClassifiedAddress v in answer?.Verdicts ?? [])
         {
-            foreach (JsonElement v in list.EnumerateArray())
-            {
-                verdicts[JsonFields.Address(v, "address")] = new PinVerdict(JsonFields.String(v, "verdict") ?? "unknown", JsonFields.Address(v, "objectAddress"),
-                    JsonFields.String(v, "objectType"), (nint)JsonFields.Int64(v, "objectSize", 0), JsonFields.String(v, "why") ?? "");
-            }
+            verdicts[(nint)(v.Address ?? 0)] = new PinVerdict(v.Verdict ?? "unknown", (nint)(v.ObjectAddress ?? 0), v.ObjectType, (nint)(v.ObjectSize ?? 0),
+                v.Why ?? "", v.Thread);
         }
 
         request.Complete(verdicts);

@@ -10,8 +10,9 @@ namespace InteropGuard.Validation;
 /// <param name="ObjectAddress">The object's address; 0 when none.</param>
 /// <param name="ObjectType">The object's type; null when unknown.</param>
 /// <param name="ObjectSize">The object's size in bytes; 0 when unknown.</param>
-/// <param name="Why">What pins it, or why it is no object.</param>
-internal readonly record struct PinVerdict(string Verdict, nint ObjectAddress, string? ObjectType, nint ObjectSize, string Why);
+/// <param name="Why">What pins it, or why it is no object: a code of <see cref="InteropGuard.Findings.AddressReasons"/>.</param>
+/// <param name="Thread">The thread a <c>stack-walk-short</c> verdict names; null otherwise.</param>
+internal readonly record struct PinVerdict(string Verdict, nint ObjectAddress, string? ObjectType, nint ObjectSize, string Why, long? Thread = null);
 
 /// <summary>A classify sent to the validator and not yet answered; completed by the reader thread, failed when the
 /// validator stops.</summary>

@@ -6,6 +6,7 @@ using System.IO;
 using System.Text;
 using System.Threading;
 using System.Threading.Tasks;
+using InteropGuard.Findings;
 using InteropGuard.Reporting;
 using InteropGuard.Validation;
 using InteropGuard.Violations;
@@ -74,12 +75,40 @@ public sealed class ValidatorChannelTests
         Task<ValidatorClassify?> task = Task.Run(() => channel.Classify([(nint)0x10001010, (nint)0x5500], 10_000));
         Assert.That(SpinWait.SpinUntil(() => input.Lines.Count > 0, 10_000), Is.True, "the classify line was not written");
         Assert.That(input.Lines[0], Is.EqualTo("{\"op\":\"classify\",\"id\":1,\"addresses\":[\"0x10001010\",\"0x5500\"]}"));
-        channel.Handle("{\"ev\":\"classified\",\"id\":1,\"verdicts\":[{\"address\":\"0x10001010\",\"verdict\":\"unpinned\",\"objectAddress\":\"0x10001000\",\"objectType\":\"System.Int32[]\",\"objectSize\":88,\"why\":\"nothing pins it\"},{\"address\":\"0x5500\",\"verdict\":\"native\",\"why\":\"\"}]}");
+        channel.Handle("{\"ev\":\"classified\",\"id\":1,\"verdicts\":[{\"address\":\"0x10001010\",\"verdict\":\"unpinned\",\"objectAddress\":\"0x10001000\",\"objectType\":\"System.Int32[]\",\"objectSize\":88,\"why\":\"not-pinned\"},{\"address\":\"0x5500\",\"verdict\":\"native\",\"why\":\"\"}]}");
 
         ValidatorClassify request = task.Result!;
         Assert.That(request.Completed, Is.True);
-        Assert.That(request.Verdicts[(nint)0x10001010], Is.EqualTo(new PinVerdict("unpinned", (nint)0x10001000, "System.Int32[]", 88, "nothing pins it")));
+        Assert.That(request.Verdicts[(nint)0x10001010], Is.EqualTo(new PinVerdict("unpinned", (nint)0x10001000, "System.Int32[]", 88, "not-pinned")));
         Assert.That(request.Verdicts[(nint)0x5500].Verdict, Is.EqualTo("native"));
+    }
+
+    // The reason travels as a code with its facts (the thread of a stack-walk-short verdict); the target words it.
+    [Test]
+    public void Classify_ReadsTheReasonCodeAndTheThreadOfAnUndecidedVerdict()
+    {
+        var (channel, input, _) = NewChannel();
+        Task<ValidatorClassify?> task = Task.Run(() => channel.Classify([(nint)0x10001010], 10_000));
+        Assert.That(SpinWait.SpinUntil(() => input.Lines.Count > 0, 10_000), Is.True, "the classify line was not written");
+        channel.Handle("{\"ev\":\"classified\",\"id\":1,\"verdicts\":[{\"address\":\"0x10001010\",\"verdict\":\"unknown\",\"objectAddress\":\"0x10001000\",\"why\":\"stack-walk-short\",\"thread\":4711}]}");
+
+        PinVerdict v = task.Result!.Verdicts[(nint)0x10001010];
+        Assert.That((v.Verdict, v.Why, v.Thread), Is.EqualTo(("unknown", "stack-walk-short", (long?)4711)));
+        Assert.That(AddressReasons.Words(v.Why, v.Thread),
+            Is.EqualTo("thread 4711 was stopped where its stack walk stops short, and its stack beyond holds a pointer into the object"));
+    }
+
+    [Test]
+    public void Classify_AnAnswerWithBrokenVerdicts_StillAnswersItsRequest_WithNoVerdict()
+    {
+        var (channel, input, _) = NewChannel();
+        Task<ValidatorClassify?> task = Task.Run(() => channel.Classify([(nint)0x10001010], 10_000));
+        Assert.That(SpinWait.SpinUntil(() => input.Lines.Count > 0, 10_000), Is.True, "the classify line was not written");
+        channel.Handle("{\"ev\":\"classified\",\"id\":1,\"verdicts\":[1,2]}");
+
+        ValidatorClassify request = task.Result!;
+        Assert.That(request.Completed, Is.True, "the caller does not wait for validator_timeout_ms");
+        Assert.That(request.Verdicts, Is.Empty);
     }
 
     [Test]

@@ -36,14 +36,15 @@ public sealed class StackWalkCases
         ulong kept = Kept(child);
         AddressVerdict undecided = sweeper.Classify([kept], out _).Single();
         Assert.That(undecided.Verdict, Is.EqualTo(AddressClass.Unknown), undecided.ToString());
-        Assert.That(undecided.Why, Does.Contain("stack walk stops short"), undecided.ToString());
+        Assert.That(undecided.Why, Is.EqualTo(AddressReasons.StackWalkShort), undecided.ToString());
+        Assert.That(undecided.Thread, Is.Not.Zero, "the verdict names the thread whose walk stopped short: " + undecided);
 
         child.Next(); // the thread returns to managed code and waits there, still inside fixed
         SweepResult waiting = sweeper.Sweep(SweepReason.Demand, 4);
         Assert.That(waiting.Findings, Is.Empty, SweepRun.Describe(waiting));
         AddressVerdict pinned = sweeper.Classify([kept], out _).Single();
         Assert.That(pinned.Verdict, Is.EqualTo(AddressClass.Pinned), pinned.ToString());
-        Assert.That(pinned.Why, Is.EqualTo("a pinned stack root"), pinned.ToString());
+        Assert.That(pinned.Why, Is.EqualTo(AddressReasons.PinnedStackRoot), pinned.ToString());
     }
 
     [Test]

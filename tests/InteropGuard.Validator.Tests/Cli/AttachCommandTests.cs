@@ -253,23 +253,47 @@ public sealed class AttachCommandTests
         Assert.That(result.Stderr, Does.Contain("interopguard: no violations in process"), result.ToString());
     }
 
+    // The tool starts with SIGINT's default disposition, as from a terminal: a test run started as a non-interactive
+    // shell's background job ignores SIGINT, and the tool would inherit that (see the next test).
     [Test]
     public void Watch_StopsOnCtrlC_LeavingTheTargetRunning()
     {
         using TargetChild target = TargetChild.Start("poh", bug: false);
-        using CliChild watch = CliChild.Start(["attach", Pid(target), "--watch", "--interval-ms", "50", "--verbose"]);
+        using CliChild watch = CliChild.Start(["attach", Pid(target), "--watch", "--interval-ms", "50", "--verbose"], interruptIgnored: false);
         watch.WaitForLine("interopguard: sweep 2: pause ", onStderr: true);
 
-        using (Process kill = Process.Start("kill", ["-INT", watch.Process.Id.ToString(CultureInfo.InvariantCulture)])!)
-        {
-            kill.WaitForExit();
-        }
+        Signal("-INT", watch);
 
         CliResult result = watch.WaitForExit(30);
         Assert.That(result.ExitCode, Is.EqualTo(0), result.ToString());
         Assert.That(result.Stderr, Does.Contain("; stopped)"), result.ToString());
+        Assert.That(result.Stderr, Does.Not.Contain("ignores SIGINT"), result.ToString());
         Assert.That(target.Responds(TimeSpan.FromSeconds(10)), Is.True, "Ctrl+C never leaves the target stopped");
         Thread.Sleep(200);
         Assert.That(target.Responds(TimeSpan.FromSeconds(10)), Is.True);
+    }
+
+    // Started ignoring SIGINT (a background job of a script), the tool cannot be stopped by Ctrl+C: it says so at the
+    // start and names the signal that works, and SIGTERM ends the watch the same way.
+    [Test]
+    public void Watch_StartedIgnoringCtrlC_SaysSo_AndStopsOnSigterm()
+    {
+        using TargetChild target = TargetChild.Start("poh", bug: false);
+        using CliChild watch = CliChild.Start(["attach", Pid(target), "--watch", "--interval-ms", "50", "--verbose"], interruptIgnored: true);
+        watch.WaitForLine("interopguard: sweep 2: pause ", onStderr: true);
+
+        Signal("-TERM", watch);
+
+        CliResult result = watch.WaitForExit(30);
+        Assert.That(result.ExitCode, Is.EqualTo(0), result.ToString());
+        Assert.That(result.Stderr, Does.Contain($"interopguard: warning: this process ignores SIGINT (its parent started it so), so Ctrl+C will not stop the watch; stop it with SIGTERM (kill {watch.Process.Id})"), result.ToString());
+        Assert.That(result.Stderr, Does.Contain("; stopped)"), result.ToString());
+        Assert.That(target.Responds(TimeSpan.FromSeconds(10)), Is.True, "SIGTERM never leaves the target stopped");
+    }
+
+    private static void Signal(string signal, CliChild child)
+    {
+        using Process kill = Process.Start("kill", [signal, child.Process.Id.ToString(CultureInfo.InvariantCulture)])!;
+        kill.WaitForExit();
     }
 }

@@ -31,9 +31,12 @@ internal sealed class CliChild : IDisposable
 
     /// <summary>Starts <c>dotnet InteropGuard.Cli.dll args</c> with INTEROPGUARD_OPTIONS = <paramref name="options"/>, in the
     /// targets directory, stdin closed at once (a target run under `run` then exits after its first READY).</summary>
-    public static CliChild Start(IEnumerable<string> args, string options = "")
+    /// <param name="interruptIgnored">null: the tool inherits this process's SIGINT disposition; false: it starts with
+    /// the default (as from a terminal); true: ignoring SIGINT (as a non-interactive shell's background job does). Set
+    /// through coreutils' <c>env</c>, which execs, so the child's pid is the tool's.</param>
+    public static CliChild Start(IEnumerable<string> args, string options = "", bool? interruptIgnored = null)
     {
-        var info = new ProcessStartInfo("dotnet")
+        var info = new ProcessStartInfo(interruptIgnored is null ? "dotnet" : "env")
         {
             RedirectStandardInput = true,
             RedirectStandardOutput = true,
@@ -41,6 +44,12 @@ internal sealed class CliChild : IDisposable
             UseShellExecute = false,
             WorkingDirectory = TestSupport.TargetChild.TargetsDirectory,
         };
+        if (interruptIgnored is bool ignored)
+        {
+            info.ArgumentList.Add(ignored ? "--ignore-signal=INT" : "--default-signal=INT");
+            info.ArgumentList.Add("dotnet");
+        }
+
         info.ArgumentList.Add(CliDll);
         foreach (string arg in args)
         {

@@ -1,34 +1,11 @@
 // TenthsJsonConverter.cs: a time field of a finding in milliseconds, written to 0.1 ms; anything but a number reads as unknown.
 using System;
-using System.Text.Json;
-using System.Text.Json.Serialization;
 
 namespace InteropGuard.Findings.Json;
 
 /// <summary>Milliseconds, sent rounded to a tenth (the precision reports print). Reading is lenient: a mistyped value
 /// is null, never an exception.</summary>
-internal sealed class TenthsJsonConverter : JsonConverter<double?>
+internal sealed class TenthsJsonConverter : LenientDoubleJsonConverter
 {
-    public override double? Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options)
-    {
-        if (reader.TokenType == JsonTokenType.Number)
-        {
-            return reader.TryGetDouble(out double d) ? d : null;
-        }
-
-        reader.Skip();
-        return null;
-    }
-
-    public override void Write(Utf8JsonWriter writer, double? value, JsonSerializerOptions options)
-    {
-        if (value is double v && double.IsFinite(v))
-        {
-            writer.WriteNumberValue(Math.Round(v, 1));
-        }
-        else
-        {
-            writer.WriteNullValue();
-        }
-    }
+    protected override double Rounded(double value) => Math.Round(value, 1);
 }
