@@ -20,8 +20,6 @@ namespace InteropGuard.Benchmarks;
 /// (and minimum) over the rounds of the intercepted call's time less the raw call's time in the same round.</summary>
 internal static unsafe partial class DelegateArgCpuLoop
 {
-    private const int ClockThreadCpuTime = 3;
-
     private static readonly GuardedCallSite s_site = new("DelegateArgCpuLoop.Steps", "DelegateArgCpuLoop.cs", 1, "RawNative.Keep(NativeCallback callback)");
 
     /// <param name="calls">Calls per round and step.</param>
@@ -63,9 +61,9 @@ internal static unsafe partial class DelegateArgCpuLoop
         {
             for (int s = 0; s < steps.Length; s++)
             {
-                double a = CpuNs();
+                double a = ThreadCpuClock.Ns();
                 sink += steps[s].Loop(callback, calls);
-                double b = CpuNs();
+                double b = ThreadCpuClock.Ns();
                 if (r >= 0)
                 {
                     samples[s].Add((b - a) / calls);
@@ -290,22 +288,4 @@ internal static unsafe partial class DelegateArgCpuLoop
 
         return sum;
     }
-
-    [NotIntercepted]
-    private static double CpuNs()
-    {
-        TimeSpec ts;
-        _ = clock_gettime(ClockThreadCpuTime, &ts);
-        return ts.Seconds * 1e9 + ts.Nanoseconds;
-    }
-
-    private struct TimeSpec
-    {
-        public long Seconds;
-        public long Nanoseconds;
-    }
-
-    [LibraryImport("libc", EntryPoint = "clock_gettime")]
-    [SuppressGCTransition]
-    private static partial int clock_gettime(int clock, TimeSpec* time);
 }
