@@ -147,7 +147,7 @@ IG_INLINE uint32_t _ig_class_of(uint64_t total) {
  * or NULL: the newest such block (the bucket is searched from the top; it holds at most IG_REUSE_DEPTH), else the
  * smallest block of class c + 1. Without that fallback a class's bucket fills with its smallest blocks, which no
  * larger request of the class can use (benchmarks/results/2026-12-06-alloc-reuse.md measures what it serves). */
-static uint8_t *_ig_reuse_take(uint32_t c, uint64_t need, uint64_t *total, uint64_t *id) {
+static uint8_t *_ig_reuse_take(uint32_t c, uint64_t need, uint64_t *total, uint64_t *id, uint64_t *hint) {
   _ig_thread_t *t = _ig_thread();
   _ig_reuse_t *b = &t->reuse[c];
   uint32_t k = b->count;
@@ -164,9 +164,11 @@ static uint8_t *_ig_reuse_take(uint32_t c, uint64_t need, uint64_t *total, uint6
   uint8_t *base = (uint8_t *)(uintptr_t)b->base[k];
   *total = b->total[k];
   *id = b->id[k];
+  *hint = b->hint[k];
   uint32_t last = --b->count; /* the top block fills the hole */
   b->base[k] = b->base[last];
   b->id[k] = b->id[last];
+  b->hint[k] = b->hint[last];
   b->total[k] = b->total[last];
   t->reuse_bytes -= *total;
   return base;
@@ -189,6 +191,7 @@ static bool _ig_reuse_put(const _ig_qitem_t *it) {
   _ig_thread_t *t = _ig_thread();
   b->base[b->count] = it->start - it->rz_left;
   b->id[b->count] = IG_LOAD(&_ig_record(it->slot)->id);
+  b->hint[b->count] = _ig_index_hint(b->base[b->count], b->base[b->count] + total);
   b->total[b->count] = (uint32_t)total;
   b->count++;
   t->reuse_bytes += total;
@@ -241,10 +244,17 @@ static void *_ig_alloc(size_t size, size_t align, uint32_t site, bool zero) {
     right = _ig_right_redzone(size);
     size_t total = left + size + right;
     if (align <= 16 && total <= IG_REUSE_MAX_TOTAL) {
-      uint64_t have = 0;
-      base = _ig_reuse_take(_ig_class_of(total), total, &have, &reused);
-      if (base != NULL) right += (size_t)have - total; /* the held block's slack is redzone */
-      else base = malloc(total);
+      uint64_t have = 0, hint = 0;
+      base = _ig_reuse_take(_ig_class_of(total), total, &have, &reused, &hint);
+      if (base != NULL) {
+        right += (size_t)have - total; /* the held block's slack is redzone */
+        /* Everything the rest of this call touches is cold (the block waited a quarantine and then in the cache):
+         * ask for all of it now, so the misses overlap instead of following one another. */
+        _ig_index_prefetch_hint((uint64_t)(uintptr_t)base, (uint64_t)(uintptr_t)base + have, hint);
+        __builtin_prefetch(_ig_record(_ig_id_slot(reused)), 1);
+      } else {
+        base = malloc(total);
+      }
     } else if (align <= 16) {
       base = malloc(total);
     } else {

@@ -52,6 +52,13 @@
  * entry until it matches the stored value. Tombstones are squeezed out when the array is full or more
  * than half dead.
  *
+ * A range that touches several bins of its level has one authoritative entry, in its first bin (the bin of its lo):
+ * state, record id, sequence number and right redzone change there only (a claim at free or release, a reused block's
+ * rewrite). The entries in its later bins, "followers", carry what never changes while the range is indexed (lo, hi,
+ * left redzone, kind and the record's slot: a reused block keeps its slot and extent); a reader that meets one (an
+ * entry whose lo lies before the bin) reads the rest from the first bin (_ig_follow). So a free and the reuse of a
+ * block lock and search one bin, not one per 4 KiB of the block; inserts and removes still visit every bin.
+ *
  * A released range whose extent equals that of a newly inserted range can never win a lookup again
  * (live beats released; later, newer beats older), so the insert drops it from the index at once: pinning
  * the same array a million times keeps one history entry per bin, not a million. Its record stays in the
@@ -414,8 +421,16 @@ static void _ig_bin_insert(_ig_bin_t *bin, uint64_t base, uint32_t gshift, const
   }
   uint32_t pos = _ig_bin_upper_w(bin, in->lo);
   _ig_hot_t *e = bin->arr->e;
+  bool follower = in->lo < base; /* a later bin of the range: the first bin decided what to drop */
   for (uint32_t j = pos; j-- > 0 && e[j].lo == in->lo;) {
-    if (e[j].hi != in->hi || e[j].state != IG_STATE_RELEASED) continue;
+    if (e[j].hi != in->hi || _ig_dead(&e[j])) continue;
+    if (follower) {
+      uint32_t slot = _ig_id_slot(_ig_cold(bin->arr, bin->arr->cap)[j].id), k;
+      for (k = 0; k < dropped->n && dropped->slot[k] != slot; k++) {}
+      if (k < dropped->n) _ig_bin_kill(bin, j);
+      continue;
+    }
+    if (e[j].state != IG_STATE_RELEASED) continue;
     if (dropped->n < 8) {
       uint64_t id = _ig_cold(bin->arr, bin->arr->cap)[j].id;
       uint32_t slot = _ig_id_slot(id), k;
@@ -467,6 +482,16 @@ static uint32_t _ig_bin_find_id(const _ig_bin_t *bin, uint64_t lo, uint64_t id) 
   const _ig_cold_t *c = bin->arr ? _ig_cold(bin->arr, bin->arr->cap) : NULL;
   while (i-- > 0 && bin->arr->e[i].lo == lo)
     if (c[i].id == id) return i;
+  return bin->count;
+}
+
+/* Index of the live or dead (not tombstone) entry of the range [lo, hi) whose record slot is `slot`, or count if
+ * absent. Writer side; a range keeps its slot for as long as it is indexed, its id changes when a block is reused. */
+static uint32_t _ig_bin_find_slot(const _ig_bin_t *bin, uint64_t lo, uint64_t hi, uint32_t slot) {
+  uint32_t i = _ig_bin_upper_w(bin, lo);
+  const _ig_cold_t *c = bin->arr ? _ig_cold(bin->arr, bin->arr->cap) : NULL;
+  while (i-- > 0 && bin->arr->e[i].lo == lo)
+    if (bin->arr->e[i].hi == hi && _ig_id_slot(c[i].id) == slot) return i;
   return bin->count;
 }
 
@@ -558,41 +583,29 @@ static bool _ig_bin_replace(_ig_bin_t *bin, uint64_t old_id, const _ig_entry_t *
 }
 
 void _ig_index_replace(uint64_t old_id, const _ig_entry_t *in) {
+  /* the first bin only: the followers' extent, kind and slot stay what they are (_ig_follow) */
   int level = _ig_level_for(in->lo, in->hi);
-  if (level < 0) {
-    IG_ASSERT(_ig_bin_replace(&_ig_huge, old_id, in));
-    return;
-  }
-  _ig_level_t *lv = &_ig_levels[level];
-  for (uint64_t b = in->lo >> lv->shift, last = (in->hi - 1) >> lv->shift; b <= last; b++) {
-    _ig_bin_t *bin = _ig_bin_peek(lv, b);
-    IG_ASSERT(bin != NULL && _ig_bin_replace(bin, old_id, in)); /* the caller owns the FREED block: its entries stay */
-  }
+  _ig_bin_t *bin = level < 0 ? &_ig_huge : _ig_bin_peek(&_ig_levels[level], in->lo >> _ig_levels[level].shift);
+  IG_ASSERT(bin != NULL && _ig_bin_replace(bin, old_id, in)); /* the caller owns the FREED block: its entry stays */
 }
 
-/* Sets the state of id's entry in one bin; with `claim` only a LIVE entry changes. */
-static bool _ig_bin_set_state(_ig_bin_t *bin, uint64_t id, uint64_t lo, uint32_t state, bool claim) {
+/* Moves id's entry in its first bin from LIVE to `state`; false when it is not there or not LIVE. */
+static bool _ig_bin_set_state(_ig_bin_t *bin, uint64_t id, uint64_t lo, uint32_t state) {
   _ig_bin_wlock(bin);
   uint32_t i = _ig_bin_find_id(bin, lo, id);
-  bool ok = i < bin->count && (!claim || bin->arr->e[i].state == IG_STATE_LIVE);
+  bool ok = i < bin->count && bin->arr->e[i].state == IG_STATE_LIVE;
   if (ok) IG_STORE(&bin->arr->e[i].state, (uint8_t)state);
   _ig_bin_wunlock(bin);
   return ok;
 }
 
 bool _ig_index_claim(uint64_t id, uint64_t lo, uint64_t hi, uint32_t state) {
+  /* the first bin only: it holds the range's state for every bin of the extent (_ig_follow) */
   int level = _ig_level_for(lo, hi);
-  if (level < 0) return _ig_bin_set_state(&_ig_huge, id, lo, state, true);
+  if (level < 0) return _ig_bin_set_state(&_ig_huge, id, lo, state);
   _ig_level_t *lv = &_ig_levels[level];
-  uint64_t b = lo >> lv->shift, last = (hi - 1) >> lv->shift;
-  _ig_bin_t *first = _ig_bin_peek(lv, b);
-  if (first == NULL || !_ig_bin_set_state(first, id, lo, state, true)) return false;
-  /* The first bin decided; the other bins follow (a lookup there may see LIVE a moment longer). */
-  while (++b <= last) {
-    _ig_bin_t *bin = _ig_bin_peek(lv, b);
-    if (bin) _ig_bin_set_state(bin, id, lo, state, false);
-  }
-  return true;
+  _ig_bin_t *first = _ig_bin_peek(lv, lo >> lv->shift);
+  return first != NULL && _ig_bin_set_state(first, id, lo, state);
 }
 
 void _ig_index_prefetch(uint64_t lo, uint64_t hi, int stage) {
@@ -606,18 +619,56 @@ void _ig_index_prefetch(uint64_t lo, uint64_t hi, int stage) {
     __builtin_prefetch(bin, 1);
     return;
   }
-  /* the bin line should be here by now: fetch the array header and the entries near lo */
+  /* stage 1: the bin line should be here by now: fetch the array header and the sub-index word for lo */
   const _ig_arr_t *arr = IG_LOAD(&bin->arr);
   if (arr == NULL) return;
   uint32_t g = (uint32_t)(lo >> (lv->shift - 6)) & (IG_GRANULES - 1);
-  __builtin_prefetch(arr, 1);
-  __builtin_prefetch(&arr->sub[g], 1);
-  uint32_t i = IG_LOAD(&arr->sub[g]); /* may be stale or a miss itself; only a hint */
+  if (stage == 1) {
+    __builtin_prefetch(arr, 1);
+    __builtin_prefetch(&arr->sub[g], 1);
+    return;
+  }
+  /* stage 2: those should be here too: fetch the entry near lo (loading them right after their prefetch would wait
+   * for the miss the prefetch just started) */
+  uint32_t i = IG_LOAD(&arr->sub[g]); /* may be stale; only a hint */
   uint64_t cap = IG_LOAD(&arr->cap);
   if (i < cap) {
     __builtin_prefetch(&arr->e[i], 1);
     __builtin_prefetch(&_ig_cold(arr, cap)[i], 1); /* eviction's find_id reads the id there */
   }
+}
+
+/* Where the first-bin entry of [lo, hi) sits now, packed for _ig_index_prefetch_hint: the entry array (bits 0-47),
+ * its capacity class (48-52) and the entry's index (53-63; none past 2046). Read without the seqlock: a hint, never
+ * trusted; 0 when there is none. */
+uint64_t _ig_index_hint(uint64_t lo, uint64_t hi) {
+  IG_SEQLOCK_READER();
+  int level = _ig_level_for(lo, hi);
+  if (level < 0) return 0;
+  _ig_level_t *lv = &_ig_levels[level];
+  const _ig_bin_t *bin = _ig_bin_peek(lv, lo >> lv->shift);
+  const _ig_arr_t *arr = bin != NULL ? IG_LOAD(&bin->arr) : NULL;
+  if (arr == NULL || (uint64_t)(uintptr_t)arr >= ((uint64_t)1 << 48)) return 0;
+  uint32_t i = IG_LOAD(&arr->sub[(uint32_t)(lo >> (lv->shift - 6)) & (IG_GRANULES - 1)]);
+  uint64_t cap = IG_LOAD(&arr->cap);
+  if (i >= cap || i >= 2047 || cap < 4 || (cap & (cap - 1)) != 0) i = 2047;
+  return (uint64_t)(uintptr_t)arr | (uint64_t)(__builtin_ctzll(cap | 4) - 2) << 48 | (uint64_t)i << 53;
+}
+
+void _ig_index_prefetch_hint(uint64_t lo, uint64_t hi, uint64_t hint) {
+  int level = _ig_level_for(lo, hi);
+  if (level < 0 || hint == 0) return;
+  _ig_level_t *lv = &_ig_levels[level];
+  const _ig_bin_t *bin = _ig_bin_peek(lv, lo >> lv->shift);
+  const _ig_arr_t *arr = (const _ig_arr_t *)(uintptr_t)(hint & (((uint64_t)1 << 48) - 1));
+  uint64_t cap = (uint64_t)4 << ((hint >> 48) & 31);
+  uint32_t i = (uint32_t)(hint >> 53), g = (uint32_t)(lo >> (lv->shift - 6)) & (IG_GRANULES - 1);
+  __builtin_prefetch(bin, 1);
+  __builtin_prefetch(arr, 0);
+  __builtin_prefetch(&arr->sub[g], 0);
+  if (i >= 2047) return;
+  __builtin_prefetch(&arr->e[i], 1);
+  __builtin_prefetch(&_ig_cold(arr, cap)[i], 1);
 }
 
 void *_ig_index_pin_block(uint64_t id, uint64_t lo, uint64_t hi, _ig_entry_t *out) {
@@ -651,6 +702,59 @@ static inline uint32_t _ig_bin_read_begin(const _ig_bin_t *bin) {
   }
 }
 
+/* A seqlock reader's view of a bin: the even sequence to find unchanged after the reads, the entry array, its capacity
+ * (read from the array itself) and the count clamped to it, so every index a reader uses stays inside that array. */
+typedef struct _ig_view_s {
+  uint32_t seq, n;
+  const _ig_arr_t *arr;
+  uint64_t cap;
+} _ig_view_t;
+
+/* Opens a read of bin (waiting while a writer holds it); false when the bin has no array yet. */
+IG_INLINE bool _ig_view_open(const _ig_bin_t *bin, _ig_view_t *v) {
+  v->seq = _ig_bin_read_begin(bin);
+  v->n = IG_LOAD(&bin->count);
+  v->arr = IG_LOAD_ACQ(&bin->arr);
+  if (v->arr == NULL) return false;
+  v->cap = IG_LOAD(&v->arr->cap);
+  if (v->n > v->cap) v->n = (uint32_t)v->cap; /* raced a resize: the seq will differ */
+  return true;
+}
+
+/* A follower (an entry of a later bin of its range, met at an address whose bin at this level, of `shift`, starts
+ * after the entry's lo) holds the range's extent, kind and record slot; the rest is in the range's first bin. Reads
+ * that bin's entry of the range [lo, hi) with record slot `slot` into *out: false when it is not there (the range
+ * is being removed, or the follower was a torn copy). lo, hi and slot may come from a torn copy: nothing is read
+ * outside the index because of them. */
+static IG_NOINLINE bool _ig_follow(unsigned shift, uint64_t lo, uint64_t hi, uint32_t slot, _ig_entry_t *out) {
+  IG_SEQLOCK_READER();
+  if (lo >= IG_ADDR_LIMIT || shift < 12) return false;
+  const _ig_bin_t *bin = _ig_bin_peek(&_ig_levels[(shift - 12) / 6], lo >> shift);
+  if (bin == NULL) return false;
+  for (;;) {
+    _ig_view_t v;
+    if (!_ig_view_open(bin, &v)) return false;
+    const _ig_hot_t *e = v.arr->e;
+    const _ig_cold_t *cold = _ig_cold(v.arr, v.cap);
+    bool hit = false;
+    for (uint32_t i = _ig_upper(v.arr, v.n, lo, shift); i-- > 0 && IG_LOAD(&e[i].lo) == lo;) {
+      if (IG_LOAD(&e[i].hi) != hi || _ig_id_slot(IG_LOAD(&cold[i].id)) != slot) continue;
+      _ig_hot_t h;
+      memcpy(&h, &e[i], sizeof h);
+      _ig_entry_join(&h, &cold[i], out);
+      hit = true;
+      break;
+    }
+    __atomic_thread_fence(__ATOMIC_ACQUIRE);
+    if (IG_LIKELY(IG_LOAD(&bin->seq) == v.seq)) return hit;
+  }
+}
+
+/* An entry met in the bin of addr at a level of `shift` is a follower when its range starts in an earlier bin. */
+IG_INLINE bool _ig_is_follower(uint64_t lo, uint64_t addr, unsigned shift) {
+  return shift != 0 && (lo >> shift) != (addr >> shift);
+}
+
 typedef struct _ig_best_s {
   uint32_t prio; /* 3 exact block start, 2 live, 1 freed/released, 0 none */
   _ig_entry_t e;
@@ -679,6 +783,7 @@ static bool _ig_bin_scan(_ig_bin_t *bin, uint64_t addr, _ig_best_t *best, bool e
       if (h.state == IG_STATE_EMPTY) continue;
       _ig_entry_t c;
       _ig_entry_join(&h, &cold[i], &c);
+      if (_ig_is_follower(c.lo, addr, shift) && !_ig_follow(shift, c.lo, c.hi, _ig_id_slot(c.id), &c)) continue;
       if (exact && c.kind == IG_RANGE_NATIVE_BLOCK && _ig_entry_start(&c) == addr) {
         b.prio = 3;
         b.e = c;
@@ -704,27 +809,25 @@ static bool _ig_bin_scan(_ig_bin_t *bin, uint64_t addr, _ig_best_t *best, bool e
 static bool _ig_bin_find_block(const _ig_bin_t *bin, uint64_t addr, _ig_entry_t *out, unsigned shift) {
   IG_SEQLOCK_READER();
   for (;;) {
-    uint32_t s1 = _ig_bin_read_begin(bin);
-    uint32_t n = IG_LOAD(&bin->count);
-    const _ig_arr_t *arr = IG_LOAD_ACQ(&bin->arr);
-    if (arr == NULL) return false;
-    uint64_t cap = IG_LOAD(&arr->cap);
-    if (n > cap) n = (uint32_t)cap;
-    const _ig_hot_t *e = arr->e;
+    _ig_view_t v;
+    if (!_ig_view_open(bin, &v)) return false;
+    const _ig_hot_t *e = v.arr->e;
     bool hit = false;
-    for (uint32_t i = _ig_upper(arr, n, addr, shift); i-- > 0;) {
+    for (uint32_t i = _ig_upper(v.arr, v.n, addr, shift); i-- > 0;) {
       const _ig_hot_t *x = &e[i];
       if (IG_LOAD(&x->pmax) <= addr) break;
       if (IG_LOAD(&x->hi) <= addr || IG_LOAD(&x->lo) + IG_LOAD(&x->rz_left) != addr) continue;
       if (IG_LOAD(&x->kind) != IG_RANGE_NATIVE_BLOCK || IG_LOAD(&x->state) == IG_STATE_EMPTY) continue;
       _ig_hot_t h;
       memcpy(&h, x, sizeof h);
-      _ig_entry_join(&h, &_ig_cold(arr, cap)[i], out);
+      _ig_entry_join(&h, &_ig_cold(v.arr, v.cap)[i], out);
+      if (_ig_is_follower(out->lo, addr, shift) && !_ig_follow(shift, out->lo, out->hi, _ig_id_slot(out->id), out))
+        continue;
       hit = true;
       break;
     }
     __atomic_thread_fence(__ATOMIC_ACQUIRE);
-    if (IG_LIKELY(IG_LOAD(&bin->seq) == s1)) return hit;
+    if (IG_LIKELY(IG_LOAD(&bin->seq) == v.seq)) return hit;
   }
 }
 
@@ -776,9 +879,29 @@ bool _ig_index_find_block(uint64_t addr, _ig_entry_t *out) {
   return false;
 }
 
+/* The free path's claim of a block found through a follower (its user start lies in a later bin than its lo): the
+ * first bin's entry of the same extent and slot moves from LIVE to `state` under that bin's lock; *e becomes that
+ * entry (as it was). */
+static IG_NOINLINE int _ig_claim_first(_ig_level_t *lv, _ig_entry_t *e, uint32_t state) {
+  _ig_bin_t *bin = _ig_bin_peek(lv, e->lo >> lv->shift);
+  if (bin == NULL) return IG_CLAIM_NOT_LIVE;
+  _ig_bin_wlock(bin);
+  uint32_t i = _ig_bin_find_slot(bin, e->lo, e->hi, _ig_id_slot(e->id));
+  int r = IG_CLAIM_NOT_LIVE;
+  if (i < bin->count) {
+    _ig_entry_join(&bin->arr->e[i], &_ig_cold(bin->arr, bin->arr->cap)[i], e);
+    if (e->state == IG_STATE_LIVE) {
+      IG_STORE(&bin->arr->e[i].state, (uint8_t)state);
+      r = IG_CLAIM_WON;
+    }
+  }
+  _ig_bin_wunlock(bin);
+  return r;
+}
+
 /* The free path's find and claim in one pass: the bin that holds addr is write-locked once, the block starting at addr
  * looked up in the writer's exact view and, when LIVE, moved to `state` right there (its first bin decides, as in
- * _ig_index_claim; when that is another bin, _ig_index_claim does it). */
+ * _ig_index_claim; when that is another bin, _ig_claim_first does it). */
 int _ig_index_find_claim(uint64_t addr, _ig_entry_t *out, uint32_t state) {
   if (addr >= IG_ADDR_LIMIT) return IG_CLAIM_NONE;
   for (uint32_t present = IG_LOAD_ACQ(&_ig_present); present != 0; present &= present - 1) {
@@ -802,20 +925,16 @@ int _ig_index_find_claim(uint64_t addr, _ig_entry_t *out, uint32_t state) {
       continue;
     }
     _ig_entry_join(&e[hit], &_ig_cold(bin->arr, bin->arr->cap)[hit], out);
+    if (_ig_is_follower(out->lo, addr, shift)) { /* the block's first bin is an earlier one: it decides */
+      _ig_bin_wunlock(bin);
+      return _ig_claim_first(&_ig_levels[lvl], out, state);
+    }
     if (out->state != IG_STATE_LIVE) {
       _ig_bin_wunlock(bin);
       return IG_CLAIM_NOT_LIVE;
     }
-    if (shift != 0 && (out->lo >> shift) != (addr >> shift)) { /* the block's first bin is an earlier one */
-      _ig_bin_wunlock(bin);
-      return _ig_index_claim(out->id, out->lo, out->hi, state) ? IG_CLAIM_WON : IG_CLAIM_NOT_LIVE;
-    }
     IG_STORE(&bin->arr->e[hit].state, (uint8_t)state);
     _ig_bin_wunlock(bin);
-    for (uint64_t b = (out->lo >> shift) + 1, last = shift != 0 ? (out->hi - 1) >> shift : 0; shift != 0 && b <= last; b++) {
-      _ig_bin_t *other = _ig_bin_peek(&_ig_levels[lvl], b);
-      if (other) _ig_bin_set_state(other, out->id, out->lo, state, false);
-    }
     return IG_CLAIM_WON;
   }
   return IG_CLAIM_NONE;
@@ -972,10 +1091,18 @@ static int _ig_bin_probe(const _ig_bin_t *bin, uint64_t a, uint64_t len, unsigne
       if (IG_LOAD(&x->pmax) <= a) break;
       uint64_t hi = IG_LOAD(&x->hi);
       if (hi <= a) continue; /* tombstones too: their hi is 0 */
+      uint64_t lo = IG_LOAD(&x->lo);
+      uint32_t rz_right = IG_LOAD(&x->rz_right), state = IG_LOAD(&x->state);
+      if (_ig_is_follower(lo, a, shift) && state != IG_STATE_EMPTY) { /* its state and size are the first bin's */
+        _ig_entry_t f;
+        if (!_ig_follow(shift, lo, hi, _ig_id_slot(IG_LOAD(&_ig_cold(arr, cap)[i].id)), &f)) continue;
+        rz_right = f.rz_right;
+        state = f.state;
+      }
       /* inside the user bytes: off <= size and len <= size - off (with len 0, the end itself counts) */
-      uint64_t start = IG_LOAD(&x->lo) + IG_LOAD(&x->rz_left), size = hi - IG_LOAD(&x->rz_right) - start;
+      uint64_t start = lo + IG_LOAD(&x->rz_left), size = hi - rz_right - start;
       uint64_t off = a - start;
-      if (IG_LOAD(&x->state) == IG_STATE_LIVE && off <= size && len <= size - off) {
+      if (state == IG_STATE_LIVE && off <= size && len <= size - off) {
         r = IG_PROBE_OK;
         break;
       }

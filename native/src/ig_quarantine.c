@@ -101,29 +101,32 @@ IG_INLINE uint64_t _ig_item_cost(const _ig_qitem_t *it, bool is_quarantine) {
 
 static void _ig_evict_prefetch(const _ig_qitem_t *v, int stage) {
   uint64_t lo = v->start - v->rz_left, hi = v->start + v->size + v->rz_right;
-  if (stage == 0) {
-    _ig_index_prefetch(lo, hi, 0);
-    return;
+  if (stage == 1) {
+    __builtin_prefetch((const void *)(uintptr_t)lo, 1);
+    __builtin_prefetch((const void *)(uintptr_t)v->start, 1);
+    /* the poison re-check reads up to 64 bytes from the start: usually across two lines (the start is 16-aligned) */
+    if (v->size > 1) __builtin_prefetch((const void *)(uintptr_t)(v->start + (v->size < 64 ? v->size : 64) - 1), 1);
+    __builtin_prefetch(_ig_record(v->slot), 1);
   }
-  __builtin_prefetch((const void *)(uintptr_t)lo, 1);
-  __builtin_prefetch((const void *)(uintptr_t)v->start, 1);
-  __builtin_prefetch(_ig_record(v->slot), 1);
-  _ig_index_prefetch(lo, hi, 1);
+  _ig_index_prefetch(lo, hi, stage);
 }
 
 /* Evicts victims outside the lock. Everything an eviction touches is cold by nature (the block was
- * freed a quarantine ago), so the misses are overlapped: the bin of victim i + 2 * AHEAD, then the block
- * header, first poisoned bytes, record and entry array of victim i + AHEAD. */
+ * freed a quarantine ago), so the misses are overlapped: the bin of victim i + 3 * AHEAD, then the block
+ * header, first poisoned bytes, record and entry array header of victim i + 2 * AHEAD, then the entry of victim
+ * i + AHEAD. */
 static void _ig_evict_all(const _ig_qitem_t *v, uint32_t n, bool is_quarantine) {
   enum { AHEAD = 4 };
   if (is_quarantine) {
-    for (uint32_t i = 0; i < n && i < 2 * AHEAD; i++) _ig_evict_prefetch(&v[i], 0);
-    for (uint32_t i = 0; i < n && i < AHEAD; i++) _ig_evict_prefetch(&v[i], 1);
+    for (uint32_t i = 0; i < n && i < 3 * AHEAD; i++) _ig_evict_prefetch(&v[i], 0);
+    for (uint32_t i = 0; i < n && i < 2 * AHEAD; i++) _ig_evict_prefetch(&v[i], 1);
+    for (uint32_t i = 0; i < n && i < AHEAD; i++) _ig_evict_prefetch(&v[i], 2);
   }
   for (uint32_t i = 0; i < n; i++) {
     if (is_quarantine) {
-      if (i + 2 * AHEAD < n) _ig_evict_prefetch(&v[i + 2 * AHEAD], 0);
-      if (i + AHEAD < n) _ig_evict_prefetch(&v[i + AHEAD], 1);
+      if (i + 3 * AHEAD < n) _ig_evict_prefetch(&v[i + 3 * AHEAD], 0);
+      if (i + 2 * AHEAD < n) _ig_evict_prefetch(&v[i + 2 * AHEAD], 1);
+      if (i + AHEAD < n) _ig_evict_prefetch(&v[i + AHEAD], 2);
       _ig_block_evict(&v[i]);
     } else {
       if (i + AHEAD < n) __builtin_prefetch(_ig_record(v[i + AHEAD].slot), 1);

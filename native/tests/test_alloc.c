@@ -240,6 +240,102 @@ static void test_write_after_free_then_reused(void) {
   CHECK_EQ(ig_free_at(q, 0, &v), IG_OK);
 }
 
+/* A block whose extent touches several 4 KiB bins of the index: its state, id and size live in its first bin only, so
+ * an address in a later bin must read them there. Live, freed, held by the reuse cache and reused with slack, every
+ * state is seen the same at the block's start and in its last bin. */
+static void test_state_beyond_the_first_bin(void) {
+  char *p = ig_malloc(12000); /* extent 48 + 12000 + 1504 = 13552: four or five bins */
+  ig_violation_t v;
+  ig_range_t r, first;
+  CHECK_EQ(ig_lookup(p, 1, &first), IG_LOOKUP_INSIDE);
+  CHECK_EQ(ig_check(p + 11000, 1000, &v), IG_KIND_NONE);
+  CHECK_EQ(ig_check(p + 11999, 2, &v), IG_KIND_NATIVE_BUFFER_OVERFLOW);
+  CHECK_EQ(ig_lookup(p + 11000, 1, &r), IG_LOOKUP_INSIDE);
+  CHECK_EQ(r.id, first.id);
+  CHECK_EQ(r.state, IG_STATE_LIVE);
+  ig_free(p);
+  CHECK_EQ(ig_check(p + 11000, 8, &v), IG_KIND_NATIVE_USE_AFTER_FREE);
+  CHECK_EQ(v.range.id, first.id);
+  CHECK_EQ(ig_lookup(p + 11000, 1, &r), IG_LOOKUP_INSIDE);
+  CHECK_EQ(r.state, IG_STATE_FREED);
+  push_out_of_quarantine();
+  CHECK_EQ(ig_check(p + 11000, 8, &v), IG_KIND_NATIVE_USE_AFTER_FREE); /* held by the reuse cache: still freed */
+
+  char *q = ig_malloc(11000); /* extent 48 + 11000 + 1376 + 8 = 12432: the same class, (12288, 14336] */
+  CHECK(q == p);
+  CHECK_EQ(ig_check(q + 10000, 1000, &v), IG_KIND_NONE);
+  CHECK_EQ(ig_check(q + 11500, 1, &v), IG_KIND_NATIVE_BUFFER_OVERFLOW); /* the slack, in a later bin */
+  CHECK_EQ(v.range.size, 11000);
+  CHECK_EQ(ig_lookup(q + 11500, 1, &r), IG_LOOKUP_OUTSIDE);
+  CHECK_EQ(r.state, IG_STATE_LIVE);
+  CHECK((r.id >> 32) > (first.id >> 32)); /* the reused block's record, not the freed one's */
+  CHECK_EQ(r.redzone_right, 13552 - 48 - 11000);
+  memset(q, 1, 11000);
+  CHECK_EQ(ig_free_at(q, 0, &v), IG_OK);
+  CHECK_EQ(ig_check(q + 10000, 1, &v), IG_KIND_NATIVE_USE_AFTER_FREE);
+  CHECK_EQ(v.range.size, 11000);
+  CHECK_EQ(ig_free_at(q, 0, &v), IG_ERR_DOUBLE_FREE);
+}
+
+/* A block whose user start lies in a later bin than its header (libc returned an address in the last 48 bytes of a
+ * 4 KiB page): it is found, freed once and reported when freed twice, with its own record. */
+static void test_block_start_in_a_later_bin(void) {
+  enum { TRIES = 20000 };
+  static char *made[TRIES];
+  char *p = NULL;
+  int n = 0;
+  for (; n < TRIES && p == NULL; n++) {
+    made[n] = ig_malloc(200 + (size_t)(n * 37) % 3000);
+    if (((uintptr_t)made[n] & 4095) < 48) p = made[n];
+  }
+  if (p == NULL) {
+    for (int i = 0; i < n; i++) ig_free(made[i]);
+    SKIP("libc returned no block whose header ends a 4 KiB page");
+  }
+  ig_violation_t v;
+  ig_range_t r;
+  size_t size = ig_usable_size(p);
+  CHECK(size >= 200);
+  CHECK_EQ(ig_lookup(p, 1, &r), IG_LOOKUP_INSIDE);
+  CHECK_EQ(r.state, IG_STATE_LIVE);
+  uint64_t id = r.id;
+  CHECK_EQ(ig_check(p, size, &v), IG_KIND_NONE);
+  CHECK_EQ(ig_set_alloc_site(p, 0), IG_OK);
+  CHECK_EQ(ig_free_at(p, 0, &v), IG_OK);
+  CHECK_EQ(ig_usable_size(p), 0);
+  CHECK_EQ(ig_check(p, 1, &v), IG_KIND_NATIVE_USE_AFTER_FREE);
+  CHECK_EQ(ig_check(p - 48, 1, &v), IG_KIND_NATIVE_USE_AFTER_FREE); /* the header, in the first bin: freed there too */
+  CHECK_EQ(ig_free_at(p, 0, &v), IG_ERR_DOUBLE_FREE);
+  CHECK_EQ(v.range.id, id);
+  CHECK_EQ(v.range.state, IG_STATE_FREED);
+  for (int i = 0; i < n; i++)
+    if (made[i] != p) ig_free(made[i]);
+}
+
+/* A hand-registered region that spans several bins: released, an address in its last bin is a use of a released
+ * region; registered again over the same bytes, the old one is dropped from every bin and the new one answers. */
+static void test_region_beyond_the_first_bin(void) {
+  static char region[20000] __attribute__((aligned(4096)));
+  uint64_t id1, id2;
+  ig_violation_t v;
+  ig_range_t r;
+  CHECK_EQ(ig_range_register(IG_RANGE_NATIVE_REGION, region + 100, 19000, 0, 0, 0, &id1), IG_OK);
+  CHECK_EQ(ig_check(region + 18000, 100, &v), IG_KIND_NONE);
+  CHECK_EQ(ig_range_release(id1, 0, NULL), IG_OK);
+  CHECK_EQ(ig_check(region + 18000, 100, &v), IG_KIND_NATIVE_USE_AFTER_FREE);
+  CHECK_EQ(v.range.id, id1);
+  CHECK_EQ(ig_range_register(IG_RANGE_NATIVE_REGION, region + 100, 19000, 0, 0, 0, &id2), IG_OK);
+  CHECK_EQ(ig_lookup(region + 18000, 1, &r), IG_LOOKUP_INSIDE);
+  CHECK_EQ(r.id, id2);
+  CHECK_EQ(r.state, IG_STATE_LIVE);
+  CHECK_EQ(ig_check(region + 18000, 100, &v), IG_KIND_NONE);
+  CHECK_EQ(ig_range_release(id2, 0, NULL), IG_OK);
+  CHECK_EQ(ig_lookup(region + 18000, 1, &r), IG_LOOKUP_INSIDE);
+  CHECK_EQ(r.id, id2);
+  CHECK_EQ(r.state, IG_STATE_RELEASED);
+  CHECK_EQ(ig_range_release(id2, 0, NULL), IG_ERR_STATE);
+}
+
 /* Two threads allocate sizes of one class and free each other's blocks through a shared array (so most blocks leave
  * the quarantine into the other thread's reuse cache and are reused there, often for a smaller size), while checking
  * that every block is LIVE with its own size and an extent within its class, that the bytes past it are redzone, and
@@ -662,6 +758,9 @@ int main(int argc, char **argv) {
   RUN(test_reuse_from_the_next_class);
   RUN(test_write_after_free_then_reused);
   RUN(test_reuse_two_threads_one_class);
+  RUN(test_state_beyond_the_first_bin);
+  RUN(test_block_start_in_a_later_bin);
+  RUN(test_region_beyond_the_first_bin);
   RUN(test_calloc);
   RUN(test_aligned);
   RUN(test_realloc);

@@ -198,6 +198,7 @@ typedef struct _ig_reuse_s {
   uint32_t total[IG_REUSE_DEPTH];  /* extent bytes (header to the end of the right redzone) */
   uint64_t base[IG_REUSE_DEPTH];   /* what libc returned (= the extent's low end) */
   uint64_t id[IG_REUSE_DEPTH];     /* the FREED record's id (slot in the low 32 bits) */
+  uint64_t hint[IG_REUSE_DEPTH];   /* where its index entry was when it came in (_ig_index_hint) */
 } _ig_reuse_t;
 
 typedef struct _ig_thread_s {
@@ -330,9 +331,16 @@ bool _ig_index_snapshot(const _ig_entry_t *e, ig_range_t *out);
  * complete. */
 void *_ig_index_pin_block(uint64_t id, uint64_t lo, uint64_t hi, _ig_entry_t *out);
 void _ig_index_unpin_bin(void *bin);
-/* Eviction helper: stage 0 prefetches the first bin of an extent, stage 1 (a few victims later) its entry
- * array near lo. Hints only: reads without the seqlock, never trusted. */
+/* Eviction helper: stage 0 prefetches the first bin of an extent, stage 1 (a few victims later) its entry array's
+ * header and sub-index word for lo, stage 2 (a few more later) the entry there. Each stage loads only what the one
+ * before it fetched. Hints only: reads without the seqlock, never trusted. */
 void _ig_index_prefetch(uint64_t lo, uint64_t hi, int stage);
+/* The reuse cache's pair: where the first-bin entry of [lo, hi) sits (taken when a block enters the cache, packed in
+ * one word, 0 for none), and prefetches of that entry and its bin from such a word when the block is taken, all at
+ * once, so the rewrite that follows finds them cached instead of missing four times in a row. Hints only: read
+ * without the seqlock and never trusted (a stale hint prefetches lines nobody needs). */
+uint64_t _ig_index_hint(uint64_t lo, uint64_t hi);
+void _ig_index_prefetch_hint(uint64_t lo, uint64_t hi, uint64_t hint);
 
 /* ---------------------------------------------------------------------------------------------------
  * Quarantine and release history (ig_quarantine.c).
