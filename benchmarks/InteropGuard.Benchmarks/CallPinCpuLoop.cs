@@ -11,8 +11,6 @@ namespace InteropGuard.Benchmarks;
 /// <summary>Prints the median and minimum ns per call of each side and their difference, the call-scoped pin's cost.</summary>
 internal static unsafe partial class CallPinCpuLoop
 {
-    private const int ClockThreadCpuTime = 3;
-
     public static int Run(int calls, int rounds)
     {
         byte[] array = new byte[16];
@@ -22,19 +20,19 @@ internal static unsafe partial class CallPinCpuLoop
         var guarded = new List<double>();
         for (int r = -2; r < rounds; r++) // two warm-up rounds reach Tier 1
         {
-            double a = CpuNs();
+            double a = ThreadCpuClock.Ns();
             for (int i = 0; i < calls; i++)
             {
                 sink += RawNative.SumArray(array, 16);
             }
 
-            double b = CpuNs();
+            double b = ThreadCpuClock.Ns();
             for (int i = 0; i < calls; i++)
             {
                 sink += GuardedNative.SumArray(array, 16);
             }
 
-            double c = CpuNs();
+            double c = ThreadCpuClock.Ns();
             if (r >= 0)
             {
                 raw.Add((b - a) / calls);
@@ -57,21 +55,4 @@ internal static unsafe partial class CallPinCpuLoop
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"difference                      median {guarded[guarded.Count / 2] - raw[raw.Count / 2],7:F1}  min-min {guarded[0] - raw[0],7:F1}"));
         return 0;
     }
-
-    private static double CpuNs()
-    {
-        TimeSpec ts;
-        _ = clock_gettime(ClockThreadCpuTime, &ts);
-        return ts.Seconds * 1e9 + ts.Nanoseconds;
-    }
-
-    private struct TimeSpec
-    {
-        public long Seconds;
-        public long Nanoseconds;
-    }
-
-    [LibraryImport("libc", EntryPoint = "clock_gettime")]
-    [SuppressGCTransition]
-    private static partial int clock_gettime(int clock, TimeSpec* time);
 }

@@ -10,7 +10,8 @@ namespace InteropGuard.Benchmarks;
 /// Pairs of the same <c>ig_test_sum</c> / <c>ig_test_keep_pointer</c> call: <see cref="RawNative"/> (not intercepted)
 /// and <see cref="GuardedNative"/> (intercepted). Arguments: an <c>nint</c> into a live <see cref="NativeBuffer"/> (one
 /// shadow-table lookup), a 16-byte <c>byte[]</c> (a call-scoped pin: push + pop on the thread's call region), a SafeHandle (in-flight count
-/// and the closed check), a delegate (the callback registry lookup after its first registration).
+/// and the closed check), the same delegate every call (a call-scoped callback: a register and release in the thread's pin
+/// log, the call site slot's lock; its cache of the last delegate skips the lookups).
 /// </summary>
 [Config(typeof(ModeJobsConfig))]
 public unsafe class InterceptBenchmarks

@@ -24,7 +24,6 @@ namespace InteropGuard.Benchmarks;
 internal static unsafe class LifetimeCpuLoops
 {
     private const int Operations = 300_000;
-    private const int ClockThreadCpuTimeId = 3;
 
     // The .NET sides call GCHandle.Alloc and Free through delegates: this project runs InteropGuard's generator, which
     // intercepts GCHandle.Alloc/Free call sites (to track pinned handles as pins), and the baseline must be .NET's own.
@@ -81,9 +80,9 @@ internal static unsafe class LifetimeCpuLoops
 
     private static double Time(Action body)
     {
-        long start = ThreadCpuNs();
+        long start = ThreadCpuClock.Ns();
         body();
-        return (ThreadCpuNs() - start) / (double)Operations;
+        return (ThreadCpuClock.Ns() - start) / (double)Operations;
     }
 
     [MethodImpl(MethodImplOptions.NoInlining)]
@@ -178,22 +177,5 @@ internal static unsafe class LifetimeCpuLoops
         return sorted.Count % 2 == 1 ? sorted[sorted.Count / 2] : (sorted[(sorted.Count / 2) - 1] + sorted[sorted.Count / 2]) / 2;
     }
 
-    private static long ThreadCpuNs()
-    {
-        TimeSpec now;
-        _ = ClockGetTime(ClockThreadCpuTimeId, &now);
-        return (now.Seconds * 1_000_000_000L) + now.Nanoseconds;
-    }
-
     private delegate void FreeHandle(ref GCHandle handle);
-
-    [DllImport("libc", EntryPoint = "clock_gettime")]
-    private static extern int ClockGetTime(int clock, TimeSpec* time);
-
-    [StructLayout(LayoutKind.Sequential)]
-    internal struct TimeSpec
-    {
-        public long Seconds;
-        public long Nanoseconds;
-    }
 }

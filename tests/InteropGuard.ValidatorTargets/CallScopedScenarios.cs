@@ -73,6 +73,18 @@ internal static unsafe partial class Scenarios
         yield return 0;
     }
 
+    /// <summary>callscoped-kept with the same delegate passed for three calls (the site's slot serves the last two from
+    /// what it remembers of the first): each call's range and the cell follow the latest call.</summary>
+    private static IEnumerable<ulong> CallScopedKeptAgain(bool bug)
+    {
+        s_block = NativeBuffer.Allocate(64);
+        HandOver(s_block, 8, keepDelegate: !bug, calls: 3);
+        GC.Collect();
+        GC.WaitForPendingFinalizers();
+        GC.Collect();
+        yield return 0;
+    }
+
     /// <summary>Native code keeps the pointer of a first delegate, then the same call site passes a second one; the first
     /// is collected. Its fate can no longer be told (the site follows its latest delegate): silent, with a warning.</summary>
     private static IEnumerable<ulong> CallScopedSuperseded(bool bug)
@@ -88,21 +100,25 @@ internal static unsafe partial class Scenarios
         yield return 0;
     }
 
-    /// <summary>One intercepted call: the delegate is recorded as call-scoped, and native code stores its function pointer
-    /// at <paramref name="offset"/> of <paramref name="holder"/> (a registration the P/Invoke does not declare).</summary>
+    /// <summary>One intercepted call (or <paramref name="calls"/> with the same delegate): the delegate is recorded as
+    /// call-scoped, and native code stores its function pointer at <paramref name="offset"/> of <paramref name="holder"/>
+    /// (a registration the P/Invoke does not declare).</summary>
     [MethodImpl(MethodImplOptions.NoInlining)]
-    private static void HandOver(NativeBuffer holder, nuint offset, bool keepDelegate)
+    private static void HandOver(NativeBuffer holder, nuint offset, bool keepDelegate, int calls = 1)
     {
         int seed = Environment.TickCount;
         TargetCallback callback = x => x + seed;
-        ulong id = GuardedCall.EnterCallback(callback, s_callSite, 0);
-        try
+        for (int i = 0; i < calls; i++)
         {
-            KeepIn(holder, offset, Marshal.GetFunctionPointerForDelegate(callback));
-        }
-        finally
-        {
-            GuardedCall.ExitCallback(id, s_callSite);
+            ulong id = GuardedCall.EnterCallback(callback, s_callSite, 0);
+            try
+            {
+                KeepIn(holder, offset, Marshal.GetFunctionPointerForDelegate(callback));
+            }
+            finally
+            {
+                GuardedCall.ExitCallback(id, s_callSite);
+            }
         }
 
         if (keepDelegate)

@@ -44,6 +44,7 @@ internal static unsafe partial class Scenarios
         ["string-kept"] = StringKept,
         ["callback-loop"] = CallbackLoop,
         ["callscoped-kept"] = CallScopedKept,
+        ["callscoped-kept-again"] = CallScopedKeptAgain,
         ["callscoped-superseded"] = CallScopedSuperseded,
         ["callpin-kept"] = CallPinKept,
         ["long-call"] = LongCall,

@@ -58,22 +58,7 @@ internal static unsafe class CallScopedCallbacks
             return 0; // a GuardedCallback's wrapper: its range is the GuardedCallback's
         }
 
-        if (CallbackRegistry.IdOf(callback) != 0)
-        {
-            return 0; // passed to a retaining parameter before: tracked until collected
-        }
-
-        nint entry;
-        try
-        {
-            entry = Marshal.GetFunctionPointerForDelegate(callback);
-        }
-        catch (ArgumentException)
-        {
-            return 0; // generic delegates cannot be marshalled: the P/Invoke itself will say so
-        }
-
-        return entry == 0 ? 0 : site.CallbackSlot(parameter).Register(callback, entry, site.SiteId);
+        return site.CallbackSlot(parameter).Register(callback, site.SiteId);
     }
 
     /// <summary>Releases what <see cref="Enter{TDelegate}"/> registered; 0 is ignored.</summary>
@@ -121,12 +106,18 @@ internal static unsafe class CallScopedCallbacks
     }
 
     /// <summary>One call site's delegate parameter: its weak handle and native cell, made on the first call and kept
-    /// for the life of the process (one per site and parameter, like the site itself).</summary>
+    /// for the life of the process (one per site and parameter, like the site itself). The slot also remembers the
+    /// function pointer of the delegate its handle holds and the registry generation at which that delegate was found
+    /// untracked, so a call that passes the same delegate again (a static lambda, a cached comparer) skips the registry
+    /// lookup, the function-pointer lookup and the handle write: the handle holding the delegate proves it is the same
+    /// object, alive, with the same entry; an unchanged generation proves no retaining call registered it since.</summary>
     internal sealed class Slot
     {
         private readonly Lock _gate = new();
         private readonly GCHandle _weak;
         private readonly Cell* _cell;
+        private nint _entry;       // the function pointer of the delegate _weak holds
+        private long _generation;  // CallbackRegistry.Generation before that delegate was found untracked
 
         public Slot()
         {
@@ -137,32 +128,95 @@ internal static unsafe class CallScopedCallbacks
         }
 
         /// <summary>Registers the range and makes <paramref name="callback"/> the slot's delegate, under the slot's lock
-        /// so the cell's id and the handle's target always belong to the same call.</summary>
-        [MethodImpl(MethodImplOptions.NoInlining)]
-        public ulong Register(Delegate callback, nint entry, uint site)
+        /// so the cell's id and the handle's target always belong to the same call. Returns 0 for a delegate the registry
+        /// tracks or that cannot be marshalled.</summary>
+        public ulong Register<TDelegate>(TDelegate callback, uint site)
+            where TDelegate : Delegate
         {
+            long generation = CallbackRegistry.Generation;
+            if (IsCached(callback, generation)) // a hint read without the lock, confirmed under it
+            {
+                lock (_gate)
+                {
+                    if (IsCached(callback, generation))
+                    {
+                        ulong id = RegisterRange(_entry, site);
+                        if (id != 0)
+                        {
+                            Volatile.Write(ref _cell->RangeId, id); // the handle holds this delegate already
+                        }
+
+                        return id;
+                    }
+                }
+            }
+
+            return RegisterNew(callback, site, generation);
+        }
+
+        private bool IsCached(Delegate callback, long generation) =>
+            ReferenceEquals(_weak.Target, callback) && Volatile.Read(ref _generation) == generation;
+
+        // Another delegate than the slot's last one, or one the registry may have taken since: the lookups outside the
+        // lock (a fresh delegate's first function-pointer lookup makes its stub), then the range and the slot under it.
+        [MethodImpl(MethodImplOptions.NoInlining)]
+        private ulong RegisterNew<TDelegate>(TDelegate callback, uint site, long generation)
+            where TDelegate : Delegate
+        {
+            if (CallbackRegistry.IdOf(callback) != 0)
+            {
+                return 0; // passed to a retaining parameter before: tracked until collected
+            }
+
+            nint entry;
+            try
+            {
+                entry = Marshal.GetFunctionPointerForDelegate(callback);
+            }
+            catch (ArgumentException)
+            {
+                return 0; // generic delegates cannot be marshalled: the P/Invoke itself will say so
+            }
+
+            if (entry == 0)
+            {
+                return 0;
+            }
+
             lock (_gate)
             {
-                ulong id;
-                IgStatus status = InterceptionNative.PinRegisterCallback((void*)entry, IgConstants.FlagCallScoped, site, (ulong)_cell, &id);
-                if (status != IgStatus.Ok)
+                ulong id = RegisterRange(entry, site);
+                if (id == 0)
                 {
-                    if (status == IgStatus.TableFull)
-                    {
-                        RangeRegistration.WarnTableFull("call-scoped callbacks");
-                    }
-
                     return 0;
                 }
-
-                PinLogHandles.SlotRetagged(id);
 
                 // The target first, then the id: a reader that finds this id finds this delegate.
                 GCHandle weak = _weak;
                 weak.Target = callback;
+                _entry = entry;
+                Volatile.Write(ref _generation, generation);
                 Volatile.Write(ref _cell->RangeId, id);
                 return id;
             }
+        }
+
+        private ulong RegisterRange(nint entry, uint site)
+        {
+            ulong id;
+            IgStatus status = InterceptionNative.PinRegisterCallback((void*)entry, IgConstants.FlagCallScoped, site, (ulong)_cell, &id);
+            if (status != IgStatus.Ok)
+            {
+                if (status == IgStatus.TableFull)
+                {
+                    RangeRegistration.WarnTableFull("call-scoped callbacks");
+                }
+
+                return 0;
+            }
+
+            PinLogHandles.SlotRetagged(id);
+            return id;
         }
     }
 }

@@ -22,6 +22,7 @@ internal static unsafe class CallbackRegistry
 {
     private static readonly ConditionalWeakTable<Delegate, Entry> s_entries = new();
     private static long s_live;
+    private static long s_generation;
     private static SourceSite? s_collectedSite;
 
     /// <summary>Registers <paramref name="callback"/> the first time it is seen (later calls cost one table lookup).</summary>
@@ -44,7 +45,12 @@ internal static unsafe class CallbackRegistry
     /// <summary>Delegates registered and not yet finalized: each holds an entry, a weak GC handle and a range.</summary>
     public static long LiveCount => Interlocked.Read(ref s_live);
 
-    /// <summary>The range id of a tracked delegate, 0 when it is not tracked (tests and diagnostics).</summary>
+    /// <summary>Counts the delegates registered so far; it grows after a registration is complete (its entry in the table,
+    /// its range id set), so a delegate <see cref="IdOf"/> found untracked while this still reads as before cannot have been
+    /// registered since (the cache of <see cref="CallScopedCallbacks"/>' slots).</summary>
+    public static long Generation => Volatile.Read(ref s_generation);
+
+    /// <summary>The range id of a tracked delegate, 0 when it is not tracked.</summary>
     public static ulong IdOf(Delegate callback) => s_entries.TryGetValue(callback, out Entry? e) ? e.Id : 0;
 
     [MethodImpl(MethodImplOptions.NoInlining)]
@@ -87,6 +93,7 @@ internal static unsafe class CallbackRegistry
 
         created.Attach(id, weak);
         Interlocked.Increment(ref s_live);
+        Interlocked.Increment(ref s_generation); // after Attach: a reader of the new generation finds the id
     }
 
     /// <summary>The release site of collected delegates (no user code releases them).</summary>

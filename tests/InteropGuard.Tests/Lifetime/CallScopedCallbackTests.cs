@@ -1,7 +1,9 @@
 // CallScopedCallbackTests.cs - in-process tests of call-scoped callbacks (delegates passed for one intercepted call): no
 // lasting entry however many fresh delegates pass through calls; the kept pointer of a collected one is reported at a
-// checked call, of a live one not; a superseded one is not guessed about; each call's range takes a slot of the calling
-// thread's pin log, and a pin that takes the slot after it still gets the slot's weak handle as its tag.
+// checked call, of a live one not, also when the same delegate was passed for several calls (the slot's cache); a
+// superseded one is not guessed about; a delegate a retaining parameter took after call-scoped calls is the retaining
+// path's; each call's range takes a slot of the calling thread's pin log, and a pin that takes the slot after it still gets
+// the slot's weak handle as its tag.
 using System;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
@@ -99,6 +101,79 @@ public sealed class CallScopedCallbackTests : GuardedFixture
     }
 
     [Test]
+    public void Detects_KeptPointerOfACollectedDelegate_PassedForSeveralCalls_AtACheckedCall()
+    {
+        var site = new GuardedCallSite("CallScopedCallbackTests.KeptAgain", Here.File(), Here.Line(), "LifetimeNative.KeepCallback(IntCallback fn)");
+        nint entry = HandOverSeveralTimes(site, keep: false);
+        GC.Collect();
+        GC.WaitForPendingFinalizers();
+        GC.Collect();
+
+        using var recorder = new ReportRecorder();
+        Assert.Throws<InteropViolationException>(() => Guard.Check(entry, 0));
+        Assert.That(recorder.Violations, Has.Count.EqualTo(1));
+        Assert.That(recorder.Violations[0].Kind, Is.EqualTo(ViolationKind.CollectedDelegateCallback));
+        Assert.That(recorder.Violations[0].ReleaseSite?.Member, Is.EqualTo("CallScopedCallbackTests.KeptAgain"), "released by the last call");
+    }
+
+    [Test]
+    public void Detects_KeptPointerOfACollectedDelegate_PassedForSeveralCalls_IsOffWithItsOption()
+    {
+        GuardOptions saved = GuardRuntime.Options;
+        try
+        {
+            var site = new GuardedCallSite("CallScopedCallbackTests.KeptAgainOff", Here.File(), Here.Line(), "LifetimeNative.KeepCallback(IntCallback fn)");
+            nint entry = HandOverSeveralTimes(site, keep: false);
+            GC.Collect();
+            GC.WaitForPendingFinalizers();
+            GC.Collect();
+            GuardRuntime.Options = GuardOptions.Parse("detect_collected_delegate_callback=0", null);
+            using var recorder = new ReportRecorder();
+            Assert.DoesNotThrow(() => Guard.Check(entry, 0));
+            Assert.That(recorder.Violations, Is.Empty);
+        }
+        finally
+        {
+            GuardRuntime.Options = saved;
+        }
+    }
+
+    [Test]
+    public void Allows_KeptPointerOfALiveDelegate_PassedForSeveralCalls_AtACheckedCall()
+    {
+        var site = new GuardedCallSite("CallScopedCallbackTests.AliveAgain", Here.File(), Here.Line(), "LifetimeNative.KeepCallback(IntCallback fn)");
+        nint entry = HandOverSeveralTimes(site, keep: true);
+        GC.Collect();
+        GC.WaitForPendingFinalizers();
+
+        using var recorder = new ReportRecorder();
+        Assert.DoesNotThrow(() => Guard.Check(entry, 0));
+        Assert.That(recorder.Violations, Is.Empty);
+        Assert.That(LifetimeNative.Call(entry, 1), Is.EqualTo(8), "the delegate lives: native code may still call it");
+        s_alive = null;
+    }
+
+    [Test]
+    public void Detects_DelegatePassedForCalls_ThenToARetainingParameter_ThroughTheRetainingPath()
+    {
+        var site = new GuardedCallSite("CallScopedCallbackTests.ThenRetained", Here.File(), Here.Line(), "LifetimeNative.Call(IntCallback fn, int x)");
+        var retaining = new GuardedCallSite("CallScopedCallbackTests.Register", Here.File(), Here.Line(), "LifetimeNative.KeepCallback(IntCallback fn)");
+        (nint entry, ulong afterRetained, ulong registryId) = HandOverThenRetain(site, retaining);
+        Assert.That(registryId, Is.Not.Zero, "the retaining call registered the delegate");
+        Assert.That(afterRetained, Is.Zero, "a call-scoped call after it leaves the delegate to the retaining path");
+        GC.Collect();
+        GC.WaitForPendingFinalizers();
+        GC.Collect();
+
+        IgRange retained = RangeOf(registryId);
+        Assert.That((retained.Flags & IgConstants.FlagRetained, retained.State), Is.EqualTo((IgConstants.FlagRetained, IgConstants.StateReleased)), "the retained range, released when the GC collected its delegate");
+        using var recorder = new ReportRecorder();
+        Assert.Throws<InteropViolationException>(() => Guard.Check(entry, 0));
+        Assert.That(recorder.Violations, Has.Count.EqualTo(1));
+        Assert.That(recorder.Violations[0].Kind, Is.EqualTo(ViolationKind.CollectedDelegateCallback));
+    }
+
+    [Test]
     public void Superseded_CallScopedDelegate_IsNotReported()
     {
         var site = new GuardedCallSite("CallScopedCallbackTests.Superseded", Here.File(), Here.Line(), "LifetimeNative.KeepCallback(IntCallback fn)");
@@ -180,6 +255,52 @@ public sealed class CallScopedCallbackTests : GuardedFixture
             GuardedCall.ExitCallback(id, site);
             GC.KeepAlive(callback);
         }
+    }
+
+    /// <summary>Three intercepted calls that hand the same delegate to native code (the slot's cache serves the last two),
+    /// which keeps the function pointer.</summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static nint HandOverSeveralTimes(GuardedCallSite site, bool keep)
+    {
+        int seven = 7;
+        IntCallback callback = x => x + seven;
+        nint entry = Marshal.GetFunctionPointerForDelegate(callback);
+        var ids = new ulong[3];
+        for (int i = 0; i < ids.Length; i++)
+        {
+            ids[i] = GuardedCall.EnterCallback(callback, site, 0);
+            GuardedCall.ExitCallback(ids[i], site);
+        }
+
+        Assert.That(ids, Is.All.Not.Zero, "recorded for every call");
+        Assert.That(ids, Is.Unique, "a range of its own for every call");
+        if (keep)
+        {
+            s_alive = callback;
+        }
+
+        return entry;
+    }
+
+    /// <summary>Two call-scoped calls with a delegate, then a retaining call with it (<c>TrackCallback</c>), then a
+    /// call-scoped call again: that call's id, and the registry's.</summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static (nint Entry, ulong AfterRetained, ulong RegistryId) HandOverThenRetain(GuardedCallSite site, GuardedCallSite retaining)
+    {
+        int seven = 7;
+        IntCallback callback = x => x + seven;
+        nint entry = Marshal.GetFunctionPointerForDelegate(callback);
+        for (int i = 0; i < 2; i++)
+        {
+            ulong id = GuardedCall.EnterCallback(callback, site, 0);
+            Assert.That(id, Is.Not.Zero, "recorded for the call");
+            GuardedCall.ExitCallback(id, site);
+        }
+
+        GuardedCall.TrackCallback(callback, retaining);
+        ulong after = GuardedCall.EnterCallback(callback, site, 0);
+        GuardedCall.ExitCallback(after, site);
+        return (entry, after, CallbackRegistry.IdOf(callback));
     }
 
     /// <summary>One intercepted call that hands a fresh delegate to native code, which keeps the function pointer.</summary>

@@ -1,6 +1,7 @@
 // CallScopedCases.cs: the validator and call-scoped callbacks (a delegate passed for one call) and never-written block
 // bytes: a qsort-style loop with forced GCs is silent; a kept function pointer is reported once its delegate was
-// collected, not while it lives; a fresh buffer on memory an earlier allocation filled is silent until the program writes it.
+// collected, not while it lives, also when the same delegate was passed for several calls; a fresh buffer on memory an
+// earlier allocation filled is silent until the program writes it.
 using System.Linq;
 using InteropGuard.Findings;
 using InteropGuard.Reporting;
@@ -47,6 +48,31 @@ public sealed class CallScopedCases
     public void Detects_CallScopedCallbackKept_IsOff_WithDetectOption()
     {
         SweepResult result = SweepRun.Once("callscoped-kept", bug: true, "detect_collected_delegate_callback=0");
+        Assert.That(result.Findings, Is.Empty, SweepRun.Describe(result));
+    }
+
+    [Test]
+    public void Detects_CallScopedCallbackKept_SameDelegateForSeveralCalls_AfterItWasCollected()
+    {
+        SweepResult result = SweepRun.Once("callscoped-kept-again", bug: true);
+        Finding f = result.Findings.Single();
+        Assert.That(f.Kind, Is.EqualTo(FindingKinds.CollectedDelegateCallback), f.ToJson());
+        Assert.That(f.RangeFlags, Is.EqualTo(0x2u), "CALL_SCOPED: " + f.ToJson());
+        Assert.That(f.HolderOffset, Is.EqualTo(8UL), f.ToJson());
+        Assert.That(f.AllocSite!.Function, Is.EqualTo("Scenarios.HandOver"), f.ToJson());
+    }
+
+    [Test]
+    public void Allows_CallScopedCallbackKept_SameDelegateForSeveralCalls_WhileItLives()
+    {
+        SweepResult result = SweepRun.Once("callscoped-kept-again", bug: false);
+        Assert.That(result.Findings, Is.Empty, SweepRun.Describe(result));
+    }
+
+    [Test]
+    public void Detects_CallScopedCallbackKept_SameDelegateForSeveralCalls_IsOff_WithDetectOption()
+    {
+        SweepResult result = SweepRun.Once("callscoped-kept-again", bug: true, "detect_collected_delegate_callback=0");
         Assert.That(result.Findings, Is.Empty, SweepRun.Describe(result));
     }
 
