@@ -250,7 +250,9 @@ void RunDebugGate(bool isShort)
 {
     // The gate's project references the validator (InteropGuard.Cli), which the mode-2 side starts.
     DotNetBuild("benchmarks/InteropGuard.DebugGate/InteropGuard.DebugGate.csproj", new DotNetBuildSettings { Configuration = "Release" });
-    var code = Run("dotnet", $"benchmarks/InteropGuard.DebugGate/bin/Release/net10.0/InteropGuard.DebugGate.dll{(isShort ? " --short" : "")}");
+    // `--pair NAME` (repeatable) measures only those pairs, as the gate's own option does (not the gate's verdict).
+    var pairs = string.Concat(Arguments<string>("pair", new string[0]).Select(p => $" --pair {p}"));
+    var code = Run("dotnet", $"benchmarks/InteropGuard.DebugGate/bin/Release/net10.0/InteropGuard.DebugGate.dll{(isShort ? " --short" : "")}{pairs}");
     if (code == 1)
         throw new Exception("DebugGate: a Debug mode exceeds its budget (see the table above)");
     if (code != 0)
