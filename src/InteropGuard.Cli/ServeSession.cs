@@ -226,11 +226,11 @@ internal sealed class ServeSession
                 Address = v.Address,
                 Verdict = v.Verdict switch
                 {
-                    AddressClass.Pinned => "pinned",
-                    AddressClass.Unpinned => "unpinned",
-                    AddressClass.Dangling => "dangling",
-                    AddressClass.Unknown => "unknown",
-                    _ => "native",
+                    AddressClass.Pinned => ClassifiedAddress.Pinned,
+                    AddressClass.Unpinned => ClassifiedAddress.Unpinned,
+                    AddressClass.Dangling => ClassifiedAddress.Dangling,
+                    AddressClass.Unknown => ClassifiedAddress.Unknown,
+                    _ => ClassifiedAddress.Native,
                 },
                 ObjectAddress = v.ObjectAddress != 0 ? v.ObjectAddress : null,
                 ObjectSize = v.ObjectAddress != 0 ? (long)v.ObjectSize : null,
@@ -294,9 +294,9 @@ internal sealed class ServeSession
 
             SweepReason reason = request.Reason switch
             {
-                "exit" => SweepReason.Exit,
-                "timer" => SweepReason.Timer,
-                "start" => SweepReason.Start,
+                ValidatorRequest.Exit => SweepReason.Exit,
+                ValidatorRequest.Timer => SweepReason.Timer,
+                ValidatorRequest.Start => SweepReason.Start,
                 _ => SweepReason.Demand,
             };
             int? pid = request.Pid is long p and > 0 and <= int.MaxValue ? (int)p : null;

@@ -83,10 +83,10 @@ public sealed class SweepResult
     /// <param name="reason">The reason.</param>
     public static string ReasonName(SweepReason reason) => reason switch
     {
-        SweepReason.Timer => "timer",
-        SweepReason.Exit => "exit",
-        SweepReason.Start => "start",
-        _ => "demand",
+        SweepReason.Timer => ValidatorRequest.Timer,
+        SweepReason.Exit => ValidatorRequest.Exit,
+        SweepReason.Start => ValidatorRequest.Start,
+        _ => ValidatorRequest.Demand,
     };
 
     /// <summary>The protocol line <c>{"ev":"swept",...}</c> without a trailing newline.</summary>

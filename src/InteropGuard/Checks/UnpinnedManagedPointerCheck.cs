@@ -4,6 +4,7 @@ using System.Threading;
 using InteropGuard.Findings;
 using InteropGuard.Interception;
 using InteropGuard.Native;
+using InteropGuard.Protocol;
 using InteropGuard.Reporting;
 using InteropGuard.Validation;
 using InteropGuard.Violations;
@@ -82,13 +83,13 @@ internal static unsafe class UnpinnedManagedPointerCheck
             return null; // the validator stopped or timed out: it warned
         }
 
-        if (v.Verdict == "unknown")
+        if (v.Verdict == ClassifiedAddress.Unknown)
         {
             SayOnce(ref s_undecidedSaid, CheckWarnings.NestedPointerUnclassified(AddressReasons.Words(v.Why, v.Thread)));
             return null;
         }
 
-        if (v.Verdict != "unpinned")
+        if (v.Verdict != ClassifiedAddress.Unpinned)
         {
             return null; // pinned (handle, POH, frozen, fixed), not managed, or dangling (not this check's question)
         }

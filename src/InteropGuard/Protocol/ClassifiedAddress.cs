@@ -10,11 +10,26 @@ namespace InteropGuard.Protocol;
 [EditorBrowsable(EditorBrowsableState.Never)]
 public sealed record ClassifiedAddress
 {
+    /// <summary>Verdict: not memory the GC owns.</summary>
+    public const string Native = "native";
+
+    /// <summary>Verdict: inside a live object something pins (handle, POH, frozen segment, pinned stack root).</summary>
+    public const string Pinned = "pinned";
+
+    /// <summary>Verdict: inside a live object nothing pins.</summary>
+    public const string Unpinned = "unpinned";
+
+    /// <summary>Verdict: GC memory where no live object is.</summary>
+    public const string Dangling = "dangling";
+
+    /// <summary>Verdict: not decidable within the validator's stops (<see cref="Why"/> says which way).</summary>
+    public const string Unknown = "unknown";
+
     /// <summary>The address as asked.</summary>
     [JsonConverter(typeof(HexJsonConverter))]
     public ulong? Address { get; init; }
 
-    /// <summary><c>native</c>, <c>pinned</c>, <c>unpinned</c>, <c>dangling</c> or <c>unknown</c>.</summary>
+    /// <summary><see cref="Native"/>, <see cref="Pinned"/>, <see cref="Unpinned"/>, <see cref="Dangling"/> or <see cref="Unknown"/>.</summary>
     [JsonConverter(typeof(LenientStringJsonConverter))]
     public string? Verdict { get; init; }
 

@@ -20,6 +20,18 @@ public sealed record ValidatorRequest
     /// <summary>The op <c>classify</c>: classify <see cref="Addresses"/> and answer <c>classified</c> with the same id.</summary>
     public const string Classify = "classify";
 
+    /// <summary>Sweep reason: <c>Guard.Validate()</c> asked.</summary>
+    public const string Demand = "demand";
+
+    /// <summary>Sweep reason: the program is ending (every live pin that is not call-scoped is a leaked pin).</summary>
+    public const string Exit = "exit";
+
+    /// <summary>Sweep reason: the first sweep, at start-up before <c>Main</c>.</summary>
+    public const string Start = "start";
+
+    /// <summary>Sweep reason of the validator's own timer sweeps (never asked; only in <c>swept</c>).</summary>
+    public const string Timer = "timer";
+
     /// <summary>What is asked: <see cref="Hello"/>, <see cref="Sweep"/> or <see cref="Classify"/>.</summary>
     [JsonConverter(typeof(LenientStringJsonConverter))]
     public string? Op { get; init; }
@@ -28,7 +40,7 @@ public sealed record ValidatorRequest
     [JsonConverter(typeof(LenientInt64JsonConverter))]
     public long? Id { get; init; }
 
-    /// <summary>A sweep's reason: <c>demand</c>, <c>exit</c> or <c>start</c>.</summary>
+    /// <summary>A sweep's reason: <see cref="Demand"/>, <see cref="Exit"/> or <see cref="Start"/>.</summary>
     [JsonConverter(typeof(LenientStringJsonConverter))]
     public string? Reason { get; init; }
 

@@ -2,6 +2,7 @@
 using System.Globalization;
 using System.Text;
 using InteropGuard.Native;
+using InteropGuard.Protocol;
 using InteropGuard.Violations;
 
 namespace InteropGuard.Reporting;
@@ -164,8 +165,8 @@ internal static class ValidatorReportFormatter
         {
             { SweepId: 0 } => t.Number > 0 ? numbered + " (timer)" : who + " in a timer sweep",
             { Reason: null } => numbered, // a sweep this process no longer waits for
-            { Reason: "exit" } => numbered + " (the exit sweep)",
-            { Reason: "start" } => numbered + " (at start-up, before Main)",
+            { Reason: ValidatorRequest.Exit } => numbered + " (the exit sweep)",
+            { Reason: ValidatorRequest.Start } => numbered + " (at start-up, before Main)",
             { AskedAt: { IsUnknown: false } site } => numbered + ", asked for by Guard.Validate in " + site,
             _ => numbered + ", asked for by Guard.Validate",
         };

@@ -3,6 +3,7 @@ using System;
 using System.Collections.Concurrent;
 using System.Collections.Generic;
 using System.Threading;
+using InteropGuard.Protocol;
 
 namespace InteropGuard.Validation;
 
@@ -112,7 +113,7 @@ internal static class PinConsult
 
         foreach (KeyValuePair<nint, PinVerdict> pair in verdicts)
         {
-            if (pair.Value.Verdict is "pinned" or "native")
+            if (pair.Value.Verdict is ClassifiedAddress.Pinned or ClassifiedAddress.Native)
             {
                 s_allowed[pair.Key] = epoch;
                 s_last = new Known(pair.Key, epoch);

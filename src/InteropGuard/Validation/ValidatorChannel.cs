@@ -341,7 +341,7 @@ internal sealed class ValidatorChannel
         var verdicts = new Dictionary<nint, PinVerdict>();
         foreach (ClassifiedAddress v in answer?.Verdicts ?? [])
         {
-            verdicts[(nint)(v.Address ?? 0)] = new PinVerdict(v.Verdict ?? "unknown", (nint)(v.ObjectAddress ?? 0), v.ObjectType, (nint)(v.ObjectSize ?? 0),
+            verdicts[(nint)(v.Address ?? 0)] = new PinVerdict(v.Verdict ?? ClassifiedAddress.Unknown, (nint)(v.ObjectAddress ?? 0), v.ObjectType, (nint)(v.ObjectSize ?? 0),
                 v.Why ?? "", v.Thread);
         }
 

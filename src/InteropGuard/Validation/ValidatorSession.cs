@@ -5,6 +5,7 @@ using System.ComponentModel;
 using System.Threading;
 using InteropGuard.Interception;
 using InteropGuard.Native;
+using InteropGuard.Protocol;
 using InteropGuard.Reporting;
 
 namespace InteropGuard.Validation;
@@ -77,7 +78,7 @@ internal static class ValidatorSession
     {
         if (s_channel is { } channel)
         {
-            channel.Sweep("start", null, GuardRuntime.Options.ValidatorTimeoutMs);
+            channel.Sweep(ValidatorRequest.Start, null, GuardRuntime.Options.ValidatorTimeoutMs);
         }
     }
 
@@ -93,7 +94,7 @@ internal static class ValidatorSession
 
         int timeout = GuardRuntime.Options.ValidatorTimeoutMs;
         ValidatorChannel? channel = s_started.Wait(timeout) ? s_channel : null;
-        ValidatorSweep? sweep = channel?.Sweep("demand", site, timeout);
+        ValidatorSweep? sweep = channel?.Sweep(ValidatorRequest.Demand, site, timeout);
         if (sweep is null)
         {
             if (Interlocked.Exchange(ref s_notRunningSaid, 1) == 0)
@@ -177,7 +178,7 @@ internal static class ValidatorSession
                 return;
             }
 
-            channel.Sweep("exit", null, timeout);
+            channel.Sweep(ValidatorRequest.Exit, null, timeout);
             channel.Close();
             if (s_process is { } process && !process.WaitForExit(ExitGraceMs))
             {
